@@ -1,0 +1,4 @@
+//! Parsers, one per format. Each takes bytes and a path and returns a [`Record`](crate::Record).
+
+pub mod core_metadata;
+pub mod detect;

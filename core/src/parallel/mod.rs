@@ -1,0 +1,38 @@
+//! The parallel engine: how many things run at once, never what they do.
+//!
+//! Everything here uses rayon's pool and nothing else (no thread is spawned directly), so it
+//! runs unchanged on native threads and on wasm web-worker threads.
+
+mod argv;
+mod batch;
+mod ordered;
+mod policy;
+mod prefetch;
+
+pub use argv::{known_arg_max, split_args, split_by_len, ArgLimits};
+pub use batch::{map_batch, parse_batch, parse_guarded};
+pub use ordered::{ordered_map, CancelFlag, Order, OrderedMap, OrderedOptions};
+pub use policy::{Executor, Jobs, Policy, SERIAL_BYTES, SERIAL_ITEMS};
+pub use prefetch::{prefetch_walk, serial_walk, PrefetchOptions};
+
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+/// Receives one message, blocking. On a rayon worker thread, runs other rayon jobs while it
+/// waits instead of blocking the worker (which could starve the pool). `None` when every sender
+/// is gone.
+pub(crate) fn recv_cooperative<T>(rx: &Receiver<T>) -> Option<T> {
+    if rayon::current_thread_index().is_none() {
+        return rx.recv().ok();
+    }
+    loop {
+        match rx.try_recv() {
+            Ok(message) => return Some(message),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}

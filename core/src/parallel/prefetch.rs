@@ -1,0 +1,263 @@
+//! A depth-first work-stack walk whose loads run ahead in the pool.
+//!
+//! The walk is a plain serial loop: pop a key, take its loaded value, ask `expand` for the keys
+//! it leads to, push them. What makes it fast is that a key's load starts in the pool the moment
+//! the key is pushed, long before the loop pops it; by then it is usually done. Because the loop
+//! consumes results in its own order, its answer is exactly the serial walk's
+//! ([`serial_walk`]), whatever the timing of the loads.
+//!
+//! **Order.** Keys are visited depth-first, children in the order `expand` returns them, each
+//! key once. **Memory.** At most `ahead` loads are started and not yet consumed. **Cancellation.**
+//! When the cancel flag is set the walk returns what it has visited so far; loads already
+//! running finish in the background and are dropped. `expand` runs on the calling thread and may
+//! borrow; `load` runs in the pool and must be `'static`.
+
+use super::ordered::CancelFlag;
+use super::policy::Executor;
+use super::recv_cooperative;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// Options of [`prefetch_walk`].
+#[derive(Debug, Clone)]
+pub struct PrefetchOptions {
+    /// Where loads run.
+    pub executor: Executor,
+    /// The most loads started and not yet consumed.
+    pub ahead: usize,
+    /// Stops the walk when set.
+    pub cancel: CancelFlag,
+}
+
+impl Default for PrefetchOptions {
+    fn default() -> Self {
+        PrefetchOptions {
+            executor: Executor::Global,
+            ahead: 256,
+            cancel: CancelFlag::new(),
+        }
+    }
+}
+
+/// The reference walk: load each key when it is popped. [`prefetch_walk`] returns the same.
+pub fn serial_walk<K, V>(
+    roots: impl IntoIterator<Item = K>,
+    load: impl Fn(&K) -> V,
+    mut expand: impl FnMut(&K, &V) -> Vec<K>,
+) -> Vec<(K, V)>
+where
+    K: Clone + Eq + Hash,
+{
+    let mut stack: Vec<K> = roots.into_iter().collect();
+    stack.reverse();
+    let mut visited = HashSet::new();
+    let mut out = Vec::new();
+    while let Some(key) = stack.pop() {
+        if !visited.insert(key.clone()) {
+            continue;
+        }
+        let value = load(&key);
+        let children = expand(&key, &value);
+        stack.extend(children.into_iter().rev());
+        out.push((key, value));
+    }
+    out
+}
+
+enum Slot<V> {
+    Running,
+    Done(std::thread::Result<V>),
+}
+
+/// Walks from `roots` depth-first, loading each key in the pool as soon as it is pushed.
+/// Returns every visited key with its value, in visit order: the same as [`serial_walk`].
+pub fn prefetch_walk<K, V, L, E>(
+    roots: impl IntoIterator<Item = K>,
+    options: &PrefetchOptions,
+    load: L,
+    mut expand: E,
+) -> Vec<(K, V)>
+where
+    K: Clone + Eq + Hash + Send + 'static,
+    V: Send + 'static,
+    L: Fn(&K) -> V + Send + Sync + 'static,
+    E: FnMut(&K, &V) -> Vec<K>,
+{
+    let load = Arc::new(load);
+    let ahead = options.ahead.max(1);
+    let (tx, rx) = mpsc::channel::<(K, std::thread::Result<V>)>();
+    let mut slots: HashMap<K, Slot<V>> = HashMap::new();
+    let mut visited: HashSet<K> = HashSet::new();
+    let mut out = Vec::new();
+
+    let start = |key: &K, slots: &mut HashMap<K, Slot<V>>| {
+        if slots.len() >= ahead || slots.contains_key(key) {
+            return;
+        }
+        slots.insert(key.clone(), Slot::Running);
+        let (key, load, tx) = (key.clone(), Arc::clone(&load), tx.clone());
+        options.executor.spawn(move || {
+            let value = panic::catch_unwind(AssertUnwindSafe(|| load(&key)));
+            let _ = tx.send((key, value));
+        });
+    };
+
+    let mut stack: Vec<K> = roots.into_iter().collect();
+    for key in stack.iter() {
+        start(key, &mut slots);
+    }
+    stack.reverse();
+
+    while let Some(key) = stack.pop() {
+        if options.cancel.is_cancelled() {
+            break;
+        }
+        if visited.contains(&key) {
+            continue;
+        }
+        visited.insert(key.clone());
+        let outcome = match slots.get(&key) {
+            None => panic::catch_unwind(AssertUnwindSafe(|| load(&key))),
+            Some(_) => loop {
+                if let Some(Slot::Done(_)) = slots.get(&key) {
+                    match slots.remove(&key) {
+                        Some(Slot::Done(outcome)) => break outcome,
+                        _ => unreachable!("checked just above"),
+                    }
+                }
+                match recv_cooperative(&rx) {
+                    Some((done, outcome)) => {
+                        slots.insert(done, Slot::Done(outcome));
+                    }
+                    // Unreachable while `tx` lives; treat like a lost load and retry inline.
+                    None => break panic::catch_unwind(AssertUnwindSafe(|| load(&key))),
+                }
+            },
+        };
+        let value = match outcome {
+            Ok(value) => value,
+            Err(payload) => panic::resume_unwind(payload),
+        };
+        let children = expand(&key, &value);
+        for child in &children {
+            if !visited.contains(child) {
+                start(child, &mut slots);
+            }
+        }
+        stack.extend(children.into_iter().rev());
+        // Keep the pool busy with what the loop will pop next.
+        for next in stack.iter().rev().take(ahead) {
+            if slots.len() >= ahead {
+                break;
+            }
+            if !visited.contains(next) {
+                start(next, &mut slots);
+            }
+        }
+        out.push((key, value));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parallel::Jobs;
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use std::time::Duration;
+
+    /// A random directed graph (cycles allowed) over `n` nodes.
+    fn graph(rng: &mut StdRng, n: usize) -> Arc<Vec<Vec<usize>>> {
+        Arc::new(
+            (0..n)
+                .map(|_| {
+                    (0..rng.random_range(0..4))
+                        .map(|_| rng.random_range(0..n))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn prefetch_walk_equals_serial_walk_under_random_delays() {
+        let mut rng = StdRng::seed_from_u64(42);
+        for case in 0..60 {
+            let n = rng.random_range(1..40);
+            let g = graph(&mut rng, n);
+            let delays: Arc<Vec<u64>> =
+                Arc::new((0..n).map(|_| rng.random_range(0..300)).collect());
+            let roots: Vec<usize> = (0..rng.random_range(1..4))
+                .map(|_| rng.random_range(0..n))
+                .collect();
+            let (g1, g2) = (Arc::clone(&g), Arc::clone(&g));
+            let expected = serial_walk(roots.clone(), |&k| g1[k].clone(), |_, v| v.clone());
+            let options = PrefetchOptions {
+                executor: Executor::for_jobs(Jobs::Exactly(1 + case % 4)).unwrap(),
+                ahead: 1 + case % 7,
+                cancel: CancelFlag::new(),
+            };
+            let got = prefetch_walk(
+                roots,
+                &options,
+                move |&k| {
+                    std::thread::sleep(Duration::from_micros(delays[k]));
+                    g2[k].clone()
+                },
+                |_, v| v.clone(),
+            );
+            assert_eq!(got, expected, "case {case}");
+        }
+    }
+
+    #[test]
+    fn loads_start_before_the_loop_asks_for_them() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // A chain root -> 1..=8 (all children of the root). While the loop handles child 1,
+        // the others must already be loading: the peak number of concurrent loads exceeds 1.
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let (r, p) = (Arc::clone(&running), Arc::clone(&peak));
+        let options = PrefetchOptions {
+            executor: Executor::for_jobs(Jobs::Exactly(4)).unwrap(),
+            ahead: 16,
+            cancel: CancelFlag::new(),
+        };
+        let got = prefetch_walk(
+            vec![0usize],
+            &options,
+            move |&k| {
+                let now = r.fetch_add(1, Ordering::SeqCst) + 1;
+                p.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(20));
+                r.fetch_sub(1, Ordering::SeqCst);
+                if k == 0 {
+                    (1..=8).collect()
+                } else {
+                    vec![]
+                }
+            },
+            |_, v: &Vec<usize>| v.clone(),
+        );
+        assert_eq!(
+            got.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            (0..=8).collect::<Vec<_>>()
+        );
+        assert!(peak.load(Ordering::SeqCst) > 1, "loads did not overlap");
+    }
+
+    #[test]
+    fn cancel_stops_the_walk() {
+        let cancel = CancelFlag::new();
+        cancel.cancel();
+        let options = PrefetchOptions {
+            cancel,
+            ..PrefetchOptions::default()
+        };
+        let got = prefetch_walk(vec![1u32, 2, 3], &options, |&k| k, |_, _| vec![]);
+        assert!(got.is_empty());
+    }
+}

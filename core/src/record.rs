@@ -1,0 +1,412 @@
+//! The values every parser produces: [`Record`], [`Package`], [`Requirement`] and
+//! [`ParseError`], serialised as schema `pkglens/1` (see `docs/schema.md`).
+//!
+//! Field order in these structs is the field order of the JSON: keep it stable, the output is
+//! compared byte for byte across targets.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The schema identifier written at the top of every JSON document.
+pub const SCHEMA: &str = "pkglens/1";
+
+/// The file formats pkglens knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Core metadata of an installed or built distribution (`METADATA`).
+    Metadata,
+    /// Core metadata of a source distribution or egg (`PKG-INFO`).
+    PkgInfo,
+    /// A rez `package.py`.
+    RezPackagePy,
+    /// A rez `package.yaml`.
+    RezPackageYaml,
+    /// A `pyproject.toml`.
+    Pyproject,
+    /// A pip requirements file.
+    RequirementsTxt,
+    /// A PEP 751 `pylock.toml`.
+    Pylock,
+    /// A `uv.lock`.
+    UvLock,
+    /// A built distribution (`*.whl`).
+    Wheel,
+    /// A source distribution (`*.tar.gz`, `*.zip`).
+    Sdist,
+}
+
+impl Format {
+    /// The name used in JSON and tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Metadata => "metadata",
+            Format::PkgInfo => "pkg-info",
+            Format::RezPackagePy => "rez-package-py",
+            Format::RezPackageYaml => "rez-package-yaml",
+            Format::Pyproject => "pyproject",
+            Format::RequirementsTxt => "requirements-txt",
+            Format::Pylock => "pylock",
+            Format::UvLock => "uv-lock",
+            Format::Wheel => "wheel",
+            Format::Sdist => "sdist",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a record was read completely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every field was read.
+    Ok,
+    /// Some fields are computed when the file is loaded; the static ones are reported.
+    Dynamic,
+    /// The file could not be read; see [`Record::error`].
+    Error,
+}
+
+/// The ecosystem a package belongs to. Packages of different ecosystems never match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    /// Python distributions (names normalised per PEP 503).
+    Python,
+    /// rez packages.
+    Rez,
+}
+
+/// What one input file describes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// The path of the file as the caller named it.
+    pub path: String,
+    /// The detected format, or `None` when detection failed.
+    pub format: Option<Format>,
+    /// Whether the record is complete.
+    pub status: Status,
+    /// Why the record is `dynamic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Why the record is an `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+    /// The packages the file defines (one for metadata and rez files, many for lock files).
+    pub packages: Vec<Package>,
+    /// Requirements that belong to no package in the file (a requirements list, a pyproject's
+    /// build system).
+    pub requirements: Vec<Requirement>,
+}
+
+impl Record {
+    /// A complete record with no packages yet.
+    pub fn new(path: impl Into<String>, format: Format) -> Self {
+        Record {
+            path: path.into(),
+            format: Some(format),
+            status: Status::Ok,
+            reason: None,
+            error: None,
+            packages: Vec::new(),
+            requirements: Vec::new(),
+        }
+    }
+
+    /// The record that stands in a batch's slot for an input that failed to parse.
+    pub fn from_error(err: &ParseError) -> Self {
+        Record {
+            path: err.path.clone(),
+            format: err.format,
+            status: Status::Error,
+            reason: None,
+            error: Some(err.info.clone()),
+            packages: Vec::new(),
+            requirements: Vec::new(),
+        }
+    }
+
+    /// Marks the record dynamic, appending `reason` to any earlier reason.
+    pub fn mark_dynamic(&mut self, reason: impl Into<String>) {
+        let reason = reason.into();
+        self.status = Status::Dynamic;
+        self.reason = Some(match self.reason.take() {
+            Some(old) => format!("{old}; {reason}"),
+            None => reason,
+        });
+    }
+}
+
+/// One package: a distribution of a given version, or a rez package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Package {
+    /// `python` or `rez`.
+    pub ecosystem: Ecosystem,
+    /// The name as written in the file.
+    pub name: String,
+    /// The version as written in the file (empty when the file has none).
+    pub version: String,
+    /// Run-time requirements (for python: `Requires-Dist`, with `optional:<extra>` kinds).
+    pub requires: Vec<Requirement>,
+    /// Python: `Requires-Python`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_python: Option<String>,
+    /// Python: `Provides-Extra`, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub provides_extra: Vec<String>,
+    /// Python: `Summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Python: `Metadata-Version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata_version: Option<String>,
+    /// Python: `License-Expression` (metadata 2.4+).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_expression: Option<String>,
+    /// Python: fields declared `Dynamic` (metadata 2.2+), or pyproject's `dynamic`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dynamic: Vec<String>,
+    /// rez: `build_requires`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub build_requires: Vec<Requirement>,
+    /// rez: `private_build_requires`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub private_build_requires: Vec<Requirement>,
+    /// rez: `variants`, each a list of requirements.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Vec<Requirement>>,
+    /// rez: `tools`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<String>,
+    /// rez: `description`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Any other format-specific fields, as JSON (rez: authors, uuid, help, ...).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The 1-based line where the package is defined (lock files), or 0 for a whole file.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub line: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Package {
+    /// A package with a name and version and nothing else.
+    pub fn new(ecosystem: Ecosystem, name: impl Into<String>, version: impl Into<String>) -> Self {
+        Package {
+            ecosystem,
+            name: name.into(),
+            version: version.into(),
+            requires: Vec::new(),
+            requires_python: None,
+            provides_extra: Vec::new(),
+            summary: None,
+            metadata_version: None,
+            license_expression: None,
+            dynamic: Vec::new(),
+            build_requires: Vec::new(),
+            private_build_requires: Vec::new(),
+            variants: Vec::new(),
+            tools: Vec::new(),
+            description: None,
+            extra: serde_json::Map::new(),
+            line: 0,
+        }
+    }
+}
+
+/// The role a requirement plays.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RequirementKind {
+    /// Needed at run time.
+    Run,
+    /// Needed to build (a pyproject's build system, rez `build_requires`).
+    Build,
+    /// rez `private_build_requires`.
+    PrivateBuild,
+    /// Needed when an extra is requested.
+    Optional(String),
+    /// A member of a dependency group (PEP 735).
+    Group(String),
+    /// A constraint: limits versions, installs nothing (pip `-c`).
+    Constraint,
+    /// rez `~foo`: limits versions if present, pulls nothing in.
+    Weak,
+    /// rez `!foo`: must not be present in the range.
+    Conflict,
+}
+
+impl fmt::Display for RequirementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequirementKind::Run => f.write_str("run"),
+            RequirementKind::Build => f.write_str("build"),
+            RequirementKind::PrivateBuild => f.write_str("private_build"),
+            RequirementKind::Optional(extra) => write!(f, "optional:{extra}"),
+            RequirementKind::Group(group) => write!(f, "group:{group}"),
+            RequirementKind::Constraint => f.write_str("constraint"),
+            RequirementKind::Weak => f.write_str("weak"),
+            RequirementKind::Conflict => f.write_str("conflict"),
+        }
+    }
+}
+
+impl Serialize for RequirementKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One requirement as written, and its parts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Requirement {
+    /// The requirement exactly as written.
+    pub raw: String,
+    /// The name as written.
+    pub name: String,
+    /// The version constraint (PEP 440 specifiers or a rez range); empty for any version.
+    pub spec: String,
+    /// Requested extras, in the order written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extras: Vec<String>,
+    /// The environment marker, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// A direct reference URL, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The role of the requirement.
+    pub kind: RequirementKind,
+    /// The 1-based line it was read from (0 when unknown).
+    pub line: u32,
+}
+
+/// What went wrong with one input, in a shape that serialises as schema `Error`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorInfo {
+    /// A stable, machine-readable category.
+    pub kind: ErrorKind,
+    /// A lower-case message: what was expected and what was found.
+    pub message: String,
+    /// 1-based line of the fault (0 when it concerns the whole file).
+    pub line: u32,
+    /// 1-based column of the fault, in characters (0 when it concerns the whole file).
+    pub column: u32,
+}
+
+/// Categories of [`ParseError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input is not valid UTF-8 where text is required.
+    Encoding,
+    /// The input breaks the format's grammar.
+    Syntax,
+    /// A field the format requires is absent.
+    MissingField,
+    /// A field holds a value the format does not allow.
+    InvalidValue,
+    /// The input is larger than the parser accepts.
+    TooLarge,
+    /// The input looks binary where text is required, or is a damaged archive.
+    Binary,
+    /// The format was not recognised, or is not supported.
+    Unsupported,
+    /// The file could not be read (set by the I/O edge, never by core).
+    Io,
+}
+
+/// A failure to parse one input. It names the file, and where in it the fault is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// The input's path as the caller named it.
+    pub path: String,
+    /// The format the parser expected, if known.
+    pub format: Option<Format>,
+    /// What went wrong and where.
+    pub info: ErrorInfo,
+    /// The offending source line, for rendering with `^^^` (empty when not applicable).
+    pub source_line: String,
+}
+
+impl ParseError {
+    /// An error about the whole input (no line or column).
+    pub fn whole(
+        path: &str,
+        format: Option<Format>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) -> Self {
+        ParseError {
+            path: path.to_owned(),
+            format,
+            info: ErrorInfo {
+                kind,
+                message: message.into(),
+                line: 0,
+                column: 0,
+            },
+            source_line: String::new(),
+        }
+    }
+
+    /// An error at a byte offset of `text`; line and column are computed from it.
+    pub fn at(
+        path: &str,
+        format: Option<Format>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        text: &str,
+        offset: usize,
+    ) -> Self {
+        let pos = crate::text::Position::of(text, offset);
+        ParseError {
+            path: path.to_owned(),
+            format,
+            info: ErrorInfo {
+                kind,
+                message: message.into(),
+                line: pos.line,
+                column: pos.column,
+            },
+            source_line: crate::text::line_at(text, offset).to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    /// `path:line:column: message`, then the line with `^` under the fault.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ErrorInfo {
+            message,
+            line,
+            column,
+            ..
+        } = &self.info;
+        if *line == 0 {
+            return write!(f, "{}: {message}", self.path);
+        }
+        write!(f, "{}:{line}:{column}: {message}", self.path)?;
+        if !self.source_line.is_empty() {
+            let gutter = line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let caret_pad = " ".repeat(column.saturating_sub(1) as usize);
+            write!(
+                f,
+                "\n{pad} |\n{gutter} | {}\n{pad} | {caret_pad}^",
+                self.source_line
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}

@@ -1,0 +1,160 @@
+//! PEP 508 requirements, through `pep508_rs` (see `docs/decisions.md` for why that crate).
+//!
+//! This module is the only place that touches `pep508_rs`: the rest of core sees
+//! [`Requirement`](crate::Requirement) values and [`RequirementError`]s with byte offsets.
+
+use crate::record::{Requirement, RequirementKind};
+use pep508_rs::marker::{ExtraOperator, MarkerExpression, MarkerValueExtra};
+use pep508_rs::{Requirement as Pep508Requirement, VersionOrUrl};
+use std::str::FromStr;
+
+/// A requirement string that is not valid PEP 508.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequirementError {
+    /// A lower-case message.
+    pub message: String,
+    /// Byte offset of the fault in the requirement string.
+    pub offset: usize,
+}
+
+/// Parses one PEP 508 requirement. `kind` is the role it plays; a top-level `extra == "x"`
+/// in its marker turns a [`RequirementKind::Run`] into [`RequirementKind::Optional`].
+pub fn parse_requirement(
+    raw: &str,
+    kind: RequirementKind,
+    line: u32,
+) -> Result<Requirement, RequirementError> {
+    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(raw).map_err(|err| {
+        // pep508_rs counts its span in characters; convert to a byte offset.
+        let offset = raw
+            .char_indices()
+            .nth(err.start)
+            .map_or(raw.len(), |(i, _)| i);
+        RequirementError {
+            message: lower_first(&err.message.to_string()),
+            offset,
+        }
+    })?;
+    let (spec, url) = match &parsed.version_or_url {
+        None => (String::new(), None),
+        Some(VersionOrUrl::VersionSpecifier(specifiers)) => (specifiers.to_string(), None),
+        Some(VersionOrUrl::Url(url)) => (
+            String::new(),
+            Some(url.given().map_or_else(|| url.to_string(), str::to_owned)),
+        ),
+    };
+    let kind = match (kind, parsed.marker.top_level_extra()) {
+        (
+            RequirementKind::Run,
+            Some(MarkerExpression::Extra {
+                operator: ExtraOperator::Equal,
+                name,
+            }),
+        ) => RequirementKind::Optional(match name {
+            MarkerValueExtra::Extra(extra) => extra.to_string(),
+            MarkerValueExtra::Arbitrary(text) => text,
+        }),
+        (kind, _) => kind,
+    };
+    Ok(Requirement {
+        raw: raw.to_owned(),
+        name: name_as_written(raw),
+        spec,
+        extras: parsed.extras.iter().map(ToString::to_string).collect(),
+        marker: parsed.marker.contents().map(|m| m.to_string()),
+        url,
+        kind,
+        line,
+    })
+}
+
+/// The leading name of a valid requirement, as written (pep508_rs keeps only the normalised one).
+fn name_as_written(raw: &str) -> String {
+    raw.trim_start()
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
+pub fn normalize_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut separator = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            separator = true;
+        } else {
+            if separator && !out.is_empty() {
+                out.push('-');
+            }
+            separator = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_of_a_requirement() {
+        let r = parse_requirement(
+            "Requests[security, socks] >=2.8.1, ==2.8.* ; python_version < '3.8'",
+            RequirementKind::Run,
+            3,
+        )
+        .unwrap();
+        assert_eq!(r.name, "Requests");
+        assert_eq!(r.extras, vec!["security", "socks"]);
+        assert!(r.spec.contains(">=2.8.1") && r.spec.contains("==2.8.*"));
+        assert_eq!(r.marker.as_deref(), Some("python_full_version < '3.8'"));
+        assert_eq!(r.kind, RequirementKind::Run);
+        assert_eq!(r.line, 3);
+    }
+
+    #[test]
+    fn an_extra_marker_makes_the_requirement_optional() {
+        let r = parse_requirement("pytest>=7; extra == 'test'", RequirementKind::Run, 0).unwrap();
+        assert_eq!(r.kind, RequirementKind::Optional("test".into()));
+    }
+
+    #[test]
+    fn urls_are_kept_as_written() {
+        let r = parse_requirement(
+            "pip @ https://example.com/pip-24.0.zip",
+            RequirementKind::Run,
+            0,
+        )
+        .unwrap();
+        assert_eq!(r.url.as_deref(), Some("https://example.com/pip-24.0.zip"));
+        assert_eq!(r.spec, "");
+    }
+
+    #[test]
+    fn errors_point_at_the_fault() {
+        let err = parse_requirement("foo >= ; bar", RequirementKind::Run, 0).unwrap_err();
+        assert!(
+            err.offset > 0 && err.offset <= "foo >= ; bar".len(),
+            "{err:?}"
+        );
+        let err = parse_requirement("é>=1", RequirementKind::Run, 0).unwrap_err();
+        assert_eq!(err.offset, 0);
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize_name("Foo.Bar__baz-Qux"), "foo-bar-baz-qux");
+        assert_eq!(normalize_name("zope.interface"), "zope-interface");
+    }
+}

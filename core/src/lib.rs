@@ -39,7 +39,10 @@ pub const MAX_INPUT: usize = 64 * 1024 * 1024;
 
 /// Whether pkglens can parse `format` from a whole file's bytes today.
 pub fn is_supported(format: Format) -> bool {
-    matches!(format, Format::Metadata | Format::PkgInfo)
+    matches!(
+        format,
+        Format::Metadata | Format::PkgInfo | Format::RezPackagePy | Format::RezPackageYaml
+    )
 }
 
 /// Detects the format of `input` and parses it.
@@ -73,6 +76,8 @@ pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError>
         Format::Metadata | Format::PkgInfo => {
             formats::core_metadata::parse_core_metadata(input.path, format, input.bytes)
         }
+        Format::RezPackagePy => formats::rez::parse_rez_package_py(input.path, input.bytes),
+        Format::RezPackageYaml => formats::rez::parse_rez_package_yaml(input.path, input.bytes),
         other => Err(ParseError::whole(
             input.path,
             Some(other),

@@ -104,9 +104,8 @@ fn strip_ending(line: &str) -> &str {
 pub fn parse_message(text: &str) -> Message<'_> {
     let mut headers: Vec<Header<'_>> = Vec::new();
     let mut body_start = text.len();
-    let mut line_no = 0u32;
-    for (offset, line) in lines_with_endings(text) {
-        line_no += 1;
+    for (index, (offset, line)) in lines_with_endings(text).enumerate() {
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let content = strip_ending(line);
         if content.is_empty() {
             body_start = offset + line.len();

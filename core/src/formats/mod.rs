@@ -2,3 +2,5 @@
 
 pub mod core_metadata;
 pub mod detect;
+pub mod rez;
+pub mod rez_package_py;

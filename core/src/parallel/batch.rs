@@ -6,7 +6,7 @@
 //! in that slot (parsers are fuzzed not to panic; this is the last line of defence).
 
 use super::policy::Policy;
-use crate::record::{ErrorKind, ParseError, Record};
+use crate::record::{ErrorKind, Format, ParseError, Record};
 use crate::Input;
 use rayon::prelude::*;
 use std::panic::{self, AssertUnwindSafe};
@@ -31,16 +31,21 @@ where
 /// Parses a batch of inputs: output `i` is input `i`'s record or error.
 pub fn parse_batch(inputs: &[Input<'_>], policy: &Policy) -> Vec<Result<Record, ParseError>> {
     let bytes = inputs.iter().map(|input| input.bytes.len() as u64).sum();
-    map_batch(inputs, bytes, policy, parse_guarded)
+    map_batch(inputs, bytes, policy, |input| parse_guarded(input, None))
 }
 
-/// [`crate::parse`], with a panic turned into an error value.
-pub fn parse_guarded(input: &Input<'_>) -> Result<Record, ParseError> {
-    match panic::catch_unwind(AssertUnwindSafe(|| crate::parse(input))) {
+/// [`crate::parse_as`] `format`, or [`crate::parse`] when `format` is `None`, with a panic
+/// turned into an error value.
+pub fn parse_guarded(input: &Input<'_>, format: Option<Format>) -> Result<Record, ParseError> {
+    let parse = || match format {
+        Some(format) => crate::parse_as(input, format),
+        None => crate::parse(input),
+    };
+    match panic::catch_unwind(AssertUnwindSafe(parse)) {
         Ok(result) => result,
         Err(_) => Err(ParseError::whole(
             input.path,
-            None,
+            format,
             ErrorKind::Syntax,
             "internal error: the parser panicked on this input (please report it)",
         )),

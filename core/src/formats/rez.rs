@@ -1,0 +1,639 @@
+//! rez packages as records: the fields of a `package.py` or `package.yaml` mapped onto
+//! [`Record`], with requirements parsed by [`crate::versions::rez`].
+//!
+//! Quirks of the mapping:
+//! - `requires`, `build_requires` and `private_build_requires` are lists of rez requirement
+//!   strings; `~foo` is a weak requirement and `!foo` a conflict whatever list holds it;
+//!   `variants` is a list of such lists; `tools` a list of strings.
+//! - A value of the wrong type (a string where rez wants a list) is an error in the record,
+//!   pointing at the assignment's line; every other field is still reported.
+//! - `version` may be written as a number (`version = 1.5`): it is read as Python's `str()`
+//!   of it, as rez does.
+//! - A field computed at load time makes the record `dynamic`; its name is listed in the
+//!   package's `dynamic`, and the fields that are static are still reported.
+//! - Every other top-level literal (`authors`, `uuid`, `help`, `timestamp`, custom fields) goes
+//!   into the package's `extra`, with the names of defined functions (`commands`, ...) under
+//!   `functions` and `with` blocks (`scope("config")`) under `with_blocks`.
+
+use super::rez_package_py::{parse_package_py, Assignment, DynamicField, PyValue};
+use crate::record::{
+    Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, Requirement,
+    RequirementKind, Status,
+};
+use crate::text::decode_utf8;
+use crate::versions::rez;
+use serde_json::{json, Value};
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// Fields with a place of their own in [`Package`]; everything else goes to `extra`.
+const MAPPED: &[&str] = &[
+    "name",
+    "version",
+    "description",
+    "requires",
+    "build_requires",
+    "private_build_requires",
+    "variants",
+    "tools",
+];
+
+/// Names that never make a package dynamic: the `config` bound by `with scope("config") as
+/// config`, and private helpers.
+fn is_package_field(name: &str) -> bool {
+    name != "config" && !name.starts_with('_')
+}
+
+/// Parses a rez `package.py`, statically.
+pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
+    let format = Format::RezPackagePy;
+    let parsed = parse_package_py(bytes).map_err(|err| {
+        let text = String::from_utf8_lossy(bytes);
+        let kind = if err.message.contains("UTF-8") {
+            ErrorKind::Encoding
+        } else {
+            ErrorKind::Syntax
+        };
+        let mut e = ParseError::at(
+            path,
+            Some(format),
+            kind,
+            err.message.clone(),
+            &text,
+            err.offset,
+        );
+        e.info.line = err.line;
+        e.info.column = err.column;
+        e
+    })?;
+    let functions: Vec<String> = parsed.functions.iter().map(|f| f.name.clone()).collect();
+    let mut record = build_record(path, format, &parsed.assignments, &parsed.dynamic)?;
+    if let Some(package) = record.packages.first_mut() {
+        if !functions.is_empty() {
+            package.extra.insert("functions".into(), json!(functions));
+        }
+        if !parsed.with_blocks.is_empty() {
+            package
+                .extra
+                .insert("with_blocks".into(), json!(parsed.with_blocks));
+        }
+    }
+    Ok(record)
+}
+
+/// Parses a rez `package.yaml`.
+pub fn parse_rez_package_yaml(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
+    let format = Format::RezPackageYaml;
+    let text = decode_utf8(bytes).map_err(|offset| {
+        ParseError::whole(
+            path,
+            Some(format),
+            ErrorKind::Encoding,
+            format!("invalid UTF-8 at byte {offset}"),
+        )
+    })?;
+    let docs = YamlLoader::load_from_str(text).map_err(|err| {
+        let marker = err.marker();
+        let mut e = ParseError::at(
+            path,
+            Some(format),
+            ErrorKind::Syntax,
+            err.info().to_lowercase(),
+            text,
+            marker.index(),
+        );
+        e.info.line = u32::try_from(marker.line()).unwrap_or(u32::MAX);
+        e.info.column = u32::try_from(marker.col() + 1).unwrap_or(u32::MAX);
+        e
+    })?;
+    let Some(Yaml::Hash(map)) = docs.first() else {
+        return Err(ParseError::whole(
+            path,
+            Some(format),
+            ErrorKind::Syntax,
+            "expected a mapping of package fields, found something else",
+        ));
+    };
+    let mut assignments = Vec::with_capacity(map.len());
+    for (key, value) in map {
+        let name = match key {
+            Yaml::String(s) => s.clone(),
+            other => yaml_to_py(other).map_or_else(String::new, |v| py_str(&v).unwrap_or_default()),
+        };
+        let line = key_line(text, &name);
+        let value = yaml_to_py(value).ok_or_else(|| {
+            let mut e = ParseError::whole(
+                path,
+                Some(format),
+                ErrorKind::InvalidValue,
+                format!("expected a plain value for `{name}`, found an alias or a bad value"),
+            );
+            e.info.line = line;
+            e
+        })?;
+        assignments.push(Assignment { name, value, line });
+    }
+    build_record(path, format, &assignments, &[])
+}
+
+/// The 1-based line where top-level key `name` is written, or 0.
+fn key_line(text: &str, name: &str) -> u32 {
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX))
+}
+
+fn yaml_to_py(value: &Yaml) -> Option<PyValue> {
+    Some(match value {
+        Yaml::Null => PyValue::None,
+        Yaml::Boolean(b) => PyValue::Bool(*b),
+        Yaml::Integer(i) => PyValue::Int(i128::from(*i)),
+        Yaml::Real(text) => PyValue::Float(value.as_f64().or_else(|| text.parse().ok())?),
+        Yaml::String(s) => PyValue::Str(s.clone()),
+        Yaml::Array(items) => PyValue::List(items.iter().map(yaml_to_py).collect::<Option<_>>()?),
+        Yaml::Hash(map) => PyValue::Dict(
+            map.iter()
+                .map(|(k, v)| Some((yaml_to_py(k)?, yaml_to_py(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+        Yaml::Alias(_) | Yaml::BadValue => return None,
+    })
+}
+
+/// Python's `str()` of a scalar, as rez applies it to `version`.
+fn py_str(value: &PyValue) -> Option<String> {
+    match value {
+        PyValue::Str(s) => Some(s.clone()),
+        PyValue::Int(i) => Some(i.to_string()),
+        PyValue::Float(f) => Some(python_float_repr(*f)),
+        PyValue::Bool(b) => Some(if *b { "True" } else { "False" }.to_owned()),
+        _ => None,
+    }
+}
+
+/// `repr(float)` for the values people write as versions (`1.5`, `2.0`).
+fn python_float_repr(f: f64) -> String {
+    if f.is_finite() && f == f.trunc() && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Plain JSON for a Python literal: tuples become arrays, dict keys strings.
+pub fn py_to_json(value: &PyValue) -> Value {
+    match value {
+        PyValue::None => Value::Null,
+        PyValue::Bool(b) => json!(b),
+        PyValue::Int(i) => i64::try_from(*i).map_or_else(|_| json!(i.to_string()), |i| json!(i)),
+        PyValue::Float(f) => json!(f),
+        PyValue::Str(s) => json!(s),
+        PyValue::Bytes(b) => json!(String::from_utf8_lossy(b)),
+        PyValue::List(items) | PyValue::Tuple(items) => {
+            Value::Array(items.iter().map(py_to_json).collect())
+        }
+        PyValue::Dict(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        py_str(k).unwrap_or_else(|| py_to_json(k).to_string()),
+                        py_to_json(v),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The first fault found while mapping fields; later ones are dropped.
+struct Faults {
+    first: Option<ErrorInfo>,
+    /// Fields holding wildcard requirements (`foo-1.*`), which rez expands when it builds a
+    /// developer package: their final value is only known then.
+    wildcards: Vec<(String, String)>,
+}
+
+impl Faults {
+    fn add(&mut self, kind: ErrorKind, message: String, line: u32) {
+        if self.first.is_none() {
+            self.first = Some(ErrorInfo {
+                kind,
+                message,
+                line,
+                column: if line > 0 { 1 } else { 0 },
+            });
+        }
+    }
+
+    fn type_error(&mut self, field: &str, expected: &str, value: &PyValue, line: u32) {
+        self.add(
+            ErrorKind::InvalidValue,
+            format!(
+                "expected {expected} for `{field}`, found {}",
+                type_name(value)
+            ),
+            line,
+        );
+    }
+}
+
+fn type_name(value: &PyValue) -> &'static str {
+    match value {
+        PyValue::None => "None",
+        PyValue::Bool(_) => "a boolean",
+        PyValue::Int(_) => "an integer",
+        PyValue::Float(_) => "a float",
+        PyValue::Str(_) => "a string",
+        PyValue::Bytes(_) => "bytes",
+        PyValue::List(_) => "a list",
+        PyValue::Tuple(_) => "a tuple",
+        PyValue::Dict(_) => "a dict",
+    }
+}
+
+fn as_list(value: &PyValue) -> Option<&[PyValue]> {
+    match value {
+        PyValue::List(items) | PyValue::Tuple(items) => Some(items),
+        _ => None,
+    }
+}
+
+fn requirement(
+    field: &str,
+    text: &str,
+    kind: &RequirementKind,
+    line: u32,
+    faults: &mut Faults,
+) -> Option<Requirement> {
+    match rez::Requirement::parse(text) {
+        Ok(parsed) => {
+            // rez represents `~foo` as a conflict with the complement: test weak first.
+            let kind = if parsed.weak {
+                RequirementKind::Weak
+            } else if parsed.conflict {
+                RequirementKind::Conflict
+            } else {
+                kind.clone()
+            };
+            let range = parsed.written_range();
+            Some(Requirement {
+                raw: text.to_owned(),
+                name: parsed.name.clone(),
+                spec: if range.is_any() {
+                    String::new()
+                } else {
+                    range.to_string()
+                },
+                extras: Vec::new(),
+                marker: None,
+                url: None,
+                kind,
+                line,
+            })
+        }
+        Err(_) if text.contains('*') => {
+            // A developer package's wildcard (`foo-1.*`, `foo-**`): rez expands it at build
+            // time to the latest matching version. Keep it as written; the field is dynamic.
+            let (name, spec) = text.split_once('-').unwrap_or((text, ""));
+            faults.wildcards.push((
+                field.to_owned(),
+                format!("`{field}` holds the wildcard requirement `{text}`, which rez expands when it builds the package (line {line})"),
+            ));
+            Some(Requirement {
+                raw: text.to_owned(),
+                name: name.trim_start_matches(['~', '!']).to_owned(),
+                spec: spec.to_owned(),
+                extras: Vec::new(),
+                marker: None,
+                url: None,
+                kind: kind.clone(),
+                line,
+            })
+        }
+        Err(err) => {
+            faults.add(
+                ErrorKind::InvalidValue,
+                format!("invalid rez requirement `{text}`: {}", err.message),
+                line,
+            );
+            None
+        }
+    }
+}
+
+fn requirement_list(
+    field: &str,
+    value: &PyValue,
+    kind: &RequirementKind,
+    line: u32,
+    faults: &mut Faults,
+) -> Vec<Requirement> {
+    let Some(items) = as_list(value) else {
+        faults.type_error(field, "a list of requirement strings", value, line);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            PyValue::Str(text) => requirement(field, text, kind, line, faults),
+            other => {
+                faults.type_error(field, "requirement strings", other, line);
+                None
+            }
+        })
+        .collect()
+}
+
+fn build_record(
+    path: &str,
+    format: Format,
+    assignments: &[Assignment],
+    dynamic: &[DynamicField],
+) -> Result<Record, ParseError> {
+    let get = |name: &str| assignments.iter().find(|a| a.name == name);
+    let dynamic: Vec<&DynamicField> = dynamic
+        .iter()
+        .filter(|d| is_package_field(&d.name))
+        .collect();
+    let is_dynamic = |name: &str| dynamic.iter().any(|d| d.name == name);
+
+    let name = match get("name") {
+        Some(Assignment {
+            value: PyValue::Str(name),
+            ..
+        }) => name.clone(),
+        Some(a) => {
+            return Err(error_at(
+                path,
+                format,
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected a string for `name`, found {}",
+                    type_name(&a.value)
+                ),
+                a.line,
+            ))
+        }
+        None if is_dynamic("name") => String::new(),
+        None => {
+            return Err(ParseError::whole(
+                path,
+                Some(format),
+                ErrorKind::MissingField,
+                "expected a `name` field, found none",
+            ))
+        }
+    };
+    let mut faults = Faults {
+        first: None,
+        wildcards: Vec::new(),
+    };
+    let version = match get("version") {
+        Some(a) => py_str(&a.value).unwrap_or_else(|| {
+            faults.type_error("version", "a string", &a.value, a.line);
+            String::new()
+        }),
+        None => String::new(),
+    };
+
+    let mut package = Package::new(Ecosystem::Rez, name, version);
+    for assignment in assignments {
+        let Assignment { name, value, line } = assignment;
+        let line = *line;
+        match name.as_str() {
+            "name" | "version" => {}
+            "description" => match value {
+                PyValue::Str(text) => package.description = Some(text.clone()),
+                other => faults.type_error("description", "a string", other, line),
+            },
+            "requires" => {
+                package.requires =
+                    requirement_list(name, value, &RequirementKind::Run, line, &mut faults)
+            }
+            "build_requires" => {
+                package.build_requires =
+                    requirement_list(name, value, &RequirementKind::Build, line, &mut faults);
+            }
+            "private_build_requires" => {
+                package.private_build_requires = requirement_list(
+                    name,
+                    value,
+                    &RequirementKind::PrivateBuild,
+                    line,
+                    &mut faults,
+                );
+            }
+            "variants" => match as_list(value) {
+                Some(variants) => {
+                    package.variants = variants
+                        .iter()
+                        .map(|variant| {
+                            requirement_list(
+                                "variants",
+                                variant,
+                                &RequirementKind::Run,
+                                line,
+                                &mut faults,
+                            )
+                        })
+                        .collect();
+                }
+                None => faults.type_error("variants", "a list of lists", value, line),
+            },
+            "tools" => match as_list(value) {
+                Some(tools) => {
+                    package.tools = tools
+                        .iter()
+                        .filter_map(|tool| match tool {
+                            PyValue::Str(tool) => Some(tool.clone()),
+                            other => {
+                                faults.type_error("tools", "strings", other, line);
+                                None
+                            }
+                        })
+                        .collect();
+                }
+                None => faults.type_error("tools", "a list of strings", value, line),
+            },
+            _ => {
+                package.extra.insert(name.clone(), py_to_json(value));
+            }
+        }
+        debug_assert!(MAPPED.contains(&name.as_str()) || package.extra.contains_key(name));
+    }
+
+    let mut record = Record::new(path, format);
+    for field in &dynamic {
+        package.dynamic.push(field.name.clone());
+        record.mark_dynamic(field.reason.clone());
+    }
+    for (field, reason) in faults.wildcards {
+        if !package.dynamic.contains(&field) {
+            package.dynamic.push(field);
+        }
+        record.mark_dynamic(reason);
+    }
+    if let Some(info) = faults.first {
+        record.status = Status::Error;
+        record.error = Some(info);
+    }
+    record.packages.push(package);
+    Ok(record)
+}
+
+fn error_at(path: &str, format: Format, kind: ErrorKind, message: String, line: u32) -> ParseError {
+    let mut err = ParseError::whole(path, Some(format), kind, message);
+    err.info.line = line;
+    err.info.column = if line > 0 { 1 } else { 0 };
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(src: &str) -> Record {
+        parse_rez_package_py("foo/1.0/package.py", src.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn fields_are_mapped() {
+        let record = py(r#"
+name = "foo"
+version = "1.0"
+description = "Foo."
+authors = ["me"]
+requires = ["bar-1.2+<2", "~baz-3", "!qux", ".eph-1"]
+build_requires = ["cmake-3+"]
+private_build_requires = ["gcc"]
+variants = [["python-3.9"], ["python-3.11"]]
+tools = ("foo", "foo-gui")
+timestamp = 1600000000
+
+def commands():
+    env.PATH.append("{root}/bin")
+"#);
+        assert_eq!(record.status, Status::Ok, "{record:?}");
+        let p = &record.packages[0];
+        assert_eq!((p.name.as_str(), p.version.as_str()), ("foo", "1.0"));
+        let req: Vec<(&str, &str, String)> = p
+            .requires
+            .iter()
+            .map(|r| (r.name.as_str(), r.spec.as_str(), r.kind.to_string()))
+            .collect();
+        assert_eq!(
+            req,
+            vec![
+                ("bar", "1.2+<2", "run".to_owned()),
+                ("baz", "3", "weak".to_owned()),
+                ("qux", "", "conflict".to_owned()),
+                (".eph", "1", "run".to_owned()),
+            ]
+        );
+        assert_eq!(p.requires[0].line, 6);
+        assert_eq!(p.build_requires[0].kind, RequirementKind::Build);
+        assert_eq!(
+            p.private_build_requires[0].kind,
+            RequirementKind::PrivateBuild
+        );
+        assert_eq!(p.variants.len(), 2);
+        assert_eq!(p.variants[1][0].raw, "python-3.11");
+        assert_eq!(p.tools, vec!["foo", "foo-gui"]);
+        assert_eq!(p.extra["authors"], json!(["me"]));
+        assert_eq!(p.extra["timestamp"], json!(1600000000));
+        assert_eq!(p.extra["functions"], json!(["commands"]));
+    }
+
+    #[test]
+    fn early_requires_is_dynamic_and_the_rest_is_kept() {
+        let record = py("name = 'foo'\nversion = '2'\n@early()\ndef requires():\n    return ['x']\ntools = ['t']\n");
+        assert_eq!(record.status, Status::Dynamic);
+        assert!(
+            record.reason.as_deref().unwrap().contains("`requires`"),
+            "{:?}",
+            record.reason
+        );
+        let p = &record.packages[0];
+        assert_eq!(p.dynamic, vec!["requires"]);
+        assert_eq!(p.tools, vec!["t"]);
+    }
+
+    #[test]
+    fn a_wrong_type_is_an_error_that_keeps_the_rest() {
+        let record = py("name = 'foo'\nversion = '1'\nrequires = 'bar'\ntools = ['t']\n");
+        assert_eq!(record.status, Status::Error);
+        let error = record.error.as_ref().unwrap();
+        assert_eq!(error.line, 3);
+        assert!(error
+            .message
+            .contains("expected a list of requirement strings for `requires`, found a string"));
+        assert_eq!(record.packages[0].tools, vec!["t"]);
+    }
+
+    #[test]
+    fn a_numeric_version_reads_as_python_str() {
+        assert_eq!(py("name = 'a'\nversion = 1.5\n").packages[0].version, "1.5");
+        assert_eq!(py("name = 'a'\nversion = 2.0\n").packages[0].version, "2.0");
+        assert_eq!(py("name = 'a'\nversion = 3\n").packages[0].version, "3");
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let err = parse_rez_package_py("p/package.py", b"name = 'a'\nprint 'x'\n").unwrap_err();
+        assert_eq!(err.info.kind, ErrorKind::Syntax);
+        assert_eq!(err.info.line, 2);
+        assert!(err.info.column >= 1);
+        assert_eq!(err.source_line, "print 'x'");
+    }
+
+    #[test]
+    fn wildcard_requirements_of_developer_packages_are_dynamic() {
+        let record = py("name = 'a'\nversion = '1'\nrequires = ['foo-1.*', 'bar-2']\n");
+        assert_eq!(record.status, Status::Dynamic);
+        let p = &record.packages[0];
+        assert_eq!(p.dynamic, vec!["requires"]);
+        assert_eq!(
+            (p.requires[0].name.as_str(), p.requires[0].spec.as_str()),
+            ("foo", "1.*")
+        );
+        assert!(record
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("wildcard requirement `foo-1.*`"));
+    }
+
+    #[test]
+    fn missing_name_is_an_error() {
+        let err = parse_rez_package_py("p/package.py", b"version = '1'\n").unwrap_err();
+        assert_eq!(err.info.kind, ErrorKind::MissingField);
+    }
+
+    #[test]
+    fn package_yaml() {
+        let text = "name: ocio\nversion: 2.3.0\nrequires:\n  - python-3.9+<3.12\ntools: [ociocheck]\nauthors: [a, b]\n";
+        let record = parse_rez_package_yaml("ocio/2.3.0/package.yaml", text.as_bytes()).unwrap();
+        assert_eq!(record.status, Status::Ok);
+        let p = &record.packages[0];
+        assert_eq!((p.name.as_str(), p.version.as_str()), ("ocio", "2.3.0"));
+        assert_eq!(p.requires[0].spec, "3.9+<3.12");
+        assert_eq!(p.requires[0].line, 3);
+        assert_eq!(p.tools, vec!["ociocheck"]);
+        assert_eq!(p.extra["authors"], json!(["a", "b"]));
+    }
+
+    #[test]
+    fn package_yaml_errors() {
+        let err = parse_rez_package_yaml("p.yaml", b"name: [unclosed\n").unwrap_err();
+        assert_eq!(err.info.kind, ErrorKind::Syntax);
+        assert!(err.info.line >= 1);
+        let err = parse_rez_package_yaml("p.yaml", b"- a\n- b\n").unwrap_err();
+        assert!(err.info.message.contains("expected a mapping"));
+        let record = parse_rez_package_yaml("p.yaml", b"name: a\nversion: 1.10\n").unwrap();
+        // YAML reads 1.10 as a float, and rez then sees Python's str(1.1).
+        assert_eq!(record.packages[0].version, "1.1");
+    }
+}

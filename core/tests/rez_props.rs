@@ -1,0 +1,157 @@
+//! Property tests of the range algebra and of version ordering, plus a
+//! no-panic check on arbitrary input.
+
+use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
+use proptest::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+const TOKENS: &[&str] = &[
+    "0", "00", "1", "01", "2", "3", "10", "a", "b", "A", "_", "a_", "1_", "1a", "aZ", "a0", "rc1",
+];
+
+fn version_str() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::sample::select(TOKENS),
+            prop::sample::select(&[".", "-"][..]),
+        ),
+        0..4,
+    )
+    .prop_map(|toks| {
+        let mut s = String::new();
+        for (i, (t, sep)) in toks.iter().enumerate() {
+            if i > 0 {
+                s.push_str(sep);
+            }
+            s.push_str(t);
+        }
+        s
+    })
+}
+
+fn version() -> impl Strategy<Value = Version> {
+    version_str().prop_map(|s| Version::parse(&s).expect("generated version parses"))
+}
+
+fn nonempty_version_str() -> impl Strategy<Value = String> {
+    version_str().prop_map(|s| if s.is_empty() { "1".to_string() } else { s })
+}
+
+fn bound_str() -> impl Strategy<Value = String> {
+    (0usize..16, nonempty_version_str(), nonempty_version_str()).prop_map(|(form, a, b)| {
+        let (lo, hi) = match (Version::parse(&a), Version::parse(&b)) {
+            (Ok(x), Ok(y)) if y < x => (b, a),
+            _ => (a, b),
+        };
+        match form {
+            0 => lo,
+            1 => format!("=={lo}"),
+            2 => format!("{lo}..{hi}"),
+            3 => format!("{lo}+"),
+            4 => format!(">{lo}"),
+            5 => format!("<{hi}"),
+            6 => format!("<={hi}"),
+            7 => format!("{lo}+<{hi}"),
+            8 => format!(">{lo}<{hi}"),
+            9 => format!(">={lo},<={hi}"),
+            10 => format!("<{hi},>{lo}"),
+            11 => format!("{hi},>{lo}"),
+            12 => ">".to_string(),
+            13 => "==".to_string(),
+            14 => format!("<{hi},<{lo}"),
+            _ => hi,
+        }
+    })
+}
+
+fn range() -> impl Strategy<Value = VersionRange> {
+    prop::collection::vec(bound_str(), 1..4).prop_filter_map("valid range", |parts| {
+        VersionRange::parse(&parts.join("|")).ok()
+    })
+}
+
+fn hash_of<T: Hash>(t: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    t.hash(&mut h);
+    h.finish()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn intersection_is_and(a in range(), b in range(), vs in prop::collection::vec(version(), 16)) {
+        let i = a.intersection(&b);
+        for v in &vs {
+            prop_assert_eq!(i.contains(v), a.contains(v) && b.contains(v), "{} & {} at {}", a, b, v);
+        }
+    }
+
+    #[test]
+    fn union_is_or(a in range(), b in range(), vs in prop::collection::vec(version(), 16)) {
+        let u = a.union(&b);
+        for v in &vs {
+            // a ⊆ a∪b holds even when rez's merge quirk over-includes
+            prop_assert!(!a.contains(v) || u.contains(v));
+            prop_assert!(!b.contains(v) || u.contains(v));
+        }
+        prop_assume!(!a.union_hits_quirk(&b));
+        for v in &vs {
+            prop_assert_eq!(u.contains(v), a.contains(v) || b.contains(v), "{} | {} at {}", a, b, v);
+        }
+        prop_assert!(u.is_superset(&a) && u.is_superset(&b));
+    }
+
+    #[test]
+    fn complement_is_not(a in range(), vs in prop::collection::vec(version(), 16)) {
+        let c = a.complement();
+        let cc = c.complement();
+        for v in &vs {
+            prop_assert_eq!(c.contains(v), !a.contains(v), "~{} = {} at {}", a, c, v);
+            prop_assert_eq!(cc.contains(v), a.contains(v));
+        }
+        prop_assert!(a.intersection(&c).is_empty());
+    }
+
+    #[test]
+    fn display_roundtrips(a in range(), vs in prop::collection::vec(version(), 16)) {
+        let b = VersionRange::parse(&a.to_string()).expect("str of a range parses");
+        for v in &vs {
+            prop_assert_eq!(a.contains(v), b.contains(v));
+        }
+    }
+
+    #[test]
+    fn version_total_order(x in version(), y in version(), z in version()) {
+        use std::cmp::Ordering::*;
+        prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+        prop_assert_eq!(x == y, x.cmp(&y) == Equal);
+        if x == y {
+            prop_assert_eq!(hash_of(&x), hash_of(&y));
+        }
+        if x <= y && y <= z {
+            prop_assert!(x <= z);
+        }
+        let back = Version::parse(&x.to_string()).expect("str of a version parses");
+        prop_assert_eq!(back, x);
+    }
+
+    #[test]
+    fn never_panics(s in "[<>=+,.|\\-\n !~@#_a-c0-2\u{e9}]{0,12}") {
+        let _ = Version::parse(&s).map(|v| v.to_string());
+        if let Ok(r) = VersionRange::parse(&s) {
+            let _ = (r.to_string(), r.complement(), r.union(&r), r.intersection(&r));
+        }
+        if let Ok(q) = Requirement::parse(&s) {
+            let _ = q.to_string();
+        }
+    }
+
+    #[test]
+    fn never_panics_any_string(s in any::<String>()) {
+        let _ = Version::parse(&s);
+        let _ = VersionRange::parse(&s);
+        let _ = Requirement::parse(&s);
+    }
+}

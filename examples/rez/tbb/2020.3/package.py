@@ -1,0 +1,2 @@
+name = "tbb"
+version = "2020.3"

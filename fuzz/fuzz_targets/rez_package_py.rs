@@ -1,0 +1,42 @@
+//! rez `package.py` reading (`formats::rez_package_py`, a static reader that never executes
+//! anything) on arbitrary bytes.
+//!
+//! Checks: no panic, no hang, no stack overflow on deep nesting (the module documents an
+//! error past `MAX_DEPTH`); an error has a message, a 1-based line and column, and a byte
+//! offset inside the input; a result names every top-level name at most once, either as a
+//! static assignment or as dynamic, never both, with 1-based lines.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pkglens_core::formats::rez_package_py::parse_package_py;
+use std::collections::HashSet;
+
+fuzz_target!(|data: &[u8]| {
+    match parse_package_py(data) {
+        Err(err) => {
+            assert!(!err.message.is_empty(), "empty message: {err:?}");
+            assert!(err.line >= 1 && err.column >= 1, "{err:?}");
+            assert!(err.offset <= data.len(), "offset past the end: {err:?}");
+        }
+        Ok(pkg) => {
+            let mut names = HashSet::new();
+            for a in &pkg.assignments {
+                assert!(names.insert(a.name.as_str()), "{:?} assigned twice: {pkg:?}", a.name);
+                assert!(a.line >= 1, "{a:?}");
+            }
+            let mut dynamic = HashSet::new();
+            for d in &pkg.dynamic {
+                assert!(dynamic.insert(d.name.as_str()), "{:?} dynamic twice: {pkg:?}", d.name);
+                assert!(
+                    !names.contains(d.name.as_str()),
+                    "{:?} is both static and dynamic: {pkg:?}",
+                    d.name
+                );
+                assert!(d.line >= 1 && !d.reason.is_empty(), "{d:?}");
+            }
+            for f in &pkg.functions {
+                assert!(f.line >= 1, "{f:?}");
+            }
+        }
+    }
+});

@@ -1,0 +1,2 @@
+name = "arch"
+version = "x86_64"

@@ -1,0 +1,3 @@
+name = "cmake"
+version = "3.27.7"
+tools = ["cmake", "ctest", "cpack"]

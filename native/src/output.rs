@@ -1,0 +1,266 @@
+//! Writing results: a table for people, JSON and NDJSON for programs.
+//!
+//! JSON and NDJSON are streamed: each record is written when it arrives, in input order, so
+//! memory stays bounded however many files there are. The table needs its column widths, so it
+//! holds one row per package until the end. `-o FILE` writes to a temporary file beside FILE and
+//! renames it at the end: readers never see half a file.
+
+use crate::style::{visible_width, Style};
+use pkglens_core::{ParseError, Record, Status, SCHEMA};
+use serde::Serialize;
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    /// An aligned table with a footer of problems (for people).
+    Table,
+    /// One JSON document, schema `pkglens/1`.
+    Json,
+    /// One record per line, streamed in input order.
+    Ndjson,
+}
+
+/// Counts over a scan.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// Records with status `ok`.
+    pub ok: usize,
+    /// Records with status `dynamic`.
+    pub dynamic: usize,
+    /// Records with status `error`.
+    pub errors: usize,
+    /// Packages in all records.
+    pub packages: usize,
+    /// Requirements in all records: packages' run, build and private build requirements,
+    /// and file-level ones.
+    pub requirements: usize,
+}
+
+impl Summary {
+    fn add(&mut self, record: &Record) {
+        self.files += 1;
+        match record.status {
+            Status::Ok => self.ok += 1,
+            Status::Dynamic => self.dynamic += 1,
+            Status::Error => self.errors += 1,
+        }
+        self.packages += record.packages.len();
+        self.requirements += record.requirements.len()
+            + record
+                .packages
+                .iter()
+                .map(|p| p.requires.len() + p.build_requires.len() + p.private_build_requires.len())
+                .sum::<usize>();
+    }
+}
+
+/// Where output goes: standard output, or a file replaced atomically.
+pub struct Destination {
+    writer: BufWriter<Box<dyn Write>>,
+    pending: Option<(tempfile::TempPath, PathBuf)>,
+}
+
+impl Destination {
+    /// Standard output.
+    pub fn stdout() -> Self {
+        Destination {
+            writer: BufWriter::with_capacity(64 * 1024, Box::new(io::stdout().lock())),
+            pending: None,
+        }
+    }
+
+    /// A temporary file beside `path`, renamed to `path` by [`Destination::commit`].
+    pub fn file(path: &Path) -> io::Result<Self> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".pkglens-")
+            .tempfile_in(dir)?;
+        let (file, temp_path) = temp.into_parts();
+        Ok(Destination {
+            writer: BufWriter::with_capacity(64 * 1024, Box::new(file)),
+            pending: Some((temp_path, path.to_path_buf())),
+        })
+    }
+
+    /// Flushes, and for a file, renames it into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.writer.flush()?;
+        if let Some((temp, target)) = self.pending.take() {
+            drop(self.writer);
+            temp.persist(&target).map_err(|e| e.error)?;
+            let _ = fs::metadata(&target)?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for Destination {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Receives records in order and writes them.
+pub struct ScanWriter {
+    format: ScanFormat,
+    out: Destination,
+    style: Style,
+    summary: Summary,
+    first: bool,
+    rows: Vec<[String; 5]>,
+    problems: Vec<String>,
+}
+
+impl ScanWriter {
+    /// A writer of `format` to `out`.
+    pub fn new(format: ScanFormat, out: Destination, style: Style) -> io::Result<Self> {
+        let mut writer = ScanWriter {
+            format,
+            out,
+            style,
+            summary: Summary::default(),
+            first: true,
+            rows: Vec::new(),
+            problems: Vec::new(),
+        };
+        if format == ScanFormat::Json {
+            write!(writer.out, "{{\"schema\":\"{SCHEMA}\",\"records\":[")?;
+        }
+        Ok(writer)
+    }
+
+    /// Writes one record (and, for the table, remembers the detailed error).
+    pub fn record(&mut self, record: &Record, error: Option<&ParseError>) -> io::Result<()> {
+        self.summary.add(record);
+        match self.format {
+            ScanFormat::Ndjson => {
+                serde_json::to_writer(&mut self.out, record)?;
+                self.out.write_all(b"\n")?;
+            }
+            ScanFormat::Json => {
+                if !self.first {
+                    self.out.write_all(b",")?;
+                }
+                self.first = false;
+                serde_json::to_writer(&mut self.out, record)?;
+            }
+            ScanFormat::Table => self.table_rows(record, error),
+        }
+        Ok(())
+    }
+
+    fn table_rows(&mut self, record: &Record, error: Option<&ParseError>) {
+        let s = self.style;
+        for package in &record.packages {
+            let requires = package.requires.len()
+                + package.build_requires.len()
+                + package.private_build_requires.len();
+            let mut name = s.bold(&package.name);
+            if record.status == Status::Dynamic {
+                name.push_str(&s.yellow(" (dynamic)"));
+            }
+            self.rows.push([
+                name,
+                package.version.clone(),
+                format!("{:?}", package.ecosystem).to_lowercase(),
+                requires.to_string(),
+                s.dim(&record.path),
+            ]);
+        }
+        match (record.status, error, &record.error) {
+            (Status::Error, Some(err), _) => {
+                self.problems.push(format!("{} {err}", s.red("error:")))
+            }
+            (Status::Error, None, Some(info)) => self.problems.push(format!(
+                "{} {}:{}:{}: {}",
+                s.red("error:"),
+                record.path,
+                info.line,
+                info.column,
+                info.message
+            )),
+            (Status::Dynamic, _, _) => self.problems.push(format!(
+                "{} {}: {}",
+                s.yellow("dynamic:"),
+                record.path,
+                record.reason.as_deref().unwrap_or("computed at load time")
+            )),
+            _ => {}
+        }
+    }
+
+    /// Ends the output (closing JSON, printing the table) and commits the destination.
+    pub fn finish(mut self) -> io::Result<Summary> {
+        match self.format {
+            ScanFormat::Json => {
+                write!(self.out, "],\"summary\":")?;
+                serde_json::to_writer(&mut self.out, &self.summary)?;
+                self.out.write_all(b"}\n")?;
+            }
+            ScanFormat::Ndjson => {}
+            ScanFormat::Table => self.write_table()?,
+        }
+        let summary = self.summary.clone();
+        self.out.commit()?;
+        Ok(summary)
+    }
+
+    fn write_table(&mut self) -> io::Result<()> {
+        let s = self.style;
+        let header = ["NAME", "VERSION", "ECOSYSTEM", "REQUIRES", "FILE"].map(|h| s.cyan(h));
+        let mut widths = [0usize; 5];
+        for row in std::iter::once(&header).chain(&self.rows) {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(visible_width(cell));
+            }
+        }
+        // The requirement count is right-aligned; everything else left-aligned.
+        let right = [false, false, false, true, false];
+        for row in std::iter::once(&header).chain(&self.rows) {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .zip(right)
+                .map(|((cell, width), right)| {
+                    let pad = " ".repeat(width - visible_width(cell));
+                    if right {
+                        format!("{pad}{cell}")
+                    } else {
+                        format!("{cell}{pad}")
+                    }
+                })
+                .collect();
+            writeln!(self.out, "{}", cells.join("  ").trim_end())?;
+        }
+        if !self.problems.is_empty() {
+            writeln!(self.out)?;
+            for problem in &self.problems {
+                writeln!(self.out, "{problem}")?;
+            }
+        }
+        let t = &self.summary;
+        writeln!(
+            self.out,
+            "\n{} files, {} packages, {} requirements: {} ok, {} dynamic, {} {}",
+            t.files,
+            t.packages,
+            t.requirements,
+            t.ok,
+            t.dynamic,
+            t.errors,
+            if t.errors == 1 { "error" } else { "errors" }
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,66 @@
+//! Reading one found file and parsing it: the unit of work the engine runs in parallel.
+
+use crate::walk::{describe, Found};
+use pkglens_core::parallel::parse_guarded;
+use pkglens_core::{ErrorKind, Input, ParseError, Record, MAX_INPUT};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// A record, and the detailed error behind it when it failed (for rendering with `^^^`).
+pub type Parsed = (Record, Option<ParseError>);
+
+/// The path as it appears in output: as given, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// Reads and parses what the walk found. Never fails: failures are records with status `error`.
+pub fn read_and_parse(found: Found) -> Parsed {
+    let (path, format) = match found {
+        Found::File { path, format } => (path, format),
+        Found::Unreadable { path, message } => {
+            let err = ParseError::whole(&display_path(&path), None, ErrorKind::Io, message);
+            return (Record::from_error(&err), Some(err));
+        }
+    };
+    let shown = display_path(&path);
+    let bytes = match read_capped(&path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            let err = ParseError::whole(&shown, format, ErrorKind::Io, message);
+            return (Record::from_error(&err), Some(err));
+        }
+    };
+    parse_bytes(&shown, format, &bytes)
+}
+
+/// Parses bytes already read (standard input, or a file) as `format`, else as detected.
+pub fn parse_bytes(shown: &str, format: Option<pkglens_core::Format>, bytes: &[u8]) -> Parsed {
+    let input = Input::new(shown, bytes);
+    match parse_guarded(&input, format) {
+        Ok(record) => (record, None),
+        Err(err) => (Record::from_error(&err), Some(err)),
+    }
+}
+
+/// Reads a whole file, refusing one over [`MAX_INPUT`] before reading it.
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    let file = File::open(path).map_err(|e| describe(&e))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > MAX_INPUT as u64 {
+        return Err(format!(
+            "file is {len} bytes, larger than the {MAX_INPUT} bytes pkglens reads"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_INPUT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| describe(&e))?;
+    Ok(bytes)
+}

@@ -1,0 +1,141 @@
+//! pkglens against rez's own loader, on every `package.py` of rez's benchmark repository and
+//! test packages.
+//!
+//! `scripts/conformance/rez_load.py TREE > out.ndjson` loads each file with rez (which executes
+//! it) and writes the seven solver fields; this test parses the same files with
+//! `pkglens_core::parse` and compares the records. Zero wrong values are allowed in `ok`
+//! records and in the static fields of `dynamic` ones. With `PKGLENS_EXPECT_ALL_STATIC=1` (the
+//! benchmark repository, whose solver fields are all literals) every file must also be `ok`.
+//!
+//! `PKGLENS_REZ_LOAD_NDJSON` names the NDJSON file(s), separated by `:`; the test command sets
+//! it. Without it the test says so and passes (plain `cargo test` has no rez to compare with).
+
+use pkglens_core::{parse, Input, Package, Requirement, Status};
+use serde_json::{json, Value};
+
+const FIELDS: [&str; 7] = [
+    "name",
+    "version",
+    "requires",
+    "build_requires",
+    "private_build_requires",
+    "variants",
+    "tools",
+];
+
+fn raws(list: &[Requirement]) -> Value {
+    Value::Array(list.iter().map(|r| json!(r.raw)).collect())
+}
+
+/// Our value of `field`, as the plain JSON rez's loader gives (absent lists are empty).
+fn ours(package: &Package, field: &str) -> Value {
+    match field {
+        "name" => json!(package.name),
+        "version" => json!(package.version),
+        "requires" => raws(&package.requires),
+        "build_requires" => raws(&package.build_requires),
+        "private_build_requires" => raws(&package.private_build_requires),
+        "variants" => Value::Array(package.variants.iter().map(|v| raws(v)).collect()),
+        "tools" => json!(package.tools),
+        _ => Value::Null,
+    }
+}
+
+/// rez's value, with absent lists read as empty, as pkglens reports them.
+fn theirs(fields: &Value, field: &str) -> Value {
+    match (fields.get(field), field) {
+        (Some(Value::Null) | None, "name" | "version") => json!(""),
+        (Some(Value::Null) | None, _) => json!([]),
+        (Some(v), _) => v.clone(),
+    }
+}
+
+#[test]
+fn pkglens_reads_what_rez_loads() {
+    let Ok(paths) = std::env::var("PKGLENS_REZ_LOAD_NDJSON") else {
+        println!("PKGLENS_REZ_LOAD_NDJSON not set: no rez to compare with (scripts/test sets it)");
+        return;
+    };
+    let expect_static = std::env::var("PKGLENS_EXPECT_ALL_STATIC").is_ok_and(|v| v == "1");
+    let (mut files, mut ok, mut dynamic, mut errors, mut rejected) = (0, 0, 0, 0, 0);
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    for ndjson in paths.split(':').filter(|p| !p.is_empty()) {
+        let text = std::fs::read_to_string(ndjson).unwrap_or_else(|e| panic!("{ndjson}: {e}"));
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let rec: Value = serde_json::from_str(line).expect("an NDJSON line");
+            let file = rec["path"].as_str().unwrap_or_default().to_owned();
+            files += 1;
+            let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let rez_ok = rec["ok"].as_bool().unwrap_or(false);
+            let record = match parse(&Input::new(&file, &bytes)) {
+                Ok(record) => record,
+                Err(err) => {
+                    errors += 1;
+                    if rez_ok {
+                        failures.push(format!("rez loads it, pkglens fails: {err}"));
+                    }
+                    continue;
+                }
+            };
+            if !rez_ok {
+                rejected += 1;
+                continue;
+            }
+            match record.status {
+                Status::Ok => ok += 1,
+                Status::Dynamic => dynamic += 1,
+                Status::Error => {
+                    errors += 1;
+                    failures.push(format!(
+                        "{file}: rez loads it, pkglens reports {:?}",
+                        record.error
+                    ));
+                }
+            }
+            let package = &record.packages[0];
+            let computed: Vec<&str> = rec["computed"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for field in FIELDS {
+                if package.dynamic.iter().any(|d| d == field) {
+                    if expect_static {
+                        failures.push(format!("{file}: `{field}` is dynamic: {:?}", record.reason));
+                    }
+                    continue;
+                }
+                let (a, b) = (ours(package, field), theirs(&rec["fields"], field));
+                if computed.contains(&field) || a != b {
+                    mismatches.push(format!(
+                        "{file}: `{field}`: pkglens {a} vs rez {b}{}",
+                        if computed.contains(&field) {
+                            " (computed by rez, static for pkglens)"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
+            }
+            if expect_static && record.status != Status::Ok {
+                failures.push(format!(
+                    "{file}: expected ok, found {:?}: {:?}",
+                    record.status, record.reason
+                ));
+            }
+        }
+    }
+    println!(
+        "rez conformance: {files} files: {ok} ok, {dynamic} dynamic, {errors} errors, {rejected} rejected by rez, {} mismatches",
+        mismatches.len()
+    );
+    for m in mismatches.iter().take(20) {
+        println!("MISMATCH {m}");
+    }
+    for f in failures.iter().take(20) {
+        println!("FAIL {f}");
+    }
+    assert!(files > 0, "no files compared");
+    assert!(mismatches.is_empty(), "{} mismatches", mismatches.len());
+    assert!(failures.is_empty(), "{} failures", failures.len());
+}

@@ -165,6 +165,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         },
         executor,
         cancel: cancel.clone(),
+        chunk: 0,
     };
     let results = ordered_map(
         work,

@@ -14,6 +14,7 @@ fn options(window: usize, order: Order, executor: Executor) -> OrderedOptions {
         order,
         executor,
         cancel: CancelFlag::new(),
+        chunk: 0,
     }
 }
 
@@ -125,10 +126,12 @@ struct InFlight {
 
 #[test]
 fn never_more_than_window_items_in_flight() {
-    for (window, order, threads) in [
-        (1, Order::Input, 2),
-        (3, Order::Input, 4),
-        (5, Order::Completion, 3),
+    for (window, order, threads, chunk) in [
+        (1, Order::Input, 2, 0),
+        (3, Order::Input, 4, 0),
+        (5, Order::Completion, 3, 0),
+        (8, Order::Input, 2, 3),
+        (7, Order::Completion, 2, 4),
     ] {
         let stats = Arc::new(InFlight::default());
         let s = Arc::clone(&stats);
@@ -146,7 +149,10 @@ fn never_more_than_window_items_in_flight() {
                 s.running.fetch_sub(1, Ordering::SeqCst);
                 i
             },
-            options(window, order, pool(threads)),
+            OrderedOptions {
+                chunk,
+                ..options(window, order, pool(threads))
+            },
         );
         let mut count = 0;
         for _ in it {
@@ -208,15 +214,17 @@ fn seeded_property_parallel_equals_sequential() {
             std::thread::sleep(Duration::from_micros(d[i]));
             (i as u64).wrapping_mul(2654435761) % 1000
         };
-        let ordered: Vec<u64> = ordered_map(
-            0..len,
-            map.clone(),
-            options(window, Order::Input, executor.clone()),
-        )
-        .collect();
-        assert_eq!(ordered, expected, "len {len} window {window} {executor:?}");
-        let mut unordered: Vec<u64> =
-            ordered_map(0..len, map, options(window, Order::Completion, executor)).collect();
+        let chunk = rng.random_range(0..6usize);
+        let mut opts = options(window, Order::Input, executor.clone());
+        opts.chunk = chunk;
+        let ordered: Vec<u64> = ordered_map(0..len, map.clone(), opts).collect();
+        assert_eq!(
+            ordered, expected,
+            "len {len} window {window} chunk {chunk} {executor:?}"
+        );
+        let mut opts = options(window, Order::Completion, executor);
+        opts.chunk = chunk;
+        let mut unordered: Vec<u64> = ordered_map(0..len, map, opts).collect();
         let mut sorted = expected.clone();
         unordered.sort_unstable();
         sorted.sort_unstable();

@@ -1,0 +1,220 @@
+//! The `pkglens` binary, run as a user runs it.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn pkglens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run pkglens")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn scan_examples_prints_a_table() {
+    let out = pkglens(&["scan", "examples/"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("NAME"), "{text}");
+    assert!(!text.contains('\x1b'), "piped output must be plain");
+    for expected in [
+        "requests",
+        "2.32.3",
+        "studio_pipeline",
+        "usd",
+        "24.05",
+        "ocio",
+        "legacy-tool",
+    ] {
+        assert!(text.contains(expected), "missing {expected}:\n{text}");
+    }
+    assert!(text.contains("dynamic: examples/rez/studio_pipeline/2.2.0/package.py: `requires`"));
+    assert!(
+        text.lines().last().unwrap().contains("1 dynamic, 0 errors"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_has_the_schema_and_is_identical_whatever_the_thread_count() {
+    let one = pkglens(&["scan", "--format", "json", "--jobs", "1", "examples/"]);
+    let four = pkglens(&["scan", "--format", "json", "--jobs", "4", "examples/"]);
+    let auto = pkglens(&["scan", "--format", "json", "examples/"]);
+    assert!(one.status.success());
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(one.stdout, auto.stdout);
+    let doc: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(doc["schema"], "pkglens/1");
+    let records = doc["records"].as_array().unwrap();
+    assert_eq!(
+        doc["summary"]["files"].as_u64().unwrap() as usize,
+        records.len()
+    );
+    // Input order: a depth-first walk with entries sorted by name, as bytes.
+    let paths: Vec<&str> = records
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn ndjson_streams_one_record_per_line_in_order() {
+    let json = pkglens(&["scan", "--format", "json", "examples/"]);
+    let ndjson = pkglens(&["scan", "--format", "ndjson", "examples/"]);
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let lines: Vec<Value> = stdout(&ndjson)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, doc["records"].as_array().unwrap());
+}
+
+#[test]
+fn unordered_yields_the_same_records() {
+    let ordered = pkglens(&["scan", "--format", "ndjson", "examples/"]);
+    let unordered = pkglens(&["scan", "--format", "ndjson", "--unordered", "examples/"]);
+    let mut a: Vec<String> = stdout(&ordered).lines().map(str::to_owned).collect();
+    let mut b: Vec<String> = stdout(&unordered).lines().map(str::to_owned).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn output_file_is_written_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("scan.json");
+    let out = pkglens(&[
+        "scan",
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+        "examples/site-packages",
+    ]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let doc: Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
+    assert_eq!(doc["summary"]["packages"], 9);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary file left behind");
+}
+
+#[test]
+fn a_missing_path_exits_2_with_a_message() {
+    let out = pkglens(&["scan", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no such file or directory: no/such/dir"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_file_is_an_error_record_and_the_rest_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(bad.join("a-1.dist-info")).unwrap();
+    std::fs::create_dir_all(bad.join("b-1.dist-info")).unwrap();
+    std::fs::create_dir_all(bad.join("c/1.0")).unwrap();
+    std::fs::write(
+        bad.join("a-1.dist-info/METADATA"),
+        "Name: a\nVersion: 1\nRequires-Dist: x >= ;\n",
+    )
+    .unwrap();
+    std::fs::write(bad.join("b-1.dist-info/METADATA"), "Name: b\nVersion: 1\n").unwrap();
+    std::fs::write(
+        bad.join("c/1.0/package.py"),
+        "name = 'c'\nprint 'python 2'\n",
+    )
+    .unwrap();
+    let path = bad.to_str().unwrap();
+    let out = pkglens(&["scan", "--format", "json", path]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let statuses: Vec<&str> = doc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["error", "ok", "error"]);
+    let py = &doc["records"][2]["error"];
+    assert_eq!(
+        (py["line"].as_u64(), py["kind"].as_str()),
+        (Some(2), Some("syntax"))
+    );
+    // The table shows the faulty line with a caret.
+    let table = stdout(&pkglens(&["scan", path]));
+    assert!(table.contains("2 | print 'python 2'"), "{table}");
+    assert!(table.contains('^'));
+    // --fail-fast stops at the first error and exits 1.
+    let out = pkglens(&["scan", "--fail-fast", "--format", "ndjson", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
+
+#[test]
+fn standard_input_is_sniffed() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .args(["scan", "--format", "ndjson", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Metadata-Version: 2.1\nName: piped\nVersion: 0.1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["path"], "-");
+    assert_eq!(record["packages"][0]["name"], "piped");
+}
+
+#[test]
+fn color_is_opt_in_when_piped_and_no_color_wins_on_auto() {
+    let out = pkglens(&["scan", "--color", "always", "examples/site-packages"]);
+    assert!(stdout(&out).contains("\x1b["));
+    let out = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .args(["scan", "--color", "auto", "examples/site-packages"])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains("\x1b["));
+}
+
+#[test]
+fn help_and_completions() {
+    let out = pkglens(&["scan", "--help"]);
+    assert!(stdout(&out).contains("Examples:"));
+    let out = pkglens(&["completions", "bash"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("pkglens"));
+}

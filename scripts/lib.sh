@@ -1,0 +1,57 @@
+# Shared by scripts/test, scripts/bench and scripts/fuzz: pinned tools, installed on demand.
+# Every function is idempotent: a second call does nothing but check.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=$ROOT/.cache
+NIGHTLY=nightly-2026-05-20
+VENV=$CACHE/venv
+CORPORA=$CACHE/corpora
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# The stable toolchain's wasm target and lints, and the pinned nightly for threaded wasm.
+ensure_rust() {
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+  rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+  if ! rustup run "$NIGHTLY" rustc --print target-libdir --target wasm32-unknown-unknown >/dev/null 2>&1 \
+     || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src'; then
+    rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src --target wasm32-unknown-unknown
+  fi
+}
+
+# A venv with the pinned reference tools (rez, packaging, ...); reinstalled when the pins change.
+ensure_venv() {
+  local pins=$ROOT/scripts/conformance/requirements.txt stamp=$VENV/.pins
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  if ! cmp -s "$pins" "$stamp"; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$pins"
+    cp "$pins" "$stamp"
+  fi
+}
+
+# Path of the installed rez package.
+rez_dir() { "$VENV/bin/python" -c 'import os, rez; print(os.path.dirname(rez.__file__))'; }
+
+# rez's benchmark repository (18,226 package.py files), from the pinned rez wheel.
+ensure_rez_corpus() {
+  local dest=$CORPORA/rez-benchmark
+  if [ ! -f "$dest/.done" ]; then
+    rm -rf "$dest" && mkdir -p "$dest"
+    tar xzf "$(rez_dir)/data/benchmarking/packages.tar.gz" -C "$dest"
+    touch "$dest/.done"
+  fi
+  REZ_BENCH=$dest/packages
+  REZ_TESTS=$(rez_dir)/data/tests
+}
+
+# Runs "$@" only when the output file is missing or older than the script that makes it.
+generate() {
+  local out=$1 script=$2; shift 2
+  if [ ! -s "$out" ] || [ "$script" -nt "$out" ]; then
+    mkdir -p "$(dirname "$out")"
+    "$@" > "$out.tmp" && mv "$out.tmp" "$out"
+  fi
+}

@@ -1,34 +1,4 @@
 //! A sliding-window parallel map over any iterator.
-//!
-//! **Order.** [`Order::Input`] yields results in the order the source produced the items,
-//! whatever order they finish in; [`Order::Completion`] yields each result as soon as it is done.
-//!
-//! **Memory.** At most `window` items are *in flight*: pulled from the source and not yet
-//! yielded, whether queued, running or finished and waiting for an earlier item. The source is
-//! pulled lazily, on the consumer's thread, only when a slot is free, so a source of any length
-//! (a directory walk, a stream of files) is held `window` items at a time.
-//!
-//! **Cancellation.** When the cancel flag is set, the iterator yields nothing more and pulls no
-//! more items; queued items are skipped without running the map. Dropping the iterator does the
-//! same through a private flag (the caller's flag is left alone): at most the `window` items
-//! already in flight are processed after the drop, and none of them is waited for. Results
-//! already yielded are the caller's and stay valid.
-//!
-//! **Threads.** The map runs on a rayon pool ([`Executor`]); with [`Executor::Serial`] it runs
-//! on the consumer's thread when an item is asked for, with no pool and no channel. No thread is
-//! spawned here, so the same code runs on native threads and on wasm web workers. Waiting for a
-//! result blocks the consumer's thread; if that thread is itself a rayon worker, it runs other
-//! queued rayon jobs while it waits, so an ordered map can be consumed inside a pool without
-//! deadlocking it. (In a browser, consume it from a Worker: the page's main thread may not block.)
-//!
-//! **Chunks.** Items are handed to the pool a chunk at a time (see [`OrderedOptions::chunk`]);
-//! a chunk counts as its number of items in the window, and its results arrive together.
-//!
-//! **Panics.** A panic in the map is caught on the worker and resumed on the consumer's thread
-//! when that item's turn comes (ordered) or when it is received (completion order).
-//!
-//! Errors are values: make the map return a `Result` and each error appears in its own slot,
-//! after every earlier result; the stream goes on unless the consumer stops it.
 
 use super::policy::Executor;
 use super::recv_cooperative;
@@ -102,8 +72,38 @@ type Outcome<T> = std::thread::Result<T>;
 /// A finished chunk: the index of its first item, and each item's outcome (`None`: skipped).
 type Message<T> = (usize, Vec<Option<Outcome<T>>>);
 
-/// Maps `source` through `map` in parallel with at most `options.window` items in flight.
-/// See the [module documentation](self) for order, memory, cancellation and panics.
+/// Maps `source` through `map` in parallel, at most `options.window` items in flight: a
+/// sliding window over any iterator.
+///
+/// **Order.** [`Order::Input`] yields results in the order the source produced the items,
+/// whatever order they finish in; [`Order::Completion`] yields each result as soon as it is done.
+///
+/// **Memory.** At most `window` items are *in flight*: pulled from the source and not yet
+/// yielded, whether queued, running or finished and waiting for an earlier item. The source is
+/// pulled lazily, on the consumer's thread, only when a slot is free, so a source of any length
+/// (a directory walk, a stream of files) is held `window` items at a time.
+///
+/// **Cancellation.** When the cancel flag is set, the iterator yields nothing more and pulls no
+/// more items; queued items are skipped without running the map. Dropping the iterator does the
+/// same through a private flag (the caller's flag is left alone): at most the `window` items
+/// already in flight are processed after the drop, and none of them is waited for. Results
+/// already yielded are the caller's and stay valid.
+///
+/// **Threads.** The map runs on a rayon pool ([`Executor`]); with [`Executor::Serial`] it runs
+/// on the consumer's thread when an item is asked for, with no pool and no channel. No thread is
+/// spawned here, so the same code runs on native threads and on wasm web workers. Waiting for a
+/// result blocks the consumer's thread; if that thread is itself a rayon worker, it runs other
+/// queued rayon jobs while it waits, so an ordered map can be consumed inside a pool without
+/// deadlocking it. (In a browser, consume it from a Worker: the page's main thread may not block.)
+///
+/// **Chunks.** Items are handed to the pool a chunk at a time (see [`OrderedOptions::chunk`]);
+/// a chunk counts as its number of items in the window, and its results arrive together.
+///
+/// **Panics.** A panic in the map is caught on the worker and resumed on the consumer's thread
+/// when that item's turn comes (ordered) or when it is received (completion order).
+///
+/// Errors are values: make the map return a `Result` and each error appears in its own slot,
+/// after every earlier result; the stream goes on unless the consumer stops it.
 pub fn ordered_map<I, F, T>(
     source: I,
     map: F,

@@ -1,16 +1,4 @@
 //! A depth-first work-stack walk whose loads run ahead in the pool.
-//!
-//! The walk is a plain serial loop: pop a key, take its loaded value, ask `expand` for the keys
-//! it leads to, push them. What makes it fast is that a key's load starts in the pool the moment
-//! the key is pushed, long before the loop pops it; by then it is usually done. Because the loop
-//! consumes results in its own order, its answer is exactly the serial walk's
-//! ([`serial_walk`]), whatever the timing of the loads.
-//!
-//! **Order.** Keys are visited depth-first, children in the order `expand` returns them, each
-//! key once. **Memory.** At most `ahead` loads are started and not yet consumed. **Cancellation.**
-//! When the cancel flag is set the walk returns what it has visited so far; loads already
-//! running finish in the background and are dropped. `expand` runs on the calling thread and may
-//! borrow; `load` runs in the pool and must be `'static`.
 
 use super::ordered::CancelFlag;
 use super::policy::Executor;
@@ -72,6 +60,20 @@ enum Slot<V> {
     Done(std::thread::Result<V>),
 }
 
+/// A depth-first work-stack walk whose loads run ahead in the pool.
+///
+/// The walk is a plain serial loop: pop a key, take its loaded value, ask `expand` for the keys
+/// it leads to, push them. What makes it fast is that a key's load starts in the pool the moment
+/// the key is pushed, long before the loop pops it; by then it is usually done. Because the loop
+/// consumes results in its own order, its answer is exactly the serial walk's
+/// ([`serial_walk`]), whatever the timing of the loads.
+///
+/// **Order.** Keys are visited depth-first, children in the order `expand` returns them, each
+/// key once. **Memory.** At most `ahead` loads are started and not yet consumed. **Cancellation.**
+/// When the cancel flag is set the walk returns what it has visited so far; loads already
+/// running finish in the background and are dropped. `expand` runs on the calling thread and may
+/// borrow; `load` runs in the pool and must be `'static`.
+///
 /// Walks from `roots` depth-first, loading each key in the pool as soon as it is pushed.
 /// Returns every visited key with its value, in visit order: the same as [`serial_walk`].
 pub fn prefetch_walk<K, V, L, E>(

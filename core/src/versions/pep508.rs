@@ -1,7 +1,7 @@
 //! PEP 508 requirements, through `pep508_rs` (see `docs/decisions.md` for why that crate).
 //!
 //! This module is the only place that touches `pep508_rs`: the rest of core sees
-//! [`Requirement`](crate::Requirement) values and [`RequirementError`]s with byte offsets.
+//! [`Requirement`] values and [`RequirementError`]s with byte offsets.
 
 use crate::record::{Requirement, RequirementKind};
 use pep508_rs::marker::{ExtraOperator, MarkerExpression, MarkerValueExtra};

@@ -321,6 +321,22 @@ mod tests {
         assert_eq!((err.info.line, err.info.column), (2, 10));
     }
 
+    /// The fuzzer's crashing METADATA inputs (panics inside `pep508_rs`) now parse.
+    #[test]
+    fn regression_fuzz_inputs_do_not_panic() {
+        let dir = format!(
+            "{}/../fuzz/regressions/core_metadata",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let _ = parse_core_metadata("METADATA", Format::Metadata, &bytes);
+            seen += 1;
+        }
+        assert!(seen >= 2);
+    }
+
     #[test]
     fn a_bad_requirement_keeps_the_rest() {
         let record =

@@ -48,7 +48,7 @@ pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseErr
     let format = Format::RezPackagePy;
     let parsed = parse_package_py(bytes).map_err(|err| {
         let text = String::from_utf8_lossy(bytes);
-        let kind = if err.message.contains("UTF-8") {
+        let kind = if err.message.to_ascii_lowercase().contains("utf-8") {
             ErrorKind::Encoding
         } else {
             ErrorKind::Syntax

@@ -24,6 +24,7 @@ pub fn parse_requirement(
     kind: RequirementKind,
     line: u32,
 ) -> Result<Requirement, RequirementError> {
+    precheck(raw)?;
     let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(raw).map_err(|err| {
         // pep508_rs counts its span in characters; convert to a byte offset.
         let offset = raw
@@ -66,6 +67,101 @@ pub fn parse_requirement(
         kind,
         line,
     })
+}
+
+/// Rejects, with a proper error, the inputs on which `pep508_rs` 0.9.2 panics (found by
+/// fuzzing; see `fuzz/regressions/pep508`): a name or an extra that ends in `.`, `_` or `-`
+/// (its tokenizer and its name validation disagree), and a character outside ASCII where the
+/// grammar has only ASCII tokens (its cursor mixes character and byte counts). `packaging`
+/// rejects all of these too.
+fn precheck(raw: &str) -> Result<(), RequirementError> {
+    let bytes = raw.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    let check_token = |start: usize, end: usize, what: &str| -> Result<(), RequirementError> {
+        match (
+            bytes.get(start),
+            end.checked_sub(1).and_then(|last| bytes.get(last)),
+        ) {
+            (Some(first), _) if !first.is_ascii_alphanumeric() => Err(RequirementError {
+                message: format!(
+                    "expected {what} starting with a letter or digit, found `{}`",
+                    *first as char
+                ),
+                offset: start,
+            }),
+            (_, Some(last)) if !last.is_ascii_alphanumeric() => Err(RequirementError {
+                message: format!(
+                    "expected {what} ending with a letter or digit, found `{}`",
+                    *last as char
+                ),
+                offset: end - 1,
+            }),
+            _ => Ok(()),
+        }
+    };
+    // `pep508_rs` skips whitespace in Unicode's sense (vertical tab and no-break space too).
+    let skip_space = |mut i: usize| {
+        while let Some(c) = raw.get(i..).and_then(|rest| rest.chars().next()) {
+            if !c.is_whitespace() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        i
+    };
+    let mut i = skip_space(0);
+    let name_start = i;
+    while bytes.get(i).copied().is_some_and(is_name) {
+        i += 1;
+    }
+    if i > name_start {
+        check_token(name_start, i, "a name")?;
+    }
+    i = skip_space(i);
+    if bytes.get(i) == Some(&b'[') {
+        i += 1;
+        loop {
+            i = skip_space(i);
+            while bytes.get(i) == Some(&b',') {
+                i = skip_space(i + 1);
+            }
+            let start = i;
+            while bytes.get(i).copied().is_some_and(is_name) {
+                i += 1;
+            }
+            if i > start {
+                check_token(start, i, "an extra")?;
+            } else {
+                break;
+            }
+        }
+    }
+    // Outside quoted strings and a direct reference's URL, the grammar is ASCII.
+    // (`pep508_rs`'s `peek_while` after a marker expression is where bytes and characters mix.)
+    let mut quote = None;
+    let mut in_url = false;
+    let mut in_marker = false;
+    for (offset, c) in raw.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') if !in_url => quote = Some(c),
+            (None, '@') if !in_url && !in_marker => in_url = true,
+            (None, ';') if !in_url => in_marker = true,
+            (None, ';') if raw[..offset].ends_with(char::is_whitespace) => {
+                in_url = false;
+                in_marker = true;
+            }
+            (None, c) if !c.is_ascii() && !in_url => {
+                return Err(RequirementError {
+                    message: format!("expected an ASCII character outside quotes, found `{c}`"),
+                    offset,
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The leading name of a valid requirement, as written (pep508_rs keeps only the normalised one).
@@ -150,6 +246,40 @@ mod tests {
         );
         let err = parse_requirement("é>=1", RequirementKind::Run, 0).unwrap_err();
         assert_eq!(err.offset, 0);
+    }
+
+    /// Inputs on which `pep508_rs` 0.9.2 panics; found by `fuzz/fuzz_targets/pep508.rs`.
+    #[test]
+    fn regression_pep508_rs_panics_are_errors() {
+        for (input, offset) in [
+            ("a_ ", 1),
+            ("a. >=1", 1),
+            ("a[b_]", 3),
+            ("a[b, -c]", 5),
+            ("\u{b}z-\u{b}", 2),
+            ("\u{a0}a_ ", 3),
+            ("s;extra==\"\"\u{562}", 11),
+        ] {
+            let err = parse_requirement(input, RequirementKind::Run, 1).unwrap_err();
+            assert_eq!(err.offset, offset, "{input:?}: {err:?}");
+        }
+        // The fuzzer's crashing inputs, kept in the repository, now parse to errors.
+        let dir = format!("{}/../fuzz/regressions/pep508", env!("CARGO_MANIFEST_DIR"));
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let _ = parse_requirement(&String::from_utf8_lossy(&bytes), RequirementKind::Run, 1);
+            seen += 1;
+        }
+        assert!(seen >= 3);
+        // Non-ASCII inside quotes and URLs is still fine.
+        assert!(parse_requirement("a; extra == 'é'", RequirementKind::Run, 1).is_ok());
+        assert!(parse_requirement(
+            "a @ https://example.com/é.whl ; extra == 'x'",
+            RequirementKind::Run,
+            1
+        )
+        .is_ok());
     }
 
     #[test]

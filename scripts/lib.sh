@@ -52,6 +52,7 @@ generate() {
   local out=$1 script=$2; shift 2
   if [ ! -s "$out" ] || [ "$script" -nt "$out" ]; then
     mkdir -p "$(dirname "$out")"
-    "$@" > "$out.tmp" && mv "$out.tmp" "$out"
+    # The reference tools' own warnings go to a log beside the output, not to the terminal.
+    "$@" > "$out.tmp" 2> "$out.log" && mv "$out.tmp" "$out"
   fi
 }

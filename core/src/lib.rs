@@ -41,7 +41,12 @@ pub const MAX_INPUT: usize = 64 * 1024 * 1024;
 pub fn is_supported(format: Format) -> bool {
     matches!(
         format,
-        Format::Metadata | Format::PkgInfo | Format::RezPackagePy | Format::RezPackageYaml
+        Format::Metadata
+            | Format::PkgInfo
+            | Format::RezPackagePy
+            | Format::RezPackageYaml
+            | Format::RequirementsTxt
+            | Format::Pyproject
     )
 }
 
@@ -75,6 +80,13 @@ pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError>
     match format {
         Format::Metadata | Format::PkgInfo => {
             formats::core_metadata::parse_core_metadata(input.path, format, input.bytes)
+        }
+        Format::Pyproject => formats::pyproject::parse_pyproject(input.path, input.bytes),
+        Format::RequirementsTxt => {
+            // No I/O here: an include (`-r`, `-c`) is an error naming it. Callers that can
+            // read files use `formats::requirements_txt::resolve_requirements`.
+            let mut load = |path: &str| (path == input.path).then(|| input.bytes.to_vec());
+            formats::requirements_txt::resolve_requirements(input.path, &mut load, &|_| None)
         }
         Format::RezPackagePy => formats::rez::parse_rez_package_py(input.path, input.bytes),
         Format::RezPackageYaml => formats::rez::parse_rez_package_yaml(input.path, input.bytes),

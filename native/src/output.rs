@@ -6,7 +6,7 @@
 //! renames it at the end: readers never see half a file.
 
 use crate::style::{visible_width, Style};
-use pkglens_core::{ParseError, Record, Status, SCHEMA};
+use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
 use serde::Serialize;
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -175,6 +175,19 @@ impl ScanWriter {
                 package.version.clone(),
                 format!("{:?}", package.ecosystem).to_lowercase(),
                 requires.to_string(),
+                s.dim(&record.path),
+            ]);
+        }
+        if !record.requirements.is_empty() {
+            let label = match record.format {
+                Some(Format::Pyproject) => "(build system and groups)",
+                _ => "(requirements list)",
+            };
+            self.rows.push([
+                s.dim(label),
+                String::new(),
+                "python".to_owned(),
+                record.requirements.len().to_string(),
                 s.dim(&record.path),
             ]);
         }

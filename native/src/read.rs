@@ -1,8 +1,9 @@
 //! Reading one found file and parsing it: the unit of work the engine runs in parallel.
 
 use crate::walk::{describe, Found};
+use pkglens_core::formats::requirements_txt::resolve_requirements;
 use pkglens_core::parallel::parse_guarded;
-use pkglens_core::{ErrorKind, Input, ParseError, Record, MAX_INPUT};
+use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -37,11 +38,33 @@ pub fn read_and_parse(found: Found) -> Parsed {
             return (Record::from_error(&err), Some(err));
         }
     };
+    if format == Some(Format::RequirementsTxt) {
+        return parse_requirements(&shown, bytes);
+    }
     parse_bytes(&shown, format, &bytes)
 }
 
+/// A requirements file with its `-r` and `-c` includes read from disk, relative to the file
+/// that names them, and `${VAR}` expanded from the environment, as pip does.
+fn parse_requirements(shown: &str, bytes: Vec<u8>) -> Parsed {
+    let mut root = Some(bytes);
+    let mut load = |path: &str| {
+        if path == shown {
+            if let Some(bytes) = root.take() {
+                return Some(bytes);
+            }
+        }
+        std::fs::read(path).ok()
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    match resolve_requirements(shown, &mut load, &env) {
+        Ok(record) => (record, None),
+        Err(err) => (Record::from_error(&err), Some(err)),
+    }
+}
+
 /// Parses bytes already read (standard input, or a file) as `format`, else as detected.
-pub fn parse_bytes(shown: &str, format: Option<pkglens_core::Format>, bytes: &[u8]) -> Parsed {
+pub fn parse_bytes(shown: &str, format: Option<Format>, bytes: &[u8]) -> Parsed {
     let input = Input::new(shown, bytes);
     match parse_guarded(&input, format) {
         Ok(record) => (record, None),

@@ -218,3 +218,68 @@ fn help_and_completions() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("pkglens"));
 }
+
+#[test]
+fn requirements_includes_are_read_relative_to_the_including_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(app.join("reqs")).unwrap();
+    std::fs::write(
+        app.join("requirements.txt"),
+        "-r reqs/base.txt\nflask>=3 ; python_version >= '3.9'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("reqs/base.txt"),
+        "# shared\nrequests==2.32.3 \\\n    --hash=sha256:0000\n-c pins.txt\n",
+    )
+    .unwrap();
+    std::fs::write(app.join("reqs/pins.txt"), "urllib3<3\n").unwrap();
+    let out = pkglens(&[
+        "scan",
+        "--format",
+        "ndjson",
+        app.join("requirements.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let got: Vec<(String, String)> = record["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("requests", "run"),
+        ("urllib3", "constraint"),
+        ("flask", "run"),
+    ];
+    assert_eq!(got, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
+    // A missing include is an error naming it, with its line.
+    std::fs::write(app.join("requirements.txt"), "-r nowhere.txt\n").unwrap();
+    let out = pkglens(&[
+        "scan",
+        "--format",
+        "ndjson",
+        app.join("requirements.txt").to_str().unwrap(),
+    ]);
+    let record: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(record["status"], "error");
+    assert_eq!(record["error"]["line"], 1);
+    assert!(
+        record["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nowhere.txt"),
+        "{record}"
+    );
+}

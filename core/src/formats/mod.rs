@@ -2,5 +2,7 @@
 
 pub mod core_metadata;
 pub mod detect;
+pub mod pyproject;
+pub mod requirements_txt;
 pub mod rez;
 pub mod rez_package_py;

@@ -9,6 +9,7 @@
 pub mod formats;
 pub mod parallel;
 mod record;
+pub mod set;
 pub mod text;
 pub mod versions;
 

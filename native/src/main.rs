@@ -3,11 +3,15 @@
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pkglens_cli::commands::{self, GraphFormat, ReportFormat};
 use pkglens_cli::output::{Destination, ScanFormat, ScanWriter};
 use pkglens_cli::read::{display_path, parse_bytes, read_and_parse};
 use pkglens_cli::style::{self, ColorChoice, Style};
 use pkglens_cli::walk::{walk, Found};
 use pkglens_core::parallel::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
+use pkglens_core::set::{PackageSet, SetOptions};
+use pkglens_core::versions::pep508::TargetEnvironment;
+use pkglens_core::{ParseError, Record, Status};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +36,23 @@ enum Command {
         after_help = "Examples:\n  pkglens scan examples/\n  pkglens scan --format json -o scan.json site-packages/\n  cat PKG-INFO | pkglens scan -"
     )]
     Scan(ScanArgs),
+    /// Find problems in the package set: missing, unsatisfied and conflicting requirements,
+    /// cycles, duplicates, unreadable and dynamic files. Exits 1 if there are any.
+    #[command(
+        after_help = "Examples:\n  pkglens check examples/\n  pkglens check --target-python 3.9 --platform windows site-packages/\n  pkglens check --format json wheelhouse/ | jq '.problems[] | .message'"
+    )]
+    Check(CheckArgs),
+    /// Show the dependency graph (tree, DOT, Mermaid or JSON).
+    #[command(
+        after_help = "Examples:\n  pkglens graph examples/site-packages\n  pkglens graph --root usd --format dot examples/rez | dot -Tpng -o usd.png\n  pkglens graph --root urllib3 --reverse examples/"
+    )]
+    Graph(GraphArgs),
+    /// Show every chain by which a package is required.
+    #[command(after_help = "Example:\n  pkglens why urllib3 examples/")]
+    Why(WhyArgs),
+    /// Compare two package sets: added, removed and changed packages.
+    #[command(after_help = "Example:\n  pkglens diff old/site-packages new/site-packages")]
+    Diff(DiffArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  pkglens completions bash > ~/.local/share/bash-completion/completions/pkglens"
@@ -80,10 +101,126 @@ struct ScanArgs {
     common: Common,
 }
 
+#[derive(Args)]
+struct TargetArgs {
+    /// The Python version markers are evaluated for (X.Y or X.Y.Z). Default: this machine's
+    /// `python3`, else 3.12.
+    #[arg(long, value_name = "X.Y")]
+    target_python: Option<String>,
+    /// The platform markers are evaluated for: linux, macos or windows. Default: this machine's.
+    #[arg(long, value_name = "OS")]
+    platform: Option<String>,
+    /// The machine markers are evaluated for (x86_64, aarch64, ...). Default: this machine's.
+    #[arg(long, value_name = "ARCH")]
+    machine: Option<String>,
+    /// Also need this dependency group's requirements (PEP 735; repeatable; `*` for all).
+    #[arg(long, value_name = "NAME")]
+    group: Vec<String>,
+    /// Also need the build system's requirements (a pyproject's `[build-system]`).
+    #[arg(long)]
+    build: bool,
+}
+
+impl TargetArgs {
+    fn environment(&self) -> TargetEnvironment {
+        TargetEnvironment {
+            python: self
+                .target_python
+                .clone()
+                .or_else(pkglens_cli::os::python_version)
+                .unwrap_or_else(|| "3.12".into()),
+            platform: self
+                .platform
+                .clone()
+                .unwrap_or_else(|| std::env::consts::OS.into()),
+            machine: self
+                .machine
+                .clone()
+                .unwrap_or_else(|| std::env::consts::ARCH.into()),
+        }
+    }
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    #[command(flatten)]
+    target: TargetArgs,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct GraphArgs {
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "tree")]
+    format: GraphFormat,
+    /// Start from the packages of this name (repeatable). Default: requirement files,
+    /// projects, and every package nothing depends on.
+    #[arg(long, value_name = "NAME")]
+    root: Vec<String>,
+    /// Follow dependents instead of dependencies.
+    #[arg(long)]
+    reverse: bool,
+    /// At most this many steps from a root.
+    #[arg(long, value_name = "N")]
+    depth: Option<usize>,
+    #[command(flatten)]
+    target: TargetArgs,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct WhyArgs {
+    /// The package to explain.
+    name: String,
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    /// At most this many chains.
+    #[arg(long, default_value = "100")]
+    limit: usize,
+    #[command(flatten)]
+    target: TargetArgs,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old set: a directory or a file.
+    old: PathBuf,
+    /// The new set: a directory or a file.
+    new: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    format: ReportFormat,
+    #[command(flatten)]
+    target: TargetArgs,
+    #[command(flatten)]
+    common: Common,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Check(args) => check(args),
+        Command::Graph(args) => graph(args),
+        Command::Why(args) => why(args),
+        Command::Diff(args) => diff(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -109,13 +246,18 @@ enum Work {
     Stdin(Vec<u8>),
 }
 
-fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let common = &args.common;
+/// Walks `paths` (default `.`), then reads and parses every file through the ordered window,
+/// handing each record to `each` in input order. `each` returns `false` to stop early.
+fn read_paths(
+    paths: &[PathBuf],
+    common: &Common,
+    mut each: impl FnMut(Record, Option<ParseError>) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
     let executor = Executor::for_jobs(common.jobs).context("cannot start worker threads")?;
-    let paths = if args.paths.is_empty() {
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
 
     // Discover first (in parallel, deterministic), then read and parse through the window.
@@ -145,15 +287,6 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
 
     let progress = progress_bar(work.len() as u64, common);
-    let out = match &common.output {
-        Some(path) => Destination::file(path)
-            .with_context(|| format!("cannot write to {}", path.display()))?,
-        None => Destination::stdout(),
-    };
-    let to_terminal = common.output.is_none() && style::stdout_is_terminal();
-    let style = Style::new(common.color, to_terminal);
-    let mut writer = ScanWriter::new(args.format, out, style)?;
-
     let window = (executor.threads() * 16).max(64);
     let cancel = CancelFlag::new();
     let options = OrderedOptions {
@@ -175,22 +308,46 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         },
         options,
     );
-    let mut failed = false;
     for (record, error) in results {
         progress.inc(1);
-        writer.record(&record, error.as_ref())?;
-        if common.fail_fast && record.status == pkglens_core::Status::Error {
-            failed = true;
+        let go_on = progress.suspend(|| each(record, error))?;
+        if !go_on {
             cancel.cancel();
-            if let Some(err) = &error {
-                progress.suspend(|| {
-                    eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}")
-                });
-            }
             break;
         }
     }
     progress.finish_and_clear();
+    Ok(())
+}
+
+fn destination(common: &Common) -> anyhow::Result<Destination> {
+    Ok(match &common.output {
+        Some(path) => Destination::file(path)
+            .with_context(|| format!("cannot write to {}", path.display()))?,
+        None => Destination::stdout(),
+    })
+}
+
+fn style_for(common: &Common) -> Style {
+    let to_terminal = common.output.is_none() && style::stdout_is_terminal();
+    Style::new(common.color, to_terminal)
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
+    let mut failed = false;
+    read_paths(&args.paths, common, |record, error| {
+        writer.record(&record, error.as_ref())?;
+        if common.fail_fast && record.status == Status::Error {
+            failed = true;
+            if let Some(err) = &error {
+                eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}");
+            }
+            return Ok(false);
+        }
+        Ok(true)
+    })?;
     let summary = writer.finish().context("cannot write the output")?;
     if !common.quiet && common.output.is_some() {
         eprintln!(
@@ -208,6 +365,73 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads `paths` into a package set for the target environment of `target`.
+fn load_set(paths: &[PathBuf], common: &Common, target: &TargetArgs) -> anyhow::Result<PackageSet> {
+    let mut records = Vec::new();
+    read_paths(paths, common, |record, _| {
+        records.push(record);
+        Ok(true)
+    })?;
+    Ok(PackageSet::with_options(
+        records,
+        SetOptions {
+            target: target.environment(),
+            groups: target.group.clone(),
+            build: target.build,
+        },
+    ))
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let set = load_set(&args.paths, common, &args.target)?;
+    let problems = set.check();
+    let mut out = destination(common)?;
+    let style = style_for(common);
+    commands::write_check(&mut out, &set, &problems, args.format, style)?;
+    out.commit().context("cannot write the output")?;
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let set = load_set(&args.paths, common, &args.target)?;
+    let graph = set
+        .graph(&args.root, args.reverse, args.depth)
+        .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
+    let mut out = destination(common)?;
+    commands::write_graph(&mut out, &graph, args.format)?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn why(args: WhyArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let set = load_set(&args.paths, common, &args.target)?;
+    let chains = set
+        .why(&args.name, args.limit)
+        .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
+    let mut out = destination(common)?;
+    commands::write_why(&mut out, &args.name, &chains, args.format)?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let old = load_set(std::slice::from_ref(&args.old), common, &args.target)?;
+    let new = load_set(std::slice::from_ref(&args.new), common, &args.target)?;
+    let diff = pkglens_core::set::diff(&old, &new);
+    let mut out = destination(common)?;
+    commands::write_diff(&mut out, &diff, args.format, style_for(common))?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A progress bar on a terminal's standard error; hidden when piped, quiet or asked.

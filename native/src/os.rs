@@ -21,6 +21,18 @@ pub fn arg_limits() -> ArgLimits {
     ArgLimits::new(bytes.max(4096), 100_000)
 }
 
+/// The version of this machine's `python3` (`X.Y.Z`), if there is one.
+pub fn python_version() -> Option<String> {
+    let output = std::process::Command::new("python3")
+        .args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    let version = text.trim();
+    (output.status.success() && !version.is_empty()).then(|| version.to_owned())
+}
+
 #[cfg(unix)]
 #[allow(unsafe_code)]
 fn sysconf_arg_max() -> Option<usize> {

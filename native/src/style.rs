@@ -55,6 +55,10 @@ impl Style {
     pub fn yellow(&self, text: &str) -> String {
         self.paint("33", text)
     }
+    /// Green.
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
     /// Cyan.
     pub fn cyan(&self, text: &str) -> String {
         self.paint("36", text)

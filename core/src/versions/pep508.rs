@@ -181,6 +181,127 @@ fn lower_first(message: &str) -> String {
     }
 }
 
+/// A parsed environment marker, ready to evaluate. `None` markers always apply.
+#[derive(Debug, Clone)]
+pub struct Marker(pep508_rs::MarkerTree);
+
+impl Marker {
+    /// Parses a marker expression (the part after `;`).
+    pub fn parse(text: &str) -> Option<Marker> {
+        if precheck(&format!("a;{text}")).is_err() {
+            return None;
+        }
+        pep508_rs::MarkerTree::from_str(text).ok().map(Marker)
+    }
+
+    /// Whether the marker holds in `env` with `extras` requested.
+    pub fn evaluate(&self, env: &pep508_rs::MarkerEnvironment, extras: &[String]) -> bool {
+        let extras: Vec<pep508_rs::ExtraName> = extras
+            .iter()
+            .filter_map(|e| pep508_rs::ExtraName::from_str(e).ok())
+            .collect();
+        self.0.evaluate(env, &extras)
+    }
+}
+
+/// A parsed PEP 440 specifier set (`>=1.0, <2`), ready to test versions against.
+#[derive(Debug, Clone)]
+pub struct Specifiers(pep508_rs::pep440_rs::VersionSpecifiers);
+
+impl Specifiers {
+    /// Parses a specifier set; `None` when it is not valid PEP 440.
+    pub fn parse(text: &str) -> Option<Specifiers> {
+        if !text.is_ascii() {
+            return None;
+        }
+        pep508_rs::pep440_rs::VersionSpecifiers::from_str(text)
+            .ok()
+            .map(Specifiers)
+    }
+
+    /// Whether `version` satisfies every specifier (pre-releases included, as `pip check`
+    /// tests installed versions). `None` when `version` is not valid PEP 440.
+    pub fn contains(&self, version: &str) -> Option<bool> {
+        if !version.is_ascii() {
+            return None;
+        }
+        let version = pep508_rs::pep440_rs::Version::from_str(version.trim()).ok()?;
+        Some(self.0.contains(&version))
+    }
+}
+
+/// A PEP 440 version, for ordering; `None` when `text` is not one.
+pub fn parse_version(text: &str) -> Option<pep508_rs::pep440_rs::Version> {
+    if !text.is_ascii() {
+        return None;
+    }
+    pep508_rs::pep440_rs::Version::from_str(text.trim()).ok()
+}
+
+/// The environment markers are evaluated in: a Python version and a platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetEnvironment {
+    /// `X.Y` or `X.Y.Z`.
+    pub python: String,
+    /// `linux`, `macos` or `windows` (Rust's `std::env::consts::OS` names).
+    pub platform: String,
+    /// `x86_64`, `aarch64`, ... (Rust's `std::env::consts::ARCH` names).
+    pub machine: String,
+}
+
+impl Default for TargetEnvironment {
+    fn default() -> Self {
+        TargetEnvironment {
+            python: "3.12".into(),
+            platform: "linux".into(),
+            machine: "x86_64".into(),
+        }
+    }
+}
+
+impl TargetEnvironment {
+    /// The PEP 508 marker environment of this target (CPython). An invalid Python version
+    /// falls back to the default's.
+    pub fn marker_environment(&self) -> pep508_rs::MarkerEnvironment {
+        let mut parts: Vec<&str> = self.python.split('.').collect();
+        while parts.len() < 3 {
+            parts.push("0");
+        }
+        let full = parts[..3].join(".");
+        let short = parts[..2].join(".");
+        let (sys_platform, system, os_name) = match self.platform.as_str() {
+            "macos" | "darwin" => ("darwin", "Darwin", "posix"),
+            "windows" | "win32" => ("win32", "Windows", "nt"),
+            "freebsd" => ("freebsd", "FreeBSD", "posix"),
+            _ => ("linux", "Linux", "posix"),
+        };
+        let machine = match (self.machine.as_str(), sys_platform) {
+            ("x86_64", "win32") => "AMD64",
+            ("aarch64", "darwin") => "arm64",
+            ("aarch64", "win32") => "ARM64",
+            (m, _) => m,
+        };
+        let env = |full: &str, short: &str| {
+            pep508_rs::MarkerEnvironment::try_from(pep508_rs::MarkerEnvironmentBuilder {
+                implementation_name: "cpython",
+                implementation_version: full,
+                os_name,
+                platform_machine: machine,
+                platform_python_implementation: "CPython",
+                platform_release: "",
+                platform_system: system,
+                platform_version: "",
+                python_full_version: full,
+                python_version: short,
+                sys_platform,
+            })
+        };
+        env(&full, &short)
+            .or_else(|_| env("3.12.0", "3.12"))
+            .expect("3.12.0 is a valid version")
+    }
+}
+
 /// PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());

@@ -1,0 +1,450 @@
+//! Problems in a package set.
+
+use super::{Owner, PackageSet, Resolution};
+use crate::record::{Ecosystem, RequirementKind, Status};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What kind of problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A file could not be read.
+    ParseError,
+    /// No package of a required name.
+    Missing,
+    /// The name is present, no version fits.
+    Unsatisfied,
+    /// Requirements on one name that no present version satisfies together.
+    Conflict,
+    /// Packages that require each other in a ring.
+    Cycle,
+    /// The same name and version from two places, with different content.
+    Duplicate,
+    /// Fields computed at load time: what pkglens reports may be incomplete.
+    Dynamic,
+}
+
+/// One problem, with where it comes from (schema `Problem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The kind.
+    pub kind: ProblemKind,
+    /// The package it concerns (`name version`), or empty for a file-level requirement.
+    pub package: String,
+    /// The requirement as written, when one is at fault.
+    pub requirement: String,
+    /// The file it comes from.
+    pub path: String,
+    /// The 1-based line in that file (0 when unknown).
+    pub line: u32,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl PackageSet {
+    /// Every problem, ordered by kind, then file, then line.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        self.record_problems(&mut problems);
+        self.requirement_problems(&mut problems);
+        self.conflicts(&mut problems);
+        self.cycles(&mut problems);
+        self.duplicates(&mut problems);
+        problems.sort_by(|a, b| {
+            (a.kind, &a.path, a.line, &a.package, &a.requirement).cmp(&(
+                b.kind,
+                &b.path,
+                b.line,
+                &b.package,
+                &b.requirement,
+            ))
+        });
+        problems.dedup();
+        problems
+    }
+
+    fn record_problems(&self, problems: &mut Vec<Problem>) {
+        for record in self.records() {
+            let package = record
+                .packages
+                .first()
+                .map(|p| format!("{} {}", p.name, p.version).trim().to_owned())
+                .unwrap_or_default();
+            match record.status {
+                Status::Error => {
+                    let (message, line) = record
+                        .error
+                        .as_ref()
+                        .map_or((String::from("unreadable"), 0), |e| {
+                            (e.message.clone(), e.line)
+                        });
+                    problems.push(Problem {
+                        kind: ProblemKind::ParseError,
+                        package,
+                        requirement: String::new(),
+                        path: record.path.clone(),
+                        line,
+                        message,
+                    });
+                }
+                Status::Dynamic => problems.push(Problem {
+                    kind: ProblemKind::Dynamic,
+                    package,
+                    requirement: String::new(),
+                    path: record.path.clone(),
+                    line: 0,
+                    message: record.reason.clone().unwrap_or_default(),
+                }),
+                Status::Ok => {}
+            }
+        }
+    }
+
+    fn owner_label(&self, owner: Owner) -> String {
+        match owner {
+            Owner::Package(id) => self.label(id),
+            Owner::File(_) => String::new(),
+        }
+    }
+
+    fn owner_path(&self, owner: Owner) -> &str {
+        match owner {
+            Owner::Package(id) => self.path(id),
+            Owner::File(r) => &self.records()[r].path,
+        }
+    }
+
+    /// Missing and unsatisfied requirements. A rez package with variants is satisfiable when
+    /// one variant's requirements all are: only when none is are its variants' faults reported.
+    fn requirement_problems(&self, problems: &mut Vec<Problem>) {
+        // Which (package, variant) pairs have a fault.
+        let mut variant_faults: HashMap<usize, BTreeSet<String>> = HashMap::new();
+        let mut variants_of: HashMap<usize, BTreeSet<String>> = HashMap::new();
+        for edge in self.edges() {
+            if let Owner::Package(id) = edge.from {
+                if edge.list.starts_with("variants[") {
+                    variants_of.entry(id).or_default().insert(edge.list.clone());
+                    if matches!(
+                        edge.resolution,
+                        Resolution::Missing | Resolution::Unsatisfied(_)
+                    ) {
+                        variant_faults
+                            .entry(id)
+                            .or_default()
+                            .insert(edge.list.clone());
+                    }
+                }
+            }
+        }
+        for edge in self.edges() {
+            if let (Owner::Package(id), true) = (edge.from, edge.list.starts_with("variants[")) {
+                let faulty = variant_faults.get(&id).map_or(0, BTreeSet::len);
+                let all = variants_of.get(&id).map_or(0, BTreeSet::len);
+                if faulty < all {
+                    continue; // another variant is satisfiable
+                }
+            }
+            let role = match (edge.list.as_str(), &edge.requirement.kind) {
+                ("build_requires", _) => "build requirement ",
+                ("private_build_requires", _) => "private build requirement ",
+                (l, _) if l.starts_with("variants[") => "variant requirement ",
+                (_, RequirementKind::Weak) => "weak requirement ",
+                _ => "",
+            };
+            let who = self.owner_label(edge.from);
+            let who = if who.is_empty() {
+                "the requirements list".to_owned()
+            } else {
+                who
+            };
+            let (kind, message) = match &edge.resolution {
+                Resolution::Missing => (
+                    ProblemKind::Missing,
+                    format!(
+                        "{who} needs {role}`{}`, and no package named `{}` is present",
+                        edge.requirement.raw, edge.requirement.name
+                    ),
+                ),
+                Resolution::Unsatisfied(present) => {
+                    let versions: BTreeSet<&str> = present
+                        .iter()
+                        .map(|&n| self.package(n).version.as_str())
+                        .collect();
+                    let versions: Vec<&str> = versions.into_iter().collect();
+                    (
+                        ProblemKind::Unsatisfied,
+                        format!(
+                            "{who} needs {role}`{}`, but {} {} {} present",
+                            edge.requirement.raw,
+                            edge.requirement.name,
+                            versions.join(", "),
+                            if versions.len() == 1 { "is" } else { "are" }
+                        ),
+                    )
+                }
+                _ => continue,
+            };
+            problems.push(Problem {
+                kind,
+                package: self.owner_label(edge.from),
+                requirement: edge.requirement.raw.clone(),
+                path: self.owner_path(edge.from).to_owned(),
+                line: edge.requirement.line,
+                message,
+            });
+        }
+    }
+
+    /// In an environment (one version of the name), requirers that disagree about it.
+    fn conflicts(&self, problems: &mut Vec<Problem>) {
+        let mut by_target: BTreeMap<(Ecosystem, String), Vec<(usize, bool)>> = BTreeMap::new();
+        for (i, edge) in self.edges().iter().enumerate() {
+            let (present, fits) = match &edge.resolution {
+                Resolution::Satisfied(t) => (t, true),
+                Resolution::Unsatisfied(t) => (t, false),
+                _ => continue,
+            };
+            let Some(&first) = present.first() else {
+                continue;
+            };
+            let node = &self.nodes()[first];
+            by_target
+                .entry((node.ecosystem, node.key.clone()))
+                .or_default()
+                .push((i, fits));
+        }
+        for ((ecosystem, key), list) in by_target {
+            let ids = self
+                .by_key
+                .get(&(ecosystem, key.clone()))
+                .cloned()
+                .unwrap_or_default();
+            let versions: BTreeSet<&str> = ids
+                .iter()
+                .map(|&n| self.package(n).version.as_str())
+                .collect();
+            if versions.len() != 1
+                || !list.iter().any(|(_, f)| *f)
+                || !list.iter().any(|(_, f)| !*f)
+            {
+                continue;
+            }
+            let version = versions.into_iter().next().unwrap_or_default();
+            let describe = |fits: bool| -> Vec<String> {
+                list.iter()
+                    .filter(|(_, f)| *f == fits)
+                    .map(|(i, _)| {
+                        let edge = &self.edges()[*i];
+                        let who = self.owner_label(edge.from);
+                        format!(
+                            "{} (`{}`)",
+                            if who.is_empty() {
+                                self.owner_path(edge.from).to_owned()
+                            } else {
+                                who
+                            },
+                            edge.requirement.raw
+                        )
+                    })
+                    .collect()
+            };
+            let first_bad = list
+                .iter()
+                .find(|(_, f)| !*f)
+                .map(|(i, _)| &self.edges()[*i]);
+            let Some(bad) = first_bad else { continue };
+            let name = &self.package(ids[0]).name;
+            problems.push(Problem {
+                kind: ProblemKind::Conflict,
+                package: format!("{name} {version}"),
+                requirement: bad.requirement.raw.clone(),
+                path: self.owner_path(bad.from).to_owned(),
+                line: bad.requirement.line,
+                message: format!(
+                    "requirements on {name} disagree: {name} {version} satisfies {} but not {}",
+                    describe(true).join(", "),
+                    describe(false).join(", ")
+                ),
+            });
+        }
+    }
+
+    /// Rings of names that require each other (strongly connected components of the name graph
+    /// of satisfied run requirements).
+    fn cycles(&self, problems: &mut Vec<Problem>) {
+        let graph = self.name_graph();
+        for component in strongly_connected(&graph) {
+            let first = component[0];
+            let self_loop = graph[first].contains(&first);
+            if component.len() == 1 && !self_loop {
+                continue;
+            }
+            let members: BTreeSet<usize> = component.iter().copied().collect();
+            let ring = ring_through(&graph, first, &members);
+            let names: Vec<String> = ring.iter().map(|&k| self.name_keys[k].1.clone()).collect();
+            let id = self
+                .by_key
+                .get(&self.name_keys[first])
+                .and_then(|ids| ids.first().copied());
+            problems.push(Problem {
+                kind: ProblemKind::Cycle,
+                package: names[0].clone(),
+                requirement: String::new(),
+                path: id.map(|id| self.path(id).to_owned()).unwrap_or_default(),
+                line: 0,
+                message: format!("requirement cycle: {}", names.join(" -> ")),
+            });
+        }
+    }
+
+    /// Same name and version from two places with different requirements.
+    fn duplicates(&self, problems: &mut Vec<Problem>) {
+        let mut groups: BTreeMap<(Ecosystem, String, String), Vec<usize>> = BTreeMap::new();
+        for (id, node) in self.nodes().iter().enumerate() {
+            groups
+                .entry((
+                    node.ecosystem,
+                    node.key.clone(),
+                    self.package(id).version.clone(),
+                ))
+                .or_default()
+                .push(id);
+        }
+        for ids in groups.values().filter(|ids| ids.len() > 1) {
+            let fingerprints: BTreeSet<Vec<(String, String, String)>> =
+                ids.iter().map(|&id| self.fingerprint(id)).collect();
+            if fingerprints.len() > 1 {
+                let paths: Vec<&str> = ids.iter().map(|&id| self.path(id)).collect();
+                problems.push(Problem {
+                    kind: ProblemKind::Duplicate,
+                    package: self.label(ids[0]),
+                    requirement: String::new(),
+                    path: paths[0].to_owned(),
+                    line: 0,
+                    message: format!(
+                        "{} is defined in {} places with different requirements: {}",
+                        self.label(ids[0]),
+                        ids.len(),
+                        paths.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+
+    /// A package's run requirements, compared by meaning (normalised name, spec, marker, kind).
+    fn fingerprint(&self, id: usize) -> Vec<(String, String, String)> {
+        let package = self.package(id);
+        let eco = package.ecosystem;
+        let mut out: Vec<(String, String, String)> = package
+            .requires
+            .iter()
+            .map(|r| {
+                // Markers compared in pep508_rs's normal form; an optional requirement's marker
+                // is its extra (a pyproject writes none, METADATA writes `extra == "x"`).
+                let marker = match &r.kind {
+                    RequirementKind::Optional(_) => String::new(),
+                    _ => crate::versions::pep508::parse_requirement(&r.raw, r.kind.clone(), 0)
+                        .ok()
+                        .and_then(|p| p.marker)
+                        .unwrap_or_default(),
+                };
+                let mut spec: Vec<String> = r.spec.split(',').map(|s| s.replace(' ', "")).collect();
+                spec.sort();
+                (
+                    super::match_key(eco, &r.name),
+                    spec.join(","),
+                    format!("{marker}|{}", r.kind),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// Tarjan's algorithm, iterative; components in discovery order, members sorted.
+fn strongly_connected(graph: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = graph.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        index[start] = next;
+        low[start] = next;
+        next += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (v, ref mut i)) = work.last_mut() {
+            if let Some(&w) = graph[v].get(*i) {
+                *i += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    component.sort_unstable();
+                    out.push(component);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A shortest ring from `start` back to itself inside `members` (breadth-first).
+fn ring_through(graph: &[Vec<usize>], start: usize, members: &BTreeSet<usize>) -> Vec<usize> {
+    let mut previous: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &graph[v] {
+            if !members.contains(&w) {
+                continue;
+            }
+            if w == start {
+                let mut path = vec![start];
+                let mut at = v;
+                while at != start {
+                    path.push(at);
+                    at = previous[&at];
+                }
+                path.push(start);
+                let end = path.len() - 1;
+                path[1..end].reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = previous.entry(w) {
+                e.insert(v);
+                queue.push_back(w);
+            }
+        }
+    }
+    vec![start, start]
+}

@@ -1,0 +1,462 @@
+//! The package set: every package of a scan, indexed by ecosystem and name, with each
+//! requirement resolved against it.
+//!
+//! - Python names are compared after PEP 503 normalisation, rez names as written; the two
+//!   ecosystems never match each other.
+//! - Shape, per ecosystem: an *environment* has one version per name (a site-packages, a lock
+//!   file), a *repository* several (a wheelhouse, a rez repository). In an environment a
+//!   requirement is satisfied by the one version present; in a repository by any version.
+//! - Roots: file-level requirement lists (`requirements.txt`, a pyproject's build system and
+//!   groups) and the projects of `pyproject.toml` files.
+//! - Python requirements are evaluated against a [`TargetEnvironment`]; a requirement whose
+//!   marker is false there is inactive. Extras are followed: `foo[bar]` activates foo's
+//!   `extra == "bar"` requirements.
+//! - rez: weak requirements (`~foo`) only limit a family that is present, conflicts (`!foo`)
+//!   and ephemerals (`.foo`) need nothing; a package with variants is satisfiable when one
+//!   variant's requirements all are.
+
+mod checks;
+mod diff;
+mod queries;
+
+pub use checks::{Problem, ProblemKind};
+pub use diff::{diff, Change, Diff};
+pub use queries::{Graph, GraphEdge, GraphNode};
+
+use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
+use crate::versions::pep508::{normalize_name, Marker, Specifiers, TargetEnvironment};
+use crate::versions::rez;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A package's place in the set.
+pub type NodeId = usize;
+
+/// One package of the set.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Its ecosystem.
+    pub ecosystem: Ecosystem,
+    /// The name used for matching (PEP 503 normalised for Python).
+    pub key: String,
+    /// Index of its record.
+    pub record: usize,
+    /// Index of the package in the record.
+    pub package: usize,
+}
+
+/// Whether a name has one version (environment) or several (repository).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// One version per name.
+    Environment,
+    /// Several versions of some name.
+    Repository,
+    /// No packages.
+    Empty,
+}
+
+/// How a requirement fared against the set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Satisfied by these packages.
+    Satisfied(Vec<NodeId>),
+    /// The name is present, no version fits.
+    Unsatisfied(Vec<NodeId>),
+    /// No package of that name.
+    Missing,
+    /// Not needed here: a false marker, an extra not requested, a weak requirement on an
+    /// absent family, a conflict, an ephemeral, or an unnamed (URL) requirement.
+    Inactive,
+}
+
+/// Where a requirement comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// A package's requirement.
+    Package(NodeId),
+    /// A file-level requirement of a record (a requirements list): a root.
+    File(usize),
+}
+
+/// A requirement and how it resolved.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// Who requires.
+    pub from: Owner,
+    /// The requirement, as read.
+    pub requirement: Requirement,
+    /// Which list it came from: `requires`, `build_requires`, `private_build_requires`,
+    /// `variants[i]` or `requirements`.
+    pub list: String,
+    /// The resolution.
+    pub resolution: Resolution,
+}
+
+/// What a set counts as needed, beyond run requirements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetOptions {
+    /// The environment markers are evaluated in.
+    pub target: TargetEnvironment,
+    /// Dependency groups (PEP 735) whose requirements are needed; `*` selects every group.
+    /// By default none: a group is what a developer installs, not what runs.
+    pub groups: Vec<String>,
+    /// Whether file-level build requirements (a pyproject's `[build-system]`) are needed.
+    pub build: bool,
+}
+
+/// A package set built from records. See the [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct PackageSet {
+    records: Vec<Record>,
+    nodes: Vec<Node>,
+    by_key: HashMap<(Ecosystem, String), Vec<NodeId>>,
+    edges: Vec<Edge>,
+    target: TargetEnvironment,
+    options: SetOptions,
+    extras: Vec<BTreeSet<String>>,
+    /// Every (ecosystem, key), sorted: the vertices of the name graph.
+    name_keys: Vec<(Ecosystem, String)>,
+}
+
+/// The key a requirement or package name is matched by.
+pub fn match_key(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::Python => normalize_name(name),
+        Ecosystem::Rez => name.to_owned(),
+    }
+}
+
+impl PackageSet {
+    /// Builds the set from `records` and resolves every requirement for `target`.
+    pub fn new(records: Vec<Record>, target: TargetEnvironment) -> PackageSet {
+        PackageSet::with_options(
+            records,
+            SetOptions {
+                target,
+                ..SetOptions::default()
+            },
+        )
+    }
+
+    /// Builds the set with `options` (target environment, groups, build requirements).
+    pub fn with_options(records: Vec<Record>, options: SetOptions) -> PackageSet {
+        let target = options.target.clone();
+        let mut nodes = Vec::new();
+        let mut by_key: HashMap<(Ecosystem, String), Vec<NodeId>> = HashMap::new();
+        for (r, record) in records.iter().enumerate() {
+            for (p, package) in record.packages.iter().enumerate() {
+                if package.name.is_empty() {
+                    continue;
+                }
+                let key = match_key(package.ecosystem, &package.name);
+                by_key
+                    .entry((package.ecosystem, key.clone()))
+                    .or_default()
+                    .push(nodes.len());
+                nodes.push(Node {
+                    ecosystem: package.ecosystem,
+                    key,
+                    record: r,
+                    package: p,
+                });
+            }
+        }
+        let mut name_keys: Vec<(Ecosystem, String)> = by_key.keys().cloned().collect();
+        name_keys.sort();
+        let mut set = PackageSet {
+            name_keys,
+            extras: vec![BTreeSet::new(); nodes.len()],
+            records,
+            nodes,
+            by_key,
+            edges: Vec::new(),
+            target,
+            options,
+        };
+        set.resolve();
+        set
+    }
+
+    /// The records the set was built from.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Every package.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// Every requirement with its resolution.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// The target environment markers were evaluated in.
+    pub fn target(&self) -> &TargetEnvironment {
+        &self.target
+    }
+
+    /// The package of a node.
+    pub fn package(&self, node: NodeId) -> &Package {
+        let n = &self.nodes[node];
+        &self.records[n.record].packages[n.package]
+    }
+
+    /// The path of the file a node was read from.
+    pub fn path(&self, node: NodeId) -> &str {
+        &self.records[self.nodes[node].record].path
+    }
+
+    /// `name version` of a node.
+    pub fn label(&self, node: NodeId) -> String {
+        let p = self.package(node);
+        if p.version.is_empty() {
+            p.name.clone()
+        } else {
+            format!("{} {}", p.name, p.version)
+        }
+    }
+
+    /// The extras requested of a node by the requirements that reach it.
+    pub fn extras(&self, node: NodeId) -> &BTreeSet<String> {
+        &self.extras[node]
+    }
+
+    /// Every node named `name` (matched as its ecosystem matches names), in any ecosystem.
+    pub fn find(&self, name: &str) -> Vec<NodeId> {
+        let mut found: Vec<NodeId> = [Ecosystem::Python, Ecosystem::Rez]
+            .iter()
+            .filter_map(|&eco| self.by_key.get(&(eco, match_key(eco, name))))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// The shape of each ecosystem present.
+    pub fn shapes(&self) -> BTreeMap<Ecosystem, Shape> {
+        let mut shapes = BTreeMap::new();
+        for ((eco, _), ids) in &self.by_key {
+            let versions: BTreeSet<&str> = ids
+                .iter()
+                .map(|&id| self.package(id).version.as_str())
+                .collect();
+            let shape = if versions.len() > 1 {
+                Shape::Repository
+            } else {
+                Shape::Environment
+            };
+            let entry = shapes.entry(*eco).or_insert(Shape::Environment);
+            if shape == Shape::Repository {
+                *entry = Shape::Repository;
+            }
+        }
+        shapes
+    }
+
+    /// Nodes that are roots: the projects of pyproject files.
+    pub fn root_nodes(&self) -> Vec<NodeId> {
+        (0..self.nodes.len())
+            .filter(|&id| self.records[self.nodes[id].record].format == Some(Format::Pyproject))
+            .collect()
+    }
+
+    /// Resolves every requirement; extras are propagated to a fixed point.
+    fn resolve(&mut self) {
+        let env = self.target.marker_environment();
+        // Requirements in a stable order: each package's lists, then file-level lists.
+        let mut pending: Vec<(Owner, String, Requirement, Ecosystem)> = Vec::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let package = &self.records[node.record].packages[node.package];
+            let lists: [(&str, &[Requirement]); 3] = [
+                ("requires", &package.requires),
+                ("build_requires", &package.build_requires),
+                ("private_build_requires", &package.private_build_requires),
+            ];
+            for (list, requirements) in lists {
+                for requirement in requirements {
+                    pending.push((
+                        Owner::Package(id),
+                        list.to_owned(),
+                        requirement.clone(),
+                        node.ecosystem,
+                    ));
+                }
+            }
+            for (i, variant) in package.variants.iter().enumerate() {
+                for requirement in variant {
+                    pending.push((
+                        Owner::Package(id),
+                        format!("variants[{i}]"),
+                        requirement.clone(),
+                        node.ecosystem,
+                    ));
+                }
+            }
+        }
+        for (r, record) in self.records.iter().enumerate() {
+            for requirement in &record.requirements {
+                pending.push((
+                    Owner::File(r),
+                    "requirements".into(),
+                    requirement.clone(),
+                    Ecosystem::Python,
+                ));
+            }
+        }
+        let markers: Vec<Option<Marker>> = pending
+            .iter()
+            .map(|(_, _, r, eco)| match (eco, &r.marker) {
+                (Ecosystem::Python, Some(m)) => Marker::parse(m),
+                _ => None,
+            })
+            .collect();
+        let specs: Vec<Option<SpecMatcher>> = pending
+            .iter()
+            .map(|(_, _, r, eco)| SpecMatcher::new(*eco, r))
+            .collect();
+
+        // Extras: iterate until no node gains an extra (each round only adds).
+        loop {
+            let mut edges = Vec::with_capacity(pending.len());
+            for (i, (owner, list, requirement, eco)) in pending.iter().enumerate() {
+                let owner_extras: Vec<String> = match owner {
+                    Owner::Package(id) => self.extras[*id].iter().cloned().collect(),
+                    Owner::File(_) => Vec::new(),
+                };
+                let active = match &requirement.kind {
+                    // An optional requirement whose extra is not requested.
+                    RequirementKind::Optional(extra) if !owner_extras.contains(extra) => false,
+                    RequirementKind::Conflict | RequirementKind::Constraint => false,
+                    RequirementKind::Group(group) if matches!(owner, Owner::File(_)) => self
+                        .options
+                        .groups
+                        .iter()
+                        .any(|g| g == "*" || normalize_name(g) == normalize_name(group)),
+                    RequirementKind::Build if matches!(owner, Owner::File(_)) => self.options.build,
+                    _ => match &markers[i] {
+                        Some(marker) => {
+                            let mut extras = owner_extras.clone();
+                            if let RequirementKind::Optional(extra) = &requirement.kind {
+                                extras.push(extra.clone());
+                            }
+                            marker.evaluate(&env, &extras)
+                        }
+                        None => requirement.marker.is_none() || *eco == Ecosystem::Rez,
+                    },
+                };
+                let resolution = if !active
+                    || requirement.name.is_empty()
+                    || requirement.name.starts_with('.')
+                {
+                    Resolution::Inactive
+                } else {
+                    let key = match_key(*eco, &requirement.name);
+                    match self.by_key.get(&(*eco, key)) {
+                        None if requirement.kind == RequirementKind::Weak => Resolution::Inactive,
+                        None => Resolution::Missing,
+                        Some(candidates) => {
+                            let fits: Vec<NodeId> = candidates
+                                .iter()
+                                .copied()
+                                .filter(|&c| {
+                                    specs[i]
+                                        .as_ref()
+                                        .is_none_or(|s| s.contains(&self.package(c).version))
+                                })
+                                .collect();
+                            if fits.is_empty() {
+                                Resolution::Unsatisfied(candidates.clone())
+                            } else {
+                                Resolution::Satisfied(fits)
+                            }
+                        }
+                    }
+                };
+                edges.push(Edge {
+                    from: *owner,
+                    requirement: requirement.clone(),
+                    list: list.clone(),
+                    resolution,
+                });
+            }
+            let mut grew = false;
+            for edge in &edges {
+                if let Resolution::Satisfied(targets) = &edge.resolution {
+                    for &t in targets {
+                        for extra in &edge.requirement.extras {
+                            let extra = normalize_name(extra);
+                            if self.extras[t].insert(extra) {
+                                grew = true;
+                            }
+                        }
+                    }
+                }
+            }
+            self.edges = edges;
+            if !grew {
+                break;
+            }
+        }
+    }
+
+    /// The newest of `ids` by its ecosystem's version order (the first when none parses).
+    pub fn newest(&self, ids: &[NodeId]) -> Option<NodeId> {
+        ids.iter()
+            .copied()
+            .max_by(|&a, &b| self.compare_versions(a, b))
+    }
+
+    /// Orders two nodes' versions (PEP 440 or rez); unparseable versions sort first.
+    pub fn compare_versions(&self, a: NodeId, b: NodeId) -> std::cmp::Ordering {
+        let (va, vb) = (&self.package(a).version, &self.package(b).version);
+        match self.nodes[a].ecosystem {
+            Ecosystem::Python => {
+                let parse = |v: &str| crate::versions::pep508::parse_version(v);
+                parse(va).cmp(&parse(vb))
+            }
+            Ecosystem::Rez => rez::Version::parse(va)
+                .ok()
+                .cmp(&rez::Version::parse(vb).ok()),
+        }
+    }
+}
+
+/// Tests versions against a requirement's constraint, in its ecosystem's semantics.
+enum SpecMatcher {
+    Pep440(Specifiers),
+    Rez(rez::VersionRange),
+}
+
+impl SpecMatcher {
+    fn new(ecosystem: Ecosystem, requirement: &Requirement) -> Option<SpecMatcher> {
+        match ecosystem {
+            Ecosystem::Python => {
+                if requirement.spec.is_empty() {
+                    None
+                } else {
+                    Specifiers::parse(&requirement.spec).map(SpecMatcher::Pep440)
+                }
+            }
+            Ecosystem::Rez => {
+                let parsed = rez::Requirement::parse(&requirement.raw).ok()?;
+                let range = parsed.written_range();
+                (!range.is_any()).then_some(SpecMatcher::Rez(range))
+            }
+        }
+    }
+
+    fn contains(&self, version: &str) -> bool {
+        match self {
+            // A version that is not PEP 440 cannot be tested: treat it as fitting.
+            SpecMatcher::Pep440(specs) => specs.contains(version).unwrap_or(true),
+            SpecMatcher::Rez(range) => {
+                rez::Version::parse(version).is_ok_and(|v| range.contains(&v))
+            }
+        }
+    }
+}

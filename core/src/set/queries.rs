@@ -1,0 +1,436 @@
+//! Questions about a package set: dependents, closure, why, and the dependency graph with its
+//! renderings (tree, DOT, Mermaid, JSON).
+
+use super::{NodeId, Owner, PackageSet, Resolution};
+use crate::record::Ecosystem;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+/// A package in a rendered graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphNode {
+    /// A stable identifier: `ecosystem:name@version`, or `file:path` for a requirements list.
+    pub id: String,
+    /// The name as written.
+    pub name: String,
+    /// The version (empty for a file).
+    pub version: String,
+    /// `python`, `rez`, or `file`.
+    pub ecosystem: String,
+    /// The file it was read from.
+    pub path: String,
+}
+
+/// A dependency in a rendered graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphEdge {
+    /// The requiring node's id.
+    pub from: String,
+    /// The required node's id.
+    pub to: String,
+    /// The requirement as written.
+    pub requirement: String,
+    /// The version constraint (empty for any).
+    pub spec: String,
+}
+
+/// A dependency graph: nodes in a stable order, edges in requirement order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Graph {
+    /// The nodes.
+    pub nodes: Vec<GraphNode>,
+    /// The edges.
+    pub edges: Vec<GraphEdge>,
+    /// The nodes the graph starts from.
+    pub roots: Vec<String>,
+}
+
+/// One step of a graph walk: a node, or a requirements file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Vertex {
+    File(usize),
+    Node(NodeId),
+}
+
+impl PackageSet {
+    /// The name graph: adjacency between indices of `name_keys`, through satisfied run
+    /// requirements (including variants' requirements).
+    pub(crate) fn name_graph(&self) -> Vec<Vec<usize>> {
+        let index: HashMap<&(Ecosystem, String), usize> = self
+            .name_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k, i))
+            .collect();
+        let mut graph: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); self.name_keys.len()];
+        for edge in self.edges() {
+            let (Owner::Package(from), Resolution::Satisfied(targets)) =
+                (edge.from, &edge.resolution)
+            else {
+                continue;
+            };
+            if !(edge.list == "requires" || edge.list.starts_with("variants[")) {
+                continue;
+            }
+            let from_node = &self.nodes()[from];
+            let Some(&a) = index.get(&(from_node.ecosystem, from_node.key.clone())) else {
+                continue;
+            };
+            for &t in targets {
+                let node = &self.nodes()[t];
+                if let Some(&b) = index.get(&(node.ecosystem, node.key.clone())) {
+                    graph[a].insert(b);
+                }
+            }
+        }
+        graph.into_iter().map(|s| s.into_iter().collect()).collect()
+    }
+
+    /// The run dependencies of `vertex`: for each satisfied requirement, the newest package
+    /// that satisfies it (the one a resolver would pick from a repository).
+    fn dependencies(&self) -> BTreeMap<Vertex, Vec<(Vertex, usize)>> {
+        let mut out: BTreeMap<Vertex, Vec<(Vertex, usize)>> = BTreeMap::new();
+        for (i, edge) in self.edges().iter().enumerate() {
+            let Resolution::Satisfied(targets) = &edge.resolution else {
+                continue;
+            };
+            if !(edge.list == "requires"
+                || edge.list == "requirements"
+                || edge.list.starts_with("variants["))
+            {
+                continue;
+            }
+            let from = match edge.from {
+                Owner::Package(id) => Vertex::Node(id),
+                Owner::File(r) => Vertex::File(r),
+            };
+            if let Some(to) = self.newest(targets) {
+                let list = out.entry(from).or_default();
+                if !list.iter().any(|(v, _)| *v == Vertex::Node(to)) {
+                    list.push((Vertex::Node(to), i));
+                }
+            }
+        }
+        out
+    }
+
+    /// Nodes and files that require `node` (satisfied or not), in requirement order.
+    pub fn dependents(&self, node: NodeId) -> Vec<(Owner, &super::Edge)> {
+        self.edges()
+            .iter()
+            .filter(|e| match &e.resolution {
+                Resolution::Satisfied(t) | Resolution::Unsatisfied(t) => t.contains(&node),
+                _ => false,
+            })
+            .map(|e| (e.from, e))
+            .collect()
+    }
+
+    fn vertex_id(&self, v: Vertex) -> String {
+        match v {
+            Vertex::File(r) => format!("file:{}", self.records()[r].path),
+            Vertex::Node(n) => {
+                let p = self.package(n);
+                let eco = match p.ecosystem {
+                    Ecosystem::Python => "python",
+                    Ecosystem::Rez => "rez",
+                };
+                format!("{eco}:{}@{}", self.nodes()[n].key, p.version)
+            }
+        }
+    }
+
+    fn graph_node(&self, v: Vertex) -> GraphNode {
+        match v {
+            Vertex::File(r) => GraphNode {
+                id: self.vertex_id(v),
+                name: self.records()[r].path.clone(),
+                version: String::new(),
+                ecosystem: "file".into(),
+                path: self.records()[r].path.clone(),
+            },
+            Vertex::Node(n) => {
+                let p = self.package(n);
+                GraphNode {
+                    id: self.vertex_id(v),
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                    ecosystem: match p.ecosystem {
+                        Ecosystem::Python => "python".into(),
+                        Ecosystem::Rez => "rez".into(),
+                    },
+                    path: self.path(n).to_owned(),
+                }
+            }
+        }
+    }
+
+    /// Roots of the whole graph: requirements files, pyproject projects, then every package no
+    /// other package depends on.
+    fn default_roots(&self, deps: &BTreeMap<Vertex, Vec<(Vertex, usize)>>) -> Vec<Vertex> {
+        let required: BTreeSet<Vertex> = deps.values().flatten().map(|(v, _)| *v).collect();
+        let mut roots: Vec<Vertex> = deps
+            .keys()
+            .filter(|v| matches!(v, Vertex::File(_)))
+            .copied()
+            .collect();
+        roots.extend(self.root_nodes().into_iter().map(Vertex::Node));
+        for n in 0..self.nodes().len() {
+            let v = Vertex::Node(n);
+            if !required.contains(&v) && !roots.contains(&v) {
+                roots.push(v);
+            }
+        }
+        roots
+    }
+
+    /// The dependency graph from `roots` (names; every package of that name), or from the
+    /// default roots; `reverse` follows dependents instead; `depth` limits the steps from a
+    /// root. Unknown root names are returned as errors.
+    pub fn graph(
+        &self,
+        roots: &[String],
+        reverse: bool,
+        depth: Option<usize>,
+    ) -> Result<Graph, String> {
+        let forward = self.dependencies();
+        let adjacency = if reverse {
+            let mut back: BTreeMap<Vertex, Vec<(Vertex, usize)>> = BTreeMap::new();
+            for (from, tos) in &forward {
+                for (to, i) in tos {
+                    back.entry(*to).or_default().push((*from, *i));
+                }
+            }
+            back
+        } else {
+            forward.clone()
+        };
+        let starts: Vec<Vertex> = if roots.is_empty() {
+            if reverse {
+                // Leaves: packages that require nothing.
+                (0..self.nodes().len())
+                    .map(Vertex::Node)
+                    .filter(|v| !forward.contains_key(v))
+                    .collect()
+            } else {
+                self.default_roots(&forward)
+            }
+        } else {
+            let mut starts = Vec::new();
+            for name in roots {
+                let found = self.find(name);
+                if found.is_empty() {
+                    return Err(format!("no package named `{name}` in the set"));
+                }
+                starts.extend(found.into_iter().map(Vertex::Node));
+            }
+            starts
+        };
+        let mut graph = Graph {
+            roots: starts.iter().map(|&v| self.vertex_id(v)).collect(),
+            ..Graph::default()
+        };
+        let mut seen: BTreeSet<Vertex> = BTreeSet::new();
+        let mut queue: std::collections::VecDeque<(Vertex, usize)> =
+            starts.iter().map(|&v| (v, 0)).collect();
+        for &v in &starts {
+            if seen.insert(v) {
+                graph.nodes.push(self.graph_node(v));
+            }
+        }
+        while let Some((v, d)) = queue.pop_front() {
+            if depth.is_some_and(|max| d >= max) {
+                continue;
+            }
+            for &(w, i) in adjacency.get(&v).map(Vec::as_slice).unwrap_or_default() {
+                let edge = &self.edges()[i];
+                let (from, to) = if reverse { (w, v) } else { (v, w) };
+                graph.edges.push(GraphEdge {
+                    from: self.vertex_id(from),
+                    to: self.vertex_id(to),
+                    requirement: edge.requirement.raw.clone(),
+                    spec: edge.requirement.spec.clone(),
+                });
+                if seen.insert(w) {
+                    graph.nodes.push(self.graph_node(w));
+                    queue.push_back((w, d + 1));
+                }
+            }
+        }
+        Ok(graph)
+    }
+
+    /// Every chain (up to `limit`) by which a package named `name` is required, each from a
+    /// root (a requirements file, a project, or a package nothing depends on) down to it.
+    pub fn why(&self, name: &str, limit: usize) -> Result<Vec<Vec<String>>, String> {
+        let targets = self.find(name);
+        if targets.is_empty() {
+            return Err(format!("no package named `{name}` in the set"));
+        }
+        let forward = self.dependencies();
+        let mut back: BTreeMap<Vertex, Vec<Vertex>> = BTreeMap::new();
+        for (from, tos) in &forward {
+            for (to, _) in tos {
+                back.entry(*to).or_default().push(*from);
+            }
+        }
+        let label = |v: Vertex| match v {
+            Vertex::File(r) => self.records()[r].path.clone(),
+            Vertex::Node(n) => self.label(n),
+        };
+        let mut chains = Vec::new();
+        for target in targets {
+            // Depth-first over simple paths upwards.
+            let mut stack: Vec<(Vertex, Vec<Vertex>)> =
+                vec![(Vertex::Node(target), vec![Vertex::Node(target)])];
+            while let Some((v, path)) = stack.pop() {
+                if chains.len() >= limit {
+                    break;
+                }
+                let parents = back.get(&v).cloned().unwrap_or_default();
+                let fresh: Vec<Vertex> =
+                    parents.into_iter().filter(|p| !path.contains(p)).collect();
+                if fresh.is_empty() {
+                    let chain: Vec<String> = path.iter().rev().map(|&v| label(v)).collect();
+                    // Two packages with one label (a project and its egg-info) give one chain.
+                    if !chains.contains(&chain) {
+                        chains.push(chain);
+                    }
+                    continue;
+                }
+                for p in fresh.into_iter().rev() {
+                    let mut next = path.clone();
+                    next.push(p);
+                    stack.push((p, next));
+                }
+            }
+        }
+        Ok(chains)
+    }
+}
+
+impl Graph {
+    /// Graphviz DOT.
+    pub fn to_dot(&self) -> String {
+        let mut out = String::from(
+            "digraph pkglens {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+        );
+        for node in &self.nodes {
+            let label = if node.version.is_empty() {
+                node.name.clone()
+            } else {
+                format!("{}\\n{}", node.name, node.version)
+            };
+            let style = if node.ecosystem == "file" {
+                ", style=dashed"
+            } else if node.ecosystem == "rez" {
+                ", color=\"#b5651d\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  \"{}\" [label=\"{}\"{}];",
+                escape(&node.id),
+                escape(&label).replace("\\\\n", "\\n"),
+                style
+            );
+        }
+        for edge in &self.edges {
+            let _ = writeln!(
+                out,
+                "  \"{}\" -> \"{}\" [label=\"{}\"];",
+                escape(&edge.from),
+                escape(&edge.to),
+                escape(&edge.spec)
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// A Mermaid flowchart.
+    pub fn to_mermaid(&self) -> String {
+        let ids: HashMap<&str, String> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+            .collect();
+        let mut out = String::from("flowchart LR\n");
+        for (i, node) in self.nodes.iter().enumerate() {
+            let label = format!("{} {}", node.name, node.version)
+                .trim()
+                .replace('"', "#quot;");
+            let _ = writeln!(out, "  n{i}[\"{label}\"]");
+        }
+        for edge in &self.edges {
+            let (Some(a), Some(b)) = (ids.get(edge.from.as_str()), ids.get(edge.to.as_str()))
+            else {
+                continue;
+            };
+            if edge.spec.is_empty() {
+                let _ = writeln!(out, "  {a} --> {b}");
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {a} -->|\"{}\"| {b}",
+                    edge.spec.replace('"', "#quot;")
+                );
+            }
+        }
+        out
+    }
+
+    /// An indented tree from each root; a node already shown is marked `(*)` and not expanded.
+    pub fn to_tree(&self) -> String {
+        let names: HashMap<&str, &GraphNode> =
+            self.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let mut children: HashMap<&str, Vec<&GraphEdge>> = HashMap::new();
+        for edge in &self.edges {
+            children.entry(edge.from.as_str()).or_default().push(edge);
+        }
+        let mut out = String::new();
+        let mut shown: BTreeSet<&str> = BTreeSet::new();
+        for root in &self.roots {
+            let mut stack: Vec<(&str, usize, Option<&GraphEdge>)> = vec![(root.as_str(), 0, None)];
+            while let Some((id, depth, via)) = stack.pop() {
+                let node = names.get(id);
+                let name = node.map_or(id.to_owned(), |n| {
+                    format!("{} {}", n.name, n.version).trim().to_owned()
+                });
+                let spec = via
+                    .map(|e| {
+                        if e.spec.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [required: {}]", e.spec)
+                        }
+                    })
+                    .unwrap_or_default();
+                let repeat = !shown.insert(id) && children.contains_key(id);
+                let _ = writeln!(
+                    out,
+                    "{}{}{}{}",
+                    "  ".repeat(depth),
+                    name,
+                    spec,
+                    if repeat { " (*)" } else { "" }
+                );
+                if !repeat {
+                    if let Some(kids) = children.get(id) {
+                        for edge in kids.iter().rev() {
+                            stack.push((edge.to.as_str(), depth + 1, Some(edge)));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}

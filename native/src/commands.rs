@@ -1,0 +1,201 @@
+//! Rendering the answers of `check`, `graph`, `why` and `diff`.
+
+use crate::style::Style;
+use pkglens_core::set::{Diff, Graph, PackageSet, Problem, ProblemKind};
+use pkglens_core::SCHEMA;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// Output formats of `check`, `why` and `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Lines for people.
+    Table,
+    /// One JSON document, schema `pkglens/1`.
+    Json,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// An indented tree.
+    Tree,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// JSON: nodes, edges and roots.
+    Json,
+}
+
+fn kind_name(kind: ProblemKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `check`'s output: problems grouped by kind, or JSON.
+pub fn write_check(
+    out: &mut impl Write,
+    set: &PackageSet,
+    problems: &[Problem],
+    format: ReportFormat,
+    style: Style,
+) -> io::Result<()> {
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for p in problems {
+        *by_kind.entry(kind_name(p.kind)).or_default() += 1;
+    }
+    match format {
+        ReportFormat::Json => {
+            let doc = json!({
+                "schema": SCHEMA,
+                "problems": problems,
+                "summary": {
+                    "files": set.records().len(),
+                    "packages": set.nodes().len(),
+                    "problems": problems.len(),
+                    "by_kind": by_kind,
+                    "shapes": set.shapes(),
+                    "target": {
+                        "python": set.target().python,
+                        "platform": set.target().platform,
+                        "machine": set.target().machine,
+                    },
+                },
+            });
+            serde_json::to_writer(&mut *out, &doc)?;
+            writeln!(out)
+        }
+        ReportFormat::Table => {
+            for p in problems {
+                let kind = kind_name(p.kind);
+                let painted = match p.kind {
+                    ProblemKind::Dynamic => style.yellow(&format!("{kind:<11}")),
+                    _ => style.red(&format!("{kind:<11}")),
+                };
+                let place = if p.line > 0 {
+                    format!("{}:{}", p.path, p.line)
+                } else {
+                    p.path.clone()
+                };
+                writeln!(
+                    out,
+                    "{painted} {} {}",
+                    style.dim(&format!("{place}:")),
+                    p.message
+                )?;
+            }
+            let shapes: Vec<String> = set
+                .shapes()
+                .iter()
+                .map(|(eco, shape)| format!("{eco:?} {shape:?}").to_lowercase())
+                .collect();
+            let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            writeln!(
+                out,
+                "{}{} packages ({}), python {} on {}: {}",
+                if problems.is_empty() { "" } else { "\n" },
+                set.nodes().len(),
+                shapes.join(", "),
+                set.target().python,
+                set.target().platform,
+                if problems.is_empty() {
+                    "no problems".to_owned()
+                } else {
+                    format!("{} problems ({})", problems.len(), counts.join(", "))
+                }
+            )
+        }
+    }
+}
+
+/// `graph`'s output.
+pub fn write_graph(out: &mut impl Write, graph: &Graph, format: GraphFormat) -> io::Result<()> {
+    match format {
+        GraphFormat::Tree => out.write_all(graph.to_tree().as_bytes()),
+        GraphFormat::Dot => out.write_all(graph.to_dot().as_bytes()),
+        GraphFormat::Mermaid => out.write_all(graph.to_mermaid().as_bytes()),
+        GraphFormat::Json => {
+            serde_json::to_writer(&mut *out, &json!({ "schema": SCHEMA, "graph": graph }))?;
+            writeln!(out)
+        }
+    }
+}
+
+/// `why`'s output: one chain a line, `a -> b -> name`.
+pub fn write_why(
+    out: &mut impl Write,
+    name: &str,
+    chains: &[Vec<String>],
+    format: ReportFormat,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Json => {
+            serde_json::to_writer(
+                &mut *out,
+                &json!({ "schema": SCHEMA, "name": name, "chains": chains }),
+            )?;
+            writeln!(out)
+        }
+        ReportFormat::Table => {
+            if chains.iter().all(|c| c.len() <= 1) {
+                return writeln!(out, "nothing requires {name}: it is a root");
+            }
+            for chain in chains.iter().filter(|c| c.len() > 1) {
+                writeln!(out, "{}", chain.join(" -> "))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `diff`'s output.
+pub fn write_diff(
+    out: &mut impl Write,
+    diff: &Diff,
+    format: ReportFormat,
+    style: Style,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Json => {
+            serde_json::to_writer(&mut *out, &json!({ "schema": SCHEMA, "diff": diff }))?;
+            writeln!(out)
+        }
+        ReportFormat::Table => {
+            for added in &diff.added {
+                writeln!(out, "{} {added}", style.green("+"))?;
+            }
+            for removed in &diff.removed {
+                writeln!(out, "{} {removed}", style.red("-"))?;
+            }
+            for change in &diff.changed {
+                let versions = if change.old_versions == change.new_versions {
+                    change.new_versions.join(", ")
+                } else {
+                    format!(
+                        "{} -> {}",
+                        change.old_versions.join(", "),
+                        change.new_versions.join(", ")
+                    )
+                };
+                writeln!(out, "{} {} {versions}", style.yellow("~"), change.name)?;
+                for r in &change.requirements_added {
+                    writeln!(out, "    {} requires {r}", style.green("+"))?;
+                }
+                for r in &change.requirements_removed {
+                    writeln!(out, "    {} requires {r}", style.red("-"))?;
+                }
+            }
+            writeln!(
+                out,
+                "{} added, {} removed, {} changed",
+                diff.added.len(),
+                diff.removed.len(),
+                diff.changed.len()
+            )
+        }
+    }
+}

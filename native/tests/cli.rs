@@ -283,3 +283,108 @@ fn requirements_includes_are_read_relative_to_the_including_file() {
         "{record}"
     );
 }
+
+#[test]
+fn check_finds_the_deliberate_problems_and_exits_1() {
+    let out = pkglens(&[
+        "check",
+        "--target-python",
+        "3.12",
+        "--platform",
+        "linux",
+        "examples/",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("missing     examples/site-packages/requests-2.32.3.dist-info/METADATA:11: requests 2.32.3 needs `charset-normalizer<4,>=2`"), "{text}");
+    assert!(text.contains("usd 24.05 needs `openexr-3.2+`"), "{text}");
+    let json = pkglens(&[
+        "check",
+        "--format",
+        "json",
+        "--target-python",
+        "3.12",
+        "examples/",
+    ]);
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["schema"], "pkglens/1");
+    assert_eq!(doc["summary"]["by_kind"]["missing"], 2);
+    let problem = &doc["problems"].as_array().unwrap()[0];
+    for field in ["kind", "package", "requirement", "path", "message"] {
+        assert!(problem.get(field).is_some(), "{field} in {problem}");
+    }
+    // A consistent set: exit 0.
+    let out = pkglens(&[
+        "check",
+        "examples/site-packages/rich-13.9.4.dist-info",
+        "examples/site-packages/pygments-2.18.0.dist-info",
+        "examples/site-packages/markdown_it_py-3.0.0.dist-info",
+        "examples/site-packages/mdurl-0.1.2.dist-info",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("no problems"));
+}
+
+#[test]
+fn graph_why_and_diff() {
+    let dot = stdout(&pkglens(&[
+        "graph",
+        "--format",
+        "dot",
+        "--root",
+        "rich",
+        "examples/site-packages",
+    ]));
+    assert!(dot.starts_with("digraph pkglens {"));
+    assert!(
+        dot.contains("\"python:rich@13.9.4\" -> \"python:markdown-it-py@3.0.0\""),
+        "{dot}"
+    );
+    let mermaid = stdout(&pkglens(&[
+        "graph",
+        "--format",
+        "mermaid",
+        "--root",
+        "rich",
+        "examples/site-packages",
+    ]));
+    assert!(mermaid.starts_with("flowchart LR"));
+    let json: Value = serde_json::from_slice(
+        &pkglens(&[
+            "graph",
+            "--format",
+            "json",
+            "--root",
+            "usd",
+            "--depth",
+            "1",
+            "examples/rez",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        json["graph"]["roots"],
+        serde_json::json!(["rez:usd@23.11", "rez:usd@24.05"])
+    );
+    let reverse = stdout(&pkglens(&[
+        "graph",
+        "--reverse",
+        "--root",
+        "mdurl",
+        "examples/site-packages",
+    ]));
+    assert_eq!(reverse, "mdurl 0.1.2\n  markdown-it-py 3.0.0 [required: ~=0.1]\n    rich 13.9.4 [required: >=2.2.0]\n");
+    let why = stdout(&pkglens(&["why", "mdurl", "examples/site-packages"]));
+    assert_eq!(why, "rich 13.9.4 -> markdown-it-py 3.0.0 -> mdurl 0.1.2\n");
+    let out = pkglens(&["graph", "--root", "nope", "examples/"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no package named `nope`"));
+    let diff = stdout(&pkglens(&[
+        "diff",
+        "examples/site-packages",
+        "examples/app",
+    ]));
+    assert!(diff.contains("+ shot-browser 0.4.0"), "{diff}");
+    assert!(diff.contains("- urllib3 2.2.3"), "{diff}");
+}

@@ -460,3 +460,6 @@ impl SpecMatcher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

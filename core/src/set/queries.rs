@@ -44,6 +44,8 @@ pub struct Graph {
     pub edges: Vec<GraphEdge>,
     /// The nodes the graph starts from.
     pub roots: Vec<String>,
+    /// Whether the walk followed dependents (edges still point from requirer to required).
+    pub reverse: bool,
 }
 
 /// One step of a graph walk: a node, or a requirements file.
@@ -229,6 +231,7 @@ impl PackageSet {
         };
         let mut graph = Graph {
             roots: starts.iter().map(|&v| self.vertex_id(v)).collect(),
+            reverse,
             ..Graph::default()
         };
         let mut seen: BTreeSet<Vertex> = BTreeSet::new();
@@ -383,13 +386,22 @@ impl Graph {
         out
     }
 
-    /// An indented tree from each root; a node already shown is marked `(*)` and not expanded.
+    /// An indented tree from each root (down to dependencies, or up to dependents for a
+    /// reverse graph); a node already shown is marked `(*)` and not expanded.
     pub fn to_tree(&self) -> String {
         let names: HashMap<&str, &GraphNode> =
             self.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
-        let mut children: HashMap<&str, Vec<&GraphEdge>> = HashMap::new();
+        let mut children: HashMap<&str, Vec<(&str, &GraphEdge)>> = HashMap::new();
         for edge in &self.edges {
-            children.entry(edge.from.as_str()).or_default().push(edge);
+            let (parent, child) = if self.reverse {
+                (&edge.to, &edge.from)
+            } else {
+                (&edge.from, &edge.to)
+            };
+            children
+                .entry(parent.as_str())
+                .or_default()
+                .push((child.as_str(), edge));
         }
         let mut out = String::new();
         let mut shown: BTreeSet<&str> = BTreeSet::new();
@@ -420,8 +432,8 @@ impl Graph {
                 );
                 if !repeat {
                     if let Some(kids) = children.get(id) {
-                        for edge in kids.iter().rev() {
-                            stack.push((edge.to.as_str(), depth + 1, Some(edge)));
+                        for (child, edge) in kids.iter().rev() {
+                            stack.push((child, depth + 1, Some(*edge)));
                         }
                     }
                 }

@@ -1,0 +1,234 @@
+use super::*;
+use crate::{parse, Input, Record};
+
+fn meta(name: &str, version: &str, requires: &[&str]) -> Record {
+    let mut text = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    for r in requires {
+        text.push_str(&format!("Requires-Dist: {r}\n"));
+    }
+    let path = format!("site/{name}-{version}.dist-info/METADATA");
+    parse(&Input::new(&path, text.as_bytes())).unwrap()
+}
+
+fn rez(name: &str, version: &str, body: &str) -> Record {
+    let text = format!("name = '{name}'\nversion = '{version}'\n{body}\n");
+    let path = format!("rez/{name}/{version}/package.py");
+    parse(&Input::new(&path, text.as_bytes())).unwrap()
+}
+
+fn kinds(set: &PackageSet) -> Vec<(ProblemKind, String)> {
+    set.check()
+        .into_iter()
+        .map(|p| (p.kind, p.requirement))
+        .collect()
+}
+
+fn target(python: &str) -> TargetEnvironment {
+    TargetEnvironment {
+        python: python.into(),
+        ..TargetEnvironment::default()
+    }
+}
+
+#[test]
+fn missing_and_unsatisfied_in_an_environment() {
+    let set = PackageSet::new(
+        vec![
+            meta("app", "1", &["Lib_One>=2", "absent", "other"]),
+            meta("lib-one", "1.5", &[]),
+            meta("other", "3", &[]),
+        ],
+        target("3.12"),
+    );
+    assert_eq!(set.shapes()[&Ecosystem::Python], Shape::Environment);
+    assert_eq!(
+        kinds(&set),
+        vec![
+            (ProblemKind::Missing, "absent".into()),
+            (ProblemKind::Unsatisfied, "Lib_One>=2".into())
+        ]
+    );
+    let problems = set.check();
+    assert_eq!(problems[1].line, 4);
+    assert!(
+        problems[1].message.contains("lib-one 1.5") || problems[1].message.contains("Lib_One 1.5"),
+        "{}",
+        problems[1].message
+    );
+}
+
+#[test]
+fn markers_are_evaluated_for_the_target() {
+    let records = || vec![meta("app", "1", &["backport; python_version < '3.8'"])];
+    assert!(PackageSet::new(records(), target("3.12"))
+        .check()
+        .is_empty());
+    assert_eq!(
+        kinds(&PackageSet::new(records(), target("3.7"))),
+        vec![(
+            ProblemKind::Missing,
+            "backport; python_version < '3.8'".into()
+        )]
+    );
+    let windows = TargetEnvironment {
+        platform: "windows".into(),
+        ..target("3.12")
+    };
+    let set = PackageSet::new(
+        vec![meta("app", "1", &["colorama; sys_platform == 'win32'"])],
+        windows,
+    );
+    assert_eq!(set.check().len(), 1);
+}
+
+#[test]
+fn extras_are_followed() {
+    let lib = meta("lib", "1", &["plugin; extra == 'x'"]);
+    let quiet = PackageSet::new(
+        vec![meta("app", "1", &["lib"]), lib.clone()],
+        target("3.12"),
+    );
+    assert!(quiet.check().is_empty());
+    let loud = PackageSet::new(vec![meta("app", "1", &["lib[x]"]), lib], target("3.12"));
+    assert_eq!(
+        kinds(&loud),
+        vec![(ProblemKind::Missing, "plugin; extra == 'x'".into())]
+    );
+    assert!(loud.extras(1).contains("x"));
+}
+
+#[test]
+fn ecosystems_never_match_each_other() {
+    let set = PackageSet::new(
+        vec![meta("app", "1", &["tool"]), rez("tool", "1", "")],
+        target("3.12"),
+    );
+    assert_eq!(kinds(&set), vec![(ProblemKind::Missing, "tool".into())]);
+}
+
+#[test]
+fn rez_ranges_variants_and_weak_requirements() {
+    let records = vec![
+        rez("python", "3.9.1", ""),
+        rez("python", "3.11.2", ""),
+        rez("maya", "2024.1", ""),
+        rez("tool", "1.0", "requires = ['python-3.9+<3.12', '~maya-2025', '~houdini', '!nuke', '.eph-1']\nvariants = [['py2-1'], ['python-3.11']]"),
+        rez("broken", "1.0", "variants = [['py2-1'], ['python-4']]\nbuild_requires = ['cmake-3']"),
+    ];
+    let set = PackageSet::new(records, target("3.12"));
+    assert_eq!(set.shapes()[&Ecosystem::Rez], Shape::Repository);
+    let got = kinds(&set);
+    assert_eq!(
+        got,
+        vec![
+            (ProblemKind::Missing, "py2-1".into()),
+            (ProblemKind::Missing, "cmake-3".into()),
+            (ProblemKind::Unsatisfied, "python-4".into()),
+            (ProblemKind::Unsatisfied, "~maya-2025".into()),
+        ],
+        "{:#?}",
+        set.check()
+    );
+}
+
+#[test]
+fn cycles_duplicates_and_conflicts() {
+    let set = PackageSet::new(
+        vec![
+            meta("a", "1", &["b"]),
+            meta("b", "1", &["c>=1"]),
+            meta("c", "1.5", &["a"]),
+            meta("d", "1", &["c>=2"]),
+            meta("dup", "1", &["x"]),
+            meta("dup", "1", &["y"]),
+        ],
+        target("3.12"),
+    );
+    let problems = set.check();
+    let cycle = problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::Cycle)
+        .expect("a cycle");
+    assert_eq!(cycle.message, "requirement cycle: a -> b -> c -> a");
+    let conflict = problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::Conflict)
+        .expect("a conflict");
+    assert!(
+        conflict
+            .message
+            .contains("c 1.5 satisfies b 1 (`c>=1`) but not d 1 (`c>=2`)"),
+        "{}",
+        conflict.message
+    );
+    assert!(problems.iter().any(|p| p.kind == ProblemKind::Duplicate));
+}
+
+#[test]
+fn why_graph_dependents_and_diff() {
+    let records = vec![
+        meta("app", "1", &["mid"]),
+        meta("mid", "2", &["leaf>=1"]),
+        meta("leaf", "1.1", &[]),
+    ];
+    let set = PackageSet::new(records.clone(), target("3.12"));
+    assert_eq!(
+        set.why("leaf", 10).unwrap(),
+        vec![vec!["app 1", "mid 2", "leaf 1.1"]]
+    );
+    assert!(set.why("nothing", 10).is_err());
+    let reverse = set.graph(&["leaf".into()], true, None).unwrap();
+    assert_eq!(
+        reverse
+            .nodes
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
+        ["leaf", "mid", "app"]
+    );
+    let shallow = set.graph(&["app".into()], false, Some(1)).unwrap();
+    assert_eq!(shallow.nodes.len(), 2);
+    assert!(shallow
+        .to_dot()
+        .contains("\"python:app@1\" -> \"python:mid@2\""));
+    assert!(set
+        .graph(&[], false, None)
+        .unwrap()
+        .to_tree()
+        .starts_with("app 1\n  mid 2\n    leaf 1.1 [required: >=1]\n"));
+    assert_eq!(set.dependents(2).len(), 1);
+
+    let mut newer = records;
+    newer[2] = meta("leaf", "1.2", &["extra-dep"]);
+    newer.push(meta("new", "0.1", &[]));
+    newer.remove(0);
+    let d = diff(&set, &PackageSet::new(newer, target("3.12")));
+    assert_eq!(d.added, vec!["new 0.1"]);
+    assert_eq!(d.removed, vec!["app 1"]);
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].requirements_added, vec!["extra-dep"]);
+}
+
+#[test]
+fn file_level_groups_and_build_requirements_are_opt_in() {
+    let pyproject = parse(&Input::new(
+        "p/pyproject.toml",
+        b"[build-system]\nrequires = ['hatchling']\n[project]\nname = 'p'\nversion = '1'\n[dependency-groups]\ntest = ['pytest']\n",
+    ))
+    .unwrap();
+    let set = PackageSet::new(vec![pyproject.clone()], target("3.12"));
+    assert!(set.check().is_empty());
+    let options = SetOptions {
+        target: target("3.12"),
+        groups: vec!["test".into()],
+        build: true,
+    };
+    let set = PackageSet::with_options(vec![pyproject], options);
+    assert_eq!(
+        kinds(&set),
+        vec![
+            (ProblemKind::Missing, "hatchling".into()),
+            (ProblemKind::Missing, "pytest".into())
+        ]
+    );
+}

@@ -56,3 +56,19 @@ generate() {
     "$@" > "$out.tmp" 2> "$out.log" && mv "$out.tmp" "$out"
   fi
 }
+
+# A real environment built from scripts/conformance/site_env.txt, then broken on purpose: idna
+# forced to 2.4 without its dependents' consent, and blinker removed. Rebuilt when the list changes.
+ensure_site_env() {
+  local env=$CACHE/envs/site list=$ROOT/scripts/conformance/site_env.txt
+  if ! cmp -s "$list" "$env/.list"; then
+    rm -rf "$env"
+    "$VENV/bin/python" -m venv "$env"
+    "$env/bin/pip" install --quiet --disable-pip-version-check -r "$list"
+    "$env/bin/pip" install --quiet --disable-pip-version-check --no-deps --force-reinstall idna==2.4
+    "$env/bin/pip" uninstall --quiet --yes blinker
+    cp "$list" "$env/.list"
+  fi
+  SITE_ENV=$env
+  SITE_PACKAGES=$("$env/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+}

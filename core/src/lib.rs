@@ -48,6 +48,10 @@ pub fn is_supported(format: Format) -> bool {
             | Format::RezPackageYaml
             | Format::RequirementsTxt
             | Format::Pyproject
+            | Format::Wheel
+            | Format::Sdist
+            | Format::Pylock
+            | Format::UvLock
     )
 }
 
@@ -82,6 +86,10 @@ pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError>
         Format::Metadata | Format::PkgInfo => {
             formats::core_metadata::parse_core_metadata(input.path, format, input.bytes)
         }
+        Format::Pylock => formats::pylock::parse_pylock(input.path, input.bytes),
+        Format::UvLock => formats::uv_lock::parse_uv_lock(input.path, input.bytes),
+        Format::Wheel => formats::wheel::parse_wheel(input.path, input.bytes),
+        Format::Sdist => formats::sdist::parse_sdist(input.path, input.bytes),
         Format::Pyproject => formats::pyproject::parse_pyproject(input.path, input.bytes),
         Format::RequirementsTxt => {
             // No I/O here: an include (`-r`, `-c`) is an error naming it. Callers that can
@@ -91,11 +99,5 @@ pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError>
         }
         Format::RezPackagePy => formats::rez::parse_rez_package_py(input.path, input.bytes),
         Format::RezPackageYaml => formats::rez::parse_rez_package_yaml(input.path, input.bytes),
-        other => Err(ParseError::whole(
-            input.path,
-            Some(other),
-            ErrorKind::Unsupported,
-            format!("pkglens cannot read {other} files yet"),
-        )),
     }
 }

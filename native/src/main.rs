@@ -1,13 +1,18 @@
 //! `pkglens`: list and check the package sets described by Python and rez files.
 
+/// Many threads allocate and free small strings at once: glibc's allocator serialises them on
+/// its arena locks (measured in `docs/benchmarks.md`); mimalloc keeps a heap per thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_cli::commands::{self, GraphFormat, ReportFormat};
-use pkglens_cli::output::{Destination, ScanFormat, ScanWriter};
+use pkglens_cli::output::{Destination, Prepared, ScanFormat, ScanWriter};
 use pkglens_cli::read::{display_path, parse_bytes, read_and_parse};
 use pkglens_cli::style::{self, ColorChoice, Style};
-use pkglens_cli::walk::{walk, Found};
+use pkglens_cli::walk::{units, Unit};
 use pkglens_core::parallel::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
 use pkglens_core::set::{PackageSet, SetOptions};
 use pkglens_core::versions::pep508::TargetEnvironment;
@@ -242,16 +247,17 @@ fn main() -> ExitCode {
 
 /// The unit of work: one file from the walk, or standard input already read.
 enum Work {
-    Found(Found),
+    Unit(Unit),
     Stdin(Vec<u8>),
 }
 
 /// Walks `paths` (default `.`), then reads and parses every file through the ordered window,
 /// handing each record to `each` in input order. `each` returns `false` to stop early.
-fn read_paths(
+fn read_paths<T: Send + 'static>(
     paths: &[PathBuf],
     common: &Common,
-    mut each: impl FnMut(Record, Option<ParseError>) -> anyhow::Result<bool>,
+    prepare: impl Fn(Record, Option<ParseError>) -> T + Send + Sync + 'static,
+    mut each: impl FnMut(T) -> anyhow::Result<bool>,
 ) -> anyhow::Result<()> {
     let executor = Executor::for_jobs(common.jobs).context("cannot start worker threads")?;
     let paths = if paths.is_empty() {
@@ -260,7 +266,8 @@ fn read_paths(
         paths.to_vec()
     };
 
-    // Discover first (in parallel, deterministic), then read and parse through the window.
+    // Split the walk into units (a few directory levels), then walk, read and parse the units
+    // through the window: walking overlaps parsing, and the output keeps the walk's order.
     let mut work = Vec::new();
     let mut missing = Vec::new();
     for path in &paths {
@@ -276,8 +283,8 @@ fn read_paths(
             missing.push(display_path(path));
             continue;
         }
-        let found = executor.install(|| walk(path));
-        work.extend(found.into_iter().map(Work::Found));
+        let target = executor.threads() * 64;
+        work.extend(units(path, target).into_iter().map(Work::Unit));
     }
     if !missing.is_empty() {
         anyhow::bail!(
@@ -286,7 +293,7 @@ fn read_paths(
         );
     }
 
-    let progress = progress_bar(work.len() as u64, common);
+    let progress = progress_bar(common);
     let window = (executor.threads() * 16).max(64);
     let cancel = CancelFlag::new();
     let options = OrderedOptions {
@@ -302,18 +309,25 @@ fn read_paths(
     };
     let results = ordered_map(
         work,
-        |work| match work {
-            Work::Found(found) => read_and_parse(found),
-            Work::Stdin(bytes) => parse_bytes("-", None, &bytes),
+        move |work| {
+            let parsed = match work {
+                Work::Unit(unit) => unit.expand().into_iter().map(read_and_parse).collect(),
+                Work::Stdin(bytes) => vec![parse_bytes("-", None, &bytes)],
+            };
+            parsed
+                .into_iter()
+                .map(|(record, error)| prepare(record, error))
+                .collect::<Vec<T>>()
         },
         options,
     );
-    for (record, error) in results {
-        progress.inc(1);
-        let go_on = progress.suspend(|| each(record, error))?;
-        if !go_on {
-            cancel.cancel();
-            break;
+    'units: for items in results {
+        for item in items {
+            progress.inc(1);
+            if !each(item)? {
+                cancel.cancel();
+                break 'units;
+            }
         }
     }
     progress.finish_and_clear();
@@ -337,17 +351,25 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
     let mut failed = false;
-    read_paths(&args.paths, common, |record, error| {
-        writer.record(&record, error.as_ref())?;
-        if common.fail_fast && record.status == Status::Error {
-            failed = true;
-            if let Some(err) = &error {
-                eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}");
+    let format = args.format;
+    read_paths(
+        &args.paths,
+        common,
+        move |record, error| Prepared::new(format, record, error),
+        |prepared| {
+            let status = prepared.status();
+            let error = prepared.error().cloned();
+            writer.write(prepared)?;
+            if common.fail_fast && status == Status::Error {
+                failed = true;
+                if let Some(err) = &error {
+                    eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}");
+                }
+                return Ok(false);
             }
-            return Ok(false);
-        }
-        Ok(true)
-    })?;
+            Ok(true)
+        },
+    )?;
     let summary = writer.finish().context("cannot write the output")?;
     if !common.quiet && common.output.is_some() {
         eprintln!(
@@ -370,10 +392,15 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
 /// Reads `paths` into a package set for the target environment of `target`.
 fn load_set(paths: &[PathBuf], common: &Common, target: &TargetArgs) -> anyhow::Result<PackageSet> {
     let mut records = Vec::new();
-    read_paths(paths, common, |record, _| {
-        records.push(record);
-        Ok(true)
-    })?;
+    read_paths(
+        paths,
+        common,
+        |record, _| record,
+        |record| {
+            records.push(record);
+            Ok(true)
+        },
+    )?;
     Ok(PackageSet::with_options(
         records,
         SetOptions {
@@ -434,15 +461,16 @@ fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar on a terminal's standard error; hidden when piped, quiet or asked.
-fn progress_bar(len: u64, common: &Common) -> ProgressBar {
-    if common.quiet || common.no_progress || !style::stderr_is_terminal() || len < 1000 {
+/// A progress bar (a file count and rate) on a terminal's standard error; hidden when piped,
+/// quiet or asked.
+fn progress_bar(common: &Common) -> ProgressBar {
+    if common.quiet || common.no_progress || !style::stderr_is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {per_sec} {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{spinner} {pos} files read {per_sec} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar
 }

@@ -41,21 +41,88 @@ pub struct Summary {
     pub requirements: usize,
 }
 
+/// What the summary needs of one record.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    status: Status,
+    packages: usize,
+    requirements: usize,
+}
+
+impl Counts {
+    /// The counts of `record`.
+    pub fn of(record: &Record) -> Counts {
+        Counts {
+            status: record.status,
+            packages: record.packages.len(),
+            requirements: record.requirements.len()
+                + record
+                    .packages
+                    .iter()
+                    .map(|p| {
+                        p.requires.len() + p.build_requires.len() + p.private_build_requires.len()
+                    })
+                    .sum::<usize>(),
+        }
+    }
+}
+
 impl Summary {
-    fn add(&mut self, record: &Record) {
+    fn add(&mut self, counts: Counts) {
         self.files += 1;
-        match record.status {
+        match counts.status {
             Status::Ok => self.ok += 1,
             Status::Dynamic => self.dynamic += 1,
             Status::Error => self.errors += 1,
         }
-        self.packages += record.packages.len();
-        self.requirements += record.requirements.len()
-            + record
-                .packages
-                .iter()
-                .map(|p| p.requires.len() + p.build_requires.len() + p.private_build_requires.len())
-                .sum::<usize>();
+        self.packages += counts.packages;
+        self.requirements += counts.requirements;
+    }
+}
+
+/// A record made ready for a [`ScanWriter`] on a worker thread: for JSON and NDJSON it is
+/// serialised there (and dropped there), so the writer, which is serial, only copies bytes.
+pub enum Prepared {
+    /// The record itself (for the table).
+    Record(Record, Option<ParseError>),
+    /// The record's JSON and what the summary needs.
+    Json {
+        /// The serialised record.
+        json: Vec<u8>,
+        /// Its counts.
+        counts: Counts,
+        /// The detailed error, when it failed.
+        error: Option<ParseError>,
+    },
+}
+
+impl Prepared {
+    /// Prepares `record` for writing in `format`.
+    pub fn new(format: ScanFormat, record: Record, error: Option<ParseError>) -> Prepared {
+        match format {
+            ScanFormat::Table => Prepared::Record(record, error),
+            ScanFormat::Json | ScanFormat::Ndjson => Prepared::Json {
+                // Serialising plain data into memory cannot fail.
+                json: serde_json::to_vec(&record).unwrap_or_default(),
+                counts: Counts::of(&record),
+                error,
+            },
+        }
+    }
+
+    /// The record's status.
+    pub fn status(&self) -> Status {
+        match self {
+            Prepared::Record(record, _) => record.status,
+            Prepared::Json { counts, .. } => counts.status,
+        }
+    }
+
+    /// The detailed error, if the record failed.
+    pub fn error(&self) -> Option<&ParseError> {
+        match self {
+            Prepared::Record(_, error) | Prepared::Json { error, .. } => error.as_ref(),
+        }
     }
 }
 
@@ -142,20 +209,33 @@ impl ScanWriter {
 
     /// Writes one record (and, for the table, remembers the detailed error).
     pub fn record(&mut self, record: &Record, error: Option<&ParseError>) -> io::Result<()> {
-        self.summary.add(record);
-        match self.format {
-            ScanFormat::Ndjson => {
-                serde_json::to_writer(&mut self.out, record)?;
-                self.out.write_all(b"\n")?;
-            }
-            ScanFormat::Json => {
-                if !self.first {
-                    self.out.write_all(b",")?;
+        let prepared = Prepared::new(self.format, record.clone(), error.cloned());
+        self.write(prepared)
+    }
+
+    /// Writes one prepared record.
+    pub fn write(&mut self, prepared: Prepared) -> io::Result<()> {
+        match prepared {
+            Prepared::Record(record, error) => {
+                self.summary.add(Counts::of(&record));
+                match self.format {
+                    ScanFormat::Table => self.table_rows(&record, error.as_ref()),
+                    format => return self.write(Prepared::new(format, record, error)),
                 }
-                self.first = false;
-                serde_json::to_writer(&mut self.out, record)?;
             }
-            ScanFormat::Table => self.table_rows(record, error),
+            Prepared::Json { json, counts, .. } => {
+                self.summary.add(counts);
+                if self.format == ScanFormat::Json {
+                    if !self.first {
+                        self.out.write_all(b",")?;
+                    }
+                    self.first = false;
+                    self.out.write_all(&json)?;
+                } else {
+                    self.out.write_all(&json)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
         }
         Ok(())
     }

@@ -50,22 +50,63 @@ const SKIPPED: &[&str] = &[
 /// Walks `root`. A file root is returned as it is (detected by name only; the caller sniffs
 /// content when the name says nothing). Run it inside the pool that should do the work.
 pub fn walk(root: &Path) -> Vec<Found> {
-    match fs::metadata(root) {
-        Ok(meta) if meta.is_dir() => walk_dir(root, Place::Normal),
-        Ok(_) => vec![Found::File {
+    units(root, 0).into_iter().flat_map(Unit::expand).collect()
+}
+
+/// A piece of a walk: a file found, or a directory still to walk. Expanding the units of
+/// [`units`] in order gives exactly [`walk`]'s list, so they can be walked, read and parsed in
+/// parallel while the output keeps the walk's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// A file (or a place that could not be read).
+    Found(Found),
+    /// A directory whose walk is left to [`Unit::expand`].
+    Dir(PathBuf, Place),
+}
+
+impl Unit {
+    /// Everything the unit holds, in walk order.
+    pub fn expand(self) -> Vec<Found> {
+        match self {
+            Unit::Found(found) => vec![found],
+            Unit::Dir(path, place) => walk_dir(&path, place),
+        }
+    }
+}
+
+/// Splits the walk of `root` into units: the root's entries, with directories opened level
+/// by level until there are at least `target` units (or nothing left to open).
+pub fn units(root: &Path, target: usize) -> Vec<Unit> {
+    let mut units = match fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => vec![Unit::Dir(root.to_path_buf(), Place::Normal)],
+        Ok(_) => vec![Unit::Found(Found::File {
             path: root.to_path_buf(),
             format: detect_by_name(&root.to_string_lossy()),
-        }],
-        Err(err) => vec![Found::Unreadable {
+        })],
+        Err(err) => vec![Unit::Found(Found::Unreadable {
             path: root.to_path_buf(),
             message: describe(&err),
-        }],
+        })],
+    };
+    // Always open the root; then open further levels while there are too few units.
+    let mut first = true;
+    while first || (units.len() < target && units.iter().any(|u| matches!(u, Unit::Dir(..)))) {
+        first = false;
+        units = units
+            .into_iter()
+            .flat_map(|unit| match unit {
+                Unit::Dir(path, place) => list_dir(&path, place),
+                found => vec![found],
+            })
+            .collect();
     }
+    units
 }
 
 /// Where in a tree a directory is: that decides what is read of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub enum Place {
+    /// Anywhere else.
     Normal,
     /// A virtual environment's root or `lib` folder: only the way to `site-packages`.
     Venv,
@@ -73,7 +114,9 @@ enum Place {
     SitePackages,
 }
 
-fn walk_dir(dir: &Path, place: Place) -> Vec<Found> {
+/// A directory's entries as units, sorted by name as bytes: subdirectories to enter, and the
+/// files whose name says a supported format.
+fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     let mut entries: Vec<(PathBuf, bool)> = match fs::read_dir(dir) {
         Ok(iter) => iter
             .filter_map(|entry| {
@@ -83,10 +126,10 @@ fn walk_dir(dir: &Path, place: Place) -> Vec<Found> {
             })
             .collect(),
         Err(err) => {
-            return vec![Found::Unreadable {
+            return vec![Unit::Found(Found::Unreadable {
                 path: dir.to_path_buf(),
                 message: describe(&err),
-            }]
+            })]
         }
     };
     entries.sort_unstable_by(|a, b| {
@@ -97,33 +140,37 @@ fn walk_dir(dir: &Path, place: Place) -> Vec<Found> {
     let is_venv =
         place == Place::Normal && entries.iter().any(|(p, d)| !d && p.ends_with("pyvenv.cfg"));
     let place = if is_venv { Place::Venv } else { place };
-    let visit = |(path, is_dir): &(PathBuf, bool)| -> Vec<Found> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if *is_dir {
-            match child_place(place, &name) {
-                Some(child) => walk_dir(path, child),
-                None => Vec::new(),
+    entries
+        .into_iter()
+        .filter_map(|(path, is_dir)| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if is_dir {
+                child_place(place, &name).map(|child| Unit::Dir(path, child))
+            } else if place == Place::Normal {
+                let format = detect_by_name(&name).filter(|&f| is_supported(f))?;
+                Some(Unit::Found(Found::File {
+                    path,
+                    format: Some(format),
+                }))
+            } else {
+                None
             }
-        } else if place == Place::Normal {
-            let format = detect_by_name(&name);
-            match format {
-                Some(f) if is_supported(f) => vec![Found::File {
-                    path: path.clone(),
-                    format,
-                }],
-                _ => Vec::new(),
-            }
-        } else {
-            Vec::new()
-        }
-    };
-    if entries.len() < 2 {
-        return entries.iter().flat_map(visit).collect();
+        })
+        .collect()
+}
+
+/// A directory's whole walk: its units, subdirectories walked in parallel.
+fn walk_dir(dir: &Path, place: Place) -> Vec<Found> {
+    let units = list_dir(dir, place);
+    // Outside a pool (`--jobs 1`) stay on this thread: never start rayon's global pool.
+    let in_pool = rayon::current_thread_index().is_some();
+    if !in_pool || units.iter().filter(|u| matches!(u, Unit::Dir(..))).count() < 2 {
+        return units.into_iter().flat_map(Unit::expand).collect();
     }
-    let parts: Vec<Vec<Found>> = entries.par_iter().map(visit).collect();
+    let parts: Vec<Vec<Found>> = units.into_par_iter().map(Unit::expand).collect();
     parts.concat()
 }
 
@@ -222,6 +269,31 @@ mod tests {
             .unwrap();
         assert_eq!(names(&serial.install(|| walk(root)), root), expected);
         assert_eq!(names(&parallel.install(|| walk(root)), root), expected);
+    }
+
+    #[test]
+    fn units_expand_to_the_walk_whatever_the_split() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "a/b/c/PKG-INFO",
+            "a/b/PKG-INFO",
+            "a/x/1/package.py",
+            "b/PKG-INFO",
+            "c/d/e/f/package.yaml",
+            "PKG-INFO",
+        ] {
+            touch(root, rel);
+        }
+        let expected = walk(root);
+        assert_eq!(expected.len(), 6);
+        for target in [0, 1, 2, 5, 100] {
+            let got: Vec<Found> = units(root, target)
+                .into_iter()
+                .flat_map(Unit::expand)
+                .collect();
+            assert_eq!(got, expected, "target {target}");
+        }
     }
 
     #[test]

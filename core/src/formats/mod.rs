@@ -2,7 +2,11 @@
 
 pub mod core_metadata;
 pub mod detect;
+pub mod pylock;
 pub mod pyproject;
 pub mod requirements_txt;
 pub mod rez;
 pub mod rez_package_py;
+pub mod sdist;
+pub mod uv_lock;
+pub mod wheel;

@@ -94,7 +94,11 @@ impl PackageSet {
     fn dependencies(&self) -> BTreeMap<Vertex, Vec<(Vertex, usize)>> {
         let mut out: BTreeMap<Vertex, Vec<(Vertex, usize)>> = BTreeMap::new();
         for (i, edge) in self.edges().iter().enumerate() {
-            let Resolution::Satisfied(targets) = &edge.resolution else {
+            // Unsatisfied requirements are drawn too, to the version that is present: a graph
+            // shows what is there (as pipdeptree does); `check` says what is wrong with it.
+            let (Resolution::Satisfied(targets) | Resolution::Unsatisfied(targets)) =
+                &edge.resolution
+            else {
                 continue;
             };
             if !(edge.list == "requires"

@@ -1,0 +1,783 @@
+//! `pylock.toml` (PEP 751, `lock-version = "1.x"`): every `[[packages]]` entry becomes one
+//! Python [`Package`].
+//!
+//! The file is read with `toml`'s span-keeping document parser, so every package carries the
+//! line of its `[[packages]]` header, every dependency the line of its table, and every error a
+//! line and column. Each package carries:
+//! - `name`, and `version` as written (empty when absent, as for `vcs` and `directory`
+//!   sources);
+//! - `requires`: its `dependencies`, kind `run`. PEP 751 dependencies are not PEP 508 strings
+//!   but tables naming another locked package (`{name = "x", version = "1.0"}`); each becomes
+//!   a requirement whose `raw` is `name==version` (or `name`), `spec` `==version` when a
+//!   version is given, and `url` the `vcs` or `archive` URL when one is given;
+//! - `requires_python`, from the package's `requires-python`;
+//! - `extra["marker"]`: the package's `marker`; `extra["index"]`: its `index`;
+//! - `extra["source"]`: where it comes from, `{"kind": ..., ...}` with kind `vcs`,
+//!   `directory` or `archive` (the source table's own keys as written: `url` or `path`,
+//!   `commit-id`, `hashes`, ...), or `sdist` / `wheels` (the sdist's keys as written, and
+//!   `wheels`: the wheel file names).
+//!
+//! File-level fields (`created-by`, `requires-python`, `environments`, `extras`,
+//! `dependency-groups`, `default-groups`) are type-checked but not reported: a [`Record`] has
+//! no place for them.
+//!
+//! Faults in what identifies the packages (TOML syntax, UTF-8, `lock-version` missing or not
+//! `1.x`, `packages` missing or not a list of tables, a package without a valid `name`, an
+//! invalid `version`) are [`ParseError`]s; a major `lock-version` other than 1 is
+//! `unsupported`, as PEP 751 requires readers to refuse it. Other faults (a field of the wrong
+//! type, an invalid marker, a dependency without a name, two kinds of source) do not lose the
+//! rest: the record comes back with status `error`, its first fault in `error`, the faulty
+//! value skipped and every good value kept.
+
+use crate::text::{decode_utf8, Position};
+use crate::versions::pep508::parse_requirement;
+use crate::{
+    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
+};
+use serde_json::{Map, Value};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+const FORMAT: Option<Format> = Some(Format::Pylock);
+
+/// The source tables of a package, in the order PEP 751 lists them.
+const SOURCES: &[&str] = &["vcs", "directory", "archive", "sdist", "wheels"];
+
+/// Parses a `pylock.toml`.
+pub fn parse_pylock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
+    let text = decode_utf8(bytes).map_err(|offset| {
+        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
+        let pos = Position::of(valid, valid.len());
+        let mut err = ParseError::whole(
+            path,
+            FORMAT,
+            ErrorKind::Encoding,
+            format!("invalid UTF-8 at byte {offset}: pylock.toml must be UTF-8"),
+        );
+        err.info.line = pos.line;
+        err.info.column = pos.column;
+        err
+    })?;
+    let document = DeTable::parse(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        ParseError::at(
+            path,
+            FORMAT,
+            ErrorKind::Syntax,
+            format!("invalid TOML: {}", lower_first(err.message().trim())),
+            text,
+            offset,
+        )
+    })?;
+    let mut parser = Parser {
+        path,
+        text,
+        record: Record::new(path, Format::Pylock),
+    };
+    let root = document.get_ref();
+
+    parser.lock_version(root)?;
+    match root.get("created-by") {
+        None => {
+            let err = ParseError::whole(
+                path,
+                FORMAT,
+                ErrorKind::MissingField,
+                "expected a `created-by` naming the tool that wrote the lock file, found none",
+            );
+            parser.record.status = Status::Error;
+            parser.record.error.get_or_insert(err.info);
+        }
+        Some(_) => {
+            parser.string(root, "created-by");
+        }
+    }
+    parser.string(root, "requires-python");
+    for field in [
+        "environments",
+        "extras",
+        "dependency-groups",
+        "default-groups",
+    ] {
+        parser.strings(root, field);
+    }
+
+    let Some(packages) = root.get("packages") else {
+        return Err(ParseError::whole(
+            parser.path,
+            FORMAT,
+            ErrorKind::MissingField,
+            "expected `[[packages]]`, found none",
+        ));
+    };
+    let DeValue::Array(items) = packages.get_ref() else {
+        return Err(parser.error(
+            ErrorKind::InvalidValue,
+            format!(
+                "expected `packages` to be a list of tables, found {}",
+                type_name(packages.get_ref())
+            ),
+            packages.span().start,
+        ));
+    };
+    for item in items {
+        let DeValue::Table(table) = item.get_ref() else {
+            return Err(parser.error(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected the items of `packages` to be tables, found {}",
+                    type_name(item.get_ref())
+                ),
+                item.span().start,
+            ));
+        };
+        let package = parser.package(table, item.span().start)?;
+        parser.record.packages.push(package);
+    }
+    Ok(parser.record)
+}
+
+/// Reads one file, keeping the record and the first soft fault.
+struct Parser<'t> {
+    path: &'t str,
+    text: &'t str,
+    record: Record,
+}
+
+impl Parser<'_> {
+    /// A hard error at byte `offset`.
+    fn error(&self, kind: ErrorKind, message: impl Into<String>, offset: usize) -> ParseError {
+        ParseError::at(self.path, FORMAT, kind, message, self.text, offset)
+    }
+
+    /// Records a soft fault: the first one is kept, the record's status becomes `error`.
+    fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
+        if self.record.error.is_none() {
+            let err = self.error(kind, message, offset);
+            self.record.status = Status::Error;
+            self.record.error = Some(err.info);
+        }
+    }
+
+    fn line(&self, offset: usize) -> u32 {
+        Position::of(self.text, offset).line
+    }
+
+    /// `lock-version`: required, a string `major.minor` with major 1.
+    fn lock_version(&self, root: &DeTable<'_>) -> Result<(), ParseError> {
+        let Some(value) = root.get("lock-version") else {
+            return Err(ParseError::whole(
+                self.path,
+                FORMAT,
+                ErrorKind::MissingField,
+                "expected a `lock-version` (\"1.0\"), found none",
+            ));
+        };
+        let offset = value.span().start;
+        let DeValue::String(version) = value.get_ref() else {
+            return Err(self.error(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `lock-version` to be a string, found {}",
+                    type_name(value.get_ref())
+                ),
+                offset,
+            ));
+        };
+        let mut parts = version.split('.');
+        let major = parts.next().unwrap_or("");
+        let minor = parts.next();
+        let is_number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !is_number(major) || !minor.is_some_and(is_number) || parts.next().is_some() {
+            return Err(self.error(
+                ErrorKind::InvalidValue,
+                format!("invalid `lock-version` `{version}`: expected `major.minor`, as \"1.0\""),
+                offset,
+            ));
+        }
+        if major.trim_start_matches('0') != "1" {
+            return Err(self.error(
+                ErrorKind::Unsupported,
+                format!("unsupported `lock-version` `{version}`: pkglens reads version 1.x"),
+                offset,
+            ));
+        }
+        Ok(())
+    }
+
+    /// An optional string field; a value of another type is a soft fault.
+    fn string(&mut self, table: &DeTable<'_>, field: &str) -> Option<String> {
+        let value = table.get(field)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected `{field}` to be a string, found {}",
+                        type_name(other)
+                    ),
+                    value.span().start,
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional list of strings; a value of another type is a soft fault.
+    fn strings(&mut self, table: &DeTable<'_>, field: &str) -> Vec<String> {
+        let Some(value) = table.get(field) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `{field}` to be a list of strings, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                other => self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected the items of `{field}` to be strings, found {}",
+                        type_name(other)
+                    ),
+                    item.span().start,
+                ),
+            }
+        }
+        out
+    }
+
+    /// One `[[packages]]` table whose header starts at byte `start`.
+    fn package(&mut self, table: &DeTable<'_>, start: usize) -> Result<Package, ParseError> {
+        let name = match table.get("name") {
+            None => {
+                return Err(self.error(
+                    ErrorKind::MissingField,
+                    "expected a `name` in `[[packages]]`, found none",
+                    start,
+                ))
+            }
+            Some(value) => match value.get_ref() {
+                DeValue::String(name) if is_valid_name(name) => name.to_string(),
+                DeValue::String(name) => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "invalid package name `{name}`: expected letters, digits, `.`, `_` \
+                             and `-`, starting and ending with a letter or digit"
+                        ),
+                        value.span().start,
+                    ))
+                }
+                other => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!("expected `name` to be a string, found {}", type_name(other)),
+                        value.span().start,
+                    ))
+                }
+            },
+        };
+        let version = match table.get("version") {
+            None => String::new(),
+            Some(value) => match value.get_ref() {
+                DeValue::String(version) => {
+                    if let Some(message) = version_fault(version) {
+                        return Err(self.error(
+                            ErrorKind::InvalidValue,
+                            format!("invalid version `{version}` of `{name}`: {message}"),
+                            value.span().start,
+                        ));
+                    }
+                    version.to_string()
+                }
+                other => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "expected `version` to be a string, found {}",
+                            type_name(other)
+                        ),
+                        value.span().start,
+                    ))
+                }
+            },
+        };
+        let mut package = Package::new(Ecosystem::Python, name, version);
+        package.line = self.line(start);
+
+        if let Some(value) = table.get("requires-python") {
+            if let Some(spec) = self.string(table, "requires-python") {
+                match specifiers_fault(&spec) {
+                    Some(message) => self.fault(
+                        ErrorKind::InvalidValue,
+                        format!("invalid `requires-python` `{spec}`: {message}"),
+                        value.span().start,
+                    ),
+                    None => package.requires_python = Some(spec),
+                }
+            }
+        }
+        if let Some(value) = table.get("marker") {
+            if let Some(marker) = self.string(table, "marker") {
+                match marker_fault(&marker) {
+                    Some(message) => self.fault(
+                        ErrorKind::InvalidValue,
+                        format!("invalid `marker` `{marker}`: {message}"),
+                        value.span().start,
+                    ),
+                    None => {
+                        package
+                            .extra
+                            .insert("marker".to_owned(), Value::String(marker));
+                    }
+                }
+            }
+        }
+        if let Some(index) = self.string(table, "index") {
+            package
+                .extra
+                .insert("index".to_owned(), Value::String(index));
+        }
+        if let Some(source) = self.source(table) {
+            package.extra.insert("source".to_owned(), source);
+        }
+        if let Some(value) = table.get("dependencies") {
+            package.requires = self.dependencies(value);
+        }
+        Ok(package)
+    }
+
+    /// Summarises the package's source; two kinds of source (other than an sdist with
+    /// wheels) are a soft fault, the first one is kept.
+    fn source(&mut self, table: &DeTable<'_>) -> Option<Value> {
+        let present: Vec<(&str, &Spanned<DeValue<'_>>)> = SOURCES
+            .iter()
+            .filter_map(|&kind| table.get(kind).map(|value| (kind, value)))
+            .collect();
+        let (first, first_value) = *present.first()?;
+        if let Some((second, value)) = present
+            .iter()
+            .skip(1)
+            .find(|(kind, _)| !matches!((first, *kind), ("sdist", "wheels")))
+        {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!("a package has a single source: found both `{first}` and `{second}`"),
+                value.span().start,
+            );
+        }
+        let mut summary = Map::new();
+        summary.insert("kind".to_owned(), Value::String(first.to_owned()));
+        if first != "wheels" {
+            let value = first_value;
+            let DeValue::Table(source) = value.get_ref() else {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected `{first}` to be a table, found {}",
+                        type_name(value.get_ref())
+                    ),
+                    value.span().start,
+                );
+                return None;
+            };
+            for (key, value) in source.iter() {
+                summary.insert(key.get_ref().to_string(), to_json(value.get_ref()));
+            }
+        }
+        if let Some(value) = table.get("wheels") {
+            if matches!(first, "sdist" | "wheels") {
+                let names = self.wheel_names(value)?;
+                summary.insert("wheels".to_owned(), Value::Array(names));
+            }
+        }
+        Some(Value::Object(summary))
+    }
+
+    /// The file names of `wheels`: each wheel's `name`, or the last part of its URL or path.
+    fn wheel_names(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Value>> {
+        let DeValue::Array(wheels) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `wheels` to be a list of tables, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return None;
+        };
+        let mut names = Vec::with_capacity(wheels.len());
+        for wheel in wheels {
+            let DeValue::Table(wheel) = wheel.get_ref() else {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected the items of `wheels` to be tables, found {}",
+                        type_name(wheel.get_ref())
+                    ),
+                    wheel.span().start,
+                );
+                continue;
+            };
+            let name = ["name", "url", "path"].iter().find_map(|key| {
+                let location = wheel.get(*key)?.get_ref().as_str()?;
+                let location = location.split(['?', '#']).next().unwrap_or(location);
+                location.rsplit(['/', '\\']).next()
+            });
+            match name {
+                Some(name) => names.push(Value::String(name.to_owned())),
+                None => self.fault(
+                    ErrorKind::MissingField,
+                    "expected a wheel to have a `name`, `url` or `path`, found none",
+                    value.span().start,
+                ),
+            }
+        }
+        Some(names)
+    }
+
+    /// `dependencies`: tables naming other locked packages; faulty entries are skipped.
+    fn dependencies(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<Requirement> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `dependencies` to be a list of tables, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let offset = item.span().start;
+            let DeValue::Table(dependency) = item.get_ref() else {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected the items of `dependencies` to be tables, found {}",
+                        type_name(item.get_ref())
+                    ),
+                    offset,
+                );
+                continue;
+            };
+            let name = match dependency.get("name").map(|v| (v, v.get_ref())) {
+                Some((_, DeValue::String(name))) if is_valid_name(name) => name.to_string(),
+                Some((value, _)) => {
+                    self.fault(
+                        ErrorKind::InvalidValue,
+                        "expected the `name` of a dependency to be a package name",
+                        value.span().start,
+                    );
+                    continue;
+                }
+                None => {
+                    self.fault(
+                        ErrorKind::MissingField,
+                        "expected a `name` in a dependency, found none",
+                        offset,
+                    );
+                    continue;
+                }
+            };
+            let version = match dependency.get("version").map(|v| (v, v.get_ref())) {
+                None => None,
+                Some((_, DeValue::String(version))) if version_fault(version).is_none() => {
+                    Some(version.to_string())
+                }
+                Some((value, _)) => {
+                    self.fault(
+                        ErrorKind::InvalidValue,
+                        format!("expected the `version` of dependency `{name}` to be a version"),
+                        value.span().start,
+                    );
+                    continue;
+                }
+            };
+            let url = ["vcs", "archive"].iter().find_map(|kind| {
+                let url = dependency.get(*kind)?.get_ref().as_table()?.get("url")?;
+                url.get_ref().as_str().map(str::to_owned)
+            });
+            let spec = version.map(|v| format!("=={v}")).unwrap_or_default();
+            out.push(Requirement {
+                raw: format!("{name}{spec}"),
+                name,
+                spec,
+                extras: Vec::new(),
+                marker: None,
+                url,
+                kind: RequirementKind::Run,
+                line: self.line(offset),
+            });
+        }
+        out
+    }
+}
+
+/// A TOML value as JSON: date-times as their text, integers too large for JSON as text.
+fn to_json(value: &DeValue<'_>) -> Value {
+    match value {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map_or_else(|_| Value::String(i.to_string()), Value::from),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::Array(items.iter().map(|i| to_json(i.get_ref())).collect()),
+        DeValue::Table(table) => Value::Object(
+            table
+                .iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                .collect(),
+        ),
+    }
+}
+
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// PEP 508 names: ASCII letters and digits, with `.`, `_` and `-` inside.
+fn is_valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    edge(bytes.first())
+        && edge(bytes.last())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Why `version` is not a PEP 440 version, checked by parsing `x==<version>` as PEP 508.
+fn version_fault(version: &str) -> Option<String> {
+    let trimmed = version.trim();
+    if trimmed.is_empty() {
+        return Some("expected a PEP 440 version, found an empty string".to_owned());
+    }
+    if trimmed.contains(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | ',' | ';' | '@' | '(' | ')' | '[' | ']')
+    }) {
+        return Some("expected a PEP 440 version".to_owned());
+    }
+    parse_requirement(&format!("x=={trimmed}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+/// Why `spec` is not a PEP 440 specifier set, checked by parsing `python <spec>` as PEP 508.
+fn specifiers_fault(spec: &str) -> Option<String> {
+    if spec.contains([';', '@', '(', ')', '[', ']']) {
+        return Some("expected PEP 440 version specifiers".to_owned());
+    }
+    parse_requirement(&format!("python {spec}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+/// Why `marker` is not a PEP 508 environment marker, checked by parsing `x ; <marker>`.
+/// PEP 751's marker variables `extras` and `dependency_groups` (sets, used with `in` and
+/// `not in`) are unknown to PEP 508: for the check they stand in as `platform_release`,
+/// another variable with the same operators.
+fn marker_fault(marker: &str) -> Option<String> {
+    if marker.trim().is_empty() {
+        return Some("expected an environment marker, found an empty string".to_owned());
+    }
+    let mut checked = String::with_capacity(marker.len());
+    let mut quote = None;
+    let mut word = String::new();
+    for c in marker.chars().chain(std::iter::once(' ')) {
+        if quote.is_none() && (c.is_ascii_alphanumeric() || c == '_') {
+            word.push(c);
+            continue;
+        }
+        match word.as_str() {
+            "extras" | "dependency_groups" => checked.push_str("platform_release"),
+            _ => checked.push_str(&word),
+        }
+        word.clear();
+        match quote {
+            Some(q) if q == c => quote = None,
+            None if c == '\'' || c == '"' => quote = Some(c),
+            _ => {}
+        }
+        checked.push(c);
+    }
+    parse_requirement(&format!("x ; {checked}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Record, ParseError> {
+        parse_pylock("pylock.toml", text.as_bytes())
+    }
+
+    const HEAD: &str = "lock-version = \"1.0\"\ncreated-by = \"test\"\n";
+
+    #[test]
+    fn reads_packages_dependencies_and_sources() {
+        let text = format!(
+            "{HEAD}\n[[packages]]\nname = \"a\"\nversion = \"1.0\"\nmarker = \"'x' in extras\"\n\
+             dependencies = [{{ name = \"b\", version = \"2.0\" }}, {{ name = \"c\" }}]\n\
+             archive = {{ url = \"https://e.x/a.tar.gz\", hashes = {{ sha256 = \"00\" }} }}\n\
+             \n[[packages]]\nname = \"b\"\nvcs = {{ type = \"git\", url = \"https://e.x/b\", commit-id = \"abc\" }}\n"
+        );
+        let record = parse(&text).expect("parses");
+        assert_eq!(record.status, Status::Ok);
+        let [a, b] = &record.packages[..] else {
+            panic!("two packages: {:?}", record.packages)
+        };
+        assert_eq!(
+            (a.name.as_str(), a.version.as_str(), a.line),
+            ("a", "1.0", 4)
+        );
+        assert_eq!(a.extra["marker"], "'x' in extras");
+        assert_eq!(a.extra["source"]["kind"], "archive");
+        assert_eq!(a.extra["source"]["url"], "https://e.x/a.tar.gz");
+        let raws: Vec<&str> = a.requires.iter().map(|r| r.raw.as_str()).collect();
+        assert_eq!(raws, ["b==2.0", "c"]);
+        assert_eq!(a.requires[0].spec, "==2.0");
+        assert_eq!(a.requires[0].kind, RequirementKind::Run);
+        assert_eq!((b.version.as_str(), b.line), ("", 11));
+        assert_eq!(b.extra["source"]["commit-id"], "abc");
+    }
+
+    #[test]
+    fn refuses_other_major_lock_versions() {
+        let err = parse("lock-version = \"2.0\"\ncreated-by = \"x\"\npackages = []\n")
+            .expect_err("2.0 is refused");
+        assert_eq!(err.info.kind, ErrorKind::Unsupported);
+        assert_eq!((err.info.line, err.info.column), (1, 16));
+        // A newer minor version is read.
+        let record = parse("lock-version = \"1.7\"\ncreated-by = \"x\"\npackages = []\n");
+        assert!(record.is_ok_and(|r| r.status == Status::Ok));
+    }
+
+    #[test]
+    fn identity_faults_are_errors() {
+        let cases = [
+            ("packages = []\n", ErrorKind::MissingField, 0),
+            (
+                "lock-version = 1\npackages = []\n",
+                ErrorKind::InvalidValue,
+                1,
+            ),
+            (
+                "lock-version = \"one\"\npackages = []\n",
+                ErrorKind::InvalidValue,
+                1,
+            ),
+            ("lock-version = \"1.0\"\n", ErrorKind::MissingField, 0),
+            (
+                "lock-version = \"1.0\"\npackages = 3\n",
+                ErrorKind::InvalidValue,
+                2,
+            ),
+            (
+                "lock-version = \"1.0\"\npackages = [1]\n",
+                ErrorKind::InvalidValue,
+                2,
+            ),
+            (
+                "lock-version = \"1.0\"\n[[packages]]\nversion = \"1\"\n",
+                ErrorKind::MissingField,
+                2,
+            ),
+            (
+                "lock-version = \"1.0\"\n[[packages]]\nname = \"-a\"\n",
+                ErrorKind::InvalidValue,
+                3,
+            ),
+            (
+                "lock-version = \"1.0\"\n[[packages]]\nname = \"a\"\nversion = \"x y\"\n",
+                ErrorKind::InvalidValue,
+                4,
+            ),
+            ("lock-version = = \"1.0\"\n", ErrorKind::Syntax, 1),
+        ];
+        for (text, kind, line) in cases {
+            let err = parse(text).expect_err(text);
+            assert_eq!(
+                (err.info.kind, err.info.line),
+                (kind, line),
+                "{text}: {err}"
+            );
+        }
+        let err = parse_pylock("pylock.toml", b"lock-version = \"1.0\"\n\xff").expect_err("utf-8");
+        assert_eq!((err.info.kind, err.info.line), (ErrorKind::Encoding, 2));
+    }
+
+    #[test]
+    fn soft_faults_keep_the_rest() {
+        let text = format!(
+            "{HEAD}[[packages]]\nname = \"a\"\nvcs = {{ url = \"u\", commit-id = \"c\" }}\n\
+             directory = {{ path = \".\" }}\n\
+             dependencies = [{{ version = \"1\" }}, {{ name = \"b\" }}]\n\
+             [[packages]]\nname = \"b\"\nmarker = \"python_version >\"\n"
+        );
+        let record = parse(&text).expect("parses");
+        assert_eq!(record.status, Status::Error);
+        let error = record.error.as_ref().expect("a fault");
+        assert_eq!((error.kind, error.line), (ErrorKind::InvalidValue, 6));
+        assert_eq!(record.packages.len(), 2);
+        assert_eq!(record.packages[0].extra["source"]["kind"], "vcs");
+        assert_eq!(record.packages[0].requires.len(), 1);
+        assert!(!record.packages[1].extra.contains_key("marker"));
+    }
+
+    #[test]
+    fn missing_created_by_is_a_soft_fault() {
+        let record = parse("lock-version = \"1.0\"\npackages = []\n").expect("parses");
+        assert_eq!(record.status, Status::Error);
+        assert_eq!(record.error.map(|e| e.kind), Some(ErrorKind::MissingField));
+    }
+
+    #[test]
+    fn pep751_marker_variables_are_accepted() {
+        assert_eq!(
+            marker_fault("'dev' in dependency_groups and 'x' not in extras"),
+            None
+        );
+        assert_eq!(marker_fault("\"extras\" == python_version"), None);
+        assert!(marker_fault("extras in").is_some());
+        assert!(marker_fault(" ").is_some());
+    }
+}

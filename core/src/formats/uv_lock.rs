@@ -1,0 +1,856 @@
+//! `uv.lock` (uv's lock file, `version = 1`): every `[[package]]` entry becomes one Python
+//! [`Package`]. Forks (several versions of one name, each with its `resolution-markers`) are
+//! all kept, in file order.
+//!
+//! The file is read with `toml`'s span-keeping document parser, so every package carries the
+//! line of its `[[package]]` header, every dependency the line of its table, and every error a
+//! line and column. Each package carries:
+//! - `name`, and `version` as written (empty when absent: a source tree with a dynamic
+//!   version);
+//! - `requires`: `dependencies` with kind `run`, `[package.optional-dependencies]` with kind
+//!   `optional:<extra>`, `[package.dev-dependencies]` with kind `group:<group>`. Each entry
+//!   (`{name = "x", version = "1.0", marker = "...", extra = ["y"]}`) becomes a requirement
+//!   with `raw` rendered as PEP 508 (`x[y]==1.0 ; marker`), `spec` `==version` when uv pinned
+//!   a version (it does so to tell forks apart), `extras`, `marker` as written, and `url` for a
+//!   `git` or `url` source;
+//! - `provides_extra`: `[package.metadata].provides-extras`, else the keys of
+//!   `optional-dependencies`;
+//! - `extra["source"]`: `{"kind": "registry" | "editable" | "virtual" | "git" | "url" |
+//!   "path" | "directory", "url" | "path": ..., ...}` (other keys of the source table, such as
+//!   `subdirectory`, as written; for `git`, `commit`: the URL's fragment);
+//! - `extra["resolution_markers"]`: the package's `resolution-markers`, when it has any;
+//! - `extra["root"] = true` for the project itself (source `editable` or `virtual` at `.`),
+//!   and `extra["workspace_member"] = true` for the names in `[manifest].members`;
+//! - `requires_python`: the file's `requires-python`, on the root package(s) only (it is the
+//!   project's own `requires-python`, intersected across the workspace); uv.lock records none
+//!   for the locked distributions.
+//!
+//! Faults in what identifies the packages (TOML syntax, UTF-8, `version` missing or not 1,
+//! `package` not a list of tables, a package without a valid `name`, an invalid `version`)
+//! are [`ParseError`]s; a lock `version` other than 1 is `unsupported`. Other faults (a field
+//! of the wrong type, an invalid dependency or marker) do not lose the rest: the record comes
+//! back with status `error`, its first fault in `error`, the faulty value skipped and every
+//! good value kept.
+
+use crate::text::{decode_utf8, Position};
+use crate::versions::pep508::{normalize_name, parse_requirement};
+use crate::{
+    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
+};
+use serde_json::{Map, Value};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+const FORMAT: Option<Format> = Some(Format::UvLock);
+
+/// The kinds of `source` uv writes, each keyed by the kind.
+const SOURCES: &[&str] = &[
+    "registry",
+    "editable",
+    "virtual",
+    "git",
+    "url",
+    "path",
+    "directory",
+];
+
+/// Parses a `uv.lock`.
+pub fn parse_uv_lock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
+    let text = decode_utf8(bytes).map_err(|offset| {
+        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
+        let pos = Position::of(valid, valid.len());
+        let mut err = ParseError::whole(
+            path,
+            FORMAT,
+            ErrorKind::Encoding,
+            format!("invalid UTF-8 at byte {offset}: uv.lock must be UTF-8"),
+        );
+        err.info.line = pos.line;
+        err.info.column = pos.column;
+        err
+    })?;
+    let document = DeTable::parse(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        ParseError::at(
+            path,
+            FORMAT,
+            ErrorKind::Syntax,
+            format!("invalid TOML: {}", lower_first(err.message().trim())),
+            text,
+            offset,
+        )
+    })?;
+    let mut parser = Parser {
+        path,
+        text,
+        record: Record::new(path, Format::UvLock),
+    };
+    let root = document.get_ref();
+
+    parser.lock_version(root)?;
+    if let Some(value) = root.get("revision") {
+        if !matches!(value.get_ref(), DeValue::Integer(_)) {
+            parser.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `revision` to be an integer, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+        }
+    }
+    let requires_python =
+        match root.get("requires-python") {
+            None => None,
+            Some(value) => parser.string(root, "requires-python").and_then(|spec| {
+                match specifiers_fault(&spec) {
+                    Some(message) => {
+                        parser.fault(
+                            ErrorKind::InvalidValue,
+                            format!("invalid `requires-python` `{spec}`: {message}"),
+                            value.span().start,
+                        );
+                        None
+                    }
+                    None => Some(spec),
+                }
+            }),
+        };
+    let members: Vec<String> = match root.get("manifest") {
+        None => Vec::new(),
+        Some(value) => match value.get_ref() {
+            DeValue::Table(manifest) => parser
+                .strings(manifest, "members")
+                .iter()
+                .map(|m| normalize_name(m))
+                .collect(),
+            other => {
+                parser.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected `manifest` to be a table, found {}",
+                        type_name(other)
+                    ),
+                    value.span().start,
+                );
+                Vec::new()
+            }
+        },
+    };
+
+    let Some(packages) = root.get("package") else {
+        return Ok(parser.record);
+    };
+    let DeValue::Array(items) = packages.get_ref() else {
+        return Err(parser.error(
+            ErrorKind::InvalidValue,
+            format!(
+                "expected `package` to be a list of tables, found {}",
+                type_name(packages.get_ref())
+            ),
+            packages.span().start,
+        ));
+    };
+    for item in items {
+        let DeValue::Table(table) = item.get_ref() else {
+            return Err(parser.error(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected the items of `package` to be tables, found {}",
+                    type_name(item.get_ref())
+                ),
+                item.span().start,
+            ));
+        };
+        let mut package = parser.package(table, item.span().start)?;
+        if package.extra.get("root") == Some(&Value::Bool(true)) {
+            package.requires_python.clone_from(&requires_python);
+        }
+        if members.contains(&normalize_name(&package.name)) {
+            package
+                .extra
+                .insert("workspace_member".to_owned(), Value::Bool(true));
+        }
+        parser.record.packages.push(package);
+    }
+    Ok(parser.record)
+}
+
+/// Reads one file, keeping the record and the first soft fault.
+struct Parser<'t> {
+    path: &'t str,
+    text: &'t str,
+    record: Record,
+}
+
+impl Parser<'_> {
+    /// A hard error at byte `offset`.
+    fn error(&self, kind: ErrorKind, message: impl Into<String>, offset: usize) -> ParseError {
+        ParseError::at(self.path, FORMAT, kind, message, self.text, offset)
+    }
+
+    /// Records a soft fault: the first one is kept, the record's status becomes `error`.
+    fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
+        if self.record.error.is_none() {
+            let err = self.error(kind, message, offset);
+            self.record.status = Status::Error;
+            self.record.error = Some(err.info);
+        }
+    }
+
+    fn line(&self, offset: usize) -> u32 {
+        Position::of(self.text, offset).line
+    }
+
+    /// `version`: required, the integer 1.
+    fn lock_version(&self, root: &DeTable<'_>) -> Result<(), ParseError> {
+        let Some(value) = root.get("version") else {
+            return Err(ParseError::whole(
+                self.path,
+                FORMAT,
+                ErrorKind::MissingField,
+                "expected a lock file `version` (1), found none",
+            ));
+        };
+        let offset = value.span().start;
+        let DeValue::Integer(version) = value.get_ref() else {
+            return Err(self.error(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `version` to be an integer, found {}",
+                    type_name(value.get_ref())
+                ),
+                offset,
+            ));
+        };
+        if i64::from_str_radix(version.as_str(), version.radix()) != Ok(1) {
+            return Err(self.error(
+                ErrorKind::Unsupported,
+                format!("unsupported uv.lock `version` {version}: pkglens reads version 1"),
+                offset,
+            ));
+        }
+        Ok(())
+    }
+
+    /// An optional string field; a value of another type is a soft fault.
+    fn string(&mut self, table: &DeTable<'_>, field: &str) -> Option<String> {
+        let value = table.get(field)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            other => {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected `{field}` to be a string, found {}",
+                        type_name(other)
+                    ),
+                    value.span().start,
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional list of strings; a value of another type is a soft fault.
+    fn strings(&mut self, table: &DeTable<'_>, field: &str) -> Vec<String> {
+        let Some(value) = table.get(field) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `{field}` to be a list of strings, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                other => self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected the items of `{field}` to be strings, found {}",
+                        type_name(other)
+                    ),
+                    item.span().start,
+                ),
+            }
+        }
+        out
+    }
+
+    /// A table field, or a soft fault when it is something else.
+    fn table<'a, 'i>(&mut self, table: &'a DeTable<'i>, field: &str) -> Option<&'a DeTable<'i>> {
+        let value = table.get(field)?;
+        match value.get_ref() {
+            DeValue::Table(inner) => Some(inner),
+            other => {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected `{field}` to be a table, found {}",
+                        type_name(other)
+                    ),
+                    value.span().start,
+                );
+                None
+            }
+        }
+    }
+
+    /// One `[[package]]` table whose header starts at byte `start`.
+    fn package(&mut self, table: &DeTable<'_>, start: usize) -> Result<Package, ParseError> {
+        let name = match table.get("name") {
+            None => {
+                return Err(self.error(
+                    ErrorKind::MissingField,
+                    "expected a `name` in `[[package]]`, found none",
+                    start,
+                ))
+            }
+            Some(value) => match value.get_ref() {
+                DeValue::String(name) if is_valid_name(name) => name.to_string(),
+                DeValue::String(name) => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "invalid package name `{name}`: expected letters, digits, `.`, `_` \
+                             and `-`, starting and ending with a letter or digit"
+                        ),
+                        value.span().start,
+                    ))
+                }
+                other => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!("expected `name` to be a string, found {}", type_name(other)),
+                        value.span().start,
+                    ))
+                }
+            },
+        };
+        let version = match table.get("version") {
+            None => String::new(),
+            Some(value) => match value.get_ref() {
+                DeValue::String(version) => {
+                    if let Some(message) = version_fault(version) {
+                        return Err(self.error(
+                            ErrorKind::InvalidValue,
+                            format!("invalid version `{version}` of `{name}`: {message}"),
+                            value.span().start,
+                        ));
+                    }
+                    version.to_string()
+                }
+                other => {
+                    return Err(self.error(
+                        ErrorKind::InvalidValue,
+                        format!(
+                            "expected `version` to be a string, found {}",
+                            type_name(other)
+                        ),
+                        value.span().start,
+                    ))
+                }
+            },
+        };
+        let mut package = Package::new(Ecosystem::Python, name, version);
+        package.line = self.line(start);
+
+        if let Some(value) = table.get("source") {
+            if let Some((source, root)) = self.source(value) {
+                package.extra.insert("source".to_owned(), source);
+                if root {
+                    package.extra.insert("root".to_owned(), Value::Bool(true));
+                }
+            }
+        }
+        if table.contains_key("resolution-markers") {
+            let markers = self.strings(table, "resolution-markers");
+            if !markers.is_empty() {
+                let markers = markers.into_iter().map(Value::String).collect();
+                package
+                    .extra
+                    .insert("resolution_markers".to_owned(), Value::Array(markers));
+            }
+        }
+        if let Some(value) = table.get("dependencies") {
+            let requirements = self.dependencies("dependencies", value, &RequirementKind::Run);
+            package.requires.extend(requirements);
+        }
+        if let Some(extras) = self.table(table, "optional-dependencies") {
+            for (extra, list) in extras.iter() {
+                let extra = extra.get_ref().to_string();
+                let field = format!("optional-dependencies.{extra}");
+                let kind = RequirementKind::Optional(extra.clone());
+                let requirements = self.dependencies(&field, list, &kind);
+                package.requires.extend(requirements);
+                package.provides_extra.push(extra);
+            }
+        }
+        if let Some(groups) = self.table(table, "dev-dependencies") {
+            for (group, list) in groups.iter() {
+                let group = group.get_ref().to_string();
+                let field = format!("dev-dependencies.{group}");
+                let kind = RequirementKind::Group(group);
+                let requirements = self.dependencies(&field, list, &kind);
+                package.requires.extend(requirements);
+            }
+        }
+        if let Some(metadata) = self.table(table, "metadata") {
+            if metadata.contains_key("provides-extras") {
+                package.provides_extra = self.strings(metadata, "provides-extras");
+            }
+        }
+        Ok(package)
+    }
+
+    /// Summarises `source = { kind = "..." }`; also says whether it is the project itself.
+    fn source(&mut self, value: &Spanned<DeValue<'_>>) -> Option<(Value, bool)> {
+        let DeValue::Table(source) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `source` to be a table, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return None;
+        };
+        let Some((kind, location)) = SOURCES
+            .iter()
+            .find_map(|&kind| source.get(kind).map(|location| (kind, location)))
+        else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!("expected `source` to have one of {}", SOURCES.join(", ")),
+                value.span().start,
+            );
+            return None;
+        };
+        let Some(location) = location.get_ref().as_str() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected the `{kind}` of `source` to be a string, found {}",
+                    type_name(location.get_ref())
+                ),
+                location.span().start,
+            );
+            return None;
+        };
+        let is_url = match kind {
+            "git" | "url" => true,
+            "registry" => location.contains("://"),
+            _ => false,
+        };
+        let mut summary = Map::new();
+        summary.insert("kind".to_owned(), Value::String(kind.to_owned()));
+        summary.insert(
+            if is_url { "url" } else { "path" }.to_owned(),
+            Value::String(location.to_owned()),
+        );
+        if kind == "git" {
+            if let Some((_, commit)) = location.split_once('#') {
+                summary.insert("commit".to_owned(), Value::String(commit.to_owned()));
+            }
+        }
+        for (key, value) in source.iter() {
+            if key.get_ref() != kind {
+                summary.insert(key.get_ref().to_string(), to_json(value.get_ref()));
+            }
+        }
+        let root = matches!(kind, "editable" | "virtual") && is_current_dir(location);
+        Some((Value::Object(summary), root))
+    }
+
+    /// A list of dependency tables; faulty entries are skipped.
+    fn dependencies(
+        &mut self,
+        field: &str,
+        value: &Spanned<DeValue<'_>>,
+        kind: &RequirementKind,
+    ) -> Vec<Requirement> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected `{field}` to be a list of tables, found {}",
+                    type_name(value.get_ref())
+                ),
+                value.span().start,
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(requirement) = self.dependency(field, item, kind) {
+                out.push(requirement);
+            }
+        }
+        out
+    }
+
+    /// One `{ name = "x", version = "1.0", marker = "...", extra = ["y"] }`.
+    fn dependency(
+        &mut self,
+        field: &str,
+        item: &Spanned<DeValue<'_>>,
+        kind: &RequirementKind,
+    ) -> Option<Requirement> {
+        let offset = item.span().start;
+        let DeValue::Table(dependency) = item.get_ref() else {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!(
+                    "expected the items of `{field}` to be tables, found {}",
+                    type_name(item.get_ref())
+                ),
+                offset,
+            );
+            return None;
+        };
+        let Some(name_value) = dependency.get("name") else {
+            self.fault(
+                ErrorKind::MissingField,
+                format!("expected a `name` in each item of `{field}`, found none"),
+                offset,
+            );
+            return None;
+        };
+        let name = match name_value.get_ref() {
+            DeValue::String(name) if is_valid_name(name) => name.to_string(),
+            _ => {
+                self.fault(
+                    ErrorKind::InvalidValue,
+                    format!("expected the `name` of an item of `{field}` to be a package name"),
+                    name_value.span().start,
+                );
+                return None;
+            }
+        };
+        let version = self.string(dependency, "version");
+        if let Some(message) = version.as_deref().and_then(version_fault) {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!("invalid version of `{name}` in `{field}`: {message}"),
+                offset,
+            );
+            return None;
+        }
+        let marker = self.string(dependency, "marker");
+        let extras = self.strings(dependency, "extra");
+        let url = dependency
+            .get("source")
+            .and_then(|s| s.get_ref().as_table())
+            .and_then(|s| ["git", "url"].iter().find_map(|k| s.get(*k)))
+            .and_then(|u| u.get_ref().as_str())
+            .map(str::to_owned);
+
+        if let Some(bad) = extras.iter().find(|e| !is_valid_name(e)) {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!("invalid extra `{bad}` of `{name}` in `{field}`"),
+                offset,
+            );
+            return None;
+        }
+        if let Some(message) = marker.as_deref().and_then(marker_fault) {
+            self.fault(
+                ErrorKind::InvalidValue,
+                format!("invalid marker of `{name}` in `{field}`: {message}"),
+                offset,
+            );
+            return None;
+        }
+
+        let spec = version.map(|v| format!("=={v}")).unwrap_or_default();
+        let mut raw = name.clone();
+        if !extras.is_empty() {
+            raw.push('[');
+            raw.push_str(&extras.join(","));
+            raw.push(']');
+        }
+        raw.push_str(&spec);
+        if let Some(marker) = &marker {
+            raw.push_str(" ; ");
+            raw.push_str(marker);
+        }
+        Some(Requirement {
+            raw,
+            name,
+            spec,
+            extras,
+            marker,
+            url,
+            kind: kind.clone(),
+            line: self.line(offset),
+        })
+    }
+}
+
+/// Whether a source path names the directory of the lock file.
+fn is_current_dir(path: &str) -> bool {
+    matches!(path.trim_end_matches(['/', '\\']), "." | "")
+}
+
+/// A TOML value as JSON: date-times as their text, integers too large for JSON as text.
+fn to_json(value: &DeValue<'_>) -> Value {
+    match value {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map_or_else(|_| Value::String(i.to_string()), Value::from),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| Value::String(f.to_string()), Value::Number),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::Array(items.iter().map(|i| to_json(i.get_ref())).collect()),
+        DeValue::Table(table) => Value::Object(
+            table
+                .iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_json(v.get_ref())))
+                .collect(),
+        ),
+    }
+}
+
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// PEP 508 names: ASCII letters and digits, with `.`, `_` and `-` inside.
+fn is_valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    edge(bytes.first())
+        && edge(bytes.last())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Why `version` is not a PEP 440 version, checked by parsing `x==<version>` as PEP 508.
+fn version_fault(version: &str) -> Option<String> {
+    let trimmed = version.trim();
+    if trimmed.is_empty() {
+        return Some("expected a PEP 440 version, found an empty string".to_owned());
+    }
+    if trimmed.contains(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | ',' | ';' | '@' | '(' | ')' | '[' | ']')
+    }) {
+        return Some("expected a PEP 440 version".to_owned());
+    }
+    parse_requirement(&format!("x=={trimmed}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+/// Why `spec` is not a PEP 440 specifier set, checked by parsing `python <spec>` as PEP 508.
+fn specifiers_fault(spec: &str) -> Option<String> {
+    if spec.contains([';', '@', '(', ')', '[', ']']) {
+        return Some("expected PEP 440 version specifiers".to_owned());
+    }
+    parse_requirement(&format!("python {spec}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+/// Why `marker` is not a PEP 508 environment marker, checked by parsing `x ; <marker>`.
+/// PEP 751's marker variables `extras` and `dependency_groups` (sets, used with `in` and
+/// `not in`) are unknown to PEP 508: for the check they stand in as `platform_release`,
+/// another variable with the same operators.
+fn marker_fault(marker: &str) -> Option<String> {
+    if marker.trim().is_empty() {
+        return Some("expected an environment marker, found an empty string".to_owned());
+    }
+    let mut checked = String::with_capacity(marker.len());
+    let mut quote = None;
+    let mut word = String::new();
+    for c in marker.chars().chain(std::iter::once(' ')) {
+        if quote.is_none() && (c.is_ascii_alphanumeric() || c == '_') {
+            word.push(c);
+            continue;
+        }
+        match word.as_str() {
+            "extras" | "dependency_groups" => checked.push_str("platform_release"),
+            _ => checked.push_str(&word),
+        }
+        word.clear();
+        match quote {
+            Some(q) if q == c => quote = None,
+            None if c == '\'' || c == '"' => quote = Some(c),
+            _ => {}
+        }
+        checked.push(c);
+    }
+    parse_requirement(&format!("x ; {checked}"), RequirementKind::Run, 0)
+        .err()
+        .map(|err| err.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Record, ParseError> {
+        parse_uv_lock("uv.lock", text.as_bytes())
+    }
+
+    #[test]
+    fn reads_forks_kinds_and_the_root() {
+        let text = r#"version = 1
+revision = 2
+requires-python = ">=3.9"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "idna", version = "3.10", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.10'" },
+    { name = "httpx", extra = ["http2"] },
+]
+
+[package.optional-dependencies]
+yaml = [{ name = "pyyaml" }]
+
+[package.dev-dependencies]
+dev = [{ name = "pytest" }]
+
+[[package]]
+name = "idna"
+version = "3.10"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = ["python_full_version < '3.10'"]
+
+[[package]]
+name = "idna"
+version = "3.11"
+source = { registry = "https://pypi.org/simple" }
+"#;
+        let record = parse(text).expect("parses");
+        assert_eq!(record.status, Status::Ok);
+        let [demo, old, new] = &record.packages[..] else {
+            panic!("three packages: {:?}", record.packages)
+        };
+        assert_eq!(demo.line, 5);
+        assert_eq!(demo.extra["root"], true);
+        assert_eq!(demo.requires_python.as_deref(), Some(">=3.9"));
+        assert_eq!(demo.provides_extra, ["yaml"]);
+        let got: Vec<(String, String)> = demo
+            .requires
+            .iter()
+            .map(|r| (r.raw.clone(), r.kind.to_string()))
+            .collect();
+        let want = [
+            ("idna==3.10 ; python_full_version < '3.10'", "run"),
+            ("httpx[http2]", "run"),
+            ("pyyaml", "optional:yaml"),
+            ("pytest", "group:dev"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            demo.requires[0].marker.as_deref(),
+            Some("python_full_version < '3.10'")
+        );
+        assert_eq!(demo.requires[0].line, 10);
+        assert_eq!((old.version.as_str(), old.line), ("3.10", 20));
+        assert_eq!(
+            old.extra["resolution_markers"][0],
+            "python_full_version < '3.10'"
+        );
+        assert_eq!(old.requires_python, None);
+        assert_eq!(new.extra["source"]["kind"], "registry");
+        assert_eq!(new.extra["source"]["url"], "https://pypi.org/simple");
+    }
+
+    #[test]
+    fn identity_faults_are_errors() {
+        let cases = [
+            ("", ErrorKind::MissingField, 0),
+            ("version = 2\n", ErrorKind::Unsupported, 1),
+            ("version = \"1\"\n", ErrorKind::InvalidValue, 1),
+            ("version = 1\npackage = 1\n", ErrorKind::InvalidValue, 2),
+            (
+                "version = 1\n[[package]]\nversion = \"1\"\n",
+                ErrorKind::MissingField,
+                2,
+            ),
+            (
+                "version = 1\n[[package]]\nname = 3\n",
+                ErrorKind::InvalidValue,
+                3,
+            ),
+            (
+                "version = 1\n[[package]]\nname = \"a\"\nversion = \"\"\n",
+                ErrorKind::InvalidValue,
+                4,
+            ),
+            ("version = 1\n[[package]\n", ErrorKind::Syntax, 2),
+        ];
+        for (text, kind, line) in cases {
+            let err = parse(text).expect_err(text);
+            assert_eq!(
+                (err.info.kind, err.info.line),
+                (kind, line),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn soft_faults_keep_the_rest() {
+        let text = "version = 1\n[[package]]\nname = \"a\"\nsource = { registry = 3 }\n\
+                    dependencies = [\n  { name = \"b\", marker = \"os_name ==\" },\n  \"c\",\n  { name = \"d\" },\n]\n";
+        let record = parse(text).expect("parses");
+        assert_eq!(record.status, Status::Error);
+        let error = record.error.as_ref().expect("a fault");
+        assert_eq!((error.kind, error.line), (ErrorKind::InvalidValue, 4));
+        let names: Vec<&str> = record.packages[0]
+            .requires
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["d"]);
+        assert!(!record.packages[0].extra.contains_key("source"));
+    }
+
+    #[test]
+    fn a_lock_without_packages_is_empty() {
+        let record = parse("version = 1\nrequires-python = \">=3.12\"\n").expect("parses");
+        assert!(record.packages.is_empty());
+        assert_eq!(record.status, Status::Ok);
+    }
+}

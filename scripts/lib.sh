@@ -72,3 +72,21 @@ ensure_site_env() {
   SITE_ENV=$env
   SITE_PACKAGES=$("$env/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 }
+
+# Real wheels and sdists (scripts/conformance/{wheels,sdists}.txt), downloaded once. pip
+# prepares an sdist's metadata to download it, with its build backend in an isolated env.
+ensure_wheels() {
+  local dest=$CORPORA/wheels
+  if ! cmp -s "$ROOT/scripts/conformance/wheels.txt" "$dest/.wheels" \
+     || ! cmp -s "$ROOT/scripts/conformance/sdists.txt" "$dest/.sdists"; then
+    rm -rf "$dest" && mkdir -p "$dest/wheels" "$dest/sdists"
+    "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      -d "$dest/wheels" -r "$ROOT/scripts/conformance/wheels.txt"
+    "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps --no-binary=:all: \
+      -d "$dest/sdists" -r "$ROOT/scripts/conformance/sdists.txt"
+    cp "$ROOT/scripts/conformance/wheels.txt" "$dest/.wheels"
+    cp "$ROOT/scripts/conformance/sdists.txt" "$dest/.sdists"
+  fi
+  WHEELS=$dest/wheels
+  SDISTS=$dest/sdists
+}

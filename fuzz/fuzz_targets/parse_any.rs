@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pkglens_core::text::decode_utf8;
-use pkglens_core::{detect, is_supported, parse, ErrorKind, Input, Status};
+use pkglens_core::{detect, is_supported, parse, ErrorKind, Format, Input, Status};
 
 const NAMES: &[&str] = &[
     "METADATA",
@@ -21,6 +21,7 @@ const NAMES: &[&str] = &[
     "uv.lock",
     "pylock.toml",
     "x.whl",
+    "x-1.0.tar.gz",
     "unknown",
 ];
 
@@ -40,8 +41,12 @@ fuzz_target!(|data: &[u8]| {
                 "line and column are both 1-based or both 0: {err:?}"
             );
             assert!(!err.source_line.contains('\n'), "multi-line source_line: {err:?}");
-            // Every supported format is text: invalid UTF-8 is an `encoding` error.
-            if err.format.is_some_and(is_supported) && decode_utf8(bytes).is_err() {
+            // Every supported text format: invalid UTF-8 is an `encoding` error. (Wheels and
+            // sdists are archives: their errors are about the archive.)
+            let text = err
+                .format
+                .is_some_and(|f| is_supported(f) && !matches!(f, Format::Wheel | Format::Sdist));
+            if text && decode_utf8(bytes).is_err() {
                 assert_eq!(err.info.kind, ErrorKind::Encoding, "{err:?}");
             }
         }

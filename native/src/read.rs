@@ -2,6 +2,7 @@
 
 use crate::walk::{describe, Found};
 use pkglens_core::formats::requirements_txt::resolve_requirements;
+use pkglens_core::formats::wheel::{Step, WheelReader};
 use pkglens_core::parallel::parse_guarded;
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use std::fs::File;
@@ -31,6 +32,9 @@ pub fn read_and_parse(found: Found) -> Parsed {
         }
     };
     let shown = display_path(&path);
+    if format == Some(Format::Wheel) {
+        return read_wheel(&path, &shown);
+    }
     let bytes = match read_capped(&path) {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -42,6 +46,48 @@ pub fn read_and_parse(found: Found) -> Parsed {
         return parse_requirements(&shown, bytes);
     }
     parse_bytes(&shown, format, &bytes)
+}
+
+/// A wheel read lazily: its tail, then only the byte ranges core asks for (the central
+/// directory if the tail lacks it, then the METADATA member), with positioned reads.
+fn read_wheel(path: &Path, shown: &str) -> Parsed {
+    let io_error = |message: String| {
+        let err = ParseError::whole(shown, Some(Format::Wheel), ErrorKind::Io, message);
+        (Record::from_error(&err), Some(err))
+    };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => return io_error(describe(&err)),
+    };
+    let size = match file.metadata() {
+        Ok(meta) => meta.len(),
+        Err(err) => return io_error(describe(&err)),
+    };
+    let mut reader = WheelReader::new(shown, size);
+    let mut range = reader.first_read();
+    loop {
+        let mut buffer = vec![0; usize::try_from(range.len).unwrap_or(0)];
+        if let Err(err) = read_at(&file, &mut buffer, range.start) {
+            return io_error(describe(&err));
+        }
+        match reader.feed(range, &buffer) {
+            Step::Read(next) => range = next,
+            Step::Done(Ok(record)) => return (record, None),
+            Step::Done(Err(err)) => return (Record::from_error(&err), Some(err)),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buffer)
 }
 
 /// A requirements file with its `-r` and `-c` includes read from disk, relative to the file

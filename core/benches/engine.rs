@@ -152,3 +152,33 @@ fn threshold_parallel(bencher: Bencher, n: usize) {
     policy.serial_bytes = 0;
     bencher.bench_local(|| parse_batch(black_box(&inputs), &policy));
 }
+
+/// The consumer itself on a worker of the pool: waiting runs queued jobs instead of sleeping.
+#[divan::bench(args = [64, 256])]
+fn cpu_ordered_in_pool(window: usize) -> Vec<u64> {
+    let executor = pool();
+    let Executor::Pool(p) = executor.clone() else {
+        unreachable!()
+    };
+    let options = OrderedOptions {
+        window,
+        executor,
+        ..OrderedOptions::default()
+    };
+    p.install(|| ordered_map(0..CPU_ITEMS, work, options).collect())
+}
+
+#[divan::bench(args = [64, 256])]
+fn files_ordered_in_pool(window: usize) -> usize {
+    let paths: Arc<[PathBuf]> = files().into();
+    let executor = pool();
+    let Executor::Pool(p) = executor.clone() else {
+        unreachable!()
+    };
+    let options = OrderedOptions {
+        window,
+        executor,
+        ..OrderedOptions::default()
+    };
+    p.install(|| ordered_map(0..paths.len(), move |i| read_parse(&paths[i]), options).sum())
+}

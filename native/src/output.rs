@@ -128,7 +128,7 @@ impl Prepared {
 
 /// Where output goes: standard output, or a file replaced atomically.
 pub struct Destination {
-    writer: BufWriter<Box<dyn Write>>,
+    writer: BufWriter<Box<dyn Write + Send>>,
     pending: Option<(tempfile::TempPath, PathBuf)>,
 }
 
@@ -136,7 +136,7 @@ impl Destination {
     /// Standard output.
     pub fn stdout() -> Self {
         Destination {
-            writer: BufWriter::with_capacity(64 * 1024, Box::new(io::stdout().lock())),
+            writer: BufWriter::with_capacity(64 * 1024, Box::new(io::stdout())),
             pending: None,
         }
     }

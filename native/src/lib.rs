@@ -5,5 +5,6 @@ pub mod commands;
 pub mod os;
 pub mod output;
 pub mod read;
+pub mod rez_closure;
 pub mod style;
 pub mod walk;

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_cli::commands::{self, GraphFormat, ReportFormat};
 use pkglens_cli::output::{Destination, Prepared, ScanFormat, ScanWriter};
 use pkglens_cli::read::{display_path, parse_bytes, read_and_parse};
+use pkglens_cli::rez_closure;
 use pkglens_cli::style::{self, ColorChoice, Style};
 use pkglens_cli::walk::{units, Unit};
 use pkglens_core::parallel::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
@@ -127,12 +128,20 @@ struct TargetArgs {
 }
 
 impl TargetArgs {
-    fn environment(&self) -> TargetEnvironment {
+    /// The target. This machine's Python is asked for only when `records` hold Python
+    /// packages or requirement lists: starting an interpreter is not free.
+    fn environment(&self, records: &[Record]) -> TargetEnvironment {
+        let has_python = records.iter().any(|r| {
+            !r.requirements.is_empty()
+                || r.packages
+                    .iter()
+                    .any(|p| p.ecosystem == pkglens_core::Ecosystem::Python)
+        });
         TargetEnvironment {
             python: self
                 .target_python
                 .clone()
-                .or_else(pkglens_cli::os::python_version)
+                .or_else(|| has_python.then(pkglens_cli::os::python_version).flatten())
                 .unwrap_or_else(|| "3.12".into()),
             platform: self
                 .platform
@@ -172,12 +181,17 @@ struct GraphArgs {
     /// projects, and every package nothing depends on.
     #[arg(long, value_name = "NAME")]
     root: Vec<String>,
-    /// Follow dependents instead of dependencies.
+    /// Follow dependents instead of dependencies. (Without it, `--root` in a single rez
+    /// repository reads only the families the roots reach.)
     #[arg(long)]
     reverse: bool,
     /// At most this many steps from a root.
     #[arg(long, value_name = "N")]
     depth: Option<usize>,
+    /// Read every file even when `--root` names families of one rez repository (the answer is
+    /// the same; this is slower, and there to compare).
+    #[arg(long)]
+    full_scan: bool,
     #[command(flatten)]
     target: TargetArgs,
     #[command(flatten)]
@@ -412,14 +426,12 @@ fn load_set(paths: &[PathBuf], common: &Common, target: &TargetArgs) -> anyhow::
             Ok(true)
         },
     )?;
-    Ok(PackageSet::with_options(
-        records,
-        SetOptions {
-            target: target.environment(),
-            groups: target.group.clone(),
-            build: target.build,
-        },
-    ))
+    let options = SetOptions {
+        target: target.environment(&records),
+        groups: target.group.clone(),
+        build: target.build,
+    };
+    Ok(PackageSet::with_options(records, options))
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
@@ -439,7 +451,38 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let set = load_set(&args.paths, common, &args.target)?;
+    // From named roots in one rez repository: read only the families they reach.
+    let lazy = match &args.paths[..] {
+        [repo]
+            if !args.reverse
+                && !args.full_scan
+                && rez_closure::is_rez_repository(repo, &args.root) =>
+        {
+            Some(repo)
+        }
+        _ => None,
+    };
+    let set = match lazy {
+        Some(repo) => {
+            let executor =
+                Executor::for_jobs(common.jobs).context("cannot start worker threads")?;
+            let (records, families) = rez_closure::load_closure(repo, &args.root, executor);
+            if !common.quiet && style::stderr_is_terminal() {
+                eprintln!(
+                    "pkglens: read {} package files of {families} families reached from {}",
+                    records.len(),
+                    args.root.join(", ")
+                );
+            }
+            let options = SetOptions {
+                target: args.target.environment(&records),
+                groups: args.target.group.clone(),
+                build: args.target.build,
+            };
+            PackageSet::with_options(records, options)
+        }
+        None => load_set(&args.paths, common, &args.target)?,
+    };
     let graph = set
         .graph(&args.root, args.reverse, args.depth)
         .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;

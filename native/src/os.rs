@@ -24,7 +24,13 @@ pub fn arg_limits() -> ArgLimits {
 /// The version of this machine's `python3` (`X.Y.Z`), if there is one.
 pub fn python_version() -> Option<String> {
     let output = std::process::Command::new("python3")
-        .args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"])
+        // -I -S: no site, no user paths, no environment: just the version, quickly.
+        .args([
+            "-I",
+            "-S",
+            "-c",
+            "import sys; print('%d.%d.%d' % sys.version_info[:3])",
+        ])
         .stderr(std::process::Stdio::null())
         .output()
         .ok()?;

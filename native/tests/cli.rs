@@ -388,3 +388,46 @@ fn graph_why_and_diff() {
     assert!(diff.contains("+ shot-browser 0.4.0"), "{diff}");
     assert!(diff.contains("- urllib3 2.2.3"), "{diff}");
 }
+
+#[test]
+fn graph_root_in_a_rez_repository_reads_only_what_it_reaches_and_answers_the_same() {
+    for root in ["usd", "studio_pipeline", "boost"] {
+        for format in ["json", "tree"] {
+            let lazy = pkglens(&["graph", "--format", format, "--root", root, "examples/rez"]);
+            let full = pkglens(&[
+                "graph",
+                "--format",
+                format,
+                "--full-scan",
+                "--root",
+                root,
+                "examples/rez",
+            ]);
+            assert!(lazy.status.success() && full.status.success());
+            assert_eq!(stdout(&lazy), stdout(&full), "{root} {format}");
+        }
+    }
+    // Two roots, one of them in a variant.
+    let lazy = pkglens(&[
+        "graph",
+        "--format",
+        "json",
+        "--root",
+        "usd",
+        "--root",
+        "cmake",
+        "examples/rez",
+    ]);
+    let full = pkglens(&[
+        "graph",
+        "--format",
+        "json",
+        "--full-scan",
+        "--root",
+        "usd",
+        "--root",
+        "cmake",
+        "examples/rez",
+    ]);
+    assert_eq!(stdout(&lazy), stdout(&full));
+}

@@ -118,6 +118,15 @@ pub struct PackageSet {
     extras: Vec<BTreeSet<String>>,
     /// Every (ecosystem, key), sorted: the vertices of the name graph.
     name_keys: Vec<(Ecosystem, String)>,
+    /// Each node's version, parsed once.
+    versions: Vec<NodeVersion>,
+}
+
+/// A node's version in its ecosystem's terms (`None` inside: not a valid version).
+#[derive(Debug, Clone)]
+enum NodeVersion {
+    Python(Option<crate::versions::pep508::Pep440Version>),
+    Rez(Option<rez::Version>),
 }
 
 /// The key a requirement or package name is matched by.
@@ -165,7 +174,20 @@ impl PackageSet {
         }
         let mut name_keys: Vec<(Ecosystem, String)> = by_key.keys().cloned().collect();
         name_keys.sort();
+        let versions = nodes
+            .iter()
+            .map(|node| {
+                let version = &records[node.record].packages[node.package].version;
+                match node.ecosystem {
+                    Ecosystem::Python => {
+                        NodeVersion::Python(crate::versions::pep508::parse_version(version))
+                    }
+                    Ecosystem::Rez => NodeVersion::Rez(rez::Version::parse(version).ok()),
+                }
+            })
+            .collect();
         let mut set = PackageSet {
+            versions,
             name_keys,
             extras: vec![BTreeSet::new(); nodes.len()],
             records,
@@ -315,9 +337,21 @@ impl PackageSet {
                 _ => None,
             })
             .collect();
-        let specs: Vec<Option<SpecMatcher>> = pending
+        // Constraints repeat (every version of a family requires much the same): parse each once.
+        let mut parsed: HashMap<(Ecosystem, &str), Option<std::rc::Rc<SpecMatcher>>> =
+            HashMap::new();
+        let specs: Vec<Option<std::rc::Rc<SpecMatcher>>> = pending
             .iter()
-            .map(|(_, _, r, eco)| SpecMatcher::new(*eco, r))
+            .map(|(_, _, r, eco)| {
+                let key = match eco {
+                    Ecosystem::Python => r.spec.as_str(),
+                    Ecosystem::Rez => r.raw.as_str(),
+                };
+                parsed
+                    .entry((*eco, key))
+                    .or_insert_with(|| SpecMatcher::new(*eco, r).map(std::rc::Rc::new))
+                    .clone()
+            })
             .collect();
 
         // Extras: iterate until no node gains an extra (each round only adds).
@@ -366,7 +400,7 @@ impl PackageSet {
                                 .filter(|&c| {
                                     specs[i]
                                         .as_ref()
-                                        .is_none_or(|s| s.contains(&self.package(c).version))
+                                        .is_none_or(|s| s.contains(&self.versions[c]))
                                 })
                                 .collect();
                             if fits.is_empty() {
@@ -413,15 +447,11 @@ impl PackageSet {
 
     /// Orders two nodes' versions (PEP 440 or rez); unparseable versions sort first.
     pub fn compare_versions(&self, a: NodeId, b: NodeId) -> std::cmp::Ordering {
-        let (va, vb) = (&self.package(a).version, &self.package(b).version);
-        match self.nodes[a].ecosystem {
-            Ecosystem::Python => {
-                let parse = |v: &str| crate::versions::pep508::parse_version(v);
-                parse(va).cmp(&parse(vb))
-            }
-            Ecosystem::Rez => rez::Version::parse(va)
-                .ok()
-                .cmp(&rez::Version::parse(vb).ok()),
+        match (&self.versions[a], &self.versions[b]) {
+            (NodeVersion::Python(x), NodeVersion::Python(y)) => x.cmp(y),
+            (NodeVersion::Rez(x), NodeVersion::Rez(y)) => x.cmp(y),
+            // Different ecosystems never compete for one requirement.
+            _ => std::cmp::Ordering::Equal,
         }
     }
 }
@@ -450,13 +480,13 @@ impl SpecMatcher {
         }
     }
 
-    fn contains(&self, version: &str) -> bool {
-        match self {
+    fn contains(&self, version: &NodeVersion) -> bool {
+        match (self, version) {
+            (SpecMatcher::Pep440(specs), NodeVersion::Python(Some(v))) => specs.contains_version(v),
             // A version that is not PEP 440 cannot be tested: treat it as fitting.
-            SpecMatcher::Pep440(specs) => specs.contains(version).unwrap_or(true),
-            SpecMatcher::Rez(range) => {
-                rez::Version::parse(version).is_ok_and(|v| range.contains(&v))
-            }
+            (SpecMatcher::Pep440(_), NodeVersion::Python(None)) => true,
+            (SpecMatcher::Rez(range), NodeVersion::Rez(Some(v))) => range.contains(v),
+            _ => false,
         }
     }
 }

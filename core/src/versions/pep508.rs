@@ -25,7 +25,8 @@ pub fn parse_requirement(
     line: u32,
 ) -> Result<Requirement, RequirementError> {
     precheck(raw)?;
-    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(raw).map_err(|err| {
+    let input = swap_inverted_tilde(raw, false);
+    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(&input).map_err(|err| {
         // pep508_rs counts its span in characters; convert to a byte offset.
         let offset = raw
             .char_indices()
@@ -152,6 +153,13 @@ fn precheck(raw: &str) -> Result<(), RequirementError> {
                 in_url = false;
                 in_marker = true;
             }
+            // packaging's tokenizer has only spaces and tabs for whitespace.
+            (None, '\n' | '\r') => {
+                return Err(RequirementError {
+                    message: "expected the end of the requirement, found a line break".into(),
+                    offset,
+                })
+            }
             (None, c) if !c.is_ascii() && !in_url => {
                 return Err(RequirementError {
                     message: format!("expected an ASCII character outside quotes, found `{c}`"),
@@ -162,6 +170,91 @@ fn precheck(raw: &str) -> Result<(), RequirementError> {
         }
     }
     Ok(())
+}
+
+/// The marker keys `pep508_rs` 0.9.2 compares as strings.
+const STRING_KEYS: [&str; 14] = [
+    "implementation_name",
+    "os_name",
+    "os.name",
+    "platform_machine",
+    "platform.machine",
+    "platform_python_implementation",
+    "platform.python_implementation",
+    "python_implementation",
+    "platform_release",
+    "platform_system",
+    "platform_version",
+    "platform.version",
+    "sys_platform",
+    "sys.platform",
+];
+
+/// Rewrites `'x' ~= os_name` (a quoted string, `~=`, a string key) as `os_name ~= 'x'`, the same
+/// length. `pep508_rs` 0.9.2 ignores `os_name ~= 'x'` (with a warning) but panics on the
+/// inverted form (`unreachable!` in its marker algebra), and the panic poisons its global
+/// interner so that every later marker panics too. `packaging` parses both and raises
+/// `UndefinedComparison` when it evaluates them. `in_marker` says whether `raw` is a marker
+/// alone or a whole requirement.
+fn swap_inverted_tilde(raw: &str, in_marker: bool) -> std::borrow::Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    let mut swaps = Vec::new();
+    let (mut quote, mut in_url, mut in_marker) = (None, false, in_marker);
+    for (offset, c) in raw.char_indices() {
+        match (quote, c) {
+            (Some((q, start)), c) if c == q => {
+                quote = None;
+                if !in_marker {
+                    continue;
+                }
+                let end = offset + 1;
+                let skip = |mut i: usize| {
+                    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+                        i += 1;
+                    }
+                    i
+                };
+                let op = skip(end);
+                if bytes.get(op..op + 2) != Some(b"~=") {
+                    continue;
+                }
+                let key_start = skip(op + 2);
+                let mut key_end = key_start;
+                while bytes
+                    .get(key_end)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+                {
+                    key_end += 1;
+                }
+                if STRING_KEYS.contains(&&raw[key_start..key_end]) {
+                    swaps.push((start, end, key_start, key_end));
+                }
+            }
+            (Some(_), _) => {}
+            (None, '\'' | '"') if !in_url => quote = Some((c, offset)),
+            (None, '@') if !in_url && !in_marker => in_url = true,
+            (None, ';') if !in_url => in_marker = true,
+            (None, ';') if raw[..offset].ends_with(char::is_whitespace) => {
+                in_url = false;
+                in_marker = true;
+            }
+            _ => {}
+        }
+    }
+    if swaps.is_empty() {
+        return raw.into();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut last = 0;
+    for (start, end, key_start, key_end) in swaps {
+        out.push_str(&raw[last..start]);
+        out.push_str(&raw[key_start..key_end]);
+        out.push_str(&raw[end..key_start]);
+        out.push_str(&raw[start..end]);
+        last = key_end;
+    }
+    out.push_str(&raw[last..]);
+    out.into()
 }
 
 /// The leading name of a valid requirement, as written (pep508_rs keeps only the normalised one).
@@ -191,7 +284,9 @@ impl Marker {
         if precheck(&format!("a;{text}")).is_err() {
             return None;
         }
-        pep508_rs::MarkerTree::from_str(text).ok().map(Marker)
+        pep508_rs::MarkerTree::from_str(&swap_inverted_tilde(text, true))
+            .ok()
+            .map(Marker)
     }
 
     /// Whether the marker holds in `env` with `extras` requested.
@@ -222,20 +317,59 @@ impl Specifiers {
     /// Whether `version` satisfies every specifier (pre-releases included, as `pip check`
     /// tests installed versions). `None` when `version` is not valid PEP 440.
     pub fn contains(&self, version: &str) -> Option<bool> {
-        if !version.is_ascii() {
-            return None;
-        }
-        let version = pep508_rs::pep440_rs::Version::from_str(version.trim()).ok()?;
-        Some(self.0.contains(&version))
+        let version = parse_version(version)?;
+        Some(self.satisfied(&version))
+    }
+
+    /// `pep440_rs` 0.7.3's `contains`, except for `==V.*` and `!=V.*`: it compares the release
+    /// with the prefix without padding, so that `==2.1.*` holds for `2` (packaging pads `2` to
+    /// `2.0`; PEP 440: "the candidate version ... zero padded as necessary").
+    fn satisfied(&self, version: &pep508_rs::pep440_rs::Version) -> bool {
+        use pep508_rs::pep440_rs::Operator;
+        let prefix_matches = |spec: &pep508_rs::pep440_rs::Version| {
+            spec.epoch() == version.epoch()
+                && spec
+                    .release()
+                    .iter()
+                    .enumerate()
+                    .all(|(i, part)| version.release().get(i).copied().unwrap_or(0) == *part)
+        };
+        self.0.iter().all(|spec| match spec.operator() {
+            Operator::EqualStar => prefix_matches(spec.version()),
+            Operator::NotEqualStar => !prefix_matches(spec.version()),
+            // pep440_rs's `<` leaves out pre-releases of the same release whatever the
+            // epochs: `<1!2.0` refused `2.0a1`.
+            Operator::LessThan if spec.version().epoch() != version.epoch() => {
+                version < spec.version()
+            }
+            _ => spec.contains(version),
+        })
+    }
+}
+
+/// A parsed PEP 440 version.
+pub type Pep440Version = pep508_rs::pep440_rs::Version;
+
+impl Specifiers {
+    /// Whether a parsed `version` satisfies every specifier (pre-releases included).
+    pub fn contains_version(&self, version: &Pep440Version) -> bool {
+        self.satisfied(version)
     }
 }
 
 /// A PEP 440 version, for ordering; `None` when `text` is not one.
+/// Surrounding whitespace is ignored, in Python's sense (`str.strip`, as packaging).
 pub fn parse_version(text: &str) -> Option<pep508_rs::pep440_rs::Version> {
+    let text = text.trim_matches(is_python_space);
     if !text.is_ascii() {
         return None;
     }
-    pep508_rs::pep440_rs::Version::from_str(text.trim()).ok()
+    pep508_rs::pep440_rs::Version::from_str(text).ok()
+}
+
+/// Python's `str.isspace`: Unicode's White_Space and the separators U+001C to U+001F.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// The environment markers are evaluated in: a Python version and a platform.
@@ -401,6 +535,70 @@ mod tests {
             1
         )
         .is_ok());
+    }
+
+    /// `'x' ~= os_name` panicked in `pep508_rs` 0.9.2 and poisoned its interner, so that every
+    /// later marker panicked too; found by `tests/tests/pep440_508.rs` on packaging's vectors.
+    #[test]
+    fn regression_inverted_tilde_on_a_string_key() {
+        let env = TargetEnvironment::default().marker_environment();
+        for text in [
+            "'1.0' ~= implementation_name",
+            "\"dog\"~=os.name",
+            "python_version >= '3' and 'linux' ~= sys_platform",
+        ] {
+            // Like `os_name ~= '1.0'`: accepted, the comparison ignored.
+            let marker = Marker::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert!(marker.evaluate(&env, &[]), "{text}");
+        }
+        let r = parse_requirement(
+            "a @ https://x.com/a.whl ; '1' ~= platform_machine",
+            RequirementKind::Run,
+            1,
+        )
+        .unwrap();
+        assert_eq!(r.url.as_deref(), Some("https://x.com/a.whl"));
+        assert!(parse_requirement("a; 'x' ~= os_name or", RequirementKind::Run, 1).is_err());
+        // Version keys were never affected, and other markers still parse.
+        assert!(Marker::parse("'3.8' ~= python_version").is_some());
+        assert!(Marker::parse("os_name == 'posix'").is_some_and(|m| m.evaluate(&env, &[])));
+    }
+
+    /// Differences from packaging 26 found by `tests/tests/pep440_508.rs`.
+    #[test]
+    fn regression_packaging_conformance() {
+        // A line break outside quotes ends nothing: packaging rejects it.
+        for input in ["name>=1\n", "name; python_version >= \"3\"\n", "a\r\n"] {
+            assert!(
+                parse_requirement(input, RequirementKind::Run, 1).is_err(),
+                "{input:?}"
+            );
+        }
+        assert!(parse_requirement("a; os_name == '\n'", RequirementKind::Run, 1).is_ok());
+        // `==V.*` pads the candidate's release with zeros.
+        let spec = Specifiers::parse("==2.1.*").unwrap();
+        assert_eq!(spec.contains("2"), Some(false));
+        assert_eq!(spec.contains("2.1"), Some(true));
+        assert_eq!(
+            Specifiers::parse("!=2.0.*").unwrap().contains("2"),
+            Some(false)
+        );
+        assert_eq!(
+            Specifiers::parse("==2.0.*").unwrap().contains("2a1"),
+            Some(true)
+        );
+        // `<` across epochs is a plain comparison.
+        assert_eq!(
+            Specifiers::parse("<1!2.0").unwrap().contains("2.0a1"),
+            Some(true)
+        );
+        assert_eq!(
+            Specifiers::parse("<2.0").unwrap().contains("2.0a1"),
+            Some(false)
+        );
+        // Surrounding whitespace in Python's sense.
+        assert!(parse_version("\u{202f}1.0\t\u{2029}\n ").is_some());
+        assert!(parse_version("\u{1c}1.0").is_some());
     }
 
     #[test]

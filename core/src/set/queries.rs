@@ -239,13 +239,19 @@ impl PackageSet {
             ..Graph::default()
         };
         let mut seen: BTreeSet<Vertex> = BTreeSet::new();
+        // The same package read from two places (a project's pyproject and its egg-info) is one
+        // node and its requirements one set of edges: ids and edges are emitted once.
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        let mut drawn: BTreeSet<(String, String, String)> = BTreeSet::new();
         let mut queue: std::collections::VecDeque<(Vertex, usize)> =
             starts.iter().map(|&v| (v, 0)).collect();
         for &v in &starts {
-            if seen.insert(v) {
+            if seen.insert(v) && ids.insert(self.vertex_id(v)) {
                 graph.nodes.push(self.graph_node(v));
             }
         }
+        let mut unique = BTreeSet::new();
+        graph.roots.retain(|id| unique.insert(id.clone()));
         while let Some((v, d)) = queue.pop_front() {
             if depth.is_some_and(|max| d >= max) {
                 continue;
@@ -253,14 +259,23 @@ impl PackageSet {
             for &(w, i) in adjacency.get(&v).map(Vec::as_slice).unwrap_or_default() {
                 let edge = &self.edges()[i];
                 let (from, to) = if reverse { (w, v) } else { (v, w) };
-                graph.edges.push(GraphEdge {
-                    from: self.vertex_id(from),
-                    to: self.vertex_id(to),
-                    requirement: edge.requirement.raw.clone(),
-                    spec: edge.requirement.spec.clone(),
-                });
+                let key = (
+                    self.vertex_id(from),
+                    self.vertex_id(to),
+                    edge.requirement.spec.clone(),
+                );
+                if drawn.insert(key.clone()) {
+                    graph.edges.push(GraphEdge {
+                        from: key.0,
+                        to: key.1,
+                        requirement: edge.requirement.raw.clone(),
+                        spec: key.2,
+                    });
+                }
                 if seen.insert(w) {
-                    graph.nodes.push(self.graph_node(w));
+                    if ids.insert(self.vertex_id(w)) {
+                        graph.nodes.push(self.graph_node(w));
+                    }
                     queue.push_back((w, d + 1));
                 }
             }

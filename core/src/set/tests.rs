@@ -232,3 +232,24 @@ fn file_level_groups_and_build_requirements_are_opt_in() {
         ]
     );
 }
+
+#[test]
+fn a_package_read_twice_is_one_node_with_one_set_of_edges() {
+    let project = parse(&Input::new(
+        "app/pyproject.toml",
+        b"[project]\nname = 'app'\nversion = '1'\ndependencies = ['lib>=1']\n",
+    ))
+    .unwrap();
+    let set = PackageSet::new(
+        vec![
+            project,
+            meta("app", "1", &["lib>=1"]),
+            meta("lib", "2", &[]),
+        ],
+        target("3.12"),
+    );
+    let graph = set.graph(&["app".into()], false, None).unwrap();
+    assert_eq!(graph.nodes.len(), 2, "{graph:?}");
+    assert_eq!(graph.edges.len(), 1, "{graph:?}");
+    assert_eq!(graph.roots, vec!["python:app@1"]);
+}

@@ -8,5 +8,6 @@ pub mod requirements_txt;
 pub mod rez;
 pub mod rez_package_py;
 pub mod sdist;
+mod toml_values;
 pub mod uv_lock;
 pub mod wheel;

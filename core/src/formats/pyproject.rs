@@ -22,6 +22,7 @@
 //! the record comes back with status `error`, its first fault in `error`, the faulty entry
 //! skipped and every good value kept.
 
+use super::toml_values::{is_valid_name, lower_first, specifiers_fault, type_name, version_fault};
 use crate::text::{decode_utf8, Position};
 use crate::versions::pep508::{normalize_name, parse_requirement};
 use crate::{
@@ -574,64 +575,6 @@ impl<'t> Parser<'t> {
         }
         items
     }
-}
-
-fn type_name(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-fn lower_first(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// PEP 508 names (and PEP 685 extra names): ASCII letters and digits, with `.`, `_` and `-`
-/// inside.
-fn is_valid_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-    edge(bytes.first())
-        && edge(bytes.last())
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
-/// Why `version` is not a PEP 440 version, checked by parsing `x==<version>` as PEP 508.
-fn version_fault(version: &str) -> Option<String> {
-    let trimmed = version.trim();
-    if trimmed.is_empty() {
-        return Some("expected a PEP 440 version, found an empty string".to_owned());
-    }
-    if trimmed.contains(|c: char| {
-        c.is_whitespace() || matches!(c, '*' | ',' | ';' | '@' | '(' | ')' | '[' | ']')
-    }) {
-        return Some("expected a PEP 440 version".to_owned());
-    }
-    parse_requirement(&format!("x=={trimmed}"), RequirementKind::Run, 0)
-        .err()
-        .map(|err| err.message)
-}
-
-/// Why `spec` is not a PEP 440 specifier set, checked by parsing `python <spec>` as PEP 508.
-fn specifiers_fault(spec: &str) -> Option<String> {
-    if spec.contains([';', '@', '(', ')', '[', ']']) {
-        return Some("expected PEP 440 version specifiers".to_owned());
-    }
-    parse_requirement(&format!("python {spec}"), RequirementKind::Run, 0)
-        .err()
-        .map(|err| err.message)
 }
 
 /// The byte offset, inside the TOML string token `token` (quotes included), of byte `offset`

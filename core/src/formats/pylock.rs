@@ -30,9 +30,10 @@
 //! value skipped and every good value kept.
 
 use super::toml_values::{
-    is_valid_name, lower_first, marker_fault, specifiers_fault, to_json, type_name, version_fault,
+    is_valid_name, marker_fault, parse_document, specifiers_fault, to_json, type_name,
+    version_fault,
 };
-use crate::text::{decode_utf8, Position};
+use crate::text::Position;
 use crate::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
 };
@@ -47,30 +48,7 @@ const SOURCES: &[&str] = &["vcs", "directory", "archive", "sdist", "wheels"];
 
 /// Parses a `pylock.toml`.
 pub fn parse_pylock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let text = decode_utf8(bytes).map_err(|offset| {
-        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
-        let pos = Position::of(valid, valid.len());
-        let mut err = ParseError::whole(
-            path,
-            FORMAT,
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}: pylock.toml must be UTF-8"),
-        );
-        err.info.line = pos.line;
-        err.info.column = pos.column;
-        err
-    })?;
-    let document = DeTable::parse(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
-        ParseError::at(
-            path,
-            FORMAT,
-            ErrorKind::Syntax,
-            format!("invalid TOML: {}", lower_first(err.message().trim())),
-            text,
-            offset,
-        )
-    })?;
+    let (text, document) = parse_document(path, Format::Pylock, "pylock.toml", bytes)?;
     let mut parser = Parser {
         path,
         text,

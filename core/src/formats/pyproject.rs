@@ -22,8 +22,10 @@
 //! the record comes back with status `error`, its first fault in `error`, the faulty entry
 //! skipped and every good value kept.
 
-use super::toml_values::{is_valid_name, lower_first, specifiers_fault, type_name, version_fault};
-use crate::text::{decode_utf8, Position};
+use super::toml_values::{
+    is_valid_name, parse_document, specifiers_fault, type_name, version_fault,
+};
+use crate::text::Position;
 use crate::versions::pep508::{normalize_name, parse_requirement};
 use crate::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
@@ -50,30 +52,7 @@ const REPORTED_FIELDS: &[&str] = &[
 
 /// Parses a `pyproject.toml`.
 pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let text = decode_utf8(bytes).map_err(|offset| {
-        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
-        let pos = Position::of(valid, valid.len());
-        let mut err = ParseError::whole(
-            path,
-            FORMAT,
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}: pyproject.toml must be UTF-8"),
-        );
-        err.info.line = pos.line;
-        err.info.column = pos.column;
-        err
-    })?;
-    let document = DeTable::parse(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
-        ParseError::at(
-            path,
-            FORMAT,
-            ErrorKind::Syntax,
-            format!("invalid TOML: {}", lower_first(err.message().trim())),
-            text,
-            offset,
-        )
-    })?;
+    let (text, document) = parse_document(path, Format::Pyproject, "pyproject.toml", bytes)?;
     let mut parser = Parser {
         path,
         text,

@@ -1,10 +1,12 @@
 //! Helpers shared by the TOML-based formats (`pyproject.toml`, `pylock.toml`, `uv.lock`):
 //! describing and converting TOML values, and checking PEP 440/508 strings found in them.
 
+use crate::text::{decode_utf8, Position};
 use crate::versions::pep508::parse_requirement;
-use crate::RequirementKind;
+use crate::{ErrorKind, Format, ParseError, RequirementKind};
 use serde_json::Value;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 /// PEP 508 names: ASCII letters and digits, with `.`, `_` and `-` inside.
 pub(crate) fn is_valid_name(name: &str) -> bool {
@@ -121,4 +123,39 @@ pub(crate) fn to_json(value: &DeValue<'_>) -> Value {
                 .collect(),
         ),
     }
+}
+
+/// The bytes of a TOML file as text, and its parsed document. Invalid UTF-8 (reported at its
+/// line and column, naming `what` the file is) and invalid TOML are errors.
+pub(crate) fn parse_document<'a>(
+    path: &str,
+    format: Format,
+    what: &str,
+    bytes: &'a [u8],
+) -> Result<(&'a str, Spanned<DeTable<'a>>), ParseError> {
+    let text = decode_utf8(bytes).map_err(|offset| {
+        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
+        let pos = Position::of(valid, valid.len());
+        let mut err = ParseError::whole(
+            path,
+            Some(format),
+            ErrorKind::Encoding,
+            format!("invalid UTF-8 at byte {offset}: {what} must be UTF-8"),
+        );
+        err.info.line = pos.line;
+        err.info.column = pos.column;
+        err
+    })?;
+    let document = DeTable::parse(text).map_err(|err| {
+        let offset = err.span().map_or(0, |span| span.start);
+        ParseError::at(
+            path,
+            Some(format),
+            ErrorKind::Syntax,
+            format!("invalid TOML: {}", lower_first(err.message().trim())),
+            text,
+            offset,
+        )
+    })?;
+    Ok((text, document))
 }

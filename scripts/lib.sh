@@ -76,16 +76,39 @@ ensure_site_env() {
 # Real wheels and sdists (scripts/conformance/{wheels,sdists}.txt), downloaded once. pip
 # prepares an sdist's metadata to download it, with its build backend in an isolated env.
 ensure_wheels() {
-  local dest=$CORPORA/wheels
-  if ! cmp -s "$ROOT/scripts/conformance/wheels.txt" "$dest/.wheels" \
-     || ! cmp -s "$ROOT/scripts/conformance/sdists.txt" "$dest/.sdists"; then
-    rm -rf "$dest" && mkdir -p "$dest/wheels" "$dest/sdists"
+  local dest=$CORPORA/wheels wheels=$ROOT/scripts/conformance/wheels.txt
+  local sdists=$ROOT/scripts/conformance/sdists.txt
+  if ! cmp -s "$wheels" "$dest/.wheels" || ! cmp -s "$sdists" "$dest/.sdists"; then
+    mkdir -p "$dest/wheels" "$dest/sdists"
+    # The same files whatever Python runs pip: CPython 3.11 on manylinux x86_64, or pure Python.
+    # pip reuses a file already in the folder, so a changed list downloads only what is new.
+    local platforms=() p
+    for p in manylinux_2_34 manylinux_2_28 manylinux_2_27 manylinux_2_24 manylinux_2_17 \
+             manylinux2014 manylinux2010 manylinux1; do
+      platforms+=(--platform "${p}_x86_64")
+    done
     "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-      -d "$dest/wheels" -r "$ROOT/scripts/conformance/wheels.txt"
+      --python-version 3.11 --implementation cp --abi cp311 "${platforms[@]}" \
+      -d "$dest/wheels" -r "$wheels"
     "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps --no-binary=:all: \
-      -d "$dest/sdists" -r "$ROOT/scripts/conformance/sdists.txt"
-    cp "$ROOT/scripts/conformance/wheels.txt" "$dest/.wheels"
-    cp "$ROOT/scripts/conformance/sdists.txt" "$dest/.sdists"
+      -d "$dest/sdists" -r "$sdists"
+    # Files no longer pinned go.
+    "$VENV/bin/python" - "$wheels" "$dest/wheels" <<'PY'
+import os, sys
+from packaging.utils import canonicalize_name, parse_wheel_filename
+pins = set()
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, version = line.split("==")
+        pins.add((canonicalize_name(name), version))
+for f in os.listdir(sys.argv[2]):
+    name, version, _, _ = parse_wheel_filename(f)
+    if (name, str(version)) not in pins:
+        os.remove(os.path.join(sys.argv[2], f))
+PY
+    cp "$wheels" "$dest/.wheels"
+    cp "$sdists" "$dest/.sdists"
   fi
   WHEELS=$dest/wheels
   SDISTS=$dest/sdists

@@ -5,8 +5,8 @@
 
 use pkglens_core::formats::sdist::parse_sdist;
 use pkglens_core::formats::wheel::{parse_wheel, ByteRange, Step, WheelReader};
-use pkglens_core::Record;
-use serde_json::Value;
+use pkglens_core::{Package, Record, Status};
+use serde_json::{Map, Value};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
@@ -29,40 +29,159 @@ fn read_lazily(path: &std::path::Path) -> (Record, Vec<ByteRange>) {
     }
 }
 
-fn compare(file: &str, record: &Record, want: &Value, diffs: &mut Vec<String>) {
-    let p = &record.packages[0];
-    let mut check = |field: &str, got: Value, want: &Value| {
-        if &got != want {
-            diffs.push(format!("{file}: {field}: got {got}, python {want}"));
+/// The fields pkglens reports, in the shape `packaging.metadata.parse_email` gives them (absent
+/// fields left out): `Keywords` split on commas, `Project-URL` a map from label to URL, as
+/// packaging's `_parse_keywords` and `_parse_project_urls` do.
+fn as_packaging(p: &Package) -> Map<String, Value> {
+    let mut raw = Map::new();
+    raw.insert("name".into(), Value::from(p.name.clone()));
+    raw.insert("version".into(), Value::from(p.version.clone()));
+    let optional = [
+        ("summary", &p.summary),
+        ("metadata_version", &p.metadata_version),
+        ("requires_python", &p.requires_python),
+        ("license_expression", &p.license_expression),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            raw.insert(key.into(), Value::from(value.clone()));
         }
-    };
-    check("name", Value::from(p.name.clone()), &want["name"]);
-    check("version", Value::from(p.version.clone()), &want["version"]);
-    let requires: Vec<Value> = p
-        .requires
+    }
+    let requires: Vec<String> = p.requires.iter().map(|r| r.raw.clone()).collect();
+    let lists = [
+        ("requires_dist", requires),
+        ("provides_extra", p.provides_extra.clone()),
+        ("dynamic", p.dynamic.clone()),
+    ];
+    for (key, values) in lists {
+        if !values.is_empty() {
+            raw.insert(key.into(), Value::from(values));
+        }
+    }
+    for (key, value) in &p.extra {
+        let value = match (key.as_str(), value) {
+            ("keywords", Value::String(s)) => {
+                Value::from(s.split(',').map(str::trim).collect::<Vec<_>>())
+            }
+            ("project_urls", Value::Array(pairs)) => {
+                let mut urls = Map::new();
+                for pair in pairs {
+                    let pair = pair.as_str().unwrap();
+                    let (label, url) = pair.split_once(',').unwrap_or((pair, ""));
+                    urls.insert(label.trim().into(), Value::from(url.trim()));
+                }
+                Value::Object(urls)
+            }
+            _ => value.clone(),
+        };
+        raw.insert(key.clone(), value);
+    }
+    raw
+}
+
+/// Fields packaging reads that pkglens does not report.
+const NOT_REPORTED: &[&str] = &[
+    "description",
+    "import_names",
+    "import_namespaces",
+    "obsoletes",
+    "provides",
+    "requires",
+];
+
+/// Compares every field pkglens reports with packaging's reading, and each `Requires-Dist`
+/// with `packaging.requirements.Requirement`. Returns the number of fields compared.
+fn compare(file: &str, record: &Record, want: &Value, diffs: &mut Vec<String>) -> usize {
+    let p = &record.packages[0];
+    let ours = as_packaging(p);
+    let theirs = want["raw"].as_object().unwrap();
+    let unparsed: Vec<&str> = want["unparsed"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|r| Value::from(r.raw.clone()))
+        .map(|v| v.as_str().unwrap())
         .collect();
-    check(
-        "requires_dist",
-        Value::Array(requires),
-        &want["requires_dist"],
-    );
-    check(
-        "requires_python",
-        p.requires_python.clone().map_or(Value::Null, Value::from),
-        &want["requires_python"],
-    );
-    let extras: Vec<Value> = p
-        .provides_extra
+    let mut keys: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut compared = 0;
+    for key in keys {
+        if NOT_REPORTED.contains(&key.as_str()) {
+            continue;
+        }
+        compared += 1;
+        let (got, expected) = (ours.get(key), theirs.get(key));
+        if got == expected {
+            continue;
+        }
+        // A repeated single-valued field, or a repeated Project-URL label: packaging leaves
+        // the field unparsed, pkglens keeps the first value (docs/decisions.md).
+        if expected.is_none() && unparsed.iter().any(|u| u.replace('-', "_") == *key) {
+            println!("{file}: {key}: unparsed by packaging, pkglens {got:?}");
+            continue;
+        }
+        diffs.push(format!(
+            "{file}: {key}: pkglens {got:?}, packaging {expected:?}"
+        ));
+    }
+    let reqs = want["requirements"].as_array().unwrap();
+    let rejected = reqs
         .iter()
-        .map(|e| Value::from(e.clone()))
-        .collect();
-    check(
-        "provides_extra",
-        Value::Array(extras),
-        &want["provides_extra"],
-    );
+        .filter(|r| r.as_str() == Some("rejected"))
+        .count();
+    let accepted: Vec<&Value> = reqs.iter().filter(|r| r.is_object()).collect();
+    if (record.status == Status::Ok) != (rejected == 0) || p.requires.len() != accepted.len() {
+        diffs.push(format!(
+            "{file}: requirements: pkglens {} ok, status {:?}; packaging {} ok, {rejected} rejected",
+            p.requires.len(),
+            record.status,
+            accepted.len()
+        ));
+        return compared;
+    }
+    for (r, want) in p.requires.iter().zip(accepted) {
+        let mut extras = r.extras.clone(); // normalised by pep508_rs
+        extras.sort();
+        extras.dedup();
+        let mut specifiers: Vec<String> = r
+            .spec
+            .split(',')
+            .map(|s| s.split_whitespace().collect::<String>())
+            .filter(|s| !s.is_empty())
+            .collect();
+        specifiers.sort();
+        let want_specifiers: Vec<String> = want["specifiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().split_whitespace().collect())
+            .collect();
+        let parts = [
+            ("name", Value::from(r.name.clone()), want["name"].clone()),
+            ("extras", Value::from(extras), want["extras"].clone()),
+            (
+                "specifiers",
+                Value::from(specifiers),
+                Value::from(want_specifiers),
+            ),
+            ("url", Value::from(r.url.clone()), want["url"].clone()),
+            (
+                "marker",
+                Value::from(r.marker.is_some()),
+                want["marker"].clone(),
+            ),
+        ];
+        for (what, got, expected) in parts {
+            compared += 1;
+            if got != expected {
+                diffs.push(format!(
+                    "{file}: Requires-Dist {:?}: {what}: pkglens {got}, packaging {expected}",
+                    r.raw
+                ));
+            }
+        }
+    }
+    compared
 }
 
 #[test]
@@ -85,6 +204,7 @@ fn real_wheels_match_python() {
     let (mut wheels, mut sdists, mut max_reads, mut bytes_read, mut total_size) =
         (0, 0, 0, 0u64, 0u64);
     let mut lazy_time = Duration::ZERO;
+    let mut fields = 0;
     for path in &paths {
         let file = path.file_name().unwrap().to_str().unwrap().to_owned();
         let Some(want) = reference.get(&file) else {
@@ -94,12 +214,9 @@ fn real_wheels_match_python() {
             let start = Instant::now();
             let (record, reads) = read_lazily(path);
             lazy_time += start.elapsed();
-            assert_eq!(
-                record.status,
-                pkglens_core::Status::Ok,
-                "{file}: {:?}",
-                record.error
-            );
+            if record.status != Status::Ok {
+                println!("{file}: {:?}", record.error);
+            }
             let read: u64 = reads.iter().map(|r| r.len).sum();
             let size = std::fs::metadata(path).unwrap().len();
             println!("{file}: {} reads, {read} of {size} bytes", reads.len());
@@ -110,19 +227,19 @@ fn real_wheels_match_python() {
             let whole = std::fs::read(path).unwrap();
             let in_memory = parse_wheel(path.to_str().unwrap(), &whole).unwrap();
             assert_eq!(in_memory, record, "{file}");
-            compare(&file, &record, want, &mut diffs);
+            fields += compare(&file, &record, want, &mut diffs);
             wheels += 1;
         } else {
             let whole = std::fs::read(path).unwrap();
             let start = Instant::now();
             let record = parse_sdist(path.to_str().unwrap(), &whole).unwrap();
             println!("{file}: sdist in {:?}", start.elapsed());
-            compare(&file, &record, want, &mut diffs);
+            fields += compare(&file, &record, want, &mut diffs);
             sdists += 1;
         }
     }
     println!(
-        "{wheels} wheels ({total_size} bytes, {bytes_read} read) in {lazy_time:?}, max {max_reads} reads per wheel; {sdists} sdists; {} differences",
+        "{wheels} wheels ({total_size} bytes, {bytes_read} read) in {lazy_time:?}, max {max_reads} reads per wheel; {sdists} sdists; {fields} fields compared, {} differences",
         diffs.len()
     );
     for diff in &diffs {

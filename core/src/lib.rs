@@ -9,6 +9,8 @@
 pub mod formats;
 pub mod parallel;
 mod record;
+pub mod report;
+pub mod select;
 pub mod set;
 pub mod text;
 pub mod versions;

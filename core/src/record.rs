@@ -4,14 +4,14 @@
 //! Field order in these structs is the field order of the JSON: keep it stable, the output is
 //! compared byte for byte across targets.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The schema identifier written at the top of every JSON document.
 pub const SCHEMA: &str = "pkglens/1";
 
 /// The file formats pkglens knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Core metadata of an installed or built distribution (`METADATA`).
@@ -61,7 +61,7 @@ impl fmt::Display for Format {
 }
 
 /// Whether a record was read completely.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every field was read.
@@ -73,7 +73,7 @@ pub enum Status {
 }
 
 /// The ecosystem a package belongs to. Packages of different ecosystems never match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
     /// Python distributions (names normalised per PEP 503).
@@ -83,7 +83,7 @@ pub enum Ecosystem {
 }
 
 /// What one input file describes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The path of the file as the caller named it.
     pub path: String,
@@ -143,7 +143,7 @@ impl Record {
 }
 
 /// One package: a distribution of a given version, or a rez package.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Package {
     /// `python` or `rez`.
     pub ecosystem: Ecosystem,
@@ -157,7 +157,7 @@ pub struct Package {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_python: Option<String>,
     /// Python: `Provides-Extra`, in file order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provides_extra: Vec<String>,
     /// Python: `Summary`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,28 +169,28 @@ pub struct Package {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_expression: Option<String>,
     /// Python: fields declared `Dynamic` (metadata 2.2+), or pyproject's `dynamic`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dynamic: Vec<String>,
     /// rez: `build_requires`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub build_requires: Vec<Requirement>,
     /// rez: `private_build_requires`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub private_build_requires: Vec<Requirement>,
     /// rez: `variants`, each a list of requirements.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Vec<Requirement>>,
     /// rez: `tools`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<String>,
     /// rez: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Any other format-specific fields, as JSON (rez: authors, uuid, help, ...).
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The 1-based line where the package is defined (lock files), or 0 for a whole file.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
 }
 
@@ -265,8 +265,36 @@ impl Serialize for RequirementKind {
     }
 }
 
+impl std::str::FromStr for RequirementKind {
+    type Err = String;
+
+    /// The inverse of `Display`: `run`, `optional:<extra>`, `group:<name>`...
+    fn from_str(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "run" => RequirementKind::Run,
+            "build" => RequirementKind::Build,
+            "private_build" => RequirementKind::PrivateBuild,
+            "constraint" => RequirementKind::Constraint,
+            "weak" => RequirementKind::Weak,
+            "conflict" => RequirementKind::Conflict,
+            _ => match text.split_once(':') {
+                Some(("optional", extra)) => RequirementKind::Optional(extra.to_owned()),
+                Some(("group", group)) => RequirementKind::Group(group.to_owned()),
+                _ => return Err(format!("unknown requirement kind `{text}`")),
+            },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RequirementKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// One requirement as written, and its parts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Requirement {
     /// The requirement exactly as written.
     pub raw: String,
@@ -275,7 +303,7 @@ pub struct Requirement {
     /// The version constraint (PEP 440 specifiers or a rez range); empty for any version.
     pub spec: String,
     /// Requested extras, in the order written.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extras: Vec<String>,
     /// The environment marker, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,7 +318,7 @@ pub struct Requirement {
 }
 
 /// What went wrong with one input, in a shape that serialises as schema `Error`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     /// A stable, machine-readable category.
     pub kind: ErrorKind,
@@ -303,7 +331,7 @@ pub struct ErrorInfo {
 }
 
 /// Categories of [`ParseError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The input is not valid UTF-8 where text is required.

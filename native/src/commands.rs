@@ -1,10 +1,9 @@
 //! Rendering the answers of `check`, `graph`, `why` and `diff`.
 
 use crate::style::Style;
-use pkglens_core::set::{Diff, Graph, PackageSet, Problem, ProblemKind};
+use pkglens_core::report::{CheckReport, DiffReport, GraphReport, WhyReport};
+use pkglens_core::set::{Diff, Graph, PackageSet, ProblemKind};
 use pkglens_core::SCHEMA;
-use serde_json::json;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Output formats of `check`, `why` and `diff`.
@@ -29,49 +28,24 @@ pub enum GraphFormat {
     Json,
 }
 
-fn kind_name(kind: ProblemKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// `check`'s output: problems grouped by kind, or JSON.
 pub fn write_check(
     out: &mut impl Write,
     set: &PackageSet,
-    problems: &[Problem],
+    report: &CheckReport,
     format: ReportFormat,
     style: Style,
 ) -> io::Result<()> {
-    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
-    for p in problems {
-        *by_kind.entry(kind_name(p.kind)).or_default() += 1;
-    }
+    let problems = &report.problems;
     match format {
         ReportFormat::Json => {
-            let doc = json!({
-                "schema": SCHEMA,
-                "problems": problems,
-                "summary": {
-                    "files": set.records().len(),
-                    "packages": set.nodes().len(),
-                    "problems": problems.len(),
-                    "by_kind": by_kind,
-                    "shapes": set.shapes(),
-                    "target": {
-                        "python": set.target().python,
-                        "platform": set.target().platform,
-                        "machine": set.target().machine,
-                    },
-                },
-            });
-            serde_json::to_writer(&mut *out, &doc)?;
+            serde_json::to_writer(&mut *out, report)?;
             writeln!(out)
         }
         ReportFormat::Table => {
+            let by_kind = &report.summary.by_kind;
             for p in problems {
-                let kind = kind_name(p.kind);
+                let kind = p.kind.as_str();
                 let painted = match p.kind {
                     ProblemKind::Dynamic => style.yellow(&format!("{kind:<11}")),
                     _ => style.red(&format!("{kind:<11}")),
@@ -119,7 +93,13 @@ pub fn write_graph(out: &mut impl Write, graph: &Graph, format: GraphFormat) -> 
         GraphFormat::Dot => out.write_all(graph.to_dot().as_bytes()),
         GraphFormat::Mermaid => out.write_all(graph.to_mermaid().as_bytes()),
         GraphFormat::Json => {
-            serde_json::to_writer(&mut *out, &json!({ "schema": SCHEMA, "graph": graph }))?;
+            serde_json::to_writer(
+                &mut *out,
+                &GraphReport {
+                    schema: SCHEMA,
+                    graph,
+                },
+            )?;
             writeln!(out)
         }
     }
@@ -136,7 +116,11 @@ pub fn write_why(
         ReportFormat::Json => {
             serde_json::to_writer(
                 &mut *out,
-                &json!({ "schema": SCHEMA, "name": name, "chains": chains }),
+                &WhyReport {
+                    schema: SCHEMA,
+                    name,
+                    chains,
+                },
             )?;
             writeln!(out)
         }
@@ -161,7 +145,13 @@ pub fn write_diff(
 ) -> io::Result<()> {
     match format {
         ReportFormat::Json => {
-            serde_json::to_writer(&mut *out, &json!({ "schema": SCHEMA, "diff": diff }))?;
+            serde_json::to_writer(
+                &mut *out,
+                &DiffReport {
+                    schema: SCHEMA,
+                    diff,
+                },
+            )?;
             writeln!(out)
         }
         ReportFormat::Table => {

@@ -15,6 +15,7 @@ use pkglens_cli::rez_closure;
 use pkglens_cli::style::{self, ColorChoice, Style};
 use pkglens_cli::walk::{units, Unit};
 use pkglens_core::parallel::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
+use pkglens_core::report::CheckReport;
 use pkglens_core::set::{PackageSet, SetOptions};
 use pkglens_core::versions::pep508::TargetEnvironment;
 use pkglens_core::{ParseError, Record, Status};
@@ -437,12 +438,12 @@ fn load_set(paths: &[PathBuf], common: &Common, target: &TargetArgs) -> anyhow::
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let set = load_set(&args.paths, common, &args.target)?;
-    let problems = set.check();
+    let report = CheckReport::new(&set);
     let mut out = destination(common)?;
     let style = style_for(common);
-    commands::write_check(&mut out, &set, &problems, args.format, style)?;
+    commands::write_check(&mut out, &set, &report, args.format, style)?;
     out.commit().context("cannot write the output")?;
-    Ok(if problems.is_empty() {
+    Ok(if report.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -7,7 +7,6 @@
 
 use crate::style::{visible_width, Style};
 use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
-use serde::Serialize;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -23,62 +22,7 @@ pub enum ScanFormat {
     Ndjson,
 }
 
-/// Counts over a scan.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct Summary {
-    /// Files read.
-    pub files: usize,
-    /// Records with status `ok`.
-    pub ok: usize,
-    /// Records with status `dynamic`.
-    pub dynamic: usize,
-    /// Records with status `error`.
-    pub errors: usize,
-    /// Packages in all records.
-    pub packages: usize,
-    /// Requirements in all records: packages' run, build and private build requirements,
-    /// and file-level ones.
-    pub requirements: usize,
-}
-
-/// What the summary needs of one record.
-#[derive(Debug, Clone, Copy)]
-pub struct Counts {
-    status: Status,
-    packages: usize,
-    requirements: usize,
-}
-
-impl Counts {
-    /// The counts of `record`.
-    pub fn of(record: &Record) -> Counts {
-        Counts {
-            status: record.status,
-            packages: record.packages.len(),
-            requirements: record.requirements.len()
-                + record
-                    .packages
-                    .iter()
-                    .map(|p| {
-                        p.requires.len() + p.build_requires.len() + p.private_build_requires.len()
-                    })
-                    .sum::<usize>(),
-        }
-    }
-}
-
-impl Summary {
-    fn add(&mut self, counts: Counts) {
-        self.files += 1;
-        match counts.status {
-            Status::Ok => self.ok += 1,
-            Status::Dynamic => self.dynamic += 1,
-            Status::Error => self.errors += 1,
-        }
-        self.packages += counts.packages;
-        self.requirements += counts.requirements;
-    }
-}
+pub use pkglens_core::report::{Counts, ScanSummary as Summary};
 
 /// A record made ready for a [`ScanWriter`] on a worker thread: for JSON and NDJSON it is
 /// serialised there (and dropped there), so the writer, which is serial, only copies bytes.

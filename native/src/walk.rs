@@ -2,12 +2,15 @@
 //!
 //! Order is a depth-first walk with each directory's entries sorted by name as bytes, whatever
 //! the thread count: each directory's entries are listed, sorted, and visited in parallel, and
-//! the results are concatenated in sorted order. Skipped: version-control and build folders,
+//! the results are concatenated in sorted order. What is entered and read is decided by
+//! [`pkglens_core::select`] (shared with the npm package, which has paths but no file system).
+//! Skipped: version-control and build folders,
 //! caches, `node_modules`, and inside a virtual environment everything but `site-packages`,
 //! where only `*.dist-info` and `*.egg-info` folders are read. Symbolic links to directories
 //! are not followed (they can make cycles); links to files are.
 
-use pkglens_core::{detect_by_name, is_supported, Format};
+pub use pkglens_core::select::Place;
+use pkglens_core::{detect_by_name, Format};
 use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,22 +33,6 @@ pub enum Found {
         message: String,
     },
 }
-
-/// Folder names never entered.
-const SKIPPED: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    ".jj",
-    "target",
-    "node_modules",
-    "__pycache__",
-    ".tox",
-    ".nox",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-];
 
 /// Walks `root`. A file root is returned as it is (detected by name only; the caller sniffs
 /// content when the name says nothing). Run it inside the pool that should do the work.
@@ -103,17 +90,6 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
     units
 }
 
-/// Where in a tree a directory is: that decides what is read of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// Anywhere else.
-    Normal,
-    /// A virtual environment's root or `lib` folder: only the way to `site-packages`.
-    Venv,
-    /// A `site-packages`: only distribution metadata folders.
-    SitePackages,
-}
-
 /// A directory's entries as units, sorted by name as bytes: subdirectories to enter, and the
 /// files whose name says a supported format.
 fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
@@ -137,9 +113,12 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
             .map(|n| n.as_encoded_bytes())
             .cmp(&b.0.file_name().map(|n| n.as_encoded_bytes()))
     });
-    let is_venv =
-        place == Place::Normal && entries.iter().any(|(p, d)| !d && p.ends_with("pyvenv.cfg"));
-    let place = if is_venv { Place::Venv } else { place };
+    let is_venv = entries.iter().any(|(p, d)| !d && p.ends_with("pyvenv.cfg"));
+    let place = if is_venv {
+        place.with_venv_marker()
+    } else {
+        place
+    };
     entries
         .into_iter()
         .filter_map(|(path, is_dir)| {
@@ -148,15 +127,13 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if is_dir {
-                child_place(place, &name).map(|child| Unit::Dir(path, child))
-            } else if place == Place::Normal {
-                let format = detect_by_name(&name).filter(|&f| is_supported(f))?;
+                place.child(&name).map(|child| Unit::Dir(path, child))
+            } else {
+                let format = place.file(&name)?;
                 Some(Unit::Found(Found::File {
                     path,
                     format: Some(format),
                 }))
-            } else {
-                None
             }
         })
         .collect()
@@ -172,30 +149,6 @@ fn walk_dir(dir: &Path, place: Place) -> Vec<Found> {
     }
     let parts: Vec<Vec<Found>> = units.into_par_iter().map(Unit::expand).collect();
     parts.concat()
-}
-
-/// Whether to enter a directory named `name` found in a `place`, and as what.
-fn child_place(place: Place, name: &str) -> Option<Place> {
-    match place {
-        Place::Normal if SKIPPED.contains(&name) => None,
-        Place::Normal if name == "site-packages" || name == "dist-packages" => {
-            Some(Place::SitePackages)
-        }
-        Place::Normal => Some(Place::Normal),
-        Place::Venv if name == "site-packages" || name == "dist-packages" => {
-            Some(Place::SitePackages)
-        }
-        Place::Venv
-            if name == "lib" || name == "Lib" || name == "lib64" || name.starts_with("python") =>
-        {
-            Some(Place::Venv)
-        }
-        Place::Venv => None,
-        Place::SitePackages if name.ends_with(".dist-info") || name.ends_with(".egg-info") => {
-            Some(Place::Normal)
-        }
-        Place::SitePackages => None,
-    }
 }
 
 /// An I/O error in lower case, without Rust's "(os error N)" tail.

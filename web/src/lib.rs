@@ -1,67 +1,39 @@
 //! pkglens-web: the WebAssembly facade of `pkglens-core`, published as the npm package
 //! `pkglens`. It holds no parsing logic: inputs come in as names and bytes, records go out as
-//! plain JS objects of schema `pkglens/1` (see `docs/schema.md`).
+//! plain JS objects of schema `pkglens/1` (see `docs/schema.md`) through serde-wasm-bindgen, and
+//! every core error becomes a JS `Error` through [`js_error`].
 //!
 //! Two builds come from this source: the single-thread build (stable Rust) and, with the
 //! `threads` feature, the threaded build whose rayon pool runs on web workers
-//! (`initThreadPool(n)` must be awaited before anything else is called).
+//! (`initThreadPool(n)` must be awaited before anything else is called). The JS wrapper of the
+//! npm package (`web/npm/`) adds what is easier in JS: packing files, `parseStream`, and lazy
+//! wheel reading through `Blob.slice`.
 
-use pkglens_core::parallel::{parse_batch, Executor, Policy};
-use pkglens_core::{Input, Record};
+use pkglens_core::formats::wheel::{ByteRange, Step};
+use pkglens_core::parallel::{parse_batch_linked, Executor, Policy};
+use pkglens_core::report::{CheckReport, DiffReport, GraphReport, ScanReport, WhyReport};
+use pkglens_core::set::{self, NodeId, Owner, Resolution, SetOptions};
+use pkglens_core::versions::pep508::{parse_version, Specifiers, TargetEnvironment};
+use pkglens_core::versions::rez;
+use pkglens_core::{Input, Record, SCHEMA};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 #[cfg(all(feature = "threads", target_arch = "wasm32"))]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
-/// One input file as JS passes it: `{ name, bytes }`.
-#[derive(Deserialize)]
-struct FileIn {
-    name: String,
-    #[serde(with = "serde_bytes_compat")]
-    bytes: Vec<u8>,
-}
-
-/// Accepts a `Uint8Array` (or an array of numbers) as bytes.
-mod serde_bytes_compat {
-    use serde::Deserializer;
-    use std::fmt;
-
-    struct Bytes;
-
-    impl<'de> serde::de::Visitor<'de> for Bytes {
-        type Value = Vec<u8>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a Uint8Array")
-        }
-        fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-            Ok(v.to_vec())
-        }
-        fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-            Ok(v)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
-            let mut out = Vec::new();
-            while let Some(b) = seq.next_element::<u8>()? {
-                out.push(b);
-            }
-            Ok(out)
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        d.deserialize_byte_buf(Bytes)
-    }
-}
-
-/// Turns any error into a JS `Error` with its message.
+/// Turns any error into a JS `Error` with its message: the one way errors reach JS.
 fn js_error(err: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&err.to_string()).into()
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&serializer).map_err(js_error)
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(js_error)
 }
 
 /// The executor: the web-worker pool in the threaded build, the calling thread otherwise.
@@ -73,21 +45,478 @@ fn policy() -> Policy {
     }
 }
 
-/// Parses files given as `[{ name, bytes }]`. The result is aligned with the input: a file
-/// that fails is a record with `status: "error"` in its own slot; this never throws for a bad
-/// file, only for input that is not an array of `{ name, bytes }`.
-#[wasm_bindgen(js_name = parseFiles)]
-pub fn parse_files(files: JsValue) -> Result<JsValue, JsValue> {
-    let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files).map_err(js_error)?;
-    let inputs: Vec<Input<'_>> = files
-        .iter()
-        .map(|f| Input::new(&f.name, &f.bytes))
-        .collect();
-    let records: Vec<Record> = parse_batch(&inputs, &policy())
+/// Files packed by the JS wrapper: every file's bytes end to end in `data`, file `i` ending at
+/// `ends[i]`. One copy across the boundary instead of one per file.
+fn unpack<'a>(
+    names: &'a [String],
+    data: &'a [u8],
+    ends: &[u32],
+) -> Result<Vec<Input<'a>>, JsValue> {
+    if names.len() != ends.len() {
+        return Err(js_error(format!(
+            "expected as many ends as names, found {} ends for {} names",
+            ends.len(),
+            names.len()
+        )));
+    }
+    let mut start = 0usize;
+    let mut inputs = Vec::with_capacity(names.len());
+    for (name, &end) in names.iter().zip(ends) {
+        let end = end as usize;
+        let bytes = data
+            .get(start..end)
+            .ok_or_else(|| js_error(format!("bad packing: {name} ends at {end}, past the data")))?;
+        inputs.push(Input::new(name, bytes));
+        start = end;
+    }
+    Ok(inputs)
+}
+
+/// The first `count` packed files are parsed, the others are only there to be included.
+fn parse_packed(
+    names: &[String],
+    data: &[u8],
+    ends: &[u32],
+    count: usize,
+) -> Result<Vec<Record>, JsValue> {
+    let inputs = unpack(names, data, ends)?;
+    let (parsed, others) = inputs.split_at(count.min(inputs.len()));
+    Ok(parse_batch_linked(parsed, others, &policy())
         .into_iter()
         .map(|result| result.unwrap_or_else(|err| Record::from_error(&err)))
-        .collect();
-    to_js(&records)
+        .collect())
+}
+
+/// Parses the first `count` packed files (see the JS `parseFiles`): one record per file,
+/// aligned with the input; a bad file is a record with `status: "error"` in its own slot.
+/// Requirements files' includes are looked up among all the packed files.
+#[wasm_bindgen(js_name = parsePacked)]
+pub fn parse_packed_js(
+    names: Vec<String>,
+    data: &[u8],
+    ends: &[u32],
+    count: usize,
+) -> Result<JsValue, JsValue> {
+    to_js(&parse_packed(&names, data, ends, count)?)
+}
+
+/// The same, as the text of `pkglens scan --format json` over those files: byte for byte what
+/// the CLI prints for the same inputs (without its final newline).
+#[wasm_bindgen(js_name = scanPackedJson)]
+pub fn scan_packed_json(
+    names: Vec<String>,
+    data: &[u8],
+    ends: &[u32],
+    count: usize,
+) -> Result<String, JsValue> {
+    let records = parse_packed(&names, data, ends, count)?;
+    serde_json::to_string(&ScanReport::new(&records)).map_err(js_error)
+}
+
+/// The summary of `scan --format json` for records.
+#[wasm_bindgen(js_name = summarize)]
+pub fn summarize(records: JsValue) -> Result<JsValue, JsValue> {
+    let records: Vec<Record> = from_js(records)?;
+    to_js(&ScanReport::new(&records).summary)
+}
+
+/// A lazy wheel reader: `firstRead()` gives the byte range to read (the tail), `feed(start,
+/// bytes)` takes those bytes and answers either the next range to read or the record. At most
+/// two reads follow the tail.
+#[wasm_bindgen]
+pub struct WheelReader {
+    inner: pkglens_core::formats::wheel::WheelReader,
+    done: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Range {
+    start: f64,
+    length: f64,
+}
+
+impl From<ByteRange> for Range {
+    fn from(r: ByteRange) -> Self {
+        // Offsets of files under 2^53 bytes are exact as JS numbers.
+        Range {
+            start: r.start as f64,
+            length: r.len as f64,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fed {
+    read: Option<Range>,
+    record: Option<Record>,
+}
+
+#[wasm_bindgen]
+impl WheelReader {
+    /// A reader of the wheel `name` (its file name matters) of `size` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, size: f64) -> WheelReader {
+        WheelReader {
+            inner: pkglens_core::formats::wheel::WheelReader::new(name, size as u64),
+            done: false,
+        }
+    }
+
+    /// The first range to read: `{ start, length }`.
+    #[wasm_bindgen(js_name = firstRead)]
+    pub fn first_read(&self) -> Result<JsValue, JsValue> {
+        to_js(&Range::from(self.inner.first_read()))
+    }
+
+    /// Feeds the bytes of the range that starts at `start`: answers `{ read: { start, length } }`
+    /// for the next range, or `{ record }` when done (an error record if the wheel is bad).
+    pub fn feed(&mut self, start: f64, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        if self.done {
+            return Err(js_error("this wheel reader is finished"));
+        }
+        let range = ByteRange {
+            start: start as u64,
+            len: bytes.len() as u64,
+        };
+        let fed = match self.inner.feed(range, bytes) {
+            Step::Read(next) => Fed {
+                read: Some(next.into()),
+                record: None,
+            },
+            Step::Done(result) => {
+                self.done = true;
+                Fed {
+                    read: None,
+                    record: Some(result.unwrap_or_else(|err| Record::from_error(&err))),
+                }
+            }
+        };
+        to_js(&fed)
+    }
+}
+
+/// Options of a package set, as JS gives them (every field optional).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SetOptionsIn {
+    python: Option<String>,
+    platform: Option<String>,
+    machine: Option<String>,
+    groups: Vec<String>,
+    build: bool,
+}
+
+impl From<SetOptionsIn> for SetOptions {
+    fn from(o: SetOptionsIn) -> Self {
+        let default = TargetEnvironment::default();
+        SetOptions {
+            target: TargetEnvironment {
+                python: o.python.unwrap_or(default.python),
+                platform: o.platform.unwrap_or(default.platform),
+                machine: o.machine.unwrap_or(default.machine),
+            },
+            groups: o.groups,
+            build: o.build,
+        }
+    }
+}
+
+/// A package in [`PackageSet::packages`].
+#[derive(Serialize)]
+struct PackageOut<'a> {
+    id: NodeId,
+    ecosystem: pkglens_core::Ecosystem,
+    name: &'a str,
+    version: &'a str,
+    path: &'a str,
+    record: usize,
+    index: usize,
+    requires: usize,
+    problems: usize,
+}
+
+/// A requirement and how it resolved, in [`PackageSet::requirements`] and `dependents`.
+#[derive(Serialize)]
+struct EdgeOut<'a> {
+    /// The requiring package's id, or null for a file-level requirement.
+    from: Option<NodeId>,
+    /// The requiring file.
+    path: &'a str,
+    list: &'a str,
+    requirement: &'a pkglens_core::Requirement,
+    /// `satisfied`, `unsatisfied`, `missing` or `inactive`.
+    resolution: &'static str,
+    /// The packages of that name that satisfy it (satisfied) or do not (unsatisfied).
+    packages: Vec<NodeId>,
+}
+
+/// A package set built from records: checks and queries, as the CLI's `check`, `graph`,
+/// `why` and `diff` answer them.
+#[wasm_bindgen]
+pub struct PackageSet {
+    inner: set::PackageSet,
+}
+
+#[wasm_bindgen]
+impl PackageSet {
+    /// A set of `records` (schema `pkglens/1`), with options `{ python, platform, machine,
+    /// groups, build }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(records: JsValue, options: JsValue) -> Result<PackageSet, JsValue> {
+        let records: Vec<Record> = from_js(records)?;
+        let options: SetOptionsIn = if options.is_undefined() || options.is_null() {
+            SetOptionsIn::default()
+        } else {
+            from_js(options)?
+        };
+        Ok(PackageSet {
+            inner: set::PackageSet::with_options(records, options.into()),
+        })
+    }
+
+    /// The `check --format json` document: `{ schema, problems, summary }`.
+    pub fn check(&self) -> Result<JsValue, JsValue> {
+        to_js(&CheckReport::new(&self.inner))
+    }
+
+    /// The same document as text, byte for byte what `pkglens check --format json` prints
+    /// (without its final newline).
+    #[wasm_bindgen(js_name = checkJson)]
+    pub fn check_json(&self) -> Result<String, JsValue> {
+        serde_json::to_string(&CheckReport::new(&self.inner)).map_err(js_error)
+    }
+
+    /// Every package: `{ id, ecosystem, name, version, path, record, index, requires, problems }`.
+    pub fn packages(&self) -> Result<JsValue, JsValue> {
+        let set = &self.inner;
+        let mut problems = vec![0usize; set.nodes().len()];
+        for edge in set.edges() {
+            if let (Owner::Package(n), Resolution::Unsatisfied(_) | Resolution::Missing) =
+                (edge.from, &edge.resolution)
+            {
+                problems[n] += 1;
+            }
+        }
+        let out: Vec<PackageOut<'_>> = set
+            .nodes()
+            .iter()
+            .enumerate()
+            .map(|(id, node)| {
+                let package = set.package(id);
+                PackageOut {
+                    id,
+                    ecosystem: node.ecosystem,
+                    name: &package.name,
+                    version: &package.version,
+                    path: set.path(id),
+                    record: node.record,
+                    index: node.package,
+                    requires: package.requires.len(),
+                    problems: problems[id],
+                }
+            })
+            .collect();
+        to_js(&out)
+    }
+
+    /// Ids of the packages named `name` (Python names compared after normalisation).
+    pub fn find(&self, name: &str) -> Vec<u32> {
+        self.inner
+            .find(name)
+            .into_iter()
+            .map(|n| n as u32)
+            .collect()
+    }
+
+    /// The requirements of package `id` and how each resolved.
+    pub fn requirements(&self, id: u32) -> Result<JsValue, JsValue> {
+        let id = self.node(id)?;
+        let out: Vec<EdgeOut<'_>> = self
+            .inner
+            .edges()
+            .iter()
+            .filter(|e| e.from == Owner::Package(id))
+            .map(|e| self.edge_out(e))
+            .collect();
+        to_js(&out)
+    }
+
+    /// The requirements that name package `id` (satisfied or not), and who holds them.
+    pub fn dependents(&self, id: u32) -> Result<JsValue, JsValue> {
+        let id = self.node(id)?;
+        let out: Vec<EdgeOut<'_>> = self
+            .inner
+            .dependents(id)
+            .into_iter()
+            .map(|(_, e)| self.edge_out(e))
+            .collect();
+        to_js(&out)
+    }
+
+    /// The dependency graph (`graph --format json`'s `graph`): from `roots` (names; all
+    /// default roots when empty), following dependents when `reverse`, at most `depth` steps
+    /// (no limit when undefined). Throws for an unknown root name.
+    pub fn graph(
+        &self,
+        roots: Vec<String>,
+        reverse: bool,
+        depth: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let graph = self.build_graph(&roots, reverse, depth)?;
+        to_js(&GraphReport {
+            schema: SCHEMA,
+            graph: &graph,
+        })
+    }
+
+    /// The same graph as Graphviz DOT, as `pkglens graph --format dot` prints it.
+    #[wasm_bindgen(js_name = graphDot)]
+    pub fn graph_dot(
+        &self,
+        roots: Vec<String>,
+        reverse: bool,
+        depth: Option<u32>,
+    ) -> Result<String, JsValue> {
+        Ok(self.build_graph(&roots, reverse, depth)?.to_dot())
+    }
+
+    /// The same graph as a Mermaid flowchart.
+    #[wasm_bindgen(js_name = graphMermaid)]
+    pub fn graph_mermaid(
+        &self,
+        roots: Vec<String>,
+        reverse: bool,
+        depth: Option<u32>,
+    ) -> Result<String, JsValue> {
+        Ok(self.build_graph(&roots, reverse, depth)?.to_mermaid())
+    }
+
+    /// `why --format json`: every chain (up to `limit`) from a root down to `name`.
+    pub fn why(&self, name: &str, limit: Option<u32>) -> Result<JsValue, JsValue> {
+        let chains = self
+            .inner
+            .why(name, limit.unwrap_or(100) as usize)
+            .map_err(js_error)?;
+        to_js(&WhyReport {
+            schema: SCHEMA,
+            name,
+            chains: &chains,
+        })
+    }
+
+    /// `diff --format json` from `old` (another set) to this one.
+    pub fn diff(&self, old: &PackageSet) -> Result<JsValue, JsValue> {
+        let diff = set::diff(&old.inner, &self.inner);
+        to_js(&DiffReport {
+            schema: SCHEMA,
+            diff: &diff,
+        })
+    }
+
+    /// The number of packages.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.nodes().len()
+    }
+}
+
+impl PackageSet {
+    fn node(&self, id: u32) -> Result<NodeId, JsValue> {
+        let id = id as usize;
+        if id < self.inner.nodes().len() {
+            Ok(id)
+        } else {
+            Err(js_error(format!(
+                "expected a package id below {}, found {id}",
+                self.inner.nodes().len()
+            )))
+        }
+    }
+
+    fn build_graph(
+        &self,
+        roots: &[String],
+        reverse: bool,
+        depth: Option<u32>,
+    ) -> Result<set::Graph, JsValue> {
+        self.inner
+            .graph(roots, reverse, depth.map(|d| d as usize))
+            .map_err(js_error)
+    }
+
+    fn edge_out<'a>(&'a self, e: &'a set::Edge) -> EdgeOut<'a> {
+        let (resolution, packages) = match &e.resolution {
+            Resolution::Satisfied(ids) => ("satisfied", ids.clone()),
+            Resolution::Unsatisfied(ids) => ("unsatisfied", ids.clone()),
+            Resolution::Missing => ("missing", Vec::new()),
+            Resolution::Inactive => ("inactive", Vec::new()),
+        };
+        let (from, path) = match e.from {
+            Owner::Package(n) => (Some(n), self.inner.path(n)),
+            Owner::File(r) => (None, self.inner.records()[r].path.as_str()),
+        };
+        EdgeOut {
+            from,
+            path,
+            list: &e.list,
+            requirement: &e.requirement,
+            resolution,
+            packages,
+        }
+    }
+}
+
+fn ordering(o: std::cmp::Ordering) -> i32 {
+    o as i32
+}
+
+/// PEP 440: -1, 0 or 1 as `a` sorts before, with or after `b`. Throws for an invalid version.
+#[wasm_bindgen(js_name = pep440Compare)]
+pub fn pep440_compare(a: &str, b: &str) -> Result<i32, JsValue> {
+    let parse = |v: &str| {
+        parse_version(v).ok_or_else(|| js_error(format!("invalid PEP 440 version `{v}`")))
+    };
+    Ok(ordering(parse(a)?.cmp(&parse(b)?)))
+}
+
+/// PEP 440: whether `version` is in the specifier set `spec` (`>=1,<2`; empty for any),
+/// with packaging's pre-release rules. Throws for an invalid version or specifier.
+#[wasm_bindgen(js_name = pep440Satisfies)]
+pub fn pep440_satisfies(version: &str, spec: &str) -> Result<bool, JsValue> {
+    let specifiers = Specifiers::parse(spec)
+        .ok_or_else(|| js_error(format!("invalid PEP 440 specifiers `{spec}`")))?;
+    specifiers
+        .contains(version)
+        .ok_or_else(|| js_error(format!("invalid PEP 440 version `{version}`")))
+}
+
+/// rez: -1, 0 or 1 as `a` sorts before, with or after `b`. Throws for an invalid version.
+#[wasm_bindgen(js_name = rezCompare)]
+pub fn rez_compare(a: &str, b: &str) -> Result<i32, JsValue> {
+    let parse = |v: &str| rez::Version::parse(v).map_err(js_error);
+    Ok(ordering(parse(a)?.cmp(&parse(b)?)))
+}
+
+/// rez: whether `version` is in the range `range` (`1.2+<2`, `==1.0`, `1.2|3`; empty for
+/// any). Throws for an invalid version or range.
+#[wasm_bindgen(js_name = rezSatisfies)]
+pub fn rez_satisfies(version: &str, range: &str) -> Result<bool, JsValue> {
+    let version = rez::Version::parse(version).map_err(js_error)?;
+    let range = rez::VersionRange::parse(range).map_err(js_error)?;
+    Ok(range.contains(&version))
+}
+
+/// Which of `paths` (all under `root`) `pkglens scan root` would read, as indices into
+/// `paths` in the CLI's walk order: the same folders skipped, the same files chosen.
+#[wasm_bindgen(js_name = selectPaths)]
+pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    pkglens_core::select::select(root, &paths)
+        .into_iter()
+        .map(|(i, _)| i as u32)
+        .collect()
 }
 
 /// The number of threads parsing uses (1 in the single-thread build).
@@ -100,4 +529,10 @@ pub fn threads() -> usize {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The schema of the records (`pkglens/1`).
+#[wasm_bindgen]
+pub fn schema() -> String {
+    SCHEMA.to_owned()
 }

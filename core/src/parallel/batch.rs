@@ -6,9 +6,11 @@
 //! in that slot (parsers are fuzzed not to panic; this is the last line of defence).
 
 use super::policy::Policy;
+use crate::formats::requirements_txt::resolve_requirements;
 use crate::record::{ErrorKind, Format, ParseError, Record};
 use crate::Input;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 
 /// Maps every item of `items` through `map`, in parallel unless the policy says the batch is
@@ -34,6 +36,62 @@ pub fn parse_batch(inputs: &[Input<'_>], policy: &Policy) -> Vec<Result<Record, 
     map_batch(inputs, bytes, policy, |input| parse_guarded(input, None))
 }
 
+/// [`parse_batch`] for inputs that may include each other: a requirements file's `-r` and `-c`
+/// are looked up by path (`./` and `..` segments resolved) among the batch's own inputs and
+/// `others` (files that are only there to be included, not parsed), never read from anywhere
+/// else, and `${VAR}` references are left as written. This is how a batch without a file
+/// system (a browser's dropped folder) reads requirements the way pip does.
+pub fn parse_batch_linked(
+    inputs: &[Input<'_>],
+    others: &[Input<'_>],
+    policy: &Policy,
+) -> Vec<Result<Record, ParseError>> {
+    let by_path: HashMap<String, &[u8]> = others
+        .iter()
+        .chain(inputs)
+        .map(|input| (normalize_path(input.path), input.bytes))
+        .collect();
+    let bytes = inputs.iter().map(|input| input.bytes.len() as u64).sum();
+    map_batch(inputs, bytes, policy, |input| {
+        if crate::detect(input.path, input.bytes) != Some(Format::RequirementsTxt) {
+            return parse_guarded(input, None);
+        }
+        let mut load = |path: &str| {
+            if path == input.path {
+                return Some(input.bytes.to_vec());
+            }
+            by_path
+                .get(&normalize_path(path))
+                .map(|bytes| bytes.to_vec())
+        };
+        let resolve = || resolve_requirements(input.path, &mut load, &|_| None);
+        panic::catch_unwind(AssertUnwindSafe(resolve)).unwrap_or_else(|_| {
+            Err(ParseError::whole(
+                input.path,
+                Some(Format::RequirementsTxt),
+                ErrorKind::Syntax,
+                "internal error: the parser panicked on this input (please report it)",
+            ))
+        })
+    })
+}
+
+/// `a/./b/../c` → `a/c`: the key inputs are matched by (a `..` above the start is kept).
+fn normalize_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            "" if !parts.is_empty() => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// [`crate::parse_as`] `format`, or [`crate::parse`] when `format` is `None`, with a panic
 /// turned into an error value.
 pub fn parse_guarded(input: &Input<'_>, format: Option<Format>) -> Result<Record, ParseError> {
@@ -57,6 +115,41 @@ mod tests {
     use super::*;
     use crate::parallel::{Executor, Jobs};
     use crate::record::Status;
+
+    #[test]
+    fn linked_batches_resolve_includes_among_their_inputs() {
+        let inputs = [
+            Input::new(
+                "app/requirements.txt",
+                b"-r ./requirements-base.txt\nflask\n",
+            ),
+            Input::new(
+                "app/requirements-base.txt",
+                b"-c ../constraints.txt\nrequests\n",
+            ),
+            Input::new("constraints.txt", b"urllib3<3\n"),
+            Input::new("app/requirements-dev.txt", b"-r nowhere.txt\n"),
+        ];
+        let out = parse_batch_linked(&inputs, &[], &Policy::serial());
+        let names = |i: usize| -> Vec<String> {
+            let record = out[i].as_ref().unwrap();
+            record.requirements.iter().map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(names(0), ["urllib3", "requests", "flask"]);
+        assert_eq!(names(1), ["urllib3", "requests"]);
+        assert_eq!(names(2), ["urllib3"]);
+        let err = out[3].as_ref().unwrap_err();
+        assert!(err.info.message.contains("nowhere.txt"), "{err}");
+        assert_eq!(err.info.line, 1);
+    }
+
+    #[test]
+    fn paths_are_normalised_for_lookup() {
+        assert_eq!(normalize_path("a/./b/../c"), "a/c");
+        assert_eq!(normalize_path("./a"), "a");
+        assert_eq!(normalize_path("../x/../y"), "../y");
+        assert_eq!(normalize_path("/abs//p"), "/abs/p");
+    }
 
     fn inputs() -> Vec<(String, Vec<u8>)> {
         (0..40)

@@ -25,6 +25,21 @@ pub enum ProblemKind {
     Dynamic,
 }
 
+impl ProblemKind {
+    /// The name used in JSON and tables (`parse_error`, `missing`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::ParseError => "parse_error",
+            ProblemKind::Missing => "missing",
+            ProblemKind::Unsatisfied => "unsatisfied",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::Cycle => "cycle",
+            ProblemKind::Duplicate => "duplicate",
+            ProblemKind::Dynamic => "dynamic",
+        }
+    }
+}
+
 /// One problem, with where it comes from (schema `Problem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {

@@ -1,0 +1,197 @@
+//! Which files of a tree pkglens reads: the rules of the CLI's walk, from names alone, so that a
+//! caller with a list of paths instead of a file system (a browser's dropped folder) reads the
+//! same files in the same order as `pkglens scan` does on disk.
+//!
+//! - Entered: every folder but version-control and build folders, caches and `node_modules`
+//!   ([`SKIPPED`]).
+//! - A folder holding `pyvenv.cfg` is a virtual environment: only the way to its
+//!   `site-packages` is entered; in a `site-packages` (or `dist-packages`), only `*.dist-info`
+//!   and `*.egg-info` folders are.
+//! - Read: files whose name says a supported format ([`detect_by_name`]).
+//! - Order: depth first, each folder's entries sorted by name as bytes; that is the order of
+//!   paths compared component by component ([`walk_order`]).
+
+use crate::{detect_by_name, is_supported, Format};
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+/// Folder names never entered.
+pub const SKIPPED: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    "target",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+];
+
+/// Where in a tree a folder is: that decides what is read of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Anywhere else.
+    Normal,
+    /// A virtual environment's root or `lib` folder: only the way to `site-packages`.
+    Venv,
+    /// A `site-packages`: only distribution metadata folders.
+    SitePackages,
+}
+
+impl Place {
+    /// The place of a folder that holds `pyvenv.cfg` when it would otherwise be `self`.
+    pub fn with_venv_marker(self) -> Place {
+        if self == Place::Normal {
+            Place::Venv
+        } else {
+            self
+        }
+    }
+
+    /// Whether to enter a folder named `name` found here, and as what.
+    pub fn child(self, name: &str) -> Option<Place> {
+        let site = name == "site-packages" || name == "dist-packages";
+        match self {
+            Place::Normal if SKIPPED.contains(&name) => None,
+            Place::Normal | Place::Venv if site => Some(Place::SitePackages),
+            Place::Normal => Some(Place::Normal),
+            Place::Venv
+                if name == "lib"
+                    || name == "Lib"
+                    || name == "lib64"
+                    || name.starts_with("python") =>
+            {
+                Some(Place::Venv)
+            }
+            Place::Venv => None,
+            Place::SitePackages if name.ends_with(".dist-info") || name.ends_with(".egg-info") => {
+                Some(Place::Normal)
+            }
+            Place::SitePackages => None,
+        }
+    }
+
+    /// The format of a file named `name` found here, when it is read.
+    pub fn file(self, name: &str) -> Option<Format> {
+        if self == Place::Normal {
+            detect_by_name(name).filter(|&f| is_supported(f))
+        } else {
+            None
+        }
+    }
+}
+
+/// Compares `/`-separated paths in walk order: component by component, as bytes.
+pub fn walk_order(a: &str, b: &str) -> Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// The files of `paths` (all under `root`, `/`-separated, `root` itself entered whatever its
+/// name) that a walk of `root` reads, as indices into `paths` in walk order, with their formats.
+/// Paths outside `root` are left out.
+pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
+    let root = root.trim_end_matches('/');
+    let relative = |path: &'_ str| -> Option<String> {
+        if root.is_empty() {
+            return Some(path.to_owned());
+        }
+        path.strip_prefix(root)?
+            .strip_prefix('/')
+            .map(str::to_owned)
+    };
+    // Folders (relative to root) that hold a `pyvenv.cfg`.
+    let venvs: HashSet<String> = paths
+        .iter()
+        .filter_map(|p| relative(p))
+        .filter_map(|rel| match rel.rsplit_once('/') {
+            Some((dir, "pyvenv.cfg")) => Some(dir.to_owned()),
+            None if rel == "pyvenv.cfg" => Some(String::new()),
+            _ => None,
+        })
+        .collect();
+    let mut chosen: Vec<(usize, Format)> = paths
+        .iter()
+        .enumerate()
+        .filter_map(|(i, path)| {
+            let rel = relative(path)?;
+            let mut place = Place::Normal;
+            let mut dir = String::new();
+            let mut parts = rel.split('/').peekable();
+            while let Some(part) = parts.next() {
+                if venvs.contains(&dir) {
+                    place = place.with_venv_marker();
+                }
+                if parts.peek().is_none() {
+                    return place.file(part).map(|format| (i, format));
+                }
+                place = place.child(part)?;
+                if !dir.is_empty() {
+                    dir.push('/');
+                }
+                dir.push_str(part);
+            }
+            None
+        })
+        .collect();
+    chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_walk_rules_from_paths_alone() {
+        let paths = [
+            "r/b/PKG-INFO",
+            "r/a/z.dist-info/METADATA",
+            "r/a/B/PKG-INFO",
+            "r/a/notes.txt",
+            "r/.git/x/PKG-INFO",
+            "r/node_modules/p/PKG-INFO",
+            "r/venv/pyvenv.cfg",
+            "r/venv/bin/PKG-INFO",
+            "r/venv/lib/python3.12/site-packages/foo-1.0.dist-info/METADATA",
+            "r/venv/lib/python3.12/site-packages/foo/PKG-INFO",
+            "r/venv/lib/python3.12/site-packages/bar.egg-info/PKG-INFO",
+            "elsewhere/PKG-INFO",
+        ];
+        let chosen: Vec<&str> = select("r", &paths).iter().map(|(i, _)| paths[*i]).collect();
+        assert_eq!(
+            chosen,
+            [
+                "r/a/B/PKG-INFO",
+                "r/a/z.dist-info/METADATA",
+                "r/b/PKG-INFO",
+                "r/venv/lib/python3.12/site-packages/bar.egg-info/PKG-INFO",
+                "r/venv/lib/python3.12/site-packages/foo-1.0.dist-info/METADATA",
+            ]
+        );
+    }
+
+    #[test]
+    fn walk_order_is_depth_first_by_bytes() {
+        let mut paths = vec!["a.txt", "a/b", "B", "a/a/c", "a-b"];
+        paths.sort_by(|a, b| walk_order(a, b));
+        assert_eq!(paths, ["B", "a/a/c", "a/b", "a-b", "a.txt"]);
+    }
+
+    #[test]
+    fn a_root_venv_and_an_empty_root() {
+        let paths = [
+            "pyvenv.cfg",
+            "lib/python3.11/site-packages/x-1.dist-info/METADATA",
+            "requirements.txt",
+        ];
+        let chosen: Vec<&str> = select("", &paths).iter().map(|(i, _)| paths[*i]).collect();
+        assert_eq!(
+            chosen,
+            ["lib/python3.11/site-packages/x-1.dist-info/METADATA"]
+        );
+    }
+}

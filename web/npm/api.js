@@ -1,0 +1,181 @@
+// The API of the npm package over one build of the wasm module. `wasm` is that build's
+// wasm-bindgen module, already initialised; everything here is plain JS around it: packing
+// files into one buffer, streaming, reading wheels lazily. No parsing happens in JS.
+
+const encoder = new TextEncoder();
+
+/** Bytes of one input: a Uint8Array, an ArrayBuffer, any typed array, or a string (UTF-8). */
+function toBytes(bytes, name) {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (typeof bytes === 'string') return encoder.encode(bytes);
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  throw new TypeError(`pkglens: ${name}: expected bytes as a Uint8Array, an ArrayBuffer or a string`);
+}
+
+/** Packs `[{ name, bytes }]` into names, one buffer and end offsets: one copy into wasm. */
+function pack(files) {
+  if (!Array.isArray(files)) throw new TypeError('pkglens: expected an array of { name, bytes }');
+  const names = new Array(files.length);
+  const parts = new Array(files.length);
+  let total = 0;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    if (file === null || typeof file !== 'object' || typeof file.name !== 'string') {
+      throw new TypeError(`pkglens: file ${i}: expected { name: string, bytes }`);
+    }
+    names[i] = file.name;
+    parts[i] = toBytes(file.bytes, file.name);
+    total += parts[i].byteLength;
+  }
+  if (total > 0xffffffff) throw new RangeError('pkglens: a batch holds at most 4 GiB: use parseStream');
+  const data = new Uint8Array(total);
+  const ends = new Uint32Array(files.length);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    data.set(parts[i], at);
+    at += parts[i].byteLength;
+    ends[i] = at;
+  }
+  return { names, data, ends };
+}
+
+const isWheel = (name) => name.toLowerCase().endsWith('.whl');
+const isBlob = (value) => typeof Blob !== 'undefined' && value instanceof Blob;
+
+/** The name a File of a dropped or picked folder goes by: its path inside the folder. */
+function fileName(file) {
+  return file.webkitRelativePath || file.relativePath || file.name;
+}
+
+export function makeApi(wasm, { build, threads }) {
+  /**
+   * Parses a batch: one record per file, in input order; a bad file is an error record.
+   * Requirements files' `-r`/`-c` includes are looked up among `files` and `includes` (files
+   * that are only there to be included, such as a `constraints.txt` no walk would choose).
+   */
+  function parseFiles(files, { includes = [] } = {}) {
+    const { names, data, ends } = pack(includes.length ? files.concat(includes) : files);
+    return wasm.parsePacked(names, data, ends, files.length);
+  }
+
+  /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
+  function scanJson(files, { includes = [] } = {}) {
+    const { names, data, ends } = pack(includes.length ? files.concat(includes) : files);
+    return wasm.scanPackedJson(names, data, ends, files.length) + '\n';
+  }
+
+  /**
+   * Reads a wheel lazily: its tail, then only the ranges the core asks for (at most two more).
+   * `source` is a Blob (a File), or `{ size, read(start, length) }` returning bytes.
+   */
+  async function readWheel(source, name = source.name) {
+    const read = isBlob(source)
+      ? async (start, length) => new Uint8Array(await source.slice(start, start + length).arrayBuffer())
+      : (start, length) => source.read(start, length);
+    const reader = new wasm.WheelReader(name, source.size);
+    try {
+      let range = reader.firstRead();
+      for (;;) {
+        const step = reader.feed(range.start, toBytes(await read(range.start, range.length), name));
+        if (step.record) return step.record;
+        range = step.read;
+      }
+    } finally {
+      reader.free();
+    }
+  }
+
+  /** One stream item as `{ name, bytes }` or `{ name, record }` (wheels given as Blobs). */
+  async function load(item) {
+    if (isBlob(item)) {
+      const name = fileName(item);
+      if (isWheel(name)) return { name, record: await readWheel(item, name) };
+      return { name, bytes: new Uint8Array(await item.arrayBuffer()) };
+    }
+    if (item && isBlob(item.bytes)) {
+      if (isWheel(item.name)) return { name: item.name, record: await readWheel(item.bytes, item.name) };
+      return { name: item.name, bytes: new Uint8Array(await item.bytes.arrayBuffer()) };
+    }
+    return item;
+  }
+
+  /**
+   * Parses files from an async (or sync) iterable, yielding records in input order. At most
+   * `window` files are held at once: a window is read (Files and Blobs asynchronously, wheels
+   * lazily), parsed as one batch on the engine, and yielded, while the next window is read.
+   * Requirements files' includes are looked up within the same window and `includes`.
+   */
+  async function* parseStream(files, { window = 512, signal, includes = [] } = {}) {
+    if (!Number.isInteger(window) || window < 1) throw new RangeError('pkglens: window must be a positive integer');
+    const iterator = (files[Symbol.asyncIterator] ?? files[Symbol.iterator]).call(files);
+    const readWindow = async () => {
+      const loads = [];
+      for (let i = 0; i < window; i++) {
+        const next = await iterator.next();
+        if (next.done) break;
+        loads.push(load(next.value));
+      }
+      return Promise.all(loads);
+    };
+    let pending = readWindow();
+    for (;;) {
+      const batch = await pending;
+      if (batch.length === 0) return;
+      if (signal?.aborted) throw signal.reason ?? new Error('pkglens: parse cancelled');
+      pending = readWindow(); // read the next window while this one is parsed
+      const toParse = batch.filter((item) => !item.record);
+      const parsed = toParse.length ? parseFiles(toParse, { includes }) : [];
+      let p = 0;
+      for (const item of batch) yield item.record ?? parsed[p++];
+    }
+  }
+
+  /**
+   * The files `pkglens scan <root>` would read among `files` (anything with a `name`, or a
+   * File of a dropped folder), in the CLI's walk order: the same folders skipped (`.git`,
+   * `node_modules`, a virtual environment but its site-packages...), the same files chosen.
+   */
+  function selectFiles(files, root = '') {
+    const list = Array.from(files);
+    const names = list.map((f) => (typeof f === 'string' ? f : isBlob(f) ? fileName(f) : f.name));
+    return Array.from(wasm.selectPaths(root, names), (i) => list[i]);
+  }
+
+  /** A package set from records: checks and queries, as the CLI answers them. */
+  class PackageSet {
+    #inner;
+    constructor(records, options = {}) {
+      this.#inner = new wasm.PackageSet(records, options);
+    }
+    get size() { return this.#inner.size; }
+    check() { return this.#inner.check(); }
+    checkJson() { return this.#inner.checkJson() + '\n'; }
+    packages() { return this.#inner.packages(); }
+    find(name) { return Array.from(this.#inner.find(name)); }
+    requirements(id) { return this.#inner.requirements(id); }
+    dependents(id) { return this.#inner.dependents(id); }
+    graph({ roots = [], reverse = false, depth } = {}) { return this.#inner.graph(roots, reverse, depth); }
+    graphDot({ roots = [], reverse = false, depth } = {}) { return this.#inner.graphDot(roots, reverse, depth); }
+    graphMermaid({ roots = [], reverse = false, depth } = {}) { return this.#inner.graphMermaid(roots, reverse, depth); }
+    why(name, limit) { return this.#inner.why(name, limit); }
+    diff(old) { return this.#inner.diff(old.#inner); }
+    free() { this.#inner.free(); }
+  }
+
+  return Object.freeze({
+    parseFiles,
+    parseStream,
+    scanJson,
+    selectFiles,
+    readWheel,
+    summarize: (records) => wasm.summarize(records),
+    PackageSet,
+    pep440: Object.freeze({ compare: wasm.pep440Compare, satisfies: wasm.pep440Satisfies }),
+    rez: Object.freeze({ compare: wasm.rezCompare, satisfies: wasm.rezSatisfies }),
+    threads: () => wasm.threads(),
+    version: () => wasm.version(),
+    schema: wasm.schema(),
+    build,
+  });
+}

@@ -1,0 +1,18 @@
+export * from './types.js';
+import type { Pkglens } from './types.js';
+
+export declare const parseFiles: Pkglens['parseFiles'];
+export declare const parseStream: Pkglens['parseStream'];
+export declare const scanJson: Pkglens['scanJson'];
+export declare const selectFiles: Pkglens['selectFiles'];
+export declare const readWheel: Pkglens['readWheel'];
+export declare const summarize: Pkglens['summarize'];
+export declare const PackageSet: Pkglens['PackageSet'];
+export declare const pep440: Pkglens['pep440'];
+export declare const rez: Pkglens['rez'];
+export declare const threads: Pkglens['threads'];
+export declare const version: Pkglens['version'];
+export declare const schema: Pkglens['schema'];
+export declare const build: Pkglens['build'];
+/** The API (already loaded under Node). */
+export declare function load(): Promise<Pkglens>;

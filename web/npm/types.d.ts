@@ -1,0 +1,220 @@
+// Types of schema `pkglens/1` (docs/schema.md) and of the API. Checked with `tsc` by the tests.
+
+export type Ecosystem = 'python' | 'rez';
+export type Format =
+  | 'metadata' | 'pkg-info' | 'rez-package-py' | 'rez-package-yaml' | 'pyproject'
+  | 'requirements-txt' | 'pylock' | 'uv-lock' | 'wheel' | 'sdist';
+export type Status = 'ok' | 'dynamic' | 'error';
+export type ErrorKind =
+  | 'encoding' | 'syntax' | 'missing_field' | 'invalid_value' | 'too_large' | 'binary' | 'unsupported' | 'io';
+
+/** One requirement as written, and its parts. */
+export interface Requirement {
+  raw: string;
+  name: string;
+  /** PEP 440 specifiers or a rez range; empty for any version. */
+  spec: string;
+  extras?: string[];
+  marker?: string;
+  url?: string;
+  /** `run`, `build`, `private_build`, `optional:<extra>`, `group:<name>`, `constraint`, `weak`, `conflict`. */
+  kind: string;
+  /** 1-based line it was read from (0 when unknown). */
+  line: number;
+}
+
+export interface Package {
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+  requires: Requirement[];
+  requires_python?: string;
+  provides_extra?: string[];
+  summary?: string;
+  metadata_version?: string;
+  license_expression?: string;
+  dynamic?: string[];
+  build_requires?: Requirement[];
+  private_build_requires?: Requirement[];
+  variants?: Requirement[][];
+  tools?: string[];
+  description?: string;
+  extra?: { [field: string]: unknown };
+  line?: number;
+}
+
+export interface ErrorInfo {
+  kind: ErrorKind;
+  message: string;
+  /** 1-based; 0 when the error concerns the whole file. */
+  line: number;
+  /** 1-based, in characters; 0 when the error concerns the whole file. */
+  column: number;
+}
+
+/** What one input file describes. */
+export interface Record {
+  path: string;
+  format: Format | null;
+  status: Status;
+  reason?: string;
+  error?: ErrorInfo;
+  packages: Package[];
+  requirements: Requirement[];
+}
+
+export interface ScanSummary {
+  files: number;
+  ok: number;
+  dynamic: number;
+  errors: number;
+  packages: number;
+  requirements: number;
+}
+
+export type ProblemKind = 'parse_error' | 'missing' | 'unsatisfied' | 'conflict' | 'cycle' | 'duplicate' | 'dynamic';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** `name version`, or empty for a file-level requirement. */
+  package: string;
+  requirement: string;
+  path: string;
+  line: number;
+  message: string;
+}
+
+export interface CheckReport {
+  schema: 'pkglens/1';
+  problems: Problem[];
+  summary: {
+    files: number;
+    packages: number;
+    problems: number;
+    by_kind: { [kind: string]: number };
+    shapes: { [ecosystem: string]: 'environment' | 'repository' | 'empty' };
+    target: { python: string; platform: string; machine: string };
+  };
+}
+
+export interface GraphNode { id: string; name: string; version: string; ecosystem: Ecosystem | 'file'; path: string }
+export interface GraphEdge { from: string; to: string; requirement: string; spec: string }
+export interface Graph { nodes: GraphNode[]; edges: GraphEdge[]; roots: string[]; reverse: boolean }
+export interface GraphReport { schema: 'pkglens/1'; graph: Graph }
+export interface WhyReport { schema: 'pkglens/1'; name: string; chains: string[][] }
+export interface Change {
+  ecosystem: Ecosystem;
+  name: string;
+  old_versions: string[];
+  new_versions: string[];
+  requirements_added: string[];
+  requirements_removed: string[];
+}
+export interface DiffReport { schema: 'pkglens/1'; diff: { added: string[]; removed: string[]; changed: Change[] } }
+
+/** A package of a set. `id` is its index in `packages()`. */
+export interface SetPackage {
+  id: number;
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+  path: string;
+  /** Index of its record, and of the package in that record. */
+  record: number;
+  index: number;
+  requires: number;
+  /** Its requirements that are missing or unsatisfied. */
+  problems: number;
+}
+
+/** A requirement and how it resolved against the set. */
+export interface Resolved {
+  /** The requiring package, or null for a file-level requirement. */
+  from: number | null;
+  path: string;
+  /** `requires`, `build_requires`, `private_build_requires`, `variants[i]` or `requirements`. */
+  list: string;
+  requirement: Requirement;
+  resolution: 'satisfied' | 'unsatisfied' | 'missing' | 'inactive';
+  /** Packages of that name that satisfy it (satisfied) or do not (unsatisfied). */
+  packages: number[];
+}
+
+export interface SetOptions {
+  /** Python version markers are evaluated for (default 3.12). */
+  python?: string;
+  /** `linux`, `macos` or `windows` (default linux). */
+  platform?: string;
+  /** `x86_64`, `aarch64`... (default x86_64). */
+  machine?: string;
+  /** Dependency groups whose requirements are needed; `*` for all. */
+  groups?: string[];
+  /** Whether build requirements are needed. */
+  build?: boolean;
+}
+
+export interface GraphOptions { roots?: string[]; reverse?: boolean; depth?: number }
+
+export declare class PackageSet {
+  constructor(records: Record[], options?: SetOptions);
+  readonly size: number;
+  check(): CheckReport;
+  /** Exactly what `pkglens check --format json` prints. */
+  checkJson(): string;
+  packages(): SetPackage[];
+  find(name: string): number[];
+  requirements(id: number): Resolved[];
+  dependents(id: number): Resolved[];
+  graph(options?: GraphOptions): GraphReport;
+  graphDot(options?: GraphOptions): string;
+  graphMermaid(options?: GraphOptions): string;
+  why(name: string, limit?: number): WhyReport;
+  /** What changed from `old` to this set. */
+  diff(old: PackageSet): DiffReport;
+  /** Frees the wasm memory now (otherwise when garbage collected). */
+  free(): void;
+}
+
+/** An input file. `bytes` may also be a Blob in `parseStream`. */
+export interface FileInput { name: string; bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string }
+export type StreamInput = FileInput | Blob | { name: string; bytes: Blob };
+
+/** Where `readWheel` reads from when it is not a Blob. */
+export interface RangeSource {
+  size: number;
+  read(start: number, length: number): Uint8Array | Promise<Uint8Array>;
+}
+
+export interface Versions {
+  /** -1, 0 or 1; throws for an invalid version. */
+  compare(a: string, b: string): number;
+  /** Whether `version` is in `spec` (empty: any); throws for invalid input. */
+  satisfies(version: string, spec: string): boolean;
+}
+
+export interface Pkglens {
+  /** One record per file, in input order; never throws for a bad file. */
+  parseFiles(files: FileInput[], options?: { includes?: FileInput[] }): Record[];
+  /** Records in input order, with at most `window` files held at once. */
+  parseStream(
+    files: AsyncIterable<StreamInput> | Iterable<StreamInput>,
+    options?: { window?: number; signal?: AbortSignal; includes?: FileInput[] },
+  ): AsyncGenerator<Record, void, undefined>;
+  /** Exactly what `pkglens scan --format json` prints for these files. */
+  scanJson(files: FileInput[], options?: { includes?: FileInput[] }): string;
+  /** The files `pkglens scan <root>` would read among these, in its walk order. */
+  selectFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
+  /** A wheel read lazily: the tail, then at most two ranges. */
+  readWheel(source: Blob | RangeSource, name?: string): Promise<Record>;
+  summarize(records: Record[]): ScanSummary;
+  PackageSet: typeof PackageSet;
+  pep440: Versions;
+  rez: Versions;
+  /** Threads parsing uses (1 for the single-thread build). */
+  threads(): number;
+  version(): string;
+  readonly schema: 'pkglens/1';
+  readonly build: 'single' | 'threads';
+  /** Why the single-thread build was chosen, when threads were possible to ask for. */
+  readonly fallback?: string | null;
+}

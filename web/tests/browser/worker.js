@@ -1,0 +1,57 @@
+// One build of pkglens in a module Worker: loads it, reads packed corpora, parses, times.
+import { load } from 'pkglens';
+
+let pkglens;
+
+/** A packed corpus: u32 header length, JSON { count, files: [[name, length]...] }, then the
+ * bytes end to end; the first `count` files are parsed, the others may be included. */
+async function corpus(url) {
+  const buffer = await (await fetch(url)).arrayBuffer();
+  const view = new DataView(buffer);
+  const headerLength = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, headerLength)));
+  let at = 4 + headerLength;
+  const all = header.files.map(([name, length]) => {
+    const bytes = new Uint8Array(buffer, at, length);
+    at += length;
+    return { name, bytes };
+  });
+  return { files: all.slice(0, header.count), includes: all.slice(header.count) };
+}
+
+const tasks = {
+  async init({ build, threads }) {
+    pkglens = await load({ build, threads });
+    return { build: pkglens.build, threads: pkglens.threads(), isolated: self.crossOriginIsolated, fallback: pkglens.fallback ?? null };
+  },
+  async scan({ url, options }) {
+    const { files, includes } = await corpus(url);
+    const records = pkglens.parseFiles(files, { includes });
+    const set = new pkglens.PackageSet(records, options);
+    const check = set.checkJson();
+    set.free();
+    return { scan: pkglens.scanJson(files, { includes }), check, files: files.length };
+  },
+  async bench({ url, rounds }) {
+    const { files } = await corpus(url);
+    pkglens.parseFiles(files.slice(0, 200)); // warm up
+    const times = [];
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      const records = pkglens.parseFiles(files);
+      times.push(performance.now() - start);
+      if (records.length !== files.length) throw new Error('not aligned');
+    }
+    times.sort((a, b) => a - b);
+    return { files: files.length, ms: times[Math.floor(times.length / 2)], all: times };
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  const { id, task, ...args } = data;
+  try {
+    self.postMessage({ id, result: await tasks[task](args) });
+  } catch (err) {
+    self.postMessage({ id, error: String(err?.stack ?? err) });
+  }
+};

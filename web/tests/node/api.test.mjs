@@ -1,0 +1,161 @@
+// The npm package under Node, installed from its tarball: parse, set, versions, errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, openSync, readSync, fstatSync } from 'node:fs';
+import * as pkglens from 'pkglens';
+
+const { parseFiles, parseStream, PackageSet, pep440, rez, readWheel, selectFiles } = pkglens;
+const file = (name, text) => ({ name, bytes: new TextEncoder().encode(text) });
+
+const METADATA = 'Metadata-Version: 2.1\nName: Demo_Pkg\nVersion: 1.0\nRequires-Dist: idna>=3 ; python_version >= "3.8"\nRequires-Dist: missing-dep\n';
+const IDNA = 'Metadata-Version: 2.1\nName: idna\nVersion: 3.7\n';
+
+test('the package says what it is', async () => {
+  assert.equal(pkglens.schema, 'pkglens/1');
+  assert.equal(pkglens.build, 'single');
+  assert.equal(pkglens.threads(), 1);
+  assert.match(pkglens.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(await pkglens.load(), await pkglens.load());
+});
+
+test('parseFiles is aligned with its input and never throws for a bad file', () => {
+  const records = parseFiles([
+    file('site/demo_pkg-1.0.dist-info/METADATA', METADATA),
+    file('bad/pkg/1.0/package.py', 'name = "pkg"\nversion = \n'),
+    file('notes.bin', '\u0000\u0001'),
+    { name: 'requirements.txt', bytes: 'requests>=2\n-r requirements-dev.txt\n' },
+    file('requirements-dev.txt', 'pytest\n'),
+  ]);
+  assert.equal(records.length, 5);
+  assert.deepEqual(records.map((r) => r.status), ['ok', 'error', 'error', 'ok', 'ok']);
+  const [meta, bad, unknown, reqs] = records;
+  assert.equal(meta.packages[0].name, 'Demo_Pkg');
+  assert.equal(meta.packages[0].requires[0].raw, 'idna>=3 ; python_version >= "3.8"');
+  assert.equal(bad.path, 'bad/pkg/1.0/package.py');
+  assert.equal(bad.error.kind, 'syntax');
+  assert.equal(bad.error.line, 2);
+  assert.ok(bad.error.column > 0);
+  assert.equal(unknown.error.kind, 'unsupported');
+  // Includes are looked up among the same files.
+  assert.deepEqual(reqs.requirements.map((r) => r.name), ['requests', 'pytest']);
+});
+
+test('bad arguments are errors, not crashes', () => {
+  assert.throws(() => parseFiles('nope'), TypeError);
+  assert.throws(() => parseFiles([{ name: 1 }]), TypeError);
+  assert.throws(() => parseFiles([{ name: 'x', bytes: 42 }]), TypeError);
+  assert.throws(() => new PackageSet('nope'), Error);
+  assert.throws(() => new PackageSet([]).requirements(3), /below 0/);
+  assert.throws(() => new PackageSet([]).why('nothing'), /no package named/);
+});
+
+test('parseStream yields in input order with a small window, from sync and async sources', async () => {
+  const files = Array.from({ length: 23 }, (_, i) =>
+    file(`p${i}/${i}.0/package.py`, `name = "p${i}"\nversion = "${i}.0"\nrequires = ["p${i + 1}"]\n`));
+  const whole = parseFiles(files);
+  const fromSync = [];
+  for await (const r of parseStream(files, { window: 4 })) fromSync.push(r);
+  assert.deepEqual(fromSync, whole);
+  async function* slow() {
+    for (const f of files) {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      yield f;
+    }
+  }
+  const fromAsync = [];
+  for await (const r of parseStream(slow(), { window: 5 })) fromAsync.push(r);
+  assert.deepEqual(fromAsync, whole);
+  await assert.rejects(async () => { for await (const _ of parseStream(files, { window: 0 })) ; }, RangeError);
+  const controller = new AbortController();
+  const seen = [];
+  await assert.rejects(async () => {
+    for await (const r of parseStream(files, { window: 4, signal: controller.signal })) {
+      seen.push(r);
+      if (seen.length === 2) controller.abort(new Error('stop'));
+    }
+  }, /stop/);
+  assert.equal(seen.length, 4, 'the window in flight is yielded, nothing after it');
+});
+
+test('a package set checks, graphs, explains and diffs', () => {
+  const records = parseFiles([
+    file('site/demo_pkg-1.0.dist-info/METADATA', METADATA),
+    file('site/idna-3.7.dist-info/METADATA', IDNA),
+  ]);
+  const set = new PackageSet(records, { python: '3.11', platform: 'linux' });
+  assert.equal(set.size, 2);
+  const report = set.check();
+  assert.equal(report.schema, 'pkglens/1');
+  assert.deepEqual(report.problems.map((p) => [p.kind, p.requirement]), [['missing', 'missing-dep']]);
+  assert.equal(report.summary.target.python, '3.11');
+  assert.equal(set.checkJson(), JSON.stringify(report) + '\n');
+  const [demo] = set.find('demo-pkg');
+  const reqs = set.requirements(demo);
+  assert.deepEqual(reqs.map((r) => [r.requirement.name, r.resolution]), [['idna', 'satisfied'], ['missing-dep', 'missing']]);
+  const idna = set.find('IDNA')[0];
+  assert.deepEqual(reqs[0].packages, [idna]);
+  assert.deepEqual(set.dependents(idna).map((d) => d.from), [demo]);
+  assert.equal(set.packages()[demo].problems, 1);
+  const graph = set.graph({ roots: ['demo-pkg'] }).graph;
+  assert.deepEqual(graph.edges.map((e) => [e.from, e.to]), [['python:demo-pkg@1.0', 'python:idna@3.7']]);
+  assert.match(set.graphDot(), /^digraph/);
+  assert.deepEqual(set.why('idna').chains, [['demo-pkg 1.0', 'idna 3.7']].map((c) => c.map((x) => x.replace('demo-pkg', 'Demo_Pkg'))));
+  // With an old Python, the marker is false and idna is not needed.
+  const old = new PackageSet(records, { python: '3.7' });
+  assert.equal(old.requirements(demo)[0].resolution, 'inactive');
+  const older = new PackageSet(parseFiles([file('site/idna-2.0.dist-info/METADATA', IDNA.replace('3.7', '2.0'))]));
+  const diff = set.diff(older).diff;
+  assert.deepEqual(diff.added, ['Demo_Pkg 1.0']);
+  assert.deepEqual(diff.changed.map((c) => [c.name, c.old_versions, c.new_versions]), [['idna', ['2.0'], ['3.7']]]);
+  set.free();
+});
+
+test('versions: PEP 440 and rez', () => {
+  assert.equal(pep440.compare('1.0', '1.0.0'), 0);
+  assert.equal(pep440.compare('1.0rc1', '1.0'), -1);
+  assert.equal(pep440.compare('1!0.1', '2.0'), 1);
+  assert.equal(pep440.satisfies('1.4.2', '~=1.4'), true);
+  assert.equal(pep440.satisfies('2.0', '~=1.4'), false);
+  assert.equal(pep440.satisfies('1.0rc1', '>=0.9'), true); // as packaging 26.3 answers
+  assert.equal(pep440.satisfies('1.0rc1', '>=1.0rc1'), true);
+  assert.equal(pep440.satisfies('3.1', ''), true);
+  assert.throws(() => pep440.compare('not a version', '1'), /invalid PEP 440 version/);
+  assert.throws(() => pep440.satisfies('1', '>>1'), /invalid PEP 440 specifiers/);
+  assert.equal(rez.compare('1.10', '1.9'), 1);
+  assert.equal(rez.compare('1.0.alpha', '1.0'), 1);
+  assert.equal(rez.satisfies('1.5', '1.2+<2'), true);
+  assert.equal(rez.satisfies('2.0', '1.2+<2'), false);
+  assert.equal(rez.satisfies('3.1.4', '3'), true);
+  assert.throws(() => rez.satisfies('1', '1..2..3'), Error);
+});
+
+test('selectFiles chooses what the CLI walk reads, in its order', () => {
+  const names = ['r/z/PKG-INFO', 'r/.git/PKG-INFO', 'r/a/package.py', 'r/a/notes.md',
+    'r/v/pyvenv.cfg', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/v/bin/PKG-INFO'];
+  assert.deepEqual(selectFiles(names, 'r'), ['r/a/package.py', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/z/PKG-INFO']);
+});
+
+test('real wheels are read lazily in at most three reads and match a whole read', async (t) => {
+  const dir = process.env.PKGLENS_WHEELS;
+  if (!dir) return t.skip('PKGLENS_WHEELS is not set');
+  const wheels = readdirSync(dir).filter((n) => n.endsWith('.whl')).slice(0, 40);
+  assert.ok(wheels.length > 0);
+  for (const name of wheels) {
+    const fd = openSync(`${dir}/${name}`, 'r');
+    let reads = 0;
+    const source = {
+      size: fstatSync(fd).size,
+      read(start, length) {
+        reads++;
+        const buf = Buffer.alloc(length);
+        readSync(fd, buf, 0, length, start);
+        return buf;
+      },
+    };
+    const lazy = await readWheel(source, name);
+    assert.ok(reads <= 3, `${name}: ${reads} reads`);
+    const [whole] = parseFiles([{ name, bytes: readFileSync(`${dir}/${name}`) }]);
+    assert.deepEqual(lazy, whole, name);
+    assert.equal(lazy.status, 'ok', `${name}: ${JSON.stringify(lazy.error)}`);
+  }
+});

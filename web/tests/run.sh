@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Tests of the npm package, installed from its tarball into a fresh temporary project.
+#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels
+#   web/tests/run.sh types     tsc over typed usage, with Node and with bundler resolution
+#   web/tests/run.sh cross     the Node package against the native CLI, byte for byte
+#   web/tests/run.sh browser   Chromium: threaded build in a module Worker, against the CLI; speed
+#   web/tests/run.sh size      the .wasm size budget
+# Needs scripts/build-web to have run; `cross` needs target/release/pkglens.
+set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib.sh"
+cd "$ROOT"
+what=$1
+# The cross-target corpora, relative to the repository root.
+CROSS_DIRS=(examples core/test-data/requirements_txt core/test-data/locks .cache/corpora/wheels/wheels .cache/corpora/wheels/sdists
+  .cache/corpora/rez-benchmark/packages)
+TARBALL=$ROOT/target/npm/pkglens-$(node -p "require('./web/npm/package.json').version").tgz
+[ -f "$TARBALL" ] || { echo "no $TARBALL: run scripts/build-web first"; exit 1; }
+
+# A fresh project with the tarball installed, and the test files beside it.
+fresh_project() {
+  local dir=$CACHE/web-tests/$1
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '{ "name": "pkglens-test-%s", "private": true, "type": "module" }\n' "$1" > "$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error "$TARBALL" >/dev/null)
+  cp web/tests/corpus.mjs "$dir/"
+  echo "$dir"
+}
+
+case $what in
+  node)
+    dir=$(fresh_project node)
+    cp web/tests/node/api.test.mjs "$dir/"
+    ensure_wheels >/dev/null 2>&1 || true
+    (cd "$dir" && PKGLENS_WHEELS=${WHEELS:-} node --test --test-reporter=spec api.test.mjs)
+    ;;
+  types)
+    dir=$(fresh_project types)
+    cp web/tests/types/* "$dir/"
+    tsc=$ROOT/web/node_modules/.bin/tsc
+    (cd "$dir" && "$tsc" -p tsconfig.node.json && "$tsc" -p tsconfig.browser.json)
+    echo "types: node and browser usage type-check"
+    ;;
+  cross)
+    dir=$(fresh_project cross)
+    cp web/tests/node/cross_target.test.mjs "$dir/"
+    out=$CACHE/web-tests/native && mkdir -p "$out"
+    cases="["
+    # One corpus and one expected answer: the examples, the rez benchmark repository, the
+    # wheels of the test venv, the requirements, pyproject and lock fixtures.
+    for d in "${CROSS_DIRS[@]}"; do
+      key=$(echo "$d" | tr '/.' '__')
+      target/release/pkglens scan --format json "$d" > "$out/$key.scan.json" || true
+      target/release/pkglens check --format json --target-python 3.12 --platform linux --machine x86_64 \
+        "$d" > "$out/$key.check.json" || true
+      cases="$cases{\"dir\":\"$d\",\"scan\":\"$out/$key.scan.json\",\"check\":\"$out/$key.check.json\",\"options\":{\"python\":\"3.12\",\"platform\":\"linux\",\"machine\":\"x86_64\"}},"
+    done
+    echo "${cases%,}]" > "$out/cases.json"
+    (cd "$dir" && PKGLENS_CROSS=$out/cases.json PKGLENS_BASE=$ROOT node --test --test-reporter=spec cross_target.test.mjs)
+    ;;
+  browser)
+    ensure_chromium
+    dir=$(fresh_project browser)
+    cp -r web/tests/browser/. "$dir/"
+    cases=$CACHE/web-tests/native/cases.json
+    [ -f "$cases" ] || { echo "no $cases: run web/tests/run.sh cross first"; exit 1; }
+    (cd "$dir" && PKGLENS_BASE=$ROOT PKGLENS_CROSS=$cases PKGLENS_VITE=$ROOT/web/node_modules/vite/bin/vite.js \
+      node --test --test-reporter=spec --test-concurrency=1 browser.test.mjs)
+    ;;
+  size)
+    node web/tests/size.mjs web/pkg web/size-budget.json
+    ;;
+  *) echo "unknown: $what"; exit 2 ;;
+esac

@@ -1,0 +1,15 @@
+// Type-checked with tsc against the installed package (bundler resolution: the browser entry).
+import { load, type Pkglens, type Record } from 'pkglens';
+
+export async function main(files: File[]): Promise<number> {
+  const pkglens: Pkglens = await load({ threads: 2 });
+  const build: 'single' | 'threads' = pkglens.build;
+  const why: string | null | undefined = pkglens.fallback;
+  let n = 0;
+  for await (const record of pkglens.parseStream(pkglens.selectFiles(files, 'repo'), { window: 256 })) {
+    const r: Record = record;
+    n += r.packages.length;
+  }
+  const wheel: Record = await pkglens.readWheel(files[0]!);
+  return n + wheel.packages.length + (build === 'threads' ? 1 : 0) + (why ? 1 : 0);
+}

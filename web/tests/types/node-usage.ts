@@ -1,0 +1,19 @@
+// Type-checked with tsc against the installed package (Node resolution): the types must
+// describe what the API returns. A wrong field name here fails the test command.
+import { parseFiles, PackageSet, pep440, rez, selectFiles, type Record, type Problem, type Resolved } from 'pkglens';
+
+const records: Record[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
+const first: Record = records[0]!;
+const names: string[] = first.requirements.map((r) => r.name);
+const line: number = first.error?.line ?? 0;
+const set = new PackageSet(records, { python: '3.12', platform: 'linux', groups: ['dev'] });
+const problems: Problem[] = set.check().problems;
+const kinds: string[] = problems.map((p) => p.kind);
+const byKind: number | undefined = set.check().summary.by_kind['missing'];
+const resolved: Resolved[] = set.requirements(0);
+const states = resolved.map((r) => r.resolution satisfies 'satisfied' | 'unsatisfied' | 'missing' | 'inactive');
+const dot: string = set.graphDot({ roots: ['requests'], depth: 2 });
+const order: number = pep440.compare('1.0', '2.0') + rez.compare('1', '2');
+const ok: boolean = pep440.satisfies('1.0', '>=1') && rez.satisfies('1.5', '1+<2');
+const chosen: string[] = selectFiles(['a/package.py'], 'a');
+export { names, line, kinds, byKind, states, dot, order, ok, chosen };

@@ -56,7 +56,9 @@ export function makeApi(wasm, { build, threads }) {
    */
   function parseFiles(files, { includes = [] } = {}) {
     const { names, data, ends } = pack(includes.length ? files.concat(includes) : files);
-    return wasm.parsePacked(names, data, ends, files.length);
+    // Records cross as JSON text serialised on the parsing threads: several times faster than
+    // building the objects through serde-wasm-bindgen (docs/decisions.md).
+    return JSON.parse(wasm.parsePackedJson(names, data, ends, files.length));
   }
 
   /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
@@ -170,6 +172,16 @@ export function makeApi(wasm, { build, threads }) {
     selectFiles,
     readWheel,
     summarize: (records) => wasm.summarize(records),
+    /** Parses and answers only the summary: the parse without building records (benchmarks). */
+    parseSummary(files) {
+      const { names, data, ends } = pack(files);
+      return wasm.parsePackedSummary(names, data, ends, files.length);
+    },
+    /** parseFiles through serde-wasm-bindgen instead of JSON text (for comparison). */
+    parseFilesObjects(files) {
+      const { names, data, ends } = pack(files);
+      return wasm.parsePacked(names, data, ends, files.length);
+    },
     PackageSet,
     pep440: Object.freeze({ compare: wasm.pep440Compare, satisfies: wasm.pep440Satisfies }),
     rez: Object.freeze({ compare: wasm.rezCompare, satisfies: wasm.rezSatisfies }),

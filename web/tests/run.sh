@@ -43,6 +43,7 @@ case $what in
   cross)
     dir=$(fresh_project cross)
     cp web/tests/node/cross_target.test.mjs "$dir/"
+    cargo build --release --locked -q -p pkglens
     out=$CACHE/web-tests/native && mkdir -p "$out"
     cases="["
     # One corpus and one expected answer: the examples, the rez benchmark repository, the

@@ -1,0 +1,589 @@
+// The page: inputs, progress, the package table, a package's page, the problems panel and the
+// graph. All parsing and checking happens in the worker (src/worker.ts); this thread renders.
+import './style.css';
+import type { Graph, Resolved, SetOptions, SetPackage } from 'pkglens';
+import { Engine } from './client';
+import type { Drawn } from './graph';
+import { fromDataTransfer, fromFileList, fromText, samples } from './inputs';
+import type { InputFile, LinkedProblem, Loaded, PackageDetails, Progress, Ready } from './protocol';
+import { VirtualTable } from './table';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing`);
+  return element as T;
+};
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { [key: string]: string | undefined } = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined) continue;
+    if (key === 'class') element.className = value;
+    else element.setAttribute(key, value);
+  }
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+const fmt = new Intl.NumberFormat('en');
+
+/** What the test harness and a curious person can read from the console. */
+interface AppState {
+  ready: Ready | null;
+  loaded: Loaded | null;
+  timeToTableMs: number | null;
+  loads: number;
+}
+const state: AppState = { ready: null, loaded: null, timeToTableMs: null, loads: 0 };
+(window as unknown as { pkglens: AppState }).pkglens = state;
+
+const engine = new Engine();
+let busy = false;
+let packages: SetPackage[] = [];
+let problems: LinkedProblem[] = [];
+let problemCounts: number[] = [];
+let byKey = new Map<string, number>();
+let drawn: Drawn | null = null;
+
+// ---------------------------------------------------------------- the engine
+
+function showError(message: string | null): void {
+  const box = $('error');
+  box.hidden = message === null;
+  box.textContent = message ?? '';
+}
+
+engine.onfailure = (message) => showError(`The parsing worker failed: ${message}`);
+
+async function start(): Promise<void> {
+  const ready = await engine.call('init', {});
+  state.ready = ready;
+  const status = $('engine');
+  status.textContent = `pkglens ${ready.version} · ${ready.build === 'threads' ? `${ready.threads} threads` : 'single thread'}`;
+  status.title = `engine started in ${Math.round(ready.startMs)} ms`;
+  if (ready.build !== 'threads') {
+    const note = $('note');
+    note.hidden = false;
+    note.textContent = `Running single-threaded: ${ready.fallback ?? 'threads unavailable'}. ` +
+      'Serve the page with Cross-Origin-Opener-Policy: same-origin and ' +
+      'Cross-Origin-Embedder-Policy: require-corp (as `www/serve` does) to parse on every core.';
+  }
+  document.body.dataset.engine = ready.build;
+}
+
+// ---------------------------------------------------------------- inputs
+
+function targetOptions(): SetOptions {
+  return {
+    python: $<HTMLSelectElement>('python').value,
+    platform: $<HTMLSelectElement>('platform').value,
+    machine: $<HTMLSelectElement>('machine').value,
+  };
+}
+
+function showProgress(p: Progress, threads: number): void {
+  const bar = $<HTMLProgressElement>('progress-bar');
+  const text = $('progress-text');
+  if (p.phase === 'listing') {
+    bar.removeAttribute('value');
+    text.textContent = p.total ? `Choosing among ${fmt.format(p.total)} files…` : 'Listing files…';
+    return;
+  }
+  bar.max = Math.max(1, p.total);
+  bar.value = p.done;
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  text.textContent = p.phase === 'checking'
+    ? `Read ${fmt.format(p.done)} files; checking the set…`
+    : `${fmt.format(p.done)} / ${fmt.format(p.total)} files · ${fmt.format(Math.round(rate))} files/s · ${threads} ${threads === 1 ? 'thread' : 'threads'}`;
+}
+
+engine.onprogress = (p) => showProgress(p, state.ready?.threads ?? 1);
+
+async function ingest(files: InputFile[] | Promise<InputFile[]>, started = performance.now()): Promise<void> {
+  if (busy) engine.cancel();
+  busy = true;
+  showError(null);
+  const box = $('progress');
+  box.hidden = false;
+  $<HTMLButtonElement>('cancel').hidden = false;
+  showProgress({ done: 0, total: 0, elapsedMs: 0, phase: 'listing' }, 1);
+  document.body.dataset.state = 'loading';
+  try {
+    const list = await files;
+    await (startup ?? Promise.resolve());
+    const append = $<HTMLInputElement>('append').checked;
+    const loaded = await engine.call('parse', { files: list, append, options: targetOptions() });
+    applyLoaded(loaded);
+    state.loads++;
+    location.hash = '#/packages';
+    render();
+    requestAnimationFrame(() => {
+      state.timeToTableMs = performance.now() - started;
+      document.body.dataset.state = 'loaded';
+      const rate = loaded.parseMs > 0 ? (loaded.parsed * 1000) / loaded.parseMs : 0;
+      $('progress-text').textContent =
+        `${loaded.cancelled ? 'Cancelled after reading' : 'Read'} ${fmt.format(loaded.parsed)} of ${fmt.format(loaded.selected)} files ` +
+        `in ${(loaded.parseMs / 1000).toFixed(2)} s (${fmt.format(Math.round(rate))} files/s, ${loaded.threads} ` +
+        `${loaded.threads === 1 ? 'thread' : 'threads'}); table after ${(state.timeToTableMs / 1000).toFixed(2)} s`;
+      $<HTMLProgressElement>('progress-bar').value = $<HTMLProgressElement>('progress-bar').max;
+    });
+  } catch (err) {
+    document.body.dataset.state = 'error';
+    showError(err instanceof Error ? err.message : String(err));
+  } finally {
+    busy = false;
+    $<HTMLButtonElement>('cancel').hidden = true;
+  }
+}
+
+function applyLoaded(loaded: Loaded): void {
+  state.loaded = loaded;
+  packages = loaded.packages;
+  problems = loaded.problems;
+  problemCounts = loaded.problemCounts;
+  byKey = new Map(packages.map((p) => [`${p.path}\n${p.name} ${p.version}`, p.id]));
+  $('count-packages').textContent = fmt.format(packages.length);
+  $('count-problems').textContent = fmt.format(problems.length);
+  $<HTMLButtonElement>('export-json').disabled = false;
+  $<HTMLButtonElement>('export-dot').disabled = false;
+  sortCache = null;
+  refreshTable();
+}
+
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const started = performance.now();
+  if (!e.dataTransfer) return;
+  const text = $('progress-text');
+  void ingest(fromDataTransfer(e.dataTransfer, (n) => (text.textContent = `Listing files… ${fmt.format(n)}`)), started);
+});
+// Dropping outside the zone must not navigate away from the page.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
+
+for (const id of ['folder-input', 'file-input']) {
+  const input = $<HTMLInputElement>(id);
+  input.addEventListener('change', () => {
+    const started = performance.now();
+    if (input.files && input.files.length) void ingest(fromFileList(input.files), started);
+    input.value = '';
+  });
+}
+for (const label of Array.from(document.querySelectorAll<HTMLLabelElement>('label.button'))) {
+  label.tabIndex = 0;
+  label.setAttribute('role', 'button');
+  label.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      label.querySelector('input')?.click();
+    }
+  });
+}
+
+const base = import.meta.env.BASE_URL;
+for (const id of ['sample', 'sample2']) $(id).addEventListener('click', () => void ingest(samples(base)));
+
+const pasteDialog = $<HTMLDialogElement>('paste-dialog');
+$('paste-open').addEventListener('click', () => pasteDialog.showModal());
+pasteDialog.addEventListener('close', () => {
+  const text = $<HTMLTextAreaElement>('paste-text').value;
+  if (pasteDialog.returnValue === 'ok' && text.trim()) void ingest([fromText(text)]);
+});
+$('cancel').addEventListener('click', () => engine.cancel());
+
+for (let minor = 8; minor <= 14; minor++) {
+  const option = h('option', { value: `3.${minor}` }, `3.${minor}`);
+  if (minor === 12) option.selected = true;
+  $('python').append(option);
+}
+for (const id of ['python', 'platform', 'machine']) {
+  $(id).addEventListener('change', async () => {
+    if (!state.loaded) return;
+    try {
+      applyLoaded(await engine.call('setOptions', { options: targetOptions() }));
+      render();
+    } catch (err) {
+      showError(err instanceof Error ? err.message : String(err));
+    }
+  });
+}
+
+// ---------------------------------------------------------------- exports
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+$('export-json').addEventListener('click', async () => {
+  download('pkglens.json', await engine.call('exportJson', {}), 'application/json');
+});
+$('export-dot').addEventListener('click', async () => {
+  const route = parseRoute();
+  const pkg = route.view === 'graph' || route.view === 'package' ? packages[route.id ?? -1] : undefined;
+  const dot = await engine.call('exportDot', pkg ? { root: pkg.name, depth: route.depth || undefined } : { root: null });
+  download(pkg ? `${pkg.name}.dot` : 'pkglens.dot', dot, 'text/vnd.graphviz');
+});
+
+// ---------------------------------------------------------------- the table
+
+function naturalCompare(a: string, b: string): number {
+  const x = a.split(/(\d+)/);
+  const y = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    if (i % 2 === 1) return Number(x[i]) - Number(y[i]) || x[i].length - y[i].length;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+const table = new VirtualTable<SetPackage>(
+  [
+    { key: 'ecosystem', label: 'Ecosystem', text: (p) => p.ecosystem, className: 'c-eco' },
+    { key: 'name', label: 'Name', text: (p) => p.name, className: 'c-name' },
+    { key: 'version', label: 'Version', text: (p) => p.version, className: 'c-version' },
+    { key: 'requires', label: 'Requires', text: (p) => String(p.requires), numeric: true, className: 'c-req' },
+    { key: 'problems', label: 'Problems', text: (p) => (problemCounts[p.id] ? String(problemCounts[p.id]) : ''), numeric: true, className: 'c-prob' },
+    { key: 'path', label: 'File', text: (p) => p.path, className: 'c-path' },
+  ],
+  'Packages',
+);
+$('table-host').append(table.element);
+let sortKey = 'name';
+let sortDir: 1 | -1 = 1;
+let sortCache: { key: string; dir: number; ids: SetPackage[] } | null = null;
+table.setSort(sortKey, sortDir);
+table.onsort = (key, dir) => {
+  sortKey = key;
+  sortDir = dir;
+  refreshTable();
+};
+table.onopen = (p) => (location.hash = `#/package/${p.id}`);
+
+function sorted(): SetPackage[] {
+  if (sortCache && sortCache.key === sortKey && sortCache.dir === sortDir) return sortCache.ids;
+  const lower = packages.map((p) => p.name.toLowerCase());
+  const cmp: { [key: string]: (a: SetPackage, b: SetPackage) => number } = {
+    ecosystem: (a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0),
+    name: (a, b) => (lower[a.id] < lower[b.id] ? -1 : lower[a.id] > lower[b.id] ? 1 : 0),
+    version: (a, b) => naturalCompare(a.version, b.version),
+    requires: (a, b) => a.requires - b.requires,
+    problems: (a, b) => problemCounts[a.id] - problemCounts[b.id],
+    path: (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  };
+  const primary = cmp[sortKey] ?? cmp.name;
+  const ids = packages.slice().sort((a, b) =>
+    sortDir * primary(a, b) || cmp.name(a, b) || naturalCompare(a.version, b.version) || a.id - b.id);
+  sortCache = { key: sortKey, dir: sortDir, ids };
+  return ids;
+}
+
+function refreshTable(): void {
+  const text = $<HTMLInputElement>('filter-text').value.trim().toLowerCase();
+  const eco = $<HTMLSelectElement>('filter-eco').value;
+  const prob = $<HTMLSelectElement>('filter-problems').value;
+  const rows = sorted().filter((p) =>
+    (!eco || p.ecosystem === eco) &&
+    (!prob || (prob === 'with') === problemCounts[p.id] > 0) &&
+    (!text || p.name.toLowerCase().includes(text) || p.path.toLowerCase().includes(text)));
+  table.setRows(rows);
+  $('shown').textContent = packages.length
+    ? `${fmt.format(rows.length)} of ${fmt.format(packages.length)} packages`
+    : '';
+  $('empty').hidden = packages.length > 0;
+  $('table-host').hidden = packages.length === 0;
+}
+
+let filterTimer = 0;
+$('filter-text').addEventListener('input', () => {
+  clearTimeout(filterTimer);
+  filterTimer = window.setTimeout(refreshTable, 120);
+});
+$('filter-eco').addEventListener('change', refreshTable);
+$('filter-problems').addEventListener('change', refreshTable);
+
+// ---------------------------------------------------------------- routes
+
+interface Route { view: 'packages' | 'problems' | 'package' | 'graph'; id?: number; depth?: number }
+
+function parseRoute(): Route {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [path, query = ''] = hash.split('?');
+  const [view, id] = path.split('/');
+  const depth = Number(new URLSearchParams(query).get('depth') ?? '2');
+  const n = id === undefined || id === '' ? undefined : Number(id);
+  if (view === 'package' && n !== undefined) return { view, id: n };
+  if (view === 'graph') return { view, id: n, depth };
+  if (view === 'problems') return { view };
+  return { view: 'packages' };
+}
+
+function pkgLink(id: number | null, label?: string): HTMLElement {
+  const p = id === null ? undefined : packages[id];
+  if (!p) return h('span', {}, label ?? '');
+  return h('a', { href: `#/package/${p.id}`, class: 'pkg' }, label ?? `${p.name} ${p.version}`);
+}
+
+let renderToken = 0;
+function render(): void {
+  const route = parseRoute();
+  const token = ++renderToken;
+  for (const view of ['packages', 'problems', 'package', 'graph']) {
+    $(`view-${view}`).hidden = view !== route.view;
+  }
+  for (const tab of ['packages', 'problems', 'graph']) {
+    const current = route.view === tab || (tab === 'packages' && route.view === 'package');
+    if (current) $(`tab-${tab}`).setAttribute('aria-current', 'page');
+    else $(`tab-${tab}`).removeAttribute('aria-current');
+  }
+  if (route.view !== 'graph' && drawn) {
+    drawn.destroy();
+    drawn = null;
+  }
+  if (route.view === 'problems') renderProblems();
+  else if (route.view === 'package' && route.id !== undefined) void renderPackage(route.id, token);
+  else if (route.view === 'graph') void renderGraph(route.id, route.depth ?? 2, token);
+}
+window.addEventListener('hashchange', render);
+
+// ---------------------------------------------------------------- problems
+
+const kindTitles: { [kind: string]: string } = {
+  parse_error: 'Files that could not be read',
+  missing: 'Missing requirements',
+  unsatisfied: 'Unsatisfied requirements',
+  conflict: 'Conflicts',
+  cycle: 'Cycles',
+  duplicate: 'Duplicates',
+  dynamic: 'Computed (dynamic) fields',
+};
+
+function problemItem(p: LinkedProblem): HTMLElement {
+  const where = `${p.path}${p.line ? `:${p.line}` : ''}`;
+  return h('li', { class: `problem k-${p.kind}` },
+    p.pkg !== null ? pkgLink(p.pkg) : h('span', { class: 'pkg' }, p.package || '(file)'),
+    ' ', h('span', { class: 'msg' }, p.message), ' ', h('code', { class: 'where' }, where));
+}
+
+function renderProblems(): void {
+  const view = $('view-problems');
+  view.replaceChildren();
+  if (!state.loaded) {
+    view.append(h('p', { class: 'empty' }, 'No package set yet.'));
+    return;
+  }
+  if (problems.length === 0) {
+    view.append(h('p', { class: 'ok' }, 'No problems found.'));
+    return;
+  }
+  const groups = new Map<string, LinkedProblem[]>();
+  for (const p of problems) {
+    const list = groups.get(p.kind);
+    if (list) list.push(p);
+    else groups.set(p.kind, [p]);
+  }
+  for (const [kind, list] of groups) {
+    const ul = h('ul', { class: 'problems' });
+    const shown = 300;
+    for (const p of list.slice(0, shown)) ul.append(problemItem(p));
+    const section = h('section', { class: 'kind', 'aria-label': kindTitles[kind] ?? kind },
+      h('h2', {}, `${kindTitles[kind] ?? kind} `, h('span', { class: 'count' }, fmt.format(list.length))), ul);
+    if (list.length > shown) {
+      const more = h('button', { type: 'button' }, `Show all ${fmt.format(list.length)}`);
+      more.addEventListener('click', () => {
+        for (const p of list.slice(shown)) ul.append(problemItem(p));
+        more.remove();
+      });
+      section.append(more);
+    }
+    view.append(section);
+  }
+}
+
+// ---------------------------------------------------------------- a package
+
+function resolutionBadge(r: Resolved): HTMLElement {
+  return h('span', { class: `badge r-${r.resolution}` }, r.resolution);
+}
+
+function nextProblemAfter(id: number): LinkedProblem | undefined {
+  const linked = problems.filter((p) => p.pkg !== null);
+  if (linked.length === 0) return undefined;
+  const at = linked.findIndex((p) => p.pkg === id);
+  if (at < 0) return linked[0];
+  for (let i = 1; i <= linked.length; i++) {
+    const p = linked[(at + i) % linked.length];
+    if (p.pkg !== id) return p;
+  }
+  return undefined;
+}
+
+async function renderPackage(id: number, token: number): Promise<void> {
+  const view = $('view-package');
+  let d: PackageDetails;
+  try {
+    d = await engine.call('details', { id });
+  } catch (err) {
+    view.replaceChildren(h('p', { class: 'error' }, err instanceof Error ? err.message : String(err)));
+    return;
+  }
+  if (token !== renderToken) return;
+  const p = d.package;
+  const line = p.line ? `:${p.line}` : '';
+  const next = nextProblemAfter(id);
+  const nav = h('div', { class: 'package-nav' },
+    h('a', { href: '#/packages' }, '← All packages'),
+    h('a', { href: `#/graph/${id}?depth=2`, id: 'open-graph' }, 'Graph of its neighbourhood'),
+    next && next.pkg !== null
+      ? h('a', { href: `#/package/${next.pkg}`, id: 'next-problem', title: next.message }, 'Next problem →')
+      : h('span', { class: 'muted' }, 'No other problem'));
+
+  const fields = h('dl', { class: 'fields' });
+  const field = (name: string, value: string | undefined | null | false) => {
+    if (value) fields.append(h('dt', {}, name), h('dd', {}, value));
+  };
+  field('Ecosystem', p.ecosystem);
+  field('File', `${d.record.path}${line}`);
+  field('Format', d.record.format ?? 'unknown');
+  field('Status', d.record.status + (d.record.reason ? `: ${d.record.reason}` : ''));
+  field('Summary', p.summary);
+  field('Description', p.description);
+  field('Requires Python', p.requires_python);
+  field('Extras', p.provides_extra?.join(', '));
+  field('License', p.license_expression);
+  field('Metadata version', p.metadata_version);
+  field('Dynamic', p.dynamic?.join(', '));
+  field('Tools', p.tools?.join(', '));
+  if (p.variants?.length) field('Variants', p.variants.map((v) => `[${v.map((r) => r.raw).join(', ')}]`).join(' '));
+
+  const reqRows = d.requirements.map((r) => h('tr', { class: `r-${r.resolution}` },
+    h('td', {}, h('code', {}, r.requirement.raw)),
+    h('td', {}, r.list === 'requires' ? r.requirement.kind : `${r.list} (${r.requirement.kind})`),
+    h('td', {}, resolutionBadge(r)),
+    h('td', {}, ...r.packages.flatMap((pid, i) => [i ? ', ' : '', pkgLink(pid, d.names[pid])])),
+    h('td', { class: 'num' }, r.requirement.line ? String(r.requirement.line) : '')));
+  const depRows = d.dependents.map((r) => h('tr', { class: `r-${r.resolution}` },
+    h('td', {}, r.from !== null ? pkgLink(r.from, d.names[r.from]) : h('span', {}, r.path)),
+    h('td', {}, h('code', {}, r.requirement.raw)),
+    h('td', {}, resolutionBadge(r)),
+    h('td', {}, h('code', {}, `${r.path}${r.requirement.line ? `:${r.requirement.line}` : ''}`))));
+
+  const tableOf = (caption: string, heads: string[], rows: HTMLElement[], empty: string) =>
+    rows.length
+      ? h('table', { class: 'data' }, h('caption', {}, caption),
+          h('thead', {}, h('tr', {}, ...heads.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows))
+      : h('p', { class: 'muted' }, empty);
+
+  view.replaceChildren(
+    nav,
+    h('h2', { id: 'package-title' }, `${p.name} `, h('span', { class: 'version' }, p.version),
+      ' ', h('span', { class: `eco e-${p.ecosystem}` }, p.ecosystem)),
+    d.problems.length
+      ? h('ul', { class: 'problems', 'aria-label': 'Problems of this package' }, ...d.problems.map(problemItem))
+      : '',
+    fields,
+    h('h3', {}, `Requirements (${d.requirements.length})`),
+    tableOf('What it needs, and what in the set satisfies it',
+      ['Requirement', 'Kind', 'Resolution', 'Versions', 'Line'], reqRows, 'It requires nothing.'),
+    h('h3', {}, `Dependents (${d.dependents.length})`),
+    tableOf('Who needs it', ['Package', 'Requirement', 'Resolution', 'Where'], depRows, 'Nothing in the set requires it.'),
+  );
+  (view.querySelector('h2') as HTMLElement).tabIndex = -1;
+  (view.querySelector('h2') as HTMLElement).focus({ preventScroll: true });
+  window.scrollTo({ top: 0 });
+}
+
+// ---------------------------------------------------------------- graph
+
+const WHOLE_SET_LIMIT = 400;
+
+async function renderGraph(id: number | undefined, depth: number, token: number): Promise<void> {
+  const title = $('graph-title');
+  const canvas = $('graph-canvas');
+  const list = $('graph-nodes');
+  const depthSelect = $<HTMLSelectElement>('graph-depth');
+  depthSelect.value = String(depth);
+  depthSelect.disabled = id === undefined;
+  drawn?.destroy();
+  drawn = null;
+  canvas.replaceChildren();
+  list.replaceChildren();
+  if (!state.loaded) {
+    title.textContent = 'No package set yet.';
+    return;
+  }
+  const pkg = id === undefined ? undefined : packages[id];
+  if (!pkg && packages.length > WHOLE_SET_LIMIT) {
+    title.textContent = `The set has ${fmt.format(packages.length)} packages: open a package and choose "Graph of its neighbourhood" to see part of it.`;
+    return;
+  }
+  let graph: Graph;
+  try {
+    graph = await engine.call('graph', pkg ? { root: pkg.name, depth: depth || undefined } : { root: null });
+  } catch (err) {
+    title.textContent = err instanceof Error ? err.message : String(err);
+    return;
+  }
+  if (token !== renderToken) return;
+  title.replaceChildren(pkg
+    ? h('span', {}, 'Neighbourhood of ', pkgLink(pkg.id), ` (${graph.nodes.length} nodes, ${graph.edges.length} edges)`)
+    : h('span', {}, `Whole set (${graph.nodes.length} nodes, ${graph.edges.length} edges)`));
+  const idOf = (nodeId: string): number | undefined => {
+    const node = graph.nodes.find((n) => n.id === nodeId);
+    return node ? byKey.get(`${node.path}\n${node.name} ${node.version}`) : undefined;
+  };
+  const centre = new Set<string>(pkg ? graph.nodes.filter((n) => byKey.get(`${n.path}\n${n.name} ${n.version}`) === pkg.id).map((n) => n.id) : []);
+  // Cytoscape is loaded when a graph is first drawn: the table does not wait for it.
+  const { drawGraph } = await import('./graph');
+  if (token !== renderToken) return;
+  drawn = drawGraph(canvas, graph, centre, (nodeId) => {
+    const target = idOf(nodeId);
+    if (target !== undefined) location.hash = `#/package/${target}`;
+  });
+  for (const node of graph.nodes) {
+    const target = byKey.get(`${node.path}\n${node.name} ${node.version}`);
+    list.append(h('li', {}, target !== undefined ? pkgLink(target) : `${node.name} ${node.version}`.trim()));
+  }
+  canvas.setAttribute('aria-label', `Dependency graph of ${graph.nodes.length} packages; the list below names them`);
+  document.body.dataset.graph = 'drawn';
+}
+
+$('graph-depth').addEventListener('change', () => {
+  const route = parseRoute();
+  if (route.id !== undefined) location.hash = `#/graph/${route.id}?depth=${$<HTMLSelectElement>('graph-depth').value}`;
+});
+$('tab-graph').addEventListener('click', (e) => {
+  // From a package page, the graph tab shows that package's neighbourhood.
+  const route = parseRoute();
+  if (route.view === 'package' && route.id !== undefined) {
+    e.preventDefault();
+    location.hash = `#/graph/${route.id}?depth=2`;
+  }
+});
+
+// ---------------------------------------------------------------- go
+
+refreshTable();
+render();
+const startup: Promise<void> | null = start().catch((err: unknown) => {
+  $('engine').textContent = 'The engine failed to start';
+  showError(`pkglens failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  document.body.dataset.engine = 'failed';
+});

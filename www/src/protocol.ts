@@ -1,0 +1,94 @@
+// Messages between the page and the parsing worker. The worker holds the records and the
+// package set; the page asks it questions and gets plain, structured-cloneable answers.
+import type {
+  CheckReport, Graph, Package, Problem, Record, Resolved, ScanSummary, SetOptions, SetPackage,
+} from 'pkglens';
+
+/** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
+export interface InputFile {
+  name: string;
+  bytes: Blob | string;
+}
+
+export interface Ready {
+  build: 'single' | 'threads';
+  threads: number;
+  fallback: string | null;
+  version: string;
+  crossOriginIsolated: boolean;
+  startMs: number;
+}
+
+/** A problem with the package it concerns, when it concerns one. */
+export interface LinkedProblem extends Problem {
+  /** Id of the package (index in `packages`), or null for a file-level requirement. */
+  pkg: number | null;
+}
+
+export interface Loaded {
+  packages: SetPackage[];
+  /** Problems per package id, every kind counted. */
+  problemCounts: number[];
+  problems: LinkedProblem[];
+  summary: CheckReport['summary'];
+  scan: ScanSummary;
+  /** Inputs offered, and among them the files read (the CLI's choice). */
+  offered: number;
+  selected: number;
+  /** Files read this time (fewer than `selected` when cancelled). */
+  parsed: number;
+  parseMs: number;
+  setMs: number;
+  threads: number;
+  cancelled: boolean;
+}
+
+export interface PackageDetails {
+  pkg: SetPackage;
+  package: Package;
+  record: Pick<Record, 'path' | 'format' | 'status' | 'reason' | 'error'>;
+  requirements: Resolved[];
+  dependents: Resolved[];
+  /** Names of the packages the ids in `requirements` and `dependents` refer to. */
+  names: { [id: number]: string };
+  problems: LinkedProblem[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  elapsedMs: number;
+  phase: 'listing' | 'parsing' | 'checking';
+}
+
+export interface GraphRequest {
+  /** Package name at the centre, or null for the whole set. */
+  root: string | null;
+  depth?: number;
+}
+
+export interface Methods {
+  init(args: { build?: 'single' }): Ready;
+  parse(args: { files: InputFile[]; append: boolean; options: SetOptions }): Loaded;
+  setOptions(args: { options: SetOptions }): Loaded;
+  details(args: { id: number }): PackageDetails;
+  graph(args: GraphRequest): Graph;
+  exportJson(args: Record0): string;
+  exportDot(args: GraphRequest): string;
+  clear(args: Record0): null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type Record0 = {};
+
+export type Method = keyof Methods;
+export interface Request<M extends Method = Method> {
+  rid: number;
+  method: M;
+  args: Parameters<Methods[M]>[0];
+}
+export type Response =
+  | { rid: number; ok: true; value: unknown }
+  | { rid: number; ok: false; error: string; cancelled?: boolean };
+export type WorkerEvent = { event: 'progress'; progress: Progress } | Response;
+export type Control = { control: 'cancel' };

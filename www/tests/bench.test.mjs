@@ -1,0 +1,99 @@
+// Time to table for large inputs given through the folder input, on the threaded page: rez's
+// benchmark repository (18,226 package.py files) and the wheelhouse of real wheels, when
+// scripts/test has put them in .cache/corpora. Also records the page's longest main-thread task
+// meanwhile (the page must stay responsive). Results go to target/www-bench.json.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ROOT, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+
+const REZ = join(ROOT, '.cache', 'corpora', 'rez-benchmark', 'packages');
+const WHEELS = join(ROOT, '.cache', 'corpora', 'wheels', 'wheels');
+const results = {};
+
+describe('bench: large folders through the folder input', () => {
+  let server, browser, page, errors;
+  let loads = 0;
+
+  before(async () => {
+    server = await startPreview({ isolated: true });
+    browser = await launch();
+    ({ page, errors } = await openPage(browser.context, server.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    mkdirSync(join(ROOT, 'target'), { recursive: true });
+    writeFileSync(join(ROOT, 'target', 'www-bench.json'), JSON.stringify(results, null, 2) + '\n');
+  });
+
+  async function measure(name, folder) {
+    await page.evaluate(() => (window.__longTasks = []));
+    // A heartbeat on the page's thread: the longest gap between animation frames while loading.
+    await page.evaluate(() => {
+      window.__gap = 0;
+      let last = performance.now();
+      const beat = (now) => {
+        window.__gap = Math.max(window.__gap, now - last);
+        last = now;
+        if (document.body.dataset.state !== 'loaded') requestAnimationFrame(beat);
+      };
+      requestAnimationFrame(beat);
+    });
+    const t0 = Date.now();
+    await page.setInputFiles('#folder-input', folder);
+    const got = await waitLoaded(page, ++loads, 180_000);
+    const wall = Date.now() - t0;
+    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+    const gap = await page.evaluate(() => window.__gap);
+    const result = {
+      files: got.files,
+      packages: got.packages,
+      problems: got.problems,
+      threads: got.threads,
+      parseMs: Math.round(got.parseMs),
+      timeToTableMs: Math.round(got.timeToTableMs),
+      wallMs: wall,
+      longestTaskMs: Math.round(longest),
+      longestFrameGapMs: Math.round(gap),
+    };
+    results[name] = result;
+    console.log(`# ${name}: ${JSON.stringify(result)}`);
+    return result;
+  }
+
+  test('rez benchmark repository (18,226 files): time to table', async (t) => {
+    if (!existsSync(REZ)) {
+      console.log(`# skipped: ${REZ} is absent (scripts/test fetches it)`);
+      t.skip('rez benchmark repository absent');
+      return;
+    }
+    const r = await measure('rez-benchmark', REZ);
+    assert.equal(r.files, 18226);
+    assert.ok(r.packages >= 18000, `${r.packages} packages`);
+    assert.ok(r.threads > 1);
+    // Scroll the 18k-row table: the DOM holds only the rows in view.
+    await page.locator('.vbody').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.waitForTimeout(100);
+    assert.ok(await page.locator('.vspacer .vrow:not([hidden])').count() < 80, 'the table is virtualised');
+    await shot(page, 'rez-benchmark');
+    assert.deepEqual(errors, []);
+  });
+
+  test('wheelhouse of real wheels: dependencies and problems', async (t) => {
+    if (!existsSync(WHEELS)) {
+      console.log(`# skipped: ${WHEELS} is absent (scripts/test fetches it)`);
+      t.skip('wheelhouse absent');
+      return;
+    }
+    const count = readdirSync(WHEELS).filter((f) => f.endsWith('.whl')).length;
+    const r = await measure('wheelhouse', WHEELS);
+    assert.equal(r.files, count);
+    assert.ok(r.packages >= count * 0.95, `${r.packages} packages of ${count} wheels`);
+    await page.evaluate(() => (location.hash = '#/problems'));
+    await shot(page, 'wheelhouse-problems');
+    assert.deepEqual(errors, []);
+  });
+});

@@ -144,6 +144,8 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_walk_rules_from_paths_alone() {

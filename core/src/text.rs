@@ -49,6 +49,8 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -4,18 +4,24 @@
 use pkglens_core::formats::pylock::parse_pylock;
 use pkglens_core::formats::uv_lock::parse_uv_lock;
 use pkglens_core::{ErrorKind, Status};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
-fn data(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/test-data/locks/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture")
+/// A fixture's bytes, built into the test binary (so the tests run on wasm32 too).
+macro_rules! data {
+    ($name:literal) => {
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/test-data/locks/",
+            $name
+        ))
+        .to_vec()
+    };
 }
 
 #[test]
 fn real_uv_lock() {
-    let record = parse_uv_lock("uv.lock", &data("real/uv.lock")).expect("parses");
+    let record = parse_uv_lock("uv.lock", &data!("real/uv.lock")).expect("parses");
     assert_eq!(record.status, Status::Ok);
     assert_eq!(record.packages.len(), 32);
     let roots: Vec<&str> = record
@@ -55,7 +61,7 @@ fn real_uv_lock() {
 
 #[test]
 fn real_pylock() {
-    let record = parse_pylock("pylock.toml", &data("real/pylock.toml")).expect("parses");
+    let record = parse_pylock("pylock.toml", &data!("real/pylock.toml")).expect("parses");
     assert_eq!(record.status, Status::Ok);
     assert_eq!(record.packages.len(), 32);
     let demo = record
@@ -74,7 +80,7 @@ fn real_pylock() {
 
 #[test]
 fn hand_written_fixtures() {
-    let record = parse_pylock("pylock.toml", &data("pylock.spec.toml")).expect("parses");
+    let record = parse_pylock("pylock.toml", &data!("pylock.spec.toml")).expect("parses");
     assert_eq!(record.status, Status::Ok);
     let kinds: Vec<&str> = record
         .packages
@@ -85,7 +91,7 @@ fn hand_written_fixtures() {
         kinds,
         ["sdist", "wheels", "wheels", "archive", "directory", "vcs"]
     );
-    let record = parse_uv_lock("uv.lock", &data("uv.hand.lock")).expect("parses");
+    let record = parse_uv_lock("uv.lock", &data!("uv.hand.lock")).expect("parses");
     assert_eq!(record.status, Status::Ok);
     let kinds: Vec<&str> = record
         .packages
@@ -118,13 +124,12 @@ fn hand_written_fixtures() {
 #[test]
 fn damaged_fixtures_do_not_panic() {
     let files = [
-        "real/uv.lock",
-        "uv.hand.lock",
-        "real/pylock.toml",
-        "pylock.spec.toml",
+        ("real/uv.lock", data!("real/uv.lock")),
+        ("uv.hand.lock", data!("uv.hand.lock")),
+        ("real/pylock.toml", data!("real/pylock.toml")),
+        ("pylock.spec.toml", data!("pylock.spec.toml")),
     ];
-    for name in files {
-        let bytes = data(name);
+    for (name, bytes) in files {
         let parse = |b: &[u8]| {
             if name.ends_with(".lock") {
                 parse_uv_lock(name, b)

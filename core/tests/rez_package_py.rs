@@ -3,6 +3,8 @@
 use pkglens_core::formats::rez_package_py::{
     parse_package_py, PackagePy, PyError, PyValue, MAX_DEPTH,
 };
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn parse(src: &str) -> PackagePy {
     match parse_package_py(src.as_bytes()) {

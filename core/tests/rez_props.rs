@@ -5,6 +5,8 @@ use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
 use proptest::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const TOKENS: &[&str] = &[
     "0", "00", "1", "01", "2", "3", "10", "a", "b", "A", "_", "a_", "1_", "1a", "aZ", "a0", "rc1",

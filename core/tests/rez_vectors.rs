@@ -3,6 +3,8 @@
 //! against rez by hand.
 
 use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn v(s: &str) -> Version {
     Version::parse(s).unwrap_or_else(|e| panic!("version {s:?}: {e}"))

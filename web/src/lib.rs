@@ -22,6 +22,14 @@ use wasm_bindgen::prelude::*;
 #[cfg(all(feature = "threads", target_arch = "wasm32"))]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+#[cfg(any(feature = "threads", test))]
+mod alloc;
+
+/// The threaded build's allocator: small blocks cached per thread (see [`alloc`]).
+#[cfg(feature = "threads")]
+#[global_allocator]
+static ALLOCATOR: alloc::ThreadCache = alloc::ThreadCache;
+
 /// Turns any error into a JS `Error` with its message: the one way errors reach JS.
 fn js_error(err: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&err.to_string()).into()

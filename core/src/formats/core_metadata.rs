@@ -265,6 +265,8 @@ pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<R
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn parse(text: &str) -> Result<Record, ParseError> {
         parse_core_metadata("x/METADATA", Format::Metadata, text.as_bytes())
@@ -323,6 +325,7 @@ mod tests {
 
     /// The fuzzer's crashing METADATA inputs (panics inside `pep508_rs`) now parse.
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "reads files from disk")]
     fn regression_fuzz_inputs_do_not_panic() {
         let dir = format!(
             "{}/../fuzz/regressions/core_metadata",

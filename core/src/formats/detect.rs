@@ -76,6 +76,8 @@ pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn by_name() {

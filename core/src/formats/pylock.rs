@@ -511,6 +511,8 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn parse(text: &str) -> Result<Record, ParseError> {
         parse_pylock("pylock.toml", text.as_bytes())

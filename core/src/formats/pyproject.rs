@@ -636,13 +636,25 @@ fn token_offset(token: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// Where the fixtures live (move with the module: one line to change).
-    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test-data/pyproject");
+    /// A fixture's bytes, built into the test binary (so the tests run on wasm32 too).
+    macro_rules! fixture_bytes {
+        ($name:literal) => {
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/test-data/pyproject/",
+                $name
+            ))
+        };
+    }
 
-    fn fixture(name: &str) -> Result<Record, ParseError> {
-        let bytes = std::fs::read(format!("{FIXTURES}/{name}")).unwrap();
-        parse_pyproject(name, &bytes)
+    /// A fixture parsed.
+    macro_rules! fixture {
+        ($name:literal) => {
+            parse_pyproject($name, fixture_bytes!($name))
+        };
     }
 
     fn parse(text: &str) -> Result<Record, ParseError> {
@@ -655,7 +667,7 @@ mod tests {
 
     #[test]
     fn requests_project() {
-        let record = fixture("requests.toml").unwrap();
+        let record = fixture!("requests.toml").unwrap();
         assert_eq!(record.format, Some(Format::Pyproject));
         assert_eq!(record.status, Status::Dynamic);
         assert!(record.reason.as_deref().unwrap().contains("version"));
@@ -691,7 +703,7 @@ mod tests {
 
     #[test]
     fn black_project() {
-        let record = fixture("black.toml").unwrap();
+        let record = fixture!("black.toml").unwrap();
         let p = &record.packages[0];
         assert_eq!(p.name, "black");
         assert_eq!(p.dynamic, vec!["readme", "version"]);
@@ -706,7 +718,7 @@ mod tests {
 
     #[test]
     fn dependency_groups_expand_includes() {
-        let record = fixture("hatch_groups.toml").unwrap();
+        let record = fixture!("hatch_groups.toml").unwrap();
         assert_eq!(record.status, Status::Ok);
         let p = &record.packages[0];
         assert_eq!(p.name, "Acme.Widgets");
@@ -742,7 +754,7 @@ mod tests {
 
     #[test]
     fn groups_without_a_project() {
-        let record = fixture("groups_only.toml").unwrap();
+        let record = fixture!("groups_only.toml").unwrap();
         assert!(record.packages.is_empty());
         let all: Vec<_> = record
             .requirements
@@ -758,7 +770,7 @@ mod tests {
 
     #[test]
     fn a_group_cycle_is_an_error_naming_the_cycle() {
-        let record = fixture("group_cycle.toml").unwrap();
+        let record = fixture!("group_cycle.toml").unwrap();
         assert_eq!(record.status, Status::Error);
         let err = record.error.as_ref().unwrap();
         assert_eq!(err.message, "dependency group cycle: dev -> test -> dev");
@@ -773,7 +785,7 @@ mod tests {
 
     #[test]
     fn an_unknown_include_is_an_error() {
-        let record = fixture("group_unknown.toml").unwrap();
+        let record = fixture!("group_unknown.toml").unwrap();
         assert_eq!(record.status, Status::Error);
         let err = record.error.as_ref().unwrap();
         assert!(err.message.contains("`missing`"), "{}", err.message);
@@ -783,7 +795,7 @@ mod tests {
 
     #[test]
     fn setuptools_dynamic_version_and_dependencies() {
-        let record = fixture("setuptools_dynamic.toml").unwrap();
+        let record = fixture!("setuptools_dynamic.toml").unwrap();
         assert_eq!(record.status, Status::Dynamic);
         let p = &record.packages[0];
         assert_eq!((p.name.as_str(), p.version.as_str()), ("my_pkg", ""));
@@ -800,11 +812,11 @@ mod tests {
 
     #[test]
     fn poetry_and_build_only_files_have_no_package() {
-        let record = fixture("poetry.toml").unwrap();
+        let record = fixture!("poetry.toml").unwrap();
         assert!(record.packages.is_empty());
         assert_eq!(record.status, Status::Ok);
         assert_eq!(names(&record.requirements), vec!["poetry-core"]);
-        let record = fixture("build_only.toml").unwrap();
+        let record = fixture!("build_only.toml").unwrap();
         assert!(record.packages.is_empty());
         assert_eq!(
             names(&record.requirements),
@@ -819,7 +831,7 @@ mod tests {
 
     #[test]
     fn a_bad_requirement_keeps_the_rest() {
-        let record = fixture("bad_requirement.toml").unwrap();
+        let record = fixture!("bad_requirement.toml").unwrap();
         assert_eq!(record.status, Status::Error);
         let err = record.error.as_ref().unwrap();
         assert!(err
@@ -864,7 +876,7 @@ mod tests {
 
     #[test]
     fn dependencies_must_be_a_list_of_strings() {
-        let record = fixture("deps_not_list.toml").unwrap();
+        let record = fixture!("deps_not_list.toml").unwrap();
         assert_eq!(record.status, Status::Error);
         let err = record.error.unwrap();
         assert_eq!(err.kind, ErrorKind::InvalidValue);
@@ -873,7 +885,7 @@ mod tests {
             "expected `dependencies` to be a list of strings, found a string"
         );
         assert_eq!((err.line, err.column), (4, 16));
-        let record = fixture("deps_not_strings.toml").unwrap();
+        let record = fixture!("deps_not_strings.toml").unwrap();
         let err = record.error.as_ref().unwrap();
         assert_eq!((err.line, err.column), (4, 29));
         assert_eq!(names(&record.packages[0].requires), vec!["requests"]);
@@ -881,13 +893,13 @@ mod tests {
 
     #[test]
     fn name_and_version_rules() {
-        let err = fixture("missing_name.toml").unwrap_err();
+        let err = fixture!("missing_name.toml").unwrap_err();
         assert_eq!(err.info.kind, ErrorKind::MissingField);
         assert_eq!(err.info.line, 1);
-        let err = fixture("missing_version.toml").unwrap_err();
+        let err = fixture!("missing_version.toml").unwrap_err();
         assert_eq!(err.info.kind, ErrorKind::MissingField);
         assert!(err.info.message.contains("`version`"));
-        let err = fixture("version_and_dynamic.toml").unwrap_err();
+        let err = fixture!("version_and_dynamic.toml").unwrap_err();
         assert_eq!(err.info.kind, ErrorKind::InvalidValue);
         assert_eq!(err.info.line, 3);
         assert!(err
@@ -902,14 +914,14 @@ mod tests {
         let err = parse("[project]\nname = \"a\"\nversion = \"one\"\n").unwrap_err();
         assert!(err.info.message.starts_with("invalid version"), "{err}");
         assert!(parse("[project]\nname = \"a\"\nversion = \"v1.0.post1+local.7\"\n").is_ok());
-        let record = fixture("minimal.toml").unwrap();
+        let record = fixture!("minimal.toml").unwrap();
         assert_eq!(record.status, Status::Ok);
         assert_eq!(record.packages[0].version, "1");
     }
 
     #[test]
     fn toml_and_utf8_errors_have_positions() {
-        let err = fixture("syntax_error.toml").unwrap_err();
+        let err = fixture!("syntax_error.toml").unwrap_err();
         assert_eq!(err.info.kind, ErrorKind::Syntax);
         assert_eq!(err.info.line, 3);
         assert!(err.info.column > 1);
@@ -965,7 +977,7 @@ mod tests {
             let _ = parse_pyproject("p.toml", sample);
         }
         // Every prefix of a real file.
-        let bytes = std::fs::read(format!("{FIXTURES}/hatch_groups.toml")).unwrap();
+        let bytes = fixture_bytes!("hatch_groups.toml").to_vec();
         for end in 0..bytes.len() {
             let _ = parse_pyproject("p.toml", &bytes[..end]);
         }

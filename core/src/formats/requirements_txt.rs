@@ -1518,6 +1518,8 @@ impl Walk<'_> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn no_env(_: &str) -> Option<String> {
         None

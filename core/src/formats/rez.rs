@@ -536,6 +536,8 @@ fn error_at(path: &str, format: Format, kind: ErrorKind, message: String, line: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn py(src: &str) -> Record {
         parse_rez_package_py("foo/1.0/package.py", src.as_bytes()).unwrap()

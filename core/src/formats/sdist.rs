@@ -216,6 +216,8 @@ mod tests {
     use crate::formats::wheel::tests::{build_zip, member, Options};
     use crate::Status;
     use std::io::Write;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const PKG_INFO: &str = "Metadata-Version: 2.1\nName: demo\nVersion: 0.3\nRequires-Dist: six\n";
 

@@ -586,6 +586,8 @@ fn is_current_dir(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn parse(text: &str) -> Result<Record, ParseError> {
         parse_uv_lock("uv.lock", text.as_bytes())

@@ -1085,6 +1085,8 @@ pub fn parse_wheel(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// One member for [`build_zip`].
     #[derive(Clone)]

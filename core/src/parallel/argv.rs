@@ -94,6 +94,8 @@ pub fn split_by_len(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn limits(bytes: usize, items: usize) -> ArgLimits {
         ArgLimits {

@@ -115,6 +115,8 @@ mod tests {
     use super::*;
     use crate::parallel::{Executor, Jobs};
     use crate::record::Status;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn linked_batches_resolve_includes_among_their_inputs() {
@@ -168,6 +170,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
     fn output_is_aligned_and_bad_inputs_stay_in_their_slot() {
         let owned = inputs();
         let inputs: Vec<Input<'_>> = owned.iter().map(|(p, b)| Input::new(p, b)).collect();

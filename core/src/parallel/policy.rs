@@ -161,6 +161,8 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn jobs_parse() {
@@ -179,6 +181,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
     fn small_batches_are_serial() {
         let policy = Policy::new(Executor::for_jobs(Jobs::Exactly(2)).unwrap());
         assert!(policy.is_serial(SERIAL_ITEMS - 1, u64::MAX));

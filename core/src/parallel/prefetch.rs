@@ -170,6 +170,8 @@ mod tests {
     use crate::parallel::Jobs;
     use rand::{rngs::StdRng, Rng, SeedableRng};
     use std::time::Duration;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A random directed graph (cycles allowed) over `n` nodes.
     fn graph(rng: &mut StdRng, n: usize) -> Arc<Vec<Vec<usize>>> {
@@ -185,6 +187,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
     fn prefetch_walk_equals_serial_walk_under_random_delays() {
         let mut rng = StdRng::seed_from_u64(42);
         for case in 0..60 {
@@ -216,6 +219,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
     fn loads_start_before_the_loop_asks_for_them() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         // A chain root -> 1..=8 (all children of the root). While the loop handles child 1,

@@ -1,5 +1,7 @@
 use super::*;
 use crate::{parse, Input, Record};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn meta(name: &str, version: &str, requires: &[&str]) -> Record {
     let mut text = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");

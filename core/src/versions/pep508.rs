@@ -457,6 +457,8 @@ pub fn normalize_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn parts_of_a_requirement() {
@@ -505,6 +507,7 @@ mod tests {
 
     /// Inputs on which `pep508_rs` 0.9.2 panics; found by `fuzz/fuzz_targets/pep508.rs`.
     #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "reads files from disk")]
     fn regression_pep508_rs_panics_are_errors() {
         for (input, offset) in [
             ("a_ ", 1),

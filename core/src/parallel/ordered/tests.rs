@@ -3,6 +3,8 @@ use crate::parallel::Jobs;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn pool(threads: usize) -> Executor {
     Executor::for_jobs(Jobs::Exactly(threads)).unwrap()
@@ -19,6 +21,7 @@ fn options(window: usize, order: Order, executor: Executor) -> OrderedOptions {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn input_order_is_kept_when_completion_order_is_reversed() {
     let n = 12u64;
     // Earlier items sleep longer, so they finish last.
@@ -36,6 +39,7 @@ fn input_order_is_kept_when_completion_order_is_reversed() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn completion_order_yields_the_same_multiset() {
     let n = 12u64;
     let mut got: Vec<u64> = ordered_map(
@@ -58,6 +62,7 @@ fn completion_order_yields_the_same_multiset() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn cancel_before_start_yields_nothing_and_never_advances_the_source() {
     let pulled = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&pulled);
@@ -73,6 +78,7 @@ fn cancel_before_start_yields_nothing_and_never_advances_the_source() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn cancel_mid_stream_stops_further_yields() {
     for order in [Order::Input, Order::Completion] {
         let cancel = CancelFlag::new();
@@ -90,6 +96,7 @@ fn cancel_mid_stream_stops_further_yields() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn an_error_surfaces_in_its_own_position_after_earlier_results() {
     let got: Vec<Result<u32, String>> = ordered_map(
         0..20u32,
@@ -125,6 +132,7 @@ struct InFlight {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn never_more_than_window_items_in_flight() {
     for (window, order, threads, chunk) in [
         (1, Order::Input, 2, 0),
@@ -170,6 +178,7 @@ fn never_more_than_window_items_in_flight() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn dropping_early_processes_at_most_window_more_items() {
     let window = 4;
     let processed = Arc::new(AtomicUsize::new(0));
@@ -198,6 +207,7 @@ fn dropping_early_processes_at_most_window_more_items() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn seeded_property_parallel_equals_sequential() {
     let mut rng = StdRng::seed_from_u64(0x5eed);
     let pools: Vec<Executor> = (1..=4).map(pool).collect();
@@ -253,6 +263,7 @@ fn serial_executor_runs_on_the_calling_thread_lazily() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn a_panic_in_the_map_reaches_the_consumer() {
     let result = panic::catch_unwind(|| {
         ordered_map(
@@ -266,6 +277,7 @@ fn a_panic_in_the_map_reaches_the_consumer() {
 }
 
 #[test]
+#[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
 fn consuming_inside_a_one_thread_pool_does_not_deadlock() {
     let p = Arc::new(
         rayon::ThreadPoolBuilder::new()

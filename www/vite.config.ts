@@ -42,20 +42,35 @@ function sampleSet(): Plugin {
   };
 }
 
+/** The package's runtime files (its browser entry, the API, both builds, the rayon helper). */
+function packageFiles(): { name: string; path: string }[] {
+  const pkg = realpathSync(join(here, 'node_modules', 'pkglens'));
+  return walk(pkg)
+    .map((path) => ({ name: relative(pkg, path).split(sep).join('/'), path }))
+    .filter(({ name }) => /\.(js|wasm)$/.test(name) && name !== 'node.js');
+}
+
 /**
- * Copies the package's runtime files (its entry, the API, both wasm builds and the rayon worker
- * helper) into the build as they are, under `pkglens/`: the worker imports them by URL instead
- * of bundling them (see src/worker.ts). Package folder: node_modules/pkglens (-> ../web/pkg).
+ * Serves (dev) or copies (build) the package's runtime files as they are, under `pkglens/`: the
+ * worker imports them by URL, neither bundled nor transformed (see src/worker.ts).
+ * Package folder: node_modules/pkglens (-> ../web/pkg).
  */
 function unbundledPackage(): Plugin {
   return {
     name: 'pkglens-unbundled',
-    apply: 'build',
+    configureServer(server) {
+      server.middlewares.use('/pkglens/', (req, res, next) => {
+        const name = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
+        const file = packageFiles().find((f) => f.name === name);
+        if (!file) return next();
+        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        res.setHeader('Cache-Control', 'no-cache');
+        for (const [key, value] of Object.entries(isolation)) res.setHeader(key, value);
+        res.end(readFileSync(file.path));
+      });
+    },
     generateBundle() {
-      const pkg = realpathSync(join(here, 'node_modules', 'pkglens'));
-      for (const path of walk(pkg)) {
-        const name = relative(pkg, path).split(sep).join('/');
-        if (!/\.(js|wasm)$/.test(name) || name === 'node.js') continue;
+      for (const { name, path } of packageFiles()) {
         this.emitFile({ type: 'asset', fileName: `pkglens/${name}`, source: readFileSync(path) });
       }
     },
@@ -65,7 +80,7 @@ function unbundledPackage(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [sampleSet(), unbundledPackage()],
-  // The worker's chunk is in assets/; the package beside it in pkglens/.
+  // The worker's chunk is in assets/ (src/ in dev); the package beside it in pkglens/.
   define: { PACKAGE_ENTRY: JSON.stringify('../pkglens/browser.js') },
   server: {
     headers: isolation,

@@ -1,11 +1,13 @@
 // The page's side of the worker: typed calls that resolve with the worker's answers.
-import type { Method, Methods, Progress, Request, WorkerEvent } from './protocol';
+import type { SetPackage } from 'pkglens';
+import type { Control, Method, Methods, Progress, Request, WorkerEvent } from './protocol';
 
 export class Engine {
   #worker: Worker;
   #next = 1;
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   onprogress: (p: Progress) => void = () => {};
+  onrows: (rows: SetPackage[]) => void = () => {};
   onfailure: (message: string) => void = () => {};
 
   constructor() {
@@ -13,7 +15,8 @@ export class Engine {
     this.#worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
       const data = event.data;
       if ('event' in data) {
-        this.onprogress(data.progress);
+        if (data.event === 'progress') this.onprogress(data.progress);
+        else this.onrows(data.rows);
         return;
       }
       const pending = this.#pending.get(data.rid);
@@ -40,6 +43,10 @@ export class Engine {
   }
 
   cancel(): void {
-    this.#worker.postMessage({ control: 'cancel' });
+    this.send({ control: 'cancel' });
+  }
+
+  send(control: Control): void {
+    this.#worker.postMessage(control);
   }
 }

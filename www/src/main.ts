@@ -35,10 +35,14 @@ const fmt = new Intl.NumberFormat('en');
 interface AppState {
   ready: Ready | null;
   loaded: Loaded | null;
+  /** From the input (drop, pick) to the first rows in the table, and to the checked table. */
+  timeToRowsMs: number | null;
   timeToTableMs: number | null;
+  /** Milestones of the last load, in ms from the input. */
+  timings: { [step: string]: number };
   loads: number;
 }
-const state: AppState = { ready: null, loaded: null, timeToTableMs: null, loads: 0 };
+const state: AppState = { ready: null, loaded: null, timeToRowsMs: null, timeToTableMs: null, timings: {}, loads: 0 };
 (window as unknown as { pkglens: AppState }).pkglens = state;
 
 const engine = new Engine();
@@ -48,6 +52,9 @@ let problems: LinkedProblem[] = [];
 let problemCounts: number[] = [];
 let byKey = new Map<string, number>();
 let drawn: Drawn | null = null;
+/** Rows arrive while a load is read; they are replaced by the checked set's when it is done. */
+let partial = false;
+let loadStarted = 0;
 
 // ---------------------------------------------------------------- the engine
 
@@ -102,10 +109,58 @@ function showProgress(p: Progress, threads: number): void {
 }
 
 engine.onprogress = (p) => showProgress(p, state.ready?.threads ?? 1);
+engine.onrows = (rows) => {
+  if (!busy) return;
+  if (!partial) {
+    partial = true;
+    packages = $<HTMLInputElement>('append').checked ? packages.slice() : [];
+    problemCounts = [];
+    location.hash = '#/packages';
+  }
+  packages.push(...rows);
+  sortCache = null;
+  refreshTable();
+  if (state.timeToRowsMs === null) {
+    requestAnimationFrame(() => {
+      state.timeToRowsMs ??= performance.now() - loadStarted;
+      state.timings.rows = state.timeToRowsMs;
+    });
+  }
+};
+
+/** Chooses the files to read, then hands them to the worker in chunks between frames. */
+async function send(list: InputFile[], append: boolean): Promise<Loaded> {
+  showProgress({ done: 0, total: list.length, elapsedMs: 0, phase: 'listing' }, 1);
+  const chosen = await engine.call('select', { names: list.map((f) => f.name) });
+  state.timings.selected = performance.now() - loadStarted;
+  const token = ++sendToken;
+  const loaded = engine.call('parse', { total: chosen.length, append, options: targetOptions() });
+  const CHUNK = 64;
+  for (let i = 0; i < chosen.length; i += CHUNK) {
+    if (token !== sendToken) break;
+    engine.send({ control: 'files', files: chosen.slice(i, i + CHUNK).map((k) => list[k]) });
+    // Let the page paint and take input: each chunk's first clone costs ~0.5 ms a file.
+    if (i + CHUNK < chosen.length) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  // After a cancel the worker ends the input itself; a later load has an input of its own.
+  if (token === sendToken) engine.send({ control: 'end' });
+  state.timings.sent = performance.now() - loadStarted;
+  return loaded;
+}
+let sendToken = 0;
+let loadToken = 0;
 
 async function ingest(files: InputFile[] | Promise<InputFile[]>, started = performance.now()): Promise<void> {
-  if (busy) engine.cancel();
+  if (busy) {
+    sendToken++;
+    engine.cancel();
+  }
   busy = true;
+  const load = ++loadToken;
+  partial = false;
+  loadStarted = started;
+  state.timeToRowsMs = null;
+  state.timings = {};
   showError(null);
   const box = $('progress');
   box.hidden = false;
@@ -114,15 +169,22 @@ async function ingest(files: InputFile[] | Promise<InputFile[]>, started = perfo
   document.body.dataset.state = 'loading';
   try {
     const list = await files;
+    state.timings.listed = performance.now() - started;
     await (startup ?? Promise.resolve());
     const append = $<HTMLInputElement>('append').checked;
-    const loaded = await engine.call('parse', { files: list, append, options: targetOptions() });
+    const loaded = await send(list, append);
+    if (load !== loadToken) return; // a newer load replaced this one
+    state.timings.received = performance.now() - started;
+    partial = false;
     applyLoaded(loaded);
+    state.timings.applied = performance.now() - started;
     state.loads++;
     location.hash = '#/packages';
     render();
     requestAnimationFrame(() => {
       state.timeToTableMs = performance.now() - started;
+      state.timings.table = state.timeToTableMs;
+      state.timeToRowsMs ??= state.timeToTableMs;
       document.body.dataset.state = 'loaded';
       const rate = loaded.parseMs > 0 ? (loaded.parsed * 1000) / loaded.parseMs : 0;
       $('progress-text').textContent =
@@ -132,11 +194,15 @@ async function ingest(files: InputFile[] | Promise<InputFile[]>, started = perfo
       $<HTMLProgressElement>('progress-bar').value = $<HTMLProgressElement>('progress-bar').max;
     });
   } catch (err) {
+    if (load !== loadToken) return;
     document.body.dataset.state = 'error';
     showError(err instanceof Error ? err.message : String(err));
   } finally {
-    busy = false;
-    $<HTMLButtonElement>('cancel').hidden = true;
+    if (load === loadToken) {
+      busy = false;
+      partial = false;
+      $<HTMLButtonElement>('cancel').hidden = true;
+    }
   }
 }
 
@@ -201,7 +267,10 @@ pasteDialog.addEventListener('close', () => {
   const text = $<HTMLTextAreaElement>('paste-text').value;
   if (pasteDialog.returnValue === 'ok' && text.trim()) void ingest([fromText(text)]);
 });
-$('cancel').addEventListener('click', () => engine.cancel());
+$('cancel').addEventListener('click', () => {
+  sendToken++;
+  engine.cancel();
+});
 
 for (let minor = 8; minor <= 14; minor++) {
   const option = h('option', { value: `3.${minor}` }, `3.${minor}`);
@@ -275,7 +344,10 @@ table.onsort = (key, dir) => {
   sortDir = dir;
   refreshTable();
 };
-table.onopen = (p) => (location.hash = `#/package/${p.id}`);
+table.onopen = (p) => {
+  // Rows shown while a load is read are not in a set yet: they open once it is checked.
+  if (!partial) location.hash = `#/package/${p.id}`;
+};
 
 function sorted(): SetPackage[] {
   if (sortCache && sortCache.key === sortKey && sortCache.dir === sortDir) return sortCache.ids;

@@ -69,7 +69,14 @@ export interface GraphRequest {
 
 export interface Methods {
   init(args: { build?: 'single' }): Ready;
-  parse(args: { files: InputFile[]; append: boolean; options: SetOptions }): Loaded;
+  /** Indices of the files `pkglens scan` would read among these paths, in its walk order. */
+  select(args: { names: string[] }): number[];
+  /**
+   * Parses `total` files that arrive in `files` controls (then `end`), and checks the set.
+   * Files are sent in small chunks: the first structured clone of a File of a picked folder
+   * costs a round trip to the browser process, and the page's thread must not block.
+   */
+  parse(args: { total: number; append: boolean; options: SetOptions }): Loaded;
   setOptions(args: { options: SetOptions }): Loaded;
   details(args: { id: number }): PackageDetails;
   graph(args: GraphRequest): Graph;
@@ -90,5 +97,9 @@ export interface Request<M extends Method = Method> {
 export type Response =
   | { rid: number; ok: true; value: unknown }
   | { rid: number; ok: false; error: string; cancelled?: boolean };
-export type WorkerEvent = { event: 'progress'; progress: Progress } | Response;
-export type Control = { control: 'cancel' };
+export type WorkerEvent =
+  | { event: 'progress'; progress: Progress }
+  /** Packages read so far (ids continue from the last batch), before the set is checked. */
+  | { event: 'rows'; rows: SetPackage[] }
+  | Response;
+export type Control = { control: 'cancel' } | { control: 'files'; files: InputFile[] } | { control: 'end' };

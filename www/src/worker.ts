@@ -2,7 +2,7 @@
 // The parsing worker: loads pkglens (threaded when the page is cross-origin isolated), reads the
 // files it is given in windows, holds the records and the package set, and answers the page's
 // questions. Nothing here touches the DOM; the page's thread never waits on the engine.
-import type { Pkglens, PackageSet, Record, SetOptions, Graph, StreamInput } from 'pkglens';
+import type { Pkglens, PackageSet, Record, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
 import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
   WorkerEvent,
@@ -11,13 +11,12 @@ import type {
 declare const self: DedicatedWorkerGlobalScope;
 
 /**
- * The package's `load`. The dev server serves the package's modules as they are; a production
- * build must not bundle them: wasm-bindgen-rayon's worker helper spawns its own module (fetched
- * from `import.meta.url`) and imports the wasm-bindgen glue by its URL, so both must stay the
- * package's own files. The build copies them to `pkglens/` beside `assets/` (vite.config.ts).
+ * The package's `load`, imported by URL: the package's files must be neither bundled nor
+ * transformed, because wasm-bindgen-rayon's worker helper spawns its own module (fetched from
+ * `import.meta.url`, as a blob) and imports the wasm-bindgen glue by its URL. The dev server
+ * serves them as they are and the build copies them, under `pkglens/` (vite.config.ts).
  */
 async function loader(): Promise<typeof import('pkglens').load> {
-  if (import.meta.env.DEV) return (await import('pkglens')).load;
   const entry = PACKAGE_ENTRY;
   const module = (await import(/* @vite-ignore */ new URL(entry, import.meta.url).href)) as typeof import('pkglens');
   return module.load;
@@ -90,27 +89,110 @@ function rebuild(): NonNullable<typeof last> {
   return last;
 }
 
-async function parse(files: InputFile[], append: boolean, opts: SetOptions): Promise<Loaded> {
+const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
+
+/** Files sent by the page for the parse under way, as they arrive. */
+class Inbox {
+  items: InputFile[] = [];
+  ended = false;
+  #wake: (() => void) | null = null;
+  push(files: InputFile[]): void {
+    this.items.push(...files);
+    this.#notify();
+  }
+  end(): void {
+    this.ended = true;
+    this.#notify();
+  }
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+  /** Waits until `count` items arrived or the input ended. */
+  async until(count: number): Promise<void> {
+    while (this.items.length < count && !this.ended) {
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
+  }
+}
+let inbox: Inbox | null = null;
+const READ_WINDOW = 512;
+
+/**
+ * The chosen files as stream inputs, read a window ahead. The files of a window (but wheels,
+ * which pkglens reads lazily) are read as one Blob: in Chromium each read of a File of a picked
+ * folder costs a round trip to the browser process (about 4 ms here), one read of their
+ * concatenation about 1 ms a file.
+ */
+async function* readAhead(chosen: Inbox, signal: AbortSignal): AsyncGenerator<StreamInput> {
+  const readWindow = async (start: number): Promise<StreamInput[]> => {
+    await chosen.until(start + READ_WINDOW);
+    const slice = chosen.items.slice(start, start + READ_WINDOW);
+    const blobs = slice.filter((f): f is { name: string; bytes: Blob } => typeof f.bytes !== 'string' && !isWheel(f.name));
+    const joined = new Uint8Array(await new Blob(blobs.map((f) => f.bytes)).arrayBuffer());
+    let at = 0;
+    return slice.map(({ name, bytes }) => {
+      if (typeof bytes === 'string') return { name, bytes };
+      if (isWheel(name)) return { name, bytes };
+      const part = joined.subarray(at, at + bytes.size);
+      at += bytes.size;
+      return { name, bytes: part };
+    });
+  };
+  let next: Promise<StreamInput[]> | null = readWindow(0);
+  for (let start = 0; next; start += READ_WINDOW) {
+    const items: StreamInput[] = await next;
+    if (signal.aborted || items.length === 0) return;
+    next = items.length === READ_WINDOW ? readWindow(start + READ_WINDOW) : null;
+    yield* items;
+  }
+}
+
+/** Table rows of records not yet in a set, numbered from `first`. */
+function rowsOf(batch: Record[], first: number): SetPackage[] {
+  const rows: SetPackage[] = [];
+  for (const record of batch) {
+    record.packages.forEach((p, index) => {
+      rows.push({
+        id: first + rows.length, ecosystem: p.ecosystem, name: p.name, version: p.version, path: record.path,
+        record: -1, index, requires: p.requires.length, problems: 0,
+      });
+    });
+  }
+  return rows;
+}
+
+async function parse(total: number, append: boolean, opts: SetOptions): Promise<Loaded> {
   const pkglens = engine();
   abort?.abort();
   const controller = new AbortController();
   abort = controller;
   const started = performance.now();
-  post({ event: 'progress', progress: { done: 0, total: files.length, elapsedMs: 0, phase: 'listing' } });
-  // `{ name, bytes: Blob | string }` is a FileInput or a Blob input: say which, for the types.
-  const chosen: StreamInput[] = pkglens.selectFiles(files).map(({ name, bytes }) =>
-    typeof bytes === 'string' ? { name, bytes } : { name, bytes });
-  const total = chosen.length;
+  const chosen = new Inbox();
+  inbox = chosen;
   const fresh: Record[] = [];
   let cancelled = false;
   let lastPost = 0;
+  let lastRows = performance.now();
+  let shown = 0;
+  let rowCount = append && last ? last.packages.length : 0;
   try {
-    for await (const record of pkglens.parseStream(chosen, { window: 256, signal: controller.signal })) {
+    const inputs = readAhead(chosen, controller.signal);
+    for await (const record of pkglens.parseStream(inputs, { window: READ_WINDOW, signal: controller.signal })) {
       fresh.push(record);
       const now = performance.now();
       if (now - lastPost > 80) {
         lastPost = now;
         post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: now - started, phase: 'parsing' } });
+      }
+      // The table fills while the rest is read: new rows at most every 700 ms.
+      if (now - lastRows > 700 && fresh.length > shown) {
+        lastRows = now;
+        const rows = rowsOf(fresh.slice(shown), rowCount);
+        shown = fresh.length;
+        rowCount += rows.length;
+        self.postMessage({ event: 'rows', rows } satisfies WorkerEvent);
       }
       if (controller.signal.aborted) break;
     }
@@ -119,12 +201,13 @@ async function parse(files: InputFile[], append: boolean, opts: SetOptions): Pro
   }
   if (controller.signal.aborted) cancelled = true;
   if (abort === controller) abort = null;
+  if (inbox === chosen) inbox = null;
   const parseMs = performance.now() - started;
   post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: parseMs, phase: 'checking' } });
   records = append ? records.concat(fresh) : fresh;
   options = opts;
   const built = rebuild();
-  return { ...built, parseMs, offered: files.length, selected: total, parsed: fresh.length, cancelled };
+  return { ...built, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled };
 }
 
 function names(ids: Iterable<number>): { [id: number]: string } {
@@ -204,7 +287,8 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     };
     return ready;
   },
-  parse: ({ files, append, options: opts }) => parse(files, append, opts),
+  select: ({ names }) => engine().selectFiles(names.map((name, i) => ({ name, i }))).map((f) => f.i),
+  parse: ({ total, append, options: opts }) => parse(total, append, opts),
   setOptions({ options: opts }) {
     options = opts;
     const built = rebuild();
@@ -226,7 +310,11 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
 self.onmessage = async (event: MessageEvent<Request | Control>) => {
   const data = event.data;
   if ('control' in data) {
-    if (data.control === 'cancel') abort?.abort();
+    if (data.control === 'cancel') {
+      abort?.abort();
+      inbox?.end();
+    } else if (data.control === 'files') inbox?.push(data.files);
+    else if (data.control === 'end') inbox?.end();
     return;
   }
   const { rid, method, args } = data;

@@ -109,7 +109,7 @@ export async function openPage(context, url) {
     window.__longTasks = [];
     try {
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+        for (const entry of list.getEntries()) window.__longTasks.push({ start: Math.round(entry.startTime), ms: Math.round(entry.duration) });
       }).observe({ type: 'longtask', buffered: true });
     } catch {
       // longtask timing unavailable

@@ -70,7 +70,11 @@ function unbundledPackage(): Plugin {
       });
     },
     generateBundle() {
-      for (const { name, path } of packageFiles()) {
+      const files = packageFiles();
+      for (const needed of ['browser.js', 'single/pkglens_web_bg.wasm', 'threads/pkglens_web_bg.wasm']) {
+        if (!files.some((f) => f.name === needed)) this.error(`the package lacks ${needed}: run scripts/build-web`);
+      }
+      for (const { name, path } of files) {
         this.emitFile({ type: 'asset', fileName: `pkglens/${name}`, source: readFileSync(path) });
       }
     },

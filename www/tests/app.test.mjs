@@ -201,6 +201,22 @@ describe('cross-origin isolated page: threaded build', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('drop files on the drop zone', async () => {
+    // A synthetic drop: its items have no file system entries, so the page takes their Files.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['Metadata-Version: 2.1\nName: dropped\nVersion: 1.0\nRequires-Dist: nothing-here\n'], 'METADATA'));
+      data.items.add(new File(['dropped>=2\n'], 'requirements.txt'));
+      document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(got.packages, 1);
+    assert.deepEqual(got.problemList.map((p) => p.kind).sort(), ['missing', 'unsatisfied']);
+    // Only the new set's rows are shown (no row left over from the larger set before).
+    assert.equal(await page.locator('.vspacer .vrow:visible').count(), 1);
+    assert.deepEqual(errors, []);
+  });
+
   test('narrow layout', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     await page.evaluate(() => (location.hash = '#/packages'));

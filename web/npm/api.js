@@ -24,6 +24,7 @@ function pack(files) {
     if (file === null || typeof file !== 'object' || typeof file.name !== 'string') {
       throw new TypeError(`pkglens: file ${i}: expected { name: string, bytes }`);
     }
+    if (file.name.includes('\0')) throw new TypeError(`pkglens: file ${i}: a name cannot hold NUL`);
     names[i] = file.name;
     parts[i] = toBytes(file.bytes, file.name);
     total += parts[i].byteLength;
@@ -37,7 +38,7 @@ function pack(files) {
     at += parts[i].byteLength;
     ends[i] = at;
   }
-  return { names, data, ends };
+  return { names: names.join('\0'), data, ends };
 }
 
 const isWheel = (name) => name.toLowerCase().endsWith('.whl');
@@ -177,6 +178,9 @@ export function makeApi(wasm, { build, threads }) {
       const { names, data, ends } = pack(files);
       return wasm.parsePackedSummary(names, data, ends, files.length);
     },
+    /** A pure computation over the threads (benchmarks: the pool's own parallelism). */
+    benchSpin: (items, work) => wasm.benchSpin(items, work),
+    benchAlloc: (items, work) => wasm.benchAlloc(items, work),
     /** parseFiles through serde-wasm-bindgen instead of JSON text (for comparison). */
     parseFilesObjects(files) {
       const { names, data, ends } = pack(files);

@@ -3,8 +3,8 @@
 // dedicated module Worker: parsing blocks the thread it runs on, and the page must not block.
 import { makeApi } from './api.js';
 
-function whyNoThreads(threads) {
-  if (threads < 2) return 'one thread asked for';
+function whyNoThreads(threads, forced) {
+  if (threads < 2 && !forced) return 'one thread asked for';
   if (!globalThis.crossOriginIsolated) return 'the page is not cross-origin isolated (COOP/COEP headers)';
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
   return null;
@@ -17,7 +17,7 @@ function whyNoThreads(threads) {
  */
 export async function load({ threads, build } = {}) {
   const wanted = threads ?? globalThis.navigator?.hardwareConcurrency ?? 1;
-  let fallback = build === 'single' ? 'single-thread build asked for' : whyNoThreads(wanted);
+  let fallback = build === 'single' ? 'single-thread build asked for' : whyNoThreads(wanted, build === 'threads');
   if (!fallback) {
     try {
       const wasm = await import('./threads/pkglens_web.js');

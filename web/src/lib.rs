@@ -10,8 +10,10 @@
 //! wheel reading through `Blob.slice`.
 
 use pkglens_core::formats::wheel::{ByteRange, Step};
-use pkglens_core::parallel::{map_batch, parse_batch_linked, Executor, Policy};
-use pkglens_core::report::{CheckReport, DiffReport, GraphReport, ScanReport, WhyReport};
+use pkglens_core::parallel::{map_batch_owned, parse_batch_linked, Executor, Policy};
+use pkglens_core::report::{
+    CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
+};
 use pkglens_core::set::{self, NodeId, Owner, Resolution, SetOptions};
 use pkglens_core::versions::pep508::{parse_version, Specifiers, TargetEnvironment};
 use pkglens_core::versions::rez;
@@ -53,13 +55,15 @@ fn policy() -> Policy {
     }
 }
 
-/// Files packed by the JS wrapper: every file's bytes end to end in `data`, file `i` ending at
-/// `ends[i]`. One copy across the boundary instead of one per file.
-fn unpack<'a>(
-    names: &'a [String],
-    data: &'a [u8],
-    ends: &[u32],
-) -> Result<Vec<Input<'a>>, JsValue> {
+/// Files packed by the JS wrapper: their names joined by NUL (which no path holds) in `names`,
+/// every file's bytes end to end in `data`, file `i` ending at `ends[i]`. One string and one
+/// buffer cross the boundary instead of two values per file.
+fn unpack<'a>(names: &'a str, data: &'a [u8], ends: &[u32]) -> Result<Vec<Input<'a>>, JsValue> {
+    let names: Vec<&str> = if ends.is_empty() {
+        Vec::new()
+    } else {
+        names.split('\0').collect()
+    };
     if names.len() != ends.len() {
         return Err(js_error(format!(
             "expected as many ends as names, found {} ends for {} names",
@@ -82,7 +86,7 @@ fn unpack<'a>(
 
 /// The first `count` packed files are parsed, the others are only there to be included.
 fn parse_packed(
-    names: &[String],
+    names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
@@ -100,12 +104,12 @@ fn parse_packed(
 /// Requirements files' includes are looked up among all the packed files.
 #[wasm_bindgen(js_name = parsePacked)]
 pub fn parse_packed_js(
-    names: Vec<String>,
+    names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
 ) -> Result<JsValue, JsValue> {
-    to_js(&parse_packed(&names, data, ends, count)?)
+    to_js(&parse_packed(names, data, ends, count)?)
 }
 
 /// The same records as the text of a JSON array, each record serialised on the thread that
@@ -113,19 +117,20 @@ pub fn parse_packed_js(
 /// native code, and the serialising runs on every thread (see docs/decisions.md).
 #[wasm_bindgen(js_name = parsePackedJson)]
 pub fn parse_packed_json(
-    names: Vec<String>,
+    names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
 ) -> Result<String, JsValue> {
-    let inputs = unpack(&names, data, ends)?;
+    let inputs = unpack(names, data, ends)?;
     let (parsed, others) = inputs.split_at(count.min(inputs.len()));
     let records = parse_batch_linked(parsed, others, &policy());
     let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
-    let texts = map_batch(&records, bytes, &policy(), |result| {
+    // Each record is serialised and dropped on a worker, not on this thread.
+    let texts = map_batch_owned(records, bytes, &policy(), |result| {
         let text = match result {
-            Ok(record) => serde_json::to_string(record),
-            Err(err) => serde_json::to_string(&Record::from_error(err)),
+            Ok(record) => serde_json::to_string(&record),
+            Err(err) => serde_json::to_string(&Record::from_error(&err)),
         };
         text.unwrap_or_default()
     });
@@ -145,25 +150,37 @@ pub fn parse_packed_json(
 /// without building records on the JS side (what the speed benchmark times).
 #[wasm_bindgen(js_name = parsePackedSummary)]
 pub fn parse_packed_summary(
-    names: Vec<String>,
+    names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
 ) -> Result<JsValue, JsValue> {
-    let records = parse_packed(&names, data, ends, count)?;
-    to_js(&ScanReport::new(&records).summary)
+    let inputs = unpack(names, data, ends)?;
+    let (parsed, others) = inputs.split_at(count.min(inputs.len()));
+    let records = parse_batch_linked(parsed, others, &policy());
+    let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
+    // Counted and dropped on the workers, as `parsePackedJson` does.
+    let counts = map_batch_owned(records, bytes, &policy(), |result| match result {
+        Ok(record) => Counts::of(&record),
+        Err(err) => Counts::of(&Record::from_error(&err)),
+    });
+    let mut summary = ScanSummary::default();
+    for c in counts {
+        summary.add(c);
+    }
+    to_js(&summary)
 }
 
 /// The same, as the text of `pkglens scan --format json` over those files: byte for byte what
 /// the CLI prints for the same inputs (without its final newline).
 #[wasm_bindgen(js_name = scanPackedJson)]
 pub fn scan_packed_json(
-    names: Vec<String>,
+    names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
 ) -> Result<String, JsValue> {
-    let records = parse_packed(&names, data, ends, count)?;
+    let records = parse_packed(names, data, ends, count)?;
     serde_json::to_string(&ScanReport::new(&records)).map_err(js_error)
 }
 
@@ -571,6 +588,42 @@ pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
         .into_iter()
         .map(|(i, _)| i as u32)
         .collect()
+}
+
+/// A pure computation spread over the threads, for the benchmark: tells the pool's parallelism
+/// apart from what parsing shares (the allocator). Returns a checksum.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = benchSpin)]
+pub fn bench_spin(items: u32, work: u32) -> u32 {
+    let items: Vec<u32> = (0..items).collect();
+    let sums = pkglens_core::parallel::map_batch(&items, u64::MAX, &policy(), |&i| {
+        let mut x = i.wrapping_mul(2_654_435_761);
+        for _ in 0..work {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+        }
+        x
+    });
+    sums.into_iter().fold(0, u32::wrapping_add)
+}
+
+/// Small allocations spread over the threads, for the benchmark: the allocator's share.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = benchAlloc)]
+pub fn bench_alloc(items: u32, work: u32) -> u32 {
+    let items: Vec<u32> = (0..items).collect();
+    let sums = pkglens_core::parallel::map_batch(&items, u64::MAX, &policy(), |&i| {
+        let mut kept: Vec<String> = Vec::new();
+        for j in 0..work {
+            kept.push(format!("{i}-{j}"));
+            if kept.len() > 16 {
+                kept.clear();
+            }
+        }
+        kept.len() as u32
+    });
+    sums.into_iter().fold(0, u32::wrapping_add)
 }
 
 /// The number of threads parsing uses (1 in the single-thread build).

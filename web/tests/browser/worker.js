@@ -45,7 +45,21 @@ const tasks = {
       times.sort((a, b) => a - b);
       return +times[Math.floor(times.length / 2)].toFixed(1);
     };
+    const spin = () => {
+      const start = performance.now();
+      pkglens.benchSpin(20000, 20000);
+      return +(performance.now() - start).toFixed(1);
+    };
+    spin();
+    const alloc = () => {
+      const start = performance.now();
+      pkglens.benchAlloc(20000, 100);
+      return +(performance.now() - start).toFixed(1);
+    };
+    alloc();
     return {
+      spin_ms: spin(),
+      alloc_ms: alloc(),
       files: files.length,
       parse_ms: time((f) => pkglens.parseSummary(f)),
       records_ms: time((f) => pkglens.parseFiles(f)),

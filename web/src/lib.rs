@@ -1,7 +1,9 @@
 //! pkglens-web: the WebAssembly facade of `pkglens-core`, published as the npm package
 //! `pkglens`. It holds no parsing logic: inputs come in as names and bytes, records go out as
-//! plain JS objects of schema `pkglens/1` (see `docs/schema.md`) through serde-wasm-bindgen, and
-//! every core error becomes a JS `Error` through [`js_error`].
+//! plain JS objects of schema `pkglens/1` (see `docs/schema.md`): batches of records as JSON text
+//! serialised on the parsing threads (faster than field by field, see `docs/decisions.md`),
+//! smaller answers through serde-wasm-bindgen. Every core error becomes a JS `Error` through one
+//! function (`js_error`).
 //!
 //! Two builds come from this source: the single-thread build (stable Rust) and, with the
 //! `threads` feature, the threaded build whose rayon pool runs on web workers

@@ -400,13 +400,7 @@ fn check_requirements(
         let mut extras: Vec<String> = r.extras.iter().map(|e| normalize_name(e)).collect();
         extras.sort();
         extras.dedup();
-        let mut specifiers: Vec<String> = r
-            .spec
-            .split(',')
-            .map(|s| s.split_whitespace().collect::<String>())
-            .filter(|s| !s.is_empty())
-            .collect();
-        specifiers.sort();
+        let specifiers = pkglens_tests::sorted_specifiers(&r.spec);
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
                 .unwrap()

@@ -14,13 +14,7 @@ use std::path::Path;
 /// A requirement in the shape the script writes: names normalised, specifiers and extras
 /// sorted, marker as text.
 fn canonical(r: &Requirement) -> Value {
-    let mut specifiers: Vec<String> = r
-        .spec
-        .split(',')
-        .map(|s| s.split_whitespace().collect::<String>())
-        .filter(|s| !s.is_empty())
-        .collect();
-    specifiers.sort();
+    let specifiers = pkglens_tests::sorted_specifiers(&r.spec);
     let mut extras: Vec<String> = r.extras.iter().map(|e| normalize_name(e)).collect();
     extras.sort();
     json!({

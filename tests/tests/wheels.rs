@@ -143,13 +143,7 @@ fn compare(file: &str, record: &Record, want: &Value, diffs: &mut Vec<String>) -
         let mut extras = r.extras.clone(); // normalised by pep508_rs
         extras.sort();
         extras.dedup();
-        let mut specifiers: Vec<String> = r
-            .spec
-            .split(',')
-            .map(|s| s.split_whitespace().collect::<String>())
-            .filter(|s| !s.is_empty())
-            .collect();
-        specifiers.sort();
+        let specifiers = pkglens_tests::sorted_specifiers(&r.spec);
         let want_specifiers: Vec<String> = want["specifiers"]
             .as_array()
             .unwrap()

@@ -86,19 +86,23 @@ fn unpack<'a>(names: &'a str, data: &'a [u8], ends: &[u32]) -> Result<Vec<Input<
     Ok(inputs)
 }
 
-/// The first `count` packed files are parsed, the others are only there to be included.
-fn parse_packed(
+/// Parses the first `count` packed files (the others are only there to be included) and maps
+/// each record through `then` on the worker that parsed it, so that it is also dropped there
+/// (per-thread allocator caches stay warm, see `alloc`). A file that fails is its error record.
+fn parse_packed<R: Send>(
     names: &str,
     data: &[u8],
     ends: &[u32],
     count: usize,
-) -> Result<Vec<Record>, JsValue> {
+    then: impl Fn(Record) -> R + Sync + Send,
+) -> Result<Vec<R>, JsValue> {
     let inputs = unpack(names, data, ends)?;
     let (parsed, others) = inputs.split_at(count.min(inputs.len()));
-    Ok(parse_batch_linked(parsed, others, &policy())
-        .into_iter()
-        .map(|result| result.unwrap_or_else(|err| Record::from_error(&err)))
-        .collect())
+    let records = parse_batch_linked(parsed, others, &policy());
+    let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
+    Ok(map_batch_owned(records, bytes, &policy(), |result| {
+        then(result.unwrap_or_else(|err| Record::from_error(&err)))
+    }))
 }
 
 /// Parses the first `count` packed files (see the JS `parseFiles`): one record per file,
@@ -111,7 +115,7 @@ pub fn parse_packed_js(
     ends: &[u32],
     count: usize,
 ) -> Result<JsValue, JsValue> {
-    to_js(&parse_packed(names, data, ends, count)?)
+    to_js(&parse_packed(names, data, ends, count, |record| record)?)
 }
 
 /// The same records as the text of a JSON array, each record serialised on the thread that
@@ -124,18 +128,10 @@ pub fn parse_packed_json(
     ends: &[u32],
     count: usize,
 ) -> Result<String, JsValue> {
-    let inputs = unpack(names, data, ends)?;
-    let (parsed, others) = inputs.split_at(count.min(inputs.len()));
-    let records = parse_batch_linked(parsed, others, &policy());
-    let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
-    // Each record is serialised and dropped on a worker, not on this thread.
-    let texts = map_batch_owned(records, bytes, &policy(), |result| {
-        let text = match result {
-            Ok(record) => serde_json::to_string(&record),
-            Err(err) => serde_json::to_string(&Record::from_error(&err)),
-        };
-        text.unwrap_or_default()
-    });
+    // Serialising plain data into memory cannot fail.
+    let texts = parse_packed(names, data, ends, count, |record| {
+        serde_json::to_string(&record).unwrap_or_default()
+    })?;
     let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum::<usize>() + 2);
     out.push('[');
     for (i, text) in texts.iter().enumerate() {
@@ -157,15 +153,7 @@ pub fn parse_packed_summary(
     ends: &[u32],
     count: usize,
 ) -> Result<JsValue, JsValue> {
-    let inputs = unpack(names, data, ends)?;
-    let (parsed, others) = inputs.split_at(count.min(inputs.len()));
-    let records = parse_batch_linked(parsed, others, &policy());
-    let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
-    // Counted and dropped on the workers, as `parsePackedJson` does.
-    let counts = map_batch_owned(records, bytes, &policy(), |result| match result {
-        Ok(record) => Counts::of(&record),
-        Err(err) => Counts::of(&Record::from_error(&err)),
-    });
+    let counts = parse_packed(names, data, ends, count, |record| Counts::of(&record))?;
     let mut summary = ScanSummary::default();
     for c in counts {
         summary.add(c);
@@ -182,7 +170,7 @@ pub fn scan_packed_json(
     ends: &[u32],
     count: usize,
 ) -> Result<String, JsValue> {
-    let records = parse_packed(names, data, ends, count)?;
+    let records = parse_packed(names, data, ends, count, |record| record)?;
     serde_json::to_string(&ScanReport::new(&records)).map_err(js_error)
 }
 

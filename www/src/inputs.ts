@@ -28,15 +28,26 @@ function fileOf(entry: FileSystemFileEntry): Promise<File> {
   return new Promise((resolve, reject) => entry.file(resolve, reject));
 }
 
-/**
- * Every file under the dropped items, folders walked through `webkitGetAsEntry`. `onCount` is
- * told how many files were found so far (a large tree takes a moment to list).
- */
-export async function fromDataTransfer(data: DataTransfer, onCount: (n: number) => void): Promise<InputFile[]> {
+/** What a drop holds, taken while its event runs (a DataTransfer is empty afterwards). */
+export interface Dropped {
+  /** File System Access handles of the dropped items, where the browser gives them. */
+  handles: Promise<(FileSystemHandle | null)[]> | null;
+  entries: FileSystemEntry[];
+  loose: File[];
+  files: File[];
+}
+
+type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> };
+
+/** Takes what a drop holds; call it in the `drop` event. Nothing is listed yet. */
+export function captureDrop(data: DataTransfer): Dropped {
+  const items = Array.from(data.items).filter((item) => item.kind === 'file') as WithHandle[];
+  const handles = items.length && items.every((item) => typeof item.getAsFileSystemHandle === 'function')
+    ? Promise.all(items.map((item) => (item.getAsFileSystemHandle as () => Promise<FileSystemHandle | null>).call(item).catch(() => null)))
+    : null;
   const entries: FileSystemEntry[] = [];
   const loose: File[] = [];
-  for (const item of Array.from(data.items)) {
-    if (item.kind !== 'file') continue;
+  for (const item of items) {
     const entry = item.webkitGetAsEntry?.();
     if (entry) entries.push(entry);
     else {
@@ -44,7 +55,30 @@ export async function fromDataTransfer(data: DataTransfer, onCount: (n: number) 
       if (file) loose.push(file);
     }
   }
-  if (entries.length === 0 && loose.length === 0) return fromFileList(data.files);
+  return { handles, entries, loose, files: Array.from(data.files) };
+}
+
+/**
+ * The dropped items as directory and file handles for the worker to walk, or null when the
+ * browser gives none (no File System Access API, or items made by a script).
+ */
+export async function droppedHandles(dropped: Dropped): Promise<FileSystemHandle[] | null> {
+  if (!dropped.handles) return null;
+  const handles = await dropped.handles;
+  // Chromium answers undefined (not null) for the items of a DataTransfer made by a script.
+  return handles.length > 0 && handles.every((h) => h && (h.kind === 'file' || h.kind === 'directory'))
+    ? (handles as FileSystemHandle[])
+    : null;
+}
+
+/**
+ * Every file under the dropped items, folders walked through `webkitGetAsEntry` on this thread
+ * (the fallback where the worker cannot walk them). `onCount` is told how many files were found
+ * so far (a large tree takes a while to list).
+ */
+export async function fromDropped(dropped: Dropped, onCount: (n: number) => void): Promise<InputFile[]> {
+  const { entries, loose } = dropped;
+  if (entries.length === 0 && loose.length === 0) return fromFileList(dropped.files);
   const out: InputFile[] = loose.map((file) => ({ name: file.name, bytes: file }));
   const files: Promise<void>[] = [];
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {

@@ -4,7 +4,7 @@ import './style.css';
 import type { Graph, Resolved, SetOptions, SetPackage } from 'pkglens';
 import { Engine } from './client';
 import type { Drawn } from './graph';
-import { fromDataTransfer, fromFileList, fromText, samples } from './inputs';
+import { captureDrop, droppedHandles, fromDropped, fromFileList, fromText, samples } from './inputs';
 import type { InputFile, LinkedProblem, Loaded, PackageDetails, Progress, Ready } from './protocol';
 import { VirtualTable } from './table';
 
@@ -41,8 +41,10 @@ interface AppState {
   /** Milestones of the last load, in ms from the input. */
   timings: { [step: string]: number };
   loads: number;
+  /** How the last load reached the worker: Files posted by this page, or handles it walked. */
+  source: 'files' | 'handles' | null;
 }
-const state: AppState = { ready: null, loaded: null, timeToRowsMs: null, timeToTableMs: null, timings: {}, loads: 0 };
+const state: AppState = { ready: null, loaded: null, timeToRowsMs: null, timeToTableMs: null, timings: {}, loads: 0, source: null };
 (window as unknown as { pkglens: AppState }).pkglens = state;
 
 const engine = new Engine();
@@ -103,6 +105,13 @@ function showProgress(p: Progress, threads: number): void {
   bar.max = Math.max(1, p.total);
   bar.value = p.done;
   const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const threadText = `${threads} ${threads === 1 ? 'thread' : 'threads'}`;
+  if (p.phase === 'walking') {
+    bar.removeAttribute('value');
+    text.textContent = `${fmt.format(p.done)} files read of ${fmt.format(p.total)} found so far · ` +
+      `${fmt.format(Math.round(rate))} files/s · ${threadText}`;
+    return;
+  }
   text.textContent = p.phase === 'checking'
     ? `Read ${fmt.format(p.done)} files; checking the set…`
     : `${fmt.format(p.done)} / ${fmt.format(p.total)} files · ${fmt.format(Math.round(rate))} files/s · ${threads} ${threads === 1 ? 'thread' : 'threads'}`;
@@ -135,12 +144,17 @@ async function send(list: InputFile[], append: boolean): Promise<Loaded> {
   state.timings.selected = performance.now() - loadStarted;
   const token = ++sendToken;
   const loaded = engine.call('parse', { total: chosen.length, append, options: targetOptions() });
-  const CHUNK = 64;
-  for (let i = 0; i < chosen.length; i += CHUNK) {
-    if (token !== sendToken) break;
-    engine.send({ control: 'files', files: chosen.slice(i, i + CHUNK).map((k) => list[k]) });
-    // Let the page paint and take input: each chunk's first clone costs ~0.5 ms a file.
-    if (i + CHUNK < chosen.length) await new Promise((resolve) => setTimeout(resolve, 0));
+  // Posting a File of a picked folder costs this thread a synchronous round trip to the browser
+  // process (about 0.45 ms in Chromium): post for at most 12 ms, then let the page paint.
+  let i = 0;
+  while (i < chosen.length && token === sendToken) {
+    const slice = performance.now();
+    while (i < chosen.length && performance.now() - slice < 12) {
+      const end = Math.min(i + 16, chosen.length);
+      engine.send({ control: 'files', files: chosen.slice(i, end).map((k) => list[k]) });
+      i = end;
+    }
+    if (i < chosen.length) await yieldToPage();
   }
   // After a cancel the worker ends the input itself; a later load has an input of its own.
   if (token === sendToken) engine.send({ control: 'end' });
@@ -148,9 +162,24 @@ async function send(list: InputFile[], append: boolean): Promise<Loaded> {
   return loaded;
 }
 let sendToken = 0;
+
+/**
+ * Lets the page paint and take input, without setTimeout's 4 ms clamp. (Not `scheduler.yield`:
+ * its continuation runs before the worker's messages, which would wait for the whole send.)
+ */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/** What a load reads: files given to this page, or folders (handles) the worker walks. */
+type Source = InputFile[] | { roots: FileSystemHandle[] };
 let loadToken = 0;
 
-async function ingest(files: InputFile[] | Promise<InputFile[]>, started = performance.now()): Promise<void> {
+async function ingest(source: Source | Promise<Source>, started = performance.now()): Promise<void> {
   if (busy) {
     sendToken++;
     engine.cancel();
@@ -168,11 +197,14 @@ async function ingest(files: InputFile[] | Promise<InputFile[]>, started = perfo
   showProgress({ done: 0, total: 0, elapsedMs: 0, phase: 'listing' }, 1);
   document.body.dataset.state = 'loading';
   try {
-    const list = await files;
+    const list = await source;
     state.timings.listed = performance.now() - started;
     await (startup ?? Promise.resolve());
     const append = $<HTMLInputElement>('append').checked;
-    const loaded = await send(list, append);
+    state.source = Array.isArray(list) ? 'files' : 'handles';
+    const loaded = Array.isArray(list)
+      ? await send(list, append)
+      : await engine.call('parseHandles', { roots: list.roots, append, options: targetOptions() });
     if (load !== loadToken) return; // a newer load replaced this one
     state.timings.received = performance.now() - started;
     partial = false;
@@ -212,6 +244,8 @@ function applyLoaded(loaded: Loaded): void {
   problems = loaded.problems;
   problemCounts = loaded.problemCounts;
   byKey = new Map(packages.map((p) => [`${p.path}\n${p.name} ${p.version}`, p.id]));
+  const names = [...new Set(packages.map((p) => p.name))].sort();
+  $('package-names').replaceChildren(...names.map((name) => h('option', { value: name })));
   $('count-packages').textContent = fmt.format(packages.length);
   $('count-problems').textContent = fmt.format(problems.length);
   $<HTMLButtonElement>('export-json').disabled = false;
@@ -233,7 +267,13 @@ drop.addEventListener('drop', (e) => {
   const started = performance.now();
   if (!e.dataTransfer) return;
   const text = $('progress-text');
-  void ingest(fromDataTransfer(e.dataTransfer, (n) => (text.textContent = `Listing files… ${fmt.format(n)}`)), started);
+  // The worker walks dropped folders itself when the browser gives their handles (File System
+  // Access API); otherwise this thread lists them (webkitGetAsEntry) and posts their Files.
+  const dropped = captureDrop(e.dataTransfer);
+  void ingest((async (): Promise<Source> => {
+    const roots = await droppedHandles(dropped);
+    return roots ? { roots } : fromDropped(dropped, (n) => (text.textContent = `Listing files… ${fmt.format(n)}`));
+  })(), started);
 });
 // Dropping outside the zone must not navigate away from the page.
 window.addEventListener('dragover', (e) => e.preventDefault());
@@ -253,8 +293,27 @@ for (const label of Array.from(document.querySelectorAll<HTMLLabelElement>('labe
   label.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      label.querySelector('input')?.click();
+      label.click();
     }
+  });
+}
+
+/** `showDirectoryPicker` where the browser has it (Chromium): the worker then walks the folder. */
+type DirectoryPicker = (options: { id?: string; mode?: 'read' }) => Promise<FileSystemDirectoryHandle>;
+const directoryPicker = (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+const folderLabel = $('folder-input').closest('label');
+if (directoryPicker && folderLabel) {
+  folderLabel.addEventListener('click', (e) => {
+    if (e.target !== folderLabel) return; // the input's own click (the fallback) goes through
+    e.preventDefault();
+    directoryPicker.call(window, { id: 'pkglens-folder', mode: 'read' }).then(
+      (handle) => void ingest({ roots: [handle] }),
+      (err: unknown) => {
+        if (err instanceof DOMException && err.name === 'AbortError') return; // closed the picker
+        // Refused (a system folder, a policy): the plain folder input instead.
+        $<HTMLInputElement>('folder-input').click();
+      },
+    );
   });
 }
 
@@ -350,6 +409,9 @@ table.onopen = (p) => {
 };
 
 function sorted(): SetPackage[] {
+  // While a large load is read, rows stay in arrival order: sorting them every time new rows
+  // come would cost the page's thread hundreds of ms a time. They are sorted once checked.
+  if (partial && packages.length > 2000) return packages;
   if (sortCache && sortCache.key === sortKey && sortCache.dir === sortDir) return sortCache.ids;
   const lower = packages.map((p) => p.name.toLowerCase());
   const cmp: { [key: string]: (a: SetPackage, b: SetPackage) => number } = {
@@ -393,7 +455,7 @@ $('filter-problems').addEventListener('change', refreshTable);
 
 // ---------------------------------------------------------------- routes
 
-interface Route { view: 'packages' | 'problems' | 'package' | 'graph'; id?: number; depth?: number }
+interface Route { view: 'packages' | 'problems' | 'package' | 'graph' | 'why' | 'diff'; id?: number; depth?: number; name?: string }
 
 function parseRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -403,7 +465,8 @@ function parseRoute(): Route {
   const n = id === undefined || id === '' ? undefined : Number(id);
   if (view === 'package' && n !== undefined) return { view, id: n };
   if (view === 'graph') return { view, id: n, depth };
-  if (view === 'problems') return { view };
+  if (view === 'problems' || view === 'diff') return { view };
+  if (view === 'why') return { view, name: id ? decodeURIComponent(id) : undefined };
   return { view: 'packages' };
 }
 
@@ -417,10 +480,10 @@ let renderToken = 0;
 function render(): void {
   const route = parseRoute();
   const token = ++renderToken;
-  for (const view of ['packages', 'problems', 'package', 'graph']) {
+  for (const view of ['packages', 'problems', 'package', 'graph', 'why', 'diff']) {
     $(`view-${view}`).hidden = view !== route.view;
   }
-  for (const tab of ['packages', 'problems', 'graph']) {
+  for (const tab of ['packages', 'problems', 'graph', 'why', 'diff']) {
     const current = route.view === tab || (tab === 'packages' && route.view === 'package');
     if (current) $(`tab-${tab}`).setAttribute('aria-current', 'page');
     else $(`tab-${tab}`).removeAttribute('aria-current');
@@ -432,6 +495,8 @@ function render(): void {
   if (route.view === 'problems') renderProblems();
   else if (route.view === 'package' && route.id !== undefined) void renderPackage(route.id, token);
   else if (route.view === 'graph') void renderGraph(route.id, route.depth ?? 2, token);
+  else if (route.view === 'why') void renderWhy(route.name, token);
+  else if (route.view === 'diff') void renderDiff(token);
 }
 window.addEventListener('hashchange', render);
 
@@ -523,6 +588,7 @@ async function renderPackage(id: number, token: number): Promise<void> {
   const nav = h('div', { class: 'package-nav' },
     h('a', { href: '#/packages' }, '← All packages'),
     h('a', { href: `#/graph/${id}?depth=2`, id: 'open-graph' }, 'Graph of its neighbourhood'),
+    h('a', { href: `#/why/${encodeURIComponent(p.name)}`, id: 'open-why' }, 'Why is it in the set?'),
     next && next.pkg !== null
       ? h('a', { href: `#/package/${next.pkg}`, id: 'next-problem', title: next.message }, 'Next problem →')
       : h('span', { class: 'muted' }, 'No other problem'));
@@ -614,6 +680,7 @@ async function renderGraph(id: number | undefined, depth: number, token: number)
     return;
   }
   if (token !== renderToken) return;
+  $<HTMLInputElement>('graph-root').value = pkg ? pkg.name : '';
   title.replaceChildren(pkg
     ? h('span', {}, 'Neighbourhood of ', pkgLink(pkg.id), ` (${graph.nodes.length} nodes, ${graph.edges.length} edges)`)
     : h('span', {}, `Whole set (${graph.nodes.length} nodes, ${graph.edges.length} edges)`));
@@ -648,6 +715,185 @@ $('tab-graph').addEventListener('click', (e) => {
     e.preventDefault();
     location.hash = `#/graph/${route.id}?depth=2`;
   }
+});
+
+
+// ---------------------------------------------------------------- graph roots by name
+
+/** The package to centre on for a name typed by a person: the engine's lookup, then any match. */
+async function findPackage(name: string): Promise<number | undefined> {
+  const wanted = name.trim();
+  if (!wanted || !state.loaded) return undefined;
+  const ids = await engine.call('find', { name: wanted });
+  // Of several versions, the newest.
+  if (ids.length) return ids.reduce((a, b) => (naturalCompare(packages[b].version, packages[a].version) > 0 ? b : a));
+  // rez names are case-sensitive; a person may not know how one is written.
+  const lower = wanted.toLowerCase();
+  const same = packages.filter((p) => p.name.toLowerCase() === lower);
+  return same.length ? same.reduce((a, b) => (naturalCompare(b.version, a.version) > 0 ? b : a)).id : undefined;
+}
+
+$('graph-root-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const name = $<HTMLInputElement>('graph-root').value;
+  const id = await findPackage(name);
+  if (id === undefined) {
+    $('graph-title').textContent = name.trim() ? `No package named “${name.trim()}” in the set.` : 'Type a package name.';
+    return;
+  }
+  const depth = $<HTMLSelectElement>('graph-depth').value;
+  location.hash = `#/graph/${id}?depth=${depth === '0' ? '2' : depth}`;
+});
+
+// ---------------------------------------------------------------- why
+
+async function renderWhy(name: string | undefined, token: number): Promise<void> {
+  const out = $('why-result');
+  const input = $<HTMLInputElement>('why-name');
+  if (name !== undefined) input.value = name;
+  if (!state.loaded) {
+    out.replaceChildren(h('p', { class: 'empty' }, 'No package set yet.'));
+    return;
+  }
+  if (!name) {
+    out.replaceChildren(h('p', { class: 'muted' }, 'Type a package name: the chains by which it is required, from a root (a requirements file, a project, or a package nothing needs) down to it.'));
+    return;
+  }
+  let why;
+  try {
+    why = await engine.call('why', { name });
+  } catch (err) {
+    if (token !== renderToken) return;
+    out.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+    return;
+  }
+  if (token !== renderToken) return;
+  const step = (s: { label: string; pkg: number | null }, i: number, chain: unknown[]) => [
+    i ? h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → ') : '',
+    h('span', { class: i === chain.length - 1 ? 'step goal' : 'step' }, s.pkg !== null ? pkgLink(s.pkg, s.label) : h('code', {}, s.label)),
+  ];
+  const required = why.chains.filter((c) => c.length > 1);
+  out.replaceChildren(
+    h('h2', { id: 'why-title' }, required.length
+      ? `Why ${why.name} is in the set: ${fmt.format(required.length)}${why.limited ? '+' : ''} ${required.length === 1 ? 'chain' : 'chains'}`
+      : `Nothing in the set requires ${why.name}: it is a root`),
+    h('ol', { class: 'chains', 'aria-label': `Chains down to ${why.name}` },
+      ...why.chains.map((chain) => h('li', { 'aria-label': chain.map((s) => s.label).join(', which requires ') },
+        ...chain.flatMap((s, i) => step(s, i, chain))))),
+    why.limited ? h('p', { class: 'muted' }, 'Only the first chains are shown.') : '',
+  );
+}
+
+$('why-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const name = $<HTMLInputElement>('why-name').value.trim();
+  location.hash = `#/why/${encodeURIComponent(name)}`;
+  if (parseRoute().view === 'why') render();
+});
+
+// ---------------------------------------------------------------- diff
+
+async function renderDiff(token: number): Promise<void> {
+  const out = $('diff-result');
+  if (!state.loaded) {
+    out.replaceChildren(h('p', { class: 'empty' }, 'No package set yet: load the new side first (drop a folder above).'));
+    return;
+  }
+  const d = await engine.call('diff', {});
+  if (token !== renderToken) return;
+  if (!d) {
+    out.replaceChildren(h('p', { class: 'muted' }, 'No old side yet: choose or drop one above, or keep the current set and then load the new one.'));
+    return;
+  }
+  const { added, removed, changed } = d.diff;
+  const link = (labelText: string) => (d.ids[labelText] !== undefined ? pkgLink(d.ids[labelText], labelText) : h('span', {}, labelText));
+  const list = (title: string, cls: string, items: HTMLElement[]) =>
+    h('section', { class: `diff-section ${cls}`, 'aria-label': title },
+      h('h3', {}, `${title} `, h('span', { class: 'count' }, fmt.format(items.length))),
+      items.length ? h('ul', {}, ...items) : h('p', { class: 'muted' }, 'None.'));
+  out.replaceChildren(
+    h('h2', { id: 'diff-title' }, `From ${d.old.label} (${fmt.format(d.old.packages)} packages) to the current set (${fmt.format(d.current.packages)} packages)`),
+    list('Added', 'd-added', added.map((a) => h('li', { class: 'd-added' }, link(a)))),
+    list('Removed', 'd-removed', removed.map((r) => h('li', { class: 'd-removed' }, r))),
+    list('Changed', 'd-changed', changed.map((c) => {
+      const id = packages.find((p) => p.name === c.name && p.ecosystem === c.ecosystem)?.id;
+      const parts: (string | HTMLElement)[] = [id !== undefined ? pkgLink(id, c.name) : c.name, ` ${c.ecosystem}: `,
+        `${c.old_versions.join(', ') || '—'} → ${c.new_versions.join(', ') || '—'}`];
+      if (c.requirements_added.length) parts.push(h('span', { class: 'd-added' }, ` +${c.requirements_added.join(', +')}`));
+      if (c.requirements_removed.length) parts.push(h('span', { class: 'd-removed' }, ` −${c.requirements_removed.join(', −')}`));
+      return h('li', {}, ...parts);
+    })),
+  );
+}
+
+/** Loads the old side of the diff view; the current set stays. */
+async function loadOld(source: Source | Promise<Source>, label: string): Promise<void> {
+  if (!state.loaded) {
+    showError('Load the new side first (drop a folder above): the old side is compared with it.');
+    return;
+  }
+  showError(null);
+  $('diff-result').replaceChildren(h('p', { class: 'muted' }, 'Reading the old side…'));
+  try {
+    const list = await source;
+    if (Array.isArray(list)) {
+      const chosen = await engine.call('select', { names: list.map((f) => f.name) });
+      const done = engine.call('parseOld', { total: chosen.length, label });
+      for (let i = 0; i < chosen.length; i += 64) {
+        engine.send({ control: 'files', files: chosen.slice(i, i + 64).map((k) => list[k]) });
+        if (i + 64 < chosen.length) await yieldToPage();
+      }
+      engine.send({ control: 'end' });
+      await done;
+    } else {
+      await engine.call('parseOldHandles', { roots: list.roots, label });
+    }
+  } catch (err) {
+    showError(err instanceof Error ? err.message : String(err));
+  }
+  if (parseRoute().view === 'diff') render();
+  else location.hash = '#/diff';
+}
+
+/** How the old side is called: its folder, its one file, or how many files. */
+const labelOf = (files: FileList): string => {
+  const path = files[0].webkitRelativePath;
+  if (path) return path.split('/')[0];
+  return files.length === 1 ? files[0].name : `${fmt.format(files.length)} files`;
+};
+for (const id of ['diff-folder-input', 'diff-file-input']) {
+  const input = $<HTMLInputElement>(id);
+  input.addEventListener('change', () => {
+    if (input.files && input.files.length) void loadOld(fromFileList(input.files), labelOf(input.files));
+    input.value = '';
+  });
+}
+$('diff-keep').addEventListener('click', async () => {
+  if (!state.loaded) {
+    showError('No package set yet to keep.');
+    return;
+  }
+  await engine.call('keepAsOld', { label: 'the kept set' });
+  $('diff-result').replaceChildren(h('p', { class: 'ok', role: 'status' }, 'Kept. Now load the new side (drop a folder above): this view then shows what changed.'));
+});
+const diffDrop = $('diff-drop');
+diffDrop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  e.stopPropagation();
+  diffDrop.classList.add('over');
+});
+diffDrop.addEventListener('dragleave', () => diffDrop.classList.remove('over'));
+diffDrop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  e.stopPropagation();
+  diffDrop.classList.remove('over');
+  if (!e.dataTransfer) return;
+  const dropped = captureDrop(e.dataTransfer);
+  const label = dropped.entries.length === 1 ? dropped.entries[0].name : dropped.loose.length === 1 ? dropped.loose[0].name : 'the dropped files';
+  void loadOld((async (): Promise<Source> => {
+    const roots = await droppedHandles(dropped);
+    return roots ? { roots } : fromDropped(dropped, () => {});
+  })(), label);
 });
 
 // ---------------------------------------------------------------- go

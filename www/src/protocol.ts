@@ -1,7 +1,7 @@
 // Messages between the page and the parsing worker. The worker holds the records and the
 // package set; the page asks it questions and gets plain, structured-cloneable answers.
 import type {
-  CheckReport, Graph, Package, Problem, Record, Resolved, ScanSummary, SetOptions, SetPackage,
+  CheckReport, DiffReport, Graph, Package, Problem, Record, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
 
 /** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
@@ -39,6 +39,8 @@ export interface Loaded {
   parsed: number;
   parseMs: number;
   setMs: number;
+  /** Where `setMs` went: building the set, checking it, linking problems to packages. */
+  steps: { set: number; check: number; link: number };
   threads: number;
   cancelled: boolean;
 }
@@ -58,7 +60,26 @@ export interface Progress {
   done: number;
   total: number;
   elapsedMs: number;
-  phase: 'listing' | 'parsing' | 'checking';
+  /** `walking`: reading while folders are still listed (`total` is what was found so far). */
+  phase: 'listing' | 'walking' | 'parsing' | 'checking';
+}
+
+/** `pkglens why NAME`: the chains from a root down to it, each step with its package id. */
+export interface Why {
+  name: string;
+  /** Each chain from a root (a file or a package nothing requires) down to `name`. */
+  chains: { label: string; pkg: number | null }[][];
+  /** Whether there may be more chains than shown. */
+  limited: boolean;
+}
+
+/** `pkglens diff OLD NEW` with the current set as NEW, and what OLD is. */
+export interface Diff {
+  diff: DiffReport['diff'];
+  old: { label: string; files: number; packages: number };
+  current: { files: number; packages: number };
+  /** Package ids of the current set by `name version`, to link added and changed packages. */
+  ids: { [label: string]: number };
 }
 
 export interface GraphRequest {
@@ -77,9 +98,28 @@ export interface Methods {
    * costs a round trip to the browser process, and the page's thread must not block.
    */
   parse(args: { total: number; append: boolean; options: SetOptions }): Loaded;
+  /**
+   * Walks these dropped or picked folders (and files) in the worker, reads the files the CLI
+   * would read, parses them and checks the set: the page's thread does nothing meanwhile.
+   */
+  parseHandles(args: { roots: FileSystemHandle[]; append: boolean; options: SetOptions }): Loaded;
   setOptions(args: { options: SetOptions }): Loaded;
   details(args: { id: number }): PackageDetails;
   graph(args: GraphRequest): Graph;
+  /** Ids of the packages of this name (matched as its ecosystem matches names), in the set's order. */
+  find(args: { name: string }): number[];
+  why(args: { name: string; limit?: number }): Why;
+  /**
+   * Parses `total` files sent as for `parse` into the OLD side of the diff view, leaving the
+   * current set as it is.
+   */
+  parseOld(args: { total: number; label: string }): { files: number; packages: number };
+  /** Parses folders (handles) into the OLD side of the diff view. */
+  parseOldHandles(args: { roots: FileSystemHandle[]; label: string }): { files: number; packages: number };
+  /** Keeps the current set as the OLD side: the next load is compared with it. */
+  keepAsOld(args: { label: string }): { files: number; packages: number };
+  /** The diff from the OLD side to the current set, or null when there is no OLD side. */
+  diff(args: Record0): Diff | null;
   exportJson(args: Record0): string;
   exportDot(args: GraphRequest): string;
   clear(args: Record0): null;

@@ -2,11 +2,12 @@
 // The parsing worker: loads pkglens (threaded when the page is cross-origin isolated), reads the
 // files it is given in windows, holds the records and the package set, and answers the page's
 // questions. Nothing here touches the DOM; the page's thread never waits on the engine.
-import type { Pkglens, PackageSet, Record, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
+import type { Pkglens, PackageSet, Record, ScanSummary, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
 import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
   WorkerEvent,
 } from './protocol';
+import { readHandles, walkOrder } from './walk';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -44,13 +45,16 @@ function currentSet(): PackageSet {
   return set;
 }
 
+/** A package as problems name it: `name version`, or `name` alone (core's `PackageSet::label`). */
+const label = (p: { name: string; version: string }) => (p.version ? `${p.name} ${p.version}` : p.name);
+
 /** Problems, each with the id of the package it concerns (by file and `name version`). */
 function linkProblems(s: PackageSet, problems: ReturnType<PackageSet['check']>['problems']) {
   const packages = s.packages();
   const byKey = new Map<string, number>();
   const byPath = new Map<string, number[]>();
   for (const p of packages) {
-    byKey.set(`${p.path}\n${p.name} ${p.version}`, p.id);
+    byKey.set(`${p.path}\n${label(p)}`, p.id);
     const list = byPath.get(p.path);
     if (list) list.push(p.id);
     else byPath.set(p.path, [p.id]);
@@ -71,19 +75,39 @@ function linkProblems(s: PackageSet, problems: ReturnType<PackageSet['check']>['
   return { packages, counts, linked };
 }
 
+/** `pkglens scan`'s summary of the records, counted here: no second trip of the records into wasm. */
+function summarize(list: Record[]): ScanSummary {
+  const summary: ScanSummary = { files: list.length, ok: 0, dynamic: 0, errors: 0, packages: 0, requirements: 0 };
+  for (const record of list) {
+    if (record.status === 'ok') summary.ok++;
+    else if (record.status === 'dynamic') summary.dynamic++;
+    else summary.errors++;
+    summary.packages += record.packages.length;
+    summary.requirements += record.requirements.length;
+    for (const p of record.packages) {
+      summary.requirements += p.requires.length + (p.build_requires?.length ?? 0) + (p.private_build_requires?.length ?? 0);
+    }
+  }
+  return summary;
+}
+
 function rebuild(): NonNullable<typeof last> {
   const started = performance.now();
   set?.free();
   set = new (engine().PackageSet)(records, options);
+  const built = performance.now();
   const report = set.check();
+  const checked = performance.now();
   const { packages, counts, linked } = linkProblems(set, report.problems);
+  const scan = summarize(records);
   last = {
     packages,
     problemCounts: counts,
     problems: linked,
     summary: report.summary,
-    scan: engine().summarize(records),
+    scan,
     setMs: performance.now() - started,
+    steps: { set: built - started, check: checked - built, link: performance.now() - checked },
     threads: engine().threads(),
   };
   return last;
@@ -163,31 +187,67 @@ function rowsOf(batch: Record[], first: number): SetPackage[] {
   return rows;
 }
 
-async function parse(total: number, append: boolean, opts: SetOptions): Promise<Loaded> {
+/** What a load reads: files the page sent, or folders the worker walks itself. */
+type Source =
+  | { kind: 'inbox'; total: number }
+  | { kind: 'handles'; roots: FileSystemHandle[] };
+
+/** The OLD side of the diff view: a second set, beside the current one. */
+let old: { records: Record[]; set: PackageSet; label: string } | null = null;
+
+function keepOld(list: Record[], label: string): { files: number; packages: number } {
+  old?.set.free();
+  old = { records: list, set: new (engine().PackageSet)(list, options), label };
+  return { files: list.length, packages: old.set.size };
+}
+
+async function parse(source: Source, append: boolean, opts: SetOptions, into: 'current' | 'old' = 'current'): Promise<Loaded> {
   const pkglens = engine();
   abort?.abort();
   const controller = new AbortController();
   abort = controller;
   const started = performance.now();
-  const chosen = new Inbox();
-  inbox = chosen;
-  const fresh: Record[] = [];
+  let chosen: Inbox | null = null;
+  let total = source.kind === 'inbox' ? source.total : 0;
+  let listing = source.kind === 'handles';
+  let inputs: AsyncIterable<StreamInput>;
+  if (source.kind === 'inbox') {
+    chosen = new Inbox();
+    inbox = chosen;
+    inputs = readAhead(chosen, controller.signal);
+  } else {
+    inputs = readHandles(source.roots, {
+      choose: (list) => pkglens.selectFiles(list),
+      signal: controller.signal,
+      onFound: (found, stillListing) => {
+        total = found;
+        listing = stillListing;
+      },
+    });
+  }
+  let fresh: Record[] = [];
+  const paths: string[] = [];
   let cancelled = false;
   let lastPost = 0;
   let lastRows = performance.now();
   let shown = 0;
   let rowCount = append && last ? last.packages.length : 0;
+  const named = (async function* () {
+    for await (const input of inputs) {
+      paths.push((input as { name: string }).name);
+      yield input;
+    }
+  })();
   try {
-    const inputs = readAhead(chosen, controller.signal);
-    for await (const record of pkglens.parseStream(inputs, { window: READ_WINDOW, signal: controller.signal })) {
+    for await (const record of pkglens.parseStream(named, { window: READ_WINDOW, signal: controller.signal })) {
       fresh.push(record);
       const now = performance.now();
       if (now - lastPost > 80) {
         lastPost = now;
-        post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: now - started, phase: 'parsing' } });
+        post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: now - started, phase: listing ? 'walking' : 'parsing' } });
       }
       // The table fills while the rest is read: new rows at most every 700 ms.
-      if (now - lastRows > 700 && fresh.length > shown) {
+      if (into === 'current' && now - lastRows > 700 && fresh.length > shown) {
         lastRows = now;
         const rows = rowsOf(fresh.slice(shown), rowCount);
         shown = fresh.length;
@@ -201,14 +261,27 @@ async function parse(total: number, append: boolean, opts: SetOptions): Promise<
   }
   if (controller.signal.aborted) cancelled = true;
   if (abort === controller) abort = null;
-  if (inbox === chosen) inbox = null;
+  if (chosen && inbox === chosen) inbox = null;
   const parseMs = performance.now() - started;
+  if (source.kind === 'handles') {
+    // Read in the order files were opened: the records go in the CLI's walk order.
+    const order = fresh.map((_, i) => i).sort((a, b) => walkOrder(paths[a], paths[b]));
+    fresh = order.map((i) => fresh[i]);
+    total = cancelled ? total : fresh.length;
+  }
   post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: parseMs, phase: 'checking' } });
+  if (into === 'old') {
+    if (cancelled) throw new Error('cancelled');
+    keepOld(fresh, oldLabel);
+    return last ? { ...last, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled } : ({} as Loaded);
+  }
   records = append ? records.concat(fresh) : fresh;
   options = opts;
   const built = rebuild();
   return { ...built, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled };
 }
+
+let oldLabel = '';
 
 function names(ids: Iterable<number>): { [id: number]: string } {
   const out: { [id: number]: string } = {};
@@ -262,7 +335,7 @@ function graph({ root, depth }: GraphRequest): Graph {
 function exportJson(): string {
   const s = currentSet();
   const check = s.check();
-  const scan = engine().summarize(records);
+  const scan = summarize(records);
   return JSON.stringify({ schema: 'pkglens/1', records, problems: check.problems, summary: { ...scan, check: check.summary } }, null, 2) + '\n';
 }
 
@@ -288,7 +361,8 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     return ready;
   },
   select: ({ names }) => engine().selectFiles(names.map((name, i) => ({ name, i }))).map((f) => f.i),
-  parse: ({ total, append, options: opts }) => parse(total, append, opts),
+  parse: ({ total, append, options: opts }) => parse({ kind: 'inbox', total }, append, opts),
+  parseHandles: ({ roots, append, options: opts }) => parse({ kind: 'handles', roots }, append, opts),
   setOptions({ options: opts }) {
     options = opts;
     const built = rebuild();
@@ -296,6 +370,37 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
   },
   details: ({ id }) => details(id),
   graph,
+  find: ({ name }) => currentSet().find(name),
+  why({ name, limit = 50 }) {
+    const report = currentSet().why(name, limit + 1);
+    const byLabel = new Map<string, number>();
+    for (const p of last?.packages ?? []) if (!byLabel.has(label(p))) byLabel.set(label(p), p.id);
+    const chains = report.chains.slice(0, limit).map((chain) => chain.map((step) => ({ label: step, pkg: byLabel.get(step) ?? null })));
+    return { name: report.name, chains, limited: report.chains.length > limit };
+  },
+  async parseOld({ total, label: named }) {
+    oldLabel = named;
+    await parse({ kind: 'inbox', total }, false, options, 'old');
+    return { files: old?.records.length ?? 0, packages: old?.set.size ?? 0 };
+  },
+  async parseOldHandles({ roots, label: named }) {
+    oldLabel = named;
+    await parse({ kind: 'handles', roots }, false, options, 'old');
+    return { files: old?.records.length ?? 0, packages: old?.set.size ?? 0 };
+  },
+  keepAsOld: ({ label: named }) => keepOld(records, named),
+  diff() {
+    if (!old) return null;
+    const s = currentSet();
+    const ids: { [label: string]: number } = {};
+    for (const p of last?.packages ?? []) ids[label(p)] ??= p.id;
+    return {
+      diff: s.diff(old.set).diff,
+      old: { label: old.label, files: old.records.length, packages: old.set.size },
+      current: { files: records.length, packages: s.size },
+      ids,
+    };
+  },
   exportJson,
   exportDot,
   clear() {

@@ -1,0 +1,177 @@
+/// <reference lib="webworker" />
+// Walking a dropped or picked folder in the worker, through its FileSystemDirectoryHandle (the
+// File System Access API): nothing of it touches the page's thread, and listing, opening and
+// reading overlap. Measured in Chromium on a 2-core machine (docs/benchmarks.md): every File of
+// an `<input webkitdirectory>` costs the page's thread a synchronous round trip to the browser
+// process (~0.45 ms) before it can be posted; a directory handle is posted once.
+//
+// The folders entered and the files read are the CLI's (core/src/select.rs): `Place` below is
+// that module's, and each folder's files are chosen by the engine's own `selectFiles`.
+import type { StreamInput } from 'pkglens';
+
+/** Folder names never entered (core/src/select.rs `SKIPPED`). */
+const SKIPPED = new Set([
+  '.git', '.hg', '.svn', '.jj', 'target', 'node_modules', '__pycache__', '.tox', '.nox',
+  '.mypy_cache', '.pytest_cache', '.ruff_cache',
+]);
+
+/** Where in a tree a folder is: anywhere, a virtual environment's way to site-packages, a site-packages. */
+type Place = 'normal' | 'venv' | 'site';
+
+/** Whether to enter a folder named `name` found in a folder at `place`, and as what. */
+export function child(place: Place, name: string): Place | null {
+  const site = name === 'site-packages' || name === 'dist-packages';
+  switch (place) {
+    case 'normal':
+      if (SKIPPED.has(name)) return null;
+      return site ? 'site' : 'normal';
+    case 'venv':
+      if (site) return 'site';
+      return name === 'lib' || name === 'Lib' || name === 'lib64' || name.startsWith('python') ? 'venv' : null;
+    case 'site':
+      return name.endsWith('.dist-info') || name.endsWith('.egg-info') ? 'normal' : null;
+  }
+}
+
+/** Compares `/`-separated paths in the CLI's walk order: component by component, as UTF-8 bytes. */
+export function walkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return codePointCompare(x[i], y[i]);
+  }
+  return x.length - y.length;
+}
+
+/** UTF-8 byte order is code point order; UTF-16 order differs only past the surrogates. */
+function codePointCompare(a: string, b: string): number {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(j) as number;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
+}
+
+export interface WalkOptions {
+  /** The names among a folder's file names that are read (the engine's `selectFiles`). */
+  choose: (names: string[]) => string[];
+  signal: AbortSignal;
+  /** Files read together as one Blob (one request to the browser process). */
+  window?: number;
+  /** Told the number of files found so far, and whether the walk is still listing folders. */
+  onFound?: (found: number, listing: boolean) => void;
+}
+
+const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
+/** Folders listed at once, and files opened (`getFile`) at once. */
+const LISTING = 16;
+const OPENING = 32;
+
+/**
+ * The files the CLI would read under `roots` (folders walked, files taken when chosen), as
+ * stream inputs in the order they are read, which is not the walk order: sort the records by
+ * `walkOrder` of their paths once all are read. Folders are listed, files opened and windows
+ * read at the same time; a window's files (but wheels, read lazily) are read as one Blob.
+ */
+export async function* readHandles(roots: FileSystemHandle[], options: WalkOptions): AsyncGenerator<StreamInput> {
+  const { choose, signal } = options;
+  const window = options.window ?? 256;
+  const folders: { handle: FileSystemDirectoryHandle; path: string; place: Place }[] = [];
+  const closed: { name: string; handle: FileSystemFileHandle }[] = [];
+  const open: { name: string; file: File }[] = [];
+  let listing = 0;
+  let opening = 0;
+  let found = 0;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+  };
+
+  const take = (names: string[], handles: Map<string, FileSystemFileHandle>, prefix: string) => {
+    for (const name of choose(names)) closed.push({ name: prefix ? `${prefix}/${name}` : name, handle: handles.get(name) as FileSystemFileHandle });
+  };
+  const list = async ({ handle, path, place }: (typeof folders)[number]) => {
+    const names: string[] = [];
+    const files = new Map<string, FileSystemFileHandle>();
+    const subfolders: [string, FileSystemDirectoryHandle][] = [];
+    for await (const [name, entry] of handle.entries()) {
+      if (signal.aborted) return;
+      if (entry.kind === 'file') {
+        names.push(name);
+        files.set(name, entry as FileSystemFileHandle);
+      } else subfolders.push([name, entry as FileSystemDirectoryHandle]);
+    }
+    const here = place === 'normal' && files.has('pyvenv.cfg') ? 'venv' : place;
+    const before = closed.length;
+    if (here === 'normal' && names.length) take(names, files, path);
+    found += closed.length - before;
+    for (const [name, sub] of subfolders) {
+      const next = child(here, name);
+      if (next) folders.push({ handle: sub, path: `${path}/${name}`, place: next });
+    }
+  };
+  const pump = () => {
+    while (!signal.aborted && !failure && listing < LISTING && folders.length) {
+      const folder = folders.pop() as (typeof folders)[number];
+      listing++;
+      list(folder).catch(fail).finally(() => {
+        listing--;
+        pump();
+        notify();
+      });
+    }
+    while (!signal.aborted && !failure && opening < OPENING && closed.length) {
+      const { name, handle } = closed.pop() as (typeof closed)[number];
+      opening++;
+      handle.getFile().then((file) => void open.push({ name, file }), fail).finally(() => {
+        opening--;
+        pump();
+        notify();
+      });
+    }
+  };
+
+  for (const root of roots) {
+    if (root.kind === 'directory') folders.push({ handle: root as FileSystemDirectoryHandle, path: root.name, place: 'normal' });
+    else {
+      const before = closed.length;
+      take([root.name], new Map([[root.name, root as FileSystemFileHandle]]), '');
+      found += closed.length - before;
+    }
+  }
+  pump();
+  let told = -1;
+  for (;;) {
+    if (failure) throw failure;
+    if (signal.aborted) return;
+    const busy = listing > 0 || folders.length > 0 || opening > 0 || closed.length > 0;
+    if (found !== told) {
+      told = found;
+      options.onFound?.(found, listing > 0 || folders.length > 0);
+    }
+    if (open.length >= window || (!busy && open.length)) {
+      const batch = open.splice(0, window);
+      const joined = new Uint8Array(await new Blob(batch.filter((f) => !isWheel(f.name)).map((f) => f.file)).arrayBuffer());
+      let at = 0;
+      for (const { name, file } of batch) {
+        if (isWheel(name)) yield { name, bytes: file };
+        else {
+          yield { name, bytes: joined.subarray(at, at + file.size) };
+          at += file.size;
+        }
+      }
+      continue;
+    }
+    if (!busy) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}

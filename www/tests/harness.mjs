@@ -169,3 +169,21 @@ export function sortProblems(list) {
   return list.map(({ kind, package: pkg, requirement, path, line }) => ({ kind, package: pkg, requirement, path, line }))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/**
+ * Drops a folder (or files) of this machine on `selector` as a person would: Chromium's own
+ * drag and drop through the DevTools protocol, so the page gets real file system entries and
+ * File System Access handles, as from a file manager.
+ */
+export async function dropPaths(page, selector, paths) {
+  const box = await page.locator(selector).boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  try {
+    for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -1,0 +1,183 @@
+// Real drops (Chromium's own drag and drop of a folder of this machine), the why and diff views,
+// graph roots chosen by name, and problems linked to their packages: the page in a real browser,
+// as in app.test.mjs. Any console error or page error fails the test.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+import { makeFixture } from './fixture.mjs';
+
+/** The packages of the current set in order, as `path name version`. */
+const listing = (page) => page.evaluate(() => window.pkglens.loaded.packages.map((p) => `${p.path} ${p.name} ${p.version}`));
+
+describe('real drops, why, diff, graph roots by name', () => {
+  let server, browser, page, errors, fixture, oldSide;
+  let loads = 0;
+
+  before(async () => {
+    server = await startPreview({ isolated: true });
+    browser = await launch();
+    ({ page, errors } = await openPage(browser.context, server.url));
+    fixture = makeFixture();
+    // The old side of a diff: foo 2.0.0 and qux not there yet, a package since removed, bar
+    // needing baz-1.
+    oldSide = join(fixture.parent, 'old');
+    cpSync(fixture.root, oldSide, { recursive: true });
+    rmSync(join(oldSide, 'rez', 'foo', '2.0.0'), { recursive: true });
+    rmSync(join(oldSide, 'rez', 'qux'), { recursive: true });
+    mkdirSync(join(oldSide, 'rez', 'legacy', '1.0'), { recursive: true });
+    writeFileSync(join(oldSide, 'rez', 'legacy', '1.0', 'package.py'), 'name = "legacy"\nversion = "1.0"\n');
+    writeFileSync(join(oldSide, 'rez', 'bar', '1.0', 'package.py'), 'name = "bar"\nversion = "1.0"\nrequires = ["foo-1.5+", "baz-1"]\n');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (fixture) rmSync(fixture.parent, { recursive: true, force: true });
+  });
+
+  test('a dropped folder is walked by the worker and read as the folder input reads it', async () => {
+    await page.setInputFiles('#folder-input', fixture.root);
+    await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'files');
+    const viaInput = await listing(page);
+    const problemsViaInput = await page.evaluate(() => window.pkglens.loaded.problems.map((p) => p.message));
+
+    await dropPaths(page, '#drop', [fixture.root]);
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'handles', 'the drop reached the worker as a directory handle');
+    assert.equal(got.selected, 9, 'node_modules and .git skipped, as the CLI does');
+    assert.deepEqual(await listing(page), viaInput, 'the same packages in the same (walk) order');
+    assert.deepEqual(await page.evaluate(() => window.pkglens.loaded.problems.map((p) => p.message)), problemsViaInput);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a dropped wheel file is read lazily through its handle', async () => {
+    await dropPaths(page, '#drop', [join(fixture.root, 'wheelhouse', 'alpha-1.0-py3-none-any.whl')]);
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'handles');
+    assert.equal(got.packages, 1);
+    assert.deepEqual(await listing(page), ['alpha-1.0-py3-none-any.whl alpha 1.0']);
+    assert.deepEqual(errors, []);
+  });
+
+  test('every problem about a package links to that package', async () => {
+    await dropPaths(page, '#drop', [fixture.root]);
+    await waitLoaded(page, ++loads);
+    const unlinked = await page.evaluate(() => window.pkglens.loaded.problems.filter((p) => p.package && p.pkg === null));
+    assert.deepEqual(unlinked, []);
+    const problems = await page.evaluate(() => window.pkglens.loaded.problems.filter((p) => p.pkg !== null)
+      .map((p) => ({ label: p.package, path: p.path, pkg: p.pkg })));
+    assert.ok(problems.length >= 3);
+    await page.getByRole('link', { name: /^Problems/ }).click();
+    for (const p of problems.slice(0, 4)) {
+      await page.evaluate(() => (location.hash = '#/problems'));
+      await page.locator(`#view-problems a.pkg[href="#/package/${p.pkg}"]`).first().click();
+      await page.waitForFunction((label) => document.querySelector('#package-title')?.textContent.startsWith(label), p.label);
+      assert.match(await page.locator('#view-package dl').textContent(), new RegExp(p.path.replace(/[.]/g, '\\.')));
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('why: the chains from a root down to a package, each step a link', async () => {
+    const foo = await page.evaluate(() => window.pkglens.loaded.packages.find((p) => p.name === 'foo' && p.version === '2.0.0').id);
+    await page.evaluate((id) => (location.hash = `#/package/${id}`), foo);
+    await page.getByRole('link', { name: 'Why is it in the set?' }).click();
+    await page.waitForSelector('#why-title');
+    assert.match(await page.locator('#why-title').textContent(), /^Why foo is in the set: \d+ chains?/);
+    const chains = await page.locator('ol.chains > li').allTextContents();
+    assert.ok(chains.some((c) => /qux 0\.1 → bar 1\.0 → foo/.test(c)), chains.join('\n'));
+    // Each step links to its package page.
+    await page.locator('ol.chains > li').first().locator('a.pkg').first().click();
+    await page.waitForSelector('#package-title');
+    // By name, with the keyboard: a root is a root.
+    await page.evaluate(() => (location.hash = '#/why'));
+    await page.locator('#why-name').fill('qux');
+    await page.locator('#why-name').press('Enter');
+    await page.waitForFunction(() => /qux/.test(document.querySelector('#why-title')?.textContent ?? ''));
+    assert.match(await page.locator('#why-title').textContent(), /Nothing in the set requires qux/);
+    // An unknown name says so.
+    await page.locator('#why-name').fill('no-such-thing');
+    await page.locator('#why-name').press('Enter');
+    await page.waitForSelector('#why-result [role="alert"]');
+    assert.match(await page.locator('#why-result').textContent(), /no package named `no-such-thing`/);
+    await page.locator('#why-name').fill('alpha');
+    await page.locator('#why-name').press('Enter');
+    await page.waitForFunction(() => /Why alpha/.test(document.querySelector('#why-title')?.textContent ?? ''));
+    await shot(page, 'why');
+    assert.deepEqual(errors, []);
+  });
+
+  test('graph: a root chosen by name', async () => {
+    await page.evaluate(() => (location.hash = '#/graph'));
+    await page.locator('#graph-root').fill('bar');
+    await page.locator('#graph-root').press('Enter');
+    await page.waitForFunction(() => document.querySelector('#graph-title').textContent.startsWith('Neighbourhood of bar'));
+    await page.waitForFunction(() => document.body.dataset.graph === 'drawn');
+    const nodes = await page.locator('#graph-nodes li').allTextContents();
+    for (const name of ['bar', 'foo', 'qux']) assert.ok(nodes.some((n) => n.startsWith(name)), `${name} in ${nodes}`);
+    // Names match as the ecosystem matches them; several versions: the newest.
+    await page.locator('#graph-root').fill('FOO');
+    await page.locator('#graph-root').press('Enter');
+    await page.waitForFunction(() => document.querySelector('#graph-title').textContent.startsWith('Neighbourhood of foo 2.0.0'));
+    await page.locator('#graph-root').fill('nothing-by-that-name');
+    await page.locator('#graph-root').press('Enter');
+    await page.waitForFunction(() => /No package named/.test(document.querySelector('#graph-title').textContent));
+    assert.deepEqual(errors, []);
+  });
+
+  test('diff: an old folder dropped on the diff view, compared with the current set', async () => {
+    await page.getByRole('link', { name: 'Diff' }).click();
+    await page.waitForSelector('#diff-result p');
+    await shot(page, 'diff-empty');
+    assert.match(await page.locator('#diff-result').textContent(), /No old side yet/);
+    await dropPaths(page, '#diff-drop', [oldSide]);
+    await page.waitForSelector('#diff-title');
+    assert.match(await page.locator('#diff-title').textContent(), /^From old \(\d+ packages\) to the current set/);
+    const section = (name) => page.locator(`#diff-result section[aria-label="${name}"] li`).allTextContents();
+    assert.deepEqual(await section('Added'), ['qux 0.1']);
+    assert.deepEqual(await section('Removed'), ['legacy 1.0']);
+    const changed = await section('Changed');
+    assert.ok(changed.some((c) => /^foo rez: 1\.0\.0 → 1\.0\.0, 2\.0\.0/.test(c)), changed.join('\n'));
+    assert.equal(changed.length, 2, changed.join('\n'));
+    assert.ok(changed.some((c) => /^bar rez: .*\+baz 2.*−baz 1/.test(c)), changed.join('\n'));
+    // The current set is untouched.
+    assert.equal(await page.evaluate(() => window.pkglens.loaded.packages.length), 8);
+    // Each added package links to its page.
+    await page.locator('#diff-result section[aria-label="Added"] a.pkg').click();
+    await page.waitForFunction(() => document.querySelector('#package-title')?.textContent.startsWith('qux'));
+    assert.deepEqual(errors, []);
+  });
+
+  test('diff: keep the current set, load another, see what changed', async () => {
+    await page.getByRole('link', { name: 'Diff' }).click();
+    await page.click('#diff-keep');
+    await page.waitForSelector('#diff-result [role="status"]');
+    await page.setInputFiles('#folder-input', oldSide);
+    await waitLoaded(page, ++loads);
+    await page.getByRole('link', { name: 'Diff' }).click();
+    await page.waitForSelector('#diff-title');
+    assert.match(await page.locator('#diff-title').textContent(), /^From the kept set/);
+    await shot(page, 'diff');
+    assert.deepEqual(await page.locator('#diff-result section[aria-label="Added"] li').allTextContents(), ['legacy 1.0']);
+    assert.deepEqual(await page.locator('#diff-result section[aria-label="Removed"] li').allTextContents(), ['qux 0.1']);
+    // Added packages link to their page in the current set.
+    await page.locator('#diff-result section[aria-label="Added"] a.pkg').click();
+    await page.waitForFunction(() => document.querySelector('#package-title')?.textContent.startsWith('legacy'));
+    assert.deepEqual(errors, []);
+  });
+
+  test('narrow layout: why and diff views', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const view of ['why/alpha', 'diff', 'graph']) {
+      await page.evaluate((v) => (location.hash = `#/${v}`), view);
+      await page.waitForTimeout(250);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `${view}: no horizontal scroll (${overflow}px)`);
+    }
+    await shot(page, 'narrow-diff');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    assert.deepEqual(errors, []);
+  });
+});

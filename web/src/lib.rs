@@ -12,7 +12,7 @@
 //! wheel reading through `Blob.slice`.
 
 use pkglens_core::formats::wheel::{ByteRange, Step};
-use pkglens_core::parallel::{map_batch_owned, parse_batch_linked, Executor, Policy};
+use pkglens_core::parallel::{parse_batch_linked_map, Executor, Policy};
 use pkglens_core::report::{
     CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
 };
@@ -87,8 +87,12 @@ fn unpack<'a>(names: &'a str, data: &'a [u8], ends: &[u32]) -> Result<Vec<Input<
 }
 
 /// Parses the first `count` packed files (the others are only there to be included) and maps
-/// each record through `then` on the worker that parsed it, so that it is also dropped there
-/// (per-thread allocator caches stay warm, see `alloc`). A file that fails is its error record.
+/// each record through `then` in the job that parsed it, so that a record that is only
+/// summarised or serialised is freed at once, on its thread: the threaded build's per-thread
+/// allocator caches (see `alloc`) then serve nearly every allocation. Collecting all the
+/// records first and mapping them afterwards overflowed those caches: about 680,000
+/// allocations a parse of the rez benchmark repository took the global allocator's lock.
+/// A file that fails is its error record.
 fn parse_packed<R: Send>(
     names: &str,
     data: &[u8],
@@ -98,11 +102,12 @@ fn parse_packed<R: Send>(
 ) -> Result<Vec<R>, JsValue> {
     let inputs = unpack(names, data, ends)?;
     let (parsed, others) = inputs.split_at(count.min(inputs.len()));
-    let records = parse_batch_linked(parsed, others, &policy());
-    let bytes: u64 = parsed.iter().map(|i| i.bytes.len() as u64).sum();
-    Ok(map_batch_owned(records, bytes, &policy(), |result| {
-        then(result.unwrap_or_else(|err| Record::from_error(&err)))
-    }))
+    Ok(parse_batch_linked_map(
+        parsed,
+        others,
+        &policy(),
+        |result| then(result.unwrap_or_else(|err| Record::from_error(&err))),
+    ))
 }
 
 /// Parses the first `count` packed files (see the JS `parseFiles`): one record per file,

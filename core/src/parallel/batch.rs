@@ -12,6 +12,7 @@ use crate::Input;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::OnceLock;
 
 /// Maps every item of `items` through `map`, in parallel unless the policy says the batch is
 /// too small (`bytes` is the batch's total size, as the caller counts it).
@@ -28,25 +29,6 @@ where
         policy
             .executor
             .install(|| items.par_iter().with_min_len(min).map(map).collect())
-    }
-}
-
-/// [`map_batch`] taking the items by value: each item is moved to, and dropped on, the thread
-/// that maps it. Memory freed where it is used keeps per-thread allocator caches warm (the
-/// threaded wasm build's allocator relies on it).
-pub fn map_batch_owned<T, R, F>(items: Vec<T>, bytes: u64, policy: &Policy, map: F) -> Vec<R>
-where
-    T: Send,
-    R: Send,
-    F: Fn(T) -> R + Sync + Send,
-{
-    if policy.is_serial(items.len(), bytes) {
-        items.into_iter().map(map).collect()
-    } else {
-        let min = min_len(items.len(), &policy.executor);
-        policy
-            .executor
-            .install(|| items.into_par_iter().with_min_len(min).map(map).collect())
     }
 }
 
@@ -73,33 +55,67 @@ pub fn parse_batch_linked(
     others: &[Input<'_>],
     policy: &Policy,
 ) -> Vec<Result<Record, ParseError>> {
-    let by_path: HashMap<String, &[u8]> = others
-        .iter()
-        .chain(inputs)
-        .map(|input| (normalize_path(input.path), input.bytes))
-        .collect();
+    parse_batch_linked_map(inputs, others, policy, |result| result)
+}
+
+/// [`parse_batch_linked`] with each result mapped through `then` in the job that parsed it,
+/// on the same thread, before the next input is parsed: a record that is only summarised or
+/// serialised is freed at once instead of being held with all the others until the batch
+/// ends. Holding them all made the threaded wasm build's per-thread allocator caches
+/// overflow, sending every allocation to the shared allocator's lock (see `docs/decisions.md`).
+pub fn parse_batch_linked_map<R, F>(
+    inputs: &[Input<'_>],
+    others: &[Input<'_>],
+    policy: &Policy,
+    then: F,
+) -> Vec<R>
+where
+    R: Send,
+    F: Fn(Result<Record, ParseError>) -> R + Sync + Send,
+{
+    // Built the first time a requirements file asks for an include: most batches have none.
+    let by_path: OnceLock<HashMap<String, &[u8]>> = OnceLock::new();
+    let lookup = |path: &str| -> Option<Vec<u8>> {
+        by_path
+            .get_or_init(|| {
+                others
+                    .iter()
+                    .chain(inputs)
+                    .map(|input| (normalize_path(input.path), input.bytes))
+                    .collect()
+            })
+            .get(&normalize_path(path))
+            .map(|bytes| bytes.to_vec())
+    };
     let bytes = inputs.iter().map(|input| input.bytes.len() as u64).sum();
     map_batch(inputs, bytes, policy, |input| {
-        if crate::detect(input.path, input.bytes) != Some(Format::RequirementsTxt) {
-            return parse_guarded(input, None);
+        then(parse_linked(input, &lookup))
+    })
+}
+
+/// One input of [`parse_batch_linked`]: a requirements file with its includes found by
+/// `lookup`, any other file parsed alone.
+fn parse_linked(
+    input: &Input<'_>,
+    lookup: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+) -> Result<Record, ParseError> {
+    if crate::detect(input.path, input.bytes) != Some(Format::RequirementsTxt) {
+        return parse_guarded(input, None);
+    }
+    let mut load = |path: &str| {
+        if path == input.path {
+            return Some(input.bytes.to_vec());
         }
-        let mut load = |path: &str| {
-            if path == input.path {
-                return Some(input.bytes.to_vec());
-            }
-            by_path
-                .get(&normalize_path(path))
-                .map(|bytes| bytes.to_vec())
-        };
-        let resolve = || resolve_requirements(input.path, &mut load, &|_| None);
-        panic::catch_unwind(AssertUnwindSafe(resolve)).unwrap_or_else(|_| {
-            Err(ParseError::whole(
-                input.path,
-                Some(Format::RequirementsTxt),
-                ErrorKind::Syntax,
-                "internal error: the parser panicked on this input (please report it)",
-            ))
-        })
+        lookup(path)
+    };
+    let resolve = || resolve_requirements(input.path, &mut load, &|_| None);
+    panic::catch_unwind(AssertUnwindSafe(resolve)).unwrap_or_else(|_| {
+        Err(ParseError::whole(
+            input.path,
+            Some(Format::RequirementsTxt),
+            ErrorKind::Syntax,
+            "internal error: the parser panicked on this input (please report it)",
+        ))
     })
 }
 
@@ -170,6 +186,39 @@ mod tests {
         let err = out[3].as_ref().unwrap_err();
         assert!(err.info.message.contains("nowhere.txt"), "{err}");
         assert_eq!(err.info.line, 1);
+    }
+
+    #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
+    fn linked_map_on_threads_is_the_serial_batch_mapped() {
+        let owned: Vec<(String, Vec<u8>)> = (0..200)
+            .map(|i| match i % 3 {
+                0 => (
+                    format!("r{i}/requirements.txt"),
+                    format!("-r ../base{}.txt\nflask\n", i % 5).into_bytes(),
+                ),
+                1 => (format!("base{}.txt", i % 5), b"requests\n".to_vec()),
+                _ => (
+                    format!("p{i}/PKG-INFO"),
+                    format!("Metadata-Version: 2.1\nName: p{i}\nVersion: 1\n").into_bytes(),
+                ),
+            })
+            .collect();
+        let inputs: Vec<Input<'_>> = owned.iter().map(|(p, b)| Input::new(p, b)).collect();
+        let (parsed, others) = inputs.split_at(150);
+        let serial = parse_batch_linked(parsed, others, &Policy::serial());
+        let mut policy = Policy::new(Executor::for_jobs(Jobs::Exactly(3)).unwrap());
+        policy.serial_items = 0;
+        policy.serial_bytes = 0;
+        let mapped = parse_batch_linked_map(parsed, others, &policy, |result| {
+            result.map(|record| record.requirements.len())
+        });
+        let expected: Vec<_> = serial
+            .into_iter()
+            .map(|result| result.map(|record| record.requirements.len()))
+            .collect();
+        assert_eq!(mapped, expected);
+        assert!(expected.iter().any(|r| r.as_ref().is_ok_and(|n| *n == 2)));
     }
 
     #[test]

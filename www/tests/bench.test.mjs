@@ -82,7 +82,7 @@ describe('bench: large folders through the folder input', () => {
       longestFrameGapMs: Math.round(gap),
       // The set built, checked and its problems linked, in the worker after the parse.
       setMs: Math.round(worker.setMs),
-      steps: Object.fromEntries(Object.entries(worker.steps).map(([k, v]) => [k, Math.round(v)])),
+      steps: Object.fromEntries(Object.entries(worker.steps ?? {}).map(([k, v]) => [k, Math.round(v)])),
       // Milestones from the input event, and the page's long tasks from setInputFiles.
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
       longTasks: tasks.filter((t) => t.ms >= 200).map((t) => ({ at: t.start - Math.round(t0page), ms: t.ms })),
@@ -137,6 +137,21 @@ describe('bench: large folders through the folder input', () => {
     const cancelled = await page.evaluate(() => window.pkglens.loaded.cancelled);
     assert.equal(cancelled, true);
     assert.ok(got.files < 18226, `${got.files} files read before the cancel`);
+    assert.match(await page.locator('#progress-text').textContent(), /^Cancelled after reading/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('cancel stops a large drop while the worker walks it', async (t) => {
+    if (!existsSync(REZ)) {
+      t.skip('rez benchmark repository absent');
+      return;
+    }
+    await dropPaths(page, '#drop', [REZ]);
+    await page.waitForFunction(() => /found so far/.test(document.querySelector('#progress-text').textContent));
+    await page.click('#cancel');
+    const got = await waitLoaded(page, ++loads, 180_000);
+    assert.equal(await page.evaluate(() => window.pkglens.loaded.cancelled), true);
+    assert.ok(got.files > 0 && got.files < 18226, `${got.files} files read before the cancel`);
     assert.match(await page.locator('#progress-text').textContent(), /^Cancelled after reading/);
     assert.deepEqual(errors, []);
   });

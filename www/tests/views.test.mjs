@@ -62,6 +62,32 @@ describe('real drops, why, diff, graph roots by name', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('Folder… uses showDirectoryPicker where there is one, and the worker walks the folder', async () => {
+    // A real directory handle (from a real drop on a scratch element) stands for the picker's.
+    await page.evaluate(() => {
+      const scratch = Object.assign(document.createElement('div'), { id: 'scratch' });
+      scratch.style.cssText = 'position:fixed;left:0;bottom:0;width:80px;height:40px';
+      scratch.addEventListener('dragover', (e) => e.preventDefault());
+      scratch.addEventListener('drop', (e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        window.__picked = e.dataTransfer.items[0].getAsFileSystemHandle();
+      });
+      document.body.append(scratch);
+    });
+    await dropPaths(page, '#scratch', [fixture.root]);
+    await page.evaluate(() => {
+      document.querySelector('#scratch').remove();
+      window.showDirectoryPicker = () => window.__picked;
+    });
+    await page.getByRole('button', { name: 'Folder…' }).press('Enter');
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'handles');
+    assert.equal(got.selected, 9);
+    await page.evaluate(() => delete window.showDirectoryPicker);
+    assert.deepEqual(errors, []);
+  });
+
   test('every problem about a package links to that package', async () => {
     await dropPaths(page, '#drop', [fixture.root]);
     await waitLoaded(page, ++loads);

@@ -39,6 +39,8 @@
 //! Where pip stops at the first bad line, this module records the fault (the first one in
 //! [`Record::error`], all in [`RequirementsFile::errors`]) and reads on.
 
+use std::borrow::Cow;
+
 use crate::text::decode_utf8;
 use crate::versions::pep508::parse_requirement;
 use crate::{
@@ -238,69 +240,160 @@ fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 
-/// A logical line: its text and, for every byte of it, the byte offset in the file it came
-/// from (plus one entry for the end).
+/// A logical line: its text and where each byte of it came from in the file.
+///
+/// The text borrows from the file unless continuations were joined or variables expanded.
+/// Positions are kept as segments, not per byte: a line read as written is one segment.
 #[derive(Debug, Clone, Default)]
-struct Mapped {
-    text: String,
-    map: Vec<usize>,
+struct Mapped<'a> {
+    text: Cow<'a, str>,
+    /// Sorted by `at`; a segment runs to the next one (or the end of the text).
+    segs: Vec<Seg>,
+    /// The file offset of the end of the text.
+    end: usize,
     line: u32,
 }
 
-impl Mapped {
-    fn push(&mut self, s: &str, file_offset: usize) {
-        self.text.push_str(s);
-        self.map.extend((0..s.len()).map(|k| file_offset + k));
+/// Text bytes from `at` on came from file offset `file` on, or, when `stretch`, all from
+/// `file` (text that stands for something else: an expanded variable, a joined comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seg {
+    at: usize,
+    file: usize,
+    stretch: bool,
+}
+
+impl<'a> Mapped<'a> {
+    fn new(line: u32) -> Mapped<'a> {
+        Mapped {
+            line,
+            ..Mapped::default()
+        }
+    }
+
+    fn push_seg(&mut self, seg: Seg) {
+        if let Some(last) = self.segs.last() {
+            let contiguous =
+                !last.stretch && !seg.stretch && last.file + (seg.at - last.at) == seg.file;
+            if contiguous || last.stretch && seg.stretch && last.file == seg.file {
+                return;
+            }
+        }
+        self.segs.push(seg);
+    }
+
+    fn push_text(&mut self, s: &'a str) {
+        if self.text.is_empty() {
+            self.text = Cow::Borrowed(s);
+        } else {
+            self.text.to_mut().push_str(s);
+        }
+    }
+
+    fn push(&mut self, s: &'a str, file_offset: usize) {
+        if s.is_empty() {
+            return;
+        }
+        self.push_seg(Seg {
+            at: self.text.len(),
+            file: file_offset,
+            stretch: false,
+        });
+        self.push_text(s);
     }
 
     fn push_mapped_to(&mut self, s: &str, file_offset: usize) {
-        self.text.push_str(s);
-        self.map.extend(std::iter::repeat_n(file_offset, s.len()));
+        if s.is_empty() {
+            return;
+        }
+        self.push_seg(Seg {
+            at: self.text.len(),
+            file: file_offset,
+            stretch: true,
+        });
+        self.text.to_mut().push_str(s);
     }
 
-    /// File offset of byte `i` of the text.
+    /// File offset of byte `i` of the text (the end's for `i` at or past it).
     fn at(&self, i: usize) -> usize {
-        self.map
-            .get(i)
-            .or_else(|| self.map.last())
-            .copied()
-            .unwrap_or(0)
+        if i >= self.text.len() {
+            return self.end;
+        }
+        let k = self.segs.partition_point(|s| s.at <= i);
+        match k.checked_sub(1).and_then(|k| self.segs.get(k)) {
+            Some(s) if s.stretch => s.file,
+            Some(s) => s.file + (i - s.at),
+            None => self.end,
+        }
     }
 
-    fn slice(&self, start: usize, end: usize) -> Mapped {
+    /// The segments covering text bytes `start..end`, moved to begin at `base`.
+    fn segs_in(&self, start: usize, end: usize, base: usize) -> impl Iterator<Item = Seg> + '_ {
+        self.segs
+            .iter()
+            .enumerate()
+            .filter(move |&(k, s)| {
+                let next = self.segs.get(k + 1).map_or(self.text.len(), |n| n.at);
+                s.at < end && next > start
+            })
+            .map(move |(_, s)| {
+                let from = s.at.max(start);
+                Seg {
+                    at: base + (from - start),
+                    file: if s.stretch {
+                        s.file
+                    } else {
+                        s.file + (from - s.at)
+                    },
+                    stretch: s.stretch,
+                }
+            })
+    }
+
+    fn slice(&self, start: usize, end: usize) -> Mapped<'a> {
         let end = end.min(self.text.len());
         let start = start.min(end);
-        let mut map: Vec<usize> = self.map.get(start..end).unwrap_or(&[]).to_vec();
-        map.push(self.at(end));
+        let text = match &self.text {
+            Cow::Borrowed(s) => Cow::Borrowed(s.get(start..end).unwrap_or("")),
+            Cow::Owned(s) => Cow::Owned(s.get(start..end).unwrap_or("").to_owned()),
+        };
         Mapped {
-            text: self.text.get(start..end).unwrap_or("").to_owned(),
-            map,
+            text,
+            segs: self.segs_in(start, end, 0).collect(),
+            end: self.at(end),
             line: self.line,
         }
     }
 
+    /// Appends text bytes `start..end` of `src`, with their positions.
+    fn extend_from(&mut self, src: &Mapped<'_>, start: usize, end: usize) {
+        let base = self.text.len();
+        for seg in src.segs_in(start, end, base) {
+            self.push_seg(seg);
+        }
+        self.text
+            .to_mut()
+            .push_str(src.text.get(start..end).unwrap_or(""));
+    }
+
     /// Python's `str.replace(from, to)`.
-    fn replace(&self, from: &str, to: &str) -> Mapped {
+    fn replace(&self, from: &str, to: &str) -> Mapped<'a> {
         let mut out = Mapped {
-            line: self.line,
-            ..Mapped::default()
+            text: Cow::Owned(String::new()),
+            ..Mapped::new(self.line)
         };
         let mut rest = 0;
         while let Some(found) = self.text.get(rest..).and_then(|t| t.find(from)) {
             let at = rest + found;
-            out.text.push_str(self.text.get(rest..at).unwrap_or(""));
-            out.map
-                .extend_from_slice(self.map.get(rest..at).unwrap_or(&[]));
+            out.extend_from(self, rest, at);
             out.push_mapped_to(to, self.at(at));
             rest = at + from.len();
             if from.is_empty() {
                 break;
             }
         }
-        out.text.push_str(self.text.get(rest..).unwrap_or(""));
-        out.map
-            .extend_from_slice(self.map.get(rest..self.text.len()).unwrap_or(&[]));
-        out.map.push(self.at(self.text.len()));
+        out.extend_from(self, rest, self.text.len());
+        out.end = self.at(self.text.len());
         out
     }
 }
@@ -325,41 +418,41 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// pip's `preprocess`: join continuations, drop comments and blank lines, expand variables.
-fn logical_lines(text: &str, lines: &Lines, env: &dyn Fn(&str) -> Option<String>) -> Vec<Mapped> {
-    let mut joined: Vec<Mapped> = Vec::new();
+fn logical_lines<'a>(
+    text: &'a str,
+    lines: &Lines,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Mapped<'a>> {
+    let mut joined: Vec<Mapped> = Vec::with_capacity(lines.spans.len());
     let mut pending: Option<Mapped> = None;
     for (index, &(start, end)) in lines.spans.iter().enumerate() {
         let number = to_u32(index + 1);
         let line = text.get(start..end).unwrap_or("");
         let is_comment = comment_at_start(line);
         if !line.ends_with('\\') || is_comment {
-            let mut current = pending.take().unwrap_or(Mapped {
-                line: number,
-                ..Mapped::default()
-            });
+            let mut current = pending.take().unwrap_or_else(|| Mapped::new(number));
             if is_comment {
                 current.push_mapped_to(" ", start);
             }
             current.push(line, start);
-            current.map.push(end);
+            current.end = end;
             joined.push(current);
         } else {
             let lead = line.len() - line.trim_start_matches('\\').len();
             let kept = line.trim_matches('\\');
-            let current = pending.get_or_insert_with(|| Mapped {
-                line: number,
-                ..Mapped::default()
-            });
+            let current = pending.get_or_insert_with(|| Mapped::new(number));
             current.push(kept, start + lead);
         }
     }
     if let Some(mut last) = pending {
-        let end = last.map.last().map_or(0, |&o| o + 1);
-        last.map.push(end);
+        last.end = match last.text.len() {
+            0 => 0,
+            len => last.at(len - 1) + 1,
+        };
         joined.push(last);
     }
 
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(joined.len());
     for line in joined {
         let cut = comment_start(&line.text).unwrap_or(line.text.len());
         let head = line.text.get(..cut).unwrap_or("");
@@ -1181,12 +1274,16 @@ pub fn parse_requirements_txt_as(
         RequirementKind::Run
     };
     let lines = Lines::new(text);
+    let logical_lines = logical_lines(text, &lines, env);
+    // Nearly every logical line is a requirement: size the lists once.
+    let mut record = Record::new(path, Format::RequirementsTxt);
+    record.requirements.reserve_exact(logical_lines.len());
     let mut file = RequirementsFile {
-        record: Record::new(path, Format::RequirementsTxt),
-        options: Vec::new(),
+        record,
+        options: Vec::with_capacity(logical_lines.len()),
         global: Vec::new(),
         includes: Vec::new(),
-        items: Vec::new(),
+        items: Vec::with_capacity(logical_lines.len()),
         errors: Vec::new(),
         error_lines: Vec::new(),
     };
@@ -1206,7 +1303,7 @@ pub fn parse_requirements_txt_as(
         file.error_lines.push(source.to_owned());
     };
 
-    for logical in logical_lines(text, &lines, env) {
+    for logical in logical_lines {
         let line = logical.line;
         let (args, options, options_at) = match options_start(&logical.text) {
             Some(at) => (
@@ -1214,7 +1311,7 @@ pub fn parse_requirements_txt_as(
                 logical.text.get(at..).unwrap_or(""),
                 at,
             ),
-            None => (logical.text.as_str(), "", logical.text.len()),
+            None => (&*logical.text, "", logical.text.len()),
         };
         let opts = match parse_options(options) {
             Ok(opts) => opts,
@@ -1370,7 +1467,7 @@ pub fn resolve_requirements(
     load: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Record, ParseError> {
-    resolve_requirements_detailed(root, load, env).map(|r| r.record)
+    resolve(root, load, env, false).map(|r| r.record)
 }
 
 /// The most files [`resolve_requirements`] reads (diamond-shaped includes are read again at
@@ -1383,6 +1480,15 @@ pub fn resolve_requirements_detailed(
     root: &str,
     load: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
     env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, ParseError> {
+    resolve(root, load, env, true)
+}
+
+fn resolve(
+    root: &str,
+    load: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    detailed: bool,
 ) -> Result<Resolved, ParseError> {
     let Some(bytes) = load(root) else {
         return Err(ParseError::whole(
@@ -1405,6 +1511,7 @@ pub fn resolve_requirements_detailed(
         env,
         chain: vec![normalise(root)],
         files: 1,
+        detailed,
         out: &mut resolved,
     };
     walk.file(root, &bytes, false)?;
@@ -1417,6 +1524,8 @@ struct Walk<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
     chain: Vec<String>,
     files: usize,
+    /// Whether `out.sources` and `out.options` are wanted, or only `out.record`.
+    detailed: bool,
     out: &'a mut Resolved,
 }
 
@@ -1437,22 +1546,27 @@ impl Walk<'_> {
         self.out
             .global
             .extend(parsed.global.iter().map(|g| (path.to_owned(), g.clone())));
+        // Items list requirements in the order they were pushed: take them by value.
+        let mut requirements = parsed.record.requirements.into_iter();
+        let mut options = parsed.options.into_iter();
+        if !self.detailed {
+            self.out.record.requirements.reserve(requirements.len());
+        }
         for item in &parsed.items {
             match *item {
-                Item::Requirement(i) => {
-                    let (Some(req), Some(opts)) =
-                        (parsed.record.requirements.get(i), parsed.options.get(i))
-                    else {
+                Item::Requirement(_) => {
+                    let (Some(req), Some(mut opts)) = (requirements.next(), options.next()) else {
                         continue;
                     };
-                    let mut opts = opts.clone();
-                    opts.requirement = self.out.record.requirements.len();
-                    self.out.sources.push(Source {
-                        path: path.to_owned(),
-                        line: req.line,
-                    });
-                    self.out.record.requirements.push(req.clone());
-                    self.out.options.push(opts);
+                    if self.detailed {
+                        opts.requirement = self.out.record.requirements.len();
+                        self.out.sources.push(Source {
+                            path: path.to_owned(),
+                            line: req.line,
+                        });
+                        self.out.options.push(opts);
+                    }
+                    self.out.record.requirements.push(req);
                 }
                 Item::Include(i) => {
                     let Some(include) = parsed.includes.get(i) else {

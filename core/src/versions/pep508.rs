@@ -26,7 +26,35 @@ pub fn parse_requirement(
 ) -> Result<Requirement, RequirementError> {
     precheck(raw)?;
     let input = swap_inverted_tilde(raw, false);
-    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(&input).map_err(|err| {
+    // Markers repeat across requirements far more than requirements do (`extra == "dev"`,
+    // `python_version < "3.11"`), and building and printing pep508_rs's marker tree is most
+    // of the work: parse the marker apart, once per thread. Anything unusual, and every
+    // error, goes through the whole-requirement parse below, so results are the same.
+    if let Some((head, marker)) = split_marker(&input) {
+        if let (Ok(parsed), Some(marker)) = (
+            Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(head),
+            cached_marker(marker),
+        ) {
+            if parsed.marker.is_true() {
+                let kind = match (kind, marker.extra) {
+                    (RequirementKind::Run, Some(extra)) => RequirementKind::Optional(extra),
+                    (kind, _) => kind,
+                };
+                return Ok(requirement(raw, &parsed, marker.text, kind, line));
+            }
+        }
+    }
+    parse_whole(raw, &input, kind, line)
+}
+
+/// [`parse_requirement`] without the marker cache: `input` is `raw` as pep508_rs reads it.
+fn parse_whole(
+    raw: &str,
+    input: &str,
+    kind: RequirementKind,
+    line: u32,
+) -> Result<Requirement, RequirementError> {
+    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(input).map_err(|err| {
         // pep508_rs counts its span in characters; convert to a byte offset.
         let offset = raw
             .char_indices()
@@ -37,6 +65,22 @@ pub fn parse_requirement(
             offset,
         }
     })?;
+    let kind = match (kind, top_level_extra(parsed.marker.clone())) {
+        (RequirementKind::Run, Some(extra)) => RequirementKind::Optional(extra),
+        (kind, _) => kind,
+    };
+    let marker = parsed.marker.contents().map(|m| m.to_string());
+    Ok(requirement(raw, &parsed, marker, kind, line))
+}
+
+/// The [`Requirement`] of a parsed one, its marker given as text.
+fn requirement(
+    raw: &str,
+    parsed: &Pep508Requirement<pep508_rs::VerbatimUrl>,
+    marker: Option<String>,
+    kind: RequirementKind,
+    line: u32,
+) -> Requirement {
     let (spec, url) = match &parsed.version_or_url {
         None => (String::new(), None),
         Some(VersionOrUrl::VersionSpecifier(specifiers)) => (specifiers.to_string(), None),
@@ -45,28 +89,71 @@ pub fn parse_requirement(
             Some(url.given().map_or_else(|| url.to_string(), str::to_owned)),
         ),
     };
-    let kind = match (kind, parsed.marker.top_level_extra()) {
-        (
-            RequirementKind::Run,
-            Some(MarkerExpression::Extra {
-                operator: ExtraOperator::Equal,
-                name,
-            }),
-        ) => RequirementKind::Optional(match name {
-            MarkerValueExtra::Extra(extra) => extra.to_string(),
-            MarkerValueExtra::Arbitrary(text) => text,
-        }),
-        (kind, _) => kind,
-    };
-    Ok(Requirement {
+    Requirement {
         raw: raw.to_owned(),
         name: name_as_written(raw),
         spec,
         extras: parsed.extras.iter().map(ToString::to_string).collect(),
-        marker: parsed.marker.contents().map(|m| m.to_string()),
+        marker,
         url,
         kind,
         line,
+    }
+}
+
+/// The extra of a top-level `extra == "x"` in a marker.
+fn top_level_extra(marker: pep508_rs::MarkerTree) -> Option<String> {
+    match marker.top_level_extra() {
+        Some(MarkerExpression::Extra {
+            operator: ExtraOperator::Equal,
+            name,
+        }) => Some(match name {
+            MarkerValueExtra::Extra(extra) => extra.to_string(),
+            MarkerValueExtra::Arbitrary(text) => text,
+        }),
+        _ => None,
+    }
+}
+
+/// A requirement without a URL split at its `;` into the part before and a marker that is
+/// not blank; `None` for any other shape (a URL may hold `;`).
+fn split_marker(input: &str) -> Option<(&str, &str)> {
+    let (head, marker) = input.split_once(';')?;
+    let blank = marker.trim().is_empty();
+    (!blank && !head.contains('@')).then_some((head, marker))
+}
+
+/// A marker as the record shows it, and the extra it selects at top level.
+#[derive(Debug, Clone)]
+struct CachedMarker {
+    text: Option<String>,
+    extra: Option<String>,
+}
+
+/// Parses a marker through a per-thread cache; `None` when it does not parse alone.
+fn cached_marker(text: &str) -> Option<CachedMarker> {
+    /// Bounds the cache: a corpus with more distinct markers than this starts it afresh.
+    const MAX_MARKERS: usize = 4096;
+    std::thread_local! {
+        static MARKERS: std::cell::RefCell<std::collections::HashMap<String, Option<CachedMarker>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    MARKERS.with(|cache| {
+        if let Some(hit) = cache.borrow().get(text) {
+            return hit.clone();
+        }
+        let parsed = pep508_rs::MarkerTree::from_str(text)
+            .ok()
+            .map(|tree| CachedMarker {
+                text: tree.contents().map(|m| m.to_string()),
+                extra: top_level_extra(tree),
+            });
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= MAX_MARKERS {
+            cache.clear();
+        }
+        cache.insert(text.to_owned(), parsed.clone());
+        parsed
     })
 }
 
@@ -459,6 +546,43 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_marker_cache_changes_no_result() {
+        let cases = [
+            "a; python_version < '3.8'",
+            "a ;extra == 'dev'",
+            "A[x, y] >=1.0, <2 ; extra == \"test\" and python_version >= '3.9'",
+            "a (>=1.0) ; sys_platform == 'win32' or os_name == 'nt'",
+            "a;",
+            "a ; ",
+            "a;;",
+            "a; python_version <",
+            "a[x; extra == 'y'",
+            "a >=1.0; 'x' ~= os_name",
+            "a; extra == 'UPPER_case.x'",
+            "a @ https://x/a.whl ; python_version < '3'",
+            "a @ https://x/a;b.whl",
+            "a; extra != 'x'",
+            "a; python_version < '3.8' and extra == 'x'",
+            "a; (extra == 'x')",
+        ];
+        for kind in [RequirementKind::Run, RequirementKind::Build] {
+            for raw in cases {
+                // Twice: the second call is served from the cache.
+                for _ in 0..2 {
+                    let whole = parse_whole(raw, &swap_inverted_tilde(raw, false), kind.clone(), 1);
+                    let cached =
+                        precheck(raw).and_then(|()| parse_requirement(raw, kind.clone(), 1));
+                    assert_eq!(
+                        cached,
+                        whole.and_then(|r| precheck(raw).map(|()| r)),
+                        "{raw}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn parts_of_a_requirement() {

@@ -46,8 +46,7 @@ impl Prepared {
         match format {
             ScanFormat::Table => Prepared::Record(record, error),
             ScanFormat::Json | ScanFormat::Ndjson => Prepared::Json {
-                // Serialising plain data into memory cannot fail.
-                json: serde_json::to_vec(&record).unwrap_or_default(),
+                json: to_json(&record),
                 counts: Counts::of(&record),
                 error,
             },
@@ -68,6 +67,28 @@ impl Prepared {
             Prepared::Record(_, error) | Prepared::Json { error, .. } => error.as_ref(),
         }
     }
+}
+
+/// A record as compact JSON, in a buffer sized once: a record of tens of thousands of
+/// requirements would otherwise be copied through a dozen doublings.
+fn to_json(record: &Record) -> Vec<u8> {
+    let requirements: usize = record
+        .requirements
+        .iter()
+        .map(|r| {
+            let extras: usize = r.extras.iter().map(|e| e.len() + 3).sum();
+            let optional = r.marker.as_ref().map_or(0, |m| m.len() + 12)
+                + r.url.as_ref().map_or(0, |u| u.len() + 9);
+            // Keys, quotes and the kind, plus room for escapes.
+            96 + (r.raw.len() + r.name.len() + r.spec.len() + extras + optional) * 9 / 8
+        })
+        .sum();
+    let mut json = Vec::with_capacity(512 + record.packages.len() * 512 + requirements);
+    // Serialising plain data into memory cannot fail.
+    if serde_json::to_writer(&mut json, record).is_err() {
+        json.clear();
+    }
+    json
 }
 
 /// Where output goes: standard output, or a file replaced atomically.

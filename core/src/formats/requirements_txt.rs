@@ -418,59 +418,76 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 /// pip's `preprocess`: join continuations, drop comments and blank lines, expand variables.
-fn logical_lines<'a>(
+/// Lines are made one at a time, as they are read.
+struct LogicalLines<'a, 'e> {
     text: &'a str,
-    lines: &Lines,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Mapped<'a>> {
-    let mut joined: Vec<Mapped> = Vec::with_capacity(lines.spans.len());
-    let mut pending: Option<Mapped> = None;
-    for (index, &(start, end)) in lines.spans.iter().enumerate() {
-        let number = to_u32(index + 1);
-        let line = text.get(start..end).unwrap_or("");
-        let is_comment = comment_at_start(line);
-        if !line.ends_with('\\') || is_comment {
-            let mut current = pending.take().unwrap_or_else(|| Mapped::new(number));
-            if is_comment {
-                current.push_mapped_to(" ", start);
-            }
-            current.push(line, start);
-            current.end = end;
-            joined.push(current);
-        } else {
-            let lead = line.len() - line.trim_start_matches('\\').len();
-            let kept = line.trim_matches('\\');
-            let current = pending.get_or_insert_with(|| Mapped::new(number));
-            current.push(kept, start + lead);
+    spans: std::iter::Enumerate<std::slice::Iter<'e, (usize, usize)>>,
+    env: &'e dyn Fn(&str) -> Option<String>,
+}
+
+impl<'a, 'e> LogicalLines<'a, 'e> {
+    fn new(text: &'a str, lines: &'e Lines, env: &'e dyn Fn(&str) -> Option<String>) -> Self {
+        LogicalLines {
+            text,
+            spans: lines.spans.iter().enumerate(),
+            env,
         }
     }
-    if let Some(mut last) = pending {
+
+    /// The next physical line with its continuations joined.
+    fn joined(&mut self) -> Option<Mapped<'a>> {
+        let mut pending: Option<Mapped<'a>> = None;
+        for (index, &(start, end)) in self.spans.by_ref() {
+            let number = to_u32(index + 1);
+            let line = self.text.get(start..end).unwrap_or("");
+            let is_comment = comment_at_start(line);
+            if !line.ends_with('\\') || is_comment {
+                let mut current = pending.take().unwrap_or_else(|| Mapped::new(number));
+                if is_comment {
+                    current.push_mapped_to(" ", start);
+                }
+                current.push(line, start);
+                current.end = end;
+                return Some(current);
+            }
+            let lead = line.len() - line.trim_start_matches('\\').len();
+            let kept = line.trim_matches('\\');
+            pending
+                .get_or_insert_with(|| Mapped::new(number))
+                .push(kept, start + lead);
+        }
+        let mut last = pending?;
         last.end = match last.text.len() {
             0 => 0,
             len => last.at(len - 1) + 1,
         };
-        joined.push(last);
+        Some(last)
     }
+}
 
-    let mut out = Vec::with_capacity(joined.len());
-    for line in joined {
-        let cut = comment_start(&line.text).unwrap_or(line.text.len());
-        let head = line.text.get(..cut).unwrap_or("");
-        let trimmed_start = head.len() - head.trim_start_matches(py_space).len();
-        let trimmed_end = head.trim_end_matches(py_space).len();
-        if trimmed_end <= trimmed_start {
-            continue;
-        }
-        let mut logical = line.slice(trimmed_start, trimmed_end);
-        for (var, name) in env_vars(&logical.text.clone()) {
-            match env(&name) {
-                Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),
-                _ => {}
+impl<'a> Iterator for LogicalLines<'a, '_> {
+    type Item = Mapped<'a>;
+
+    fn next(&mut self) -> Option<Mapped<'a>> {
+        loop {
+            let line = self.joined()?;
+            let cut = comment_start(&line.text).unwrap_or(line.text.len());
+            let head = line.text.get(..cut).unwrap_or("");
+            let trimmed_start = head.len() - head.trim_start_matches(py_space).len();
+            let trimmed_end = head.trim_end_matches(py_space).len();
+            if trimmed_end <= trimmed_start {
+                continue;
             }
+            let mut logical = line.slice(trimmed_start, trimmed_end);
+            for (var, name) in env_vars(&logical.text.clone()) {
+                match (self.env)(&name) {
+                    Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),
+                    _ => {}
+                }
+            }
+            return Some(logical);
         }
-        out.push(logical);
     }
-    out
 }
 
 /// Every `${NAME}` in `line` (`NAME` in `[A-Z0-9_]+`), as (`${NAME}`, `NAME`).
@@ -1274,16 +1291,15 @@ pub fn parse_requirements_txt_as(
         RequirementKind::Run
     };
     let lines = Lines::new(text);
-    let logical_lines = logical_lines(text, &lines, env);
-    // Nearly every logical line is a requirement: size the lists once.
+    // Most lines are requirements: size the lists once.
     let mut record = Record::new(path, Format::RequirementsTxt);
-    record.requirements.reserve_exact(logical_lines.len());
+    record.requirements.reserve_exact(lines.spans.len());
     let mut file = RequirementsFile {
         record,
-        options: Vec::with_capacity(logical_lines.len()),
+        options: Vec::with_capacity(lines.spans.len()),
         global: Vec::new(),
         includes: Vec::new(),
-        items: Vec::with_capacity(logical_lines.len()),
+        items: Vec::with_capacity(lines.spans.len()),
         errors: Vec::new(),
         error_lines: Vec::new(),
     };
@@ -1303,7 +1319,7 @@ pub fn parse_requirements_txt_as(
         file.error_lines.push(source.to_owned());
     };
 
-    for logical in logical_lines {
+    for logical in LogicalLines::new(text, &lines, env) {
         let line = logical.line;
         let (args, options, options_at) = match options_start(&logical.text) {
             Some(at) => (
@@ -1546,12 +1562,21 @@ impl Walk<'_> {
         self.out
             .global
             .extend(parsed.global.iter().map(|g| (path.to_owned(), g.clone())));
+        if !self.detailed && parsed.includes.is_empty() {
+            // Only the requirements are wanted and there is nothing to splice in: move them.
+            if self.out.record.requirements.is_empty() {
+                self.out.record.requirements = parsed.record.requirements;
+            } else {
+                self.out
+                    .record
+                    .requirements
+                    .extend(parsed.record.requirements);
+            }
+            return Ok(());
+        }
         // Items list requirements in the order they were pushed: take them by value.
         let mut requirements = parsed.record.requirements.into_iter();
         let mut options = parsed.options.into_iter();
-        if !self.detailed {
-            self.out.record.requirements.reserve(requirements.len());
-        }
         for item in &parsed.items {
             match *item {
                 Item::Requirement(_) => {

@@ -247,21 +247,45 @@ pub enum RequirementKind {
 impl fmt::Display for RequirementKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RequirementKind::Run => f.write_str("run"),
-            RequirementKind::Build => f.write_str("build"),
-            RequirementKind::PrivateBuild => f.write_str("private_build"),
             RequirementKind::Optional(extra) => write!(f, "optional:{extra}"),
             RequirementKind::Group(group) => write!(f, "group:{group}"),
-            RequirementKind::Constraint => f.write_str("constraint"),
-            RequirementKind::Weak => f.write_str("weak"),
-            RequirementKind::Conflict => f.write_str("conflict"),
+            kind => f.write_str(kind.as_static_str().unwrap_or_default()),
         }
+    }
+}
+
+impl RequirementKind {
+    /// The text of a kind without a name (`run`, `build`...), `None` for the others.
+    fn as_static_str(&self) -> Option<&'static str> {
+        Some(match self {
+            RequirementKind::Run => "run",
+            RequirementKind::Build => "build",
+            RequirementKind::PrivateBuild => "private_build",
+            RequirementKind::Constraint => "constraint",
+            RequirementKind::Weak => "weak",
+            RequirementKind::Conflict => "conflict",
+            RequirementKind::Optional(_) | RequirementKind::Group(_) => return None,
+        })
     }
 }
 
 impl Serialize for RequirementKind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        // Every requirement of a large file goes through here: skip the formatting machinery.
+        match self {
+            RequirementKind::Optional(name) | RequirementKind::Group(name) => {
+                let prefix = if matches!(self, RequirementKind::Optional(_)) {
+                    "optional:"
+                } else {
+                    "group:"
+                };
+                let mut text = String::with_capacity(prefix.len() + name.len());
+                text.push_str(prefix);
+                text.push_str(name);
+                s.serialize_str(&text)
+            }
+            _ => s.serialize_str(self.as_static_str().unwrap_or_default()),
+        }
     }
 }
 

@@ -45,11 +45,24 @@ impl Prepared {
     pub fn new(format: ScanFormat, record: Record, error: Option<ParseError>) -> Prepared {
         match format {
             ScanFormat::Table => Prepared::Record(record, error),
-            ScanFormat::Json | ScanFormat::Ndjson => Prepared::Json {
-                json: to_json(&record),
-                counts: Counts::of(&record),
-                error,
-            },
+            // A very large record (a requirements file of tens of thousands of lines) is
+            // written straight into the output instead: its JSON would be one more copy of
+            // it in memory, in fresh pages.
+            ScanFormat::Json | ScanFormat::Ndjson if json_size_hint(&record) > LARGE_JSON => {
+                Prepared::Record(record, error)
+            }
+            ScanFormat::Json | ScanFormat::Ndjson => {
+                let mut json = Vec::with_capacity(json_size_hint(&record));
+                // Serialising plain data into memory cannot fail.
+                if serde_json::to_writer(&mut json, &record).is_err() {
+                    json.clear();
+                }
+                Prepared::Json {
+                    counts: Counts::of(&record),
+                    json,
+                    error,
+                }
+            }
         }
     }
 
@@ -69,9 +82,12 @@ impl Prepared {
     }
 }
 
-/// A record as compact JSON, in a buffer sized once: a record of tens of thousands of
-/// requirements would otherwise be copied through a dozen doublings.
-fn to_json(record: &Record) -> Vec<u8> {
+/// Records whose JSON would be larger than this are serialised by the writer.
+const LARGE_JSON: usize = 1 << 20;
+
+/// About the size of a record's compact JSON, a little over rather than under: buffers are
+/// sized once instead of growing through doublings.
+fn json_size_hint(record: &Record) -> usize {
     let requirements: usize = record
         .requirements
         .iter()
@@ -83,12 +99,7 @@ fn to_json(record: &Record) -> Vec<u8> {
             96 + (r.raw.len() + r.name.len() + r.spec.len() + extras + optional) * 9 / 8
         })
         .sum();
-    let mut json = Vec::with_capacity(512 + record.packages.len() * 512 + requirements);
-    // Serialising plain data into memory cannot fail.
-    if serde_json::to_writer(&mut json, record).is_err() {
-        json.clear();
-    }
-    json
+    512 + record.packages.len() * 512 + requirements
 }
 
 /// Where output goes: standard output, or a file replaced atomically.
@@ -183,24 +194,35 @@ impl ScanWriter {
         match prepared {
             Prepared::Record(record, error) => {
                 self.summary.add(Counts::of(&record));
-                match self.format {
-                    ScanFormat::Table => self.table_rows(&record, error.as_ref()),
-                    format => return self.write(Prepared::new(format, record, error)),
+                if self.format == ScanFormat::Table {
+                    self.table_rows(&record, error.as_ref());
+                } else {
+                    self.begin_json_record()?;
+                    serde_json::to_writer(&mut self.out, &record)?;
+                    self.end_json_record()?;
                 }
             }
             Prepared::Json { json, counts, .. } => {
                 self.summary.add(counts);
-                if self.format == ScanFormat::Json {
-                    if !self.first {
-                        self.out.write_all(b",")?;
-                    }
-                    self.first = false;
-                    self.out.write_all(&json)?;
-                } else {
-                    self.out.write_all(&json)?;
-                    self.out.write_all(b"\n")?;
-                }
+                self.begin_json_record()?;
+                self.out.write_all(&json)?;
+                self.end_json_record()?;
             }
+        }
+        Ok(())
+    }
+
+    fn begin_json_record(&mut self) -> io::Result<()> {
+        if self.format == ScanFormat::Json && !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        Ok(())
+    }
+
+    fn end_json_record(&mut self) -> io::Result<()> {
+        if self.format == ScanFormat::Ndjson {
+            self.out.write_all(b"\n")?;
         }
         Ok(())
     }

@@ -63,19 +63,28 @@ fn read_wheel(path: &Path, shown: &str) -> Parsed {
         Ok(meta) => meta.len(),
         Err(err) => return io_error(describe(&err)),
     };
+    // One read buffer per thread, reused from wheel to wheel: a fresh buffer for every read
+    // would be fresh pages for every read, and the kernel zeroes each one.
+    std::thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let mut reader = WheelReader::new(shown, size);
     let mut range = reader.first_read();
-    loop {
-        let mut buffer = vec![0; usize::try_from(range.len).unwrap_or(0)];
-        if let Err(err) = read_at(&file, &mut buffer, range.start) {
-            return io_error(describe(&err));
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        loop {
+            buffer.clear();
+            buffer.resize(usize::try_from(range.len).unwrap_or(0), 0);
+            if let Err(err) = read_at(&file, &mut buffer, range.start) {
+                return io_error(describe(&err));
+            }
+            match reader.feed(range, &buffer) {
+                Step::Read(next) => range = next,
+                Step::Done(Ok(record)) => return (record, None),
+                Step::Done(Err(err)) => return (Record::from_error(&err), Some(err)),
+            }
         }
-        match reader.feed(range, &buffer) {
-            Step::Read(next) => range = next,
-            Step::Done(Ok(record)) => return (record, None),
-            Step::Done(Err(err)) => return (Record::from_error(&err), Some(err)),
-        }
-    }
+    })
 }
 
 #[cfg(unix)]

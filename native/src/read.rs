@@ -35,18 +35,30 @@ pub fn read_and_parse(found: Found) -> Parsed {
     if format == Some(Format::Wheel) {
         return read_wheel(&path, &shown);
     }
-    let bytes = match read_capped(&path) {
-        Ok(bytes) => bytes,
-        Err(message) => {
+    // Files are read into one buffer per thread, reused: no allocation and no fresh pages
+    // per file (requirements files are handed over whole, to be resolved with includes).
+    std::thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        if let Err(message) = read_capped(&path, &mut buffer) {
             let err = ParseError::whole(&shown, format, ErrorKind::Io, message);
             return (Record::from_error(&err), Some(err));
         }
-    };
-    if format == Some(Format::RequirementsTxt) {
-        return parse_requirements(&shown, bytes);
-    }
-    parse_bytes(&shown, format, &bytes)
+        if format == Some(Format::RequirementsTxt) {
+            return parse_requirements(&shown, std::mem::take(&mut *buffer));
+        }
+        let parsed = parse_bytes(&shown, format, &buffer);
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        parsed
+    })
 }
+
+/// The largest read buffer a thread keeps between files.
+const KEPT_BUFFER: usize = 1 << 20;
 
 /// A wheel read lazily: its tail, then only the byte ranges core asks for (the central
 /// directory if the tail lacks it, then the METADATA member), with positioned reads.
@@ -127,18 +139,21 @@ pub fn parse_bytes(shown: &str, format: Option<Format>, bytes: &[u8]) -> Parsed 
     }
 }
 
-/// Reads a whole file, refusing one over [`MAX_INPUT`] before reading it.
-fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+/// Reads a whole file into `bytes` (cleared first), refusing one over [`MAX_INPUT`]: it reads
+/// at most one byte more, and asks the size only then (no `stat` per file).
+fn read_capped(path: &Path, bytes: &mut Vec<u8>) -> Result<(), String> {
+    bytes.clear();
     let file = File::open(path).map_err(|e| describe(&e))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > MAX_INPUT as u64 {
+    (&file)
+        .take(MAX_INPUT as u64 + 1)
+        .read_to_end(bytes)
+        .map_err(|e| describe(&e))?;
+    if bytes.len() > MAX_INPUT {
+        let len = file.metadata().map_or(bytes.len() as u64, |m| m.len());
+        bytes.clear();
         return Err(format!(
             "file is {len} bytes, larger than the {MAX_INPUT} bytes pkglens reads"
         ));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_INPUT as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| describe(&e))?;
-    Ok(bytes)
+    Ok(())
 }

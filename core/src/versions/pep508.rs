@@ -54,7 +54,7 @@ fn parse_whole(
     kind: RequirementKind,
     line: u32,
 ) -> Result<Requirement, RequirementError> {
-    let parsed = Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(input).map_err(|err| {
+    let parsed = parse_guarded(input).map_err(|err| {
         // pep508_rs counts its span in characters; convert to a byte offset.
         let offset = raw
             .char_indices()
@@ -71,6 +71,25 @@ fn parse_whole(
     };
     let marker = parsed.marker.contents().map(|m| m.to_string());
     Ok(requirement(raw, &parsed, marker, kind, line))
+}
+
+/// `pep508_rs`'s parse, safe on text outside ASCII. Its error paths slice the input by
+/// character counts, which panics after a multi-byte character (found by fuzzing, even inside
+/// quoted strings that [`precheck`] lets through): such text is first parsed with every
+/// non-ASCII character replaced by `x`, which has the same shape and character positions, and
+/// only a text that parses so is parsed as written.
+fn parse_guarded(
+    input: &str,
+) -> Result<Pep508Requirement<pep508_rs::VerbatimUrl>, pep508_rs::Pep508Error<pep508_rs::VerbatimUrl>>
+{
+    if !input.is_ascii() {
+        let ascii: String = input
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { 'x' })
+            .collect();
+        Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(&ascii)?;
+    }
+    Pep508Requirement::<pep508_rs::VerbatimUrl>::from_str(input)
 }
 
 /// The [`Requirement`] of a parsed one, its marker given as text.
@@ -117,10 +136,14 @@ fn top_level_extra(marker: pep508_rs::MarkerTree) -> Option<String> {
 
 /// A requirement without a URL split at its `;` into the part before and a marker that is
 /// not blank; `None` for any other shape (a URL may hold `;`).
+///
+/// The marker must be ASCII: pep508_rs parsing a marker alone mixes character and byte counts
+/// in its error messages and panics on other text (found by fuzzing); the whole-requirement
+/// parse is guarded by [`precheck`].
 fn split_marker(input: &str) -> Option<(&str, &str)> {
     let (head, marker) = input.split_once(';')?;
     let blank = marker.trim().is_empty();
-    (!blank && !head.contains('@')).then_some((head, marker))
+    (!blank && marker.is_ascii() && !head.contains('@')).then_some((head, marker))
 }
 
 /// A marker as the record shows it, and the extra it selects at top level.
@@ -368,8 +391,16 @@ pub struct Marker(pep508_rs::MarkerTree);
 impl Marker {
     /// Parses a marker expression (the part after `;`).
     pub fn parse(text: &str) -> Option<Marker> {
-        if precheck(&format!("a;{text}")).is_err() {
+        let requirement = format!("a;{text}");
+        if precheck(&requirement).is_err() {
             return None;
+        }
+        if !text.is_ascii() {
+            // pep508_rs panics parsing some such markers alone (see `split_marker`): read it
+            // as part of a requirement, the path `precheck` guards.
+            return parse_guarded(&swap_inverted_tilde(&requirement, false))
+                .ok()
+                .map(|r| Marker(r.marker));
         }
         pep508_rs::MarkerTree::from_str(&swap_inverted_tilde(text, true))
             .ok()

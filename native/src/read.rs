@@ -35,30 +35,37 @@ pub fn read_and_parse(found: Found) -> Parsed {
     if format == Some(Format::Wheel) {
         return read_wheel(&path, &shown);
     }
-    // Files are read into one buffer per thread, reused: no allocation and no fresh pages
-    // per file (requirements files are handed over whole, to be resolved with includes).
-    std::thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        if let Err(message) = read_capped(&path, &mut buffer) {
+    // Requirements files are handed over whole, to be resolved with their includes.
+    with_buffer(|buffer| {
+        if let Err(message) = read_capped(&path, buffer) {
             let err = ParseError::whole(&shown, format, ErrorKind::Io, message);
             return (Record::from_error(&err), Some(err));
         }
         if format == Some(Format::RequirementsTxt) {
-            return parse_requirements(&shown, std::mem::take(&mut *buffer));
+            return parse_requirements(&shown, std::mem::take(buffer));
         }
-        let parsed = parse_bytes(&shown, format, &buffer);
-        if buffer.capacity() > KEPT_BUFFER {
-            *buffer = Vec::new();
-        }
-        parsed
+        parse_bytes(&shown, format, buffer)
     })
 }
 
 /// The largest read buffer a thread keeps between files.
 const KEPT_BUFFER: usize = 1 << 20;
+
+/// Runs `f` with this thread's read buffer. Files are read into it, reused from file to
+/// file: a fresh buffer per read would be fresh pages per read, each zeroed by the kernel.
+fn with_buffer<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    std::thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let result = f(&mut buffer);
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        result
+    })
+}
 
 /// A wheel read lazily: its tail, then only the byte ranges core asks for (the central
 /// directory if the tail lacks it, then the METADATA member), with positioned reads.
@@ -75,26 +82,18 @@ fn read_wheel(path: &Path, shown: &str) -> Parsed {
         Ok(meta) => meta.len(),
         Err(err) => return io_error(describe(&err)),
     };
-    // One read buffer per thread, reused from wheel to wheel: a fresh buffer for every read
-    // would be fresh pages for every read, and the kernel zeroes each one.
-    std::thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     let mut reader = WheelReader::new(shown, size);
     let mut range = reader.first_read();
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        loop {
-            buffer.clear();
-            buffer.resize(usize::try_from(range.len).unwrap_or(0), 0);
-            if let Err(err) = read_at(&file, &mut buffer, range.start) {
-                return io_error(describe(&err));
-            }
-            match reader.feed(range, &buffer) {
-                Step::Read(next) => range = next,
-                Step::Done(Ok(record)) => return (record, None),
-                Step::Done(Err(err)) => return (Record::from_error(&err), Some(err)),
-            }
+    with_buffer(|buffer| loop {
+        buffer.clear();
+        buffer.resize(usize::try_from(range.len).unwrap_or(0), 0);
+        if let Err(err) = read_at(&file, buffer, range.start) {
+            return io_error(describe(&err));
+        }
+        match reader.feed(range, buffer) {
+            Step::Read(next) => range = next,
+            Step::Done(Ok(record)) => return (record, None),
+            Step::Done(Err(err)) => return (Record::from_error(&err), Some(err)),
         }
     })
 }

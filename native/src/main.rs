@@ -335,14 +335,22 @@ fn read_paths<T: Send + 'static>(
         let results = ordered_map(
             work,
             move |work| {
-                let parsed = match work {
-                    Work::Unit(unit) => unit.expand().into_iter().map(read_and_parse).collect(),
-                    Work::Stdin(bytes) => vec![parse_bytes("-", None, &bytes)],
-                };
-                parsed
-                    .into_iter()
-                    .map(|(record, error)| prepare(record, error))
-                    .collect::<Vec<T>>()
+                // Each record is prepared as soon as it is parsed, so a unit holds its output
+                // and never all of its records at once.
+                match work {
+                    Work::Unit(unit) => unit
+                        .expand()
+                        .into_iter()
+                        .map(|found| {
+                            let (record, error) = read_and_parse(found);
+                            prepare(record, error)
+                        })
+                        .collect::<Vec<T>>(),
+                    Work::Stdin(bytes) => {
+                        let (record, error) = parse_bytes("-", None, &bytes);
+                        vec![prepare(record, error)]
+                    }
+                }
             },
             options,
         );

@@ -93,12 +93,14 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
 /// A directory's entries as units, sorted by name as bytes: subdirectories to enter, and the
 /// files whose name says a supported format.
 fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
-    let mut entries: Vec<(PathBuf, bool)> = match fs::read_dir(dir) {
+    // Each entry keeps its name beside its path: sorting compares the names as bytes, without
+    // taking the path apart again for every comparison.
+    let mut entries: Vec<(std::ffi::OsString, bool)> = match fs::read_dir(dir) {
         Ok(iter) => iter
             .filter_map(|entry| {
                 let entry = entry.ok()?;
                 let is_dir = entry.file_type().ok()?.is_dir();
-                Some((entry.path(), is_dir))
+                Some((entry.file_name(), is_dir))
             })
             .collect(),
         Err(err) => {
@@ -108,12 +110,8 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
             })]
         }
     };
-    entries.sort_unstable_by(|a, b| {
-        a.0.file_name()
-            .map(|n| n.as_encoded_bytes())
-            .cmp(&b.0.file_name().map(|n| n.as_encoded_bytes()))
-    });
-    let is_venv = entries.iter().any(|(p, d)| !d && p.ends_with("pyvenv.cfg"));
+    entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
+    let is_venv = entries.iter().any(|(n, d)| !d && n == "pyvenv.cfg");
     let place = if is_venv {
         place.with_venv_marker()
     } else {
@@ -121,17 +119,15 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     };
     entries
         .into_iter()
-        .filter_map(|(path, is_dir)| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        .filter_map(|(file_name, is_dir)| {
+            let name = file_name.to_string_lossy();
             if is_dir {
-                place.child(&name).map(|child| Unit::Dir(path, child))
+                let child = place.child(&name)?;
+                Some(Unit::Dir(dir.join(&file_name), child))
             } else {
                 let format = place.file(&name)?;
                 Some(Unit::Found(Found::File {
-                    path,
+                    path: dir.join(&file_name),
                     format: Some(format),
                 }))
             }

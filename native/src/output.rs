@@ -54,7 +54,7 @@ impl Prepared {
             ScanFormat::Json | ScanFormat::Ndjson => {
                 let mut json = Vec::with_capacity(json_size_hint(&record));
                 // Serialising plain data into memory cannot fail.
-                if serde_json::to_writer(&mut json, &record).is_err() {
+                if pkglens_core::write_record_json(&mut json, &record).is_err() {
                     json.clear();
                 }
                 Prepared::Json {
@@ -198,7 +198,7 @@ impl ScanWriter {
                     self.table_rows(&record, error.as_ref());
                 } else {
                     self.begin_json_record()?;
-                    serde_json::to_writer(&mut self.out, &record)?;
+                    pkglens_core::write_record_json(&mut self.out, &record)?;
                     self.end_json_record()?;
                 }
             }

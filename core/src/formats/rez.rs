@@ -277,8 +277,10 @@ struct ParsedRequirement {
 const MEMO_CAP: usize = 65_536;
 
 std::thread_local! {
-    static MEMO: std::cell::RefCell<std::collections::HashMap<String, Result<ParsedRequirement, String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    // foldhash, not SipHash (4% of a scan): as fast as the hashes that are not seeded, and
+    // seeded per process, so files cannot be written to collide.
+    static MEMO: std::cell::RefCell<foldhash::HashMap<String, Result<ParsedRequirement, String>>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
 fn parse_requirement_cached(text: &str) -> Result<ParsedRequirement, String> {

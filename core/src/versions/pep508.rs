@@ -158,8 +158,8 @@ fn cached_marker(text: &str) -> Option<CachedMarker> {
     /// Bounds the cache: a corpus with more distinct markers than this starts it afresh.
     const MAX_MARKERS: usize = 4096;
     std::thread_local! {
-        static MARKERS: std::cell::RefCell<std::collections::HashMap<String, Option<CachedMarker>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static MARKERS: std::cell::RefCell<foldhash::HashMap<String, Option<CachedMarker>>> =
+            std::cell::RefCell::new(foldhash::HashMap::default());
     }
     MARKERS.with(|cache| {
         if let Some(hit) = cache.borrow().get(text) {

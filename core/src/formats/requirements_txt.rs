@@ -1253,6 +1253,105 @@ pub fn parse_requirements_txt(
     parse_requirements_txt_as(path, bytes, env, false)
 }
 
+/// Logical lines read at a time: enough to share among threads, few enough to stay in cache.
+const LINE_CHUNK: usize = 4096;
+
+/// What one logical line adds to a file.
+enum LineOutcome {
+    /// A syntax error: the message and the file offset it points at.
+    Fault(String, usize),
+    /// `-r` / `-c`.
+    Include(Include),
+    /// Options that apply to the whole file.
+    Globals(Vec<GlobalOption>),
+    /// A requirement and its options (`requirement` is set when it is added).
+    Requirement(Requirement, LineOptions),
+}
+
+/// Reads one logical line; pure, so lines can be read on any thread.
+fn read_logical_line(
+    logical: &Mapped<'_>,
+    path: &str,
+    text: &str,
+    lines: &Lines,
+    kind: &RequirementKind,
+) -> LineOutcome {
+    let line = logical.line;
+    let (args, options, options_at) = match options_start(&logical.text) {
+        Some(at) => (
+            logical.text.get(..at.saturating_sub(1)).unwrap_or(""),
+            logical.text.get(at..).unwrap_or(""),
+            at,
+        ),
+        None => (&*logical.text, "", logical.text.len()),
+    };
+    let opts = match parse_options(options) {
+        Ok(opts) => opts,
+        Err((message, at)) => return LineOutcome::Fault(message, logical.at(options_at + at)),
+    };
+    let editable = opts.first(Dest::Editable);
+    if args.is_empty() && editable.is_none() {
+        let include = opts
+            .first(Dest::Requirement)
+            .map(|v| (IncludeKind::Requirements, v))
+            .or_else(|| {
+                opts.first(Dest::Constraint)
+                    .map(|v| (IncludeKind::Constraints, v))
+            });
+        if let Some((kind, (written, at))) = include {
+            let (_, column, _) = lines.position(text, logical.at(options_at + at));
+            return LineOutcome::Include(Include {
+                kind,
+                path: resolve_include(path, written),
+                written: written.to_owned(),
+                line,
+                column,
+            });
+        }
+        let globals = opts
+            .values
+            .iter()
+            .filter(|(dest, ..)| matches!(dest, Dest::Global | Dest::Binary | Dest::Feature))
+            .map(|(_, name, value, _)| GlobalOption {
+                name: (*name).to_owned(),
+                value: value.clone(),
+                line,
+            })
+            .collect();
+        return LineOutcome::Globals(globals);
+    }
+    let result = match (args.is_empty(), editable) {
+        (true, Some((value, at))) => {
+            requirement_from_editable(value, kind, line).map_err(|m| (m, options_at + at))
+        }
+        (false, Some(_)) => requirement_from_editable(args, kind, line).map_err(|m| (m, 0)),
+        _ => requirement_from_line(args, kind, line),
+    };
+    let mut requirement = match result {
+        Ok(requirement) => requirement,
+        Err((message, at)) => return LineOutcome::Fault(message, logical.at(at)),
+    };
+    let trimmed = requirement.raw.trim_matches(py_space);
+    if trimmed.len() != requirement.raw.len() {
+        requirement.raw = trimmed.to_owned();
+    }
+    let mut line_options = LineOptions {
+        requirement: 0,
+        line,
+        editable: editable.is_some(),
+        ..LineOptions::default()
+    };
+    for (dest, name, value, _) in &opts.values {
+        match dest {
+            Dest::Editable => {}
+            Dest::Hash if editable.is_none() => line_options.hashes.push(value.clone()),
+            _ if value.is_empty() => line_options.other.push((*name).to_owned()),
+            _ => line_options.other.push(format!("{name}={value}")),
+        }
+    }
+    LineOutcome::Requirement(requirement, line_options)
+}
+
 /// [`parse_requirements_txt`], reading a constraints file (`-c`) when `constraint` is true:
 /// its requirements get [`RequirementKind::Constraint`].
 pub fn parse_requirements_txt_as(
@@ -1319,91 +1418,33 @@ pub fn parse_requirements_txt_as(
         file.error_lines.push(source.to_owned());
     };
 
-    for logical in LogicalLines::new(text, &lines, env) {
-        let line = logical.line;
-        let (args, options, options_at) = match options_start(&logical.text) {
-            Some(at) => (
-                logical.text.get(..at.saturating_sub(1)).unwrap_or(""),
-                logical.text.get(at..).unwrap_or(""),
-                at,
-            ),
-            None => (&*logical.text, "", logical.text.len()),
-        };
-        let opts = match parse_options(options) {
-            Ok(opts) => opts,
-            Err((message, at)) => {
-                fault(&mut file, message, logical.at(options_at + at));
-                continue;
-            }
-        };
-        let editable = opts.first(Dest::Editable);
-        if args.is_empty() && editable.is_none() {
-            let include = opts
-                .first(Dest::Requirement)
-                .map(|v| (IncludeKind::Requirements, v))
-                .or_else(|| {
-                    opts.first(Dest::Constraint)
-                        .map(|v| (IncludeKind::Constraints, v))
-                });
-            if let Some((kind, (written, at))) = include {
-                let (_, column, _) = lines.position(text, logical.at(options_at + at));
-                file.items.push(Item::Include(file.includes.len()));
-                file.includes.push(Include {
-                    kind,
-                    path: resolve_include(path, written),
-                    written: written.to_owned(),
-                    line,
-                    column,
-                });
-                continue;
-            }
-            for (dest, name, value, _) in &opts.values {
-                if matches!(dest, Dest::Global | Dest::Binary | Dest::Feature) {
-                    file.global.push(GlobalOption {
-                        name: (*name).to_owned(),
-                        value: value.clone(),
-                        line,
-                    });
+    // Logical lines are joined serially (continuations, variables), then read in chunks: in
+    // parallel on a pool, in order, so a large file uses every core with bounded memory.
+    let mut logical_lines = LogicalLines::new(text, &lines, env).peekable();
+    let mut chunk = Vec::with_capacity(LINE_CHUNK.min(lines.spans.len()));
+    while logical_lines.peek().is_some() {
+        chunk.clear();
+        chunk.extend(logical_lines.by_ref().take(LINE_CHUNK));
+        let outcomes = crate::parallel::map_in_pool(&chunk, LINE_CHUNK / 8, |logical| {
+            read_logical_line(logical, path, text, &lines, &kind)
+        });
+        for outcome in outcomes {
+            match outcome {
+                LineOutcome::Fault(message, at) => fault(&mut file, message, at),
+                LineOutcome::Include(include) => {
+                    file.items.push(Item::Include(file.includes.len()));
+                    file.includes.push(include);
+                }
+                LineOutcome::Globals(globals) => file.global.extend(globals),
+                LineOutcome::Requirement(requirement, mut line_options) => {
+                    line_options.requirement = file.record.requirements.len();
+                    file.items
+                        .push(Item::Requirement(file.record.requirements.len()));
+                    file.record.requirements.push(requirement);
+                    file.options.push(line_options);
                 }
             }
-            continue;
         }
-        let result = match (args.is_empty(), editable) {
-            (true, Some((value, at))) => {
-                requirement_from_editable(value, &kind, line).map_err(|m| (m, options_at + at))
-            }
-            (false, Some(_)) => requirement_from_editable(args, &kind, line).map_err(|m| (m, 0)),
-            _ => requirement_from_line(args, &kind, line),
-        };
-        let requirement = match result {
-            Ok(mut requirement) => {
-                let trimmed = requirement.raw.trim_matches(py_space).to_owned();
-                requirement.raw = trimmed;
-                requirement
-            }
-            Err((message, at)) => {
-                fault(&mut file, message, logical.at(at));
-                continue;
-            }
-        };
-        let mut line_options = LineOptions {
-            requirement: file.record.requirements.len(),
-            line,
-            editable: editable.is_some(),
-            ..LineOptions::default()
-        };
-        for (dest, name, value, _) in &opts.values {
-            match dest {
-                Dest::Editable => {}
-                Dest::Hash if editable.is_none() => line_options.hashes.push(value.clone()),
-                _ if value.is_empty() => line_options.other.push((*name).to_owned()),
-                _ => line_options.other.push(format!("{name}={value}")),
-            }
-        }
-        file.items
-            .push(Item::Requirement(file.record.requirements.len()));
-        file.record.requirements.push(requirement);
-        file.options.push(line_options);
     }
     Ok(file)
 }
@@ -1666,6 +1707,36 @@ mod tests {
 
     fn parse(text: &str) -> RequirementsFile {
         parse_requirements_txt("dir/requirements.txt", text.as_bytes(), &no_env).unwrap()
+    }
+
+    /// A file long enough to be read in parallel chunks gives the same result on a pool as on
+    /// the calling thread: requirements, options, includes, globals and errors, in order.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_large_file_reads_the_same_on_a_pool() {
+        let mut text = String::new();
+        for i in 0..(3 * LINE_CHUNK + 17) {
+            text.push_str(&match i % 9 {
+                0 => format!("pkg{i} >= {i}.0 ; python_version < \"3.{}\"\n", i % 13),
+                1 => format!("-r more{i}.txt\n"),
+                2 => "--index-url https://example.invalid/simple\n".to_owned(),
+                3 => format!("bad{i} ===\n"),
+                4 => format!("pkg{i}[a,b]==1.{i} --hash=sha256:{i:064x} \\\n  --hash=sha256:00\n"),
+                5 => format!("-e ./local{i}\n"),
+                6 => "# a comment\n".to_owned(),
+                7 => format!("name{i} @ https://example.invalid/n-{i}.whl\n"),
+                _ => "--unknown-option\n".to_owned(),
+            });
+        }
+        let serial = parse(&text);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let pooled = pool.install(|| parse(&text));
+        assert!(serial.record.requirements.len() > LINE_CHUNK);
+        assert!(!serial.errors.is_empty() && !serial.includes.is_empty());
+        assert_eq!(serial, pooled);
     }
 
     fn names(file: &RequirementsFile) -> Vec<&str> {

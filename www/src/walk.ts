@@ -7,7 +7,7 @@
 //
 // The folders entered and the files read are the CLI's (core/src/select.rs): `Place` below is
 // that module's, and each folder's files are chosen by the engine's own `selectFiles`.
-import type { StreamInput } from 'pkglens';
+import { readJoined, unreadable, type ReadItem } from './read';
 
 /** Folder names never entered (core/src/select.rs `SKIPPED`). */
 const SKIPPED = new Set([
@@ -65,18 +65,20 @@ export interface WalkOptions {
   onFound?: (found: number, listing: boolean) => void;
 }
 
-const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
 /** Folders listed at once, and files opened (`getFile`) at once. */
 const LISTING = 16;
 const OPENING = 32;
+/** Windows read at once (each one Blob): a few reads in flight hide part of their round trips. */
+const READS_AT_ONCE = 3;
 
 /**
  * The files the CLI would read under `roots` (folders walked, files taken when chosen), as
  * stream inputs in the order they are read, which is not the walk order: sort the records by
  * `walkOrder` of their paths once all are read. Folders are listed, files opened and windows
- * read at the same time; a window's files (but wheels, read lazily) are read as one Blob.
+ * read at the same time, up to `READS_AT_ONCE` windows; a window's files (but wheels, read
+ * lazily) are read as one Blob (`readJoined`).
  */
-export async function* readHandles(roots: FileSystemHandle[], options: WalkOptions): AsyncGenerator<StreamInput> {
+export async function* readHandles(roots: FileSystemHandle[], options: WalkOptions): AsyncGenerator<ReadItem> {
   const { choose, signal } = options;
   const window = options.window ?? 256;
   const folders: { handle: FileSystemDirectoryHandle; path: string; place: Place }[] = [];
@@ -86,6 +88,9 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
   let opening = 0;
   let found = 0;
   let failure: unknown = null;
+  const reads: Promise<ReadItem[]>[] = [];
+  /** Files listed that could not be opened (gone since): error records, in their place. */
+  const broken: ReadItem[] = [];
   let wake: (() => void) | null = null;
   const notify = () => {
     const w = wake;
@@ -119,6 +124,13 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
       if (next) folders.push({ handle: sub, path: `${path}/${name}`, place: next });
     }
   };
+  const idle = () => listing === 0 && folders.length === 0 && opening === 0 && closed.length === 0;
+  /** Starts reading full windows (and the last, partial one once all are opened). */
+  const startReads = () => {
+    while (!signal.aborted && !failure && reads.length < READS_AT_ONCE && (open.length >= window || (idle() && open.length))) {
+      reads.push(readJoined(open.splice(0, window).map(({ name, file }) => ({ name, bytes: file }))));
+    }
+  };
   const pump = () => {
     while (!signal.aborted && !failure && listing < LISTING && folders.length) {
       const folder = folders.pop() as (typeof folders)[number];
@@ -132,9 +144,10 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
     while (!signal.aborted && !failure && opening < OPENING && closed.length) {
       const { name, handle } = closed.pop() as (typeof closed)[number];
       opening++;
-      handle.getFile().then((file) => void open.push({ name, file }), fail).finally(() => {
+      handle.getFile().then((file) => void open.push({ name, file }), (err: unknown) => void broken.push(unreadable(name, err))).finally(() => {
         opening--;
         pump();
+        startReads();
         notify();
       });
     }
@@ -153,25 +166,19 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
   for (;;) {
     if (failure) throw failure;
     if (signal.aborted) return;
-    const busy = listing > 0 || folders.length > 0 || opening > 0 || closed.length > 0;
     if (found !== told) {
       told = found;
       options.onFound?.(found, listing > 0 || folders.length > 0);
     }
-    if (open.length >= window || (!busy && open.length)) {
-      const batch = open.splice(0, window);
-      const joined = new Uint8Array(await new Blob(batch.filter((f) => !isWheel(f.name)).map((f) => f.file)).arrayBuffer());
-      let at = 0;
-      for (const { name, file } of batch) {
-        if (isWheel(name)) yield { name, bytes: file };
-        else {
-          yield { name, bytes: joined.subarray(at, at + file.size) };
-          at += file.size;
-        }
-      }
+    if (broken.length) yield* broken.splice(0);
+    startReads();
+    if (reads.length) {
+      const items = await (reads[0] as Promise<ReadItem[]>);
+      reads.shift();
+      yield* items;
       continue;
     }
-    if (!busy) return;
+    if (idle()) return;
     await new Promise<void>((resolve) => (wake = resolve));
   }
 }

@@ -1,0 +1,73 @@
+// Reading many small files in the worker. In Chromium each read of a File costs a few round
+// trips between the browser's threads; one read of a Blob made of many Files costs about a
+// quarter of that per File, and two or three such reads in flight at once hide some of the
+// rest (tests/read-bench.mjs, docs/benchmarks.md).
+import type { Record, StreamInput } from 'pkglens';
+
+/** What a read gives the parser: the bytes, a wheel left for it to read lazily, or an error record. */
+export type ReadItem = StreamInput | { name: string; record: Record };
+
+const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
+
+/** The record of a file that could not be read (core's `Record::from_error`, kind `io`). */
+export function unreadable(name: string, err: unknown): { name: string; record: Record } {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return {
+    name,
+    record: {
+      path: name, format: null, status: 'error', error: { kind: 'io', message, line: 0, column: 0 },
+      packages: [], requirements: [],
+    },
+  };
+}
+
+/**
+ * Reads `items` as stream inputs, in order. Files (but wheels, which the parser reads lazily)
+ * are read as one Blob and split by their sizes. When that read fails or its length is not the
+ * sum of the sizes (a file changed after it was listed), each file is read alone, and one that
+ * still cannot be read becomes an error record in its place.
+ */
+export async function readJoined(items: { name: string; bytes: Blob | string }[]): Promise<ReadItem[]> {
+  const blobs: Blob[] = [];
+  let total = 0;
+  try {
+    for (const { name, bytes } of items) {
+      if (typeof bytes !== 'string' && !isWheel(name)) {
+        blobs.push(bytes);
+        total += bytes.size;
+      }
+    }
+  } catch {
+    return readEach(items); // a File gone before its size could be taken
+  }
+  let joined: Uint8Array | null = null;
+  if (blobs.length) {
+    try {
+      joined = new Uint8Array(await new Blob(blobs).arrayBuffer());
+    } catch {
+      joined = null;
+    }
+    if (!joined || joined.length !== total) return readEach(items);
+  }
+  let at = 0;
+  return items.map(({ name, bytes }): ReadItem => {
+    if (typeof bytes === 'string') return { name, bytes };
+    if (isWheel(name)) return { name, bytes };
+    const part = (joined as Uint8Array).subarray(at, at + bytes.size);
+    at += bytes.size;
+    return { name, bytes: part };
+  });
+}
+
+/** One read per file: the fallback of `readJoined`. */
+function readEach(items: { name: string; bytes: Blob | string }[]): Promise<ReadItem[]> {
+  return Promise.all(items.map(async ({ name, bytes }): Promise<ReadItem> => {
+    if (typeof bytes === 'string') return { name, bytes };
+    if (isWheel(name)) return { name, bytes };
+    try {
+      return { name, bytes: new Uint8Array(await bytes.arrayBuffer()) };
+    } catch (err) {
+      return unreadable(name, err);
+    }
+  }));
+}

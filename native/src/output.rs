@@ -29,6 +29,15 @@ pub use pkglens_core::report::{Counts, ScanSummary as Summary};
 pub enum Prepared {
     /// The record itself (for the table).
     Record(Record, Option<ParseError>),
+    /// A large record's JSON in pieces, to be written one after the other.
+    Pieces {
+        /// The pieces of the serialised record.
+        pieces: Vec<Vec<u8>>,
+        /// Its counts.
+        counts: Counts,
+        /// The detailed error, when it failed.
+        error: Option<ParseError>,
+    },
     /// The record's JSON and what the summary needs.
     Json {
         /// The serialised record.
@@ -46,10 +55,13 @@ impl Prepared {
         match format {
             ScanFormat::Table => Prepared::Record(record, error),
             // A very large record (a requirements file of tens of thousands of lines) is
-            // written straight into the output instead: its JSON would be one more copy of
-            // it in memory, in fresh pages.
+            // serialised in pieces, in parallel on the pool this runs on.
             ScanFormat::Json | ScanFormat::Ndjson if json_size_hint(&record) > LARGE_JSON => {
-                Prepared::Record(record, error)
+                Prepared::Pieces {
+                    pieces: pkglens_core::record_json_pieces(&record),
+                    counts: Counts::of(&record),
+                    error,
+                }
             }
             ScanFormat::Json | ScanFormat::Ndjson => {
                 let mut json = Vec::with_capacity(json_size_hint(&record));
@@ -70,19 +82,21 @@ impl Prepared {
     pub fn status(&self) -> Status {
         match self {
             Prepared::Record(record, _) => record.status,
-            Prepared::Json { counts, .. } => counts.status,
+            Prepared::Json { counts, .. } | Prepared::Pieces { counts, .. } => counts.status,
         }
     }
 
     /// The detailed error, if the record failed.
     pub fn error(&self) -> Option<&ParseError> {
         match self {
-            Prepared::Record(_, error) | Prepared::Json { error, .. } => error.as_ref(),
+            Prepared::Record(_, error)
+            | Prepared::Json { error, .. }
+            | Prepared::Pieces { error, .. } => error.as_ref(),
         }
     }
 }
 
-/// Records whose JSON would be larger than this are serialised by the writer.
+/// Records whose JSON would be larger than this are serialised in pieces, in parallel.
 const LARGE_JSON: usize = 1 << 20;
 
 /// About the size of a record's compact JSON, a little over rather than under: buffers are
@@ -201,6 +215,14 @@ impl ScanWriter {
                     pkglens_core::write_record_json(&mut self.out, &record)?;
                     self.end_json_record()?;
                 }
+            }
+            Prepared::Pieces { pieces, counts, .. } => {
+                self.summary.add(counts);
+                self.begin_json_record()?;
+                for piece in &pieces {
+                    self.out.write_all(piece)?;
+                }
+                self.end_json_record()?;
             }
             Prepared::Json { json, counts, .. } => {
                 self.summary.add(counts);

@@ -14,6 +14,45 @@ use std::io::{self, Write};
 
 /// Writes `record` as compact JSON, byte for byte what `serde_json::to_writer` writes.
 pub fn write_record<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
+    head(out, record)?;
+    package_items(out, &record.packages, true)?;
+    out.write_all(b"],\"requirements\":[")?;
+    requirement_items(out, &record.requirements, true)?;
+    out.write_all(b"]}")
+}
+
+/// Packages or requirements written per piece by [`record_pieces`].
+const PIECE_ITEMS: usize = 1024;
+
+/// The bytes of [`write_record`] in pieces, in order: a large record's packages and
+/// requirements are written in parallel when called on a pool (see
+/// [`crate::parallel::map_in_pool`]), each piece holding up to a thousand of them.
+pub fn record_pieces(record: &Record) -> Vec<Vec<u8>> {
+    let mut first = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = head(&mut first, record);
+    let mut pieces = vec![first];
+    let chunks: Vec<&[Package]> = record.packages.chunks(PIECE_ITEMS).collect();
+    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |chunk| {
+        let mut piece = Vec::new();
+        let leading = std::ptr::eq(chunk.as_ptr(), record.packages.as_ptr());
+        let _ = package_items(&mut piece, chunk, leading);
+        piece
+    }));
+    pieces.push(b"],\"requirements\":[".to_vec());
+    let chunks: Vec<&[Requirement]> = record.requirements.chunks(PIECE_ITEMS).collect();
+    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |chunk| {
+        let mut piece = Vec::with_capacity(chunk.len() * 128);
+        let leading = std::ptr::eq(chunk.as_ptr(), record.requirements.as_ptr());
+        let _ = requirement_items(&mut piece, chunk, leading);
+        piece
+    }));
+    pieces.push(b"]}".to_vec());
+    pieces
+}
+
+/// Everything before the first package: `{"path":...,"packages":[`.
+fn head<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
     out.write_all(b"{\"path\":")?;
     string(out, &record.path)?;
     out.write_all(b",\"format\":")?;
@@ -34,16 +73,18 @@ pub fn write_record<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
         out.write_all(b",\"error\":")?;
         serde_json::to_writer(&mut *out, error).map_err(io::Error::other)?;
     }
-    out.write_all(b",\"packages\":[")?;
-    for (i, package) in record.packages.iter().enumerate() {
-        if i > 0 {
+    out.write_all(b",\"packages\":[")
+}
+
+/// Packages separated by commas, with one before the first unless `leading`.
+fn package_items<W: Write>(out: &mut W, packages: &[Package], leading: bool) -> io::Result<()> {
+    for (i, package) in packages.iter().enumerate() {
+        if i > 0 || !leading {
             out.write_all(b",")?;
         }
         write_package(out, package)?;
     }
-    out.write_all(b"],\"requirements\":")?;
-    requirements(out, &record.requirements)?;
-    out.write_all(b"}")
+    Ok(())
 }
 
 fn write_package<W: Write>(out: &mut W, p: &Package) -> io::Result<()> {
@@ -95,8 +136,18 @@ fn write_package<W: Write>(out: &mut W, p: &Package) -> io::Result<()> {
 
 fn requirements<W: Write>(out: &mut W, list: &[Requirement]) -> io::Result<()> {
     out.write_all(b"[")?;
+    requirement_items(out, list, true)?;
+    out.write_all(b"]")
+}
+
+/// Requirements separated by commas, with one before the first unless `leading`.
+fn requirement_items<W: Write>(out: &mut W, list: &[Requirement], leading: bool) -> io::Result<()> {
     for (i, r) in list.iter().enumerate() {
-        out.write_all(if i > 0 { b",{\"raw\":" } else { b"{\"raw\":" })?;
+        out.write_all(if i > 0 || !leading {
+            b",{\"raw\":"
+        } else {
+            b"{\"raw\":"
+        })?;
         string(out, &r.raw)?;
         out.write_all(b",\"name\":")?;
         string(out, &r.name)?;
@@ -115,7 +166,7 @@ fn requirements<W: Write>(out: &mut W, list: &[Requirement]) -> io::Result<()> {
         number(out, r.line)?;
         out.write_all(b"}")?;
     }
-    out.write_all(b"]")
+    Ok(())
 }
 
 /// `key` and the value, when there is one (`skip_serializing_if = "Option::is_none"`).
@@ -245,6 +296,8 @@ mod tests {
     use super::*;
     use crate::record::{Ecosystem, ErrorInfo, ErrorKind, Format};
     use proptest::prelude::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn both(record: &Record) -> (String, String) {
         let mut fast = Vec::new();
@@ -329,6 +382,29 @@ mod tests {
         assert_eq!(fast, serde);
         let (fast, serde) = both(&Record::new("", Format::Wheel));
         assert_eq!(fast, serde);
+    }
+
+    #[test]
+    fn pieces_join_to_the_whole_on_a_pool_and_off_it() {
+        let mut record = full_record();
+        let requirement = record.packages[0].requires[1].clone();
+        record.requirements = vec![requirement; 3 * PIECE_ITEMS + 5];
+        record.packages = vec![record.packages[0].clone(); PIECE_ITEMS + 1];
+        let mut whole = Vec::new();
+        write_record(&mut whole, &record).unwrap();
+        assert_eq!(record_pieces(&record).concat(), whole);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .unwrap();
+            assert_eq!(pool.install(|| record_pieces(&record)).concat(), whole);
+        }
+        let empty = Record::new("x", Format::Metadata);
+        let mut whole = Vec::new();
+        write_record(&mut whole, &empty).unwrap();
+        assert_eq!(record_pieces(&empty).concat(), whole);
     }
 
     proptest! {

@@ -350,6 +350,26 @@ impl<'a> Mapped<'a> {
             })
     }
 
+    /// [`Mapped::slice`] of a line read as written (one segment, borrowed), reusing it.
+    fn into_slice(mut self, start: usize, end: usize) -> Mapped<'a> {
+        let plain = matches!((&self.text, &self.segs[..]), (Cow::Borrowed(_), [seg]) if seg.at == 0 && !seg.stretch);
+        if !plain {
+            return self.slice(start, end);
+        }
+        let end = end.min(self.text.len());
+        let start = start.min(end);
+        self.end = self.at(end);
+        if let Cow::Borrowed(text) = self.text {
+            self.text = Cow::Borrowed(text.get(start..end).unwrap_or(""));
+        }
+        if self.text.is_empty() {
+            self.segs.clear();
+        } else if let Some(seg) = self.segs.first_mut() {
+            seg.file += start;
+        }
+        self
+    }
+
     fn slice(&self, start: usize, end: usize) -> Mapped<'a> {
         let end = end.min(self.text.len());
         let start = start.min(end);
@@ -406,6 +426,10 @@ fn comment_at_start(line: &str) -> bool {
 /// The byte where `COMMENT_RE` first matches: a `#` at the start or after whitespace,
 /// backed up over that whitespace.
 fn comment_start(line: &str) -> Option<usize> {
+    // Most lines have no `#` at all.
+    if !line.as_bytes().contains(&b'#') {
+        return None;
+    }
     let mut prev_space = true;
     for (i, c) in line.char_indices() {
         if c == '#' && prev_space {
@@ -478,7 +502,7 @@ impl<'a> Iterator for LogicalLines<'a, '_> {
             if trimmed_end <= trimmed_start {
                 continue;
             }
-            let mut logical = line.slice(trimmed_start, trimmed_end);
+            let mut logical = line.into_slice(trimmed_start, trimmed_end);
             for (var, name) in env_vars(&logical.text.clone()) {
                 match (self.env)(&name) {
                     Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),

@@ -933,8 +933,8 @@ fn pip_ext(name: &str) -> &str {
     else {
         return "";
     };
-    let stem = base.get(..dot).unwrap_or("");
-    let ext_start = if stem.to_ascii_lowercase().ends_with(".tar") {
+    let stem = base.get(..dot).unwrap_or("").as_bytes();
+    let ext_start = if stem.len() >= 4 && stem[stem.len() - 4..].eq_ignore_ascii_case(b".tar") {
         dot - 4
     } else {
         dot
@@ -943,7 +943,10 @@ fn pip_ext(name: &str) -> &str {
 }
 
 fn is_archive(name: &str) -> bool {
-    ARCHIVE_EXTENSIONS.contains(&pip_ext(name).to_ascii_lowercase().as_str())
+    let ext = pip_ext(name);
+    ARCHIVE_EXTENSIONS
+        .iter()
+        .any(|archive| archive.eq_ignore_ascii_case(ext))
 }
 
 /// pip's `_strip_extras`: `path[extras]` as (`path`, `[extras]`).
@@ -1172,9 +1175,9 @@ fn requirement_from_line(
         }
     }
     let combined = if marker_text.is_empty() {
-        name.to_owned()
+        Cow::Borrowed(name)
     } else {
-        format!("{name} ; {marker_text}")
+        Cow::Owned([name, " ; ", marker_text].concat())
     };
     match pep508(&combined, kind, line) {
         Ok(mut req) => {

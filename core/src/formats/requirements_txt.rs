@@ -290,28 +290,31 @@ impl<'a> Mapped<'a> {
         }
     }
 
+    /// Text read from the file at `file_offset` on (borrowed while it is the only text).
     fn push(&mut self, s: &'a str, file_offset: usize) {
-        if s.is_empty() {
-            return;
+        if self.seg_at_end(s, file_offset, false) {
+            self.push_text(s);
         }
-        self.push_seg(Seg {
-            at: self.text.len(),
-            file: file_offset,
-            stretch: false,
-        });
-        self.push_text(s);
     }
 
+    /// Text that stands for what is at `file_offset` (an expanded variable, a joined comment).
     fn push_mapped_to(&mut self, s: &str, file_offset: usize) {
+        if self.seg_at_end(s, file_offset, true) {
+            self.text.to_mut().push_str(s);
+        }
+    }
+
+    /// Starts a segment for `s` at the end of the text; `false` when `s` is empty.
+    fn seg_at_end(&mut self, s: &str, file: usize, stretch: bool) -> bool {
         if s.is_empty() {
-            return;
+            return false;
         }
         self.push_seg(Seg {
             at: self.text.len(),
-            file: file_offset,
-            stretch: true,
+            file,
+            stretch,
         });
-        self.text.to_mut().push_str(s);
+        true
     }
 
     /// File offset of byte `i` of the text (the end's for `i` at or past it).

@@ -89,6 +89,38 @@ export function makeApi(wasm, { build, threads }) {
     }
   }
 
+  /**
+   * The stateless form of `readWheel`, for callers that fetch byte ranges themselves (HTTP range
+   * requests, a cache): given the wheel's name, its size and the chunks read so far
+   * (`[{ start, bytes }]`, in any order, overlapping or not), answers `{ read: { start, length } }`
+   * for the next range the wheel needs, or `{ record }` once the chunks hold enough. The first
+   * call, with no chunks, asks for the tail; at most three ranges are ever asked for.
+   */
+  function planWheel(name, size, chunks = []) {
+    const held = chunks.map(({ start, bytes }) => ({ start, bytes: toBytes(bytes, name) }));
+    const reader = new wasm.WheelReader(name, size);
+    try {
+      let range = reader.firstRead();
+      for (;;) {
+        const chunk = held.find((c) => c.start <= range.start && c.start + c.bytes.length >= range.start + range.length);
+        if (!chunk) return { read: range };
+        const from = range.start - chunk.start;
+        const step = reader.feed(range.start, chunk.bytes.subarray(from, from + range.length));
+        if (step.record) return { record: step.record };
+        range = step.read;
+      }
+    } finally {
+      reader.free();
+    }
+  }
+
+  /** The record of a wheel from chunks that `planWheel` asked for; throws if one is missing. */
+  function finishWheel(name, size, chunks) {
+    const step = planWheel(name, size, chunks);
+    if (step.record) return step.record;
+    throw new Error(`${name}: the chunks do not hold bytes ${step.read.start} to ${step.read.start + step.read.length}`);
+  }
+
   /** One stream item as `{ name, bytes }` or `{ name, record }` (wheels given as Blobs). */
   async function load(item) {
     if (isBlob(item)) {
@@ -172,6 +204,8 @@ export function makeApi(wasm, { build, threads }) {
     scanJson,
     selectFiles,
     readWheel,
+    planWheel,
+    finishWheel,
     summarize: (records) => wasm.summarize(records),
     /** Parses and answers only the summary: the parse without building records (benchmarks). */
     parseSummary(files) {

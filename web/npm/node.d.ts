@@ -6,6 +6,8 @@ export declare const parseStream: Pkglens['parseStream'];
 export declare const scanJson: Pkglens['scanJson'];
 export declare const selectFiles: Pkglens['selectFiles'];
 export declare const readWheel: Pkglens['readWheel'];
+export declare const planWheel: Pkglens['planWheel'];
+export declare const finishWheel: Pkglens['finishWheel'];
 export declare const summarize: Pkglens['summarize'];
 export declare const PackageSet: Pkglens['PackageSet'];
 export declare const pep440: Pkglens['pep440'];

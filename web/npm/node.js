@@ -10,7 +10,7 @@ wasm.initSync({ module: readFileSync(new URL('./single/pkglens_web_bg.wasm', imp
 const api = makeApi(wasm, { build: 'single' });
 
 export const {
-  parseFiles, parseStream, scanJson, selectFiles, readWheel, summarize, PackageSet, pep440, rez, threads, version, schema, build,
+  parseFiles, parseStream, scanJson, selectFiles, readWheel, planWheel, finishWheel, summarize, PackageSet, pep440, rez, threads, version, schema, build,
 } = api;
 
 /** The API (already loaded under Node). */

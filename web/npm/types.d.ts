@@ -179,6 +179,11 @@ export declare class PackageSet {
 export interface FileInput { name: string; bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string }
 export type StreamInput = FileInput | Blob | { name: string; bytes: Blob };
 
+/** A range of a file's bytes. */
+export interface ByteRange { start: number; length: number }
+/** Bytes of a wheel read from `start` on. */
+export interface WheelChunk { start: number; bytes: Uint8Array | ArrayBuffer | ArrayBufferView }
+
 /** Where `readWheel` reads from when it is not a Blob. */
 export interface RangeSource {
   size: number;
@@ -206,6 +211,13 @@ export interface Pkglens {
   selectFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
   /** A wheel read lazily: the tail, then at most two ranges. */
   readWheel(source: Blob | RangeSource, name?: string): Promise<Record>;
+  /**
+   * The stateless form of `readWheel`: the next byte range the wheel needs given the chunks
+   * read so far, or its record once they hold enough.
+   */
+  planWheel(name: string, size: number, chunks?: WheelChunk[]): { read: ByteRange; record?: undefined } | { record: Record; read?: undefined };
+  /** The record of a wheel from the chunks `planWheel` asked for; throws if one is missing. */
+  finishWheel(name: string, size: number, chunks: WheelChunk[]): Record;
   summarize(records: Record[]): ScanSummary;
   PackageSet: typeof PackageSet;
   pep440: Versions;

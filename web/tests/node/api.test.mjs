@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, openSync, readSync, fstatSync } from 'node:fs';
 import * as pkglens from 'pkglens';
 
-const { parseFiles, parseStream, PackageSet, pep440, rez, readWheel, selectFiles } = pkglens;
+const { parseFiles, parseStream, PackageSet, pep440, rez, readWheel, planWheel, finishWheel, selectFiles } = pkglens;
 const file = (name, text) => ({ name, bytes: new TextEncoder().encode(text) });
 
 const METADATA = 'Metadata-Version: 2.1\nName: Demo_Pkg\nVersion: 1.0\nRequires-Dist: idna>=3 ; python_version >= "3.8"\nRequires-Dist: missing-dep\n';
@@ -158,4 +158,39 @@ test('real wheels are read lazily in at most three reads and match a whole read'
     assert.deepEqual(lazy, whole, name);
     assert.equal(lazy.status, 'ok', `${name}: ${JSON.stringify(lazy.error)}`);
   }
+});
+
+test('planWheel asks for at most three ranges, and finishWheel gives the whole read\'s record', (t) => {
+  const dir = process.env.PKGLENS_WHEELS;
+  if (!dir) return t.skip('PKGLENS_WHEELS is not set');
+  const wheels = readdirSync(dir).filter((n) => n.endsWith('.whl')).slice(0, 40);
+  assert.ok(wheels.length > 0);
+  for (const name of wheels) {
+    const bytes = readFileSync(`${dir}/${name}`);
+    const chunks = [];
+    let step = planWheel(name, bytes.length);
+    while (step.read) {
+      assert.ok(chunks.length < 3, `${name}: more than three ranges`);
+      const { start, length } = step.read;
+      chunks.push({ start, bytes: bytes.subarray(start, start + length) });
+      // Chunks in any order.
+      step = planWheel(name, bytes.length, [...chunks].reverse());
+    }
+    const [whole] = parseFiles([{ name, bytes }]);
+    assert.deepEqual(step.record, whole, name);
+    assert.deepEqual(finishWheel(name, bytes.length, chunks), whole, name);
+    // The whole file as one chunk answers at once.
+    assert.deepEqual(planWheel(name, bytes.length, [{ start: 0, bytes }]).record, whole, name);
+    // A missing range is an error, not a wrong record.
+    assert.throws(() => finishWheel(name, bytes.length, chunks.slice(0, -1)), /do not hold bytes/);
+  }
+});
+
+test('planWheel gives an error record for a file that is not a zip', () => {
+  const bytes = new TextEncoder().encode('not a zip at all');
+  let step = planWheel('x-1.0-py3-none-any.whl', bytes.length);
+  assert.deepEqual(step.read, { start: 0, length: bytes.length });
+  step = planWheel('x-1.0-py3-none-any.whl', bytes.length, [{ start: 0, bytes }]);
+  assert.equal(step.record.status, 'error');
+  assert.equal(step.record.format, 'wheel');
 });

@@ -32,19 +32,23 @@ pub fn record_pieces(record: &Record) -> Vec<Vec<u8>> {
     // Writing into memory cannot fail.
     let _ = head(&mut first, record);
     let mut pieces = vec![first];
-    let chunks: Vec<&[Package]> = record.packages.chunks(PIECE_ITEMS).collect();
-    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |chunk| {
+    // Each chunk knows whether it is the first: only later ones start with a comma.
+    let chunks: Vec<(usize, &[Package])> =
+        record.packages.chunks(PIECE_ITEMS).enumerate().collect();
+    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |&(k, chunk)| {
         let mut piece = Vec::new();
-        let leading = std::ptr::eq(chunk.as_ptr(), record.packages.as_ptr());
-        let _ = package_items(&mut piece, chunk, leading);
+        let _ = package_items(&mut piece, chunk, k == 0);
         piece
     }));
     pieces.push(b"],\"requirements\":[".to_vec());
-    let chunks: Vec<&[Requirement]> = record.requirements.chunks(PIECE_ITEMS).collect();
-    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |chunk| {
+    let chunks: Vec<(usize, &[Requirement])> = record
+        .requirements
+        .chunks(PIECE_ITEMS)
+        .enumerate()
+        .collect();
+    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |&(k, chunk)| {
         let mut piece = Vec::with_capacity(chunk.len() * 128);
-        let leading = std::ptr::eq(chunk.as_ptr(), record.requirements.as_ptr());
-        let _ = requirement_items(&mut piece, chunk, leading);
+        let _ = requirement_items(&mut piece, chunk, k == 0);
         piece
     }));
     pieces.push(b"]}".to_vec());

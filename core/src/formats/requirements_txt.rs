@@ -506,6 +506,9 @@ impl<'a> Iterator for LogicalLines<'a, '_> {
                 continue;
             }
             let mut logical = line.into_slice(trimmed_start, trimmed_end);
+            if !logical.text.contains('$') {
+                return Some(logical);
+            }
             for (var, name) in env_vars(&logical.text.clone()) {
                 match (self.env)(&name) {
                     Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),
@@ -852,14 +855,9 @@ fn check_value(opt: &str, dest: Dest, value: &str) -> Result<(), String> {
 /// pip's `break_args_options`: the byte where the options start (tokens split on spaces; the
 /// first token starting with `-`), or `None`.
 fn options_start(line: &str) -> Option<usize> {
-    let mut at = 0;
-    for token in line.split(' ') {
-        if token.starts_with('-') {
-            return Some(at);
-        }
-        at += token.len() + 1;
-    }
-    None
+    // Tokens start at 0 and after each space: the first `-` that starts one.
+    let bytes = line.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'-' && (i == 0 || bytes[i - 1] == b' '))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1138,7 +1136,12 @@ fn requirement_from_line(
 ) -> Result<Requirement, Fault> {
     let url_like = is_url(args);
     let separator = if url_like { "; " } else { ";" };
-    let (name_part, marker) = match args.find(separator) {
+    let found = if url_like {
+        args.find(separator)
+    } else {
+        args.find(';')
+    };
+    let (name_part, marker) = match found {
         Some(i) => {
             let after = args.get(i + separator.len()..).unwrap_or("");
             let lead = after.len() - after.trim_start_matches(py_space).len();

@@ -322,7 +322,14 @@ fn precheck(raw: &str) -> Result<(), RequirementError> {
             }
         }
     }
-    // Outside quoted strings and a direct reference's URL, the grammar is ASCII.
+    // Outside quoted strings and a direct reference's URL, the grammar is ASCII: text that is
+    // all ASCII and on one line has nothing more to check.
+    if bytes
+        .iter()
+        .all(|&b| b.is_ascii() && b != b'\n' && b != b'\r')
+    {
+        return Ok(());
+    }
     // (`pep508_rs`'s `peek_while` after a marker expression is where bytes and characters mix.)
     let mut quote = None;
     let mut in_url = false;
@@ -383,6 +390,9 @@ const STRING_KEYS: [&str; 14] = [
 /// alone or a whole requirement.
 fn swap_inverted_tilde(raw: &str, in_marker: bool) -> std::borrow::Cow<'_, str> {
     let bytes = raw.as_bytes();
+    if !bytes.contains(&b'~') {
+        return raw.into();
+    }
     let mut swaps = Vec::new();
     let (mut quote, mut in_url, mut in_marker) = (None, false, in_marker);
     for (offset, c) in raw.char_indices() {

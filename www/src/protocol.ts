@@ -3,6 +3,7 @@
 import type {
   CheckReport, DiffReport, Graph, Package, Problem, Record, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
+import type { SortSpec } from './order';
 
 /** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
 export interface InputFile {
@@ -39,11 +40,23 @@ export interface Loaded {
   parsed: number;
   parseMs: number;
   setMs: number;
-  /** Where `setMs` went: building the set, checking it, linking problems to packages. */
-  steps: { set: number; check: number; link: number };
+  /**
+   * Where `setMs` went: building the set, checking it, linking problems to packages; then
+   * (not in `setMs`) sorting the rows for the page's table.
+   */
+  steps: { set: number; check: number; link: number; sort?: number };
   threads: number;
   cancelled: boolean;
+  /** Ids of `packages` in the table's order for `sort` (as asked), sorted in the worker. */
+  order: { sort: SortSpec; ids: number[] } | null;
 }
+
+/**
+ * A checked set as the worker answers it: `packages`, `problemCounts` and `problems` arrive
+ * before it in `slice` events (a message each), not in this message, and the page's side of
+ * the worker (src/client.ts) puts them back in place.
+ */
+export type SlicedLoaded = Loaded & { sliced: true };
 
 export interface PackageDetails {
   pkg: SetPackage;
@@ -97,13 +110,13 @@ export interface Methods {
    * Files are sent in small chunks: the first structured clone of a File of a picked folder
    * costs a round trip to the browser process, and the page's thread must not block.
    */
-  parse(args: { total: number; append: boolean; options: SetOptions }): Loaded;
+  parse(args: { total: number; append: boolean; options: SetOptions; sort: SortSpec }): Loaded;
   /**
    * Walks these dropped or picked folders (and files) in the worker, reads the files the CLI
    * would read, parses them and checks the set: the page's thread does nothing meanwhile.
    */
-  parseHandles(args: { roots: FileSystemHandle[]; append: boolean; options: SetOptions }): Loaded;
-  setOptions(args: { options: SetOptions }): Loaded;
+  parseHandles(args: { roots: FileSystemHandle[]; append: boolean; options: SetOptions; sort: SortSpec }): Loaded;
+  setOptions(args: { options: SetOptions; sort: SortSpec }): Loaded;
   details(args: { id: number }): PackageDetails;
   graph(args: GraphRequest): Graph;
   /** Ids of the packages of this name (matched as its ecosystem matches names), in the set's order. */
@@ -141,5 +154,7 @@ export type WorkerEvent =
   | { event: 'progress'; progress: Progress }
   /** Packages read so far (ids continue from the last batch), before the set is checked. */
   | { event: 'rows'; rows: SetPackage[] }
+  /** Part of the checked set the next answer (a `SlicedLoaded`) carries, in order. */
+  | { event: 'slice'; packages: SetPackage[]; problemCounts: number[]; problems: LinkedProblem[] }
   | Response;
 export type Control = { control: 'cancel' } | { control: 'files'; files: InputFile[] } | { control: 'end' };

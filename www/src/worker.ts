@@ -5,8 +5,9 @@
 import type { Pkglens, PackageSet, Record, ScanSummary, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
 import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
-  WorkerEvent,
+  SlicedLoaded, WorkerEvent,
 } from './protocol';
+import { sortPackages, type SortSpec } from './order';
 import { readJoined, type ReadItem } from './read';
 import { readHandles, walkOrder } from './walk';
 
@@ -30,7 +31,7 @@ let records: Record[] = [];
 let set: PackageSet | null = null;
 let options: SetOptions = {};
 let abort: AbortController | null = null;
-let last: Omit<Loaded, 'parseMs' | 'offered' | 'selected' | 'parsed' | 'cancelled'> | null = null;
+let last: Omit<Loaded, 'parseMs' | 'offered' | 'selected' | 'parsed' | 'cancelled' | 'order'> | null = null;
 
 function post(message: WorkerEvent): void {
   self.postMessage(message);
@@ -141,6 +142,30 @@ class Inbox {
   }
 }
 let inbox: Inbox | null = null;
+
+/** Rows (and problems) of a checked set per `slice` message. */
+const SLICE = 2000;
+
+/**
+ * A checked set for the page: sorted here for its table, and its rows, counts and problems sent
+ * ahead in slices (see `SlicedLoaded`), so that no one message costs the page's thread more
+ * than a few milliseconds to take. This worker keeps the whole arrays in `last`.
+ */
+function handOver(loaded: Omit<Loaded, 'order'>, sort: SortSpec): SlicedLoaded {
+  const started = performance.now();
+  const { packages, problemCounts, problems } = loaded;
+  const order = { sort, ids: sortPackages(packages, problemCounts, sort).map((p) => p.id) };
+  const steps = { ...loaded.steps, sort: performance.now() - started };
+  for (let i = 0; i < Math.max(packages.length, problems.length); i += SLICE) {
+    post({
+      event: 'slice',
+      packages: packages.slice(i, i + SLICE),
+      problemCounts: problemCounts.slice(i, i + SLICE),
+      problems: problems.slice(i, i + SLICE),
+    });
+  }
+  return { ...loaded, steps, packages: [], problemCounts: [], problems: [], order, sliced: true };
+}
 const READ_WINDOW = 512;
 /** Windows read at once: two or three reads in flight hide part of each one's round trips. */
 const READS_AT_ONCE = 3;
@@ -195,7 +220,7 @@ function keepOld(list: Record[], label: string): { files: number; packages: numb
   return { files: list.length, packages: old.set.size };
 }
 
-async function parse(source: Source, append: boolean, opts: SetOptions, into: 'current' | 'old' = 'current'): Promise<Loaded> {
+async function parse(source: Source, append: boolean, opts: SetOptions, sort: SortSpec, into: 'current' | 'old' = 'current'): Promise<Loaded> {
   const pkglens = engine();
   abort?.abort();
   const controller = new AbortController();
@@ -268,15 +293,17 @@ async function parse(source: Source, append: boolean, opts: SetOptions, into: 'c
   if (into === 'old') {
     if (cancelled) throw new Error('cancelled');
     keepOld(fresh, oldLabel);
-    return last ? { ...last, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled } : ({} as Loaded);
+    return last ? { ...last, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled, order: null } : ({} as Loaded);
   }
   records = append ? records.concat(fresh) : fresh;
   options = opts;
   const built = rebuild();
-  return { ...built, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled };
+  return handOver({ ...built, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
 }
 
 let oldLabel = '';
+/** The OLD side of a diff is not shown in a table. */
+const NO_SORT: SortSpec = { key: 'name', dir: 1 };
 
 function names(ids: Iterable<number>): { [id: number]: string } {
   const out: { [id: number]: string } = {};
@@ -356,12 +383,12 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     return ready;
   },
   select: ({ names }) => engine().selectFiles(names.map((name, i) => ({ name, i }))).map((f) => f.i),
-  parse: ({ total, append, options: opts }) => parse({ kind: 'inbox', total }, append, opts),
-  parseHandles: ({ roots, append, options: opts }) => parse({ kind: 'handles', roots }, append, opts),
-  setOptions({ options: opts }) {
+  parse: ({ total, append, options: opts, sort }) => parse({ kind: 'inbox', total }, append, opts, sort),
+  parseHandles: ({ roots, append, options: opts, sort }) => parse({ kind: 'handles', roots }, append, opts, sort),
+  setOptions({ options: opts, sort }) {
     options = opts;
     const built = rebuild();
-    return { ...built, parseMs: 0, offered: 0, selected: records.length, parsed: 0, cancelled: false };
+    return handOver({ ...built, parseMs: 0, offered: 0, selected: records.length, parsed: 0, cancelled: false }, sort);
   },
   details: ({ id }) => details(id),
   graph,
@@ -375,12 +402,12 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
   },
   async parseOld({ total, label: named }) {
     oldLabel = named;
-    await parse({ kind: 'inbox', total }, false, options, 'old');
+    await parse({ kind: 'inbox', total }, false, options, NO_SORT, 'old');
     return { files: old?.records.length ?? 0, packages: old?.set.size ?? 0 };
   },
   async parseOldHandles({ roots, label: named }) {
     oldLabel = named;
-    await parse({ kind: 'handles', roots }, false, options, 'old');
+    await parse({ kind: 'handles', roots }, false, options, NO_SORT, 'old');
     return { files: old?.records.length ?? 0, packages: old?.set.size ?? 0 };
   },
   keepAsOld: ({ label: named }) => keepOld(records, named),

@@ -1,7 +1,9 @@
 // Side by side: serves two or more builds of www (`vite preview --outDir`) and loads the rez
 // benchmark repository in each, alternating them, through the folder input and/or a drop:
 //   node www/tests/compare-builds.mjs before=/tmp/dist-before,after=www/dist [ROUNDS] [input,drop]
-// One fresh page per load; prints first rows, table, parse, wall, long tasks and the fingerprint.
+// One fresh page per load; prints first rows, table, parse, wall, long tasks, the fingerprint, the
+// worker's steps after the last file and the longest piece of each kind of work on the page's thread
+// (`slowest`, builds that record it).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, WWW, dropPaths, launch, openPage } from './harness.mjs';
@@ -29,7 +31,11 @@ async function measure(browser, url, how) {
     const add = (s) => { for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0; };
     for (const p of packages) add(`${p.path}\n${p.name}\n${p.version}\n`);
     for (const p of problems) add(`${p.kind}\n${p.path}\n${p.message}\n${p.pkg}\n`);
-    return { fp: h.toString(16), parseMs: Math.round(window.pkglens.loaded.parseMs), rows: Math.round(window.pkglens.timeToRowsMs), table: Math.round(window.pkglens.timeToTableMs), timings: window.pkglens.timings };
+    const round = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, Math.round(v)]));
+    return {
+      fp: h.toString(16), parseMs: Math.round(window.pkglens.loaded.parseMs), rows: Math.round(window.pkglens.timeToRowsMs), table: Math.round(window.pkglens.timeToTableMs),
+      steps: round(window.pkglens.loaded.steps), slowest: round(window.pkglens.slowest), timings: window.pkglens.timings,
+    };
   });
   const tasks = await page.evaluate(() => window.__longTasks);
   await page.close();

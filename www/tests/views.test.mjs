@@ -2,7 +2,7 @@
 // graph roots chosen by name, and problems linked to their packages: the page in a real browser,
 // as in app.test.mjs. Any console error or page error fails the test.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
@@ -85,6 +85,98 @@ describe('real drops, why, diff, graph roots by name', () => {
     assert.equal(await page.evaluate(() => window.pkglens.source), 'handles');
     assert.equal(got.selected, 9);
     await page.evaluate(() => delete window.showDirectoryPicker);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a picked file changed or gone before it is read: an io error record in its place, the rest read', async () => {
+    const dir = join(fixture.parent, 'changing');
+    const write = (path, text) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write('rez/a/1.0/package.py', 'name = "a"\nversion = "1.0"\n');
+    write('rez/b/1.0/package.py', 'name = "b"\nversion = "1.0"\n');
+    write('rez/c/1.0/package.py', 'name = "c"\nversion = "1.0"\nrequires = ["a-1", "b-1"]\n');
+    write('rez/d/1.0/package.py', 'name = "d"\nversion = "1.0"\nrequires = ["c"]\n');
+    // Picked on a scratch input the page does not listen to: the Files are taken now (size and
+    // time noted), and read only once the page is given them.
+    await page.evaluate(() => {
+      const input = Object.assign(document.createElement('input'), { type: 'file', id: 'scratch-input', multiple: true, webkitdirectory: true, hidden: true });
+      document.body.append(input);
+    });
+    await page.setInputFiles('#scratch-input', dir);
+    // Meanwhile, as when a build rewrites a folder being read: a changes, b goes.
+    write('rez/a/1.0/package.py', 'name = "a"\nversion = "1.0"\nrequires = ["somewhere-else"]\n');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'rez/a/1.0/package.py'), later, later);
+    rmSync(join(dir, 'rez/b/1.0/package.py'));
+    // The page gets those Files as from its own folder input.
+    await page.evaluate(() => {
+      const from = document.querySelector('#scratch-input');
+      const to = document.querySelector('#folder-input');
+      to.files = from.files;
+      from.remove();
+      to.dispatchEvent(new Event('change'));
+    });
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(got.files, 4, 'a record for every file');
+    assert.deepEqual(await listing(page), ['changing/rez/c/1.0/package.py c 1.0', 'changing/rez/d/1.0/package.py d 1.0']);
+    const problems = await page.evaluate(() => window.pkglens.loaded.problems.map(({ kind, path, requirement, message }) => ({ kind, path, requirement, message })));
+    const unreadable = problems.filter((p) => p.kind === 'parse_error');
+    assert.deepEqual(unreadable.map((p) => p.path), ['changing/rez/a/1.0/package.py', 'changing/rez/b/1.0/package.py']);
+    for (const p of unreadable) assert.match(p.message, /^(NotReadableError|NotFoundError): /, p.message);
+    // The files read are checked as usual: c needs what could not be read.
+    assert.deepEqual(problems.filter((p) => p.kind === 'missing').map((p) => p.requirement).sort(), ['a-1', 'b-1']);
+    // And the export says what kind of error each one was.
+    const download = page.waitForEvent('download');
+    await page.click('#export-json');
+    const doc = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    assert.deepEqual(doc.records.filter((r) => r.status === 'error').map((r) => [r.path, r.error.kind, r.format]),
+      [['changing/rez/a/1.0/package.py', 'io', null], ['changing/rez/b/1.0/package.py', 'io', null]]);
+    assert.equal(doc.summary.errors, 2);
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(errors, []);
+  });
+
+  test('a dropped file gone before the worker opens it: an io error record', async () => {
+    const dir = join(fixture.parent, 'gone');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'requirements.txt'), 'alpha\n');
+    writeFileSync(join(dir, 'METADATA'), 'Metadata-Version: 2.1\nName: kept\nVersion: 1.0\n');
+    // Real file handles (from a real drop on a scratch element) stand for a drop's.
+    await page.evaluate(() => {
+      const scratch = Object.assign(document.createElement('div'), { id: 'scratch' });
+      scratch.style.cssText = 'position:fixed;left:0;bottom:0;width:80px;height:40px';
+      scratch.addEventListener('dragover', (e) => e.preventDefault());
+      scratch.addEventListener('drop', (e) => {
+        e.preventDefault();
+        e.stopPropagation();
+        window.__handles = Promise.all([...e.dataTransfer.items].map((item) => item.getAsFileSystemHandle()));
+      });
+      document.body.append(scratch);
+    });
+    await dropPaths(page, '#scratch', [join(dir, 'METADATA'), join(dir, 'requirements.txt')]);
+    await page.evaluate(() => window.__handles);
+    rmSync(join(dir, 'requirements.txt'));
+    // The page's drop handler, given those handles: the worker opens them.
+    await page.evaluate(async () => {
+      document.querySelector('#scratch').remove();
+      const handles = await window.__handles;
+      const data = new DataTransfer();
+      const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+      // A synthetic drop has no handles of its own: hand these over as a real drop would.
+      Object.defineProperty(data, 'items', { value: handles.map((h) => ({ kind: 'file', getAsFileSystemHandle: async () => h, webkitGetAsEntry: () => null, getAsFile: () => null })) });
+      document.querySelector('#drop').dispatchEvent(drop);
+    });
+    const got = await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'handles');
+    assert.equal(got.files, 2);
+    assert.equal(got.packages, 1);
+    const bad = got.problemList.filter((p) => p.kind === 'parse_error');
+    assert.deepEqual(bad.map((p) => p.path), ['requirements.txt']);
+    const message = await page.evaluate(() => window.pkglens.loaded.problems.find((p) => p.kind === 'parse_error').message);
+    assert.match(message, /^NotFoundError: /, message);
+    rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(errors, []);
   });
 

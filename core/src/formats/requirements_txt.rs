@@ -182,21 +182,49 @@ fn is_line_break(c: char) -> bool {
 
 impl Lines {
     fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut spans = Vec::new();
-        let mut start = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if is_line_break(c) {
-                spans.push((start, i));
-                let mut next = i + c.len_utf8();
-                if c == '\r' {
-                    if let Some(&(j, '\n')) = chars.peek() {
-                        chars.next();
-                        next = j + 1;
-                    }
-                }
-                start = next;
+        let (mut start, mut i) = (0, 0);
+        // Most files break lines with `\n` alone: then a search for it is enough.
+        let rare = bytes.iter().fold(false, |any, &b| {
+            any | matches!(
+                b,
+                b'\r' | b'\x0b' | b'\x0c' | b'\x1c'..=b'\x1e' | 0xc2 | 0xe2
+            )
+        });
+        if !rare {
+            for (at, _) in text.match_indices('\n') {
+                spans.push((start, at));
+                start = at + 1;
             }
+            i = bytes.len();
+        }
+        while let Some(skip) = bytes.get(i..).and_then(|rest| {
+            rest.iter()
+                .position(|&b| b <= 0x1e || b == 0xc2 || b == 0xe2)
+        }) {
+            i += skip;
+            let b = bytes[i];
+            // The breaks of `is_line_break` as UTF-8: one byte, or U+0085 (c2 85), U+2028 and
+            // U+2029 (e2 80 a8, e2 80 a9). Valid UTF-8 has no other way to hold these bytes.
+            let len = match b {
+                b'\n' | b'\x0b' | b'\x0c' | b'\x1c' | b'\x1d' | b'\x1e' => 1,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                b'\r' => 1,
+                0xc2 if bytes.get(i + 1) == Some(&0x85) => 2,
+                0xe2 if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
+                {
+                    3
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            spans.push((start, i));
+            i += len;
+            start = i;
         }
         if start < text.len() {
             spans.push((start, text.len()));
@@ -248,7 +276,8 @@ fn py_space(c: char) -> bool {
 struct Mapped<'a> {
     text: Cow<'a, str>,
     /// Sorted by `at`; a segment runs to the next one (or the end of the text).
-    segs: Vec<Seg>,
+    /// Most lines are one segment: kept inline, without an allocation.
+    segs: smallvec::SmallVec<[Seg; 1]>,
     /// The file offset of the end of the text.
     end: usize,
     line: u32,
@@ -444,20 +473,22 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-/// pip's `preprocess`: join continuations, drop comments and blank lines, expand variables.
-/// Lines are made one at a time, as they are read.
+/// pip's `preprocess` without its last step: join continuations, drop comments and blank
+/// lines. Variables are expanded by [`expand_env`]. Lines are made one at a time, as they are
+/// read, from a run of physical lines that starts a logical line.
 struct LogicalLines<'a, 'e> {
     text: &'a str,
     spans: std::iter::Enumerate<std::slice::Iter<'e, (usize, usize)>>,
-    env: &'e dyn Fn(&str) -> Option<String>,
+    /// The 0-based index of the first physical line of `spans` in the file.
+    first: usize,
 }
 
 impl<'a, 'e> LogicalLines<'a, 'e> {
-    fn new(text: &'a str, lines: &'e Lines, env: &'e dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(text: &'a str, spans: &'e [(usize, usize)], first: usize) -> Self {
         LogicalLines {
             text,
-            spans: lines.spans.iter().enumerate(),
-            env,
+            spans: spans.iter().enumerate(),
+            first,
         }
     }
 
@@ -465,7 +496,7 @@ impl<'a, 'e> LogicalLines<'a, 'e> {
     fn joined(&mut self) -> Option<Mapped<'a>> {
         let mut pending: Option<Mapped<'a>> = None;
         for (index, &(start, end)) in self.spans.by_ref() {
-            let number = to_u32(index + 1);
+            let number = to_u32(self.first + index + 1);
             let line = self.text.get(start..end).unwrap_or("");
             let is_comment = comment_at_start(line);
             if !line.ends_with('\\') || is_comment {
@@ -505,19 +536,50 @@ impl<'a> Iterator for LogicalLines<'a, '_> {
             if trimmed_end <= trimmed_start {
                 continue;
             }
-            let mut logical = line.into_slice(trimmed_start, trimmed_end);
-            if !logical.text.contains('$') {
-                return Some(logical);
-            }
-            for (var, name) in env_vars(&logical.text.clone()) {
-                match (self.env)(&name) {
-                    Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),
-                    _ => {}
-                }
-            }
-            return Some(logical);
+            return Some(line.into_slice(trimmed_start, trimmed_end));
         }
     }
+}
+
+/// Whether a physical line joins the next one: it ends in `\\` and is not a comment.
+fn continues(line: &str) -> bool {
+    line.ends_with('\\') && !comment_at_start(line)
+}
+
+/// Whether a logical line may hold a variable for [`expand_env`].
+fn may_expand(logical: &Mapped<'_>) -> bool {
+    logical.text.contains('$')
+}
+
+/// pip's `expand_env_variables`: every `${NAME}` set to a non-empty value is replaced.
+fn expand_env<'a>(mut logical: Mapped<'a>, env: &dyn Fn(&str) -> Option<String>) -> Mapped<'a> {
+    for (var, name) in env_vars(&logical.text.clone()) {
+        match env(&name) {
+            Some(value) if !value.is_empty() => logical = logical.replace(&var, &value),
+            _ => {}
+        }
+    }
+    logical
+}
+
+/// Splits physical lines into runs of about `size` that each start a logical line (the line
+/// before does not continue), as (first, end) indices: runs can then be joined apart.
+fn runs(text: &str, spans: &[(usize, usize)], size: usize) -> Vec<(usize, usize)> {
+    let mut runs = Vec::with_capacity(spans.len() / size.max(1) + 1);
+    let mut first = 0;
+    while first < spans.len() {
+        let mut end = (first + size.max(1)).min(spans.len());
+        while end < spans.len() {
+            let (start, stop) = spans[end - 1];
+            if !continues(text.get(start..stop).unwrap_or("")) {
+                break;
+            }
+            end += 1;
+        }
+        runs.push((first, end));
+        first = end;
+    }
+    runs
 }
 
 /// Every `${NAME}` in `line` (`NAME` in `[A-Z0-9_]+`), as (`${NAME}`, `NAME`).
@@ -944,6 +1006,15 @@ fn pip_ext(name: &str) -> &str {
 }
 
 fn is_archive(name: &str) -> bool {
+    // The extension ends the name: most names end in no archive's extension at all.
+    let ends_in = |archive: &&str| {
+        name.len() >= archive.len()
+            && name.as_bytes()[name.len() - archive.len()..]
+                .eq_ignore_ascii_case(archive.as_bytes())
+    };
+    if !ARCHIVE_EXTENSIONS.iter().any(ends_in) {
+        return false;
+    }
     let ext = pip_ext(name);
     ARCHIVE_EXTENSIONS
         .iter()
@@ -1286,11 +1357,15 @@ pub fn parse_requirements_txt(
     parse_requirements_txt_as(path, bytes, env, false)
 }
 
-/// Logical lines read at a time: enough to share among threads, few enough to stay in cache.
-const LINE_CHUNK: usize = 4096;
+/// Physical lines joined and read as one job: enough to outweigh handing it to a thread.
+const RUN_LINES: usize = 512;
+
+/// Runs read before their results are added: enough to share among threads, few enough that
+/// the lines' results stay in cache.
+const RUNS_AT_ONCE: usize = 8;
 
 /// What one logical line adds to a file.
-enum LineOutcome {
+enum LineOutcome<'a> {
     /// A syntax error: the message and the file offset it points at.
     Fault(String, usize),
     /// `-r` / `-c`.
@@ -1299,16 +1374,18 @@ enum LineOutcome {
     Globals(Vec<GlobalOption>),
     /// A requirement and its options (`requirement` is set when it is added).
     Requirement(Requirement, LineOptions),
+    /// A line that may hold a variable, to expand and read on the caller's thread.
+    Unexpanded(Mapped<'a>),
 }
 
 /// Reads one logical line; pure, so lines can be read on any thread.
-fn read_logical_line(
+fn read_logical_line<'a>(
     logical: &Mapped<'_>,
     path: &str,
     text: &str,
     lines: &Lines,
     kind: &RequirementKind,
-) -> LineOutcome {
+) -> LineOutcome<'a> {
     let line = logical.line;
     let (args, options, options_at) = match options_start(&logical.text) {
         Some(at) => (
@@ -1451,17 +1528,30 @@ pub fn parse_requirements_txt_as(
         file.error_lines.push(source.to_owned());
     };
 
-    // Logical lines are joined serially (continuations, variables), then read in chunks: in
-    // parallel on a pool, in order, so a large file uses every core with bounded memory.
-    let mut logical_lines = LogicalLines::new(text, &lines, env).peekable();
-    let mut chunk = Vec::with_capacity(LINE_CHUNK.min(lines.spans.len()));
-    while logical_lines.peek().is_some() {
-        chunk.clear();
-        chunk.extend(logical_lines.by_ref().take(LINE_CHUNK));
-        let outcomes = crate::parallel::map_in_pool(&chunk, LINE_CHUNK / 8, |logical| {
-            read_logical_line(logical, path, text, &lines, &kind)
+    // Runs of physical lines are joined and read on a pool, a few at a time and in order, so a
+    // large file uses every core with bounded memory. Variables are expanded on this thread
+    // (`env` need not be shareable); lines that may hold one come back unread.
+    let runs = runs(text, &lines.spans, RUN_LINES);
+    for group in runs.chunks(RUNS_AT_ONCE) {
+        let read = crate::parallel::map_in_pool(group, 1, |&(first, end)| {
+            let spans = lines.spans.get(first..end).unwrap_or_default();
+            let mut read = Vec::with_capacity(spans.len());
+            read.extend(LogicalLines::new(text, spans, first).map(|logical| {
+                match may_expand(&logical) {
+                    true => LineOutcome::Unexpanded(logical),
+                    false => read_logical_line(&logical, path, text, &lines, &kind),
+                }
+            }));
+            read
         });
-        for outcome in outcomes {
+        for outcome in read.into_iter().flatten() {
+            let outcome = match outcome {
+                LineOutcome::Unexpanded(logical) => {
+                    let logical = expand_env(logical, env);
+                    read_logical_line(&logical, path, text, &lines, &kind)
+                }
+                outcome => outcome,
+            };
             match outcome {
                 LineOutcome::Fault(message, at) => fault(&mut file, message, at),
                 LineOutcome::Include(include) => {
@@ -1476,6 +1566,7 @@ pub fn parse_requirements_txt_as(
                     file.record.requirements.push(requirement);
                     file.options.push(line_options);
                 }
+                LineOutcome::Unexpanded(_) => {}
             }
         }
     }
@@ -1742,33 +1833,87 @@ mod tests {
         parse_requirements_txt("dir/requirements.txt", text.as_bytes(), &no_env).unwrap()
     }
 
-    /// A file long enough to be read in parallel chunks gives the same result on a pool as on
-    /// the calling thread: requirements, options, includes, globals and errors, in order.
+    /// `str.splitlines` as Python's documentation lists it, one character at a time.
+    fn splitlines_reference(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if is_line_break(c) {
+                spans.push((start, i));
+                let mut next = i + c.len_utf8();
+                if c == '\r' {
+                    if let Some(&(j, '\n')) = chars.peek() {
+                        chars.next();
+                        next = j + 1;
+                    }
+                }
+                start = next;
+            }
+        }
+        if start < text.len() {
+            spans.push((start, text.len()));
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        /// The byte scan finds the lines that decoding each character finds, on text made of
+        /// every break, their neighbours in UTF-8 (U+0084, U+2027, U+202A, U+00C2...) and ASCII.
+        #[test]
+        fn lines_split_as_python_does(text in "[a\n\r\x0b\x0c\x1c\x1d\x1e\x1f\u{84}\u{85}\u{86}\u{c2}\u{2027}\u{2028}\u{2029}\u{202a}\u{e2}\u{1000} ]{0,40}") {
+            proptest::prop_assert_eq!(Lines::new(&text).spans, splitlines_reference(&text));
+        }
+    }
+
+    /// A file long enough to be read in parallel runs gives the same result on a pool as on
+    /// the calling thread: requirements, options, includes, globals, variables and errors, in
+    /// order, with continuations that cross where runs would end.
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn a_large_file_reads_the_same_on_a_pool() {
+        let lines = 3 * RUN_LINES * RUNS_AT_ONCE + 17;
         let mut text = String::new();
-        for i in 0..(3 * LINE_CHUNK + 17) {
-            text.push_str(&match i % 9 {
+        for i in 0..lines {
+            text.push_str(&match i % 11 {
                 0 => format!("pkg{i} >= {i}.0 ; python_version < \"3.{}\"\n", i % 13),
                 1 => format!("-r more{i}.txt\n"),
                 2 => "--index-url https://example.invalid/simple\n".to_owned(),
                 3 => format!("bad{i} ===\n"),
                 4 => format!("pkg{i}[a,b]==1.{i} --hash=sha256:{i:064x} \\\n  --hash=sha256:00\n"),
                 5 => format!("-e ./local{i}\n"),
-                6 => "# a comment\n".to_owned(),
+                6 => "# a comment \\\n".to_owned(),
                 7 => format!("name{i} @ https://example.invalid/n-{i}.whl\n"),
+                8 => format!("${{PKG}}{i} == ${{VERSION}} ; extra == '${{UNSET}}'\n"),
+                9 if i % 700 == 9 => "long\\\n".repeat(RUN_LINES + 3) + "==1\n",
                 _ => "--unknown-option\n".to_owned(),
             });
         }
-        let serial = parse(&text);
+        let env = |name: &str| match name {
+            "PKG" => Some("from-env".to_owned()),
+            "VERSION" => Some("2.0".to_owned()),
+            _ => None,
+        };
+        let read =
+            || parse_requirements_txt("dir/requirements.txt", text.as_bytes(), &env).unwrap();
+        let serial = read();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
-        let pooled = pool.install(|| parse(&text));
-        assert!(serial.record.requirements.len() > LINE_CHUNK);
+        let pooled = pool.install(read);
+        assert!(serial.record.requirements.len() > RUN_LINES * RUNS_AT_ONCE);
         assert!(!serial.errors.is_empty() && !serial.includes.is_empty());
+        assert!(serial
+            .record
+            .requirements
+            .iter()
+            .any(|r| r.name == "from-env8" && r.spec == "==2.0"));
+        assert!(serial
+            .record
+            .requirements
+            .iter()
+            .any(|r| r.name.starts_with("longlong")));
         assert_eq!(serial, pooled);
     }
 

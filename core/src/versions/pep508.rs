@@ -324,10 +324,10 @@ fn precheck(raw: &str) -> Result<(), RequirementError> {
     }
     // Outside quoted strings and a direct reference's URL, the grammar is ASCII: text that is
     // all ASCII and on one line has nothing more to check.
-    if bytes
-        .iter()
-        .all(|&b| b.is_ascii() && b != b'\n' && b != b'\r')
-    {
+    let unusual = bytes.iter().fold(false, |any, &b| {
+        any | !b.is_ascii() | (b == b'\n') | (b == b'\r')
+    });
+    if !unusual {
         return Ok(());
     }
     // (`pep508_rs`'s `peek_while` after a marker expression is where bytes and characters mix.)

@@ -4,19 +4,12 @@
 // One fresh page per load; prints first rows, table, parse, wall, long tasks, the fingerprint, the
 // worker's steps after the last file and the longest piece of each kind of work on the page's thread
 // (`slowest`, builds that record it).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, WWW, dropPaths, launch, openPage } from './harness.mjs';
+import { ROOT, dropPaths, launch, openPage, startPreview } from './harness.mjs';
 const REZ = join(ROOT, '.cache', 'corpora', 'rez-benchmark', 'packages');
 const builds = Object.fromEntries(process.argv[2].split(',').map((kv) => kv.split('=')));
 const rounds = Number(process.argv[3] ?? 2);
 const routes = (process.argv[4] ?? 'input,drop').split(',');
-async function preview(dir, port) {
-  const child = spawn(join(WWW, 'node_modules', '.bin', 'vite'), ['preview', '--outDir', dir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: WWW, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) { try { if ((await fetch(url)).ok) break; } catch { /* not yet */ } await new Promise((r) => setTimeout(r, 200)); }
-  return { url, close: () => child.kill() };
-}
 async function measure(browser, url, how) {
   const { page, errors } = await openPage(browser.context, url);
   const t0page = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
@@ -41,9 +34,9 @@ async function measure(browser, url, how) {
   await page.close();
   return { ...r, wall, longest: Math.max(0, ...tasks.map((t) => t.ms)), longTasks: tasks.filter((t) => t.ms >= 150).map((t) => `${t.start - Math.round(t0page)}:${t.ms}`).join(' '), errors: errors.length };
 }
+// Free ports, checked: a fixed port another process holds would measure that process's page.
 const servers = {};
-let port = 4300;
-for (const [name, dir] of Object.entries(builds)) servers[name] = await preview(dir, port++);
+for (const [name, dir] of Object.entries(builds)) servers[name] = await startPreview({ outDir: dir });
 const browser = await launch();
 try {
   for (let round = 0; round < rounds; round++) {
@@ -58,5 +51,5 @@ try {
   }
 } finally {
   await browser.close();
-  for (const s of Object.values(servers)) s.close();
+  for (const s of Object.values(servers)) await s.close();
 }

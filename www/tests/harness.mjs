@@ -26,14 +26,17 @@ function freePort() {
   });
 }
 
-/** Starts `vite preview` on www/dist; `isolated: false` serves it without COOP/COEP. */
-export async function startPreview({ isolated = true } = {}) {
+/**
+ * Starts `vite preview` of www/dist (or of `outDir`, another build) on a free port;
+ * `isolated: false` serves it without COOP/COEP.
+ */
+export async function startPreview({ isolated = true, outDir = null } = {}) {
   const port = await freePort();
   const env = { ...process.env };
   if (isolated) delete env.PKGLENS_NO_ISOLATION;
   else env.PKGLENS_NO_ISOLATION = '1';
   const child = spawn(join(WWW, 'node_modules', '.bin', 'vite'),
-    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', ...(outDir ? ['--outDir', outDir] : [])],
     { cwd: WWW, env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

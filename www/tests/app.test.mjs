@@ -75,6 +75,36 @@ describe('cross-origin isolated page: threaded build', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('table: sort by a column; a load keeps the order, sorted in the worker', async () => {
+    /** The rows shown at the top of the table, in table order: [name, problems]. */
+    const top = () => page.evaluate(() => [...document.querySelectorAll('.vspacer .vrow:not([hidden])')]
+      .sort((a, b) => a.dataset.index - b.dataset.index)
+      .map((row) => [row.querySelector('.c-name').textContent, Number(row.querySelector('.c-prob').textContent || 0)]));
+    const sortOf = (label) => page.locator('.vhead [role="columnheader"]', { has: page.getByRole('button', { name: label, exact: true }) }).getAttribute('aria-sort');
+    assert.equal(await sortOf('Name'), 'ascending');
+    const names = (await top()).map(([name]) => name);
+    const lower = names.map((n) => n.toLowerCase());
+    assert.ok(lower.every((n, i) => i === 0 || lower[i - 1] <= n), `by name: ${names}`);
+    // Problems, then again for the most problems first.
+    await page.getByRole('button', { name: 'Problems', exact: true }).click();
+    assert.equal(await sortOf('Problems'), 'ascending');
+    await page.getByRole('button', { name: 'Problems', exact: true }).click();
+    assert.equal(await sortOf('Problems'), 'descending');
+    assert.equal(await sortOf('Name'), 'none');
+    const counts = (await top()).map(([, n]) => n);
+    assert.ok(counts[0] > 0 && counts.every((n, i) => i === 0 || n <= counts[i - 1]), `most problems first: ${counts}`);
+    // A new load is sorted by the worker in that order, and shown so.
+    await loadSamples(page, ++loads);
+    assert.deepEqual(await page.evaluate(() => window.pkglens.loaded.order.sort), { key: 'problems', dir: -1 });
+    assert.deepEqual((await top()).map(([, n]) => n), counts);
+    assert.equal(await sortOf('Problems'), 'descending');
+    // Back to names, with the keyboard.
+    await page.getByRole('button', { name: 'Name', exact: true }).press('Enter');
+    assert.equal(await sortOf('Name'), 'ascending');
+    assert.deepEqual((await top()).map(([name]) => name), names);
+    assert.deepEqual(errors, []);
+  });
+
   test('keyboard: filter, open a package, follow a problem, open the graph', async () => {
     await page.fill('#filter-text', 'usd');
     await page.waitForFunction(() => document.querySelector('#shown').textContent.startsWith('2 of'));
@@ -214,6 +244,25 @@ describe('cross-origin isolated page: threaded build', () => {
     assert.deepEqual(got.problemList.map((p) => p.kind).sort(), ['missing', 'unsatisfied']);
     // Only the new set's rows are shown (no row left over from the larger set before).
     assert.equal(await page.locator('.vspacer .vrow:visible').count(), 1);
+    assert.deepEqual(errors, []);
+  });
+
+  test('every control and landmark has a name for screen readers', async () => {
+    for (const view of ['packages', 'problems', 'graph', 'why', 'diff']) {
+      await page.evaluate((v) => (location.hash = `#/${v}`), view);
+      await page.waitForTimeout(100);
+      const unnamed = await page.evaluate(() => {
+        const name = (el) => (el.getAttribute('aria-label') || el.getAttribute('title') || '').trim() ||
+          [...(el.getAttribute('aria-labelledby') ?? '').split(' ')].map((id) => document.getElementById(id)?.textContent ?? '').join('').trim() ||
+          [...(el.labels ?? [])].map((l) => l.textContent).join('').trim() ||
+          (el.matches('button, a, summary, [role="button"]') ? el.textContent.trim() : '');
+        return [...document.querySelectorAll('button, a[href], input, select, textarea, summary, [role="button"], [role="grid"], [role="region"], [role="img"], section[aria-label], nav, dialog')]
+          .filter((el) => !name(el))
+          .map((el) => el.outerHTML.slice(0, 120));
+      });
+      assert.deepEqual(unnamed, [], `${view}: controls without a name`);
+    }
+    await page.evaluate(() => (location.hash = '#/packages'));
     assert.deepEqual(errors, []);
   });
 

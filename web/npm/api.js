@@ -1,6 +1,7 @@
 // The API of the npm package over one build of the wasm module. `wasm` is that build's
-// wasm-bindgen module, already initialised; everything here is plain JS around it: packing
-// files into one buffer, streaming, reading wheels lazily. No parsing happens in JS.
+// wasm-bindgen module, already initialised, and `memory` its WebAssembly.Memory; everything here
+// is plain JS around it: packing files into wasm memory, streaming, reading wheels lazily. No
+// parsing happens in JS.
 
 const encoder = new TextEncoder();
 
@@ -13,32 +14,66 @@ function toBytes(bytes, name) {
   throw new TypeError(`pkglens: ${name}: expected bytes as a Uint8Array, an ArrayBuffer or a string`);
 }
 
-/** Packs `[{ name, bytes }]` into names, one buffer and end offsets: one copy into wasm. */
-function pack(files) {
-  if (!Array.isArray(files)) throw new TypeError('pkglens: expected an array of { name, bytes }');
-  const names = new Array(files.length);
-  const parts = new Array(files.length);
-  let total = 0;
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    if (file === null || typeof file !== 'object' || typeof file.name !== 'string') {
-      throw new TypeError(`pkglens: file ${i}: expected { name: string, bytes }`);
+/** The largest staging buffer kept from one batch to the next. */
+const KEEP_STAGING = 64 << 20;
+
+/**
+ * A packer of `[{ name, bytes }]` into wasm `Batch`es: the names (joined by NUL, UTF-8) and the
+ * files' bytes end to end are staged in a plain buffer kept from call to call, then copied into
+ * the batch in the wasm memory with one `set` each; the parser reads them there. Measured in
+ * Chromium on 18,226 files (docs/benchmarks.md): writing them one by one into the threaded
+ * build's shared memory, and encoding the names there character by character (`encodeInto`
+ * refuses shared memory), cost about 3.5 and 7 ms, against about 2 and 2 ms through the plain
+ * buffer; a fresh buffer per call costs its page faults. The caller frees each batch.
+ */
+function packer(wasm, memory) {
+  let staging = new Uint8Array(0);
+  return function pack(files) {
+    if (!Array.isArray(files)) throw new TypeError('pkglens: expected an array of { name, bytes }');
+    const names = new Array(files.length);
+    const parts = new Array(files.length);
+    let total = 0;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      if (file === null || typeof file !== 'object' || typeof file.name !== 'string') {
+        throw new TypeError(`pkglens: file ${i}: expected { name: string, bytes }`);
+      }
+      if (file.name.includes('\0')) throw new TypeError(`pkglens: file ${i}: a name cannot hold NUL`);
+      names[i] = file.name;
+      parts[i] = toBytes(file.bytes, file.name);
+      total += parts[i].byteLength;
     }
-    if (file.name.includes('\0')) throw new TypeError(`pkglens: file ${i}: a name cannot hold NUL`);
-    names[i] = file.name;
-    parts[i] = toBytes(file.bytes, file.name);
-    total += parts[i].byteLength;
-  }
-  if (total > 0xffffffff) throw new RangeError('pkglens: a batch holds at most 4 GiB: use parseStream');
-  const data = new Uint8Array(total);
-  const ends = new Uint32Array(files.length);
-  let at = 0;
-  for (let i = 0; i < parts.length; i++) {
-    data.set(parts[i], at);
-    at += parts[i].byteLength;
-    ends[i] = at;
-  }
-  return { names: names.join('\0'), data, ends };
+    if (total > 0xffffffff) throw new RangeError('pkglens: a batch holds at most 4 GiB: use parseStream');
+    const joined = names.join('\0');
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const need = joined.length * 3 + total;
+    let stage = staging;
+    if (stage.length < need) {
+      stage = new Uint8Array(Math.max(need, Math.min(2 * stage.length, KEEP_STAGING)));
+      if (stage.length <= KEEP_STAGING) staging = stage;
+    }
+    const { written } = encoder.encodeInto(joined, stage);
+    const ends = new Uint32Array(files.length);
+    let at = written;
+    for (let i = 0; i < parts.length; i++) {
+      stage.set(parts[i], at);
+      at += parts[i].byteLength;
+      ends[i] = at - written;
+    }
+    const batch = new wasm.Batch(written, total, files.length);
+    try {
+      // Views made after the allocation, which may have grown the memory (and replaced its buffer).
+      const heap = new Uint8Array(memory.buffer);
+      heap.set(stage.subarray(0, written), batch.namesPtr);
+      heap.set(stage.subarray(written, at), batch.dataPtr);
+      // wasm memory is little-endian, as is every platform browsers and Node run on.
+      new Uint32Array(memory.buffer, batch.endsPtr, files.length).set(ends);
+    } catch (err) {
+      batch.free();
+      throw err;
+    }
+    return batch;
+  };
 }
 
 const isWheel = (name) => name.toLowerCase().endsWith('.whl');
@@ -49,23 +84,35 @@ function fileName(file) {
   return file.webkitRelativePath || file.relativePath || file.name;
 }
 
-export function makeApi(wasm, { build, threads }) {
+export function makeApi(wasm, { build, memory }) {
+  const pack = packer(wasm, memory);
+
+  /** `parse(batch)` over the files packed into wasm memory; the batch is freed after. */
+  function withBatch(files, parse) {
+    const batch = pack(files);
+    try {
+      return parse(batch);
+    } finally {
+      batch.free();
+    }
+  }
+
   /**
    * Parses a batch: one record per file, in input order; a bad file is an error record.
    * Requirements files' `-r`/`-c` includes are looked up among `files` and `includes` (files
    * that are only there to be included, such as a `constraints.txt` no walk would choose).
    */
   function parseFiles(files, { includes = [] } = {}) {
-    const { names, data, ends } = pack(includes.length ? files.concat(includes) : files);
+    const all = includes.length ? files.concat(includes) : files;
     // Records cross as JSON text serialised on the parsing threads: several times faster than
     // building the objects through serde-wasm-bindgen (docs/decisions.md).
-    return JSON.parse(wasm.parsePackedJson(names, data, ends, files.length));
+    return JSON.parse(withBatch(all, (batch) => wasm.parsePackedJson(batch, files.length)));
   }
 
   /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
   function scanJson(files, { includes = [] } = {}) {
-    const { names, data, ends } = pack(includes.length ? files.concat(includes) : files);
-    return wasm.scanPackedJson(names, data, ends, files.length) + '\n';
+    const all = includes.length ? files.concat(includes) : files;
+    return withBatch(all, (batch) => wasm.scanPackedJson(batch, files.length)) + '\n';
   }
 
   /**
@@ -209,16 +256,18 @@ export function makeApi(wasm, { build, threads }) {
     summarize: (records) => wasm.summarize(records),
     /** Parses and answers only the summary: the parse without building records (benchmarks). */
     parseSummary(files) {
-      const { names, data, ends } = pack(files);
-      return wasm.parsePackedSummary(names, data, ends, files.length);
+      return withBatch(files, (batch) => wasm.parsePackedSummary(batch, files.length));
+    },
+    /** Packs the files into wasm memory and frees them, without parsing (benchmarks). */
+    benchPack(files) {
+      return withBatch(files, () => files.length);
     },
     /** A pure computation over the threads (benchmarks: the pool's own parallelism). */
     benchSpin: (items, work) => wasm.benchSpin(items, work),
     benchAlloc: (items, work) => wasm.benchAlloc(items, work),
     /** parseFiles through serde-wasm-bindgen instead of JSON text (for comparison). */
     parseFilesObjects(files) {
-      const { names, data, ends } = pack(files);
-      return wasm.parsePacked(names, data, ends, files.length);
+      return withBatch(files, (batch) => wasm.parsePacked(batch, files.length));
     },
     PackageSet,
     pep440: Object.freeze({ compare: wasm.pep440Compare, satisfies: wasm.pep440Satisfies }),

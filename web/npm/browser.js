@@ -21,9 +21,9 @@ export async function load({ threads, build } = {}) {
   if (!fallback) {
     try {
       const wasm = await import('./threads/pkglens_web.js');
-      await wasm.default();
+      const { memory } = await wasm.default();
       await wasm.initThreadPool(wanted);
-      return makeApi(wasm, { build: 'threads' });
+      return makeApi(wasm, { build: 'threads', memory });
     } catch (err) {
       if (build === 'threads') throw err;
       fallback = `the threaded build failed to start: ${err?.message ?? err}`;
@@ -32,6 +32,6 @@ export async function load({ threads, build } = {}) {
     throw new Error(`pkglens: cannot use the threaded build: ${fallback}`);
   }
   const wasm = await import('./single/pkglens_web.js');
-  await wasm.default();
-  return Object.freeze({ ...makeApi(wasm, { build: 'single' }), fallback });
+  const { memory } = await wasm.default();
+  return Object.freeze({ ...makeApi(wasm, { build: 'single', memory }), fallback });
 }

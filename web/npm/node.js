@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import * as wasm from './single/pkglens_web.js';
 import { makeApi } from './api.js';
 
-wasm.initSync({ module: readFileSync(new URL('./single/pkglens_web_bg.wasm', import.meta.url)) });
+const { memory } = wasm.initSync({ module: readFileSync(new URL('./single/pkglens_web_bg.wasm', import.meta.url)) });
 
-const api = makeApi(wasm, { build: 'single' });
+const api = makeApi(wasm, { build: 'single', memory });
 
 export const {
   parseFiles, parseStream, scanJson, selectFiles, readWheel, planWheel, finishWheel, summarize, PackageSet, pep440, rez, threads, version, schema, build,

@@ -57,50 +57,93 @@ fn policy() -> Policy {
     }
 }
 
-/// Files packed by the JS wrapper: their names joined by NUL (which no path holds) in `names`,
-/// every file's bytes end to end in `data`, file `i` ending at `ends[i]`. One string and one
-/// buffer cross the boundary instead of two values per file.
-fn unpack<'a>(names: &'a str, data: &'a [u8], ends: &[u32]) -> Result<Vec<Input<'a>>, JsValue> {
-    let names: Vec<&str> = if ends.is_empty() {
-        Vec::new()
-    } else {
-        names.split('\0').collect()
-    };
-    if names.len() != ends.len() {
-        return Err(js_error(format!(
-            "expected as many ends as names, found {} ends for {} names",
-            ends.len(),
-            names.len()
-        )));
-    }
-    let mut start = 0usize;
-    let mut inputs = Vec::with_capacity(names.len());
-    for (name, &end) in names.iter().zip(ends) {
-        let end = end as usize;
-        let bytes = data
-            .get(start..end)
-            .ok_or_else(|| js_error(format!("bad packing: {name} ends at {end}, past the data")))?;
-        inputs.push(Input::new(name, bytes));
-        start = end;
-    }
-    Ok(inputs)
+/// A batch of files packed by the JS wrapper into wasm memory: their names as UTF-8, joined by
+/// NUL (which no path holds), in `names`; every file's bytes end to end in `data`, file `i`
+/// ending at `ends[i]`. JS allocates the batch, writes the names, the bytes and the ends in place
+/// (at `namesPtr`, `dataPtr` and `endsPtr` of the wasm memory) with one `set` each, and hands the
+/// batch to a parse function, which reads the files where they are: no value per file crosses
+/// the boundary, and nothing is copied again (see docs/decisions.md).
+#[wasm_bindgen]
+pub struct Batch {
+    names: Vec<u8>,
+    data: Vec<u8>,
+    ends: Vec<u32>,
 }
 
-/// Parses the first `count` packed files (the others are only there to be included) and maps
-/// each record through `then` in the job that parsed it, so that a record that is only
+#[wasm_bindgen]
+impl Batch {
+    /// A batch of `count` files whose names take `names` bytes and whose contents take `size`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(names: usize, size: usize, count: usize) -> Batch {
+        Batch {
+            names: vec![0; names],
+            data: vec![0; size],
+            ends: vec![0; count],
+        }
+    }
+
+    /// Where the names go in the wasm memory.
+    #[wasm_bindgen(getter, js_name = namesPtr)]
+    pub fn names_ptr(&mut self) -> usize {
+        self.names.as_mut_ptr() as usize
+    }
+
+    /// Where the files' bytes go in the wasm memory.
+    #[wasm_bindgen(getter, js_name = dataPtr)]
+    pub fn data_ptr(&mut self) -> usize {
+        self.data.as_mut_ptr() as usize
+    }
+
+    /// Where the files' end offsets go in the wasm memory (u32s, little-endian).
+    #[wasm_bindgen(getter, js_name = endsPtr)]
+    pub fn ends_ptr(&mut self) -> usize {
+        self.ends.as_mut_ptr() as usize
+    }
+}
+
+impl Batch {
+    /// The files: names split at NUL, bytes cut at the ends, without copying.
+    fn inputs(&self) -> Result<Vec<Input<'_>>, JsValue> {
+        let names = std::str::from_utf8(&self.names).map_err(js_error)?;
+        let names: Vec<&str> = if self.ends.is_empty() {
+            Vec::new()
+        } else {
+            names.split('\0').collect()
+        };
+        if names.len() != self.ends.len() {
+            return Err(js_error(format!(
+                "expected as many ends as names, found {} ends for {} names",
+                self.ends.len(),
+                names.len()
+            )));
+        }
+        let mut start = 0usize;
+        let mut inputs = Vec::with_capacity(names.len());
+        for (name, &end) in names.iter().zip(&self.ends) {
+            let end = end as usize;
+            let bytes = self.data.get(start..end).ok_or_else(|| {
+                js_error(format!("bad packing: {name} ends at {end}, past the data"))
+            })?;
+            inputs.push(Input::new(name, bytes));
+            start = end;
+        }
+        Ok(inputs)
+    }
+}
+
+/// Parses the first `count` files of `batch` (the others are only there to be included) and
+/// maps each record through `then` in the job that parsed it, so that a record that is only
 /// summarised or serialised is freed at once, on its thread: the threaded build's per-thread
 /// allocator caches (see `alloc`) then serve nearly every allocation. Collecting all the
 /// records first and mapping them afterwards overflowed those caches: about 680,000
 /// allocations a parse of the rez benchmark repository took the global allocator's lock.
 /// A file that fails is its error record.
-fn parse_packed<R: Send>(
-    names: &str,
-    data: &[u8],
-    ends: &[u32],
+fn parse_batch<R: Send>(
+    batch: &Batch,
     count: usize,
     then: impl Fn(Record) -> R + Sync + Send,
 ) -> Result<Vec<R>, JsValue> {
-    let inputs = unpack(names, data, ends)?;
+    let inputs = batch.inputs()?;
     let (parsed, others) = inputs.split_at(count.min(inputs.len()));
     Ok(parse_batch_linked_map(
         parsed,
@@ -110,31 +153,21 @@ fn parse_packed<R: Send>(
     ))
 }
 
-/// Parses the first `count` packed files (see the JS `parseFiles`): one record per file,
+/// Parses the first `count` files of `batch` (see the JS `parseFiles`): one record per file,
 /// aligned with the input; a bad file is a record with `status: "error"` in its own slot.
-/// Requirements files' includes are looked up among all the packed files.
+/// Requirements files' includes are looked up among all the files of the batch.
 #[wasm_bindgen(js_name = parsePacked)]
-pub fn parse_packed_js(
-    names: &str,
-    data: &[u8],
-    ends: &[u32],
-    count: usize,
-) -> Result<JsValue, JsValue> {
-    to_js(&parse_packed(names, data, ends, count, |record| record)?)
+pub fn parse_packed_js(batch: &Batch, count: usize) -> Result<JsValue, JsValue> {
+    to_js(&parse_batch(batch, count, |record| record)?)
 }
 
 /// The same records as the text of a JSON array, each record serialised on the thread that
 /// parsed it. Faster than building JS objects field by field: `JSON.parse` of the text is
 /// native code, and the serialising runs on every thread (see docs/decisions.md).
 #[wasm_bindgen(js_name = parsePackedJson)]
-pub fn parse_packed_json(
-    names: &str,
-    data: &[u8],
-    ends: &[u32],
-    count: usize,
-) -> Result<String, JsValue> {
+pub fn parse_packed_json(batch: &Batch, count: usize) -> Result<String, JsValue> {
     // Serialising plain data into memory cannot fail.
-    let texts = parse_packed(names, data, ends, count, |record| {
+    let texts = parse_batch(batch, count, |record| {
         serde_json::to_string(&record).unwrap_or_default()
     })?;
     let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum::<usize>() + 2);
@@ -149,16 +182,11 @@ pub fn parse_packed_json(
     Ok(out)
 }
 
-/// Parses the first `count` packed files and answers only their summary: the parse alone,
+/// Parses the first `count` files of `batch` and answers only their summary: the parse alone,
 /// without building records on the JS side (what the speed benchmark times).
 #[wasm_bindgen(js_name = parsePackedSummary)]
-pub fn parse_packed_summary(
-    names: &str,
-    data: &[u8],
-    ends: &[u32],
-    count: usize,
-) -> Result<JsValue, JsValue> {
-    let counts = parse_packed(names, data, ends, count, |record| Counts::of(&record))?;
+pub fn parse_packed_summary(batch: &Batch, count: usize) -> Result<JsValue, JsValue> {
+    let counts = parse_batch(batch, count, |record| Counts::of(&record))?;
     let mut summary = ScanSummary::default();
     for c in counts {
         summary.add(c);
@@ -169,13 +197,8 @@ pub fn parse_packed_summary(
 /// The same, as the text of `pkglens scan --format json` over those files: byte for byte what
 /// the CLI prints for the same inputs (without its final newline).
 #[wasm_bindgen(js_name = scanPackedJson)]
-pub fn scan_packed_json(
-    names: &str,
-    data: &[u8],
-    ends: &[u32],
-    count: usize,
-) -> Result<String, JsValue> {
-    let records = parse_packed(names, data, ends, count, |record| record)?;
+pub fn scan_packed_json(batch: &Batch, count: usize) -> Result<String, JsValue> {
+    let records = parse_batch(batch, count, |record| record)?;
     serde_json::to_string(&ScanReport::new(&records)).map_err(js_error)
 }
 

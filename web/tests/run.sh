@@ -65,7 +65,7 @@ case $what in
     cases=$CACHE/web-tests/native/cases.json
     [ -f "$cases" ] || { echo "no $cases: run web/tests/run.sh cross first"; exit 1; }
     (cd "$dir" && PKGLENS_BASE=$ROOT PKGLENS_CROSS=$cases PKGLENS_VITE=$ROOT/web/node_modules/vite/bin/vite.js \
-      node --test --test-reporter=spec --test-concurrency=1 browser.test.mjs)
+      node ${PKGLENS_PROFILE:+--experimental-websocket} --test --test-reporter=spec --test-concurrency=1 browser.test.mjs)
     ;;
   size)
     node web/tests/size.mjs web/pkg web/size-budget.json

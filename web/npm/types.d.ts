@@ -177,7 +177,9 @@ export declare class PackageSet {
 
 /** An input file. `bytes` may also be a Blob in `parseStream`. */
 export interface FileInput { name: string; bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string }
-export type StreamInput = FileInput | Blob | { name: string; bytes: Blob };
+/** A record obtained elsewhere (`readWheel`, a cache): `parseStream` yields it as is, in its place. */
+export interface RecordInput { name: string; record: Record }
+export type StreamInput = FileInput | Blob | { name: string; bytes: Blob } | RecordInput;
 
 /** A range of a file's bytes. */
 export interface ByteRange { start: number; length: number }

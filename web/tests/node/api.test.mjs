@@ -65,6 +65,12 @@ test('parseStream yields in input order with a small window, from sync and async
   const fromAsync = [];
   for await (const r of parseStream(slow(), { window: 5 })) fromAsync.push(r);
   assert.deepEqual(fromAsync, whole);
+  // A record obtained elsewhere passes through in its place, unparsed.
+  const mixed = [files[0], { name: 'elsewhere.whl', record: whole[5] }, files[1]];
+  const fromMixed = [];
+  for await (const r of parseStream(mixed, { window: 2 })) fromMixed.push(r);
+  assert.deepEqual(fromMixed, [whole[0], whole[5], whole[1]]);
+  assert.equal(fromMixed[1], whole[5], 'the same object, not a copy');
   await assert.rejects(async () => { for await (const _ of parseStream(files, { window: 0 })) ; }, RangeError);
   const controller = new AbortController();
   const seen = [];

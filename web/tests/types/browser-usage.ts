@@ -1,5 +1,5 @@
 // Type-checked with tsc against the installed package (bundler resolution: the browser entry).
-import { load, type Pkglens, type Record } from 'pkglens';
+import { load, type Pkglens, type Record, type StreamInput } from 'pkglens';
 
 export async function main(files: File[]): Promise<number> {
   const pkglens: Pkglens = await load({ threads: 2 });
@@ -11,5 +11,8 @@ export async function main(files: File[]): Promise<number> {
     n += r.packages.length;
   }
   const wheel: Record = await pkglens.readWheel(files[0]!);
+  // A record read elsewhere passes through the stream in its place.
+  const mixed: StreamInput[] = [{ name: 'w.whl', record: wheel }, { name: 'package.py', bytes: 'name = "a"\n' }, files[1]!];
+  for await (const record of pkglens.parseStream(mixed)) n += record.requirements.length;
   return n + wheel.packages.length + (build === 'threads' ? 1 : 0) + (why ? 1 : 0);
 }

@@ -14,7 +14,10 @@ pub type Parsed = (Record, Option<ParseError>);
 
 /// The path as it appears in output: as given, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    // `to_str` checks UTF-8 a word at a time; the lossy decoding only runs when it fails.
+    let text = path
+        .to_str()
+        .map_or_else(|| path.to_string_lossy(), std::borrow::Cow::Borrowed);
     if std::path::MAIN_SEPARATOR == '\\' {
         text.replace('\\', "/")
     } else {

@@ -120,7 +120,9 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     entries
         .into_iter()
         .filter_map(|(file_name, is_dir)| {
-            let name = file_name.to_string_lossy();
+            let name = file_name
+                .to_str()
+                .map_or_else(|| file_name.to_string_lossy(), std::borrow::Cow::Borrowed);
             if is_dir {
                 let child = place.child(&name)?;
                 Some(Unit::Dir(dir.join(&file_name), child))

@@ -1,9 +1,12 @@
 // The page in a real browser: the built app (www/dist) under `vite preview`, driven by
-// playwright-core in Debian's Chromium. Any console error or page error fails the test.
+// playwright-core in Debian's Chromium; and the dev server's headers. Any console error or page
+// error fails the test.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cliCheck, launch, openPage, shot, sortProblems, startPreview, waitLoaded } from './harness.mjs';
+import { WWW, cliCheck, freePort, launch, openPage, shot, sortProblems, startPreview, waitLoaded } from './harness.mjs';
 import { makeFixture } from './fixture.mjs';
 
 // Counts of the bundled examples, when the release CLI is not built to say them.
@@ -306,5 +309,34 @@ describe('page without isolation headers: single-thread fallback', () => {
     assert.equal(got.threads, 1);
     await shot(page, 'single-thread');
     assert.deepEqual(errors, []);
+  });
+});
+
+describe('dev server: the same isolation headers as the preview', () => {
+  test('vite (dev) sends COOP/COEP on the page and serves the package unbundled, wasm as application/wasm', async () => {
+    const port = await freePort();
+    const child = spawn(join(WWW, 'node_modules', '.bin', 'vite'), ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      { cwd: WWW, stdio: 'ignore' });
+    try {
+      const url = `http://127.0.0.1:${port}/`;
+      let page = null;
+      for (let i = 0; i < 150 && !page; i++) {
+        assert.equal(child.exitCode, null, 'vite (dev) exited');
+        page = await fetch(url).catch(() => null);
+        if (!page) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(page?.ok, `vite (dev) answers on ${url}`);
+      assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+      assert.equal(page.headers.get('cross-origin-embedder-policy'), 'require-corp');
+      const wasm = await fetch(`${url}pkglens/threads/pkglens_web_bg.wasm`);
+      assert.equal(wasm.status, 200);
+      assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+      assert.equal(wasm.headers.get('cross-origin-embedder-policy'), 'require-corp');
+      assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -14,7 +14,7 @@ export const ROOT = join(WWW, '..');
 export const SHOTS = join(ROOT, 'target', 'www-screenshots');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

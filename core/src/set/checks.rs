@@ -81,11 +81,12 @@ impl PackageSet {
 
     fn record_problems(&self, problems: &mut Vec<Problem>) {
         for record in self.records() {
-            let package = record
-                .packages
-                .first()
-                .map(|p| format!("{} {}", p.name, p.version).trim().to_owned())
-                .unwrap_or_default();
+            // A record of one package (a package.py, a METADATA) names it; a problem with a
+            // file of many (a lock file) is the file's, not its first package's.
+            let package = match record.packages.as_slice() {
+                [p] => format!("{} {}", p.name, p.version).trim().to_owned(),
+                _ => String::new(),
+            };
             match record.status {
                 Status::Error => {
                     let (message, line) = record

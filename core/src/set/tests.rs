@@ -255,3 +255,30 @@ fn a_package_read_twice_is_one_node_with_one_set_of_edges() {
     assert_eq!(graph.edges.len(), 1, "{graph:?}");
     assert_eq!(graph.roots, vec!["python:app@1"]);
 }
+
+#[test]
+fn a_problem_with_a_file_of_many_packages_names_none_of_them() {
+    let dynamic = |mut record: Record| {
+        record.status = crate::record::Status::Dynamic;
+        record.reason = Some("computed".into());
+        record
+    };
+    let mut lock = meta("a", "1", &[]);
+    lock.packages.extend(meta("b", "2", &[]).packages);
+    let set = PackageSet::new(
+        vec![dynamic(lock), dynamic(meta("c", "3", &[]))],
+        target("3.12"),
+    );
+    let labels: Vec<(ProblemKind, String)> = set
+        .check()
+        .into_iter()
+        .map(|p| (p.kind, p.package))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            (ProblemKind::Dynamic, String::new()),
+            (ProblemKind::Dynamic, "c 3".into())
+        ]
+    );
+}

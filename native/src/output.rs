@@ -57,11 +57,17 @@ impl Prepared {
             // A very large record (a requirements file of tens of thousands of lines) is
             // serialised in pieces, in parallel on the pool this runs on.
             ScanFormat::Json | ScanFormat::Ndjson if json_size_hint(&record) > LARGE_JSON => {
-                Prepared::Pieces {
+                let prepared = Prepared::Pieces {
                     pieces: pkglens_core::record_json_pieces(&record),
                     counts: Counts::of(&record),
                     error,
+                };
+                // Freeing its tens of thousands of strings would be one more serial step
+                // before the record is written: another worker of the pool does it meanwhile.
+                if rayon::current_thread_index().is_some() {
+                    rayon::spawn(move || drop(record));
                 }
+                prepared
             }
             ScanFormat::Json | ScanFormat::Ndjson => {
                 let mut json = Vec::with_capacity(json_size_hint(&record));

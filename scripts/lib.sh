@@ -47,14 +47,33 @@ ensure_rez_corpus() {
   REZ_TESTS=$(rez_dir)/data/tests
 }
 
-# Runs "$@" only when the output file is missing or older than the script that makes it.
+# Runs "$@" only when the output file is missing or anything it is made from changed: the
+# script, the files and folders among the arguments (and in PKGLENS_WHEELS_DIR), and the
+# packages of the test venv (their dist-info names carry their versions).
 generate() {
   local out=$1 script=$2; shift 2
-  if [ ! -s "$out" ] || [ "$script" -nt "$out" ]; then
+  local stamp
+  stamp=$(inputs_stamp "$script" "$@" ${PKGLENS_WHEELS_DIR//:/ })
+  if [ ! -s "$out" ] || [ "$stamp" != "$(cat "$out.stamp" 2>/dev/null)" ]; then
     mkdir -p "$(dirname "$out")"
     # The reference tools' own warnings go to a log beside the output, not to the terminal.
-    "$@" > "$out.tmp" 2> "$out.log" && mv "$out.tmp" "$out"
+    "$@" > "$out.tmp" 2> "$out.log" && mv "$out.tmp" "$out" && echo "$stamp" > "$out.stamp"
   fi
+}
+
+# A digest of the given paths that exist: each file's name and size, and its content when it is
+# under 1 MB (large files, the wheels, are known by name and size), plus the venv's packages.
+inputs_stamp() {
+  local path
+  {
+    for path in "$@"; do
+      [ -e "$path" ] || continue
+      echo "== $path"
+      find "$path" -type f -printf '%P %s\n' | LC_ALL=C sort
+      find "$path" -type f -size -1M -print0 | LC_ALL=C sort -z | xargs -0r cat
+    done
+    ls "$VENV"/lib/python*/site-packages 2>/dev/null
+  } | sha256sum | cut -d' ' -f1
 }
 
 # A real environment built from scripts/conformance/site_env.txt, then broken on purpose: idna

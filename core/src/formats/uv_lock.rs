@@ -19,6 +19,10 @@
 //!   "path" | "directory", "url" | "path": ..., ...}` (other keys of the source table, such as
 //!   `subdirectory`, as written; for `git`, `commit`: the URL's fragment);
 //! - `extra["resolution_markers"]`: the package's `resolution-markers`, when it has any;
+//! - `extra["requires_dist"]` and `extra["requires_dev"]`: `[package.metadata].requires-dist`
+//!   and `[package.metadata.requires-dev]` as written (tables of `name`, `specifier`, `marker`,
+//!   `extras`, sources...): the project's own requirements, with the specifiers it declared,
+//!   for the root and workspace packages uv records them for;
 //! - `extra["root"] = true` for the project itself (source `editable` or `virtual` at `.`),
 //!   and `extra["workspace_member"] = true` for the names in `[manifest].members`;
 //! - `requires_python`: the file's `requires-python`, on the root package(s) only (it is the
@@ -389,6 +393,18 @@ impl Parser<'_> {
             if metadata.contains_key("provides-extras") {
                 package.provides_extra = self.strings(metadata, "provides-extras");
             }
+            // What the project itself asked for (its specifiers, where `dependencies` holds
+            // only what was resolved), kept as uv wrote it.
+            for (field, key) in [
+                ("requires-dist", "requires_dist"),
+                ("requires-dev", "requires_dev"),
+            ] {
+                if let Some(value) = metadata.get(field) {
+                    package
+                        .extra
+                        .insert(key.to_owned(), to_json(value.get_ref()));
+                }
+            }
         }
         Ok(package)
     }
@@ -614,6 +630,17 @@ yaml = [{ name = "pyyaml" }]
 [package.dev-dependencies]
 dev = [{ name = "pytest" }]
 
+[package.metadata]
+requires-dist = [
+    { name = "httpx", extras = ["http2"], specifier = ">=0.27" },
+    { name = "idna", marker = "python_full_version < '3.10'", specifier = ">=3" },
+    { name = "pyyaml", marker = "extra == 'yaml'" },
+]
+provides-extras = ["yaml"]
+
+[package.metadata.requires-dev]
+dev = [{ name = "pytest", specifier = ">=8" }]
+
 [[package]]
 name = "idna"
 version = "3.10"
@@ -655,7 +682,11 @@ source = { registry = "https://pypi.org/simple" }
             Some("python_full_version < '3.10'")
         );
         assert_eq!(demo.requires[0].line, 10);
-        assert_eq!((old.version.as_str(), old.line), ("3.10", 20));
+        assert_eq!(demo.extra["requires_dist"][0]["specifier"], ">=0.27");
+        assert_eq!(demo.extra["requires_dist"][0]["extras"][0], "http2");
+        assert_eq!(demo.extra["requires_dist"][2]["marker"], "extra == 'yaml'");
+        assert_eq!(demo.extra["requires_dev"]["dev"][0]["specifier"], ">=8");
+        assert_eq!((old.version.as_str(), old.line), ("3.10", 31));
         assert_eq!(
             old.extra["resolution_markers"][0],
             "python_full_version < '3.10'"

@@ -41,10 +41,11 @@ export interface Loaded {
   parseMs: number;
   setMs: number;
   /**
-   * Where `setMs` went: building the set, checking it, linking problems to packages; then
-   * (not in `setMs`) sorting the rows for the page's table.
+   * Where `setMs` went: building the set, checking it, linking problems to packages; and, not in
+   * `setMs`, putting the records of a walked folder in walk order before (`reorder`) and sorting
+   * the rows for the page's table after (`sort`).
    */
-  steps: { set: number; check: number; link: number; sort?: number };
+  steps: { set: number; check: number; link: number; reorder?: number; sort?: number };
   threads: number;
   cancelled: boolean;
   /** Ids of `packages` in the table's order for `sort` (as asked), sorted in the worker. */

@@ -9,7 +9,7 @@ import type {
 } from './protocol';
 import { sortPackages, type SortSpec } from './order';
 import { readJoined, type ReadItem } from './read';
-import { readHandles, walkOrder } from './walk';
+import { readHandles, walkKeyOrder } from './walk';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -246,6 +246,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
   }
   let fresh: Record[] = [];
   const paths: string[] = [];
+  let reorderMs = 0;
   let cancelled = false;
   let lastPost = 0;
   let lastRows = performance.now();
@@ -285,8 +286,11 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
   const parseMs = performance.now() - started;
   if (source.kind === 'handles') {
     // Read in the order files were opened: the records go in the CLI's walk order.
-    const order = fresh.map((_, i) => i).sort((a, b) => walkOrder(paths[a], paths[b]));
+    const reordering = performance.now();
+    const keys = paths.map((path) => path.split('/'));
+    const order = fresh.map((_, i) => i).sort((a, b) => walkKeyOrder(keys[a], keys[b]));
     fresh = order.map((i) => fresh[i]);
+    reorderMs = performance.now() - reordering;
     total = cancelled ? total : fresh.length;
   }
   post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: parseMs, phase: 'checking' } });
@@ -298,7 +302,8 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
   records = append ? records.concat(fresh) : fresh;
   options = opts;
   const built = rebuild();
-  return handOver({ ...built, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
+  const steps = { ...built.steps, reorder: reorderMs };
+  return handOver({ ...built, steps, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
 }
 
 let oldLabel = '';

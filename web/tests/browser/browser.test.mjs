@@ -142,21 +142,62 @@ test('parsing speed, single vs threaded (PKGLENS_BENCH=1)', async (t) => {
   if (process.env.PKGLENS_BENCH_OUT) writeFileSync(process.env.PKGLENS_BENCH_OUT, JSON.stringify(result) + '\n');
 });
 
-// Self time by function on each worker of the threaded build (2 workers) while it parses the
-// rez benchmark repository PKGLENS_BENCH_ROUNDS times: where the pool's time goes.
+/** Whether a profiled function is a worker waiting (for work, or for the pool to finish). */
+const waiting = (name) => name.startsWith('(idle)') || /Condvar>::wait|futex_wait|atomic_wait/.test(name);
+
+// Where the pool's time goes: V8's sampling profiler on every worker of the page while the
+// threaded build parses the rez benchmark repository PKGLENS_BENCH_ROUNDS times with 2 workers,
+// then with 1. Per run: the wall time, the busy time summed over the pool's workers (sampled
+// time less waiting), and self time by function summed over them; then the functions whose
+// summed time grew most from 1 worker to 2 (work that 2 workers do more of, or do slower).
+// Names need a build without wasm-opt (PROFILE=dev scripts/build-web).
 test('CPU profile of the threaded build\'s workers (PKGLENS_PROFILE=1)', async (t) => {
   if (!profiling) return t.skip('set PKGLENS_PROFILE=1 to profile');
   const i = cases.findIndex((c) => c.dir.includes('rez-benchmark'));
   const url = `/corpora/${i}.bin`;
   const rounds = Number(process.env.PKGLENS_BENCH_ROUNDS ?? 7);
-  const measures = (process.env.PKGLENS_BENCH_MEASURES ?? 'parse_ms').split(',');
+  const top = Number(process.env.PKGLENS_PROFILE_TOP ?? 25);
+  await page.evaluate(() => window.task('threads1', { task: 'init', build: 'threads', threads: 1 }));
   const { webSocketDebuggerUrl } = await (await fetch(`http://127.0.0.1:${debugPort}/json/version`)).json();
-  const { result, profiles } = await profileWorkers(webSocketDebuggerUrl, `127.0.0.1:${port}`,
-    () => page.evaluate(([url, rounds, measures]) => window.task('threads', { task: 'bench', url, rounds, measures }), [url, rounds, measures]));
-  console.log(`profiled run (ms): ${JSON.stringify(result)}`);
-  for (const p of profiles) {
-    console.log(`profile of ${p.url}: ${p.total} ms sampled; self time by function:`);
-    for (const [name, ms] of p.top.slice(0, Number(process.env.PKGLENS_PROFILE_TOP ?? 25))) console.log(`  ${String(ms).padStart(8)} ms  ${name}`);
+  // One profiling session over both runs; each build's pool is told apart by its size (the
+  // workers a module Worker started: 2 for threads, 1 for threads1).
+  const { result, profiles } = await profileWorkers(webSocketDebuggerUrl, `127.0.0.1:${port}`, async () => {
+    const run = (build) => page.evaluate(([build, url, rounds]) => window.task(build, { task: 'bench', url, rounds, measures: ['parse_ms'] }), [build, url, rounds]);
+    return { threads: await run('threads'), threads1: await run('threads1') };
+  });
+  const pools = new Map();
+  for (const p of profiles.filter((p) => p.url.startsWith('blob:'))) pools.set(p.parent, [...(pools.get(p.parent) ?? []), p]);
+  const summed = {};
+  const busy = {};
+  for (const build of ['threads', 'threads1']) {
+    const pool = [...pools.values()].find((ws) => ws.length === (build === 'threads' ? 2 : 1)) ?? [];
+    // The calling worker too: it packs the files, and with one worker the parse runs on it.
+    const caller = profiles.filter((p) => p.session === pool[0]?.parent);
+    const byName = new Map();
+    busy[build] = 0;
+    for (const p of pool.concat(caller)) {
+      for (const [name, ms] of p.top) {
+        if (waiting(name)) continue;
+        busy[build] += ms;
+        byName.set(name, (byName.get(name) ?? 0) + ms);
+      }
+    }
+    summed[build] = byName;
+    const times = result[build].parse_ms;
+    const wall = times.reduce((a, b) => a + b, 0);
+    console.log(`profile ${build}: parse rounds ${JSON.stringify(times)} ms (sum ${wall.toFixed(1)}); busy time over the calling worker and its ${pool.length} pool worker(s): ${busy[build].toFixed(1)} ms; self time:`);
+    for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      console.log(`  ${ms.toFixed(1).padStart(8)} ms ${(100 * ms / busy[build]).toFixed(1).padStart(5)}%  ${name}`);
+    }
+  }
+  // Shares of the busy time, so that time-slicing with other processes (which inflates every
+  // function alike) cancels out: a function whose share grows is what 2 workers do more of.
+  const names = new Set([...summed.threads.keys(), ...summed.threads1.keys()]);
+  const share = (b, n) => (100 * (summed[b].get(n) ?? 0)) / busy[b];
+  const grew = [...names].map((n) => [n, share('threads', n) - share('threads1', n)]).sort((a, b) => b[1] - a[1]);
+  console.log('profile: share of busy time, 2 workers against 1 (percentage points), largest growth first:');
+  for (const [name, pp] of grew.slice(0, top)) {
+    console.log(`  ${pp.toFixed(2).padStart(6)}  (${share('threads1', name).toFixed(1)}% -> ${share('threads', name).toFixed(1)}%)  ${name}`);
   }
 });
 

@@ -36,7 +36,7 @@ async function connect(wsUrl) {
   return cdp;
 }
 
-/** Self time (ms) by function of one profile, heaviest first, and the sampled total. */
+/** Self time (ms) by function of one profile: `{ total, top: [[name, ms]...] }`, heaviest first. */
 function selfTimes(profile) {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const times = new Map();
@@ -54,22 +54,21 @@ function selfTimes(profile) {
 
 /**
  * Runs `work()` with the sampling profiler (`intervalUs`) started on every worker of the page
- * whose URL contains `pageUrl`, and answers per worker `{ url, total, top }` (self times in ms).
+ * whose URL contains `pageUrl`, and answers per worker `{ session, url, parent, total, top }`
+ * (self times in ms; `parent`: the session of the worker that started it).
  */
 export async function profileWorkers(wsUrl, pageUrl, work, { intervalUs = 200 } = {}) {
   const cdp = await connect(wsUrl);
-  const workers = new Map(); // sessionId -> url
+  const workers = new Map(); // sessionId -> { url, parent: the parent's sessionId }
   const attached = [];
   cdp.onEvent = ({ method, params, sessionId }) => {
     if (method !== 'Target.attachedToTarget') return;
     const { sessionId: child, targetInfo } = params;
     attached.push((async () => {
-      if (targetInfo.type === 'worker') workers.set(child, targetInfo.url);
+      if (targetInfo.type === 'worker') workers.set(child, { url: targetInfo.url, parent: sessionId });
       // Workers' own workers (the pool) are attached the same way.
       await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }, child);
-      await cdp.send('Runtime.runIfWaitingForDebugger', {}, child).catch(() => {});
     })());
-    void sessionId;
   };
   const { targetInfos } = await cdp.send('Target.getTargets');
   const page = targetInfos.find((t) => t.type === 'page' && t.url.includes(pageUrl));
@@ -91,7 +90,7 @@ export async function profileWorkers(wsUrl, pageUrl, work, { intervalUs = 200 } 
   const profiles = [];
   for (const id of ids) {
     const { profile } = await cdp.send('Profiler.stop', {}, id);
-    profiles.push({ url: workers.get(id), ...selfTimes(profile) });
+    profiles.push({ session: id, ...workers.get(id), ...selfTimes(profile) });
   }
   cdp.close();
   return { result, profiles };

@@ -16,7 +16,7 @@ pub mod text;
 pub mod versions;
 
 pub use formats::detect::{detect, detect_by_content, detect_by_name};
-pub use record::{record_json_pieces, write_record_json};
+pub use record::{record_json_pieces, requirement_size_hint, write_record_json};
 pub use record::{
     Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, Requirement,
     RequirementKind, Status, SCHEMA,

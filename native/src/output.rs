@@ -111,13 +111,7 @@ fn json_size_hint(record: &Record) -> usize {
     let requirements: usize = record
         .requirements
         .iter()
-        .map(|r| {
-            let extras: usize = r.extras.iter().map(|e| e.len() + 3).sum();
-            let optional = r.marker.as_ref().map_or(0, |m| m.len() + 12)
-                + r.url.as_ref().map_or(0, |u| u.len() + 9);
-            // Keys, quotes and the kind, plus room for escapes.
-            96 + (r.raw.len() + r.name.len() + r.spec.len() + extras + optional) * 9 / 8
-        })
+        .map(pkglens_core::requirement_size_hint)
         .sum();
     512 + record.packages.len() * 512 + requirements
 }

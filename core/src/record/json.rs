@@ -47,12 +47,25 @@ pub fn record_pieces(record: &Record) -> Vec<Vec<u8>> {
         .enumerate()
         .collect();
     pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |&(k, chunk)| {
-        let mut piece = Vec::with_capacity(chunk.len() * 128);
+        let mut piece = Vec::with_capacity(chunk.iter().map(requirement_size_hint).sum());
         let _ = requirement_items(&mut piece, chunk, k == 0);
         piece
     }));
     pieces.push(b"]}".to_vec());
     pieces
+}
+
+/// About the size of a requirement's JSON, a little over (keys, quotes and the kind, and room
+/// for a few escapes): enough to size a buffer once.
+pub fn requirement_size_hint(r: &Requirement) -> usize {
+    let extras: usize = r.extras.iter().map(|e| e.len() + 3).sum();
+    let optional =
+        r.marker.as_ref().map_or(0, |m| m.len() + 12) + r.url.as_ref().map_or(0, |u| u.len() + 9);
+    let kind = match &r.kind {
+        RequirementKind::Optional(name) | RequirementKind::Group(name) => name.len(),
+        _ => 0,
+    };
+    96 + (r.raw.len() + r.name.len() + r.spec.len() + extras + optional + kind) * 9 / 8
 }
 
 /// Everything before the first package: `{"path":...,"packages":[`.

@@ -66,7 +66,7 @@ pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseErr
         e
     })?;
     let functions: Vec<String> = parsed.functions.iter().map(|f| f.name.clone()).collect();
-    let mut record = build_record(path, format, &parsed.assignments, &parsed.dynamic)?;
+    let mut record = build_record(path, format, parsed.assignments, &parsed.dynamic)?;
     if let Some(package) = record.packages.first_mut() {
         if !functions.is_empty() {
             package.extra.insert("functions".into(), json!(functions));
@@ -132,7 +132,7 @@ pub fn parse_rez_package_yaml(path: &str, bytes: &[u8]) -> Result<Record, ParseE
         })?;
         assignments.push(Assignment { name, value, line });
     }
-    build_record(path, format, &assignments, &[])
+    build_record(path, format, assignments, &[])
 }
 
 /// The 1-based line where top-level key `name` is written, or 0.
@@ -254,13 +254,6 @@ fn type_name(value: &PyValue) -> &'static str {
     }
 }
 
-fn as_list(value: &PyValue) -> Option<&[PyValue]> {
-    match value {
-        PyValue::List(items) | PyValue::Tuple(items) => Some(items),
-        _ => None,
-    }
-}
-
 /// What a record needs of a parsed rez requirement.
 #[derive(Clone)]
 struct ParsedRequirement {
@@ -310,14 +303,15 @@ fn parse_requirement_cached(text: &str) -> Result<ParsedRequirement, String> {
     result
 }
 
+/// The requirement `text` as a record shows it; `text` becomes its `raw` without a copy.
 fn requirement(
     field: &str,
-    text: &str,
+    text: String,
     kind: &RequirementKind,
     line: u32,
     faults: &mut Faults,
 ) -> Option<Requirement> {
-    match parse_requirement_cached(text) {
+    match parse_requirement_cached(&text) {
         Ok(parsed) => {
             // rez represents `~foo` as a conflict with the complement: test weak first.
             let kind = if parsed.weak {
@@ -328,7 +322,7 @@ fn requirement(
                 kind.clone()
             };
             Some(Requirement {
-                raw: text.to_owned(),
+                raw: text,
                 name: parsed.name,
                 spec: parsed.spec,
                 extras: Vec::new(),
@@ -341,15 +335,19 @@ fn requirement(
         Err(_) if text.contains('*') => {
             // A developer package's wildcard (`foo-1.*`, `foo-**`): rez expands it at build
             // time to the latest matching version. Keep it as written; the field is dynamic.
-            let (name, spec) = text.split_once('-').unwrap_or((text, ""));
+            let (name, spec) = text.split_once('-').unwrap_or((&text, ""));
+            let (name, spec) = (
+                name.trim_start_matches(['~', '!']).to_owned(),
+                spec.to_owned(),
+            );
             faults.wildcards.push((
                 field.to_owned(),
                 format!("`{field}` holds the wildcard requirement `{text}`, which rez expands when it builds the package (line {line})"),
             ));
             Some(Requirement {
-                raw: text.to_owned(),
-                name: name.trim_start_matches(['~', '!']).to_owned(),
-                spec: spec.to_owned(),
+                raw: text,
+                name,
+                spec,
                 extras: Vec::new(),
                 marker: None,
                 url: None,
@@ -368,33 +366,38 @@ fn requirement(
     }
 }
 
+/// A list of requirement strings; its strings are moved into the requirements.
 fn requirement_list(
     field: &str,
-    value: &PyValue,
+    value: PyValue,
     kind: &RequirementKind,
     line: u32,
     faults: &mut Faults,
 ) -> Vec<Requirement> {
-    let Some(items) = as_list(value) else {
-        faults.type_error(field, "a list of requirement strings", value, line);
-        return Vec::new();
+    let items = match value {
+        PyValue::List(items) | PyValue::Tuple(items) => items,
+        other => {
+            faults.type_error(field, "a list of requirement strings", &other, line);
+            return Vec::new();
+        }
     };
     items
-        .iter()
+        .into_iter()
         .filter_map(|item| match item {
             PyValue::Str(text) => requirement(field, text, kind, line, faults),
             other => {
-                faults.type_error(field, "requirement strings", other, line);
+                faults.type_error(field, "requirement strings", &other, line);
                 None
             }
         })
         .collect()
 }
 
+/// The record of a package's assignments, which are moved into it.
 fn build_record(
     path: &str,
     format: Format,
-    assignments: &[Assignment],
+    assignments: Vec<Assignment>,
     dynamic: &[DynamicField],
 ) -> Result<Record, ParseError> {
     let get = |name: &str| assignments.iter().find(|a| a.name == name);
@@ -446,34 +449,33 @@ fn build_record(
     let mut package = Package::new(Ecosystem::Rez, name, version);
     for assignment in assignments {
         let Assignment { name, value, line } = assignment;
-        let line = *line;
         match name.as_str() {
             "name" | "version" => {}
             "description" => match value {
-                PyValue::Str(text) => package.description = Some(text.clone()),
-                other => faults.type_error("description", "a string", other, line),
+                PyValue::Str(text) => package.description = Some(text),
+                other => faults.type_error("description", "a string", &other, line),
             },
             "requires" => {
                 package.requires =
-                    requirement_list(name, value, &RequirementKind::Run, line, &mut faults)
+                    requirement_list(&name, value, &RequirementKind::Run, line, &mut faults)
             }
             "build_requires" => {
                 package.build_requires =
-                    requirement_list(name, value, &RequirementKind::Build, line, &mut faults);
+                    requirement_list(&name, value, &RequirementKind::Build, line, &mut faults);
             }
             "private_build_requires" => {
                 package.private_build_requires = requirement_list(
-                    name,
+                    &name,
                     value,
                     &RequirementKind::PrivateBuild,
                     line,
                     &mut faults,
                 );
             }
-            "variants" => match as_list(value) {
-                Some(variants) => {
+            "variants" => match value {
+                PyValue::List(variants) | PyValue::Tuple(variants) => {
                     package.variants = variants
-                        .iter()
+                        .into_iter()
                         .map(|variant| {
                             requirement_list(
                                 "variants",
@@ -485,28 +487,29 @@ fn build_record(
                         })
                         .collect();
                 }
-                None => faults.type_error("variants", "a list of lists", value, line),
+                other => faults.type_error("variants", "a list of lists", &other, line),
             },
-            "tools" => match as_list(value) {
-                Some(tools) => {
+            "tools" => match value {
+                PyValue::List(tools) | PyValue::Tuple(tools) => {
                     package.tools = tools
-                        .iter()
+                        .into_iter()
                         .filter_map(|tool| match tool {
-                            PyValue::Str(tool) => Some(tool.clone()),
+                            PyValue::Str(tool) => Some(tool),
                             other => {
-                                faults.type_error("tools", "strings", other, line);
+                                faults.type_error("tools", "strings", &other, line);
                                 None
                             }
                         })
                         .collect();
                 }
-                None => faults.type_error("tools", "a list of strings", value, line),
+                other => faults.type_error("tools", "a list of strings", &other, line),
             },
             _ => {
-                package.extra.insert(name.clone(), py_to_json(value));
+                let json = py_to_json(&value);
+                debug_assert!(!MAPPED.contains(&name.as_str()));
+                package.extra.insert(name, json);
             }
         }
-        debug_assert!(MAPPED.contains(&name.as_str()) || package.extra.contains_key(name));
     }
 
     let mut record = Record::new(path, format);

@@ -52,8 +52,9 @@ ensure_rez_corpus() {
 # packages of the test venv (their dist-info names carry their versions).
 generate() {
   local out=$1 script=$2; shift 2
-  local stamp
-  stamp=$(inputs_stamp "$script" "$@" ${PKGLENS_WHEELS_DIR//:/ })
+  local stamp wheel_dirs=${PKGLENS_WHEELS_DIR:-}
+  # shellcheck disable=SC2086 # the folders of PKGLENS_WHEELS_DIR, split at `:`
+  stamp=$(inputs_stamp "$script" "$@" ${wheel_dirs//:/ })
   if [ ! -s "$out" ] || [ "$stamp" != "$(cat "$out.stamp" 2>/dev/null)" ]; then
     mkdir -p "$(dirname "$out")"
     # The reference tools' own warnings go to a log beside the output, not to the terminal.

@@ -11,6 +11,27 @@ import { makeFixture } from './fixture.mjs';
 /** The packages of the current set in order, as `path name version`. */
 const listing = (page) => page.evaluate(() => window.pkglens.loaded.packages.map((p) => `${p.path} ${p.name} ${p.version}`));
 
+/** Drops `paths` on a scratch element, so that `window.__handles` holds the real FileSystem
+ * handles a drop or a picker gives the page (a promise of them, in drop order). */
+async function dropForHandles(page, paths) {
+  await page.evaluate(() => {
+    const scratch = Object.assign(document.createElement('div'), { id: 'scratch' });
+    scratch.style.cssText = 'position:fixed;left:0;bottom:0;width:80px;height:40px';
+    scratch.addEventListener('dragover', (e) => e.preventDefault());
+    scratch.addEventListener('drop', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      window.__handles = Promise.all([...e.dataTransfer.items].map((item) => item.getAsFileSystemHandle()));
+    });
+    document.body.append(scratch);
+  });
+  await dropPaths(page, '#scratch', paths);
+  await page.evaluate(async () => {
+    await window.__handles;
+    document.querySelector('#scratch').remove();
+  });
+}
+
 describe('real drops, why, diff, graph roots by name', () => {
   let server, browser, page, errors, fixture, oldSide;
   let loads = 0;
@@ -64,21 +85,9 @@ describe('real drops, why, diff, graph roots by name', () => {
 
   test('Folder… uses showDirectoryPicker where there is one, and the worker walks the folder', async () => {
     // A real directory handle (from a real drop on a scratch element) stands for the picker's.
+    await dropForHandles(page, [fixture.root]);
     await page.evaluate(() => {
-      const scratch = Object.assign(document.createElement('div'), { id: 'scratch' });
-      scratch.style.cssText = 'position:fixed;left:0;bottom:0;width:80px;height:40px';
-      scratch.addEventListener('dragover', (e) => e.preventDefault());
-      scratch.addEventListener('drop', (e) => {
-        e.preventDefault();
-        e.stopPropagation();
-        window.__picked = e.dataTransfer.items[0].getAsFileSystemHandle();
-      });
-      document.body.append(scratch);
-    });
-    await dropPaths(page, '#scratch', [fixture.root]);
-    await page.evaluate(() => {
-      document.querySelector('#scratch').remove();
-      window.showDirectoryPicker = () => window.__picked;
+      window.showDirectoryPicker = () => window.__handles.then((handles) => handles[0]);
     });
     await page.getByRole('button', { name: 'Folder…' }).press('Enter');
     const got = await waitLoaded(page, ++loads);
@@ -144,23 +153,10 @@ describe('real drops, why, diff, graph roots by name', () => {
     writeFileSync(join(dir, 'requirements.txt'), 'alpha\n');
     writeFileSync(join(dir, 'METADATA'), 'Metadata-Version: 2.1\nName: kept\nVersion: 1.0\n');
     // Real file handles (from a real drop on a scratch element) stand for a drop's.
-    await page.evaluate(() => {
-      const scratch = Object.assign(document.createElement('div'), { id: 'scratch' });
-      scratch.style.cssText = 'position:fixed;left:0;bottom:0;width:80px;height:40px';
-      scratch.addEventListener('dragover', (e) => e.preventDefault());
-      scratch.addEventListener('drop', (e) => {
-        e.preventDefault();
-        e.stopPropagation();
-        window.__handles = Promise.all([...e.dataTransfer.items].map((item) => item.getAsFileSystemHandle()));
-      });
-      document.body.append(scratch);
-    });
-    await dropPaths(page, '#scratch', [join(dir, 'METADATA'), join(dir, 'requirements.txt')]);
-    await page.evaluate(() => window.__handles);
+    await dropForHandles(page, [join(dir, 'METADATA'), join(dir, 'requirements.txt')]);
     rmSync(join(dir, 'requirements.txt'));
     // The page's drop handler, given those handles: the worker opens them.
     await page.evaluate(async () => {
-      document.querySelector('#scratch').remove();
       const handles = await window.__handles;
       const data = new DataTransfer();
       const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });

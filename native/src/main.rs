@@ -19,9 +19,13 @@ use pkglens_core::report::CheckReport;
 use pkglens_core::set::{PackageSet, SetOptions};
 use pkglens_core::versions::pep508::TargetEnvironment;
 use pkglens_core::{ParseError, Record, Status};
+use rayon::prelude::*;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// Files of one walk unit read as one job; a unit of more is split among the workers.
+const SPLIT_FILES: usize = 32;
 
 #[derive(Parser)]
 #[command(
@@ -338,14 +342,26 @@ fn read_paths<T: Send + 'static>(
                 // Each record is prepared as soon as it is parsed, so a unit holds its output
                 // and never all of its records at once.
                 match work {
-                    Work::Unit(unit) => unit
-                        .expand()
-                        .into_iter()
-                        .map(|found| {
+                    Work::Unit(unit) => {
+                        let found = unit.expand();
+                        let read = |found| {
                             let (record, error) = read_and_parse(found);
                             prepare(record, error)
-                        })
-                        .collect::<Vec<T>>(),
+                        };
+                        // A unit can hold a large share of the tree (a rez family of
+                        // thousands of versions): its files are read and parsed in parallel,
+                        // or the other workers sit idle once the window ahead of it is done.
+                        if found.len() >= 2 * SPLIT_FILES && rayon::current_thread_index().is_some()
+                        {
+                            found
+                                .into_par_iter()
+                                .with_min_len(SPLIT_FILES)
+                                .map(read)
+                                .collect::<Vec<T>>()
+                        } else {
+                            found.into_iter().map(read).collect::<Vec<T>>()
+                        }
+                    }
                     Work::Stdin(bytes) => {
                         let (record, error) = parse_bytes("-", None, &bytes);
                         vec![prepare(record, error)]

@@ -54,6 +54,53 @@ fn scan_examples_prints_a_table() {
 }
 
 #[test]
+fn a_family_of_many_versions_is_split_among_threads_and_keeps_the_walk_order() {
+    // One family far larger than the others is one unit of the walk; its files are read in
+    // parallel, and the output must still be the walk's order whatever the thread count.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: String, text: String| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    for v in 0..300 {
+        write(
+            format!("big/1.{v}/package.py"),
+            format!(
+                "name = 'big'\nversion = '1.{v}'\nrequires = ['small-{}']\n",
+                v % 3
+            ),
+        );
+    }
+    write("big/1.7/broken/package.py".into(), "name = (\n".into());
+    for v in 0..3 {
+        write(
+            format!("small/{v}/package.py"),
+            format!("name = 'small'\nversion = '{v}'\n"),
+        );
+    }
+    let root = dir.path().to_str().unwrap();
+    let runs: Vec<Output> = ["1", "2", "4"]
+        .iter()
+        .map(|jobs| pkglens(&["scan", "--format", "ndjson", "--jobs", jobs, root]))
+        .collect();
+    assert_eq!(runs[0].stdout, runs[1].stdout);
+    assert_eq!(runs[0].stdout, runs[2].stdout);
+    let paths: Vec<String> = stdout(&runs[0])
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            record["path"].as_str().unwrap()[root.len()..].to_owned()
+        })
+        .collect();
+    assert_eq!(paths.len(), 304);
+    let mut sorted = paths.clone();
+    sorted.sort_by(|a, b| a.split('/').cmp(b.split('/')));
+    assert_eq!(paths, sorted);
+    assert!(paths.contains(&"/big/1.7/broken/package.py".to_owned()));
+}
+
+#[test]
 fn json_has_the_schema_and_is_identical_whatever_the_thread_count() {
     let one = pkglens(&["scan", "--format", "json", "--jobs", "1", "examples/"]);
     let four = pkglens(&["scan", "--format", "json", "--jobs", "4", "examples/"]);

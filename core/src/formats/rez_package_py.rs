@@ -411,8 +411,21 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
+/// Bytes that continue a name (ASCII letters, digits, `_`, and any byte of a non-ASCII
+/// character), as a table: names are most of a package file's tokens.
+static IDENT_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        i += 1;
+    }
+    table
+};
+
 fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    IDENT_CHAR[usize::from(b)]
 }
 
 fn digit_val(b: u8) -> u32 {
@@ -598,7 +611,6 @@ impl<'a> Lexer<'a> {
                 });
             }
         }
-        let mut clean = String::new();
         let mut is_float = false;
         let mut v: Option<i128> = Some(0);
         let mut nonzero = false;
@@ -608,7 +620,6 @@ impl<'a> Lexer<'a> {
             if c == b'_' && self.at(i + 1).is_ascii_digit() && i > start {
                 i += 1;
             } else if c.is_ascii_digit() {
-                clean.push(char::from(c));
                 v = v
                     .and_then(|v| v.checked_mul(10))
                     .and_then(|v| v.checked_add(i128::from(c - b'0')));
@@ -622,14 +633,10 @@ impl<'a> Lexer<'a> {
         }
         if self.at(i) == b'.' {
             is_float = true;
-            clean.push('.');
             i += 1;
             while self.at(i).is_ascii_digit()
                 || (self.at(i) == b'_' && self.at(i + 1).is_ascii_digit() && self.at(i - 1) != b'.')
             {
-                if self.at(i) != b'_' {
-                    clean.push(char::from(self.at(i)));
-                }
                 i += 1;
             }
         }
@@ -640,17 +647,10 @@ impl<'a> Lexer<'a> {
             }
             if self.at(j).is_ascii_digit() {
                 is_float = true;
-                clean.push('e');
-                if self.at(i + 1) == b'-' {
-                    clean.push('-');
-                }
                 i = j;
                 while self.at(i).is_ascii_digit()
                     || (self.at(i) == b'_' && self.at(i + 1).is_ascii_digit())
                 {
-                    if self.at(i) != b'_' {
-                        clean.push(char::from(self.at(i)));
-                    }
                     i += 1;
                 }
             }
@@ -688,6 +688,14 @@ impl<'a> Lexer<'a> {
             return Ok(Tok::NumDyn("complex number"));
         }
         if is_float {
+            // The literal without its `_` separators: Rust reads `1.5E+3` as Python does.
+            let clean: String = self
+                .text
+                .get(start..i)
+                .unwrap_or("")
+                .chars()
+                .filter(|&c| c != '_')
+                .collect();
             return match clean.parse::<f64>() {
                 Ok(f) => Ok(Tok::Float(f)),
                 Err(_) => Err(self.err(start, "expected float literal, found number".to_string())),
@@ -748,10 +756,7 @@ fn string_span(src: &[u8], q_pos: usize) -> Result<(usize, usize, usize, bool), 
     let mut plain = true;
     loop {
         let rest = src.get(i..).unwrap_or(&[]);
-        let Some(k) = rest
-            .iter()
-            .position(|&b| b == q || b == b'\\' || b == b'\n' || b == b'\r')
-        else {
+        let Some(k) = find_string_stop(rest, q) else {
             return Err((
                 q_pos,
                 format!(
@@ -785,6 +790,34 @@ fn string_span(src: &[u8], q_pos: usize) -> Result<(usize, usize, usize, bool), 
             i += 1;
         }
     }
+}
+
+/// The first quote `q`, backslash or line end in `bytes`: eight bytes at a time, as most
+/// strings of a package (requirements, versions) have neither escapes nor line ends.
+fn find_string_stop(bytes: &[u8], q: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each zero byte of `x`; exact up to the first zero byte, which is all
+    // that is used (the lowest bit set).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let hits = zeros(w ^ (ONES * u64::from(q)))
+            | zeros(w ^ (ONES * u64::from(b'\\')))
+            | zeros(w ^ (ONES * u64::from(b'\n')))
+            | zeros(w ^ (ONES * u64::from(b'\r')));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or(&[]);
+    rest.iter()
+        .position(|&b| b == q || b == b'\\' || b == b'\n' || b == b'\r')
+        .map(|k| at + k)
 }
 
 fn push_char(out: &mut Vec<u8>, c: char) {
@@ -3099,4 +3132,36 @@ fn strip_comment(s: &str) -> &str {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_string_scan_finds_the_first_stop_at_every_place() {
+        for len in 0..=27 {
+            let plain: Vec<u8> = (0..len).map(|i| [b'a', 0x80, 0xff, b'#'][i % 4]).collect();
+            for q in [b'\'', b'"'] {
+                assert_eq!(find_string_stop(&plain, q), None);
+                for at in 0..len {
+                    for stop in [q, b'\\', b'\n', b'\r'] {
+                        let mut text = plain.clone();
+                        text[at] = stop;
+                        // A second stop later must not hide the first.
+                        if at + 3 < len {
+                            text[at + 3] = b'\n';
+                        }
+                        assert_eq!(find_string_stop(&text, q), Some(at), "{text:?}");
+                    }
+                    // The other quote is not a stop.
+                    let mut text = plain.clone();
+                    text[at] = if q == b'"' { b'\'' } else { b'"' };
+                    assert_eq!(find_string_stop(&text, q), None);
+                }
+            }
+        }
+    }
 }

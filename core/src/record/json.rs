@@ -214,6 +214,13 @@ fn strings<W: Write>(out: &mut W, key: &[u8], list: &[String]) -> io::Result<()>
 }
 
 fn number<W: Write>(out: &mut W, n: u32) -> io::Result<()> {
+    // Line numbers: most have one or two digits.
+    if n < 10 {
+        return out.write_all(&[b'0' + n as u8]);
+    }
+    if n < 100 {
+        return out.write_all(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+    }
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     let mut n = n;
@@ -229,7 +236,6 @@ fn number<W: Write>(out: &mut W, n: u32) -> io::Result<()> {
     out.write_all(&digits[at..])
 }
 
-/// A string known to need no escape (a constant of this module).
 fn quoted_plain<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
     out.write_all(b"\"")?;
     out.write_all(text.as_bytes())?;
@@ -268,14 +274,42 @@ fn byte_needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
+/// Whether none of `bytes` needs an escape, checked eight bytes at a time: a short string
+/// (most names and versions) as one or two overlapping words, without a loop.
+fn is_clean(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&bytes[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    match n {
+        0 => true,
+        1..=3 => !bytes.iter().any(|&b| byte_needs_escape(b)),
+        // The first and last four bytes (overlapping when fewer than eight) as one word.
+        4..=8 => !word_needs_escape(half(0) | half(n - 4) << 32),
+        _ => {
+            let mut at = 0;
+            while at + 8 <= n {
+                if word_needs_escape(word(at)) {
+                    return false;
+                }
+                at += 8;
+            }
+            // The last eight bytes, overlapping what was checked.
+            at == n || !word_needs_escape(word(n - 8))
+        }
+    }
+}
+
 /// The bytes of a string, escaped; copied whole when nothing needs an escape.
 fn escaped<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
-    let mut chunks = bytes.chunks_exact(8);
-    let clean = chunks.by_ref().all(|c| {
-        !word_needs_escape(u64::from_le_bytes([
-            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-        ]))
-    }) && !chunks.remainder().iter().any(|&b| byte_needs_escape(b));
+    let clean = is_clean(bytes);
     if clean {
         return out.write_all(bytes);
     }
@@ -399,6 +433,21 @@ mod tests {
         assert_eq!(fast, serde);
         let (fast, serde) = both(&Record::new("", Format::Wheel));
         assert_eq!(fast, serde);
+    }
+
+    #[test]
+    fn every_byte_that_needs_an_escape_is_found_at_every_place() {
+        for len in 0..=27 {
+            let plain: Vec<u8> = (0..len).map(|i| [b'a', 0x7f, 0xc3, b'~'][i % 4]).collect();
+            assert!(is_clean(&plain), "{plain:?}");
+            for at in 0..len {
+                for bad in [b'"', b'\\', 0x00, b'\n', 0x1f] {
+                    let mut text = plain.clone();
+                    text[at] = bad;
+                    assert!(!is_clean(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -125,16 +125,24 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
                 .map_or_else(|| file_name.to_string_lossy(), std::borrow::Cow::Borrowed);
             if is_dir {
                 let child = place.child(&name)?;
-                Some(Unit::Dir(dir.join(&file_name), child))
+                Some(Unit::Dir(joined(dir, &file_name), child))
             } else {
                 let format = place.file(&name)?;
                 Some(Unit::Found(Found::File {
-                    path: dir.join(&file_name),
+                    path: joined(dir, &file_name),
                     format: Some(format),
                 }))
             }
         })
         .collect()
+}
+
+/// `dir.join(name)` in one allocation (`join` copies `dir`, then grows the copy for `name`).
+fn joined(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    path.push(dir);
+    path.push(name);
+    path
 }
 
 /// A directory's whole walk: its units, subdirectories walked in parallel.

@@ -381,16 +381,14 @@ fn requirement_list(
             return Vec::new();
         }
     };
-    items
-        .into_iter()
-        .filter_map(|item| match item {
-            PyValue::Str(text) => requirement(field, text, kind, line, faults),
-            other => {
-                faults.type_error(field, "requirement strings", &other, line);
-                None
-            }
-        })
-        .collect()
+    let mut list = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            PyValue::Str(text) => list.extend(requirement(field, text, kind, line, faults)),
+            other => faults.type_error(field, "requirement strings", &other, line),
+        }
+    }
+    list
 }
 
 /// The record of a package's assignments, which are moved into it.

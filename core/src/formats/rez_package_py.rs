@@ -1982,11 +1982,11 @@ impl<'a> Parser<'a> {
     ) -> Result<(), Box<PyError>> {
         match target {
             Ex::Name(n) => {
-                let n = (*n).to_string();
+                let n: &'a str = n;
                 match value {
-                    Ex::Lit(v) => self.set(&n, State::Static(v), line),
+                    Ex::Lit(v) => self.set(n, State::Static(v), line),
                     other => self.mark_dynamic(
-                        &n,
+                        n,
                         format!(
                             "`{n}` is assigned an expression ({}) at line {line}, not a literal",
                             other.why()
@@ -2981,7 +2981,8 @@ impl<'a> Parser<'a> {
             return Ok(Ex::dynm("list comprehension"));
         }
         // fast path: all literals, collected straight into the value
-        let mut vals: Vec<PyValue> = Vec::with_capacity(4);
+        // Most lists of a package (requires, variants) hold up to eight items.
+        let mut vals: Vec<PyValue> = Vec::with_capacity(8);
         let mut rest: Vec<Ex<'a>> = Vec::new();
         match first {
             Ex::Lit(v) => vals.push(v),

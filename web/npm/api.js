@@ -102,11 +102,15 @@ export function makeApi(wasm, { build, memory }) {
    * Requirements files' `-r`/`-c` includes are looked up among `files` and `includes` (files
    * that are only there to be included, such as a `constraints.txt` no walk would choose).
    */
-  function parseFiles(files, { includes = [] } = {}) {
+  function parseFiles(files, { includes = [], builder } = {}) {
     const all = includes.length ? files.concat(includes) : files;
     // Records cross as JSON text serialised on the parsing threads: several times faster than
-    // building the objects through serde-wasm-bindgen (docs/decisions.md).
-    return JSON.parse(withBatch(all, (batch) => wasm.parsePackedJson(batch, files.length)));
+    // building the objects through serde-wasm-bindgen (docs/decisions.md). With a builder, the
+    // records also stay in wasm, in it, and never cross back in.
+    const inner = builder === undefined ? null : builderOf(builder);
+    return JSON.parse(withBatch(all, (batch) => (inner
+      ? wasm.parsePackedJsonInto(batch, files.length, inner)
+      : wasm.parsePackedJson(batch, files.length))));
   }
 
   /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
@@ -188,7 +192,7 @@ export function makeApi(wasm, { build, memory }) {
    * lazily), parsed as one batch on the engine, and yielded, while the next window is read.
    * Requirements files' includes are looked up within the same window and `includes`.
    */
-  async function* parseStream(files, { window = 512, signal, includes = [] } = {}) {
+  async function* parseStream(files, { window = 512, signal, includes = [], builder } = {}) {
     if (!Number.isInteger(window) || window < 1) throw new RangeError('pkglens: window must be a positive integer');
     const iterator = (files[Symbol.asyncIterator] ?? files[Symbol.iterator]).call(files);
     const readWindow = async () => {
@@ -207,7 +211,20 @@ export function makeApi(wasm, { build, memory }) {
       if (signal?.aborted) throw signal.reason ?? new Error('pkglens: parse cancelled');
       pending = readWindow(); // read the next window while this one is parsed
       const toParse = batch.filter((item) => !item.record);
-      const parsed = toParse.length ? parseFiles(toParse, { includes }) : [];
+      const base = builder?.length ?? 0;
+      const parsed = toParse.length ? parseFiles(toParse, { includes, builder }) : [];
+      if (builder && toParse.length < batch.length) {
+        // Records given as they are go in their places among the parsed ones.
+        const at = [];
+        const given = [];
+        batch.forEach((item, k) => {
+          if (item.record) {
+            at.push(base + k);
+            given.push(item.record);
+          }
+        });
+        builderOf(builder).insertAt(at, given);
+      }
       let p = 0;
       for (const item of batch) yield item.record ?? parsed[p++];
     }
@@ -224,12 +241,71 @@ export function makeApi(wasm, { build, memory }) {
     return Array.from(wasm.selectPaths(root, names), (i) => list[i]);
   }
 
+  /** The wasm objects behind a PackageSet and a PackageSetBuilder (not part of the API). */
+  let setOf;
+  let builderOf;
+  /** A PackageSet over a wasm set already built. */
+  const WRAP = Symbol('wrap');
+
+  /**
+   * A package set under construction: records are added while files are still being read, in
+   * batches (`add`) or by `parseStream`/`parseFiles` given it as `builder` (the records they
+   * parse then stay in wasm), and `build()` makes the set. The set is the one
+   * `new PackageSet(records, options)` gives for the same records in the same order; `build`
+   * takes an `order` (a permutation of the indices) to build with the records reordered.
+   */
+  class PackageSetBuilder {
+    #inner;
+    constructor(options = {}) {
+      this.#inner = new wasm.PackageSetBuilder(options);
+    }
+    static {
+      builderOf = (builder) => {
+        if (!(builder instanceof PackageSetBuilder)) throw new TypeError('pkglens: builder: expected a PackageSetBuilder');
+        return builder.#inner;
+      };
+    }
+    /** The number of records held. */
+    get length() { return this.#inner.length; }
+    /** Adds records after those held. */
+    add(records) {
+      this.#inner.add(records);
+      return this;
+    }
+    /** Adds the records of a set, without their leaving wasm. */
+    addSet(set) {
+      this.#inner.addSet(setOf(set));
+      return this;
+    }
+    /** Keeps the first `length` records only. */
+    truncate(length) {
+      this.#inner.truncate(length);
+      return this;
+    }
+    /** The set of the records held, in `order` if given; the builder is empty after. */
+    build({ order } = {}) {
+      const inner = this.#inner.build(order === undefined ? undefined : Uint32Array.from(order));
+      return new PackageSet(WRAP, inner);
+    }
+    free() { this.#inner.free(); }
+  }
+
   /** A package set from records: checks and queries, as the CLI answers them. */
   class PackageSet {
     #inner;
     constructor(records, options = {}) {
-      this.#inner = new wasm.PackageSet(records, options);
+      this.#inner = records === WRAP ? options : new wasm.PackageSet(records, options);
     }
+    static {
+      setOf = (set) => {
+        if (!(set instanceof PackageSet)) throw new TypeError('pkglens: expected a PackageSet');
+        return set.#inner;
+      };
+    }
+    /** A builder of a set with these options: records go in as they come, `build()` at the end. */
+    static builder(options = {}) { return new PackageSetBuilder(options); }
+    /** The same records in a new set with other options (they do not leave wasm). */
+    withOptions(options = {}) { return new PackageSet(WRAP, this.#inner.withOptions(options)); }
     get size() { return this.#inner.size; }
     check() { return this.#inner.check(); }
     checkJson() { return this.#inner.checkJson() + '\n'; }
@@ -270,6 +346,7 @@ export function makeApi(wasm, { build, memory }) {
       return withBatch(files, (batch) => wasm.parsePacked(batch, files.length));
     },
     PackageSet,
+    PackageSetBuilder,
     pep440: Object.freeze({ compare: wasm.pep440Compare, satisfies: wasm.pep440Satisfies }),
     rez: Object.freeze({ compare: wasm.rezCompare, satisfies: wasm.rezSatisfies }),
     threads: () => wasm.threads(),

@@ -10,6 +10,7 @@ export declare const planWheel: Pkglens['planWheel'];
 export declare const finishWheel: Pkglens['finishWheel'];
 export declare const summarize: Pkglens['summarize'];
 export declare const PackageSet: Pkglens['PackageSet'];
+export declare const PackageSetBuilder: Pkglens['PackageSetBuilder'];
 export declare const pep440: Pkglens['pep440'];
 export declare const rez: Pkglens['rez'];
 export declare const threads: Pkglens['threads'];

@@ -157,6 +157,10 @@ export interface GraphOptions { roots?: string[]; reverse?: boolean; depth?: num
 
 export declare class PackageSet {
   constructor(records: Record[], options?: SetOptions);
+  /** A builder of a set with these options: records go in as they come, `build()` at the end. */
+  static builder(options?: SetOptions): PackageSetBuilder;
+  /** The same records in a new set with other options (they do not leave wasm). */
+  withOptions(options?: SetOptions): PackageSet;
   readonly size: number;
   check(): CheckReport;
   /** Exactly what `pkglens check --format json` prints. */
@@ -171,6 +175,30 @@ export declare class PackageSet {
   why(name: string, limit?: number): WhyReport;
   /** What changed from `old` to this set. */
   diff(old: PackageSet): DiffReport;
+  /** Frees the wasm memory now (otherwise when garbage collected). */
+  free(): void;
+}
+
+/**
+ * A package set under construction: records go in while files are still being read (`add`, or
+ * `parseStream`/`parseFiles` given it as `builder`, whose parsed records then stay in wasm), and
+ * `build()` makes the set `new PackageSet(records, options)` would give for the same records.
+ */
+export declare class PackageSetBuilder {
+  constructor(options?: SetOptions);
+  /** The number of records held. */
+  readonly length: number;
+  /** Adds records after those held. */
+  add(records: Record[]): this;
+  /** Adds the records of a set, without their leaving wasm. */
+  addSet(set: PackageSet): this;
+  /** Keeps the first `length` records only. */
+  truncate(length: number): this;
+  /**
+   * The set of the records held; with `order` (a permutation of their indices), record
+   * `order[i]` becomes the set's record `i`. The builder is empty after.
+   */
+  build(options?: { order?: ArrayLike<number> }): PackageSet;
   /** Frees the wasm memory now (otherwise when garbage collected). */
   free(): void;
 }
@@ -200,12 +228,19 @@ export interface Versions {
 }
 
 export interface Pkglens {
-  /** One record per file, in input order; never throws for a bad file. */
-  parseFiles(files: FileInput[], options?: { includes?: FileInput[] }): Record[];
-  /** Records in input order, with at most `window` files held at once. */
+  /**
+   * One record per file, in input order; never throws for a bad file. With `builder`, the
+   * records are also added to it, without crossing back into wasm.
+   */
+  parseFiles(files: FileInput[], options?: { includes?: FileInput[]; builder?: PackageSetBuilder }): Record[];
+  /**
+   * Records in input order, with at most `window` files held at once. With `builder`, each
+   * window's records are added to it before they are yielded (parsed ones without crossing
+   * back into wasm): stopping early leaves it the whole window, which `truncate` can cut.
+   */
   parseStream(
     files: AsyncIterable<StreamInput> | Iterable<StreamInput>,
-    options?: { window?: number; signal?: AbortSignal; includes?: FileInput[] },
+    options?: { window?: number; signal?: AbortSignal; includes?: FileInput[]; builder?: PackageSetBuilder },
   ): AsyncGenerator<Record, void, undefined>;
   /** Exactly what `pkglens scan --format json` prints for these files. */
   scanJson(files: FileInput[], options?: { includes?: FileInput[] }): string;
@@ -222,6 +257,7 @@ export interface Pkglens {
   finishWheel(name: string, size: number, chunks: WheelChunk[]): Record;
   summarize(records: Record[]): ScanSummary;
   PackageSet: typeof PackageSet;
+  PackageSetBuilder: typeof PackageSetBuilder;
   pep440: Versions;
   rez: Versions;
   /** Threads parsing uses (1 for the single-thread build). */

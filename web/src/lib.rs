@@ -166,20 +166,58 @@ pub fn parse_packed_js(batch: &Batch, count: usize) -> Result<JsValue, JsValue> 
 /// native code, and the serialising runs on every thread (see docs/decisions.md).
 #[wasm_bindgen(js_name = parsePackedJson)]
 pub fn parse_packed_json(batch: &Batch, count: usize) -> Result<String, JsValue> {
-    // Serialising plain data into memory cannot fail.
-    let texts = parse_batch(batch, count, |record| {
-        serde_json::to_string(&record).unwrap_or_default()
+    parse_json(batch, count, None)
+}
+
+/// The same JSON text, and the records also kept in `builder`, after those it holds: they
+/// never cross out and back in to build a set. Each record is serialised on the thread that
+/// parsed it and then kept: that costs the threaded build's allocator caches (see `alloc`)
+/// the frees that fed them, measured in docs/benchmarks.md.
+#[wasm_bindgen(js_name = parsePackedJsonInto)]
+pub fn parse_packed_json_into(
+    batch: &Batch,
+    count: usize,
+    builder: &mut PackageSetBuilder,
+) -> Result<String, JsValue> {
+    parse_json(batch, count, Some(builder))
+}
+
+/// `parsePackedJson`, keeping the records in `builder` if there is one: one function for both,
+/// so that the parsing code is compiled once (the wasm's size).
+fn parse_json(
+    batch: &Batch,
+    count: usize,
+    builder: Option<&mut PackageSetBuilder>,
+) -> Result<String, JsValue> {
+    let keep = builder.is_some();
+    let parsed = parse_batch(batch, count, |record| {
+        // Serialising plain data into memory cannot fail.
+        let text = serde_json::to_string(&record).unwrap_or_default();
+        (text, keep.then_some(record))
     })?;
-    let mut out = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum::<usize>() + 2);
+    let out = json_array(parsed.iter().map(|(text, _)| text.as_str()));
+    if let Some(builder) = builder {
+        for (text, record) in parsed {
+            if let Some(record) = record {
+                builder.push(record, text.len());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Texts of JSON values joined into the text of a JSON array.
+fn json_array<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut out = String::with_capacity(texts.clone().map(|t| t.len() + 1).sum::<usize>() + 2);
     out.push('[');
-    for (i, text) in texts.iter().enumerate() {
+    for (i, text) in texts.enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(text);
     }
     out.push(']');
-    Ok(out)
+    out
 }
 
 /// Parses the first `count` files of `batch` and answers only their summary: the parse alone,
@@ -312,6 +350,171 @@ impl From<SetOptionsIn> for SetOptions {
     }
 }
 
+impl SetOptionsIn {
+    /// Options as JS gives them: undefined or null for the defaults.
+    fn from_js(options: JsValue) -> Result<SetOptions, JsValue> {
+        let options: SetOptionsIn = if options.is_undefined() || options.is_null() {
+            SetOptionsIn::default()
+        } else {
+            from_js(options)?
+        };
+        Ok(options.into())
+    }
+}
+
+/// A package set under construction: records go in while files are still being read (in
+/// batches from JS, or straight from `parsePackedJsonInto` without leaving wasm), and `build`
+/// makes the set, so that a load's end holds only building and checking. The set is the one
+/// `new PackageSet(records, options)` gives for the same records in the same order.
+#[wasm_bindgen]
+pub struct PackageSetBuilder {
+    records: Vec<Record>,
+    /// The length of each record's JSON text: what [`reserve_memory`] sizes memory by.
+    sizes: Vec<usize>,
+    options: SetOptions,
+}
+
+/// Bytes of wasm memory that building and checking a set takes, per byte of its records' JSON
+/// text, rounded up: building and checking the set of the rez benchmark repository's 18,226
+/// records (18.4 MB of JSON) grew the memory by 105 MB (Node, single-thread build).
+const SET_BYTES_PER_JSON_BYTE: usize = 6;
+
+/// Makes the allocator hold `bytes` of free memory in one block, growing the wasm memory once
+/// if it must, instead of a page at a time as a set's many small allocations come: each growth
+/// of the memory costs the JS engine a garbage collection of the whole JS heap (which, in a
+/// page holding its records, is large). Building the rez benchmark repository's set took 4.6
+/// to 10 s without and 0.6 to 0.7 s with (Node, single-thread build; docs/benchmarks.md).
+/// Asking for more than the memory can give only loses the head start.
+fn reserve_memory(bytes: usize) {
+    let mut block: Vec<u8> = Vec::new();
+    if block.try_reserve_exact(bytes).is_ok() {
+        // Kept from being optimised away: the point is the allocation and its free.
+        std::hint::black_box(&mut block);
+    }
+}
+
+/// The length of a record's JSON text. Written out rather than counted through a writer of
+/// its own: the serialiser is then compiled once (the wasm's size).
+fn json_len(record: &Record) -> usize {
+    serde_json::to_string(record).map_or(0, |text| text.len())
+}
+
+impl PackageSetBuilder {
+    fn push(&mut self, record: Record, json_len: usize) {
+        self.records.push(record);
+        self.sizes.push(json_len);
+    }
+}
+
+#[wasm_bindgen]
+impl PackageSetBuilder {
+    /// An empty builder of a set with options `{ python, platform, machine, groups, build }`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<PackageSetBuilder, JsValue> {
+        Ok(PackageSetBuilder {
+            records: Vec::new(),
+            sizes: Vec::new(),
+            options: SetOptionsIn::from_js(options)?,
+        })
+    }
+
+    /// Adds `records` (schema `pkglens/1`) after those the builder holds.
+    pub fn add(&mut self, records: JsValue) -> Result<(), JsValue> {
+        let records: Vec<Record> = from_js(records)?;
+        for record in records {
+            let len = json_len(&record);
+            self.push(record, len);
+        }
+        Ok(())
+    }
+
+    /// Puts `records[i]` at index `at[i]` of the builder's records, in that order: indices in
+    /// increasing order put each record where it is named, however many follow it. For a
+    /// window whose parsed records went in through `parsePackedJsonInto` while the others (a
+    /// wheel read lazily, a file that could not be read) come from JS.
+    #[wasm_bindgen(js_name = insertAt)]
+    pub fn insert_at(&mut self, at: Vec<u32>, records: JsValue) -> Result<(), JsValue> {
+        let records: Vec<Record> = from_js(records)?;
+        if records.len() != at.len() {
+            return Err(js_error(format!(
+                "expected as many indices as records, found {} for {}",
+                at.len(),
+                records.len()
+            )));
+        }
+        for (&i, record) in at.iter().zip(records) {
+            let i = i as usize;
+            if i > self.records.len() {
+                return Err(js_error(format!(
+                    "expected an index up to {}, found {i}",
+                    self.records.len()
+                )));
+            }
+            self.sizes.insert(i, json_len(&record));
+            self.records.insert(i, record);
+        }
+        Ok(())
+    }
+
+    /// Adds a copy of the records of `set` (for a set that grows by another load), without
+    /// their leaving wasm.
+    #[wasm_bindgen(js_name = addSet)]
+    pub fn add_set(&mut self, set: &PackageSet) {
+        self.records.extend_from_slice(set.inner.records());
+        self.sizes.extend_from_slice(&set.sizes);
+    }
+
+    /// Keeps the first `length` records (all of them when there are fewer).
+    pub fn truncate(&mut self, length: usize) {
+        self.records.truncate(length);
+        self.sizes.truncate(length);
+    }
+
+    /// The number of records held.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The set of the records held, which the builder gives up (it is empty after). With
+    /// `order`, a permutation of the records' indices, record `order[i]` becomes the set's
+    /// record `i` (records added in reading order, set in walk order).
+    pub fn build(&mut self, order: Option<Vec<u32>>) -> Result<PackageSet, JsValue> {
+        let mut records = std::mem::take(&mut self.records);
+        let mut sizes = std::mem::take(&mut self.sizes);
+        if let Some(order) = order {
+            records = permute(records, &order)?;
+            sizes = permute(sizes, &order)?;
+        }
+        Ok(PackageSet::build(records, sizes, self.options.clone()))
+    }
+}
+
+/// `items` in `order`: item `order[i]` at `i`; throws unless `order` is a permutation.
+fn permute<T>(items: Vec<T>, order: &[u32]) -> Result<Vec<T>, JsValue> {
+    if order.len() != items.len() {
+        return Err(js_error(format!(
+            "expected an order of {} indices, found {}",
+            items.len(),
+            order.len()
+        )));
+    }
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|&i| {
+            slots
+                .get_mut(i as usize)
+                .and_then(Option::take)
+                .ok_or_else(|| {
+                    js_error(format!(
+                        "expected a permutation, found index {i} twice or out of range"
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// A package in [`PackageSet::packages`].
 #[derive(Serialize)]
 struct PackageOut<'a> {
@@ -346,6 +549,8 @@ struct EdgeOut<'a> {
 #[wasm_bindgen]
 pub struct PackageSet {
     inner: set::PackageSet,
+    /// The length of each record's JSON text (see [`reserve_memory`]).
+    sizes: Vec<usize>,
 }
 
 #[wasm_bindgen]
@@ -355,14 +560,26 @@ impl PackageSet {
     #[wasm_bindgen(constructor)]
     pub fn new(records: JsValue, options: JsValue) -> Result<PackageSet, JsValue> {
         let records: Vec<Record> = from_js(records)?;
-        let options: SetOptionsIn = if options.is_undefined() || options.is_null() {
-            SetOptionsIn::default()
-        } else {
-            from_js(options)?
-        };
-        Ok(PackageSet {
-            inner: set::PackageSet::with_options(records, options.into()),
-        })
+        let sizes = records.iter().map(json_len).collect();
+        Ok(PackageSet::build(
+            records,
+            sizes,
+            SetOptionsIn::from_js(options)?,
+        ))
+    }
+
+    /// The same records in a new set with other options, without their leaving wasm.
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(&self, options: JsValue) -> Result<PackageSet, JsValue> {
+        let options = SetOptionsIn::from_js(options)?;
+        // The copy of the records takes about their JSON's length again, besides the set.
+        let json: usize = self.sizes.iter().sum();
+        reserve_memory(json.saturating_mul(SET_BYTES_PER_JSON_BYTE + 1));
+        Ok(PackageSet::build(
+            self.inner.records().to_vec(),
+            self.sizes.clone(),
+            options,
+        ))
     }
 
     /// The `check --format json` document: `{ schema, problems, summary }`.
@@ -512,6 +729,17 @@ impl PackageSet {
 }
 
 impl PackageSet {
+    /// The set of `records`, whose JSON texts have lengths `sizes`, with the memory it takes
+    /// reserved first (see [`reserve_memory`]).
+    fn build(records: Vec<Record>, sizes: Vec<usize>, options: SetOptions) -> PackageSet {
+        let json: usize = sizes.iter().sum();
+        reserve_memory(json.saturating_mul(SET_BYTES_PER_JSON_BYTE));
+        PackageSet {
+            inner: set::PackageSet::with_options(records, options),
+            sizes,
+        }
+    }
+
     fn node(&self, id: u32) -> Result<NodeId, JsValue> {
         let id = id as usize;
         if id < self.inner.nodes().len() {

@@ -116,6 +116,58 @@ test('a package set checks, graphs, explains and diffs', () => {
   set.free();
 });
 
+test('a builder fed in batches, or by parseStream, gives the set of all the records', async () => {
+  const files = Array.from({ length: 30 }, (_, i) =>
+    file(`p${i % 7}/${i}.0/package.py`, `name = "p${i % 7}"\nversion = "${i}.0"\nrequires = ["p${(i + 1) % 9}-${i % 3}+"]\n`));
+  files.push(file('site/demo_pkg-1.0.dist-info/METADATA', METADATA), file('bad/x/1/package.py', 'name = \n'));
+  const whole = parseFiles(files);
+  const options = { python: '3.7' };
+  const expected = new PackageSet(whole, options);
+  const same = (set) => {
+    assert.equal(set.checkJson(), expected.checkJson());
+    assert.deepEqual(set.packages(), expected.packages());
+    assert.equal(set.size, expected.size);
+  };
+  // In batches from JS.
+  const builder = PackageSet.builder(options);
+  for (let i = 0; i < whole.length; i += 7) builder.add(whole.slice(i, i + 7));
+  assert.equal(builder.length, whole.length);
+  same(builder.build());
+  assert.equal(builder.length, 0, 'a built builder is empty');
+  // Straight from parseStream, the parsed records never crossing back in, with records given
+  // as they are (a lazily read wheel, an unreadable file) in their places.
+  const given = { name: 'elsewhere.whl', record: whole[5] };
+  const mixed = [...files.slice(0, 5), given, ...files.slice(6)];
+  const streamed = PackageSet.builder(options);
+  const yielded = [];
+  for await (const r of parseStream(mixed, { window: 4, builder: streamed })) yielded.push(r);
+  assert.deepEqual(yielded, whole);
+  same(streamed.build());
+  const fromFiles = new pkglens.PackageSetBuilder(options);
+  assert.deepEqual(parseFiles(files, { builder: fromFiles }), whole);
+  same(fromFiles.build());
+  // Records added in another order, built in the original one.
+  const shuffled = whole.map((_, i) => (i * 17) % whole.length);
+  const reordered = PackageSet.builder(options).add(shuffled.map((i) => whole[i]));
+  // Record `order[i]` of those added is record `i` of the set.
+  same(reordered.build({ order: whole.map((_, i) => shuffled.indexOf(i)) }));
+  assert.throws(() => PackageSet.builder().add(whole.slice(0, 2)).build({ order: [0, 0] }), /permutation/);
+  assert.throws(() => PackageSet.builder().add(whole.slice(0, 2)).build({ order: [0] }), /order of 2/);
+  assert.throws(() => PackageSet.builder().add('nope'), Error);
+  assert.throws(() => parseFiles(files, { builder: {} }), TypeError);
+  // A set that grows: the records of a set, then more; and a set rebuilt with other options.
+  const first = new PackageSet(whole.slice(0, 10), options);
+  same(PackageSet.builder(options).addSet(first).add(whole.slice(10)).build());
+  same(new PackageSet(whole).withOptions(options));
+  // Stopped early, the window in flight is cut back to what was taken.
+  const cut = PackageSet.builder(options);
+  let taken = 0;
+  for await (const _ of parseStream(files, { window: 8, builder: cut })) if (++taken === 11) break;
+  assert.equal(cut.length, 16);
+  cut.truncate(taken);
+  assert.equal(cut.build().checkJson(), new PackageSet(whole.slice(0, 11), options).checkJson());
+});
+
 test('versions: PEP 440 and rez', () => {
   assert.equal(pep440.compare('1.0', '1.0.0'), 0);
   assert.equal(pep440.compare('1.0rc1', '1.0'), -1);

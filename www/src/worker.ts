@@ -93,10 +93,15 @@ function summarize(list: Record[]): ScanSummary {
   return summary;
 }
 
-function rebuild(): NonNullable<typeof last> {
+/**
+ * Checks the set `make` builds (from a builder the load filled, or the current set's records
+ * with other options: the records need not cross into wasm again) and makes it the current one.
+ */
+function rebuild(make: () => PackageSet): NonNullable<typeof last> {
   const started = performance.now();
+  const next = make();
   set?.free();
-  set = new (engine().PackageSet)(records, options);
+  set = next;
   const built = performance.now();
   const report = set.check();
   const checked = performance.now();
@@ -214,10 +219,15 @@ type Source =
 /** The OLD side of the diff view: a second set, beside the current one. */
 let old: { records: Record[]; set: PackageSet; label: string } | null = null;
 
-function keepOld(list: Record[], label: string): { files: number; packages: number } {
+function keepOld(list: Record[], label: string, built: PackageSet): { files: number; packages: number } {
   old?.set.free();
-  old = { records: list, set: new (engine().PackageSet)(list, options), label };
+  old = { records: list, set: built, label };
   return { files: list.length, packages: old.set.size };
+}
+
+/** The current set's records in a set with the current options, or a set of `records`. */
+function sameRecords(): PackageSet {
+  return set ? set.withOptions(options) : new (engine().PackageSet)(records, options);
 }
 
 async function parse(source: Source, append: boolean, opts: SetOptions, sort: SortSpec, into: 'current' | 'old' = 'current'): Promise<Loaded> {
@@ -258,52 +268,66 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
       yield input;
     }
   })();
+  // The set is built while the files are read: parseStream keeps the records it parses in the
+  // builder (they never cross back into wasm), so that after the last file only building and
+  // checking remain. A load that adds to the set starts from the current set's records.
+  const builder = pkglens.PackageSet.builder(into === 'old' ? options : opts);
+  const base = into === 'current' && append && set ? builder.addSet(set).length : 0;
   try {
-    // Items that could not be read are error records, which parseStream passes through.
-    for await (const record of pkglens.parseStream(named as AsyncIterable<StreamInput>, { window: READ_WINDOW, signal: controller.signal })) {
-      fresh.push(record);
-      const now = performance.now();
-      if (now - lastPost > 80) {
-        lastPost = now;
-        post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: now - started, phase: listing ? 'walking' : 'parsing' } });
+    try {
+      // Items that could not be read are error records, which parseStream passes through.
+      for await (const record of pkglens.parseStream(named as AsyncIterable<StreamInput>, { window: READ_WINDOW, signal: controller.signal, builder })) {
+        fresh.push(record);
+        const now = performance.now();
+        if (now - lastPost > 80) {
+          lastPost = now;
+          post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: now - started, phase: listing ? 'walking' : 'parsing' } });
+        }
+        // The table fills while the rest is read: new rows at most every 700 ms.
+        if (into === 'current' && now - lastRows > 700 && fresh.length > shown) {
+          lastRows = now;
+          const rows = rowsOf(fresh.slice(shown), rowCount);
+          shown = fresh.length;
+          rowCount += rows.length;
+          self.postMessage({ event: 'rows', rows } satisfies WorkerEvent);
+        }
+        if (controller.signal.aborted) break;
       }
-      // The table fills while the rest is read: new rows at most every 700 ms.
-      if (into === 'current' && now - lastRows > 700 && fresh.length > shown) {
-        lastRows = now;
-        const rows = rowsOf(fresh.slice(shown), rowCount);
-        shown = fresh.length;
-        rowCount += rows.length;
-        self.postMessage({ event: 'rows', rows } satisfies WorkerEvent);
-      }
-      if (controller.signal.aborted) break;
+    } catch (err) {
+      if (!controller.signal.aborted) throw err;
     }
-  } catch (err) {
-    if (!controller.signal.aborted) throw err;
+    if (controller.signal.aborted) cancelled = true;
+    if (abort === controller) abort = null;
+    if (chosen && inbox === chosen) inbox = null;
+    const parseMs = performance.now() - started;
+    // Stopped early, the builder holds the whole window in flight: keep what was taken.
+    builder.truncate(base + fresh.length);
+    let order: number[] | undefined;
+    if (source.kind === 'handles') {
+      // Read in the order files were opened: the records go in the CLI's walk order, in the
+      // set too (record `order[i]` of those read is its record `base + i`).
+      const reordering = performance.now();
+      const keys = paths.map((path) => path.split('/'));
+      const walk = fresh.map((_, i) => i).sort((a, b) => walkKeyOrder(keys[a], keys[b]));
+      fresh = walk.map((i) => fresh[i]);
+      order = Array.from({ length: base }, (_, i) => i).concat(walk.map((i) => base + i));
+      reorderMs = performance.now() - reordering;
+      total = cancelled ? total : fresh.length;
+    }
+    post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: parseMs, phase: 'checking' } });
+    if (into === 'old') {
+      if (cancelled) throw new Error('cancelled');
+      keepOld(fresh, oldLabel, builder.build({ order }));
+      return last ? { ...last, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled, order: null } : ({} as Loaded);
+    }
+    records = append ? records.concat(fresh) : fresh;
+    options = opts;
+    const built = rebuild(() => builder.build({ order }));
+    const steps = { ...built.steps, reorder: reorderMs };
+    return handOver({ ...built, steps, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
+  } finally {
+    builder.free();
   }
-  if (controller.signal.aborted) cancelled = true;
-  if (abort === controller) abort = null;
-  if (chosen && inbox === chosen) inbox = null;
-  const parseMs = performance.now() - started;
-  if (source.kind === 'handles') {
-    // Read in the order files were opened: the records go in the CLI's walk order.
-    const reordering = performance.now();
-    const keys = paths.map((path) => path.split('/'));
-    const order = fresh.map((_, i) => i).sort((a, b) => walkKeyOrder(keys[a], keys[b]));
-    fresh = order.map((i) => fresh[i]);
-    reorderMs = performance.now() - reordering;
-    total = cancelled ? total : fresh.length;
-  }
-  post({ event: 'progress', progress: { done: fresh.length, total, elapsedMs: parseMs, phase: 'checking' } });
-  if (into === 'old') {
-    if (cancelled) throw new Error('cancelled');
-    keepOld(fresh, oldLabel);
-    return last ? { ...last, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled, order: null } : ({} as Loaded);
-  }
-  records = append ? records.concat(fresh) : fresh;
-  options = opts;
-  const built = rebuild();
-  const steps = { ...built.steps, reorder: reorderMs };
-  return handOver({ ...built, steps, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
 }
 
 let oldLabel = '';
@@ -392,7 +416,7 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
   parseHandles: ({ roots, append, options: opts, sort }) => parse({ kind: 'handles', roots }, append, opts, sort),
   setOptions({ options: opts, sort }) {
     options = opts;
-    const built = rebuild();
+    const built = rebuild(sameRecords);
     return handOver({ ...built, parseMs: 0, offered: 0, selected: records.length, parsed: 0, cancelled: false }, sort);
   },
   details: ({ id }) => details(id),
@@ -415,7 +439,7 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     await parse({ kind: 'handles', roots }, false, options, NO_SORT, 'old');
     return { files: old?.records.length ?? 0, packages: old?.set.size ?? 0 };
   },
-  keepAsOld: ({ label: named }) => keepOld(records, named),
+  keepAsOld: ({ label: named }) => keepOld(records, named, sameRecords()),
   diff() {
     if (!old) return null;
     const s = currentSet();

@@ -1,7 +1,8 @@
 // A virtualised table: only the rows in view (and a few around) exist in the DOM, so 20,000
 // packages scroll as smoothly as 20. Rows are fixed-height, absolutely placed in a spacer.
-// Keyboard: the body is one focusable grid; arrows, Page Up/Down, Home/End move the active
-// row (announced through aria-activedescendant), Enter opens it.
+// The grid itself scrolls, under a sticky header, and is the one focusable element (a click on
+// a row focuses it too): arrows, Page Up/Down, Home/End move the active row (announced through
+// aria-activedescendant, which ARIA allows on a grid, not on a rowgroup), Enter opens it.
 
 export interface Column<T> {
   key: string;
@@ -35,6 +36,11 @@ export class VirtualTable<T> {
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', label);
     this.element.setAttribute('aria-readonly', 'true');
+    this.element.tabIndex = 0;
+    this.element.addEventListener('keydown', (e) => {
+      // Keys on the header's sort buttons are theirs.
+      if (e.target === this.element) this.#key(e);
+    });
 
     this.#header = document.createElement('div');
     this.#header.className = 'vrow vhead';
@@ -61,22 +67,21 @@ export class VirtualTable<T> {
 
     this.#body = document.createElement('div');
     this.#body.className = 'vbody';
-    this.#body.tabIndex = 0;
     this.#body.setAttribute('role', 'rowgroup');
     this.#spacer = document.createElement('div');
     this.#spacer.className = 'vspacer';
     this.#body.append(this.#spacer);
-    this.#body.addEventListener('scroll', () => this.#schedule(), { passive: true });
-    this.#body.addEventListener('keydown', (e) => this.#key(e));
+    this.element.addEventListener('scroll', () => this.#schedule(), { passive: true });
     this.#body.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.vrow');
       if (!row || row.dataset.index === undefined) return;
       const index = Number(row.dataset.index);
+      this.element.focus({ preventScroll: true });
       this.#setActive(index, false);
       const item = this.#rows[index];
       if (item !== undefined) this.onopen(item);
     });
-    new ResizeObserver(() => this.#schedule()).observe(this.#body);
+    new ResizeObserver(() => this.#schedule()).observe(this.element);
     this.element.append(this.#header, this.#body);
   }
 
@@ -101,7 +106,14 @@ export class VirtualTable<T> {
   }
 
   focus(): void {
-    this.#body.focus();
+    this.element.focus();
+  }
+
+  /** The rows' viewport: the scroll position and height below the sticky header. */
+  #view(): { top: number; height: number; header: number } {
+    const header = this.#header.offsetHeight;
+    const height = this.element.clientHeight - header;
+    return { top: Math.max(0, this.element.scrollTop), height: height > 0 ? height : 600, header };
   }
 
   #schedule(): void {
@@ -113,8 +125,7 @@ export class VirtualTable<T> {
   }
 
   #render(): void {
-    const height = this.#body.clientHeight || 600;
-    const top = this.#body.scrollTop;
+    const { top, height } = this.#view();
     const first = Math.max(0, Math.floor(top / this.#rowHeight) - 8);
     const last = Math.min(this.#rows.length, Math.ceil((top + height) / this.#rowHeight) + 8);
     const count = last - first;
@@ -155,26 +166,27 @@ export class VirtualTable<T> {
         cell.dataset.value = text;
       }
     }
-    if (this.#rows.length) this.#body.setAttribute('aria-activedescendant', `vrow-${this.#active}`);
-    else this.#body.removeAttribute('aria-activedescendant');
+    if (this.#rows.length) this.element.setAttribute('aria-activedescendant', `vrow-${this.#active}`);
+    else this.element.removeAttribute('aria-activedescendant');
   }
 
   #setActive(index: number, scroll: boolean): void {
     if (this.#rows.length === 0) return;
     this.#active = Math.max(0, Math.min(this.#rows.length - 1, index));
     if (scroll) {
+      // The header takes its own height in the flow: row i is in view from scrollTop i * rowHeight.
       const top = this.#active * this.#rowHeight;
-      const height = this.#body.clientHeight;
-      if (top < this.#body.scrollTop) this.#body.scrollTop = top;
-      else if (top + this.#rowHeight > this.#body.scrollTop + height) {
-        this.#body.scrollTop = top + this.#rowHeight - height;
+      const view = this.#view();
+      if (top < view.top) this.element.scrollTop = top;
+      else if (top + this.#rowHeight > view.top + view.height) {
+        this.element.scrollTop = top + this.#rowHeight - view.height;
       }
     }
     this.#render();
   }
 
   #key(e: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.#body.clientHeight / this.#rowHeight) - 1);
+    const page = Math.max(1, Math.floor(this.#view().height / this.#rowHeight) - 1);
     const moves: { [key: string]: number } = {
       ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page,
     };

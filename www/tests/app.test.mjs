@@ -112,7 +112,7 @@ describe('cross-origin isolated page: threaded build', () => {
     await page.fill('#filter-text', 'usd');
     await page.waitForFunction(() => document.querySelector('#shown').textContent.startsWith('2 of'));
     // usd 23.11, then usd 24.05: move down to the second, open it.
-    await page.locator('.vbody').focus();
+    await page.locator('.vtable[role="grid"]').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#package-title');
@@ -266,6 +266,25 @@ describe('cross-origin isolated page: threaded build', () => {
       assert.deepEqual(unnamed, [], `${view}: controls without a name`);
     }
     await page.evaluate(() => (location.hash = '#/packages'));
+    assert.deepEqual(errors, []);
+  });
+
+  test('accessibility: axe-core finds nothing serious or critical in any view', async () => {
+    // axe-core (pinned in package.json) run in the page on each view of the sample set.
+    await loadSamples(page, ++loads);
+    await page.evaluate(readFileSync(join(WWW, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+    const id = await page.evaluate(() => window.pkglens.loaded.packages.find((p) => p.requires > 0)?.id ?? 0);
+    const found = [];
+    for (const hash of ['#/packages', '#/problems', `#/package/${id}`, `#/graph/${id}?depth=2`, '#/why', '#/diff']) {
+      await page.evaluate((h) => (location.hash = h), hash);
+      await page.waitForTimeout(300);
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+      found.push(...violations.map((v) => ({ view: hash, ...v })));
+    }
+    await page.evaluate(() => (location.hash = '#/packages'));
+    assert.deepEqual(found, []);
     assert.deepEqual(errors, []);
   });
 

@@ -43,6 +43,18 @@ pub enum Place {
 }
 
 impl Place {
+    /// The place of a walk's root folder named `name`: a `site-packages` (or `dist-packages`)
+    /// given itself is read as one, only its distribution metadata, not the modules beside it
+    /// (a module named `package.py` is not a rez package); any other root is entered whatever
+    /// its name.
+    pub fn root(name: &str) -> Place {
+        if is_site(name) {
+            Place::SitePackages
+        } else {
+            Place::Normal
+        }
+    }
+
     /// The place of a folder that holds `pyvenv.cfg` when it would otherwise be `self`.
     pub fn with_venv_marker(self) -> Place {
         if self == Place::Normal {
@@ -54,7 +66,7 @@ impl Place {
 
     /// Whether to enter a folder named `name` found here, and as what.
     pub fn child(self, name: &str) -> Option<Place> {
-        let site = name == "site-packages" || name == "dist-packages";
+        let site = is_site(name);
         match self {
             Place::Normal if SKIPPED.contains(&name) => None,
             Place::Normal | Place::Venv if site => Some(Place::SitePackages),
@@ -90,8 +102,12 @@ pub fn walk_order(a: &str, b: &str) -> Ordering {
     a.split('/').cmp(b.split('/'))
 }
 
+fn is_site(name: &str) -> bool {
+    name == "site-packages" || name == "dist-packages"
+}
+
 /// The files of `paths` (all under `root`, `/`-separated, `root` itself entered whatever its
-/// name) that a walk of `root` reads, as indices into `paths` in walk order, with their formats.
+/// name, as [`Place::root`] says) that a walk of `root` reads, as indices into `paths` in walk order, with their formats.
 /// Paths outside `root` are left out.
 pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
     let root = root.trim_end_matches('/');
@@ -118,7 +134,7 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
         .enumerate()
         .filter_map(|(i, path)| {
             let rel = relative(path)?;
-            let mut place = Place::Normal;
+            let mut place = Place::root(root.rsplit('/').next().unwrap_or(root));
             let mut dir = String::new();
             let mut parts = rel.split('/').peekable();
             while let Some(part) = parts.next() {
@@ -181,6 +197,31 @@ mod tests {
         let mut paths = vec!["a.txt", "a/b", "B", "a/a/c", "a-b"];
         paths.sort_by(|a, b| walk_order(a, b));
         assert_eq!(paths, ["B", "a/a/c", "a/b", "a-b", "a.txt"]);
+    }
+
+    #[test]
+    fn a_site_packages_given_as_the_root_is_read_as_one() {
+        // A site-packages holds modules named like the formats (apt's and awscli's
+        // `package.py`, dateutil's zoneinfo `.tar.gz`): only its metadata folders are read.
+        let paths = [
+            "usr/lib/python3/dist-packages/apt/package.py",
+            "usr/lib/python3/dist-packages/apt-2.6.dist-info/METADATA",
+            "usr/lib/python3/dist-packages/dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",
+            "usr/lib/python3/dist-packages/six.egg-info/PKG-INFO",
+        ];
+        let chosen: Vec<&str> = select("usr/lib/python3/dist-packages", &paths)
+            .iter()
+            .map(|(i, _)| paths[*i])
+            .collect();
+        assert_eq!(
+            chosen,
+            [
+                "usr/lib/python3/dist-packages/apt-2.6.dist-info/METADATA",
+                "usr/lib/python3/dist-packages/six.egg-info/PKG-INFO",
+            ]
+        );
+        assert_eq!(Place::root("site-packages"), Place::SitePackages);
+        assert_eq!(Place::root("node_modules"), Place::Normal);
     }
 
     #[test]

@@ -65,7 +65,18 @@ impl Unit {
 /// by level until there are at least `target` units (or nothing left to open).
 pub fn units(root: &Path, target: usize) -> Vec<Unit> {
     let mut units = match fs::metadata(root) {
-        Ok(meta) if meta.is_dir() => vec![Unit::Dir(root.to_path_buf(), Place::Normal)],
+        Ok(meta) if meta.is_dir() => {
+            // The root's own name matters for a site-packages given itself (`.` and `..` are
+            // named by where they lead).
+            let name = match root.file_name() {
+                Some(name) => Some(name.to_owned()),
+                None => fs::canonicalize(root)
+                    .ok()
+                    .and_then(|p| p.file_name().map(ToOwned::to_owned)),
+            };
+            let place = Place::root(&name.unwrap_or_default().to_string_lossy());
+            vec![Unit::Dir(root.to_path_buf(), place)]
+        }
         Ok(_) => vec![Unit::Found(Found::File {
             path: root.to_path_buf(),
             format: detect_by_name(&root.to_string_lossy()),
@@ -253,6 +264,28 @@ mod tests {
                 .collect();
             assert_eq!(got, expected, "target {target}");
         }
+    }
+
+    #[test]
+    fn a_site_packages_root_reads_only_its_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("lib/python3.11/site-packages");
+        for rel in [
+            "awscli/customizations/cloudformation/package.py",
+            "awscli-1.36.0.dist-info/METADATA",
+            "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",
+        ] {
+            touch(&site, rel);
+        }
+        assert_eq!(
+            names(&walk(&site), &site),
+            ["awscli-1.36.0.dist-info/METADATA"]
+        );
+        // From above, it is found by its name and read the same way.
+        assert_eq!(
+            names(&walk(dir.path()), dir.path()),
+            ["lib/python3.11/site-packages/awscli-1.36.0.dist-info/METADATA"]
+        );
     }
 
     #[test]

@@ -18,6 +18,14 @@ const SKIPPED = new Set([
 /** Where in a tree a folder is: anywhere, a virtual environment's way to site-packages, a site-packages. */
 type Place = 'normal' | 'venv' | 'site';
 
+/**
+ * The place of a dropped or picked root folder named `name` (core's `Place::root`): a
+ * site-packages given itself is read as one; any other root is entered whatever its name.
+ */
+export function rootPlace(name: string): Place {
+  return name === 'site-packages' || name === 'dist-packages' ? 'site' : 'normal';
+}
+
 /** Whether to enter a folder named `name` found in a folder at `place`, and as what. */
 export function child(place: Place, name: string): Place | null {
   const site = name === 'site-packages' || name === 'dist-packages';
@@ -160,7 +168,7 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
   };
 
   for (const root of roots) {
-    if (root.kind === 'directory') folders.push({ handle: root as FileSystemDirectoryHandle, path: root.name, place: 'normal' });
+    if (root.kind === 'directory') folders.push({ handle: root as FileSystemDirectoryHandle, path: root.name, place: rootPlace(root.name) });
     else {
       const before = closed.length;
       take([root.name], new Map([[root.name, root as FileSystemFileHandle]]), '');

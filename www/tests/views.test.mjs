@@ -74,6 +74,26 @@ describe('real drops, why, diff, graph roots by name', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a dropped site-packages is read as one: only its metadata folders, as the CLI reads it', async () => {
+    // Modules named like the formats (apt's `package.py`) are not packages.
+    const site = join(fixture.parent, 'site-packages');
+    const write = (path, text) => {
+      mkdirSync(join(site, path, '..'), { recursive: true });
+      writeFileSync(join(site, path), text);
+    };
+    write('apt/package.py', 'import apt_pkg\n');
+    write('apt-2.6.dist-info/METADATA', 'Metadata-Version: 2.1\nName: apt\nVersion: 2.6\n');
+    write('six.egg-info/PKG-INFO', 'Metadata-Version: 1.1\nName: six\nVersion: 1.16.0\n');
+    await dropPaths(page, '#drop', [site]);
+    const dropped = await waitLoaded(page, ++loads);
+    assert.equal(await page.evaluate(() => window.pkglens.source), 'handles');
+    assert.equal(dropped.selected, 2);
+    await page.setInputFiles('#folder-input', site);
+    const picked = await waitLoaded(page, ++loads);
+    assert.equal(picked.selected, 2);
+    assert.deepEqual(errors, []);
+  });
+
   test('a dropped wheel file is read lazily through its handle', async () => {
     await dropPaths(page, '#drop', [join(fixture.root, 'wheelhouse', 'alpha-1.0-py3-none-any.whl')]);
     const got = await waitLoaded(page, ++loads);

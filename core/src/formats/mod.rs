@@ -11,3 +11,5 @@ pub mod sdist;
 mod toml_values;
 pub mod uv_lock;
 pub mod wheel;
+pub mod wheel_name;
+pub mod zip;

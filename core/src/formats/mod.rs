@@ -8,7 +8,7 @@ pub mod requirements_txt;
 pub mod rez;
 pub mod rez_package_py;
 pub mod sdist;
-mod toml_values;
+mod toml_reader;
 pub mod uv_lock;
 pub mod wheel;
 pub mod wheel_name;

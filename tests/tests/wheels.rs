@@ -4,7 +4,8 @@
 //! `conformance/wheel_metadata.py` over it. Skipped (with a printed line) when unset.
 
 use pkglens_core::formats::sdist::parse_sdist;
-use pkglens_core::formats::wheel::{parse_wheel, ByteRange, Step, WheelReader};
+use pkglens_core::formats::wheel::{parse_wheel, Step, WheelReader};
+use pkglens_core::formats::zip::ByteRange;
 use pkglens_core::{Package, Record, Status};
 use serde_json::{Map, Value};
 use std::fs::File;

@@ -29,154 +29,80 @@
 //! rest: the record comes back with status `error`, its first fault in `error`, the faulty
 //! value skipped and every good value kept.
 
-use super::toml_values::{
-    is_valid_name, marker_fault, parse_document, specifiers_fault, to_json, type_name,
-    version_fault,
+use super::toml_reader::{
+    is_valid_name, marker_fault, specifiers_fault, to_json, version_fault, TomlReader,
 };
-use crate::text::Position;
-use crate::{
-    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
-};
+use crate::{ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind};
 use serde_json::{Map, Value};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-const FORMAT: Option<Format> = Some(Format::Pylock);
-
 /// The source tables of a package, in the order PEP 751 lists them.
 const SOURCES: &[&str] = &["vcs", "directory", "archive", "sdist", "wheels"];
 
+/// Reads one file, keeping the record and the first soft fault.
+struct Parser<'t> {
+    toml: TomlReader<'t>,
+}
+
 /// Parses a `pylock.toml`.
 pub fn parse_pylock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let (text, document) = parse_document(path, Format::Pylock, "pylock.toml", bytes)?;
-    let mut parser = Parser {
-        path,
-        text,
-        record: Record::new(path, Format::Pylock),
-    };
+    let (toml, document) = TomlReader::open(path, Format::Pylock, "pylock.toml", bytes)?;
+    let mut parser = Parser { toml };
     let root = document.get_ref();
 
     parser.lock_version(root)?;
-    match root.get("created-by") {
-        None => {
-            let err = ParseError::whole(
-                path,
-                FORMAT,
-                ErrorKind::MissingField,
-                "expected a `created-by` naming the tool that wrote the lock file, found none",
-            );
-            parser.record.status = Status::Error;
-            parser.record.error.get_or_insert(err.info);
-        }
-        Some(_) => {
-            parser.string(root, "created-by");
-        }
-    }
-    parser.string(root, "requires-python");
+    let created_by = parser.toml.required(
+        root,
+        "created-by",
+        "expected a `created-by` naming the tool that wrote the lock file, found none",
+    );
+    parser.toml.soft(created_by);
+    parser.toml.string(root, "created-by");
+    parser.toml.string(root, "requires-python");
     for field in [
         "environments",
         "extras",
         "dependency-groups",
         "default-groups",
     ] {
-        parser.strings(root, field);
+        parser.toml.strings(root, field);
     }
 
-    let Some(packages) = root.get("packages") else {
-        return Err(ParseError::whole(
-            parser.path,
-            FORMAT,
-            ErrorKind::MissingField,
-            "expected `[[packages]]`, found none",
-        ));
-    };
-    let DeValue::Array(items) = packages.get_ref() else {
-        return Err(parser.error(
-            ErrorKind::InvalidValue,
-            format!(
-                "expected `packages` to be a list of tables, found {}",
-                type_name(packages.get_ref())
-            ),
-            packages.span().start,
-        ));
-    };
-    for item in items {
-        let DeValue::Table(table) = item.get_ref() else {
-            return Err(parser.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected the items of `packages` to be tables, found {}",
-                    type_name(item.get_ref())
-                ),
-                item.span().start,
-            ));
-        };
+    let packages = parser
+        .toml
+        .required(root, "packages", "expected `[[packages]]`, found none")?;
+    for item in parser.toml.list("packages", "tables", packages)? {
+        let table = parser.toml.table_item("packages", item)?;
         let package = parser.package(table, item.span().start)?;
-        parser.record.packages.push(package);
+        parser.toml.record.packages.push(package);
     }
-    Ok(parser.record)
-}
-
-/// Reads one file, keeping the record and the first soft fault.
-struct Parser<'t> {
-    path: &'t str,
-    text: &'t str,
-    record: Record,
+    Ok(parser.toml.record)
 }
 
 impl Parser<'_> {
-    /// A hard error at byte `offset`.
-    fn error(&self, kind: ErrorKind, message: impl Into<String>, offset: usize) -> ParseError {
-        ParseError::at(self.path, FORMAT, kind, message, self.text, offset)
-    }
-
-    /// Records a soft fault: the first one is kept, the record's status becomes `error`.
-    fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
-        if self.record.error.is_none() {
-            let err = self.error(kind, message, offset);
-            self.record.status = Status::Error;
-            self.record.error = Some(err.info);
-        }
-    }
-
-    fn line(&self, offset: usize) -> u32 {
-        Position::of(self.text, offset).line
-    }
-
     /// `lock-version`: required, a string `major.minor` with major 1.
     fn lock_version(&self, root: &DeTable<'_>) -> Result<(), ParseError> {
-        let Some(value) = root.get("lock-version") else {
-            return Err(ParseError::whole(
-                self.path,
-                FORMAT,
-                ErrorKind::MissingField,
-                "expected a `lock-version` (\"1.0\"), found none",
-            ));
-        };
+        let value = self.toml.required(
+            root,
+            "lock-version",
+            "expected a `lock-version` (\"1.0\"), found none",
+        )?;
+        let version = self.toml.string_value("lock-version", value)?;
         let offset = value.span().start;
-        let DeValue::String(version) = value.get_ref() else {
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `lock-version` to be a string, found {}",
-                    type_name(value.get_ref())
-                ),
-                offset,
-            ));
-        };
         let mut parts = version.split('.');
         let major = parts.next().unwrap_or("");
         let minor = parts.next();
         let is_number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !is_number(major) || !minor.is_some_and(is_number) || parts.next().is_some() {
-            return Err(self.error(
+            return Err(self.toml.error(
                 ErrorKind::InvalidValue,
                 format!("invalid `lock-version` `{version}`: expected `major.minor`, as \"1.0\""),
                 offset,
             ));
         }
         if major.trim_start_matches('0') != "1" {
-            return Err(self.error(
+            return Err(self.toml.error(
                 ErrorKind::Unsupported,
                 format!("unsupported `lock-version` `{version}`: pkglens reads version 1.x"),
                 offset,
@@ -185,146 +111,19 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// An optional string field; a value of another type is a soft fault.
-    fn string(&mut self, table: &DeTable<'_>, field: &str) -> Option<String> {
-        let value = table.get(field)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `{field}` to be a string, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                );
-                None
-            }
-        }
-    }
-
-    /// An optional list of strings; a value of another type is a soft fault.
-    fn strings(&mut self, table: &DeTable<'_>, field: &str) -> Vec<String> {
-        let Some(value) = table.get(field) else {
-            return Vec::new();
-        };
-        let DeValue::Array(items) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `{field}` to be a list of strings, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            match item.get_ref() {
-                DeValue::String(s) => out.push(s.to_string()),
-                other => self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected the items of `{field}` to be strings, found {}",
-                        type_name(other)
-                    ),
-                    item.span().start,
-                ),
-            }
-        }
-        out
-    }
-
     /// One `[[packages]]` table whose header starts at byte `start`.
     fn package(&mut self, table: &DeTable<'_>, start: usize) -> Result<Package, ParseError> {
-        let name = match table.get("name") {
-            None => {
-                return Err(self.error(
-                    ErrorKind::MissingField,
-                    "expected a `name` in `[[packages]]`, found none",
-                    start,
-                ))
-            }
-            Some(value) => match value.get_ref() {
-                DeValue::String(name) if is_valid_name(name) => name.to_string(),
-                DeValue::String(name) => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "invalid package name `{name}`: expected letters, digits, `.`, `_` \
-                             and `-`, starting and ending with a letter or digit"
-                        ),
-                        value.span().start,
-                    ))
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!("expected `name` to be a string, found {}", type_name(other)),
-                        value.span().start,
-                    ))
-                }
-            },
-        };
-        let version = match table.get("version") {
-            None => String::new(),
-            Some(value) => match value.get_ref() {
-                DeValue::String(version) => {
-                    if let Some(message) = version_fault(version) {
-                        return Err(self.error(
-                            ErrorKind::InvalidValue,
-                            format!("invalid version `{version}` of `{name}`: {message}"),
-                            value.span().start,
-                        ));
-                    }
-                    version.to_string()
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "expected `version` to be a string, found {}",
-                            type_name(other)
-                        ),
-                        value.span().start,
-                    ))
-                }
-            },
-        };
-        let mut package = Package::new(Ecosystem::Python, name, version);
-        package.line = self.line(start);
+        let mut package = self.toml.locked_package(table, "[[packages]]", start)?;
 
-        if let Some(value) = table.get("requires-python") {
-            if let Some(spec) = self.string(table, "requires-python") {
-                match specifiers_fault(&spec) {
-                    Some(message) => self.fault(
-                        ErrorKind::InvalidValue,
-                        format!("invalid `requires-python` `{spec}`: {message}"),
-                        value.span().start,
-                    ),
-                    None => package.requires_python = Some(spec),
-                }
-            }
+        package.requires_python =
+            self.toml
+                .checked_string(table, "requires-python", specifiers_fault);
+        if let Some(marker) = self.toml.checked_string(table, "marker", marker_fault) {
+            package
+                .extra
+                .insert("marker".to_owned(), Value::String(marker));
         }
-        if let Some(value) = table.get("marker") {
-            if let Some(marker) = self.string(table, "marker") {
-                match marker_fault(&marker) {
-                    Some(message) => self.fault(
-                        ErrorKind::InvalidValue,
-                        format!("invalid `marker` `{marker}`: {message}"),
-                        value.span().start,
-                    ),
-                    None => {
-                        package
-                            .extra
-                            .insert("marker".to_owned(), Value::String(marker));
-                    }
-                }
-            }
-        }
-        if let Some(index) = self.string(table, "index") {
+        if let Some(index) = self.toml.string(table, "index") {
             package
                 .extra
                 .insert("index".to_owned(), Value::String(index));
@@ -351,7 +150,7 @@ impl Parser<'_> {
             .skip(1)
             .find(|(kind, _)| !matches!((first, *kind), ("sdist", "wheels")))
         {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("a package has a single source: found both `{first}` and `{second}`"),
                 value.span().start,
@@ -361,17 +160,8 @@ impl Parser<'_> {
         summary.insert("kind".to_owned(), Value::String(first.to_owned()));
         if first != "wheels" {
             let value = first_value;
-            let DeValue::Table(source) = value.get_ref() else {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `{first}` to be a table, found {}",
-                        type_name(value.get_ref())
-                    ),
-                    value.span().start,
-                );
-                return None;
-            };
+            let source = self.toml.table_value(first, value);
+            let source = self.toml.soft(source)?;
             for (key, value) in source.iter() {
                 summary.insert(key.get_ref().to_string(), to_json(value.get_ref()));
             }
@@ -387,28 +177,12 @@ impl Parser<'_> {
 
     /// The file names of `wheels`: each wheel's `name`, or the last part of its URL or path.
     fn wheel_names(&mut self, value: &Spanned<DeValue<'_>>) -> Option<Vec<Value>> {
-        let DeValue::Array(wheels) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `wheels` to be a list of tables, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-            return None;
-        };
+        let wheels = self.toml.list("wheels", "tables", value);
+        let wheels = self.toml.soft(wheels)?;
         let mut names = Vec::with_capacity(wheels.len());
         for wheel in wheels {
-            let DeValue::Table(wheel) = wheel.get_ref() else {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected the items of `wheels` to be tables, found {}",
-                        type_name(wheel.get_ref())
-                    ),
-                    wheel.span().start,
-                );
+            let wheel = self.toml.table_item("wheels", wheel);
+            let Some(wheel) = self.toml.soft(wheel) else {
                 continue;
             };
             let name = ["name", "url", "path"].iter().find_map(|key| {
@@ -418,7 +192,7 @@ impl Parser<'_> {
             });
             match name {
                 Some(name) => names.push(Value::String(name.to_owned())),
-                None => self.fault(
+                None => self.toml.fault(
                     ErrorKind::MissingField,
                     "expected a wheel to have a `name`, `url` or `path`, found none",
                     value.span().start,
@@ -430,35 +204,21 @@ impl Parser<'_> {
 
     /// `dependencies`: tables naming other locked packages; faulty entries are skipped.
     fn dependencies(&mut self, value: &Spanned<DeValue<'_>>) -> Vec<Requirement> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `dependencies` to be a list of tables, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
+        let items = self.toml.list("dependencies", "tables", value);
+        let Some(items) = self.toml.soft(items) else {
             return Vec::new();
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let offset = item.span().start;
-            let DeValue::Table(dependency) = item.get_ref() else {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected the items of `dependencies` to be tables, found {}",
-                        type_name(item.get_ref())
-                    ),
-                    offset,
-                );
+            let dependency = self.toml.table_item("dependencies", item);
+            let Some(dependency) = self.toml.soft(dependency) else {
                 continue;
             };
             let name = match dependency.get("name").map(|v| (v, v.get_ref())) {
                 Some((_, DeValue::String(name))) if is_valid_name(name) => name.to_string(),
                 Some((value, _)) => {
-                    self.fault(
+                    self.toml.fault(
                         ErrorKind::InvalidValue,
                         "expected the `name` of a dependency to be a package name",
                         value.span().start,
@@ -466,7 +226,7 @@ impl Parser<'_> {
                     continue;
                 }
                 None => {
-                    self.fault(
+                    self.toml.fault(
                         ErrorKind::MissingField,
                         "expected a `name` in a dependency, found none",
                         offset,
@@ -480,7 +240,7 @@ impl Parser<'_> {
                     Some(version.to_string())
                 }
                 Some((value, _)) => {
-                    self.fault(
+                    self.toml.fault(
                         ErrorKind::InvalidValue,
                         format!("expected the `version` of dependency `{name}` to be a version"),
                         value.span().start,
@@ -501,7 +261,7 @@ impl Parser<'_> {
                 marker: None,
                 url,
                 kind: RequirementKind::Run,
-                line: self.line(offset),
+                line: self.toml.line(offset),
             });
         }
         out
@@ -511,6 +271,8 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::toml_reader::tests::fails_at;
+    use crate::Status;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -601,14 +363,7 @@ mod tests {
             ),
             ("lock-version = = \"1.0\"\n", ErrorKind::Syntax, 1),
         ];
-        for (text, kind, line) in cases {
-            let err = parse(text).expect_err(text);
-            assert_eq!(
-                (err.info.kind, err.info.line),
-                (kind, line),
-                "{text}: {err}"
-            );
-        }
+        fails_at(parse, &cases);
         let err = parse_pylock("pylock.toml", b"lock-version = \"1.0\"\n\xff").expect_err("utf-8");
         assert_eq!((err.info.kind, err.info.line), (ErrorKind::Encoding, 2));
     }

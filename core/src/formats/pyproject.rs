@@ -22,42 +22,24 @@
 //! the record comes back with status `error`, its first fault in `error`, the faulty entry
 //! skipped and every good value kept.
 
-use super::toml_values::{
-    is_valid_name, parse_document, specifiers_fault, type_name, version_fault,
-};
-use crate::text::Position;
-use crate::versions::pep508::{normalize_name, parse_requirement};
+use super::toml_reader::{is_valid_name, specifiers_fault, type_name, TomlReader};
+use crate::versions::pep508::normalize_name;
 use crate::{
-    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
+    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind,
 };
 use serde_json::Value;
 use std::ops::Range;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 use toml::Spanned;
-
-const FORMAT: Option<Format> = Some(Format::Pyproject);
 
 /// The most requirements the expansion of `[dependency-groups]` may produce: includes can
 /// multiply a small file into an enormous list.
 const MAX_GROUP_REQUIREMENTS: usize = 100_000;
 
-/// `[project]` fields whose dynamic status changes what pkglens reports.
-const REPORTED_FIELDS: &[&str] = &[
-    "version",
-    "dependencies",
-    "optional-dependencies",
-    "requires-python",
-    "description",
-];
-
 /// Parses a `pyproject.toml`.
 pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let (text, document) = parse_document(path, Format::Pyproject, "pyproject.toml", bytes)?;
-    let mut parser = Parser {
-        path,
-        text,
-        record: Record::new(path, Format::Pyproject),
-    };
+    let (toml, document) = TomlReader::open(path, Format::Pyproject, "pyproject.toml", bytes)?;
+    let mut parser = Parser { toml };
     let root = document.get_ref();
 
     let mut package = match root.get_key_value("project") {
@@ -75,17 +57,24 @@ pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     if let Some(groups) = root.get("dependency-groups") {
         parser.dependency_groups(groups)?;
     }
-    let mut record = parser.record;
+    let mut record = parser.toml.record;
     record.packages.extend(package);
     Ok(record)
 }
 
 /// Reads one file, keeping the record and the first soft fault.
 struct Parser<'t> {
-    path: &'t str,
-    text: &'t str,
-    record: Record,
+    toml: TomlReader<'t>,
 }
+
+/// `[project]` fields whose dynamic status changes what pkglens reports.
+const REPORTED_FIELDS: &[&str] = &[
+    "version",
+    "dependencies",
+    "optional-dependencies",
+    "requires-python",
+    "description",
+];
 
 /// One entry of a dependency group, once read.
 enum GroupItem {
@@ -96,225 +85,52 @@ enum GroupItem {
 }
 
 impl<'t> Parser<'t> {
-    /// A hard error at byte `offset`.
-    fn error(&self, kind: ErrorKind, message: impl Into<String>, offset: usize) -> ParseError {
-        ParseError::at(self.path, FORMAT, kind, message, self.text, offset)
-    }
-
-    /// Records a soft fault: the first one is kept, the record's status becomes `error`.
-    fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
-        if self.record.error.is_none() {
-            let err = self.error(kind, message, offset);
-            self.record.status = Status::Error;
-            self.record.error = Some(err.info);
-        }
-    }
-
-    fn line(&self, offset: usize) -> u32 {
-        Position::of(self.text, offset).line
-    }
-
-    /// Reads a list of requirement strings. A value that is not a list, or an item that is
-    /// not a string or not PEP 508, is a soft fault; the good items are returned.
-    fn requirements(
-        &mut self,
-        field: &str,
-        value: &Spanned<DeValue<'_>>,
-        kind: &RequirementKind,
-    ) -> Vec<Requirement> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `{field}` to be a list of strings, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            if let Some(requirement) = self.requirement(field, item, kind) {
-                out.push(requirement);
-            }
-        }
-        out
-    }
-
-    /// Reads one requirement string; a fault is recorded and `None` returned.
-    fn requirement(
-        &mut self,
-        field: &str,
-        item: &Spanned<DeValue<'_>>,
-        kind: &RequirementKind,
-    ) -> Option<Requirement> {
-        let span = item.span();
-        let DeValue::String(raw) = item.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected the items of `{field}` to be strings, found {}",
-                    type_name(item.get_ref())
-                ),
-                span.start,
-            );
-            return None;
-        };
-        match parse_requirement(raw, kind.clone(), self.line(span.start)) {
-            Ok(requirement) => Some(requirement),
-            Err(err) => {
-                let token = self.text.get(span.clone()).unwrap_or("");
-                let offset = span.start + token_offset(token, err.offset);
-                self.fault(
-                    ErrorKind::Syntax,
-                    format!("invalid requirement in `{field}`: {}", err.message),
-                    offset,
-                );
-                None
-            }
-        }
-    }
-
-    /// An optional string field; a value of another type is a soft fault.
-    fn string(&mut self, table: &DeTable<'_>, field: &str) -> Option<String> {
-        let value = table.get(field)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `{field}` to be a string, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                );
-                None
-            }
-        }
-    }
-
+    /// `[project]` (PEP 621): the package.
     fn project(
         &mut self,
         key: &Spanned<std::borrow::Cow<'_, str>>,
         value: &Spanned<DeValue<'_>>,
     ) -> Result<Package, ParseError> {
-        let DeValue::Table(project) = value.get_ref() else {
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `project` to be a table, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            ));
-        };
+        let project = self.toml.table_value("project", value)?;
 
         // `dynamic` first: it decides whether `version` may be absent.
         let mut dynamic = Vec::new();
         if let Some(value) = project.get("dynamic") {
-            let DeValue::Array(items) = value.get_ref() else {
-                return Err(self.error(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `dynamic` to be a list of strings, found {}",
-                        type_name(value.get_ref())
-                    ),
-                    value.span().start,
-                ));
-            };
-            for item in items {
-                let DeValue::String(field) = item.get_ref() else {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "expected the items of `dynamic` to be strings, found {}",
-                            type_name(item.get_ref())
-                        ),
-                        item.span().start,
-                    ));
-                };
+            for item in self.toml.list("dynamic", "strings", value)? {
+                let field = self.toml.string_item("dynamic", item)?;
                 if field == "name" {
-                    return Err(self.error(
+                    return Err(self.toml.error(
                         ErrorKind::InvalidValue,
                         "`name` cannot be dynamic: it must be given statically",
                         item.span().start,
                     ));
                 }
-                if let Some((static_key, _)) = project.get_key_value(field.as_ref()) {
-                    return Err(self.error(
+                if let Some((static_key, _)) = project.get_key_value(field) {
+                    return Err(self.toml.error(
                         ErrorKind::InvalidValue,
                         format!("`{field}` is listed in `dynamic` but also given statically"),
                         static_key.span().start,
                     ));
                 }
-                dynamic.push(field.to_string());
+                dynamic.push(field.to_owned());
             }
         }
 
-        let name = match project.get("name") {
-            None => {
-                return Err(self.error(
-                    ErrorKind::MissingField,
-                    "expected a `name` in `[project]`, found none",
-                    key.span().start,
-                ))
-            }
-            Some(value) => match value.get_ref() {
-                DeValue::String(name) if is_valid_name(name) => name.to_string(),
-                DeValue::String(name) => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "invalid project name `{name}`: expected letters, digits, `.`, `_` \
-                             and `-`, starting and ending with a letter or digit"
-                        ),
-                        value.span().start,
-                    ))
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!("expected `name` to be a string, found {}", type_name(other)),
-                        value.span().start,
-                    ))
-                }
-            },
-        };
+        let name = self
+            .toml
+            .name_field(project, "[project]", "project", key.span().start)?;
 
         let version = match project.get("version") {
             None if dynamic.iter().any(|f| f == "version") => String::new(),
             None => {
-                return Err(self.error(
+                return Err(self.toml.error(
                     ErrorKind::MissingField,
                     "expected a `version` in `[project]`, or `version` listed in `dynamic`, \
                      found neither",
                     key.span().start,
                 ))
             }
-            Some(value) => match value.get_ref() {
-                DeValue::String(version) => {
-                    if let Some(message) = version_fault(version) {
-                        return Err(self.error(
-                            ErrorKind::InvalidValue,
-                            format!("invalid version `{version}`: {message}"),
-                            value.span().start,
-                        ));
-                    }
-                    version.to_string()
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "expected `version` to be a string, found {}",
-                            type_name(other)
-                        ),
-                        value.span().start,
-                    ))
-                }
-            },
+            Some(value) => self.toml.version_value(value, "")?,
         };
 
         let mut package = Package::new(Ecosystem::Python, name, version);
@@ -324,57 +140,37 @@ impl<'t> Parser<'t> {
             .filter(|f| REPORTED_FIELDS.contains(f))
             .collect();
         if !reported.is_empty() {
-            self.record.mark_dynamic(format!(
+            self.toml.record.mark_dynamic(format!(
                 "`[project].dynamic` lists {}: computed at build time",
                 reported.join(", ")
             ));
         }
         package.dynamic = dynamic;
-        package.summary = self.string(project, "description");
-        if let Some(value) = project.get("requires-python") {
-            if let Some(spec) = self.string(project, "requires-python") {
-                if let Some(message) = specifiers_fault(&spec) {
-                    self.fault(
-                        ErrorKind::InvalidValue,
-                        format!("invalid `requires-python` `{spec}`: {message}"),
-                        value.span().start,
-                    );
-                } else {
-                    package.requires_python = Some(spec);
-                }
-            }
-        }
+        package.summary = self.toml.string(project, "description");
+        package.requires_python =
+            self.toml
+                .checked_string(project, "requires-python", specifiers_fault);
         if let Some(value) = project.get("dependencies") {
-            package.requires = self.requirements("dependencies", value, &RequirementKind::Run);
+            package.requires = self
+                .toml
+                .requirements("dependencies", value, &RequirementKind::Run);
         }
-        if let Some(value) = project.get("optional-dependencies") {
-            match value.get_ref() {
-                DeValue::Table(extras) => {
-                    for (extra, list) in extras.iter() {
-                        let extra_name = extra.get_ref().to_string();
-                        if !is_valid_name(&extra_name) {
-                            self.fault(
-                                ErrorKind::InvalidValue,
-                                format!("invalid extra name `{extra_name}`"),
-                                extra.span().start,
-                            );
-                            continue;
-                        }
-                        let field = format!("optional-dependencies.{extra_name}");
-                        let kind = RequirementKind::Optional(extra_name.clone());
-                        let requirements = self.requirements(&field, list, &kind);
-                        package.provides_extra.push(extra_name);
-                        package.requires.extend(requirements);
-                    }
+        if let Some(extras) = self.toml.table(project, "optional-dependencies") {
+            for (extra, list) in extras.iter() {
+                let extra_name = extra.get_ref().to_string();
+                if !is_valid_name(&extra_name) {
+                    self.toml.fault(
+                        ErrorKind::InvalidValue,
+                        format!("invalid extra name `{extra_name}`"),
+                        extra.span().start,
+                    );
+                    continue;
                 }
-                other => self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `optional-dependencies` to be a table, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                ),
+                let field = format!("optional-dependencies.{extra_name}");
+                let kind = RequirementKind::Optional(extra_name.clone());
+                let requirements = self.toml.requirements(&field, list, &kind);
+                package.provides_extra.push(extra_name);
+                package.requires.extend(requirements);
             }
         }
         Ok(package)
@@ -382,36 +178,19 @@ impl<'t> Parser<'t> {
 
     /// Reads `[build-system]`: its requirements go to the record; returns the backend.
     fn build_system(&mut self, value: &Spanned<DeValue<'_>>) -> Result<Option<String>, ParseError> {
-        let DeValue::Table(build) = value.get_ref() else {
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `build-system` to be a table, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            ));
-        };
+        let build = self.toml.table_value("build-system", value)?;
         if let Some(requires) = build.get("requires") {
             let requirements =
-                self.requirements("build-system.requires", requires, &RequirementKind::Build);
-            self.record.requirements.extend(requirements);
+                self.toml
+                    .requirements("build-system.requires", requires, &RequirementKind::Build);
+            self.toml.record.requirements.extend(requirements);
         }
-        Ok(self.string(build, "build-backend"))
+        Ok(self.toml.string(build, "build-backend"))
     }
 
     /// Reads `[dependency-groups]` and expands the includes, group by group in file order.
     fn dependency_groups(&mut self, value: &Spanned<DeValue<'_>>) -> Result<(), ParseError> {
-        let DeValue::Table(table) = value.get_ref() else {
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `dependency-groups` to be a table, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            ));
-        };
+        let table = self.toml.table_value("dependency-groups", value)?;
         // (name as written, normalised name, items); a duplicate normalised name is a fault.
         let mut groups: Vec<(String, String, Vec<GroupItem>)> = Vec::new();
         for (key, list) in table.iter() {
@@ -422,7 +201,8 @@ impl<'t> Parser<'t> {
                     "duplicate dependency group names: `{first}` and `{name}` are both \
                      `{normalized}`"
                 );
-                self.fault(ErrorKind::InvalidValue, message, key.span().start);
+                self.toml
+                    .fault(ErrorKind::InvalidValue, message, key.span().start);
                 continue;
             }
             let items = self.group_items(&name, list);
@@ -452,7 +232,7 @@ impl<'t> Parser<'t> {
                             for &(g, _) in &frames {
                                 on_path[g] = false;
                             }
-                            return Err(self.error(
+                            return Err(self.toml.error(
                                 ErrorKind::InvalidValue,
                                 format!(
                                     "dependency groups expand to more than \
@@ -463,7 +243,7 @@ impl<'t> Parser<'t> {
                         }
                         let mut requirement = requirement.clone();
                         requirement.kind = kind.clone();
-                        self.record.requirements.push(requirement);
+                        self.toml.record.requirements.push(requirement);
                     }
                     GroupItem::Include(target, written, span) => {
                         match groups.iter().position(|(_, n, _)| n == target) {
@@ -473,7 +253,8 @@ impl<'t> Parser<'t> {
                                      a dependency group",
                                     groups[group].0
                                 );
-                                self.fault(ErrorKind::InvalidValue, message, span.start);
+                                self.toml
+                                    .fault(ErrorKind::InvalidValue, message, span.start);
                             }
                             Some(t) if on_path[t] => {
                                 let start = frames.iter().position(|&(g, _)| g == t).unwrap_or(0);
@@ -484,7 +265,8 @@ impl<'t> Parser<'t> {
                                 cycle.push(&groups[t].0);
                                 let message =
                                     format!("dependency group cycle: {}", cycle.join(" -> "));
-                                self.fault(ErrorKind::InvalidValue, message, span.start);
+                                self.toml
+                                    .fault(ErrorKind::InvalidValue, message, span.start);
                             }
                             Some(t) => {
                                 on_path[t] = true;
@@ -501,14 +283,10 @@ impl<'t> Parser<'t> {
     /// Reads the entries of one group; faulty entries are recorded and skipped.
     fn group_items(&mut self, name: &str, list: &Spanned<DeValue<'_>>) -> Vec<GroupItem> {
         let DeValue::Array(entries) = list.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected dependency group `{name}` to be a list, found {}",
-                    type_name(list.get_ref())
-                ),
-                list.span().start,
-            );
+            let err = self
+                .toml
+                .not_a(&format!("dependency group `{name}`"), "a list", list);
+            self.toml.soft::<()>(Err(err));
             return Vec::new();
         };
         let field = format!("dependency-groups.{name}");
@@ -517,7 +295,10 @@ impl<'t> Parser<'t> {
             match entry.get_ref() {
                 DeValue::String(_) => {
                     // The kind is set when the group is expanded.
-                    if let Some(r) = self.requirement(&field, entry, &RequirementKind::Build) {
+                    if let Some(r) = self
+                        .toml
+                        .requirement(&field, entry, &RequirementKind::Build)
+                    {
                         items.push(GroupItem::Requirement(r));
                     }
                 }
@@ -531,7 +312,7 @@ impl<'t> Parser<'t> {
                                 value.span(),
                             ));
                         }
-                        _ => self.fault(
+                        _ => self.toml.fault(
                             ErrorKind::InvalidValue,
                             format!(
                                 "invalid item in dependency group `{name}`: expected a \
@@ -541,7 +322,7 @@ impl<'t> Parser<'t> {
                         ),
                     }
                 }
-                other => self.fault(
+                other => self.toml.fault(
                     ErrorKind::InvalidValue,
                     format!(
                         "invalid item in dependency group `{name}`: expected a requirement \
@@ -556,86 +337,10 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// The byte offset, inside the TOML string token `token` (quotes included), of byte `offset`
-/// of the string's decoded value. Escapes are walked; anything unexpected stays in the token.
-fn token_offset(token: &str, offset: usize) -> usize {
-    let (delimiter, literal) = if token.starts_with("\"\"\"") {
-        (3, false)
-    } else if token.starts_with("'''") {
-        (3, true)
-    } else if token.starts_with('\'') {
-        (1, true)
-    } else {
-        (1, false)
-    };
-    let mut raw = delimiter.min(token.len());
-    if delimiter == 3 {
-        let rest = token.get(raw..).unwrap_or("");
-        if rest.starts_with("\r\n") {
-            raw += 2;
-        } else if rest.starts_with('\n') {
-            raw += 1;
-        }
-    }
-    let end = token.len().saturating_sub(delimiter).max(raw);
-    let mut decoded = 0usize;
-    let bytes = token.as_bytes();
-    while raw < end {
-        let Some(c) = token.get(raw..).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
-        let escape = (!literal && c == '\\').then(|| bytes.get(raw + 1).copied());
-        if let Some(Some(b' ' | b'\t' | b'\r' | b'\n')) = escape {
-            // A line-ending backslash: the blanks and line breaks after it vanish.
-            raw += 1;
-            while raw < end && matches!(bytes[raw], b' ' | b'\t' | b'\r' | b'\n') {
-                raw += 1;
-            }
-            continue;
-        }
-        if decoded >= offset {
-            break;
-        }
-        if escape.is_none() {
-            raw += c.len_utf8();
-            decoded += c.len_utf8();
-            continue;
-        }
-        let Some(&escape) = bytes.get(raw + 1) else {
-            break;
-        };
-        let hex = |len: usize| {
-            token
-                .get(raw + 2..raw + 2 + len)
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .and_then(char::from_u32)
-                .map_or(1, char::len_utf8)
-        };
-        match escape {
-            b'x' => {
-                decoded += hex(2);
-                raw += 4;
-            }
-            b'u' => {
-                decoded += hex(4);
-                raw += 6;
-            }
-            b'U' => {
-                decoded += hex(8);
-                raw += 10;
-            }
-            _ => {
-                decoded += 1;
-                raw += 2;
-            }
-        }
-    }
-    raw.min(token.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Status;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -946,18 +651,6 @@ mod tests {
         }
         let err = parse(&text).unwrap_err();
         assert!(err.info.message.contains("more than"));
-    }
-
-    #[test]
-    fn token_offsets() {
-        assert_eq!(token_offset("\"abc\"", 1), 2);
-        assert_eq!(token_offset("'a\\c'", 2), 3);
-        assert_eq!(token_offset("\"a\\tc\"", 2), 4);
-        assert_eq!(token_offset("\"\"\"\nab\"\"\"", 1), 5);
-        assert_eq!(token_offset("\"\"\"a\\\n   b\"\"\"", 1), 9);
-        assert_eq!(token_offset("\"\\U0001F600x\"", 4), 11);
-        assert_eq!(token_offset("\"ab\"", 99), 3);
-        assert_eq!(token_offset("", 5), 0);
     }
 
     #[test]

@@ -5,11 +5,11 @@
 //! reader (`tar`), stopping at the first regular file named `PKG-INFO` with exactly one path
 //! component before it; at most [`MAX_STREAM`] bytes are inflated on the way, and `PKG-INFO`
 //! may be at most [`MAX_PKG_INFO`] bytes. A `.zip` sdist is read with the zip reader of
-//! [`wheel`](crate::formats::wheel) over the in-memory bytes. Plain `.tar` is read too; bzip2 and xz
-//! are not.
+//! [`zip`](crate::formats::zip) over the in-memory bytes. Plain `.tar` is read too; bzip2 and
+//! xz are not.
 
 use crate::formats::core_metadata::parse_core_metadata;
-use crate::formats::wheel::{entries_in_memory, member_in_memory, ZipEntry, ZipError};
+use crate::formats::zip::{entries_in_memory, member_in_memory, ZipEntry, ZipError};
 use crate::{ErrorKind, Format, ParseError, Record};
 use std::cell::Cell;
 use std::io::{self, Read};
@@ -213,7 +213,7 @@ fn lower_first(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::wheel::tests::{build_zip, member, Options};
+    use crate::formats::zip::test_zip::{build_zip, member, Options};
     use crate::Status;
     use std::io::Write;
     #[cfg(target_arch = "wasm32")]

@@ -36,20 +36,14 @@
 //! back with status `error`, its first fault in `error`, the faulty value skipped and every
 //! good value kept.
 
-use super::toml_values::{
-    is_valid_name, marker_fault, parse_document, specifiers_fault, to_json, type_name,
-    version_fault,
+use super::toml_reader::{
+    is_valid_name, marker_fault, specifiers_fault, to_json, version_fault, TomlReader,
 };
-use crate::text::Position;
 use crate::versions::pep508::normalize_name;
-use crate::{
-    Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
-};
+use crate::{ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind};
 use serde_json::{Map, Value};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
-
-const FORMAT: Option<Format> = Some(Format::UvLock);
 
 /// The kinds of `source` uv writes, each keyed by the kind.
 const SOURCES: &[&str] = &[
@@ -62,92 +56,40 @@ const SOURCES: &[&str] = &[
     "directory",
 ];
 
+/// Reads one file, keeping the record and the first soft fault.
+struct Parser<'t> {
+    toml: TomlReader<'t>,
+}
+
 /// Parses a `uv.lock`.
 pub fn parse_uv_lock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let (text, document) = parse_document(path, Format::UvLock, "uv.lock", bytes)?;
-    let mut parser = Parser {
-        path,
-        text,
-        record: Record::new(path, Format::UvLock),
-    };
+    let (toml, document) = TomlReader::open(path, Format::UvLock, "uv.lock", bytes)?;
+    let mut parser = Parser { toml };
     let root = document.get_ref();
 
-    parser.lock_version(root)?;
+    lock_version(&parser.toml, root)?;
     if let Some(value) = root.get("revision") {
-        if !matches!(value.get_ref(), DeValue::Integer(_)) {
-            parser.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `revision` to be an integer, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-        }
+        let revision = parser.toml.integer_value("revision", value);
+        parser.toml.soft(revision);
     }
-    let requires_python =
-        match root.get("requires-python") {
-            None => None,
-            Some(value) => parser.string(root, "requires-python").and_then(|spec| {
-                match specifiers_fault(&spec) {
-                    Some(message) => {
-                        parser.fault(
-                            ErrorKind::InvalidValue,
-                            format!("invalid `requires-python` `{spec}`: {message}"),
-                            value.span().start,
-                        );
-                        None
-                    }
-                    None => Some(spec),
-                }
-            }),
-        };
-    let members: Vec<String> = match root.get("manifest") {
+    let requires_python = parser
+        .toml
+        .checked_string(root, "requires-python", specifiers_fault);
+    let members: Vec<String> = match parser.toml.table(root, "manifest") {
         None => Vec::new(),
-        Some(value) => match value.get_ref() {
-            DeValue::Table(manifest) => parser
-                .strings(manifest, "members")
-                .iter()
-                .map(|m| normalize_name(m))
-                .collect(),
-            other => {
-                parser.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `manifest` to be a table, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                );
-                Vec::new()
-            }
-        },
+        Some(manifest) => parser
+            .toml
+            .strings(manifest, "members")
+            .iter()
+            .map(|m| normalize_name(m))
+            .collect(),
     };
 
     let Some(packages) = root.get("package") else {
-        return Ok(parser.record);
+        return Ok(parser.toml.record);
     };
-    let DeValue::Array(items) = packages.get_ref() else {
-        return Err(parser.error(
-            ErrorKind::InvalidValue,
-            format!(
-                "expected `package` to be a list of tables, found {}",
-                type_name(packages.get_ref())
-            ),
-            packages.span().start,
-        ));
-    };
-    for item in items {
-        let DeValue::Table(table) = item.get_ref() else {
-            return Err(parser.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected the items of `package` to be tables, found {}",
-                    type_name(item.get_ref())
-                ),
-                item.span().start,
-            ));
-        };
+    for item in parser.toml.list("package", "tables", packages)? {
+        let table = parser.toml.table_item("package", item)?;
         let mut package = parser.package(table, item.span().start)?;
         if package.extra.get("root") == Some(&Value::Bool(true)) {
             package.requires_python.clone_from(&requires_python);
@@ -157,197 +99,34 @@ pub fn parse_uv_lock(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
                 .extra
                 .insert("workspace_member".to_owned(), Value::Bool(true));
         }
-        parser.record.packages.push(package);
+        parser.toml.record.packages.push(package);
     }
-    Ok(parser.record)
+    Ok(parser.toml.record)
 }
 
-/// Reads one file, keeping the record and the first soft fault.
-struct Parser<'t> {
-    path: &'t str,
-    text: &'t str,
-    record: Record,
+/// The lock file `version`: required, the integer 1.
+fn lock_version(toml: &TomlReader<'_>, root: &DeTable<'_>) -> Result<(), ParseError> {
+    let value = toml.required(
+        root,
+        "version",
+        "expected a lock file `version` (1), found none",
+    )?;
+    let offset = value.span().start;
+    let version = toml.integer_value("version", value)?;
+    if i64::from_str_radix(version.as_str(), version.radix()) != Ok(1) {
+        return Err(toml.error(
+            ErrorKind::Unsupported,
+            format!("unsupported uv.lock `version` {version}: pkglens reads version 1"),
+            offset,
+        ));
+    }
+    Ok(())
 }
 
 impl Parser<'_> {
-    /// A hard error at byte `offset`.
-    fn error(&self, kind: ErrorKind, message: impl Into<String>, offset: usize) -> ParseError {
-        ParseError::at(self.path, FORMAT, kind, message, self.text, offset)
-    }
-
-    /// Records a soft fault: the first one is kept, the record's status becomes `error`.
-    fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
-        if self.record.error.is_none() {
-            let err = self.error(kind, message, offset);
-            self.record.status = Status::Error;
-            self.record.error = Some(err.info);
-        }
-    }
-
-    fn line(&self, offset: usize) -> u32 {
-        Position::of(self.text, offset).line
-    }
-
-    /// `version`: required, the integer 1.
-    fn lock_version(&self, root: &DeTable<'_>) -> Result<(), ParseError> {
-        let Some(value) = root.get("version") else {
-            return Err(ParseError::whole(
-                self.path,
-                FORMAT,
-                ErrorKind::MissingField,
-                "expected a lock file `version` (1), found none",
-            ));
-        };
-        let offset = value.span().start;
-        let DeValue::Integer(version) = value.get_ref() else {
-            return Err(self.error(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `version` to be an integer, found {}",
-                    type_name(value.get_ref())
-                ),
-                offset,
-            ));
-        };
-        if i64::from_str_radix(version.as_str(), version.radix()) != Ok(1) {
-            return Err(self.error(
-                ErrorKind::Unsupported,
-                format!("unsupported uv.lock `version` {version}: pkglens reads version 1"),
-                offset,
-            ));
-        }
-        Ok(())
-    }
-
-    /// An optional string field; a value of another type is a soft fault.
-    fn string(&mut self, table: &DeTable<'_>, field: &str) -> Option<String> {
-        let value = table.get(field)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `{field}` to be a string, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                );
-                None
-            }
-        }
-    }
-
-    /// An optional list of strings; a value of another type is a soft fault.
-    fn strings(&mut self, table: &DeTable<'_>, field: &str) -> Vec<String> {
-        let Some(value) = table.get(field) else {
-            return Vec::new();
-        };
-        let DeValue::Array(items) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `{field}` to be a list of strings, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            match item.get_ref() {
-                DeValue::String(s) => out.push(s.to_string()),
-                other => self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected the items of `{field}` to be strings, found {}",
-                        type_name(other)
-                    ),
-                    item.span().start,
-                ),
-            }
-        }
-        out
-    }
-
-    /// A table field, or a soft fault when it is something else.
-    fn table<'a, 'i>(&mut self, table: &'a DeTable<'i>, field: &str) -> Option<&'a DeTable<'i>> {
-        let value = table.get(field)?;
-        match value.get_ref() {
-            DeValue::Table(inner) => Some(inner),
-            other => {
-                self.fault(
-                    ErrorKind::InvalidValue,
-                    format!(
-                        "expected `{field}` to be a table, found {}",
-                        type_name(other)
-                    ),
-                    value.span().start,
-                );
-                None
-            }
-        }
-    }
-
     /// One `[[package]]` table whose header starts at byte `start`.
     fn package(&mut self, table: &DeTable<'_>, start: usize) -> Result<Package, ParseError> {
-        let name = match table.get("name") {
-            None => {
-                return Err(self.error(
-                    ErrorKind::MissingField,
-                    "expected a `name` in `[[package]]`, found none",
-                    start,
-                ))
-            }
-            Some(value) => match value.get_ref() {
-                DeValue::String(name) if is_valid_name(name) => name.to_string(),
-                DeValue::String(name) => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "invalid package name `{name}`: expected letters, digits, `.`, `_` \
-                             and `-`, starting and ending with a letter or digit"
-                        ),
-                        value.span().start,
-                    ))
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!("expected `name` to be a string, found {}", type_name(other)),
-                        value.span().start,
-                    ))
-                }
-            },
-        };
-        let version = match table.get("version") {
-            None => String::new(),
-            Some(value) => match value.get_ref() {
-                DeValue::String(version) => {
-                    if let Some(message) = version_fault(version) {
-                        return Err(self.error(
-                            ErrorKind::InvalidValue,
-                            format!("invalid version `{version}` of `{name}`: {message}"),
-                            value.span().start,
-                        ));
-                    }
-                    version.to_string()
-                }
-                other => {
-                    return Err(self.error(
-                        ErrorKind::InvalidValue,
-                        format!(
-                            "expected `version` to be a string, found {}",
-                            type_name(other)
-                        ),
-                        value.span().start,
-                    ))
-                }
-            },
-        };
-        let mut package = Package::new(Ecosystem::Python, name, version);
-        package.line = self.line(start);
+        let mut package = self.toml.locked_package(table, "[[package]]", start)?;
 
         if let Some(value) = table.get("source") {
             if let Some((source, root)) = self.source(value) {
@@ -358,7 +137,7 @@ impl Parser<'_> {
             }
         }
         if table.contains_key("resolution-markers") {
-            let markers = self.strings(table, "resolution-markers");
+            let markers = self.toml.strings(table, "resolution-markers");
             if !markers.is_empty() {
                 let markers = markers.into_iter().map(Value::String).collect();
                 package
@@ -370,7 +149,7 @@ impl Parser<'_> {
             let requirements = self.dependencies("dependencies", value, &RequirementKind::Run);
             package.requires.extend(requirements);
         }
-        if let Some(extras) = self.table(table, "optional-dependencies") {
+        if let Some(extras) = self.toml.table(table, "optional-dependencies") {
             for (extra, list) in extras.iter() {
                 let extra = extra.get_ref().to_string();
                 let field = format!("optional-dependencies.{extra}");
@@ -380,7 +159,7 @@ impl Parser<'_> {
                 package.provides_extra.push(extra);
             }
         }
-        if let Some(groups) = self.table(table, "dev-dependencies") {
+        if let Some(groups) = self.toml.table(table, "dev-dependencies") {
             for (group, list) in groups.iter() {
                 let group = group.get_ref().to_string();
                 let field = format!("dev-dependencies.{group}");
@@ -389,9 +168,9 @@ impl Parser<'_> {
                 package.requires.extend(requirements);
             }
         }
-        if let Some(metadata) = self.table(table, "metadata") {
+        if let Some(metadata) = self.toml.table(table, "metadata") {
             if metadata.contains_key("provides-extras") {
-                package.provides_extra = self.strings(metadata, "provides-extras");
+                package.provides_extra = self.toml.strings(metadata, "provides-extras");
             }
             // What the project itself asked for (its specifiers, where `dependencies` holds
             // only what was resolved), kept as uv wrote it.
@@ -411,22 +190,13 @@ impl Parser<'_> {
 
     /// Summarises `source = { kind = "..." }`; also says whether it is the project itself.
     fn source(&mut self, value: &Spanned<DeValue<'_>>) -> Option<(Value, bool)> {
-        let DeValue::Table(source) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `source` to be a table, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
-            return None;
-        };
+        let source = self.toml.table_value("source", value);
+        let source = self.toml.soft(source)?;
         let Some((kind, location)) = SOURCES
             .iter()
             .find_map(|&kind| source.get(kind).map(|location| (kind, location)))
         else {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("expected `source` to have one of {}", SOURCES.join(", ")),
                 value.span().start,
@@ -434,15 +204,10 @@ impl Parser<'_> {
             return None;
         };
         let Some(location) = location.get_ref().as_str() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected the `{kind}` of `source` to be a string, found {}",
-                    type_name(location.get_ref())
-                ),
-                location.span().start,
-            );
-            return None;
+            let err = self
+                .toml
+                .not_a(&format!("the `{kind}` of `source`"), "a string", location);
+            return self.toml.soft(Err(err));
         };
         let is_url = match kind {
             "git" | "url" => true,
@@ -476,24 +241,14 @@ impl Parser<'_> {
         value: &Spanned<DeValue<'_>>,
         kind: &RequirementKind,
     ) -> Vec<Requirement> {
-        let DeValue::Array(items) = value.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected `{field}` to be a list of tables, found {}",
-                    type_name(value.get_ref())
-                ),
-                value.span().start,
-            );
+        let items = self.toml.list(field, "tables", value);
+        let Some(items) = self.toml.soft(items) else {
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            if let Some(requirement) = self.dependency(field, item, kind) {
-                out.push(requirement);
-            }
-        }
-        out
+        items
+            .iter()
+            .filter_map(|item| self.dependency(field, item, kind))
+            .collect()
     }
 
     /// One `{ name = "x", version = "1.0", marker = "...", extra = ["y"] }`.
@@ -504,19 +259,10 @@ impl Parser<'_> {
         kind: &RequirementKind,
     ) -> Option<Requirement> {
         let offset = item.span().start;
-        let DeValue::Table(dependency) = item.get_ref() else {
-            self.fault(
-                ErrorKind::InvalidValue,
-                format!(
-                    "expected the items of `{field}` to be tables, found {}",
-                    type_name(item.get_ref())
-                ),
-                offset,
-            );
-            return None;
-        };
+        let dependency = self.toml.table_item(field, item);
+        let dependency = self.toml.soft(dependency)?;
         let Some(name_value) = dependency.get("name") else {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::MissingField,
                 format!("expected a `name` in each item of `{field}`, found none"),
                 offset,
@@ -526,7 +272,7 @@ impl Parser<'_> {
         let name = match name_value.get_ref() {
             DeValue::String(name) if is_valid_name(name) => name.to_string(),
             _ => {
-                self.fault(
+                self.toml.fault(
                     ErrorKind::InvalidValue,
                     format!("expected the `name` of an item of `{field}` to be a package name"),
                     name_value.span().start,
@@ -534,17 +280,17 @@ impl Parser<'_> {
                 return None;
             }
         };
-        let version = self.string(dependency, "version");
+        let version = self.toml.string(dependency, "version");
         if let Some(message) = version.as_deref().and_then(version_fault) {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid version of `{name}` in `{field}`: {message}"),
                 offset,
             );
             return None;
         }
-        let marker = self.string(dependency, "marker");
-        let extras = self.strings(dependency, "extra");
+        let marker = self.toml.string(dependency, "marker");
+        let extras = self.toml.strings(dependency, "extra");
         let url = dependency
             .get("source")
             .and_then(|s| s.get_ref().as_table())
@@ -553,7 +299,7 @@ impl Parser<'_> {
             .map(str::to_owned);
 
         if let Some(bad) = extras.iter().find(|e| !is_valid_name(e)) {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid extra `{bad}` of `{name}` in `{field}`"),
                 offset,
@@ -561,7 +307,7 @@ impl Parser<'_> {
             return None;
         }
         if let Some(message) = marker.as_deref().and_then(marker_fault) {
-            self.fault(
+            self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid marker of `{name}` in `{field}`: {message}"),
                 offset,
@@ -589,7 +335,7 @@ impl Parser<'_> {
             marker,
             url,
             kind: kind.clone(),
-            line: self.line(offset),
+            line: self.toml.line(offset),
         })
     }
 }
@@ -602,6 +348,8 @@ fn is_current_dir(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::toml_reader::tests::fails_at;
+    use crate::Status;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -720,14 +468,7 @@ source = { registry = "https://pypi.org/simple" }
             ),
             ("version = 1\n[[package]\n", ErrorKind::Syntax, 2),
         ];
-        for (text, kind, line) in cases {
-            let err = parse(text).expect_err(text);
-            assert_eq!(
-                (err.info.kind, err.info.line),
-                (kind, line),
-                "{text:?}: {err}"
-            );
-        }
+        fails_at(parse, &cases);
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub fn parse_rez_package_yaml(path: &str, bytes: &[u8]) -> Result<Record, ParseE
 }
 
 /// The 1-based line where top-level key `name` is written, or 0.
+///
+/// `key_line = name {" " | "\t"} ":" ...`, from the first column
 fn key_line(text: &str, name: &str) -> u32 {
     text.lines()
         .position(|line| {

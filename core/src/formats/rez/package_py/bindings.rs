@@ -128,6 +128,16 @@ impl<'a> Parser<'a> {
     /// Heuristic scan of an unparsed line inside a top-level block, marking
     /// every name it may bind as dynamic. Returns true if the line starts a
     /// nested `def`/`class` (whose body must then be ignored).
+    ///
+    /// ```text
+    /// line = ("def" | "class") NAME ...             (NAME defined, the rest ignored)
+    ///      | ("import" | "from") ...                 (the names it binds)
+    ///      | "for" targets "in" ...                  (the targets)
+    ///      | "del" NAME {"," NAME}                   (the names)
+    ///      | ... NAME ("=" | augop | ":=") ...       (NAME assigned)
+    ///      | NAME ("." | "[") ...                    (NAME modified, if static)
+    ///      | ... "as" NAME ...                       (NAME bound)
+    /// ```
     pub(super) fn scan_bindings(
         &mut self,
         s: usize,
@@ -367,7 +377,13 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Names bound by an import statement given as text (`import a.b as c, d`,
 /// `from x import (a as b, c)`); `*` binds nothing we can name.
+///
+/// ```text
+/// import_text = "import" dotted_name ["as" NAME] {"," dotted_name ["as" NAME]}
+///             | "from" module "import" ["("] NAME ["as" NAME] {"," NAME ["as" NAME]} [")"]
+/// ```
 fn import_bindings(text: &str) -> Vec<String> {
     let t = text.trim();
     let (is_from, rest) = if let Some(r) = t.strip_prefix("from") {

@@ -11,6 +11,11 @@ use super::{is_field, is_nl, Function, Parser, PyError};
 pub(super) type RawErr = (usize, String);
 
 /// End of the logical line starting at `i` (position after its newline).
+///
+/// ```text
+/// logical_line = {string | "#" comment | "\" line_end | bracket | any} line_end
+/// (line ends inside brackets do not end it)
+/// ```
 fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
     let mut depth = 0u32;
     loop {
@@ -56,6 +61,8 @@ fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
 }
 
 /// Position just after the `:` ending a compound statement header.
+///
+/// `header = {string | "#" comment | "\" line_end | bracket | ":=" | any} ":"`
 fn raw_find_colon(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
     let mut depth = 0u32;
     loop {
@@ -100,6 +107,11 @@ type BodyLine = (usize, usize, usize);
 
 /// Skip the body of a compound statement whose header ends at `i` (just after
 /// the colon). Returns the position of the first line after the body.
+///
+/// ```text
+/// body = logical_line
+///      | line_end {blank_line} indented_line {blank_line | indented_line}
+/// ```
 fn raw_skip_body(
     src: &[u8],
     mut i: usize,
@@ -182,9 +194,16 @@ fn raw_skip_body(
     }
 }
 
-/// Names bound by an import statement given as text (`import a.b as c, d`,
-
 impl<'a> Parser<'a> {
+    /// A compound statement: the header is noted and the body skipped without being parsed.
+    ///
+    /// ```text
+    /// compound_stmt = {decorator} ("def" | "class" | "async" "def") NAME header ":" body
+    ///               | ["async"] ("for" | "with") header ":" body
+    ///               | ("if" | "elif" | "else" | "while" | "try" | "except" | "finally")
+    ///                 header ":" body
+    /// decorator     = "@" {any} line_end
+    /// ```
     pub(super) fn compound(&mut self, kw: &'a str, start: usize) -> Result<(), Box<PyError>> {
         let src = self.lx.src;
         let mut decorators: Vec<String> = Vec::new();
@@ -346,6 +365,8 @@ impl<'a> Parser<'a> {
 }
 
 /// `scope("config")` -> `config`.
+///
+/// `with_header = "scope(" quote NAME quote ")"`
 fn scope_name(h: &str) -> Option<String> {
     let inner = h.trim().strip_prefix("scope(")?.strip_suffix(')')?.trim();
     let q = inner.chars().next()?;

@@ -80,6 +80,8 @@ fn is_binop(op: &str) -> bool {
 
 impl<'a> Parser<'a> {
     /// Comma-separated expressions; a comma makes a tuple.
+    ///
+    /// `testlist = star_or_test {"," star_or_test} [","]` (`*` items only where `star`)
     pub(super) fn testlist(&mut self, star: bool) -> Result<Ex<'a>, Box<PyError>> {
         let first = self.star_or_test(star)?;
         if !self.is_op(",") {
@@ -124,6 +126,11 @@ impl<'a> Parser<'a> {
 
     /// Fast path: the current token is a complete literal (the next token is
     /// a comma, a closing bracket, a colon or the end of the statement).
+    ///
+    /// ```text
+    /// simple_literal = (STRING | NUMBER | "None" | "True" | "False")
+    ///                  &("," | ")" | "]" | "}" | ":" | ";" | line_end | ENDMARKER)
+    /// ```
     #[inline]
     fn simple_literal(&mut self) -> Result<Option<Ex<'a>>, Box<PyError>> {
         let simple = match self.tok.tok {
@@ -160,6 +167,9 @@ impl<'a> Parser<'a> {
         })))
     }
 
+    /// An expression, or a starred one where `star`.
+    ///
+    /// `star_or_test = "*" operand | test` (`*` only where `star`)
     fn star_or_test(&mut self, star: bool) -> Result<Ex<'a>, Box<PyError>> {
         if let Some(v) = self.simple_literal()? {
             return Ok(v);
@@ -176,11 +186,21 @@ impl<'a> Parser<'a> {
         self.test(false, false)
     }
 
+    /// An expression; `no_in` leaves out `in` (a `for` target), `no_cond` the conditional.
+    ///
+    /// ```text
+    /// test  = "lambda" {token} ":" test
+    ///       | operand {binop operand} ["if" test "else" test]
+    ///       | NAME ":=" test
+    /// binop = "+" | "-" | "*" | "/" | "//" | "%" | "@" | "**" | "<<" | ">>" | "&" | "|" | "^"
+    ///       | "<" | ">" | "<=" | ">=" | "==" | "!=" | "and" | "or" | "in" | "not" "in"
+    ///       | "is" ["not"]
+    /// ```
     pub(super) fn test(&mut self, no_in: bool, no_cond: bool) -> Result<Ex<'a>, Box<PyError>> {
         self.test_inner(no_in, no_cond)
     }
 
-    /// `test` reached by recursion that does not go through a bracket.
+    /// `test` reached by recursion that does not go through a bracket (grammar: see `test`).
     fn test_nested(&mut self, no_in: bool, no_cond: bool) -> Result<Ex<'a>, Box<PyError>> {
         self.enter()?;
         let r = self.test_inner(no_in, no_cond);
@@ -188,6 +208,7 @@ impl<'a> Parser<'a> {
         r
     }
 
+    /// The body of `test` and `test_nested` (grammar: see `test`).
     fn test_inner(&mut self, no_in: bool, no_cond: bool) -> Result<Ex<'a>, Box<PyError>> {
         if self.is_name("lambda") {
             self.bump()?;
@@ -273,6 +294,8 @@ impl<'a> Parser<'a> {
     }
 
     /// Unary prefixes, a primary with trailers, and `**`.
+    ///
+    /// `operand = {"-" | "+" | "~" | "not" | "await"} primary ["**" operand]`
     fn operand(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         let mut neg = false;
         let mut other_prefix: Option<&'static str> = None;
@@ -320,6 +343,9 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// An atom with its trailers: calls, subscripts and attributes.
+    ///
+    /// `primary = atom {"(" call_args ")" | "[" subscript "]" | "." NAME}`
     fn primary(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         let mut ex = self.atom()?;
         loop {
@@ -365,6 +391,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The arguments of a call, validated and dropped.
+    ///
+    /// ```text
+    /// call_args = "(" [arg {"," arg} [","]] ")"
+    /// arg       = "*" test | "**" test | NAME "=" test | test [comp_for]
+    /// ```
     fn call_args(&mut self) -> Result<(), Box<PyError>> {
         self.bump()?; // (
         loop {
@@ -395,6 +427,12 @@ impl<'a> Parser<'a> {
         self.expect_op(")")
     }
 
+    /// A subscript, validated and dropped.
+    ///
+    /// ```text
+    /// subscript = "[" slice {"," slice} [","] "]"
+    /// slice     = star_or_test | [star_or_test] ":" [test] [":" [test]]
+    /// ```
     fn subscript(&mut self) -> Result<(), Box<PyError>> {
         self.bump()?; // [
         loop {
@@ -425,6 +463,12 @@ impl<'a> Parser<'a> {
         self.expect_op("]")
     }
 
+    /// The `for` clauses of a comprehension, validated and dropped.
+    ///
+    /// ```text
+    /// comp_for = ["async"] "for" ["*"] test {"," ["*"] test} [","] "in" test {"if" test}
+    ///            [comp_for]
+    /// ```
     fn comp_for(&mut self) -> Result<(), Box<PyError>> {
         loop {
             if self.is_name("async") {
@@ -463,6 +507,9 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A name, a literal or a display.
+    ///
+    /// `atom = NAME | "None" | "True" | "False" | NUMBER | strings | "..." | paren | list | brace`
     fn atom(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         match self.tok.tok {
             Tok::Name(n) => {
@@ -515,6 +562,9 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Adjacent string literals, concatenated.
+    ///
+    /// `strings = STRING {STRING}   (all text or all bytes)`
     fn strings(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         let mut s: Option<String> = None;
         let mut b: Vec<u8> = Vec::new();
@@ -564,6 +614,12 @@ impl<'a> Parser<'a> {
         }))
     }
 
+    /// A parenthesised expression, tuple or generator expression.
+    ///
+    /// ```text
+    /// paren = "(" [yield_expr | star_or_test comp_for | star_or_test {"," star_or_test} [","]]
+    ///         ")"
+    /// ```
     fn paren(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         self.bump()?; // (
         if self.is_op(")") {
@@ -607,6 +663,9 @@ impl<'a> Parser<'a> {
         Ok(make_seq(items, false))
     }
 
+    /// A list display or list comprehension.
+    ///
+    /// `list = "[" [star_or_test comp_for | star_or_test {"," star_or_test} [","]] "]"`
     fn list(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         self.bump()?; // [
         if self.is_op("]") {
@@ -647,6 +706,13 @@ impl<'a> Parser<'a> {
         Ok(make_seq(items, true))
     }
 
+    /// A dict or set display or comprehension.
+    ///
+    /// ```text
+    /// brace     = "{" [dict_item {"," dict_item} [","] | test ":" test comp_for
+    ///                 | star_or_test {"," star_or_test} [","] | star_or_test comp_for] "}"
+    /// dict_item = star_or_test ":" test | "**" operand
+    /// ```
     fn brace(&mut self) -> Result<Ex<'a>, Box<PyError>> {
         self.bump()?; // {
         if self.is_op("}") {

@@ -81,6 +81,12 @@ pub(super) fn describe(t: &Tok) -> String {
 }
 
 /// Longest operator at the start of `rest`.
+///
+/// ```text
+/// operator = "(" | ")" | "[" | "]" | "{" | "}" | "," | ";" | "~" | "..." | "." | ":=" | ":"
+///          | "->" | "=" | "==" | "!=" | ("+" | "-" | "*" | "/" | "//" | "%" | "@" | "**"
+///          | "&" | "|" | "^" | "<<" | ">>") ["="] | "<" | ">" | "<=" | ">="
+/// ```
 fn match_op(rest: &[u8]) -> Option<&'static str> {
     let b0 = *rest.first()?;
     let b1 = rest.get(1).copied().unwrap_or(0);
@@ -197,6 +203,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The next token, after what is ignored between tokens.
+    ///
+    /// ```text
+    /// token  = NAME | NUMBER | STRING | operator | NEWLINE | ENDMARKER
+    /// ignore = " " | "\t" | "\f" | "#" comment | "\" line_end | line_end (inside brackets)
+    /// STRING = [prefix] (quote ... quote | triple ... triple)
+    /// prefix = "r" | "u" | "b" | "f" | "rb" | "br" | "rf" | "fr"   (any case)
+    /// ```
     pub(super) fn next(&mut self) -> Result<Token<'a>, Box<PyError>> {
         let src = self.src;
         loop {
@@ -305,6 +319,14 @@ impl<'a> Lexer<'a> {
         ))
     }
 
+    /// The number starting at `start`: an int beyond `i128` or a complex number has no value.
+    ///
+    /// ```text
+    /// NUMBER   = "0" ("x" | "X") hexdigits | "0" ("o" | "O") octdigits | "0" ("b" | "B") bindigits
+    ///          | (digits ["." [digits]] | "." digits) [exponent] ["j" | "J"]
+    /// exponent = ("e" | "E") ["+" | "-"] digits
+    /// digits   = digit {["_"] digit}
+    /// ```
     fn lex_number(&mut self, start: usize) -> Result<Tok<'a>, Box<PyError>> {
         let src = self.src;
         let mut i = start;
@@ -444,6 +466,9 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// The string literal whose prefix starts at `start` and whose quote is at `q_pos`.
+    ///
+    /// `STRING = [prefix] (quote ... quote | triple ... triple)`
     fn lex_string(
         &mut self,
         start: usize,

@@ -202,6 +202,11 @@ fn is_field(w: &str) -> bool {
 }
 
 /// Parse a `package.py` without executing it.
+///
+/// ```text
+/// file = [BOM] {blank_line | line}
+/// line = compound_stmt | simple_stmt {";" simple_stmt} [";"] (NEWLINE | ENDMARKER)
+/// ```
 pub fn parse_package_py(src: &[u8]) -> Result<PackagePy, PyError> {
     let text = match std::str::from_utf8(src) {
         Ok(t) => t,

@@ -29,6 +29,8 @@ fn is_augop(op: &str) -> bool {
 impl<'a> Parser<'a> {
     /// Skip blank and comment lines; returns the indentation of the next
     /// line with content, or None at end of file.
+    ///
+    /// `blank_line = {" " | "\t" | "\f"} ["#" comment] line_end`
     pub(super) fn skip_blank(&mut self) -> Option<usize> {
         let src = self.lx.src;
         loop {
@@ -67,6 +69,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Read every top-level line; a line that starts indented is an error.
+    ///
+    /// ```text
+    /// file = [BOM] {blank_line | line}
+    /// line = compound_stmt | simple_stmt {";" simple_stmt} [";"] (NEWLINE | ENDMARKER)
+    /// ```
     pub(super) fn run(&mut self) -> Result<(), Box<PyError>> {
         loop {
             self.lx.depth = 0;
@@ -105,6 +113,14 @@ impl<'a> Parser<'a> {
 
     /// Parse one statement. Returns true if it was a compound statement (the
     /// lexer is then at the start of the next line).
+    ///
+    /// ```text
+    /// statement = compound_stmt   (at the start of a line)
+    ///           | import_stmt | "pass" | "break" | "continue"
+    ///           | ("global" | "nonlocal") NAME {"," NAME}
+    ///           | "del" testlist_star | "assert" test ["," test]
+    ///           | "raise" [test ["from" test]] | expr_stmt
+    /// ```
     fn statement(&mut self, line_start: bool) -> Result<bool, Box<PyError>> {
         let start = self.tok.start;
         let kw = match self.tok.tok {
@@ -210,6 +226,12 @@ impl<'a> Parser<'a> {
         matches!(self.tok.tok, Tok::Newline | Tok::Eof | Tok::Op(";"))
     }
 
+    /// Unbind the names `del` deletes; deleting part of a static value makes it dynamic.
+    ///
+    /// ```text
+    /// del_target = NAME | "(" del_target {"," del_target} ")" | "[" ... "]"
+    ///            | primary "." NAME | primary "[" subscript "]"
+    /// ```
     fn del_target(&mut self, t: &Ex<'a>, line: u32) -> Result<(), Box<PyError>> {
         match t {
             Ex::Name(n) => {
@@ -245,6 +267,15 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// An import: its text is noted and the names it binds are bound to something opaque.
+    ///
+    /// ```text
+    /// import_stmt = "import" dotted_name ["as" NAME] {"," dotted_name ["as" NAME]}
+    ///             | "from" ({"." | "..."} dotted_name | ("." | "...")+) "import" import_list
+    /// import_list = "*" | import_as {"," import_as} | "(" import_as {"," import_as} [","] ")"
+    /// import_as   = NAME ["as" NAME]
+    /// dotted_name = NAME {"." NAME}
+    /// ```
     fn import_stmt(&mut self, start: usize) -> Result<(), Box<PyError>> {
         let line = self.line_of(start);
         let mut text = String::new();
@@ -371,6 +402,13 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// An assignment, augmented assignment, annotated assignment or expression statement.
+    ///
+    /// ```text
+    /// expr_stmt = testlist_star {"=" (testlist_star | "yield" ...)}
+    ///           | testlist_star augop testlist
+    ///           | testlist_star ":" test ["=" testlist_star]
+    /// ```
     fn expr_stmt(&mut self, start: usize) -> Result<(), Box<PyError>> {
         let line = self.line_of(start);
         let lhs = self.testlist(true)?;
@@ -485,6 +523,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Bind `target` to `value`: a name to a literal is static, anything else dynamic.
+    ///
+    /// ```text
+    /// target = NAME | "(" target {"," target} [","] ")" | "[" target {"," target} [","] "]"
+    ///        | "*" target | primary "." NAME | primary "[" subscript "]"
+    /// ```
     fn assign(
         &mut self,
         target: &Ex<'a>,

@@ -16,6 +16,8 @@ pub(super) enum StrLit {
 
 /// Span of a string starting at the quote `q_pos`: (content start, content
 /// end, position after closing quote).
+///
+/// `string = quote {char | "\" any} quote | triple {char | "\" any} triple`
 pub(super) fn raw_string_span(
     src: &[u8],
     q_pos: usize,
@@ -25,6 +27,11 @@ pub(super) fn raw_string_span(
 
 /// Like [`raw_string_span`], plus whether the content has no backslash and
 /// no carriage return (so it needs no decoding).
+///
+/// ```text
+/// string = quote {char | "\" any} quote | triple {char | "\" any} triple
+/// (a line end ends a single-quoted string with an error)
+/// ```
 pub(super) fn string_span(
     src: &[u8],
     q_pos: usize,
@@ -107,6 +114,13 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 
 /// Decode the content of a string literal like Python 3 does. Offsets in the
 /// error are relative to `content`.
+///
+/// ```text
+/// escape = "\" (line_end | "\" | "'" | '"' | "a" | "b" | "f" | "n" | "r" | "t" | "v"
+///        | octdigit [octdigit [octdigit]] | "x" hexdigit hexdigit
+///        | "u" hexdigit{4} | "U" hexdigit{8} | "N{" name "}")
+/// (`u`, `U` and `N` only in text strings; any other escape is kept as written)
+/// ```
 pub(super) fn decode_string(
     content: &[u8],
     raw: bool,

@@ -21,7 +21,7 @@ fn main() {
     let mut reqs = Vec::new();
     let t = Instant::now();
     for bytes in &files {
-        let parsed = pkglens_core::formats::rez_package_py::parse_package_py(bytes).unwrap();
+        let parsed = pkglens_core::formats::rez::parse_package_py(bytes).unwrap();
         for name in [
             "requires",
             "variants",
@@ -68,8 +68,8 @@ fn main() {
     println!("{} unique requirement strings", unique.len());
 }
 
-fn collect(value: Option<&pkglens_core::formats::rez_package_py::PyValue>, out: &mut Vec<String>) {
-    use pkglens_core::formats::rez_package_py::PyValue;
+fn collect(value: Option<&pkglens_core::formats::rez::PyValue>, out: &mut Vec<String>) {
+    use pkglens_core::formats::rez::PyValue;
     match value {
         Some(PyValue::Str(s)) => out.push(s.clone()),
         Some(PyValue::List(items)) | Some(PyValue::Tuple(items)) => {

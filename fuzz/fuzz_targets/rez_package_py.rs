@@ -1,5 +1,5 @@
-//! rez `package.py` reading (`formats::rez_package_py`, a static reader that never executes
-//! anything) on arbitrary bytes.
+//! rez `package.py` reading (`formats::rez::parse_package_py`, a static reader that never
+//! executes anything) on arbitrary bytes.
 //!
 //! Checks: no panic, no hang, no stack overflow on deep nesting (the module documents an
 //! error past `MAX_DEPTH`); an error has a message, a 1-based line and column, and a byte
@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::formats::rez_package_py::parse_package_py;
+use pkglens_core::formats::rez::parse_package_py;
 use std::collections::HashSet;
 
 fuzz_target!(|data: &[u8]| {

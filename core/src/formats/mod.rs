@@ -6,7 +6,6 @@ pub mod pylock;
 pub mod pyproject;
 pub mod requirements_txt;
 pub mod rez;
-pub mod rez_package_py;
 pub mod sdist;
 mod toml_reader;
 pub mod uv_lock;

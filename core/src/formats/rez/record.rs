@@ -15,15 +15,12 @@
 //!   into the package's `extra`, with the names of defined functions (`commands`, ...) under
 //!   `functions` and `with` blocks (`scope("config")`) under `with_blocks`.
 
-use super::rez_package_py::{parse_package_py, Assignment, DynamicField, PyValue};
+use super::package_py::{parse_package_py, Assignment, DynamicField, PyValue};
+use super::requirements::requirement_list;
 use crate::record::{
-    Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, Requirement,
-    RequirementKind, Status,
+    Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
 };
-use crate::text::decode_utf8;
-use crate::versions::rez;
 use serde_json::{json, Value};
-use yaml_rust2::{Yaml, YamlLoader};
 
 /// Fields with a place of their own in [`Package`]; everything else goes to `extra`.
 const MAPPED: &[&str] = &[
@@ -80,90 +77,8 @@ pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseErr
     Ok(record)
 }
 
-/// Parses a rez `package.yaml`.
-pub fn parse_rez_package_yaml(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
-    let format = Format::RezPackageYaml;
-    let text = decode_utf8(bytes).map_err(|offset| {
-        ParseError::whole(
-            path,
-            Some(format),
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}"),
-        )
-    })?;
-    let docs = YamlLoader::load_from_str(text).map_err(|err| {
-        let marker = err.marker();
-        let mut e = ParseError::at(
-            path,
-            Some(format),
-            ErrorKind::Syntax,
-            err.info().to_lowercase(),
-            text,
-            marker.index(),
-        );
-        e.info.line = u32::try_from(marker.line()).unwrap_or(u32::MAX);
-        e.info.column = u32::try_from(marker.col() + 1).unwrap_or(u32::MAX);
-        e
-    })?;
-    let Some(Yaml::Hash(map)) = docs.first() else {
-        return Err(ParseError::whole(
-            path,
-            Some(format),
-            ErrorKind::Syntax,
-            "expected a mapping of package fields, found something else",
-        ));
-    };
-    let mut assignments = Vec::with_capacity(map.len());
-    for (key, value) in map {
-        let name = match key {
-            Yaml::String(s) => s.clone(),
-            other => yaml_to_py(other).map_or_else(String::new, |v| py_str(&v).unwrap_or_default()),
-        };
-        let line = key_line(text, &name);
-        let value = yaml_to_py(value).ok_or_else(|| {
-            let mut e = ParseError::whole(
-                path,
-                Some(format),
-                ErrorKind::InvalidValue,
-                format!("expected a plain value for `{name}`, found an alias or a bad value"),
-            );
-            e.info.line = line;
-            e
-        })?;
-        assignments.push(Assignment { name, value, line });
-    }
-    build_record(path, format, assignments, &[])
-}
-
-/// The 1-based line where top-level key `name` is written, or 0.
-fn key_line(text: &str, name: &str) -> u32 {
-    text.lines()
-        .position(|line| {
-            line.strip_prefix(name)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX))
-}
-
-fn yaml_to_py(value: &Yaml) -> Option<PyValue> {
-    Some(match value {
-        Yaml::Null => PyValue::None,
-        Yaml::Boolean(b) => PyValue::Bool(*b),
-        Yaml::Integer(i) => PyValue::Int(i128::from(*i)),
-        Yaml::Real(text) => PyValue::Float(value.as_f64().or_else(|| text.parse().ok())?),
-        Yaml::String(s) => PyValue::Str(s.clone()),
-        Yaml::Array(items) => PyValue::List(items.iter().map(yaml_to_py).collect::<Option<_>>()?),
-        Yaml::Hash(map) => PyValue::Dict(
-            map.iter()
-                .map(|(k, v)| Some((yaml_to_py(k)?, yaml_to_py(v)?)))
-                .collect::<Option<_>>()?,
-        ),
-        Yaml::Alias(_) | Yaml::BadValue => return None,
-    })
-}
-
 /// Python's `str()` of a scalar, as rez applies it to `version`.
-fn py_str(value: &PyValue) -> Option<String> {
+pub(super) fn py_str(value: &PyValue) -> Option<String> {
     match value {
         PyValue::Str(s) => Some(s.clone()),
         PyValue::Int(i) => Some(i.to_string()),
@@ -209,15 +124,15 @@ pub fn py_to_json(value: &PyValue) -> Value {
 }
 
 /// The first fault found while mapping fields; later ones are dropped.
-struct Faults {
+pub(super) struct Faults {
     first: Option<ErrorInfo>,
     /// Fields holding wildcard requirements (`foo-1.*`), which rez expands when it builds a
     /// developer package: their final value is only known then.
-    wildcards: Vec<(String, String)>,
+    pub(super) wildcards: Vec<(String, String)>,
 }
 
 impl Faults {
-    fn add(&mut self, kind: ErrorKind, message: String, line: u32) {
+    pub(super) fn add(&mut self, kind: ErrorKind, message: String, line: u32) {
         if self.first.is_none() {
             self.first = Some(ErrorInfo {
                 kind,
@@ -228,7 +143,7 @@ impl Faults {
         }
     }
 
-    fn type_error(&mut self, field: &str, expected: &str, value: &PyValue, line: u32) {
+    pub(super) fn type_error(&mut self, field: &str, expected: &str, value: &PyValue, line: u32) {
         self.add(
             ErrorKind::InvalidValue,
             format!(
@@ -254,145 +169,8 @@ fn type_name(value: &PyValue) -> &'static str {
     }
 }
 
-/// What a record needs of a parsed rez requirement.
-#[derive(Clone)]
-struct ParsedRequirement {
-    name: String,
-    /// The range as written (`1.2+<2` of `foo-1.2+<2`), empty for any version.
-    spec: String,
-    weak: bool,
-    conflict: bool,
-}
-
-/// Requirement strings repeat across a repository (5,285 distinct among 174,311 in rez's
-/// benchmark repository): each thread remembers the ones it has parsed. Bounded: the memo is
-/// emptied when it holds [`MEMO_CAP`] strings.
-const MEMO_CAP: usize = 65_536;
-
-std::thread_local! {
-    // foldhash, not SipHash (4% of a scan): as fast as the hashes that are not seeded, and
-    // seeded per process, so files cannot be written to collide.
-    static MEMO: std::cell::RefCell<foldhash::HashMap<String, Result<ParsedRequirement, String>>> =
-        std::cell::RefCell::new(foldhash::HashMap::default());
-}
-
-fn parse_requirement_cached(text: &str) -> Result<ParsedRequirement, String> {
-    if let Some(hit) = MEMO.with(|memo| memo.borrow().get(text).cloned()) {
-        return hit;
-    }
-    let result = rez::Requirement::parse(text)
-        .map(|parsed| {
-            let body = text.trim_start_matches(['~', '!']);
-            let rest = body.strip_prefix(parsed.name.as_str()).unwrap_or("");
-            let spec = rest.strip_prefix('-').unwrap_or(rest).trim().to_owned();
-            ParsedRequirement {
-                name: parsed.name.clone(),
-                spec,
-                weak: parsed.weak,
-                conflict: parsed.conflict,
-            }
-        })
-        .map_err(|err| err.message);
-    MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= MEMO_CAP {
-            memo.clear();
-        }
-        memo.insert(text.to_owned(), result.clone());
-    });
-    result
-}
-
-/// The requirement `text` as a record shows it; `text` becomes its `raw` without a copy.
-fn requirement(
-    field: &str,
-    text: String,
-    kind: &RequirementKind,
-    line: u32,
-    faults: &mut Faults,
-) -> Option<Requirement> {
-    match parse_requirement_cached(&text) {
-        Ok(parsed) => {
-            // rez represents `~foo` as a conflict with the complement: test weak first.
-            let kind = if parsed.weak {
-                RequirementKind::Weak
-            } else if parsed.conflict {
-                RequirementKind::Conflict
-            } else {
-                kind.clone()
-            };
-            Some(Requirement {
-                raw: text,
-                name: parsed.name,
-                spec: parsed.spec,
-                extras: Vec::new(),
-                marker: None,
-                url: None,
-                kind,
-                line,
-            })
-        }
-        Err(_) if text.contains('*') => {
-            // A developer package's wildcard (`foo-1.*`, `foo-**`): rez expands it at build
-            // time to the latest matching version. Keep it as written; the field is dynamic.
-            let (name, spec) = text.split_once('-').unwrap_or((&text, ""));
-            let (name, spec) = (
-                name.trim_start_matches(['~', '!']).to_owned(),
-                spec.to_owned(),
-            );
-            faults.wildcards.push((
-                field.to_owned(),
-                format!("`{field}` holds the wildcard requirement `{text}`, which rez expands when it builds the package (line {line})"),
-            ));
-            Some(Requirement {
-                raw: text,
-                name,
-                spec,
-                extras: Vec::new(),
-                marker: None,
-                url: None,
-                kind: kind.clone(),
-                line,
-            })
-        }
-        Err(err) => {
-            faults.add(
-                ErrorKind::InvalidValue,
-                format!("invalid rez requirement `{text}`: {}", err),
-                line,
-            );
-            None
-        }
-    }
-}
-
-/// A list of requirement strings; its strings are moved into the requirements.
-fn requirement_list(
-    field: &str,
-    value: PyValue,
-    kind: &RequirementKind,
-    line: u32,
-    faults: &mut Faults,
-) -> Vec<Requirement> {
-    let items = match value {
-        PyValue::List(items) | PyValue::Tuple(items) => items,
-        other => {
-            faults.type_error(field, "a list of requirement strings", &other, line);
-            return Vec::new();
-        }
-    };
-    let mut list = Vec::with_capacity(items.len());
-    for item in items {
-        match item {
-            PyValue::Str(text) => list.extend(requirement(field, text, kind, line, faults)),
-            other => faults.type_error(field, "requirement strings", &other, line),
-        }
-    }
-    list
-}
-
 /// The record of a package's assignments, which are moved into it.
-fn build_record(
+pub(super) fn build_record(
     path: &str,
     format: Format,
     assignments: Vec<Assignment>,
@@ -657,30 +435,5 @@ def commands():
     fn missing_name_is_an_error() {
         let err = parse_rez_package_py("p/package.py", b"version = '1'\n").unwrap_err();
         assert_eq!(err.info.kind, ErrorKind::MissingField);
-    }
-
-    #[test]
-    fn package_yaml() {
-        let text = "name: ocio\nversion: 2.3.0\nrequires:\n  - python-3.9+<3.12\ntools: [ociocheck]\nauthors: [a, b]\n";
-        let record = parse_rez_package_yaml("ocio/2.3.0/package.yaml", text.as_bytes()).unwrap();
-        assert_eq!(record.status, Status::Ok);
-        let p = &record.packages[0];
-        assert_eq!((p.name.as_str(), p.version.as_str()), ("ocio", "2.3.0"));
-        assert_eq!(p.requires[0].spec, "3.9+<3.12");
-        assert_eq!(p.requires[0].line, 3);
-        assert_eq!(p.tools, vec!["ociocheck"]);
-        assert_eq!(p.extra["authors"], json!(["a", "b"]));
-    }
-
-    #[test]
-    fn package_yaml_errors() {
-        let err = parse_rez_package_yaml("p.yaml", b"name: [unclosed\n").unwrap_err();
-        assert_eq!(err.info.kind, ErrorKind::Syntax);
-        assert!(err.info.line >= 1);
-        let err = parse_rez_package_yaml("p.yaml", b"- a\n- b\n").unwrap_err();
-        assert!(err.info.message.contains("expected a mapping"));
-        let record = parse_rez_package_yaml("p.yaml", b"name: a\nversion: 1.10\n").unwrap();
-        // YAML reads 1.10 as a float, and rez then sees Python's str(1.1).
-        assert_eq!(record.packages[0].version, "1.1");
     }
 }

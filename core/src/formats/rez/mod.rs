@@ -1,0 +1,22 @@
+//! rez packages: the `package.py` and `package.yaml` files that describe a rez package,
+//! read without executing anything.
+//!
+//! - [`parse_package_py`] reads a `package.py` statically (`package_py`): it never runs
+//!   the Python, keeps the top-level names bound to literals, and reports every other
+//!   binding as dynamic with a reason.
+//! - [`parse_rez_package_yaml`] reads a `package.yaml` (`package_yaml`) into the same
+//!   assignments.
+//! - [`parse_rez_package_py`] and [`parse_rez_package_yaml`] map those assignments onto a
+//!   [`Record`](crate::Record) (`record`), with requirement strings parsed by
+//!   [`crate::versions::rez`] (`requirements`).
+
+mod package_py;
+mod package_yaml;
+mod record;
+mod requirements;
+
+pub use package_py::{
+    parse_package_py, Assignment, DynamicField, Function, PackagePy, PyError, PyValue, MAX_DEPTH,
+};
+pub use package_yaml::parse_rez_package_yaml;
+pub use record::{parse_rez_package_py, py_to_json};

@@ -1,191 +1,164 @@
-//! Rendering the answers of `check`, `graph`, `why` and `diff`.
+//! The commands: what `scan`, `check`, `graph`, `why`, `diff` and `completions` do. Each reads
+//! its inputs ([`crate::load`]), builds its answer with `pkglens-core`, has it rendered
+//! ([`crate::render`]) to its destination ([`crate::output`]), and returns the exit code.
+//! Notices and stopping messages go to standard error from here; errors are returned.
 
-use crate::style::Style;
-use pkglens_core::report::{CheckReport, DiffReport, GraphReport, WhyReport};
-use pkglens_core::set::{Diff, Graph, PackageSet, ProblemKind};
-use pkglens_core::SCHEMA;
-use std::io::{self, Write};
+use crate::cli::{CheckArgs, Cli, Common, DiffArgs, GraphArgs, ScanArgs, WhyArgs};
+use crate::load::{build_set, load_set, read_paths};
+use crate::output::Destination;
+use crate::render::report::{write_check, write_diff, write_graph, write_why};
+use crate::render::scan::{Prepared, ScanWriter};
+use crate::rez_closure;
+use crate::style::{self, Style};
+use anyhow::Context;
+use clap::CommandFactory;
+use pkglens_core::parallel::Executor;
+use pkglens_core::report::CheckReport;
+use pkglens_core::Status;
+use std::process::ExitCode;
 
-/// Output formats of `check`, `why` and `diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    /// Lines for people.
-    Table,
-    /// One JSON document, schema `pkglens/1`.
-    Json,
+/// Where the output of a command with these options goes.
+fn destination(common: &Common) -> anyhow::Result<Destination> {
+    Destination::for_output(common.output.as_deref())
 }
 
-/// Output formats of `graph`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GraphFormat {
-    /// An indented tree.
-    Tree,
-    /// Graphviz DOT.
-    Dot,
-    /// A Mermaid flowchart.
-    Mermaid,
-    /// JSON: nodes, edges and roots.
-    Json,
+/// Colour when asked, or on a terminal (never into `-o FILE`).
+fn style_for(common: &Common) -> Style {
+    let to_terminal = common.output.is_none() && style::stdout_is_terminal();
+    Style::new(common.color, to_terminal)
 }
 
-/// `check`'s output: problems grouped by kind, or JSON.
-pub fn write_check(
-    out: &mut impl Write,
-    set: &PackageSet,
-    report: &CheckReport,
-    format: ReportFormat,
-    style: Style,
-) -> io::Result<()> {
-    let problems = &report.problems;
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer(&mut *out, report)?;
-            writeln!(out)
-        }
-        ReportFormat::Table => {
-            let by_kind = &report.summary.by_kind;
-            for p in problems {
-                let kind = p.kind.as_str();
-                let painted = match p.kind {
-                    ProblemKind::Dynamic => style.yellow(&format!("{kind:<11}")),
-                    _ => style.red(&format!("{kind:<11}")),
-                };
-                let place = if p.line > 0 {
-                    format!("{}:{}", p.path, p.line)
-                } else {
-                    p.path.clone()
-                };
-                writeln!(
-                    out,
-                    "{painted} {} {}",
-                    style.dim(&format!("{place}:")),
-                    p.message
-                )?;
-            }
-            let shapes: Vec<String> = set
-                .shapes()
-                .iter()
-                .map(|(eco, shape)| format!("{eco:?} {shape:?}").to_lowercase())
-                .collect();
-            let counts: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
-            writeln!(
-                out,
-                "{}{} packages ({}), python {} on {}: {}",
-                if problems.is_empty() { "" } else { "\n" },
-                set.nodes().len(),
-                shapes.join(", "),
-                set.target().python,
-                set.target().platform,
-                if problems.is_empty() {
-                    "no problems".to_owned()
-                } else {
-                    format!("{} problems ({})", problems.len(), counts.join(", "))
+/// `scan`: every record, streamed as it is read. Exit 1 when `--fail-fast` stopped it.
+pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
+    let mut failed = false;
+    let format = args.format;
+    read_paths(
+        &args.paths,
+        common,
+        move |record, error| Prepared::new(format, record, error),
+        |prepared| {
+            let status = prepared.status();
+            let error = prepared.error().cloned();
+            writer.write(prepared)?;
+            if common.fail_fast && status == Status::Error {
+                failed = true;
+                if let Some(err) = &error {
+                    eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}");
                 }
-            )
-        }
+                return Ok(false);
+            }
+            Ok(true)
+        },
+    )?;
+    let summary = writer.finish().context("cannot write the output")?;
+    if !common.quiet && common.output.is_some() {
+        eprintln!(
+            "pkglens: wrote {} records to {}",
+            summary.files,
+            common
+                .output
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
     }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-/// `graph`'s output.
-pub fn write_graph(out: &mut impl Write, graph: &Graph, format: GraphFormat) -> io::Result<()> {
-    match format {
-        GraphFormat::Tree => out.write_all(graph.to_tree().as_bytes()),
-        GraphFormat::Dot => out.write_all(graph.to_dot().as_bytes()),
-        GraphFormat::Mermaid => out.write_all(graph.to_mermaid().as_bytes()),
-        GraphFormat::Json => {
-            serde_json::to_writer(
-                &mut *out,
-                &GraphReport {
-                    schema: SCHEMA,
-                    graph,
-                },
-            )?;
-            writeln!(out)
-        }
-    }
+/// `check`: the set's problems. Exit 1 when there are any.
+pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let set = load_set(&args.paths, common, &args.target)?;
+    let report = CheckReport::new(&set);
+    let mut out = destination(common)?;
+    let style = style_for(common);
+    write_check(&mut out, &set, &report, args.format, style)?;
+    out.commit().context("cannot write the output")?;
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-/// `why`'s output: one chain a line, `a -> b -> name`.
-pub fn write_why(
-    out: &mut impl Write,
-    name: &str,
-    chains: &[Vec<String>],
-    format: ReportFormat,
-) -> io::Result<()> {
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer(
-                &mut *out,
-                &WhyReport {
-                    schema: SCHEMA,
-                    name,
-                    chains,
-                },
-            )?;
-            writeln!(out)
+/// `graph`: the dependency graph from the roots (or every root). From named roots in a single
+/// rez repository, only the families they reach are read.
+pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    // From named roots in one rez repository: read only the families they reach.
+    let lazy = match &args.paths[..] {
+        [repo]
+            if !args.reverse
+                && !args.full_scan
+                && rez_closure::is_rez_repository(repo, &args.root) =>
+        {
+            Some(repo)
         }
-        ReportFormat::Table => {
-            if chains.iter().all(|c| c.len() <= 1) {
-                return writeln!(out, "nothing requires {name}: it is a root");
+        _ => None,
+    };
+    let set = match lazy {
+        Some(repo) => {
+            let executor =
+                Executor::for_jobs(common.jobs).context("cannot start worker threads")?;
+            let (records, families) = rez_closure::load_closure(repo, &args.root, executor);
+            if !common.quiet && style::stderr_is_terminal() {
+                eprintln!(
+                    "pkglens: read {} package files of {families} families reached from {}",
+                    records.len(),
+                    args.root.join(", ")
+                );
             }
-            for chain in chains.iter().filter(|c| c.len() > 1) {
-                writeln!(out, "{}", chain.join(" -> "))?;
-            }
-            Ok(())
+            build_set(records, &args.target)
         }
-    }
+        None => load_set(&args.paths, common, &args.target)?,
+    };
+    let graph = set
+        .graph(&args.root, args.reverse, args.depth)
+        .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
+    let mut out = destination(common)?;
+    write_graph(&mut out, &graph, args.format)?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
 }
 
-/// `diff`'s output.
-pub fn write_diff(
-    out: &mut impl Write,
-    diff: &Diff,
-    format: ReportFormat,
-    style: Style,
-) -> io::Result<()> {
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer(
-                &mut *out,
-                &DiffReport {
-                    schema: SCHEMA,
-                    diff,
-                },
-            )?;
-            writeln!(out)
-        }
-        ReportFormat::Table => {
-            for added in &diff.added {
-                writeln!(out, "{} {added}", style.green("+"))?;
-            }
-            for removed in &diff.removed {
-                writeln!(out, "{} {removed}", style.red("-"))?;
-            }
-            for change in &diff.changed {
-                let versions = if change.old_versions == change.new_versions {
-                    change.new_versions.join(", ")
-                } else {
-                    format!(
-                        "{} -> {}",
-                        change.old_versions.join(", "),
-                        change.new_versions.join(", ")
-                    )
-                };
-                writeln!(out, "{} {} {versions}", style.yellow("~"), change.name)?;
-                for r in &change.requirements_added {
-                    writeln!(out, "    {} requires {r}", style.green("+"))?;
-                }
-                for r in &change.requirements_removed {
-                    writeln!(out, "    {} requires {r}", style.red("-"))?;
-                }
-            }
-            writeln!(
-                out,
-                "{} added, {} removed, {} changed",
-                diff.added.len(),
-                diff.removed.len(),
-                diff.changed.len()
-            )
-        }
-    }
+/// `why`: every chain by which the named package is required.
+pub fn why(args: WhyArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let set = load_set(&args.paths, common, &args.target)?;
+    let chains = set
+        .why(&args.name, args.limit)
+        .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
+    let mut out = destination(common)?;
+    write_why(&mut out, &args.name, &chains, args.format)?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `diff`: what changed from the old set to the new one.
+pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let old = load_set(std::slice::from_ref(&args.old), common, &args.target)?;
+    let new = load_set(std::slice::from_ref(&args.new), common, &args.target)?;
+    let diff = pkglens_core::set::diff(&old, &new);
+    let mut out = destination(common)?;
+    write_diff(&mut out, &diff, args.format, style_for(common))?;
+    out.commit().context("cannot write the output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `completions`: the shell's completion script.
+pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "pkglens",
+        &mut std::io::stdout(),
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,15 @@
-//! The I/O edge of pkglens: file discovery, reading, OS limits, terminal styling and output.
-//! The `pkglens` binary is a thin command-line layer over these modules and `pkglens-core`.
+//! The `pkglens` command line and its I/O edge. The binary (`main.rs`) parses the command line
+//! ([`cli`]) and dispatches to [`commands`]; the commands load their inputs ([`load`], over
+//! [`walk`], [`read`], [`rez_closure`] and [`os`]), build their answer with `pkglens-core`, and
+//! hand it to [`render`], which writes it to an [`output`] destination, coloured by [`style`].
 
+pub mod cli;
 pub mod commands;
+pub mod load;
 pub mod os;
 pub mod output;
 pub mod read;
+pub mod render;
 pub mod rez_closure;
 pub mod style;
 pub mod walk;

@@ -1,17 +1,7 @@
 //! Colour on terminals, plain text elsewhere.
 
+use crate::cli::ColorChoice;
 use std::io::IsTerminal;
-
-/// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    /// On a terminal, unless `NO_COLOR` is set.
-    Auto,
-    /// Always.
-    Always,
-    /// Never.
-    Never,
-}
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,282 @@
+//! The command line: clap's definitions of `pkglens`, its subcommands, their arguments and the
+//! values of `--format` and `--color`. The doc comments of arguments are their `--help` text.
+
+use clap::{Args, Parser, Subcommand};
+use pkglens_core::parallel::Jobs;
+use pkglens_core::versions::pep508::TargetEnvironment;
+use pkglens_core::Record;
+use std::path::PathBuf;
+
+/// `pkglens` and its subcommand.
+#[derive(Parser)]
+#[command(
+    name = "pkglens",
+    version,
+    about = "Reads the package and dependency files of the Python and rez ecosystems, \
+             thousands at a time, and shows the package set they describe.",
+    after_help = "Examples:\n  pkglens scan examples/\n  pkglens scan --format ndjson /studio/rez/packages | jq .path\n  pkglens completions bash > /etc/bash_completion.d/pkglens"
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// List every package and requirement found under the paths.
+    #[command(
+        after_help = "Examples:\n  pkglens scan examples/\n  pkglens scan --format json -o scan.json site-packages/\n  cat PKG-INFO | pkglens scan -"
+    )]
+    Scan(ScanArgs),
+    /// Find problems in the package set: missing, unsatisfied and conflicting requirements,
+    /// cycles, duplicates, unreadable and dynamic files. Exits 1 if there are any.
+    #[command(
+        after_help = "Examples:\n  pkglens check examples/\n  pkglens check --target-python 3.9 --platform windows site-packages/\n  pkglens check --format json wheelhouse/ | jq '.problems[] | .message'"
+    )]
+    Check(CheckArgs),
+    /// Show the dependency graph (tree, DOT, Mermaid or JSON).
+    #[command(
+        after_help = "Examples:\n  pkglens graph examples/site-packages\n  pkglens graph --root usd --format dot examples/rez | dot -Tpng -o usd.png\n  pkglens graph --root urllib3 --reverse examples/"
+    )]
+    Graph(GraphArgs),
+    /// Show every chain by which a package is required.
+    #[command(after_help = "Example:\n  pkglens why urllib3 examples/")]
+    Why(WhyArgs),
+    /// Compare two package sets: added, removed and changed packages.
+    #[command(after_help = "Example:\n  pkglens diff old/site-packages new/site-packages")]
+    Diff(DiffArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  pkglens completions bash > ~/.local/share/bash-completion/completions/pkglens"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The options every reading subcommand takes.
+#[derive(Args)]
+pub struct Common {
+    /// Worker threads: a number, or `auto` for one per core.
+    #[arg(short, long, default_value = "auto", value_name = "N|auto")]
+    pub jobs: Jobs,
+    /// Yield results as they finish instead of in input order (faster first results, not
+    /// deterministic).
+    #[arg(long)]
+    pub unordered: bool,
+    /// Write output to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print nothing but the results.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Stop at the first file that fails to parse (exit 1).
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+/// `scan`'s arguments.
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Files or directories to read; `-` reads one file from standard input. Default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: ScanFormat,
+    /// The common options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The environment markers are evaluated for, and the optional requirements that count.
+#[derive(Args)]
+pub struct TargetArgs {
+    /// The Python version markers are evaluated for (X.Y or X.Y.Z). Default: this machine's
+    /// `python3`, else 3.12.
+    #[arg(long, value_name = "X.Y")]
+    pub target_python: Option<String>,
+    /// The platform markers are evaluated for: linux, macos or windows. Default: this machine's.
+    #[arg(long, value_name = "OS")]
+    pub platform: Option<String>,
+    /// The machine markers are evaluated for (x86_64, aarch64, ...). Default: this machine's.
+    #[arg(long, value_name = "ARCH")]
+    pub machine: Option<String>,
+    /// Also need this dependency group's requirements (PEP 735; repeatable; `*` for all).
+    #[arg(long, value_name = "NAME")]
+    pub group: Vec<String>,
+    /// Also need the build system's requirements (a pyproject's `[build-system]`).
+    #[arg(long)]
+    pub build: bool,
+}
+
+impl TargetArgs {
+    /// The target, with the defaults its `--help` names. This machine's Python is asked for
+    /// only when `records` hold Python packages or requirement lists: starting an interpreter
+    /// is not free.
+    pub fn environment(&self, records: &[Record]) -> TargetEnvironment {
+        let has_python = records.iter().any(|r| {
+            !r.requirements.is_empty()
+                || r.packages
+                    .iter()
+                    .any(|p| p.ecosystem == pkglens_core::Ecosystem::Python)
+        });
+        TargetEnvironment {
+            python: self
+                .target_python
+                .clone()
+                .or_else(|| has_python.then(crate::os::python_version).flatten())
+                .unwrap_or_else(|| "3.12".into()),
+            platform: self
+                .platform
+                .clone()
+                .unwrap_or_else(|| std::env::consts::OS.into()),
+            machine: self
+                .machine
+                .clone()
+                .unwrap_or_else(|| std::env::consts::ARCH.into()),
+        }
+    }
+}
+
+/// `check`'s arguments.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// The target environment.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The common options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `graph`'s arguments.
+#[derive(Args)]
+pub struct GraphArgs {
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "tree")]
+    pub format: GraphFormat,
+    /// Start from the packages of this name (repeatable). Default: requirement files,
+    /// projects, and every package nothing depends on.
+    #[arg(long, value_name = "NAME")]
+    pub root: Vec<String>,
+    /// Follow dependents instead of dependencies. (Without it, `--root` in a single rez
+    /// repository reads only the families the roots reach.)
+    #[arg(long)]
+    pub reverse: bool,
+    /// At most this many steps from a root.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Read every file even when `--root` names families of one rez repository (the answer is
+    /// the same; this is slower, and there to compare).
+    #[arg(long)]
+    pub full_scan: bool,
+    /// The target environment.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The common options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `why`'s arguments.
+#[derive(Args)]
+pub struct WhyArgs {
+    /// The package to explain.
+    pub name: String,
+    /// Files or directories to read. Default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// At most this many chains.
+    #[arg(long, default_value = "100")]
+    pub limit: usize,
+    /// The target environment.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The common options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `diff`'s arguments.
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old set: a directory or a file.
+    pub old: PathBuf,
+    /// The new set: a directory or a file.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// The target environment.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The common options.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    /// An aligned table with a footer of problems (for people).
+    Table,
+    /// One JSON document, schema `pkglens/1`.
+    Json,
+    /// One record per line, streamed in input order.
+    Ndjson,
+}
+
+/// Output formats of `check`, `why` and `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Lines for people.
+    Table,
+    /// One JSON document, schema `pkglens/1`.
+    Json,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// An indented tree.
+    Tree,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// JSON: nodes, edges and roots.
+    Json,
+}
+
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}

@@ -17,7 +17,8 @@ use pkglens_core::report::{
     CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
 };
 use pkglens_core::set::{self, NodeId, Owner, Resolution, SetOptions};
-use pkglens_core::versions::pep508::{parse_version, Specifiers, TargetEnvironment};
+use pkglens_core::versions::pep440::{parse_version, Specifiers};
+use pkglens_core::versions::pep508::TargetEnvironment;
 use pkglens_core::versions::rez;
 use pkglens_core::{Input, Record, SCHEMA};
 use serde::{Deserialize, Serialize};

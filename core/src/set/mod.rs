@@ -24,7 +24,8 @@ pub use diff::{diff, Change, Diff};
 pub use queries::{Graph, GraphEdge, GraphNode};
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
-use crate::versions::pep508::{normalize_name, Marker, Specifiers, TargetEnvironment};
+use crate::versions::pep440::Specifiers;
+use crate::versions::pep508::{normalize_name, Marker, TargetEnvironment};
 use crate::versions::rez;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -125,7 +126,7 @@ pub struct PackageSet {
 /// A node's version in its ecosystem's terms (`None` inside: not a valid version).
 #[derive(Debug, Clone)]
 enum NodeVersion {
-    Python(Option<crate::versions::pep508::Pep440Version>),
+    Python(Option<crate::versions::pep440::Pep440Version>),
     Rez(Option<rez::Version>),
 }
 
@@ -180,7 +181,7 @@ impl PackageSet {
                 let version = &records[node.record].packages[node.package].version;
                 match node.ecosystem {
                     Ecosystem::Python => {
-                        NodeVersion::Python(crate::versions::pep508::parse_version(version))
+                        NodeVersion::Python(crate::versions::pep440::parse_version(version))
                     }
                     Ecosystem::Rez => NodeVersion::Rez(rez::Version::parse(version).ok()),
                 }

@@ -127,7 +127,7 @@ pub struct PackageSet {
 #[derive(Debug, Clone)]
 enum NodeVersion {
     Python(Option<crate::versions::pep440::Pep440Version>),
-    Rez(Option<rez::Version>),
+    Rez(Option<rez::RezVersion>),
 }
 
 /// The key a requirement or package name is matched by.
@@ -183,7 +183,7 @@ impl PackageSet {
                     Ecosystem::Python => {
                         NodeVersion::Python(crate::versions::pep440::parse_version(version))
                     }
-                    Ecosystem::Rez => NodeVersion::Rez(rez::Version::parse(version).ok()),
+                    Ecosystem::Rez => NodeVersion::Rez(rez::RezVersion::parse(version).ok()),
                 }
             })
             .collect();
@@ -460,7 +460,7 @@ impl PackageSet {
 /// Tests versions against a requirement's constraint, in its ecosystem's semantics.
 enum SpecMatcher {
     Pep440(Specifiers),
-    Rez(rez::VersionRange),
+    Rez(rez::RezVersionRange),
 }
 
 impl SpecMatcher {
@@ -474,7 +474,7 @@ impl SpecMatcher {
                 }
             }
             Ecosystem::Rez => {
-                let parsed = rez::Requirement::parse(&requirement.raw).ok()?;
+                let parsed = rez::RezRequirement::parse(&requirement.raw).ok()?;
                 let range = parsed.written_range();
                 (!range.is_any()).then_some(SpecMatcher::Rez(range))
             }

@@ -5,7 +5,7 @@
 //! [`parse_version`] for versions, [`Specifiers`] for specifier sets, and the renderer that
 //! PEP 508 requirements use to show their specifiers. Where the crate and packaging part
 //! (the `==V.*` padding, `<` across epochs, Python's whitespace) the fix is in
-//! [`super::pep508_compat`].
+//! `versions::pep508_compat`.
 
 use super::pep508_compat::{is_python_space, specifiers_contain};
 use std::str::FromStr;

@@ -5,7 +5,7 @@
 //! of core sees [`Requirement`] values and [`RequirementError`]s with byte offsets, [`Marker`]s
 //! evaluated in a [`TargetEnvironment`], and [`normalize_name`]. What makes the crate read
 //! requirements as packaging does (and keeps it from panicking) is in
-//! [`super::pep508_compat`].
+//! `versions::pep508_compat`.
 
 use super::pep440::render_specifiers;
 use super::pep508_compat::{name_as_written, parse_guarded, precheck, swap_inverted_tilde};

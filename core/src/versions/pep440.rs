@@ -1,9 +1,10 @@
 //! PEP 440 versions and specifier sets, through `pep508_rs`'s `pep440_rs` (see
 //! `docs/decisions.md` for why that crate).
 //!
-//! This module is core's only way to the `pep440_rs` crate: [`Pep440Version`] and
-//! [`parse_version`] for versions, [`Specifiers`] for specifier sets, and the renderer that
-//! PEP 508 requirements use to show their specifiers. Where the crate and packaging part
+//! Core reaches the `pep440_rs` crate through this module (`versions::pep508_compat`, which
+//! adapts the crate, names it too): [`Pep440Version`] and [`parse_version`] for versions,
+//! [`Specifiers`] for specifier sets, and the renderer that PEP 508 requirements use to show
+//! their specifiers. Where the crate and packaging part
 //! (the `==V.*` padding, `<` across epochs, Python's whitespace) the fix is in
 //! `versions::pep508_compat`.
 

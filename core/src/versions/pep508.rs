@@ -1,9 +1,9 @@
 //! PEP 508 requirements and environment markers, through `pep508_rs` (see
 //! `docs/decisions.md` for why that crate), and PEP 503 name normalisation.
 //!
-//! Together with [`super::pep440`] this is the only place that touches `pep508_rs`: the rest
-//! of core sees [`Requirement`] values and [`RequirementError`]s with byte offsets, [`Marker`]s
-//! evaluated in a [`TargetEnvironment`], and [`normalize_name`]. What makes the crate read
+//! With [`super::pep440`] and `versions::pep508_compat`, the only place that names
+//! `pep508_rs`: the rest of core sees [`Requirement`] values and [`RequirementError`]s with
+//! byte offsets, [`Marker`]s evaluated in a [`TargetEnvironment`], and [`normalize_name`]. What makes the crate read
 //! requirements as packaging does (and keeps it from panicking) is in
 //! `versions::pep508_compat`.
 

@@ -1,7 +1,7 @@
 //! Times rez requirement parsing over every requirement of a rez repository (a profiling aid).
 //! Usage: cargo run --release -p pkglens-core --example rez_req_timing -- REPO
 #![allow(missing_docs)]
-use pkglens_core::versions::rez::Requirement;
+use pkglens_core::versions::rez::RezRequirement;
 use std::time::Instant;
 
 fn main() {
@@ -39,7 +39,7 @@ fn main() {
     let t = Instant::now();
     let mut ok = 0;
     for r in &reqs {
-        ok += usize::from(Requirement::parse(r).is_ok());
+        ok += usize::from(RezRequirement::parse(r).is_ok());
     }
     println!(
         "{} requirements ({} ok) parsed in {:?}",
@@ -50,7 +50,7 @@ fn main() {
     let t = Instant::now();
     let mut spec_len = 0;
     for r in &reqs {
-        if let Ok(req) = Requirement::parse(r) {
+        if let Ok(req) = RezRequirement::parse(r) {
             let range = req.written_range();
             spec_len += range.to_string().len();
         }

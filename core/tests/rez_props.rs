@@ -1,7 +1,7 @@
 //! Property tests of the range algebra and of version ordering, plus a
 //! no-panic check on arbitrary input.
 
-use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
+use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 use proptest::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -32,8 +32,8 @@ fn version_str() -> impl Strategy<Value = String> {
     })
 }
 
-fn version() -> impl Strategy<Value = Version> {
-    version_str().prop_map(|s| Version::parse(&s).expect("generated version parses"))
+fn version() -> impl Strategy<Value = RezVersion> {
+    version_str().prop_map(|s| RezVersion::parse(&s).expect("generated version parses"))
 }
 
 fn nonempty_version_str() -> impl Strategy<Value = String> {
@@ -42,7 +42,7 @@ fn nonempty_version_str() -> impl Strategy<Value = String> {
 
 fn bound_str() -> impl Strategy<Value = String> {
     (0usize..16, nonempty_version_str(), nonempty_version_str()).prop_map(|(form, a, b)| {
-        let (lo, hi) = match (Version::parse(&a), Version::parse(&b)) {
+        let (lo, hi) = match (RezVersion::parse(&a), RezVersion::parse(&b)) {
             (Ok(x), Ok(y)) if y < x => (b, a),
             _ => (a, b),
         };
@@ -67,9 +67,9 @@ fn bound_str() -> impl Strategy<Value = String> {
     })
 }
 
-fn range() -> impl Strategy<Value = VersionRange> {
+fn range() -> impl Strategy<Value = RezVersionRange> {
     prop::collection::vec(bound_str(), 1..4).prop_filter_map("valid range", |parts| {
-        VersionRange::parse(&parts.join("|")).ok()
+        RezVersionRange::parse(&parts.join("|")).ok()
     })
 }
 
@@ -118,7 +118,7 @@ proptest! {
 
     #[test]
     fn display_roundtrips(a in range(), vs in prop::collection::vec(version(), 16)) {
-        let b = VersionRange::parse(&a.to_string()).expect("str of a range parses");
+        let b = RezVersionRange::parse(&a.to_string()).expect("str of a range parses");
         for v in &vs {
             prop_assert_eq!(a.contains(v), b.contains(v));
         }
@@ -135,25 +135,25 @@ proptest! {
         if x <= y && y <= z {
             prop_assert!(x <= z);
         }
-        let back = Version::parse(&x.to_string()).expect("str of a version parses");
+        let back = RezVersion::parse(&x.to_string()).expect("str of a version parses");
         prop_assert_eq!(back, x);
     }
 
     #[test]
     fn never_panics(s in "[<>=+,.|\\-\n !~@#_a-c0-2\u{e9}]{0,12}") {
-        let _ = Version::parse(&s).map(|v| v.to_string());
-        if let Ok(r) = VersionRange::parse(&s) {
+        let _ = RezVersion::parse(&s).map(|v| v.to_string());
+        if let Ok(r) = RezVersionRange::parse(&s) {
             let _ = (r.to_string(), r.complement(), r.union(&r), r.intersection(&r));
         }
-        if let Ok(q) = Requirement::parse(&s) {
+        if let Ok(q) = RezRequirement::parse(&s) {
             let _ = q.to_string();
         }
     }
 
     #[test]
     fn never_panics_any_string(s in any::<String>()) {
-        let _ = Version::parse(&s);
-        let _ = VersionRange::parse(&s);
-        let _ = Requirement::parse(&s);
+        let _ = RezVersion::parse(&s);
+        let _ = RezVersionRange::parse(&s);
+        let _ = RezRequirement::parse(&s);
     }
 }

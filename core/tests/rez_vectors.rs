@@ -2,16 +2,16 @@
 //! `rez/tests/test_version.py` (rez 3.4.0), plus a few quirks checked
 //! against rez by hand.
 
-use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
+use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-fn v(s: &str) -> Version {
-    Version::parse(s).unwrap_or_else(|e| panic!("version {s:?}: {e}"))
+fn v(s: &str) -> RezVersion {
+    RezVersion::parse(s).unwrap_or_else(|e| panic!("version {s:?}: {e}"))
 }
 
-fn r(s: &str) -> VersionRange {
-    VersionRange::parse(s).unwrap_or_else(|e| panic!("range {s:?}: {e}"))
+fn r(s: &str) -> RezVersionRange {
+    RezVersionRange::parse(s).unwrap_or_else(|e| panic!("range {s:?}: {e}"))
 }
 
 /// test_version.py: test_token_comparisons
@@ -45,7 +45,7 @@ fn version_comparisons() {
             assert_ne!(v(a), v(b));
         }
     }
-    let set: std::collections::HashSet<Version> = ["1.0", "1.0", "1.0alpha", "2.0.0"]
+    let set: std::collections::HashSet<RezVersion> = ["1.0", "1.0", "1.0alpha", "2.0.0"]
         .iter()
         .map(|s| v(s))
         .collect();
@@ -105,7 +105,7 @@ const EQ: &[(&str, &str)] = &[
 
 #[test]
 fn range_equalities() {
-    let any = VersionRange::any();
+    let any = RezVersionRange::any();
     for &(a, b) in EQ {
         let (ra, rb) = (r(a), r(b));
         assert_eq!(ra, rb, "{a:?} == {b:?}");
@@ -114,10 +114,10 @@ fn range_equalities() {
         assert_eq!(r(&rb.to_string()), ra, "str roundtrip {b:?}");
         let a_ = a.replace('.', "-").replace("--", "..");
         assert_eq!(r(&a_), ra, "{a_:?}");
-        let parts: Vec<VersionRange> = a.split('|').map(r).collect();
+        let parts: Vec<RezVersionRange> = a.split('|').map(r).collect();
         let u = parts
             .iter()
-            .fold(VersionRange::none(), |acc, p| acc.union(p));
+            .fold(RezVersionRange::none(), |acc, p| acc.union(p));
         assert_eq!(u, ra, "union of parts of {a:?}");
         assert_eq!(ra.union(&rb), ra);
         assert!(
@@ -153,7 +153,7 @@ fn range_and_inverse() {
         ("1", "1.0", Some("1.0")),
         ("4..6", "6+<8", Some("==6")),
     ] {
-        let want = c.map(r).unwrap_or_else(VersionRange::none);
+        let want = c.map(r).unwrap_or_else(RezVersionRange::none);
         assert_eq!(r(a).intersection(&r(b)), want, "{a} & {b}");
         assert_eq!(r(b).intersection(&r(a)), want, "{b} & {a}");
     }
@@ -163,7 +163,7 @@ fn range_and_inverse() {
         assert!(r(a).union(&r(b)).is_any());
         assert!(r(a).intersection(&r(b)).is_empty());
     }
-    assert!(VersionRange::any().complement().is_empty());
+    assert!(RezVersionRange::any().complement().is_empty());
     assert_eq!(r("3.5").complement().to_string(), "<3.5|3.5_+");
 }
 
@@ -174,7 +174,7 @@ fn invalid_ranges() {
         "4+<2", ">3<3", ">3<=3", "3+<3", "<", "><", ">3>4", "<3<4", "<4>3", ",<4", "4+,", "1>=",
         "+1", "4<", "1+<2<3",
     ] {
-        let e = VersionRange::parse(s).expect_err(s);
+        let e = RezVersionRange::parse(s).expect_err(s);
         assert!(e.message.starts_with("expected "), "{s}: {e}");
         assert!(e.offset <= s.len(), "{s}: {e}");
     }
@@ -187,8 +187,8 @@ fn bounded_and_from_version() {
     assert!(r("2+<4").lower_bounded() && r("2+<4").upper_bounded());
     assert!(r("2+").lower_bounded() && !r("2+").upper_bounded());
     assert!(r("<2").upper_bounded() && !r("<2").lower_bounded());
-    assert_eq!(VersionRange::exact(&v("3")), r("==3"));
-    assert_eq!(VersionRange::from_version(&v("3")), r("3"));
+    assert_eq!(RezVersionRange::exact(&v("3")), r("==3"));
+    assert_eq!(RezVersionRange::from_version(&v("3")), r("3"));
     assert_eq!(r("2+").intersection(&r("<=4")).to_string(), "2..4");
 }
 
@@ -210,12 +210,12 @@ fn containment() {
     assert!(!r("4+<6").is_superset(&r("3")));
     assert!(!r("4+<6").is_superset(&r("3+<10")));
 
-    let versions: Vec<Version> = [2, 3, 5, 10, 11, 13, 14]
+    let versions: Vec<RezVersion> = [2, 3, 5, 10, 11, 13, 14]
         .iter()
         .map(|n| v(&n.to_string()))
         .collect();
-    let composite = versions.iter().fold(VersionRange::none(), |acc, x| {
-        acc.union(&VersionRange::exact(x))
+    let composite = versions.iter().fold(RezVersionRange::none(), |acc, x| {
+        acc.union(&RezVersionRange::exact(x))
     });
     assert_eq!(composite.to_string(), "==2|==3|==5|==10|==11|==13|==14");
     for (s, count) in [
@@ -307,7 +307,7 @@ fn requirements() {
         ("foo-1-2", "foo", Some("1-2"), false, false, "foo-1-2"),
     ];
     for &(s, name, range, conflict, weak, display) in cases {
-        let q = Requirement::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let q = RezRequirement::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
         assert_eq!(q.name, name, "{s}");
         match range {
             Some(rs) => assert_eq!(q.range, r(rs), "{s}"),
@@ -316,11 +316,11 @@ fn requirements() {
         assert_eq!((q.conflict, q.weak), (conflict, weak), "{s}");
         assert_eq!(q.ephemeral, name.starts_with('.'), "{s}");
         assert_eq!(q.to_string(), display, "{s}");
-        assert_eq!(s.parse::<Requirement>().ok(), Some(q));
+        assert_eq!(s.parse::<RezRequirement>().ok(), Some(q));
     }
-    let e = Requirement::parse("foo-4+<2").unwrap_err();
+    let e = RezRequirement::parse("foo-4+<2").unwrap_err();
     assert_eq!(e.offset, 4, "{e}");
-    let e = Requirement::parse("!foo<4>3").unwrap_err();
+    let e = RezRequirement::parse("!foo<4>3").unwrap_err();
     assert!(e.offset >= 4, "{e}");
 }
 
@@ -329,8 +329,8 @@ fn requirements() {
 fn documented_quirks() {
     assert_eq!(v("1+2").to_string(), "1+2");
     assert_eq!(v("1 2"), v("1.2"));
-    assert!(Version::parse("1..2").is_err());
-    assert!(Version::parse("1.").is_err());
+    assert!(RezVersion::parse("1..2").is_err());
+    assert!(RezVersion::parse("1.").is_err());
     assert!(v("1.a") < v("1.0") && v("1") < v("1.0") && v("1.1") < v("1a"));
     assert!(v("") < v("0") && v("01") < v("1"));
     assert!(v("99999999999999999999") < v("100000000000000000000"));
@@ -353,19 +353,19 @@ fn documented_quirks() {
         assert_eq!(r(a).to_string(), b, "{a:?}");
     }
     assert!(r("1+<3|1.5..2|>3").contains(&v("3")));
-    assert!(VersionRange::parse("3\n\n").is_err());
-    assert!(VersionRange::parse("<>2").is_err());
+    assert!(RezVersionRange::parse("3\n\n").is_err());
+    assert!(RezVersionRange::parse("<>2").is_err());
     assert_eq!(r("1..3|1.5+<2|>3").complement().to_string(), "<1");
-    assert_eq!(VersionRange::none().to_string(), "<none>");
-    assert!(VersionRange::parse("<none>").is_err());
+    assert_eq!(RezVersionRange::none().to_string(), "<none>");
+    assert!(RezVersionRange::parse("<none>").is_err());
 }
 
 /// rez `RequirementList` reduced to what the tests need: merge by name in
 /// first-seen order, or the first conflicting pair.
-fn reduce(reqs: &[&str]) -> Result<Vec<Requirement>, (Requirement, Requirement)> {
-    let mut out: Vec<Requirement> = Vec::new();
+fn reduce(reqs: &[&str]) -> Result<Vec<RezRequirement>, (RezRequirement, RezRequirement)> {
+    let mut out: Vec<RezRequirement> = Vec::new();
     for s in reqs {
-        let q = Requirement::parse(s).expect("requirement parses");
+        let q = RezRequirement::parse(s).expect("requirement parses");
         match out.iter_mut().find(|x| x.name == q.name) {
             None => out.push(q),
             Some(existing) => match existing.merged(&q) {
@@ -380,9 +380,9 @@ fn reduce(reqs: &[&str]) -> Result<Vec<Requirement>, (Requirement, Requirement)>
 /// test_version.py: test_requirement_list
 #[test]
 fn requirement_list() {
-    let parse = |xs: &[&str]| -> Vec<Requirement> {
+    let parse = |xs: &[&str]| -> Vec<RezRequirement> {
         xs.iter()
-            .map(|s| Requirement::parse(s).expect("parses"))
+            .map(|s| RezRequirement::parse(s).expect("parses"))
             .collect()
     };
     let eq_cases: &[(&[&str], &[&str])] = &[
@@ -416,8 +416,8 @@ fn requirement_list() {
     ];
     for (input, a, b) in confl_cases {
         let (ra, rb) = (
-            Requirement::parse(a).unwrap(),
-            Requirement::parse(b).unwrap(),
+            RezRequirement::parse(a).unwrap(),
+            RezRequirement::parse(b).unwrap(),
         );
         assert!(
             ra.conflicts_with(&rb) || rb.conflicts_with(&ra),

@@ -16,21 +16,21 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::versions::rez::{Requirement, Version, VersionError, VersionRange};
+use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};
 
-fn check_error(s: &str, e: &VersionError) {
+fn check_error(s: &str, e: &RezVersionError) {
     assert!(!e.message.is_empty(), "empty message for {s:?}");
     assert!(e.offset <= s.len(), "offset {} past the end of {s:?}", e.offset);
 }
 
-fn check_version(s: &str) -> Option<Version> {
-    match Version::parse(s) {
+fn check_version(s: &str) -> Option<RezVersion> {
+    match RezVersion::parse(s) {
         Ok(v) => {
             let shown = v.to_string();
-            let back = Version::parse(&shown).expect("Display of a version parses");
+            let back = RezVersion::parse(&shown).expect("Display of a version parses");
             assert_eq!(back, v, "{s:?} -> {shown:?}");
-            assert!(VersionRange::exact(&v).contains(&v), "==v misses {s:?}");
-            assert!(VersionRange::from_version(&v).contains(&v), "family misses {s:?}");
+            assert!(RezVersionRange::exact(&v).contains(&v), "==v misses {s:?}");
+            assert!(RezVersionRange::from_version(&v).contains(&v), "family misses {s:?}");
             Some(v)
         }
         Err(e) => {
@@ -40,11 +40,11 @@ fn check_version(s: &str) -> Option<Version> {
     }
 }
 
-fn check_requirement(s: &str, versions: &[Version]) {
-    match Requirement::parse(s) {
+fn check_requirement(s: &str, versions: &[RezVersion]) {
+    match RezRequirement::parse(s) {
         Ok(req) => {
             let shown = req.to_string();
-            let back = Requirement::parse(&shown)
+            let back = RezRequirement::parse(&shown)
                 .unwrap_or_else(|e| panic!("Display of {s:?} is {shown:?}, which fails: {e}"));
             // Same name and flags, same versions held. Not structural equality: the documented
             // merge quirk keeps `1..3|1.5+<2|>3` as `1..3|>3`, which re-parses as `1+`.
@@ -73,27 +73,27 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = s.split('\0');
     let range_str = parts.next().unwrap_or("");
 
-    let mut versions: Vec<Version> = parts.filter_map(check_version).collect();
+    let mut versions: Vec<RezVersion> = parts.filter_map(check_version).collect();
     if versions.is_empty() {
         versions.extend(
             range_str
                 .match_indices(['|', ',', '<', '>', '=', '+', '.', '-'])
                 .take(16)
-                .filter_map(|(i, m)| Version::parse(&range_str[i + m.len()..]).ok()),
+                .filter_map(|(i, m)| RezVersion::parse(&range_str[i + m.len()..]).ok()),
         );
-        versions.push(Version::empty());
+        versions.push(RezVersion::empty());
     }
     check_version(range_str);
     check_requirement(range_str, &versions);
 
-    match VersionRange::parse(range_str) {
+    match RezVersionRange::parse(range_str) {
         Ok(r) => {
             assert!(!r.is_empty(), "{range_str:?} parsed to the empty range");
             let shown = r.to_string();
-            let back = VersionRange::parse(&shown).unwrap_or_else(|e| {
+            let back = RezVersionRange::parse(&shown).unwrap_or_else(|e| {
                 panic!("Display of {range_str:?} is {shown:?}, which fails: {e}")
             });
-            let same = r.intersection(&VersionRange::any());
+            let same = r.intersection(&RezVersionRange::any());
             let complement = r.complement();
             for v in &versions {
                 let held = r.contains(v);

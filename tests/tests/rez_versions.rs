@@ -1,7 +1,7 @@
 //! Conformance against rez itself: reads the JSON written by
 //! `conformance/rez_versions.py` from `$PKGLENS_REZ_VERSIONS_JSON`.
 
-use pkglens_core::versions::rez::{Requirement, Version, VersionRange};
+use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 use serde_json::Value;
 
 fn s(v: &Value) -> String {
@@ -15,7 +15,7 @@ fn opt_s(v: &Value) -> Option<String> {
 /// Checks one range entry; returns 1 when rez accepted it.
 fn check_range(
     item: &Value,
-    versions: &[Version],
+    versions: &[RezVersion],
     vstrs: &[String],
     diffs: &mut Vec<String>,
     checks: &mut usize,
@@ -23,7 +23,7 @@ fn check_range(
     let input = s(&item["s"]);
     let ok = item["ok"].as_bool().unwrap_or(false);
     *checks += 1;
-    match (VersionRange::parse(&input), ok) {
+    match (RezVersionRange::parse(&input), ok) {
         (Err(_), false) => {}
         (Ok(r), false) => diffs.push(format!("range {input:?}: accepted as {r}, rez rejects")),
         (Err(e), true) => diffs.push(format!("range {input:?}: rejected ({e}), rez accepts")),
@@ -74,7 +74,7 @@ fn conformance_with_rez() {
         .collect();
     let mut versions = Vec::new();
     for v in &vstrs {
-        match Version::parse(v) {
+        match RezVersion::parse(v) {
             Ok(p) => {
                 if p.to_string() != *v {
                     diffs.push(format!("version {v:?}: str {p}"));
@@ -83,7 +83,7 @@ fn conformance_with_rez() {
             }
             Err(e) => {
                 diffs.push(format!("version {v:?} rejected: {e}"));
-                versions.push(Version::empty());
+                versions.push(RezVersion::empty());
             }
         }
     }
@@ -108,7 +108,7 @@ fn conformance_with_rez() {
     for item in data["version_parse"].as_array().expect("version_parse") {
         let input = s(&item[0]);
         let want = opt_s(&item[1]);
-        let got = Version::parse(&input).ok().map(|v| v.to_string());
+        let got = RezVersion::parse(&input).ok().map(|v| v.to_string());
         nvparse += 1;
         checks += 1;
         if got != want {
@@ -130,7 +130,7 @@ fn conformance_with_rez() {
     let mut nops = 0;
     for item in data["ops"].as_array().expect("ops") {
         let (sa, sb) = (s(&item["a"]), s(&item["b"]));
-        let (Ok(a), Ok(b)) = (VersionRange::parse(&sa), VersionRange::parse(&sb)) else {
+        let (Ok(a), Ok(b)) = (RezVersionRange::parse(&sa), RezVersionRange::parse(&sb)) else {
             diffs.push(format!("ops {sa:?} {sb:?}: parse failed"));
             continue;
         };
@@ -169,7 +169,7 @@ fn conformance_with_rez() {
         let ok = item["ok"].as_bool().unwrap_or(false);
         nreqs += 1;
         checks += 1;
-        match (Requirement::parse(&input), ok) {
+        match (RezRequirement::parse(&input), ok) {
             (Err(_), false) => {}
             (Ok(q), false) => diffs.push(format!("req {input:?}: accepted as {q}, rez rejects")),
             (Err(e), true) => diffs.push(format!("req {input:?}: rejected ({e}), rez accepts")),
@@ -194,7 +194,7 @@ fn conformance_with_rez() {
     let mut nmerges = 0;
     for item in data["merges"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
         let (sa, sb) = (s(&item["a"]), s(&item["b"]));
-        let (Ok(a), Ok(b)) = (Requirement::parse(&sa), Requirement::parse(&sb)) else {
+        let (Ok(a), Ok(b)) = (RezRequirement::parse(&sa), RezRequirement::parse(&sb)) else {
             diffs.push(format!("merge {sa:?} {sb:?}: parse failed"));
             continue;
         };

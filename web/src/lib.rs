@@ -18,7 +18,8 @@ use pkglens_core::report::{
     CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
 };
 use pkglens_core::set::{self, NodeId, Owner, Resolution, SetOptions};
-use pkglens_core::versions::pep508::{parse_version, Specifiers, TargetEnvironment};
+use pkglens_core::versions::pep440::{parse_version, Specifiers};
+use pkglens_core::versions::pep508::TargetEnvironment;
 use pkglens_core::versions::rez;
 use pkglens_core::{Input, Record, SCHEMA};
 use serde::{Deserialize, Serialize};
@@ -813,7 +814,7 @@ pub fn pep440_satisfies(version: &str, spec: &str) -> Result<bool, JsValue> {
 /// rez: -1, 0 or 1 as `a` sorts before, with or after `b`. Throws for an invalid version.
 #[wasm_bindgen(js_name = rezCompare)]
 pub fn rez_compare(a: &str, b: &str) -> Result<i32, JsValue> {
-    let parse = |v: &str| rez::Version::parse(v).map_err(js_error);
+    let parse = |v: &str| rez::RezVersion::parse(v).map_err(js_error);
     Ok(ordering(parse(a)?.cmp(&parse(b)?)))
 }
 
@@ -821,8 +822,8 @@ pub fn rez_compare(a: &str, b: &str) -> Result<i32, JsValue> {
 /// any). Throws for an invalid version or range.
 #[wasm_bindgen(js_name = rezSatisfies)]
 pub fn rez_satisfies(version: &str, range: &str) -> Result<bool, JsValue> {
-    let version = rez::Version::parse(version).map_err(js_error)?;
-    let range = rez::VersionRange::parse(range).map_err(js_error)?;
+    let version = rez::RezVersion::parse(version).map_err(js_error)?;
+    let range = rez::RezVersionRange::parse(range).map_err(js_error)?;
     Ok(range.contains(&version))
 }
 

@@ -44,7 +44,7 @@ fn escape_version(version: &str) -> String {
 /// Whether two versions are the same: PEP 440 equality when both parse, else equal strings
 /// after escaping (case-insensitive).
 fn same_version(a: &str, b: &str) -> bool {
-    use pep508_rs::pep440_rs::Version;
+    use crate::versions::pep440::Pep440Version as Version;
     use std::str::FromStr;
     let (a, b) = (escape_version(a.trim()), escape_version(b.trim()));
     match (Version::from_str(&a), Version::from_str(&b)) {

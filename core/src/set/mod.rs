@@ -24,7 +24,8 @@ pub use diff::{diff, Change, Diff};
 pub use queries::{Graph, GraphEdge, GraphNode};
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
-use crate::versions::pep508::{normalize_name, Marker, Specifiers, TargetEnvironment};
+use crate::versions::pep440::Specifiers;
+use crate::versions::pep508::{normalize_name, Marker, TargetEnvironment};
 use crate::versions::rez;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -125,8 +126,8 @@ pub struct PackageSet {
 /// A node's version in its ecosystem's terms (`None` inside: not a valid version).
 #[derive(Debug, Clone)]
 enum NodeVersion {
-    Python(Option<crate::versions::pep508::Pep440Version>),
-    Rez(Option<rez::Version>),
+    Python(Option<crate::versions::pep440::Pep440Version>),
+    Rez(Option<rez::RezVersion>),
 }
 
 /// The key a requirement or package name is matched by.
@@ -180,9 +181,9 @@ impl PackageSet {
                 let version = &records[node.record].packages[node.package].version;
                 match node.ecosystem {
                     Ecosystem::Python => {
-                        NodeVersion::Python(crate::versions::pep508::parse_version(version))
+                        NodeVersion::Python(crate::versions::pep440::parse_version(version))
                     }
-                    Ecosystem::Rez => NodeVersion::Rez(rez::Version::parse(version).ok()),
+                    Ecosystem::Rez => NodeVersion::Rez(rez::RezVersion::parse(version).ok()),
                 }
             })
             .collect();
@@ -459,7 +460,7 @@ impl PackageSet {
 /// Tests versions against a requirement's constraint, in its ecosystem's semantics.
 enum SpecMatcher {
     Pep440(Specifiers),
-    Rez(rez::VersionRange),
+    Rez(rez::RezVersionRange),
 }
 
 impl SpecMatcher {
@@ -473,7 +474,7 @@ impl SpecMatcher {
                 }
             }
             Ecosystem::Rez => {
-                let parsed = rez::Requirement::parse(&requirement.raw).ok()?;
+                let parsed = rez::RezRequirement::parse(&requirement.raw).ok()?;
                 let range = parsed.written_range();
                 (!range.is_any()).then_some(SpecMatcher::Rez(range))
             }

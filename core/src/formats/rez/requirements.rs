@@ -32,7 +32,7 @@ fn parse_requirement_cached(text: &str) -> Result<ParsedRequirement, String> {
     if let Some(hit) = MEMO.with(|memo| memo.borrow().get(text).cloned()) {
         return hit;
     }
-    let result = rez::Requirement::parse(text)
+    let result = rez::RezRequirement::parse(text)
         .map(|parsed| {
             let body = text.trim_start_matches(['~', '!']);
             let rest = body.strip_prefix(parsed.name.as_str()).unwrap_or("");

@@ -1,0 +1,253 @@
+//! [`RezVersion`]: rez's `Version`, its alphanumeric tokens and their order (the "Tokens and
+//! separators", "Token order" and "Version order" quirks of the [module docs](super)).
+
+use super::{found_at, is_token_byte, RezVersionError};
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SubToken {
+    s: String,
+    numeric: bool,
+}
+
+fn cmp_decimal(a: &str, b: &str) -> Ordering {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl Ord for SubToken {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.numeric, other.numeric) {
+            (false, false) => self.s.cmp(&other.s),
+            (false, true) => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (true, true) => cmp_decimal(&self.s, &other.s).then_with(|| self.s.cmp(&other.s)),
+        }
+    }
+}
+
+impl PartialOrd for SubToken {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One alphanumeric version token (rez `AlphanumericVersionToken`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Token {
+    subs: Vec<SubToken>,
+}
+
+impl Token {
+    /// `s` must consist of token characters only.
+    fn from_str_unchecked(s: &str) -> Token {
+        let mut subs: Vec<SubToken> = Vec::new();
+        for c in s.chars() {
+            let numeric = c.is_ascii_digit();
+            match subs.last_mut() {
+                Some(last) if last.numeric == numeric => last.s.push(c),
+                _ => subs.push(SubToken {
+                    s: c.to_string(),
+                    numeric,
+                }),
+            }
+        }
+        Token { subs }
+    }
+
+    fn next(&self) -> Token {
+        let mut subs = self.subs.clone();
+        match subs.last_mut() {
+            Some(last) if !last.numeric => last.s.push('_'),
+            _ => subs.push(SubToken {
+                s: "_".to_string(),
+                numeric: false,
+            }),
+        }
+        Token { subs }
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.subs {
+            f.write_str(&s.s)?;
+        }
+        Ok(())
+    }
+}
+
+/// A rez version: zero or more alphanumeric tokens separated by one
+/// separator character each. The empty version is the lowest version.
+#[derive(Debug, Clone, Default)]
+pub struct RezVersion {
+    tokens: Vec<Token>,
+    seps: Vec<char>,
+    /// rez's internal `Version.inf` (greater than every version); never
+    /// produced by parsing.
+    pub(super) inf: bool,
+}
+
+impl RezVersion {
+    /// Parses a version string as rez's `Version(s)` does.
+    ///
+    /// `version = "" | token (sep token)*`, `token = [A-Za-z0-9_]+`,
+    /// `sep = any one character that is not a token character`
+    pub fn parse(s: &str) -> Result<RezVersion, RezVersionError> {
+        let mut v = RezVersion::default();
+        if s.is_empty() {
+            return Ok(v);
+        }
+        let bytes = s.as_bytes();
+        let mut i = 0usize;
+        loop {
+            let start = i;
+            while bytes.get(i).is_some_and(|&b| is_token_byte(b)) {
+                i += 1;
+            }
+            if i == start {
+                return Err(RezVersionError::new(
+                    format!("expected version token, found {}", found_at(s, i)),
+                    i,
+                ));
+            }
+            let tok = s.get(start..i).unwrap_or("");
+            v.tokens.push(Token::from_str_unchecked(tok));
+            match s.get(i..).and_then(|r| r.chars().next()) {
+                None => return Ok(v),
+                Some(c) => {
+                    v.seps.push(c);
+                    i += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// rez's internal `Version.inf`, above every version.
+    pub(super) fn infinity() -> RezVersion {
+        RezVersion {
+            tokens: Vec::new(),
+            seps: Vec::new(),
+            inf: true,
+        }
+    }
+
+    /// The empty version `""`.
+    pub fn empty() -> RezVersion {
+        RezVersion::default()
+    }
+
+    /// True for the empty version (rez: `not version`).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && !self.inf
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// The tokens as strings, eg `["1", "2", "12"]` for `1.2.12`.
+    pub fn as_tuple(&self) -> Vec<String> {
+        self.tokens.iter().map(|t| t.to_string()).collect()
+    }
+
+    /// Copy with at most `n` tokens (rez `trim`).
+    pub fn trim(&self, n: usize) -> RezVersion {
+        if self.inf {
+            return self.clone();
+        }
+        let n = n.min(self.tokens.len());
+        RezVersion {
+            tokens: self.tokens.iter().take(n).cloned().collect(),
+            seps: self
+                .seps
+                .iter()
+                .take(n.saturating_sub(1))
+                .cloned()
+                .collect(),
+            inf: false,
+        }
+    }
+
+    /// rez `next()`: the smallest version above this version's family, eg
+    /// `1.2` -> `1.2_`, `1.a` -> `1.a_`. The empty version's next is
+    /// internal infinity.
+    pub(super) fn next_version(&self) -> RezVersion {
+        let mut other = self.clone();
+        if self.inf {
+            return other;
+        }
+        match other.tokens.pop() {
+            Some(t) => {
+                other.tokens.push(t.next());
+                other
+            }
+            None => RezVersion {
+                tokens: Vec::new(),
+                seps: Vec::new(),
+                inf: true,
+            },
+        }
+    }
+}
+
+impl PartialEq for RezVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.inf == other.inf && self.tokens == other.tokens
+    }
+}
+
+impl Eq for RezVersion {}
+
+impl Hash for RezVersion {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.inf.hash(state);
+        self.tokens.hash(state);
+    }
+}
+
+impl Ord for RezVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.inf, other.inf) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => self.tokens.cmp(&other.tokens),
+        }
+    }
+}
+
+impl PartialOrd for RezVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for RezVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inf {
+            return f.write_str("[INF]");
+        }
+        for (i, t) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                if let Some(c) = self.seps.get(i - 1) {
+                    write!(f, "{c}")?;
+                }
+            }
+            write!(f, "{t}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for RezVersion {
+    type Err = RezVersionError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RezVersion::parse(s)
+    }
+}

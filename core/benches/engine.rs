@@ -10,9 +10,8 @@
 #![allow(missing_docs)]
 
 use divan::{black_box, Bencher};
-use pkglens_core::parallel::{
-    ordered_map, parse_batch, Executor, Jobs, Order, OrderedOptions, Policy,
-};
+use pkglens_core::batch::parse_batch;
+use pkglens_core::parallel::{ordered_map, Executor, Jobs, Order, OrderedOptions, Policy};
 use pkglens_core::Input;
 use rayon::prelude::*;
 use std::path::PathBuf;

@@ -3,10 +3,13 @@
 //! Sans-I/O: nothing here opens a file, a socket or a clock. Parsers take bytes and a path and
 //! return owned values; the caller does the reading. Data flows one way:
 //! bytes → [`detect`] → [`parse`] → [`Record`] → package set → checks and queries → output.
-//! The [`parallel`] engine decides how many of these run at once, never what they do.
+//! The [`parallel`] engine decides how many of these run at once, never what they do; [`batch`]
+//! parses many inputs on it.
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod formats;
+mod json_pieces;
 pub mod parallel;
 mod record;
 pub mod report;
@@ -16,7 +19,8 @@ pub mod text;
 pub mod versions;
 
 pub use formats::detect::{detect, detect_by_content, detect_by_name};
-pub use record::{record_json_pieces, requirement_size_hint, write_record_json};
+pub use json_pieces::record_json_pieces;
+pub use record::{requirement_size_hint, write_record_json};
 pub use record::{
     Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, Requirement,
     RequirementKind, Status, SCHEMA,
@@ -96,9 +100,8 @@ pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError>
         Format::Pyproject => formats::pyproject::parse_pyproject(input.path, input.bytes),
         Format::RequirementsTxt => {
             // No I/O here: an include (`-r`, `-c`) is an error naming it. Callers that can
-            // read files use `formats::requirements_txt::resolve_requirements`.
-            let mut load = |path: &str| (path == input.path).then(|| input.bytes.to_vec());
-            formats::requirements_txt::resolve_requirements(input.path, &mut load, &|_| None)
+            // read files pass their reader to the same function.
+            formats::requirements_txt::resolve_requirements_input(input, &mut |_| None, &|_| None)
         }
         Format::RezPackagePy => formats::rez::parse_rez_package_py(input.path, input.bytes),
         Format::RezPackageYaml => formats::rez::parse_rez_package_yaml(input.path, input.bytes),

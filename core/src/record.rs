@@ -7,10 +7,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-mod json;
-pub use json::{
-    record_pieces as record_json_pieces, requirement_size_hint, write_record as write_record_json,
-};
+pub(crate) mod json;
+pub use json::{requirement_size_hint, write_record as write_record_json};
 
 /// The schema identifier written at the top of every JSON document.
 pub const SCHEMA: &str = "pkglens/1";

@@ -1,4 +1,4 @@
-//! Small text helpers shared by the parsers: positions and lines.
+//! Small text helpers shared by the parsers: positions, lines and `/`-separated paths.
 
 /// A 1-based line and column (column counted in characters, as editors do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,35 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, usize> {
     std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
 }
 
+/// `/`-separated normalisation, the one way pkglens compares paths it did not read from a file
+/// system (a requirements file's includes, and the inputs of a batch they are looked up in):
+/// drops `.` and empty segments and folds `..` (`a/./b/../c` is `a/c`). A `..` above the start
+/// of a relative path is kept (`../y`), one above `/` is dropped (`/../a` is `/a`); a relative
+/// path that folds to nothing is `.`.
+pub fn normalize_path(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => joined,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +97,13 @@ mod tests {
         let text = "é";
         assert_eq!(Position::of(text, 1), Position { line: 1, column: 1 });
         assert_eq!(line_at(text, 1), "é");
+    }
+
+    #[test]
+    fn paths_are_normalised_for_lookup() {
+        assert_eq!(normalize_path("a/./b/../c"), "a/c");
+        assert_eq!(normalize_path("./a"), "a");
+        assert_eq!(normalize_path("../x/../y"), "../y");
+        assert_eq!(normalize_path("/abs//p"), "/abs/p");
     }
 }

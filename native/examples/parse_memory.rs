@@ -8,7 +8,8 @@
 //! ```
 
 use pkglens_cli::walk::{walk, Found};
-use pkglens_core::parallel::{parse_batch_linked, Policy};
+use pkglens_core::batch::parse_batch_linked;
+use pkglens_core::parallel::Policy;
 use pkglens_core::Input;
 use std::time::Instant;
 

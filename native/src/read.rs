@@ -1,9 +1,9 @@
 //! Reading one found file and parsing it: the unit of work the engine runs in parallel.
 
 use crate::walk::{describe, Found};
-use pkglens_core::formats::requirements_txt::resolve_requirements;
+use pkglens_core::batch::parse_guarded;
+use pkglens_core::formats::requirements_txt::resolve_requirements_input;
 use pkglens_core::formats::wheel::{Step, WheelReader};
-use pkglens_core::parallel::parse_guarded;
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use std::fs::File;
 use std::io::Read;
@@ -38,14 +38,14 @@ pub fn read_and_parse(found: Found) -> Parsed {
     if format == Some(Format::Wheel) {
         return read_wheel(&path, &shown);
     }
-    // Requirements files are handed over whole, to be resolved with their includes.
+    // Requirements files are resolved with their includes, read from disk.
     with_buffer(|buffer| {
         if let Err(message) = read_capped(&path, buffer) {
             let err = ParseError::whole(&shown, format, ErrorKind::Io, message);
             return (Record::from_error(&err), Some(err));
         }
         if format == Some(Format::RequirementsTxt) {
-            return parse_requirements(&shown, std::mem::take(buffer));
+            return parse_requirements(&shown, buffer);
         }
         parse_bytes(&shown, format, buffer)
     })
@@ -115,18 +115,10 @@ fn read_at(mut file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<(
 
 /// A requirements file with its `-r` and `-c` includes read from disk, relative to the file
 /// that names them, and `${VAR}` expanded from the environment, as pip does.
-fn parse_requirements(shown: &str, bytes: Vec<u8>) -> Parsed {
-    let mut root = Some(bytes);
-    let mut load = |path: &str| {
-        if path == shown {
-            if let Some(bytes) = root.take() {
-                return Some(bytes);
-            }
-        }
-        std::fs::read(path).ok()
-    };
+fn parse_requirements(shown: &str, bytes: &[u8]) -> Parsed {
+    let mut read = |path: &str| std::fs::read(path).ok();
     let env = |name: &str| std::env::var(name).ok();
-    match resolve_requirements(shown, &mut load, &env) {
+    match resolve_requirements_input(&Input::new(shown, bytes), &mut read, &env) {
         Ok(record) => (record, None),
         Err(err) => (Record::from_error(&err), Some(err)),
     }

@@ -11,9 +11,10 @@
 //! npm package (`web/npm/`) adds what is easier in JS: packing files, `parseStream`, and lazy
 //! wheel reading through `Blob.slice`.
 
+use pkglens_core::batch::parse_batch_linked_map;
 use pkglens_core::formats::wheel::Step;
 use pkglens_core::formats::zip::ByteRange;
-use pkglens_core::parallel::{parse_batch_linked_map, Executor, Policy};
+use pkglens_core::parallel::{Executor, Policy};
 use pkglens_core::report::{
     CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
 };

@@ -10,9 +10,7 @@ mod policy;
 mod prefetch;
 
 pub use argv::{known_arg_max, split_args, split_by_len, ArgLimits};
-pub use batch::{
-    map_batch, parse_batch, parse_batch_linked, parse_batch_linked_map, parse_guarded,
-};
+pub use batch::map_batch;
 pub use ordered::{ordered_map, CancelFlag, Order, OrderedMap, OrderedOptions};
 pub use policy::{Executor, Jobs, Policy, SERIAL_BYTES, SERIAL_ITEMS};
 pub use prefetch::{prefetch_walk, serial_walk, PrefetchOptions};

@@ -21,40 +21,6 @@ pub fn write_record<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
     out.write_all(b"]}")
 }
 
-/// Packages or requirements written per piece by [`record_pieces`].
-const PIECE_ITEMS: usize = 1024;
-
-/// The bytes of [`write_record`] in pieces, in order: a large record's packages and
-/// requirements are written in parallel when called on a pool (see
-/// [`crate::parallel::map_in_pool`]), each piece holding up to a thousand of them.
-pub fn record_pieces(record: &Record) -> Vec<Vec<u8>> {
-    let mut first = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = head(&mut first, record);
-    let mut pieces = vec![first];
-    // Each chunk knows whether it is the first: only later ones start with a comma.
-    let chunks: Vec<(usize, &[Package])> =
-        record.packages.chunks(PIECE_ITEMS).enumerate().collect();
-    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |&(k, chunk)| {
-        let mut piece = Vec::new();
-        let _ = package_items(&mut piece, chunk, k == 0);
-        piece
-    }));
-    pieces.push(b"],\"requirements\":[".to_vec());
-    let chunks: Vec<(usize, &[Requirement])> = record
-        .requirements
-        .chunks(PIECE_ITEMS)
-        .enumerate()
-        .collect();
-    pieces.extend(crate::parallel::map_in_pool(&chunks, 1, |&(k, chunk)| {
-        let mut piece = Vec::with_capacity(chunk.iter().map(requirement_size_hint).sum());
-        let _ = requirement_items(&mut piece, chunk, k == 0);
-        piece
-    }));
-    pieces.push(b"]}".to_vec());
-    pieces
-}
-
 /// About the size of a requirement's JSON, a little over (keys, quotes and the kind, and room
 /// for a few escapes): enough to size a buffer once.
 pub fn requirement_size_hint(r: &Requirement) -> usize {
@@ -69,7 +35,7 @@ pub fn requirement_size_hint(r: &Requirement) -> usize {
 }
 
 /// Everything before the first package: `{"path":...,"packages":[`.
-fn head<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
+pub(crate) fn head<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
     out.write_all(b"{\"path\":")?;
     string(out, &record.path)?;
     out.write_all(b",\"format\":")?;
@@ -94,7 +60,11 @@ fn head<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
 }
 
 /// Packages separated by commas, with one before the first unless `leading`.
-fn package_items<W: Write>(out: &mut W, packages: &[Package], leading: bool) -> io::Result<()> {
+pub(crate) fn package_items<W: Write>(
+    out: &mut W,
+    packages: &[Package],
+    leading: bool,
+) -> io::Result<()> {
     for (i, package) in packages.iter().enumerate() {
         if i > 0 || !leading {
             out.write_all(b",")?;
@@ -158,7 +128,11 @@ fn requirements<W: Write>(out: &mut W, list: &[Requirement]) -> io::Result<()> {
 }
 
 /// Requirements separated by commas, with one before the first unless `leading`.
-fn requirement_items<W: Write>(out: &mut W, list: &[Requirement], leading: bool) -> io::Result<()> {
+pub(crate) fn requirement_items<W: Write>(
+    out: &mut W,
+    list: &[Requirement],
+    leading: bool,
+) -> io::Result<()> {
     for (i, r) in list.iter().enumerate() {
         out.write_all(if i > 0 || !leading {
             b",{\"raw\":"
@@ -343,7 +317,7 @@ fn escaped<W: Write>(out: &mut W, bytes: &[u8]) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::record::{Ecosystem, ErrorInfo, ErrorKind, Format};
     use proptest::prelude::*;
@@ -370,7 +344,8 @@ mod tests {
         }
     }
 
-    fn full_record() -> Record {
+    /// A record with every field and every kind of requirement set.
+    pub(crate) fn full_record() -> Record {
         let mut package = Package::new(Ecosystem::Python, "na\"me", "1.0\\");
         package.requires = vec![
             requirement("a", RequirementKind::Run),
@@ -448,29 +423,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn pieces_join_to_the_whole_on_a_pool_and_off_it() {
-        let mut record = full_record();
-        let requirement = record.packages[0].requires[1].clone();
-        record.requirements = vec![requirement; 3 * PIECE_ITEMS + 5];
-        record.packages = vec![record.packages[0].clone(); PIECE_ITEMS + 1];
-        let mut whole = Vec::new();
-        write_record(&mut whole, &record).unwrap();
-        assert_eq!(record_pieces(&record).concat(), whole);
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(3)
-                .build()
-                .unwrap();
-            assert_eq!(pool.install(|| record_pieces(&record)).concat(), whole);
-        }
-        let empty = Record::new("x", Format::Metadata);
-        let mut whole = Vec::new();
-        write_record(&mut whole, &empty).unwrap();
-        assert_eq!(record_pieces(&empty).concat(), whole);
     }
 
     proptest! {

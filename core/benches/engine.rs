@@ -10,9 +10,9 @@
 #![allow(missing_docs)]
 
 use divan::{black_box, Bencher};
-use pkglens_core::batch::parse_batch;
-use pkglens_core::parallel::{ordered_map, Executor, Jobs, Order, OrderedOptions, Policy};
+use pkglens_core::parse_batch;
 use pkglens_core::Input;
+use pkglens_core::{ordered_map, Executor, Jobs, Order, OrderedOptions, Policy};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

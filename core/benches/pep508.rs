@@ -16,8 +16,8 @@
 
 use divan::{black_box, Bencher};
 use pep508_rs::pep440_rs::Version;
-use pkglens_core::formats::core_metadata::parse_core_metadata;
-use pkglens_core::versions::pep508::parse_requirement;
+use pkglens_core::parse_core_metadata;
+use pkglens_core::parse_requirement;
 use pkglens_core::{Format, RequirementKind};
 use std::str::FromStr;
 

@@ -1,7 +1,7 @@
 //! Times rez requirement parsing over every requirement of a rez repository (a profiling aid).
 //! Usage: cargo run --release -p pkglens-core --example rez_req_timing -- REPO
 #![allow(missing_docs)]
-use pkglens_core::versions::rez::RezRequirement;
+use pkglens_core::RezRequirement;
 use std::time::Instant;
 
 fn main() {
@@ -21,7 +21,7 @@ fn main() {
     let mut reqs = Vec::new();
     let t = Instant::now();
     for bytes in &files {
-        let parsed = pkglens_core::formats::rez::parse_package_py(bytes).unwrap();
+        let parsed = pkglens_core::parse_package_py(bytes).unwrap();
         for name in [
             "requires",
             "variants",
@@ -68,8 +68,8 @@ fn main() {
     println!("{} unique requirement strings", unique.len());
 }
 
-fn collect(value: Option<&pkglens_core::formats::rez::PyValue>, out: &mut Vec<String>) {
-    use pkglens_core::formats::rez::PyValue;
+fn collect(value: Option<&pkglens_core::PyValue>, out: &mut Vec<String>) {
+    use pkglens_core::PyValue;
     match value {
         Some(PyValue::Str(s)) => out.push(s.clone()),
         Some(PyValue::List(items)) | Some(PyValue::Tuple(items)) => {

@@ -9,8 +9,8 @@ use crate::{requirement_size_hint, Package, Record, Requirement};
 const PIECE_ITEMS: usize = 1024;
 
 /// The bytes of [`write_record_json`](crate::write_record_json) in pieces, in order: a large
-/// record's packages and requirements are written in parallel when called on a pool (see
-/// [`map_in_pool`]), each piece holding up to a thousand of them.
+/// record's packages and requirements are written in parallel when called from a rayon worker
+/// (the caller's pool), each piece holding up to a thousand of them.
 pub fn record_json_pieces(record: &Record) -> Vec<Vec<u8>> {
     let mut first = Vec::new();
     // Writing into memory cannot fail.

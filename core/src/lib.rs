@@ -2,108 +2,79 @@
 //!
 //! Sans-I/O: nothing here opens a file, a socket or a clock. Parsers take bytes and a path and
 //! return owned values; the caller does the reading. Data flows one way:
-//! bytes → [`detect`] → [`parse`] → [`Record`] → package set → checks and queries → output.
-//! The [`parallel`] engine decides how many of these run at once, never what they do; [`batch`]
-//! parses many inputs on it.
+//! bytes → [`detect`] → [`parse`] → [`Record`] → [`PackageSet`] → checks and queries → output.
+//!
+//! This file is the table of contents: every module is private and everything public is
+//! re-exported here, by its own name. The parts, and what each may use:
+//! - `formats/`: one parser per format, the dispatch ([`parse`], [`parse_as`]), detection, and
+//!   the shared zip, TOML and wheel-name readers. Uses `versions`, `record`, `text`.
+//! - `versions/`: PEP 440 ([`Pep440Version`], [`Specifiers`]), PEP 508 ([`parse_requirement`],
+//!   [`Marker`], [`TargetEnvironment`]) and rez ([`RezVersion`], [`RezVersionRange`],
+//!   [`RezRequirement`]) semantics.
+//! - `record`: what a parser returns ([`Record`], [`Package`], [`Requirement`], [`ParseError`])
+//!   and its JSON ([`write_record_json`]).
+//! - `set/`: the [`PackageSet`], its checks ([`Problem`]), queries ([`Graph`]) and [`diff`].
+//! - `parallel/`: the engine ([`ordered_map`], [`map_batch`], [`Policy`], [`prefetch_walk`],
+//!   [`split_args`]): how many things run at once, never what they do. It imports nothing
+//!   else of core.
+//! - `batch`: many inputs parsed on the engine, output aligned with input ([`parse_batch`],
+//!   [`parse_batch_linked`]); `json_pieces`: one large record's JSON written in parallel.
+//! - `select`: which files of a walked folder are read ([`select`], [`Place`]); `report`: the
+//!   JSON shapes of each command's answer; `text`: positions, lines, paths.
 #![deny(missing_docs)]
 
-pub mod batch;
-pub mod formats;
+mod batch;
+mod formats;
 mod json_pieces;
-pub mod parallel;
+mod parallel;
 mod record;
-pub mod report;
-pub mod select;
-pub mod set;
-pub mod text;
-pub mod versions;
+mod report;
+mod select;
+mod set;
+mod text;
+mod versions;
 
+pub use batch::{parse_batch, parse_batch_linked, parse_batch_linked_map, parse_guarded};
+pub use formats::core_metadata::{parse_core_metadata, parse_message, Header, Message};
 pub use formats::detect::{detect, detect_by_content, detect_by_name};
-pub use json_pieces::record_json_pieces;
-pub use record::{requirement_size_hint, write_record_json};
-pub use record::{
-    Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, Requirement,
-    RequirementKind, Status, SCHEMA,
+pub use formats::pylock::parse_pylock;
+pub use formats::pyproject::parse_pyproject;
+pub use formats::requirements_txt::{
+    resolve_requirements, resolve_requirements_detailed, resolve_requirements_input, GlobalOption,
+    LineOptions, Resolved, Source, MAX_FILES,
 };
-
-/// One input: a path (as the caller names it; it appears in the output) and its bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct Input<'a> {
-    /// The path, used for detection by name and in every message.
-    pub path: &'a str,
-    /// The whole content.
-    pub bytes: &'a [u8],
-}
-
-impl<'a> Input<'a> {
-    /// An input named `path` holding `bytes`.
-    pub fn new(path: &'a str, bytes: &'a [u8]) -> Self {
-        Input { path, bytes }
-    }
-}
-
-/// The largest input a parser accepts (64 MiB): larger files are errors, not out-of-memory.
-pub const MAX_INPUT: usize = 64 * 1024 * 1024;
-
-/// Whether pkglens can parse `format` from a whole file's bytes today.
-pub fn is_supported(format: Format) -> bool {
-    matches!(
-        format,
-        Format::Metadata
-            | Format::PkgInfo
-            | Format::RezPackagePy
-            | Format::RezPackageYaml
-            | Format::RequirementsTxt
-            | Format::Pyproject
-            | Format::Wheel
-            | Format::Sdist
-            | Format::Pylock
-            | Format::UvLock
-    )
-}
-
-/// Detects the format of `input` and parses it.
-pub fn parse(input: &Input<'_>) -> Result<Record, ParseError> {
-    let Some(format) = detect(input.path, input.bytes) else {
-        return Err(ParseError::whole(
-            input.path,
-            None,
-            ErrorKind::Unsupported,
-            "unrecognised file: expected a package or dependency file (METADATA, PKG-INFO, package.py, ...)",
-        ));
-    };
-    parse_as(input, format)
-}
-
-/// Parses `input` as `format`.
-pub fn parse_as(input: &Input<'_>, format: Format) -> Result<Record, ParseError> {
-    if input.bytes.len() > MAX_INPUT {
-        return Err(ParseError::whole(
-            input.path,
-            Some(format),
-            ErrorKind::TooLarge,
-            format!(
-                "file is {} bytes, larger than the {} bytes pkglens reads",
-                input.bytes.len(),
-                MAX_INPUT
-            ),
-        ));
-    }
-    match format {
-        Format::Metadata | Format::PkgInfo => {
-            formats::core_metadata::parse_core_metadata(input.path, format, input.bytes)
-        }
-        Format::Pylock => formats::pylock::parse_pylock(input.path, input.bytes),
-        Format::UvLock => formats::uv_lock::parse_uv_lock(input.path, input.bytes),
-        Format::Wheel => formats::wheel::parse_wheel(input.path, input.bytes),
-        Format::Sdist => formats::sdist::parse_sdist(input.path, input.bytes),
-        Format::Pyproject => formats::pyproject::parse_pyproject(input.path, input.bytes),
-        Format::RequirementsTxt => {
-            // No I/O here: an include (`-r`, `-c`) is an error naming it. Callers that can
-            // read files pass their reader to the same function.
-            formats::requirements_txt::resolve_requirements_input(input, &mut |_| None, &|_| None)
-        }
-        Format::RezPackagePy => formats::rez::parse_rez_package_py(input.path, input.bytes),
-        Format::RezPackageYaml => formats::rez::parse_rez_package_yaml(input.path, input.bytes),
-    }
-}
+pub use formats::rez::{
+    parse_package_py, parse_rez_package_py, parse_rez_package_yaml, Assignment, DynamicField,
+    Function, PackagePy, PyError, PyValue, MAX_DEPTH,
+};
+pub use formats::sdist::parse_sdist;
+pub use formats::uv_lock::parse_uv_lock;
+pub use formats::wheel::{parse_wheel, Step, WheelReader};
+pub use formats::wheel_name::{parse_wheel_filename, WheelName};
+pub use formats::zip::ByteRange;
+pub use formats::{parse, parse_as, Input, MAX_INPUT};
+pub use json_pieces::record_json_pieces;
+pub use parallel::{
+    known_arg_max, map_batch, ordered_map, prefetch_walk, serial_walk, split_args, split_by_len,
+    ArgLimits, CancelFlag, Executor, Jobs, Order, OrderedMap, OrderedOptions, Policy,
+    PrefetchOptions, SERIAL_BYTES, SERIAL_ITEMS,
+};
+pub use record::{
+    requirement_size_hint, write_record_json, Ecosystem, ErrorInfo, ErrorKind, Format, Package,
+    ParseError, Record, Requirement, RequirementKind, Status, SCHEMA,
+};
+pub use report::{
+    CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport, ScanSummary,
+    TargetReport, WhyReport,
+};
+pub use select::{select, walk_order, Place, SKIPPED};
+pub use set::{
+    diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
+    PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,
+};
+pub use text::{decode_utf8, line_at, normalize_path, Position};
+pub use versions::pep440::{parse_version, Pep440Version, Specifiers};
+pub use versions::pep508::{
+    normalize_name, parse_requirement, Marker, RequirementError, TargetEnvironment,
+};
+pub use versions::rez::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub(crate) mod json;
-pub use json::{requirement_size_hint, write_record as write_record_json};
+pub use json::{requirement_size_hint, write_record_json};
 
 /// The schema identifier written at the top of every JSON document.
 pub const SCHEMA: &str = "pkglens/1";

@@ -11,7 +11,7 @@
 //! - Order: depth first, each folder's entries sorted by name as bytes; that is the order of
 //!   paths compared component by component ([`walk_order`]).
 
-use crate::{detect_by_name, is_supported, Format};
+use crate::{detect_by_name, Format};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -90,7 +90,7 @@ impl Place {
     /// The format of a file named `name` found here, when it is read.
     pub fn file(self, name: &str) -> Option<Format> {
         if self == Place::Normal {
-            detect_by_name(name).filter(|&f| is_supported(f))
+            detect_by_name(name)
         } else {
             None
         }

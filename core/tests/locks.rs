@@ -1,8 +1,8 @@
 //! The parsers on the fixtures under `core/test-data/locks`: the real files written by uv, the
 //! hand-written ones, and damaged copies of them (no panic, errors with positions).
 
-use pkglens_core::formats::pylock::parse_pylock;
-use pkglens_core::formats::uv_lock::parse_uv_lock;
+use pkglens_core::parse_pylock;
+use pkglens_core::parse_uv_lock;
 use pkglens_core::{ErrorKind, Status};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

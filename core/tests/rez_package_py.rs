@@ -1,6 +1,6 @@
 //! Unit tests; expected string values were generated with CPython 3.11
 //! (`eval` of each literal) and hard-coded.
-use pkglens_core::formats::rez::{parse_package_py, PackagePy, PyError, PyValue, MAX_DEPTH};
+use pkglens_core::{parse_package_py, PackagePy, PyError, PyValue, MAX_DEPTH};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 

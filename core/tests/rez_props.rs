@@ -1,7 +1,7 @@
 //! Property tests of the range algebra and of version ordering, plus a
 //! no-panic check on arbitrary input.
 
-use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use pkglens_core::{RezRequirement, RezVersion, RezVersionRange};
 use proptest::prelude::*;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

@@ -2,7 +2,7 @@
 //! `rez/tests/test_version.py` (rez 3.4.0), plus a few quirks checked
 //! against rez by hand.
 
-use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use pkglens_core::{RezRequirement, RezVersion, RezVersionRange};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -6,7 +6,7 @@
 //! Paths are relative to `core/test-data` with `/` separators, so the snapshots do not depend
 //! on where the checkout lives. A requirements file is resolved with its `-r` and `-c` includes
 //! looked up among the fixtures (never on disk) and `${VAR}` left as written, the way
-//! [`parse_batch_linked`](pkglens_core::parallel::parse_batch_linked) resolves a batch; that
+//! [`parse_batch_linked`](pkglens_core::parse_batch_linked) resolves a batch; that
 //! function itself cannot be used here because it only resolves files whose *name* says
 //! "requirements" (`requirements*.txt`, `*.in`, ...) and the fixtures are named after what they
 //! test (`09_includes.txt`). So each fixture's format is its name's, else its folder's, else
@@ -19,8 +19,8 @@
 //! Native only: the fixtures are read from disk and insta writes files.
 #![cfg(not(target_arch = "wasm32"))]
 
-use pkglens_core::formats::requirements_txt::resolve_requirements;
-use pkglens_core::batch::parse_guarded;
+use pkglens_core::parse_guarded;
+use pkglens_core::resolve_requirements;
 use pkglens_core::{
     detect_by_content, detect_by_name, write_record_json, Format, Input, ParseError, Record,
 };

@@ -7,8 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::formats::core_metadata::{parse_core_metadata, parse_message};
-use pkglens_core::text::decode_utf8;
+use pkglens_core::{parse_core_metadata, parse_message};
+use pkglens_core::decode_utf8;
 use pkglens_core::{Ecosystem, Format, Status};
 
 fuzz_target!(|data: &[u8]| {

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::text::decode_utf8;
+use pkglens_core::decode_utf8;
 use pkglens_core::{detect, is_supported, parse, ErrorKind, Format, Input, Status};
 
 const NAMES: &[&str] = &[

@@ -1,4 +1,4 @@
-//! PEP 508 requirement strings, through `pkglens_core::versions::pep508`.
+//! PEP 508 requirement strings, through `pkglens_core::pep508`.
 //!
 //! Checks: no panic; an error has a non-empty message and a byte offset that lies on a
 //! character boundary of the input; a requirement keeps the raw text and line, has a
@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::versions::pep508::parse_requirement;
+use pkglens_core::parse_requirement;
 use pkglens_core::RequirementKind;
 
 fuzz_target!(|data: &[u8]| {

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::formats::rez::parse_package_py;
+use pkglens_core::parse_package_py;
 use std::collections::HashSet;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,4 +1,4 @@
-//! rez versions, ranges and requirements (`pkglens_core::versions::rez`) on arbitrary UTF-8.
+//! rez versions, ranges and requirements (`pkglens_core::rez`) on arbitrary UTF-8.
 //!
 //! Input: `RANGE\0VERSION\0VERSION...`; without a `\0`, the versions probed are the
 //! suffixes of the range string after each operator/separator character (the versions that
@@ -16,7 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};
+use pkglens_core::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};
 
 fn check_error(s: &str, e: &RezVersionError) {
     assert!(!e.message.is_empty(), "empty message for {s:?}");

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pkglens_core::text::{line_at, Position};
+use pkglens_core::{line_at, Position};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {

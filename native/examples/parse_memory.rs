@@ -8,9 +8,9 @@
 //! ```
 
 use pkglens_cli::walk::{walk, Found};
-use pkglens_core::batch::parse_batch_linked;
-use pkglens_core::parallel::Policy;
+use pkglens_core::parse_batch_linked;
 use pkglens_core::Input;
+use pkglens_core::Policy;
 use std::time::Instant;
 
 fn main() {

@@ -2,9 +2,9 @@
 //! values of `--format` and `--color`. The doc comments of arguments are their `--help` text.
 
 use clap::{Args, Parser, Subcommand};
-use pkglens_core::parallel::Jobs;
-use pkglens_core::versions::pep508::TargetEnvironment;
+use pkglens_core::Jobs;
 use pkglens_core::Record;
+use pkglens_core::TargetEnvironment;
 use std::path::PathBuf;
 
 /// `pkglens` and its subcommand.

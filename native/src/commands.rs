@@ -12,8 +12,8 @@ use crate::rez_closure;
 use crate::style::{self, Style};
 use anyhow::Context;
 use clap::CommandFactory;
-use pkglens_core::parallel::Executor;
-use pkglens_core::report::CheckReport;
+use pkglens_core::CheckReport;
+use pkglens_core::Executor;
 use pkglens_core::Status;
 use std::process::ExitCode;
 
@@ -145,7 +145,7 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let old = load_set(std::slice::from_ref(&args.old), common, &args.target)?;
     let new = load_set(std::slice::from_ref(&args.new), common, &args.target)?;
-    let diff = pkglens_core::set::diff(&old, &new);
+    let diff = pkglens_core::diff(&old, &new);
     let mut out = destination(common)?;
     write_diff(&mut out, &diff, args.format, style_for(common))?;
     out.commit().context("cannot write the output")?;

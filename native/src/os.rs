@@ -1,6 +1,6 @@
 //! What only the OS knows: the command-line size limit.
 
-use pkglens_core::parallel::{known_arg_max, ArgLimits};
+use pkglens_core::{known_arg_max, ArgLimits};
 
 /// Room kept free below the computed limit, for the program name and the OS's own bookkeeping.
 const SAFETY_MARGIN: usize = 4096;

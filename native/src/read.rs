@@ -1,10 +1,10 @@
 //! Reading one found file and parsing it: the unit of work the engine runs in parallel.
 
 use crate::walk::{describe, Found};
-use pkglens_core::batch::parse_guarded;
-use pkglens_core::formats::requirements_txt::resolve_requirements_input;
-use pkglens_core::formats::wheel::{Step, WheelReader};
+use pkglens_core::parse_guarded;
+use pkglens_core::resolve_requirements_input;
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
+use pkglens_core::{Step, WheelReader};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;

@@ -6,7 +6,7 @@
 
 use crate::read::read_and_parse;
 use crate::walk::{units, Found, Unit};
-use pkglens_core::parallel::{prefetch_walk, CancelFlag, Executor, PrefetchOptions};
+use pkglens_core::{prefetch_walk, CancelFlag, Executor, PrefetchOptions};
 use pkglens_core::{Format, Record, RequirementKind};
 use std::path::{Path, PathBuf};
 

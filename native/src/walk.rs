@@ -9,7 +9,7 @@
 //! where only `*.dist-info` and `*.egg-info` folders are read. Symbolic links to directories
 //! are not followed (they can make cycles); links to files are.
 
-pub use pkglens_core::select::Place;
+pub use pkglens_core::Place;
 use pkglens_core::{detect_by_name, Format};
 use rayon::prelude::*;
 use std::fs;

@@ -3,8 +3,8 @@
 //! Run `python3 conformance/locks.py tests/data > locks.json` and set
 //! `PKGLENS_LOCKS_JSON=locks.json`; without it the test prints a skip line.
 
-use pkglens_core::formats::pylock::parse_pylock;
-use pkglens_core::formats::uv_lock::parse_uv_lock;
+use pkglens_core::parse_pylock;
+use pkglens_core::parse_uv_lock;
 use serde_json::{json, Value};
 
 #[test]

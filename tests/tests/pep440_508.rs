@@ -1,4 +1,4 @@
-//! Compares `pkglens_core::versions::{pep440, pep508}` with packaging (the version the venv pins) on
+//! Compares `pkglens_core::{pep440, pep508}` with packaging (the version the venv pins) on
 //! the output of `scripts/conformance/pep440_508.py`: version validity, normal form and order;
 //! specifier-set validity and containment (pre-releases included); requirement parsing
 //! (name, extras, specifiers, url, and the marker by evaluating both in four environments);
@@ -15,11 +15,9 @@
 //! reason, and described in `docs/decisions.md` ("PEP 440/508: where pkglens differs from
 //! packaging"). Everything else must agree.
 
-use pkglens_core::versions::pep440::{parse_version, Specifiers};
-use pkglens_core::versions::pep508::{
-    normalize_name, parse_requirement, Marker, TargetEnvironment,
-};
 use pkglens_core::RequirementKind;
+use pkglens_core::{normalize_name, parse_requirement, Marker, TargetEnvironment};
+use pkglens_core::{parse_version, Specifiers};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -5,7 +5,7 @@
 //! `install_req_from_parsed_requirement`); its path is in `PKGLENS_PIP_REQS_JSON`.
 
 use pep508_rs::{MarkerEnvironment, MarkerEnvironmentBuilder};
-use pkglens_core::formats::requirements_txt::{resolve_requirements_detailed, Resolved};
+use pkglens_core::{resolve_requirements_detailed, Resolved};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 //! Run: `PKGLENS_PYPROJECT_JSON=/tmp/pp.json cargo test --test conformance`, after
 //! `/work/helpers/venv/bin/python conformance/pyproject_packaging.py > /tmp/pp.json`.
 
-use pkglens_core::formats::pyproject::parse_pyproject;
-use pkglens_core::versions::pep508::normalize_name;
+use pkglens_core::normalize_name;
+use pkglens_core::parse_pyproject;
 use pkglens_core::{Record, Requirement, RequirementKind, Status};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Conformance against rez itself: reads the JSON written by
 //! `conformance/rez_versions.py` from `$PKGLENS_REZ_VERSIONS_JSON`.
 
-use pkglens_core::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use pkglens_core::{RezRequirement, RezVersion, RezVersionRange};
 use serde_json::Value;
 
 fn s(v: &Value) -> String {

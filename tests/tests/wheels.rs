@@ -3,9 +3,9 @@
 //! `PKGLENS_WHEELS_DIR`: folders (`:`-separated) of `*.whl` and sdists; `PKGLENS_WHEELS_JSON`: the output of
 //! `conformance/wheel_metadata.py` over it. Skipped (with a printed line) when unset.
 
-use pkglens_core::formats::sdist::parse_sdist;
-use pkglens_core::formats::wheel::{parse_wheel, Step, WheelReader};
-use pkglens_core::formats::zip::ByteRange;
+use pkglens_core::parse_sdist;
+use pkglens_core::ByteRange;
+use pkglens_core::{parse_wheel, Step, WheelReader};
 use pkglens_core::{Package, Record, Status};
 use serde_json::{Map, Value};
 use std::fs::File;

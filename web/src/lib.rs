@@ -11,18 +11,12 @@
 //! npm package (`web/npm/`) adds what is easier in JS: packing files, `parseStream`, and lazy
 //! wheel reading through `Blob.slice`.
 
-use pkglens_core::batch::parse_batch_linked_map;
-use pkglens_core::formats::wheel::Step;
-use pkglens_core::formats::zip::ByteRange;
-use pkglens_core::parallel::{Executor, Policy};
-use pkglens_core::report::{
-    CheckReport, Counts, DiffReport, GraphReport, ScanReport, ScanSummary, WhyReport,
+use pkglens_core::{
+    diff, parse_batch_linked_map, parse_version, ByteRange, CheckReport, Counts, DiffReport, Edge,
+    Executor, Graph, GraphReport, Input, NodeId, Owner, PackageSet as CoreSet, Policy, Record,
+    Resolution, RezVersion, RezVersionRange, ScanReport, ScanSummary, SetOptions, Specifiers, Step,
+    TargetEnvironment, WhyReport, SCHEMA,
 };
-use pkglens_core::set::{self, NodeId, Owner, Resolution, SetOptions};
-use pkglens_core::versions::pep440::{parse_version, Specifiers};
-use pkglens_core::versions::pep508::TargetEnvironment;
-use pkglens_core::versions::rez;
-use pkglens_core::{Input, Record, SCHEMA};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -255,7 +249,7 @@ pub fn summarize(records: JsValue) -> Result<JsValue, JsValue> {
 /// two reads follow the tail.
 #[wasm_bindgen]
 pub struct WheelReader {
-    inner: pkglens_core::formats::wheel::WheelReader,
+    inner: pkglens_core::WheelReader,
     done: bool,
 }
 
@@ -289,7 +283,7 @@ impl WheelReader {
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, size: f64) -> WheelReader {
         WheelReader {
-            inner: pkglens_core::formats::wheel::WheelReader::new(name, size as u64),
+            inner: pkglens_core::WheelReader::new(name, size as u64),
             done: false,
         }
     }
@@ -551,7 +545,7 @@ struct EdgeOut<'a> {
 /// `why` and `diff` answer them.
 #[wasm_bindgen]
 pub struct PackageSet {
-    inner: set::PackageSet,
+    inner: CoreSet,
     /// The length of each record's JSON text (see [`reserve_memory`]).
     sizes: Vec<usize>,
 }
@@ -717,7 +711,7 @@ impl PackageSet {
 
     /// `diff --format json` from `old` (another set) to this one.
     pub fn diff(&self, old: &PackageSet) -> Result<JsValue, JsValue> {
-        let diff = set::diff(&old.inner, &self.inner);
+        let diff = diff(&old.inner, &self.inner);
         to_js(&DiffReport {
             schema: SCHEMA,
             diff: &diff,
@@ -738,7 +732,7 @@ impl PackageSet {
         let json: usize = sizes.iter().sum();
         reserve_memory(json.saturating_mul(SET_BYTES_PER_JSON_BYTE));
         PackageSet {
-            inner: set::PackageSet::with_options(records, options),
+            inner: CoreSet::with_options(records, options),
             sizes,
         }
     }
@@ -760,13 +754,13 @@ impl PackageSet {
         roots: &[String],
         reverse: bool,
         depth: Option<u32>,
-    ) -> Result<set::Graph, JsValue> {
+    ) -> Result<Graph, JsValue> {
         self.inner
             .graph(roots, reverse, depth.map(|d| d as usize))
             .map_err(js_error)
     }
 
-    fn edge_out<'a>(&'a self, e: &'a set::Edge) -> EdgeOut<'a> {
+    fn edge_out<'a>(&'a self, e: &'a Edge) -> EdgeOut<'a> {
         let (resolution, packages) = match &e.resolution {
             Resolution::Satisfied(ids) => ("satisfied", ids.clone()),
             Resolution::Unsatisfied(ids) => ("unsatisfied", ids.clone()),
@@ -815,7 +809,7 @@ pub fn pep440_satisfies(version: &str, spec: &str) -> Result<bool, JsValue> {
 /// rez: -1, 0 or 1 as `a` sorts before, with or after `b`. Throws for an invalid version.
 #[wasm_bindgen(js_name = rezCompare)]
 pub fn rez_compare(a: &str, b: &str) -> Result<i32, JsValue> {
-    let parse = |v: &str| rez::RezVersion::parse(v).map_err(js_error);
+    let parse = |v: &str| RezVersion::parse(v).map_err(js_error);
     Ok(ordering(parse(a)?.cmp(&parse(b)?)))
 }
 
@@ -823,8 +817,8 @@ pub fn rez_compare(a: &str, b: &str) -> Result<i32, JsValue> {
 /// any). Throws for an invalid version or range.
 #[wasm_bindgen(js_name = rezSatisfies)]
 pub fn rez_satisfies(version: &str, range: &str) -> Result<bool, JsValue> {
-    let version = rez::RezVersion::parse(version).map_err(js_error)?;
-    let range = rez::RezVersionRange::parse(range).map_err(js_error)?;
+    let version = RezVersion::parse(version).map_err(js_error)?;
+    let range = RezVersionRange::parse(range).map_err(js_error)?;
     Ok(range.contains(&version))
 }
 
@@ -833,7 +827,7 @@ pub fn rez_satisfies(version: &str, range: &str) -> Result<bool, JsValue> {
 #[wasm_bindgen(js_name = selectPaths)]
 pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-    pkglens_core::select::select(root, &paths)
+    pkglens_core::select(root, &paths)
         .into_iter()
         .map(|(i, _)| i as u32)
         .collect()
@@ -845,7 +839,7 @@ pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
 #[wasm_bindgen(js_name = benchSpin)]
 pub fn bench_spin(items: u32, work: u32) -> u32 {
     let items: Vec<u32> = (0..items).collect();
-    let sums = pkglens_core::parallel::map_batch(&items, u64::MAX, &policy(), |&i| {
+    let sums = pkglens_core::map_batch(&items, u64::MAX, &policy(), |&i| {
         let mut x = i.wrapping_mul(2_654_435_761);
         for _ in 0..work {
             x ^= x << 13;
@@ -862,7 +856,7 @@ pub fn bench_spin(items: u32, work: u32) -> u32 {
 #[wasm_bindgen(js_name = benchAlloc)]
 pub fn bench_alloc(items: u32, work: u32) -> u32 {
     let items: Vec<u32> = (0..items).collect();
-    let sums = pkglens_core::parallel::map_batch(&items, u64::MAX, &policy(), |&i| {
+    let sums = pkglens_core::map_batch(&items, u64::MAX, &policy(), |&i| {
         let mut kept: Vec<String> = Vec::new();
         for j in 0..work {
             kept.push(format!("{i}-{j}"));

@@ -16,10 +16,10 @@ use std::io::{self, Read};
 use std::rc::Rc;
 
 /// The most bytes of a `.tar.gz` this module inflates while looking for `PKG-INFO`: 256 MiB.
-pub const MAX_STREAM: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_STREAM: u64 = 256 * 1024 * 1024;
 
 /// The largest `PKG-INFO` this module reads: 16 MiB.
-pub const MAX_PKG_INFO: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_PKG_INFO: u64 = 16 * 1024 * 1024;
 
 fn error(path: &str, kind: ErrorKind, message: impl Into<String>) -> ParseError {
     ParseError::whole(path, Some(Format::Sdist), kind, message)

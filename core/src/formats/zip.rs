@@ -38,17 +38,17 @@ use crate::ErrorKind;
 
 /// How much of the end of the file the caller reads first: the EOCD and, for most wheels, the
 /// whole central directory.
-pub const TAIL_LEN: u64 = 64 * 1024;
+pub(crate) const TAIL_LEN: u64 = 64 * 1024;
 
 /// The tail read again when the EOCD is not in the first one (a zip comment of up to 65535
 /// bytes, plus the EOCD, the zip64 locator and the zip64 record).
-pub const LONG_TAIL_LEN: u64 = 128 * 1024;
+pub(crate) const LONG_TAIL_LEN: u64 = 128 * 1024;
 
 /// The largest member (inflated) this module reads: 16 MiB.
-pub const MAX_MEMBER: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_MEMBER: u64 = 16 * 1024 * 1024;
 
 /// The largest central directory this module reads: 64 MiB.
-pub const MAX_CENTRAL_DIRECTORY: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_CENTRAL_DIRECTORY: u64 = 64 * 1024 * 1024;
 
 /// Bytes read past a member's expected end, in case its local extra field is longer than its
 /// central one.

@@ -22,7 +22,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 /// `--jobs` holds and `--jobs 1` never starts a pool) and there are at least `2 * min_len`
 /// items; on the calling thread otherwise. Parts of one large input (the lines of a 50,000-line
 /// requirements file) use it; the result is the same either way.
-pub fn map_in_pool<T: Sync, R: Send>(
+pub(crate) fn map_in_pool<T: Sync, R: Send>(
     items: &[T],
     min_len: usize,
     map: impl Fn(&T) -> R + Sync + Send,

@@ -13,7 +13,7 @@ use super::{Package, Record, Requirement, RequirementKind, Status};
 use std::io::{self, Write};
 
 /// Writes `record` as compact JSON, byte for byte what `serde_json::to_writer` writes.
-pub fn write_record<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
+pub fn write_record_json<W: Write>(out: &mut W, record: &Record) -> io::Result<()> {
     head(out, record)?;
     package_items(out, &record.packages, true)?;
     out.write_all(b"],\"requirements\":[")?;
@@ -326,7 +326,7 @@ pub(crate) mod tests {
 
     fn both(record: &Record) -> (String, String) {
         let mut fast = Vec::new();
-        write_record(&mut fast, record).unwrap();
+        write_record_json(&mut fast, record).unwrap();
         let serde = serde_json::to_string(record).unwrap();
         (String::from_utf8(fast).unwrap(), serde)
     }

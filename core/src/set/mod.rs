@@ -107,7 +107,22 @@ pub struct SetOptions {
     pub build: bool,
 }
 
-/// A package set built from records. See the [module documentation](self).
+/// A package set built from records: every package of a scan, indexed by ecosystem and name,
+/// with each requirement resolved against it.
+///
+/// - Python names are compared after PEP 503 normalisation, rez names as written; the two
+///   ecosystems never match each other.
+/// - Shape, per ecosystem: an *environment* has one version per name (a site-packages, a lock
+///   file), a *repository* several (a wheelhouse, a rez repository). In an environment a
+///   requirement is satisfied by the one version present; in a repository by any version.
+/// - Roots: file-level requirement lists (`requirements.txt`, a pyproject's build system and
+///   groups) and the projects of `pyproject.toml` files.
+/// - Python requirements are evaluated against a [`TargetEnvironment`]; a requirement whose
+///   marker is false there is inactive. Extras are followed: `foo[bar]` activates foo's
+///   `extra == "bar"` requirements.
+/// - rez: weak requirements (`~foo`) only limit a family that is present, conflicts (`!foo`)
+///   and ephemerals (`.foo`) need nothing; a package with variants is satisfiable when one
+///   variant's requirements all are.
 #[derive(Debug, Clone)]
 pub struct PackageSet {
     records: Vec<Record>,

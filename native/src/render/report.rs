@@ -3,9 +3,9 @@
 
 use crate::cli::{GraphFormat, ReportFormat};
 use crate::style::Style;
-use pkglens_core::report::{CheckReport, DiffReport, GraphReport, WhyReport};
-use pkglens_core::set::{Diff, Graph, PackageSet, ProblemKind};
 use pkglens_core::SCHEMA;
+use pkglens_core::{CheckReport, DiffReport, GraphReport, WhyReport};
+use pkglens_core::{Diff, Graph, PackageSet, ProblemKind};
 use std::io::{self, Write};
 /// `check`'s output: problems grouped by kind, or JSON.
 pub fn write_check(

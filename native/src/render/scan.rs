@@ -7,7 +7,7 @@
 use crate::cli::ScanFormat;
 use crate::output::Destination;
 use crate::style::{visible_width, Style};
-use pkglens_core::report::{Counts, ScanSummary};
+use pkglens_core::{Counts, ScanSummary};
 use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
 use std::io::{self, Write};
 

@@ -78,7 +78,7 @@ pub(super) fn resolve_include(from: &str, written: &str) -> String {
 
 /// Follows includes from `root`, in pip's order: every file's lines in file order, an
 /// included file's lines at the point of its `-r` or `-c`. Requirements of constraints files
-/// get [`RequirementKind::Constraint`]. `load` is the caller's I/O (`None`: no such file).
+/// get [`RequirementKind::Constraint`](crate::RequirementKind::Constraint). `load` is the caller's I/O (`None`: no such file).
 ///
 /// A cycle (a file including one that is already open up the chain) and a missing include
 /// are errors; a bad line is not: it is the record's error and the rest is read.

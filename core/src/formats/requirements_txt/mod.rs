@@ -69,7 +69,7 @@ pub use include::{
 
 /// Which directive included a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IncludeKind {
+pub(crate) enum IncludeKind {
     /// `-r` / `--requirement`.
     Requirements,
     /// `-c` / `--constraint`.
@@ -78,7 +78,7 @@ pub enum IncludeKind {
 
 /// One `-r` or `-c` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Include {
+pub(crate) struct Include {
     /// The directive.
     pub kind: IncludeKind,
     /// The included file, resolved against the including file's directory, `/`-separated and
@@ -122,7 +122,7 @@ pub struct GlobalOption {
 
 /// A line's item, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Item {
+pub(crate) enum Item {
     /// `record.requirements[i]` (and `options[i]`).
     Requirement(usize),
     /// `includes[i]`.
@@ -131,7 +131,7 @@ pub enum Item {
 
 /// One requirements file, read alone (includes are listed, not followed).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RequirementsFile {
+pub(crate) struct RequirementsFile {
     /// Format `requirements-txt`; requirements in `record.requirements` with kind `run`
     /// (or `constraint` when read as a constraints file). Unnamed requirements (a path or URL
     /// with no name pip could know without fetching it) have an empty `name` and a `url`.
@@ -148,18 +148,6 @@ pub struct RequirementsFile {
     pub errors: Vec<ErrorInfo>,
     /// The offending physical line for each of `errors`.
     pub error_lines: Vec<String>,
-}
-
-/// Reads one requirements file; includes are listed in [`RequirementsFile::includes`], not
-/// followed. `env` supplies environment variables for `${VAR}`.
-///
-/// `file = [bom] (logical_line | comment | blank)*`
-pub fn parse_requirements_txt(
-    path: &str,
-    bytes: &[u8],
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<RequirementsFile, ParseError> {
-    parse_requirements_txt_as(path, bytes, env, false)
 }
 
 /// Physical lines joined and read as one job: enough to outweigh handing it to a thread.
@@ -270,11 +258,12 @@ fn read_logical_line<'a>(
     LineOutcome::Requirement(requirement, line_options)
 }
 
-/// [`parse_requirements_txt`], reading a constraints file (`-c`) when `constraint` is true:
-/// its requirements get [`RequirementKind::Constraint`].
+/// Reads one requirements file; includes are listed in [`RequirementsFile::includes`], not
+/// followed. `env` supplies environment variables for `${VAR}`. A constraints file (`-c`,
+/// `constraint` true) gives requirements of kind [`RequirementKind::Constraint`].
 ///
 /// `file = [bom] (logical_line | comment | blank)*`
-pub fn parse_requirements_txt_as(
+pub(crate) fn parse_requirements_txt_as(
     path: &str,
     bytes: &[u8],
     env: &dyn Fn(&str) -> Option<String>,

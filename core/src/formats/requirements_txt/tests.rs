@@ -7,6 +7,15 @@ fn no_env(_: &str) -> Option<String> {
     None
 }
 
+/// One requirements file (not a constraints file), includes listed and not followed.
+fn parse_requirements_txt(
+    path: &str,
+    bytes: &[u8],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<RequirementsFile, ParseError> {
+    parse_requirements_txt_as(path, bytes, env, false)
+}
+
 fn parse(text: &str) -> RequirementsFile {
     parse_requirements_txt("dir/requirements.txt", text.as_bytes(), &no_env).unwrap()
 }

@@ -19,4 +19,4 @@ pub use package_py::{
     parse_package_py, Assignment, DynamicField, Function, PackagePy, PyError, PyValue, MAX_DEPTH,
 };
 pub use package_yaml::parse_rez_package_yaml;
-pub use record::{parse_rez_package_py, py_to_json};
+pub use record::parse_rez_package_py;

@@ -98,7 +98,7 @@ fn python_float_repr(f: f64) -> String {
 }
 
 /// Plain JSON for a Python literal: tuples become arrays, dict keys strings.
-pub fn py_to_json(value: &PyValue) -> Value {
+pub(crate) fn py_to_json(value: &PyValue) -> Value {
     match value {
         PyValue::None => Value::Null,
         PyValue::Bool(b) => json!(b),

@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pkglens_core::decode_utf8;
-use pkglens_core::{detect, is_supported, parse, ErrorKind, Format, Input, Status};
+use pkglens_core::{detect, parse, ErrorKind, Format, Input, Status};
 
 const NAMES: &[&str] = &[
     "METADATA",
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
             // sdists are archives: their errors are about the archive.)
             let text = err
                 .format
-                .is_some_and(|f| is_supported(f) && !matches!(f, Format::Wheel | Format::Sdist));
+                .is_some_and(|f| !matches!(f, Format::Wheel | Format::Sdist));
             if text && decode_utf8(bytes).is_err() {
                 assert_eq!(err.info.kind, ErrorKind::Encoding, "{err:?}");
             }

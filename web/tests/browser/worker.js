@@ -36,7 +36,8 @@ const tasks = {
   async bench({ url, rounds, measures }) {
     const { files } = await corpus(url);
     const timed = {
-      // A pure computation and small allocations over the pool: its own parallelism.
+      // A pure computation and small allocations over the pool: its own parallelism (only in
+      // a package built with the `bench` feature: `BENCH=1 scripts/build-web`).
       spin_ms: () => pkglens.benchSpin(20000, 20000),
       alloc_ms: () => pkglens.benchAlloc(20000, 100),
       // Packing the files into wasm memory alone: the serial part of every parse below.

@@ -58,7 +58,7 @@ export async function renderGraph(id: number | undefined, depth: number, token: 
   };
   const centre = new Set<string>(pkg ? graph.nodes.filter((n) => byKey().get(`${n.path}\n${n.name} ${n.version}`) === pkg.id).map((n) => n.id) : []);
   // Cytoscape is loaded when a graph is first drawn: the table does not wait for it.
-  const { drawGraph } = await import('./graph');
+  const { drawGraph } = await import('../graph');
   if (!isCurrent(token)) return;
   drawn = drawGraph(canvas, graph, centre, (nodeId) => {
     const target = idOf(nodeId);

@@ -47,6 +47,9 @@ const tasks = {
       objects_ms: (f) => pkglens.parseFilesObjects(f),
     };
     const out = { files: files.length };
+    if (measures.some((key) => key === 'spin_ms' || key === 'alloc_ms') && !pkglens.benchSpin) {
+      throw new Error('spin_ms and alloc_ms need the bench exports: build the package with BENCH=1 scripts/build-web');
+    }
     for (const key of measures) {
       const f = timed[key];
       f(files.slice(0, 200)); // warm up

@@ -108,15 +108,18 @@ export function makeApi(wasm, { build, memory }) {
     // building the objects through serde-wasm-bindgen (docs/decisions.md). With a builder, the
     // records also stay in wasm, in it, and never cross back in.
     const inner = builder === undefined ? null : builderOf(builder);
-    return JSON.parse(withBatch(all, (batch) => (inner
-      ? wasm.parsePackedJsonInto(batch, files.length, inner)
-      : wasm.parsePackedJson(batch, files.length))));
+    return JSON.parse(withBatch(all, (batch) => {
+      if (!inner) return wasm.parse(batch, files.length, { output: 'json' });
+      const text = wasm.parse(batch, files.length, { output: 'json', keep: true });
+      inner.takeParsed(batch);
+      return text;
+    }));
   }
 
   /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
   function scanJson(files, { includes = [] } = {}) {
     const all = includes.length ? files.concat(includes) : files;
-    return withBatch(all, (batch) => wasm.scanPackedJson(batch, files.length)) + '\n';
+    return withBatch(all, (batch) => wasm.parse(batch, files.length, { output: 'scan' })) + '\n';
   }
 
   /**
@@ -231,6 +234,16 @@ export function makeApi(wasm, { build, memory }) {
   }
 
   /**
+   * One folder of the walk `pkglens scan` makes, for callers that list folders themselves:
+   * given its place (from an earlier answer; none for the walk's roots) and the names of its
+   * files and folders, the indices of the files read (in walk order) and the place each folder
+   * is entered as (null: skipped). The rules are core's, restated nowhere.
+   */
+  function walkFolder(place, files, folders) {
+    return wasm.walkFolder(place ?? undefined, Array.from(files), Array.from(folders));
+  }
+
+  /**
    * The files `pkglens scan <root>` would read among `files` (anything with a `name`, or a
    * File of a dropped folder), in the CLI's walk order: the same folders skipped (`.git`,
    * `node_modules`, a virtual environment but its site-packages...), the same files chosen.
@@ -317,6 +330,7 @@ export function makeApi(wasm, { build, memory }) {
     graphDot({ roots = [], reverse = false, depth } = {}) { return this.#inner.graphDot(roots, reverse, depth); }
     graphMermaid({ roots = [], reverse = false, depth } = {}) { return this.#inner.graphMermaid(roots, reverse, depth); }
     why(name, limit) { return this.#inner.why(name, limit); }
+    scanSummary() { return this.#inner.scanSummary(); }
     diff(old) { return this.#inner.diff(old.#inner); }
     free() { this.#inner.free(); }
   }
@@ -330,21 +344,25 @@ export function makeApi(wasm, { build, memory }) {
     planWheel,
     finishWheel,
     summarize: (records) => wasm.summarize(records),
+    walkFolder,
     /** Parses and answers only the summary: the parse without building records (benchmarks). */
     parseSummary(files) {
-      return withBatch(files, (batch) => wasm.parsePackedSummary(batch, files.length));
+      return withBatch(files, (batch) => wasm.parse(batch, files.length, { output: 'summary' }));
     },
     /** Packs the files into wasm memory and frees them, without parsing (benchmarks). */
     benchPack(files) {
       return withBatch(files, () => files.length);
     },
-    /** A pure computation over the threads (benchmarks: the pool's own parallelism). */
-    benchSpin: (items, work) => wasm.benchSpin(items, work),
-    benchAlloc: (items, work) => wasm.benchAlloc(items, work),
     /** parseFiles through serde-wasm-bindgen instead of JSON text (for comparison). */
     parseFilesObjects(files) {
-      return withBatch(files, (batch) => wasm.parsePacked(batch, files.length));
+      return withBatch(files, (batch) => wasm.parse(batch, files.length, { output: 'records' }));
     },
+    // A pure computation and small allocations over the threads (benchmarks: the pool's own
+    // parallelism), in a build with the `bench` feature only (`BENCH=1 scripts/build-web`).
+    ...(wasm.benchSpin ? {
+      benchSpin: (items, work) => wasm.benchSpin(items, work),
+      benchAlloc: (items, work) => wasm.benchAlloc(items, work),
+    } : {}),
     PackageSet,
     PackageSetBuilder,
     pep440: Object.freeze({ compare: wasm.pep440Compare, satisfies: wasm.pep440Satisfies }),

@@ -173,6 +173,8 @@ export declare class PackageSet {
   graphDot(options?: GraphOptions): string;
   graphMermaid(options?: GraphOptions): string;
   why(name: string, limit?: number): WhyReport;
+  /** The summary of `scan --format json` over the set's records. */
+  scanSummary(): ScanSummary;
   /** What changed from `old` to this set. */
   diff(old: PackageSet): DiffReport;
   /** Frees the wasm memory now (otherwise when garbage collected). */
@@ -220,6 +222,15 @@ export interface RangeSource {
   read(start: number, length: number): Uint8Array | Promise<Uint8Array>;
 }
 
+/**
+ * Where a folder is in a walk: anywhere (`normal`), a virtual environment's way to its
+ * site-packages (`venv`), a site-packages (`site`).
+ */
+export type WalkPlace = 'normal' | 'venv' | 'site';
+
+/** One folder of a walk: the files read (indices, in walk order) and the place of each folder (null: skipped). */
+export interface WalkStep { files: number[]; folders: (WalkPlace | null)[] }
+
 export interface Versions {
   /** -1, 0 or 1; throws for an invalid version. */
   compare(a: string, b: string): number;
@@ -246,6 +257,12 @@ export interface Pkglens {
   scanJson(files: FileInput[], options?: { includes?: FileInput[] }): string;
   /** The files `pkglens scan <root>` would read among these, in its walk order. */
   selectFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
+  /**
+   * One folder of the walk `pkglens scan` makes, for callers that list folders themselves:
+   * given its place (from an earlier answer; none for the walk's roots) and the names of its
+   * files and folders, which files are read and what each folder is entered as.
+   */
+  walkFolder(place: WalkPlace | null | undefined, files: readonly string[], folders: readonly string[]): WalkStep;
   /** A wheel read lazily: the tail, then at most two ranges. */
   readWheel(source: Blob | RangeSource, name?: string): Promise<Record>;
   /**

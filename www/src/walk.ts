@@ -5,41 +5,11 @@
 // an `<input webkitdirectory>` costs the page's thread a synchronous round trip to the browser
 // process (~0.45 ms) before it can be posted; a directory handle is posted once.
 //
-// The folders entered and the files read are the CLI's (core/src/select.rs): `Place` below is
-// that module's, and each folder's files are chosen by the engine's own `selectFiles`.
+// The folders entered and the files read are the CLI's (core/src/select.rs): each folder's
+// place, files and subfolders go to the engine's `walkFolder`, which answers which files are
+// read and what each subfolder is entered as (or that it is skipped); no rule is restated here.
+import type { WalkPlace, WalkStep } from 'pkglens';
 import { readJoined, unreadable, type ReadItem } from './read';
-
-/** Folder names never entered (core/src/select.rs `SKIPPED`). */
-const SKIPPED = new Set([
-  '.git', '.hg', '.svn', '.jj', 'target', 'node_modules', '__pycache__', '.tox', '.nox',
-  '.mypy_cache', '.pytest_cache', '.ruff_cache',
-]);
-
-/** Where in a tree a folder is: anywhere, a virtual environment's way to site-packages, a site-packages. */
-type Place = 'normal' | 'venv' | 'site';
-
-/**
- * The place of a dropped or picked root folder named `name` (core's `Place::root`): a
- * site-packages given itself is read as one; any other root is entered whatever its name.
- */
-export function rootPlace(name: string): Place {
-  return name === 'site-packages' || name === 'dist-packages' ? 'site' : 'normal';
-}
-
-/** Whether to enter a folder named `name` found in a folder at `place`, and as what. */
-export function child(place: Place, name: string): Place | null {
-  const site = name === 'site-packages' || name === 'dist-packages';
-  switch (place) {
-    case 'normal':
-      if (SKIPPED.has(name)) return null;
-      return site ? 'site' : 'normal';
-    case 'venv':
-      if (site) return 'site';
-      return name === 'lib' || name === 'Lib' || name === 'lib64' || name.startsWith('python') ? 'venv' : null;
-    case 'site':
-      return name.endsWith('.dist-info') || name.endsWith('.egg-info') ? 'normal' : null;
-  }
-}
 
 /** Compares `/`-separated paths in the CLI's walk order: component by component, as UTF-8 bytes. */
 export function walkOrder(a: string, b: string): number {
@@ -70,8 +40,11 @@ function codePointCompare(a: string, b: string): number {
 }
 
 export interface WalkOptions {
-  /** The names among a folder's file names that are read (the engine's `selectFiles`). */
-  choose: (names: string[]) => string[];
+  /**
+   * One folder of the walk (the engine's `walkFolder`): given its place (none for the roots)
+   * and the names of its files and folders, the files read and the place of each folder.
+   */
+  walk: (place: WalkPlace | null, files: string[], folders: string[]) => WalkStep;
   signal: AbortSignal;
   /** Files read together as one Blob (one request to the browser process). */
   window?: number;
@@ -93,9 +66,9 @@ const READS_AT_ONCE = 3;
  * lazily) are read as one Blob (`readJoined`).
  */
 export async function* readHandles(roots: FileSystemHandle[], options: WalkOptions): AsyncGenerator<ReadItem> {
-  const { choose, signal } = options;
+  const { walk, signal } = options;
   const window = options.window ?? 256;
-  const folders: { handle: FileSystemDirectoryHandle; path: string; place: Place }[] = [];
+  const folders: { handle: FileSystemDirectoryHandle; path: string; place: WalkPlace }[] = [];
   const closed: { name: string; handle: FileSystemFileHandle }[] = [];
   const open: { name: string; file: File }[] = [];
   let listing = 0;
@@ -115,28 +88,23 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
     failure ??= err;
   };
 
-  const take = (names: string[], handles: Map<string, FileSystemFileHandle>, prefix: string) => {
-    for (const name of choose(names)) closed.push({ name: prefix ? `${prefix}/${name}` : name, handle: handles.get(name) as FileSystemFileHandle });
-  };
   const list = async ({ handle, path, place }: (typeof folders)[number]) => {
     const names: string[] = [];
-    const files = new Map<string, FileSystemFileHandle>();
-    const subfolders: [string, FileSystemDirectoryHandle][] = [];
+    const files: FileSystemFileHandle[] = [];
+    const subfolders: FileSystemDirectoryHandle[] = [];
     for await (const [name, entry] of handle.entries()) {
       if (signal.aborted) return;
       if (entry.kind === 'file') {
         names.push(name);
-        files.set(name, entry as FileSystemFileHandle);
-      } else subfolders.push([name, entry as FileSystemDirectoryHandle]);
+        files.push(entry as FileSystemFileHandle);
+      } else subfolders.push(entry as FileSystemDirectoryHandle);
     }
-    const here = place === 'normal' && files.has('pyvenv.cfg') ? 'venv' : place;
-    const before = closed.length;
-    if (here === 'normal' && names.length) take(names, files, path);
-    found += closed.length - before;
-    for (const [name, sub] of subfolders) {
-      const next = child(here, name);
-      if (next) folders.push({ handle: sub, path: `${path}/${name}`, place: next });
-    }
+    const step = walk(place, names, subfolders.map((sub) => sub.name));
+    for (const i of step.files) closed.push({ name: `${path}/${names[i]}`, handle: files[i] });
+    found += step.files.length;
+    step.folders.forEach((next, i) => {
+      if (next) folders.push({ handle: subfolders[i], path: `${path}/${subfolders[i].name}`, place: next });
+    });
   };
   const idle = () => listing === 0 && folders.length === 0 && opening === 0 && closed.length === 0;
   /** Starts reading full windows (and the last, partial one once all are opened). */
@@ -167,14 +135,18 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
     }
   };
 
-  for (const root of roots) {
-    if (root.kind === 'directory') folders.push({ handle: root as FileSystemDirectoryHandle, path: root.name, place: rootPlace(root.name) });
-    else {
-      const before = closed.length;
-      take([root.name], new Map([[root.name, root as FileSystemFileHandle]]), '');
-      found += closed.length - before;
-    }
-  }
+  // The roots: every folder entered (as `walkFolder` names it), files read in the order given.
+  const rootFolders = roots.filter((root) => root.kind === 'directory') as FileSystemDirectoryHandle[];
+  const rootFiles = roots.filter((root) => root.kind !== 'directory') as FileSystemFileHandle[];
+  const step = walk(null, rootFiles.map((root) => root.name), rootFolders.map((root) => root.name));
+  step.folders.forEach((place, i) => {
+    if (place) folders.push({ handle: rootFolders[i], path: rootFolders[i].name, place });
+  });
+  const read = new Set(step.files);
+  rootFiles.forEach((root, i) => {
+    if (read.has(i)) closed.push({ name: root.name, handle: root });
+  });
+  found += read.size;
   pump();
   let told = -1;
   for (;;) {

@@ -2,7 +2,7 @@
 // The parsing worker: loads pkglens (threaded when the page is cross-origin isolated), reads the
 // files it is given in windows, holds the records and the package set, and answers the page's
 // questions. Nothing here touches the DOM; the page's thread never waits on the engine.
-import type { Pkglens, PackageSet, Record, ScanSummary, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
+import type { Pkglens, PackageSet, Record, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
 import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
   SlicedLoaded, WorkerEvent,
@@ -77,22 +77,6 @@ function linkProblems(s: PackageSet, problems: ReturnType<PackageSet['check']>['
   return { packages, counts, linked };
 }
 
-/** `pkglens scan`'s summary of the records, counted here: no second trip of the records into wasm. */
-function summarize(list: Record[]): ScanSummary {
-  const summary: ScanSummary = { files: list.length, ok: 0, dynamic: 0, errors: 0, packages: 0, requirements: 0 };
-  for (const record of list) {
-    if (record.status === 'ok') summary.ok++;
-    else if (record.status === 'dynamic') summary.dynamic++;
-    else summary.errors++;
-    summary.packages += record.packages.length;
-    summary.requirements += record.requirements.length;
-    for (const p of record.packages) {
-      summary.requirements += p.requires.length + (p.build_requires?.length ?? 0) + (p.private_build_requires?.length ?? 0);
-    }
-  }
-  return summary;
-}
-
 /**
  * Checks the set `make` builds (from a builder the load filled, or the current set's records
  * with other options: the records need not cross into wasm again) and makes it the current one.
@@ -106,7 +90,8 @@ function rebuild(make: () => PackageSet): NonNullable<typeof last> {
   const report = set.check();
   const checked = performance.now();
   const { packages, counts, linked } = linkProblems(set, report.problems);
-  const scan = summarize(records);
+  // The set holds the same records as `records`: core counts them where they are.
+  const scan = set.scanSummary();
   last = {
     packages,
     problemCounts: counts,
@@ -246,7 +231,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
     inputs = readAhead(chosen, controller.signal);
   } else {
     inputs = readHandles(source.roots, {
-      choose: (list) => pkglens.selectFiles(list),
+      walk: (place, files, folders) => pkglens.walkFolder(place, files, folders),
       signal: controller.signal,
       onFound: (found, stillListing) => {
         total = found;
@@ -386,7 +371,7 @@ function graph({ root, depth }: GraphRequest): Graph {
 function exportJson(): string {
   const s = currentSet();
   const check = s.check();
-  const scan = summarize(records);
+  const scan = s.scanSummary();
   return JSON.stringify({ schema: 'pkglens/1', records, problems: check.problems, summary: { ...scan, check: check.summary } }, null, 2) + '\n';
 }
 

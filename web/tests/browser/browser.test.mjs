@@ -1,7 +1,8 @@
 // The npm package in Debian's Chromium, driven by playwright-core: a page built with Vite, the
 // threaded build in a module Worker, on the same corpora as the CLI, byte for byte.
 // PKGLENS_BASE: the repository; PKGLENS_CROSS: the cases of the cross-target test (native
-// outputs already written); PKGLENS_VITE: vite's CLI. PKGLENS_BENCH=1: time single vs threads.
+// outputs already written); PKGLENS_VITE: vite's CLI. PKGLENS_BENCH=1: time single vs threads
+// (the spin and alloc measures need a package built with `BENCH=1 scripts/build-web`).
 // PKGLENS_PROFILE=1: CPU profiles of the threaded build's workers while it parses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -36,7 +36,8 @@ const tasks = {
   async bench({ url, rounds, measures }) {
     const { files } = await corpus(url);
     const timed = {
-      // A pure computation and small allocations over the pool: its own parallelism.
+      // A pure computation and small allocations over the pool: its own parallelism (only in
+      // a package built with the `bench` feature: `BENCH=1 scripts/build-web`).
       spin_ms: () => pkglens.benchSpin(20000, 20000),
       alloc_ms: () => pkglens.benchAlloc(20000, 100),
       // Packing the files into wasm memory alone: the serial part of every parse below.
@@ -46,6 +47,9 @@ const tasks = {
       objects_ms: (f) => pkglens.parseFilesObjects(f),
     };
     const out = { files: files.length };
+    if (measures.some((key) => key === 'spin_ms' || key === 'alloc_ms') && !pkglens.benchSpin) {
+      throw new Error('spin_ms and alloc_ms need the bench exports: build the package with BENCH=1 scripts/build-web');
+    }
     for (const key of measures) {
       const f = timed[key];
       f(files.slice(0, 200)); // warm up

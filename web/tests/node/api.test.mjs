@@ -193,6 +193,44 @@ test('selectFiles chooses what the CLI walk reads, in its order', () => {
   assert.deepEqual(selectFiles(names, 'r'), ['r/a/package.py', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/z/PKG-INFO']);
 });
 
+test('walkFolder, folder by folder, reads what selectFiles chooses', () => {
+  const names = ['r/z/PKG-INFO', 'r/.git/PKG-INFO', 'r/a/package.py', 'r/a/notes.md', 'r/node_modules/x/PKG-INFO',
+    'r/v/pyvenv.cfg', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/v/lib/python3.12/site-packages/x/package.py',
+    'r/v/bin/PKG-INFO', 'site-packages/y-2.dist-info/METADATA', 'site-packages/y/package.py', 'requirements.txt', 'notes.md'];
+  // The tree of those paths: a folder is { files: [names], folders: Map(name -> folder) }.
+  const tree = { files: [], folders: new Map() };
+  for (const path of names) {
+    const parts = path.split('/');
+    let folder = tree;
+    for (const part of parts.slice(0, -1)) {
+      if (!folder.folders.has(part)) folder.folders.set(part, { files: [], folders: new Map() });
+      folder = folder.folders.get(part);
+    }
+    folder.files.push(parts.at(-1));
+  }
+  const read = [];
+  const walk = (folder, place, prefix) => {
+    const subfolders = [...folder.folders.keys()];
+    const step = pkglens.walkFolder(place, folder.files, subfolders);
+    for (const i of step.files) read.push(prefix + folder.files[i]);
+    step.folders.forEach((next, i) => { if (next) walk(folder.folders.get(subfolders[i]), next, `${prefix}${subfolders[i]}/`); });
+    return step;
+  };
+  const roots = walk(tree, null, '');
+  assert.deepEqual(roots.folders, ['normal', 'site']);
+  assert.deepEqual(read.sort(), selectFiles(names).sort());
+  assert.deepEqual(pkglens.walkFolder('normal', ['pyvenv.cfg', 'PKG-INFO'], ['lib', 'bin', 'site-packages']),
+    { files: [], folders: ['venv', null, 'site'] });
+  assert.throws(() => pkglens.walkFolder('nowhere', [], []), /expected a place/);
+});
+
+test('a set\'s scanSummary is the summary of its records', () => {
+  const records = parseFiles([file('requirements.txt', 'requests>=2\nidna<3\n'), file('broken/pyproject.toml', '[project')]);
+  const set = new PackageSet(records);
+  assert.deepEqual(set.scanSummary(), pkglens.summarize(records));
+  set.free();
+});
+
 test('real wheels are read lazily in at most three reads and match a whole read', async (t) => {
   const dir = process.env.PKGLENS_WHEELS;
   if (!dir) return t.skip('PKGLENS_WHEELS is not set');

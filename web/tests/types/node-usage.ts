@@ -1,6 +1,6 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, PackageSet, pep440, rez, selectFiles, planWheel, finishWheel, type Record, type Problem, type Resolved } from 'pkglens';
+import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type Record, type Problem, type Resolved, type ScanSummary, type WalkPlace } from 'pkglens';
 
 const records: Record[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
 const first: Record = records[0]!;
@@ -16,8 +16,12 @@ const dot: string = set.graphDot({ roots: ['requests'], depth: 2 });
 const order: number = pep440.compare('1.0', '2.0') + rez.compare('1', '2');
 const ok: boolean = pep440.satisfies('1.0', '>=1') && rez.satisfies('1.5', '1+<2');
 const chosen: string[] = selectFiles(['a/package.py'], 'a');
+const step = walkFolder(null, ['requirements.txt'], ['site-packages']);
+const read: number[] = step.files;
+const next: WalkPlace | null = step.folders[0] ?? null;
+const scan: ScanSummary = set.scanSummary();
 const plan = planWheel('x-1.0-py3-none-any.whl', 100);
 const wanted: number = plan.read ? plan.read.start + plan.read.length : 0;
 const wheel: Record | undefined = plan.record;
 const finished: Record = finishWheel('x-1.0-py3-none-any.whl', 100, [{ start: 0, bytes: new Uint8Array(100) }]);
-export { names, line, kinds, byKind, states, dot, order, ok, chosen, wanted, wheel, finished };
+export { names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished };

@@ -255,6 +255,7 @@ impl Walk<'_> {
                 column: include.column,
             },
             source_line: source_line.clone(),
+            span_columns: 0,
         };
         let key = include.path.clone();
         if self.chain.contains(&key) {

@@ -503,3 +503,34 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn errors_underline_their_span() {
+        let text = "a = 1\nb = [x, \"y\"]\nc = 3\n";
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..13);
+        assert_eq!((err.info.line, err.info.column, err.span_columns), (2, 5, 3));
+        assert_eq!(err.to_string(), "f:2:5: bad\n  |\n2 | b = [x, \"y\"]\n  |     ^^^");
+        // A span that runs over the line's end stops there.
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..22);
+        assert_eq!(err.span_columns, 8);
+        assert!(err.to_string().ends_with("|     ^^^^^^^^"), "{err}");
+        // A point, and an empty span, are one caret.
+        let err = ParseError::at("f", None, ErrorKind::Syntax, "bad", text, 10);
+        assert_eq!(err.span_columns, 0);
+        assert!(err.to_string().ends_with("|     ^"), "{err}");
+    }
+
+    #[test]
+    fn wide_characters_and_tabs_keep_the_carets_under_the_span() {
+        let text = "\tname = \"日本\"";
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 8..16);
+        assert_eq!((err.info.column, err.span_columns), (9, 4));
+        assert!(err.to_string().ends_with("| \t       ^^^^^^"), "{err:?}");
+    }
+}

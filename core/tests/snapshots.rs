@@ -19,8 +19,8 @@
 //! Native only: the fixtures are read from disk and insta writes files.
 #![cfg(not(target_arch = "wasm32"))]
 
-use pkglens_core::formats::requirements_txt::resolve_requirements;
 use pkglens_core::batch::parse_guarded;
+use pkglens_core::formats::requirements_txt::resolve_requirements;
 use pkglens_core::{
     detect_by_content, detect_by_name, write_record_json, Format, Input, ParseError, Record,
 };

@@ -12,9 +12,9 @@ use crate::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
 };
 use serde_json::Value;
+use std::ops::Range;
 use toml::de::{DeArray, DeInteger, DeTable, DeValue};
 use toml::Spanned;
-use std::ops::Range;
 
 /// PEP 508 names: ASCII letters and digits, with `.`, `_` and `-` inside.
 pub(crate) fn is_valid_name(name: &str) -> bool {
@@ -205,14 +205,7 @@ impl<'t> TomlReader<'t> {
         message: impl Into<String>,
         span: Range<usize>,
     ) -> ParseError {
-        ParseError::spanned(
-            self.path,
-            Some(self.format),
-            kind,
-            message,
-            self.text,
-            span,
-        )
+        ParseError::spanned(self.path, Some(self.format), kind, message, self.text, span)
     }
 
     /// A hard error about the whole file.

@@ -249,7 +249,9 @@ fn read_logical_line<'a>(
         (true, Some((value, at))) => {
             requirement_from_editable(value, kind, line).map_err(|m| Fault::at(options_at + at, m))
         }
-        (false, Some(_)) => requirement_from_editable(args, kind, line).map_err(|m| Fault::at(0, m)),
+        (false, Some(_)) => {
+            requirement_from_editable(args, kind, line).map_err(|m| Fault::at(0, m))
+        }
         _ => requirement_from_line(args, kind, line),
     };
     let mut requirement = match result {
@@ -370,7 +372,9 @@ pub fn parse_requirements_txt_as(
                 outcome => outcome,
             };
             match outcome {
-                LineOutcome::Fault(Fault { message, span }) => fault(&mut file, message, span.start),
+                LineOutcome::Fault(Fault { message, span }) => {
+                    fault(&mut file, message, span.start)
+                }
                 LineOutcome::Include(include) => {
                     file.items.push(Item::Include(file.includes.len()));
                     file.includes.push(include);

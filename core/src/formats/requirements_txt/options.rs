@@ -164,13 +164,21 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, Fault> {
                             i += 1;
                             v.clone()
                         }
-                        None => return Err(Fault::new(token.clone(), format!("{full} option requires 1 argument"))),
+                        None => {
+                            return Err(Fault::new(
+                                token.clone(),
+                                format!("{full} option requires 1 argument"),
+                            ))
+                        }
                     },
                 };
                 check_value(full, dest, &value).map_err(|m| Fault::new(token.clone(), m))?;
                 opts.values.push((dest, canonical, value, at));
             } else if explicit.is_some() {
-                return Err(Fault::new(token.clone(), format!("{full} option does not take a value")));
+                return Err(Fault::new(
+                    token.clone(),
+                    format!("{full} option does not take a value"),
+                ));
             } else {
                 opts.values.push((dest, canonical, String::new(), at));
             }
@@ -180,7 +188,10 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, Fault> {
                 let Some(&(_, _, takes, dest, canonical)) =
                     OPTIONS.iter().find(|o| o.1 == Some(letter))
                 else {
-                    return Err(Fault::new(token.clone(), format!("no such option: -{letter}")));
+                    return Err(Fault::new(
+                        token.clone(),
+                        format!("no such option: -{letter}"),
+                    ));
                 };
                 let opt_str = format!("-{letter}");
                 if takes {
@@ -194,11 +205,15 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, Fault> {
                                 v.clone()
                             }
                             None => {
-                                return Err(Fault::new(token.clone(), format!("{opt_str} option requires 1 argument")))
+                                return Err(Fault::new(
+                                    token.clone(),
+                                    format!("{opt_str} option requires 1 argument"),
+                                ))
                             }
                         }
                     };
-                    check_value(&opt_str, dest, &value).map_err(|m| Fault::new(token.clone(), m))?;
+                    check_value(&opt_str, dest, &value)
+                        .map_err(|m| Fault::new(token.clone(), m))?;
                     opts.values.push((dest, canonical, value, at));
                     break;
                 }

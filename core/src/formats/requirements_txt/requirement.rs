@@ -324,7 +324,8 @@ pub(super) fn requirement_from_line(
     let name = name_part.trim_matches(py_space);
 
     let by_file = |url: &str, filename: &str, egg: Option<&str>, extras: Option<&str>| {
-        let mut req = named_by_file(args, url, filename, egg, kind, line).map_err(|m| Fault::at(lead, m))?;
+        let mut req =
+            named_by_file(args, url, filename, egg, kind, line).map_err(|m| Fault::at(lead, m))?;
         let extras = convert_extras(extras).map_err(|m| Fault::at(lead, m))?;
         if !extras.is_empty() {
             req.extras = extras;

@@ -514,8 +514,14 @@ mod tests {
     fn errors_underline_their_span() {
         let text = "a = 1\nb = [x, \"y\"]\nc = 3\n";
         let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..13);
-        assert_eq!((err.info.line, err.info.column, err.span_columns), (2, 5, 3));
-        assert_eq!(err.to_string(), "f:2:5: bad\n  |\n2 | b = [x, \"y\"]\n  |     ^^^");
+        assert_eq!(
+            (err.info.line, err.info.column, err.span_columns),
+            (2, 5, 3)
+        );
+        assert_eq!(
+            err.to_string(),
+            "f:2:5: bad\n  |\n2 | b = [x, \"y\"]\n  |     ^^^"
+        );
         // A span that runs over the line's end stops there.
         let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..22);
         assert_eq!(err.span_columns, 8);

@@ -419,7 +419,11 @@ def commands():
         let err = parse_rez_package_py("p/package.py", b"name = 'a'\nversion = '1.0").unwrap_err();
         assert_eq!((err.info.line, err.info.column), (2, 11));
         assert_eq!(err.span_columns, 4);
-        assert!(err.to_string().ends_with("| version = '1.0\n  |           ^^^^"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("| version = '1.0\n  |           ^^^^"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@
 //!   override earlier ones, as in Python.
 //! * Python 2 (`print "x"`, `exec "x"`, backticks, `0777`, `ur''`, `10L`, `<>`)
 //!   and other syntax errors give a [`PyError`] with a 1-based line, a 1-based
-//!   column counted in characters, a byte offset and a message of the form
+//!   column counted in characters, the byte span of the fault and a message of the form
 //!   `expected X, found Y`. Invalid UTF-8 is an error too.
 //! * Never panics; nesting deeper than [`MAX_DEPTH`] is an error.
 //!

@@ -72,7 +72,7 @@ pub use set::{
     diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
     PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,
 };
-pub use text::{decode_utf8, line_at, normalize_path, Position};
+pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};
 pub use versions::pep508::{
     normalize_name, parse_requirement, Marker, RequirementError, TargetEnvironment,

@@ -390,6 +390,9 @@ pub struct ParseError {
     pub info: ErrorInfo,
     /// The offending source line, for rendering with `^^^` (empty when not applicable).
     pub source_line: String,
+    /// How many characters of `source_line`, from `info.column` on, the fault covers (0 for a
+    /// point). Not part of the JSON: only the rendered message underlines the span.
+    pub span_columns: u32,
 }
 
 impl ParseError {
@@ -410,6 +413,7 @@ impl ParseError {
                 column: 0,
             },
             source_line: String::new(),
+            span_columns: 0,
         }
     }
 
@@ -422,7 +426,21 @@ impl ParseError {
         text: &str,
         offset: usize,
     ) -> Self {
-        let pos = crate::text::Position::of(text, offset);
+        Self::spanned(path, format, kind, message, text, offset..offset)
+    }
+
+    /// An error covering the bytes `span` of `text`: line and column are those of its start,
+    /// and the rendered message underlines it up to the end of that line.
+    pub fn spanned(
+        path: &str,
+        format: Option<Format>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        text: &str,
+        span: std::ops::Range<usize>,
+    ) -> Self {
+        let pos = crate::text::Position::of(text, span.start);
+        let line = crate::text::line_at(text, span.start);
         ParseError {
             path: path.to_owned(),
             format,
@@ -432,13 +450,33 @@ impl ParseError {
                 line: pos.line,
                 column: pos.column,
             },
-            source_line: crate::text::line_at(text, offset).to_owned(),
+            source_line: line.to_owned(),
+            span_columns: span_chars(text, span),
         }
     }
 }
 
+/// How many characters of `span` in `text` lie on the line of its start.
+fn span_chars(text: &str, span: std::ops::Range<usize>) -> u32 {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let covered = text[start..]
+        .chars()
+        .take_while(|&c| c != '\n' && c != '\r')
+        .scan(start, |at, c| {
+            *at += c.len_utf8();
+            Some(*at)
+        })
+        .take_while(|&at| at <= span.end)
+        .count();
+    u32::try_from(covered).unwrap_or(u32::MAX)
+}
+
 impl fmt::Display for ParseError {
-    /// `path:line:column: message`, then the line with `^` under the fault.
+    /// `path:line:column: message`, then the line with `^` under each column
+    /// of the fault's span.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ErrorInfo {
             message,
@@ -453,10 +491,10 @@ impl fmt::Display for ParseError {
         if !self.source_line.is_empty() {
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
-            let caret_pad = " ".repeat(column.saturating_sub(1) as usize);
+            let carets = crate::text::underline(&self.source_line, *column, self.span_columns);
             write!(
                 f,
-                "\n{pad} |\n{gutter} | {}\n{pad} | {caret_pad}^",
+                "\n{pad} |\n{gutter} | {}\n{pad} | {carets}",
                 self.source_line
             )?;
         }
@@ -465,3 +503,40 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn errors_underline_their_span() {
+        let text = "a = 1\nb = [x, \"y\"]\nc = 3\n";
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..13);
+        assert_eq!(
+            (err.info.line, err.info.column, err.span_columns),
+            (2, 5, 3)
+        );
+        assert_eq!(
+            err.to_string(),
+            "f:2:5: bad\n  |\n2 | b = [x, \"y\"]\n  |     ^^^"
+        );
+        // A span that runs over the line's end stops there.
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 10..22);
+        assert_eq!(err.span_columns, 8);
+        assert!(err.to_string().ends_with("|     ^^^^^^^^"), "{err}");
+        // A point, and an empty span, are one caret.
+        let err = ParseError::at("f", None, ErrorKind::Syntax, "bad", text, 10);
+        assert_eq!(err.span_columns, 0);
+        assert!(err.to_string().ends_with("|     ^"), "{err}");
+    }
+
+    #[test]
+    fn wide_characters_and_tabs_keep_the_carets_under_the_span() {
+        let text = "\tname = \"日本\"";
+        let err = ParseError::spanned("f", None, ErrorKind::Syntax, "bad", text, 8..16);
+        assert_eq!((err.info.column, err.span_columns), (9, 4));
+        assert!(err.to_string().ends_with("| \t       ^^^^^^"), "{err:?}");
+    }
+}

@@ -369,7 +369,7 @@ fn python2_syntax_errors() {
     let e = err("def f():\nx = 1\n");
     assert_eq!(e.line, 2);
     let e = parse_package_py(b"x = 1\n\xff\n").unwrap_err();
-    assert_eq!((e.line, e.column, e.offset), (2, 1, 6));
+    assert_eq!((e.line, e.column, e.span.start), (2, 1, 6));
     assert!(e.message.contains("utf-8"));
 }
 
@@ -430,7 +430,7 @@ fn never_panics_on_garbage() {
         }
         if let Err(e) = parse_package_py(&v) {
             assert!(e.message.starts_with("expected "), "{}", e.message);
-            assert!(e.line >= 1 && e.column >= 1 && e.offset <= v.len());
+            assert!(e.line >= 1 && e.column >= 1 && e.span.start <= v.len());
         }
     }
     // every prefix of a realistic file

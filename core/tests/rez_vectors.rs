@@ -176,7 +176,7 @@ fn invalid_ranges() {
     ] {
         let e = RezVersionRange::parse(s).expect_err(s);
         assert!(e.message.starts_with("expected "), "{s}: {e}");
-        assert!(e.offset <= s.len(), "{s}: {e}");
+        assert!(e.span.start <= s.len(), "{s}: {e}");
     }
 }
 
@@ -319,9 +319,9 @@ fn requirements() {
         assert_eq!(s.parse::<RezRequirement>().ok(), Some(q));
     }
     let e = RezRequirement::parse("foo-4+<2").unwrap_err();
-    assert_eq!(e.offset, 4, "{e}");
+    assert_eq!(e.span.start, 4, "{e}");
     let e = RezRequirement::parse("!foo<4>3").unwrap_err();
-    assert!(e.offset >= 4, "{e}");
+    assert!(e.span.start >= 4, "{e}");
 }
 
 /// Quirks listed in the module docs, checked against rez 3.4.0 by hand.

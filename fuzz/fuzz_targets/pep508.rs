@@ -17,9 +17,9 @@ fuzz_target!(|data: &[u8]| {
         Err(err) => {
             assert!(!err.message.is_empty(), "empty message for {s:?}");
             assert!(
-                err.offset <= s.len() && s.is_char_boundary(err.offset),
+                err.span.start <= s.len() && s.is_char_boundary(err.span.start),
                 "offset {} is not a byte offset of {s:?}",
-                err.offset
+                err.span.start
             );
         }
         Ok(req) => {

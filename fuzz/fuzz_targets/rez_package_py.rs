@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         Err(err) => {
             assert!(!err.message.is_empty(), "empty message: {err:?}");
             assert!(err.line >= 1 && err.column >= 1, "{err:?}");
-            assert!(err.offset <= data.len(), "offset past the end: {err:?}");
+            assert!(err.span.start <= data.len(), "offset past the end: {err:?}");
         }
         Ok(pkg) => {
             let mut names = HashSet::new();

@@ -20,7 +20,7 @@ use pkglens_core::{RezRequirement, RezVersion, RezVersionError, RezVersionRange}
 
 fn check_error(s: &str, e: &RezVersionError) {
     assert!(!e.message.is_empty(), "empty message for {s:?}");
-    assert!(e.offset <= s.len(), "offset {} past the end of {s:?}", e.offset);
+    assert!(e.span.start <= s.len(), "offset {} past the end of {s:?}", e.span.start);
 }
 
 fn check_version(s: &str) -> Option<RezVersion> {

@@ -244,13 +244,14 @@ pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<R
         match parse_requirement(&header.value, RequirementKind::Run, header.line) {
             Ok(requirement) => package.requires.push(requirement),
             Err(err) if record.error.is_none() => {
-                let fault = ParseError::at(
+                let at = header.value_offset;
+                let fault = ParseError::spanned(
                     path,
                     Some(format),
                     ErrorKind::Syntax,
                     format!("invalid Requires-Dist: {}", err.message),
                     text,
-                    header.value_offset + err.offset,
+                    at + err.span.start..at + err.span.end,
                 );
                 record.status = Status::Error;
                 record.error = Some(fault.info);

@@ -89,7 +89,7 @@ impl Parser<'_> {
             "expected a `lock-version` (\"1.0\"), found none",
         )?;
         let version = self.toml.string_value("lock-version", value)?;
-        let offset = value.span().start;
+        let span = value.span();
         let mut parts = version.split('.');
         let major = parts.next().unwrap_or("");
         let minor = parts.next();
@@ -98,14 +98,14 @@ impl Parser<'_> {
             return Err(self.toml.error(
                 ErrorKind::InvalidValue,
                 format!("invalid `lock-version` `{version}`: expected `major.minor`, as \"1.0\""),
-                offset,
+                span.clone(),
             ));
         }
         if major.trim_start_matches('0') != "1" {
             return Err(self.toml.error(
                 ErrorKind::Unsupported,
                 format!("unsupported `lock-version` `{version}`: pkglens reads version 1.x"),
-                offset,
+                span.clone(),
             ));
         }
         Ok(())
@@ -153,7 +153,7 @@ impl Parser<'_> {
             self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("a package has a single source: found both `{first}` and `{second}`"),
-                value.span().start,
+                value.span(),
             );
         }
         let mut summary = Map::new();
@@ -195,7 +195,7 @@ impl Parser<'_> {
                 None => self.toml.fault(
                     ErrorKind::MissingField,
                     "expected a wheel to have a `name`, `url` or `path`, found none",
-                    value.span().start,
+                    value.span(),
                 ),
             }
         }
@@ -210,7 +210,7 @@ impl Parser<'_> {
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let offset = item.span().start;
+            let span = item.span();
             let dependency = self.toml.table_item("dependencies", item);
             let Some(dependency) = self.toml.soft(dependency) else {
                 continue;
@@ -221,7 +221,7 @@ impl Parser<'_> {
                     self.toml.fault(
                         ErrorKind::InvalidValue,
                         "expected the `name` of a dependency to be a package name",
-                        value.span().start,
+                        value.span(),
                     );
                     continue;
                 }
@@ -229,7 +229,7 @@ impl Parser<'_> {
                     self.toml.fault(
                         ErrorKind::MissingField,
                         "expected a `name` in a dependency, found none",
-                        offset,
+                        span.clone(),
                     );
                     continue;
                 }
@@ -243,7 +243,7 @@ impl Parser<'_> {
                     self.toml.fault(
                         ErrorKind::InvalidValue,
                         format!("expected the `version` of dependency `{name}` to be a version"),
-                        value.span().start,
+                        value.span(),
                     );
                     continue;
                 }
@@ -261,7 +261,7 @@ impl Parser<'_> {
                 marker: None,
                 url,
                 kind: RequirementKind::Run,
-                line: self.toml.line(offset),
+                line: self.toml.line(span.start),
             });
         }
         out

@@ -102,14 +102,14 @@ impl<'t> Parser<'t> {
                     return Err(self.toml.error(
                         ErrorKind::InvalidValue,
                         "`name` cannot be dynamic: it must be given statically",
-                        item.span().start,
+                        item.span(),
                     ));
                 }
                 if let Some((static_key, _)) = project.get_key_value(field) {
                     return Err(self.toml.error(
                         ErrorKind::InvalidValue,
                         format!("`{field}` is listed in `dynamic` but also given statically"),
-                        static_key.span().start,
+                        static_key.span(),
                     ));
                 }
                 dynamic.push(field.to_owned());
@@ -127,7 +127,7 @@ impl<'t> Parser<'t> {
                     ErrorKind::MissingField,
                     "expected a `version` in `[project]`, or `version` listed in `dynamic`, \
                      found neither",
-                    key.span().start,
+                    key.span(),
                 ))
             }
             Some(value) => self.toml.version_value(value, "")?,
@@ -162,7 +162,7 @@ impl<'t> Parser<'t> {
                     self.toml.fault(
                         ErrorKind::InvalidValue,
                         format!("invalid extra name `{extra_name}`"),
-                        extra.span().start,
+                        extra.span(),
                     );
                     continue;
                 }
@@ -202,7 +202,7 @@ impl<'t> Parser<'t> {
                      `{normalized}`"
                 );
                 self.toml
-                    .fault(ErrorKind::InvalidValue, message, key.span().start);
+                    .fault(ErrorKind::InvalidValue, message, key.span());
                 continue;
             }
             let items = self.group_items(&name, list);
@@ -238,7 +238,7 @@ impl<'t> Parser<'t> {
                                     "dependency groups expand to more than \
                                      {MAX_GROUP_REQUIREMENTS} requirements"
                                 ),
-                                value.span().start,
+                                value.span(),
                             ));
                         }
                         let mut requirement = requirement.clone();
@@ -254,7 +254,7 @@ impl<'t> Parser<'t> {
                                     groups[group].0
                                 );
                                 self.toml
-                                    .fault(ErrorKind::InvalidValue, message, span.start);
+                                    .fault(ErrorKind::InvalidValue, message, span.clone());
                             }
                             Some(t) if on_path[t] => {
                                 let start = frames.iter().position(|&(g, _)| g == t).unwrap_or(0);
@@ -266,7 +266,7 @@ impl<'t> Parser<'t> {
                                 let message =
                                     format!("dependency group cycle: {}", cycle.join(" -> "));
                                 self.toml
-                                    .fault(ErrorKind::InvalidValue, message, span.start);
+                                    .fault(ErrorKind::InvalidValue, message, span.clone());
                             }
                             Some(t) => {
                                 on_path[t] = true;
@@ -318,7 +318,7 @@ impl<'t> Parser<'t> {
                                 "invalid item in dependency group `{name}`: expected a \
                                  requirement string or `{{include-group = \"name\"}}`"
                             ),
-                            entry.span().start,
+                            entry.span(),
                         ),
                     }
                 }
@@ -329,7 +329,7 @@ impl<'t> Parser<'t> {
                          string or `{{include-group = \"name\"}}`, found {}",
                         type_name(other)
                     ),
-                    entry.span().start,
+                    entry.span(),
                 ),
             }
         }

@@ -12,6 +12,7 @@ use crate::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, Requirement, RequirementKind, Status,
 };
 use serde_json::Value;
+use std::ops::Range;
 use toml::de::{DeArray, DeInteger, DeTable, DeValue};
 use toml::Spanned;
 
@@ -154,14 +155,13 @@ pub(crate) fn parse_document<'a>(
         err
     })?;
     let document = DeTable::parse(text).map_err(|err| {
-        let offset = err.span().map_or(0, |span| span.start);
-        ParseError::at(
+        ParseError::spanned(
             path,
             Some(format),
             ErrorKind::Syntax,
             format!("invalid TOML: {}", lower_first(err.message().trim())),
             text,
-            offset,
+            err.span().unwrap_or(0..0),
         )
     })?;
     Ok((text, document))
@@ -198,21 +198,14 @@ impl<'t> TomlReader<'t> {
         Ok((TomlReader::new(path, format, text), document))
     }
 
-    /// A hard error at byte `offset`.
+    /// A hard error covering the bytes `span` (a TOML key or value; empty for a point).
     pub(crate) fn error(
         &self,
         kind: ErrorKind,
         message: impl Into<String>,
-        offset: usize,
+        span: Range<usize>,
     ) -> ParseError {
-        ParseError::at(
-            self.path,
-            Some(self.format),
-            kind,
-            message,
-            self.text,
-            offset,
-        )
+        ParseError::spanned(self.path, Some(self.format), kind, message, self.text, span)
     }
 
     /// A hard error about the whole file.
@@ -221,9 +214,14 @@ impl<'t> TomlReader<'t> {
     }
 
     /// Records a soft fault: the first one is kept, the record's status becomes `error`.
-    pub(crate) fn fault(&mut self, kind: ErrorKind, message: impl Into<String>, offset: usize) {
+    pub(crate) fn fault(
+        &mut self,
+        kind: ErrorKind,
+        message: impl Into<String>,
+        span: Range<usize>,
+    ) {
         if self.record.error.is_none() {
-            let err = self.error(kind, message, offset);
+            let err = self.error(kind, message, span);
             self.soft::<()>(Err(err));
         }
     }
@@ -262,7 +260,7 @@ impl<'t> TomlReader<'t> {
                 "expected {subject} to be {expected}, found {}",
                 type_name(value.get_ref())
             ),
-            value.span().start,
+            value.span(),
         )
     }
 
@@ -279,7 +277,7 @@ impl<'t> TomlReader<'t> {
                 "expected the items of `{field}` to be {expected}, found {}",
                 type_name(item.get_ref())
             ),
-            item.span().start,
+            item.span(),
         )
     }
 
@@ -392,7 +390,7 @@ impl<'t> TomlReader<'t> {
                 self.fault(
                     ErrorKind::InvalidValue,
                     format!("invalid `{field}` `{string}`: {message}"),
-                    value.span().start,
+                    value.span(),
                 );
                 None
             }
@@ -442,7 +440,7 @@ impl<'t> TomlReader<'t> {
             return Err(self.error(
                 ErrorKind::MissingField,
                 format!("expected a `name` in `{header}`, found none"),
-                start,
+                start..start,
             ));
         };
         let name = self.string_value("name", value)?;
@@ -453,7 +451,7 @@ impl<'t> TomlReader<'t> {
                     "invalid {what} name `{name}`: expected letters, digits, `.`, `_` and `-`, \
                      starting and ending with a letter or digit"
                 ),
-                value.span().start,
+                value.span(),
             ));
         }
         Ok(name.to_owned())
@@ -471,7 +469,7 @@ impl<'t> TomlReader<'t> {
             Some(message) => Err(self.error(
                 ErrorKind::InvalidValue,
                 format!("invalid version `{version}`{of}: {message}"),
-                value.span().start,
+                value.span(),
             )),
             None => Ok(version.to_owned()),
         }
@@ -535,11 +533,12 @@ impl<'t> TomlReader<'t> {
             Ok(requirement) => Some(requirement),
             Err(err) => {
                 let token = self.text.get(span.clone()).unwrap_or("");
-                let offset = span.start + token_offset(token, err.offset);
+                let start = span.start + token_offset(token, err.span.start);
+                let end = span.start + token_offset(token, err.span.end);
                 self.fault(
                     ErrorKind::Syntax,
                     format!("invalid requirement in `{field}`: {}", err.message),
-                    offset,
+                    start..end.max(start),
                 );
                 None
             }

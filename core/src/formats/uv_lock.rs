@@ -111,13 +111,13 @@ fn lock_version(toml: &TomlReader<'_>, root: &DeTable<'_>) -> Result<(), ParseEr
         "version",
         "expected a lock file `version` (1), found none",
     )?;
-    let offset = value.span().start;
+    let span = value.span();
     let version = toml.integer_value("version", value)?;
     if i64::from_str_radix(version.as_str(), version.radix()) != Ok(1) {
         return Err(toml.error(
             ErrorKind::Unsupported,
             format!("unsupported uv.lock `version` {version}: pkglens reads version 1"),
-            offset,
+            span.clone(),
         ));
     }
     Ok(())
@@ -199,7 +199,7 @@ impl Parser<'_> {
             self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("expected `source` to have one of {}", SOURCES.join(", ")),
-                value.span().start,
+                value.span(),
             );
             return None;
         };
@@ -258,14 +258,14 @@ impl Parser<'_> {
         item: &Spanned<DeValue<'_>>,
         kind: &RequirementKind,
     ) -> Option<Requirement> {
-        let offset = item.span().start;
+        let span = item.span();
         let dependency = self.toml.table_item(field, item);
         let dependency = self.toml.soft(dependency)?;
         let Some(name_value) = dependency.get("name") else {
             self.toml.fault(
                 ErrorKind::MissingField,
                 format!("expected a `name` in each item of `{field}`, found none"),
-                offset,
+                span.clone(),
             );
             return None;
         };
@@ -275,7 +275,7 @@ impl Parser<'_> {
                 self.toml.fault(
                     ErrorKind::InvalidValue,
                     format!("expected the `name` of an item of `{field}` to be a package name"),
-                    name_value.span().start,
+                    name_value.span(),
                 );
                 return None;
             }
@@ -285,7 +285,7 @@ impl Parser<'_> {
             self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid version of `{name}` in `{field}`: {message}"),
-                offset,
+                span.clone(),
             );
             return None;
         }
@@ -302,7 +302,7 @@ impl Parser<'_> {
             self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid extra `{bad}` of `{name}` in `{field}`"),
-                offset,
+                span.clone(),
             );
             return None;
         }
@@ -310,7 +310,7 @@ impl Parser<'_> {
             self.toml.fault(
                 ErrorKind::InvalidValue,
                 format!("invalid marker of `{name}` in `{field}`: {message}"),
-                offset,
+                span.clone(),
             );
             return None;
         }
@@ -335,7 +335,7 @@ impl Parser<'_> {
             marker,
             url,
             kind: kind.clone(),
-            line: self.toml.line(offset),
+            line: self.toml.line(span.start),
         })
     }
 }

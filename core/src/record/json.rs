@@ -403,6 +403,7 @@ pub(crate) mod tests {
                 column: 4294967295,
             },
             source_line: String::new(),
+            span_columns: 0,
         };
         let (fast, serde) = both(&Record::from_error(&err));
         assert_eq!(fast, serde);

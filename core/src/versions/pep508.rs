@@ -12,6 +12,7 @@ use super::pep508_compat::{name_as_written, parse_guarded, precheck, swap_invert
 use crate::record::{Requirement, RequirementKind};
 use pep508_rs::marker::{ExtraOperator, MarkerExpression, MarkerValueExtra};
 use pep508_rs::{Requirement as Pep508Requirement, VersionOrUrl};
+use std::ops::Range;
 use std::str::FromStr;
 
 /// A requirement string that is not valid PEP 508.
@@ -19,8 +20,8 @@ use std::str::FromStr;
 pub struct RequirementError {
     /// A lower-case message.
     pub message: String,
-    /// Byte offset of the fault in the requirement string.
-    pub offset: usize,
+    /// The byte span of the fault in the requirement string (empty for a point).
+    pub span: Range<usize>,
 }
 
 /// Parses one PEP 508 requirement. `kind` is the role it plays; a top-level `extra == "x"`
@@ -64,14 +65,12 @@ fn parse_whole(
     line: u32,
 ) -> Result<Requirement, RequirementError> {
     let parsed = parse_guarded(input).map_err(|err| {
-        // pep508_rs counts its span in characters; convert to a byte offset.
-        let offset = raw
-            .char_indices()
-            .nth(err.start)
-            .map_or(raw.len(), |(i, _)| i);
+        // pep508_rs counts its span in characters; convert it to bytes.
+        let byte = |chars: usize| raw.char_indices().nth(chars).map_or(raw.len(), |(i, _)| i);
+        let start = byte(err.start);
         RequirementError {
             message: lower_first(&err.message.to_string()),
-            offset,
+            span: start..byte(err.start.saturating_add(err.len)).max(start),
         }
     })?;
     let kind = match (kind, top_level_extra(parsed.marker.clone())) {
@@ -377,11 +376,23 @@ mod tests {
     fn errors_point_at_the_fault() {
         let err = parse_requirement("foo >= ; bar", RequirementKind::Run, 0).unwrap_err();
         assert!(
-            err.offset > 0 && err.offset <= "foo >= ; bar".len(),
+            err.span.start > 0 && err.span.start <= "foo >= ; bar".len(),
             "{err:?}"
         );
         let err = parse_requirement("é>=1", RequirementKind::Run, 0).unwrap_err();
-        assert_eq!(err.offset, 0);
+        assert_eq!(err.span.start, 0);
+    }
+
+    #[test]
+    fn errors_span_the_faulty_text() {
+        // The name's bad first character.
+        let err = parse_requirement("-foo>=1", RequirementKind::Run, 0).unwrap_err();
+        assert_eq!(err.span, 0..4, "{err:?}");
+        let err = parse_requirement("foo\n>=1", RequirementKind::Run, 0).unwrap_err();
+        assert_eq!(err.span, 3..4, "{err:?}");
+        // pep508_rs's own span, in bytes.
+        let err = parse_requirement("foo >= 1.0.*.a", RequirementKind::Run, 0).unwrap_err();
+        assert!(err.span.end > err.span.start, "{err:?}");
     }
 
     #[test]

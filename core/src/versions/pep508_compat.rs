@@ -52,14 +52,14 @@ pub(super) fn precheck(raw: &str) -> Result<(), RequirementError> {
                     "expected {what} starting with a letter or digit, found `{}`",
                     *first as char
                 ),
-                offset: start,
+                span: start..end,
             }),
             (_, Some(last)) if !last.is_ascii_alphanumeric() => Err(RequirementError {
                 message: format!(
                     "expected {what} ending with a letter or digit, found `{}`",
                     *last as char
                 ),
-                offset: end - 1,
+                span: end - 1..end,
             }),
             _ => Ok(()),
         }
@@ -128,13 +128,13 @@ pub(super) fn precheck(raw: &str) -> Result<(), RequirementError> {
             (None, '\n' | '\r') => {
                 return Err(RequirementError {
                     message: "expected the end of the requirement, found a line break".into(),
-                    offset,
+                    span: offset..offset + c.len_utf8(),
                 })
             }
             (None, c) if !c.is_ascii() && !in_url => {
                 return Err(RequirementError {
                     message: format!("expected an ASCII character outside quotes, found `{c}`"),
-                    offset,
+                    span: offset..offset + c.len_utf8(),
                 })
             }
             _ => {}
@@ -314,7 +314,7 @@ mod tests {
             ("s;extra==\"\"\u{562}", 11),
         ] {
             let err = parse_requirement(input, RequirementKind::Run, 1).unwrap_err();
-            assert_eq!(err.offset, offset, "{input:?}: {err:?}");
+            assert_eq!(err.span.start, offset, "{input:?}: {err:?}");
         }
         // The fuzzer's crashing inputs, kept in the repository, now parse to errors.
         let dir = format!("{}/../fuzz/regressions/pep508", env!("CARGO_MANIFEST_DIR"));

@@ -245,6 +245,17 @@ impl Walk<'_> {
                 text.get(start..end).map(str::to_owned)
             })
             .unwrap_or_default();
+        // Every include error is about the option and its path: underline from the
+        // option's column to the path's end (one caret when the path is not found as written).
+        let span_columns = source_line
+            .char_indices()
+            .nth(include.column.saturating_sub(1) as usize)
+            .and_then(|(start, _)| {
+                let tail = &source_line[start..];
+                let end = tail.find(include.written.as_str())? + include.written.len();
+                u32::try_from(tail[..end].chars().count()).ok()
+            })
+            .unwrap_or(0);
         let error = |kind: ErrorKind, message: String| ParseError {
             path: from.to_owned(),
             format: Some(Format::RequirementsTxt),
@@ -255,6 +266,7 @@ impl Walk<'_> {
                 column: include.column,
             },
             source_line: source_line.clone(),
+            span_columns,
         };
         let key = include.path.clone();
         if self.chain.contains(&key) {
@@ -349,6 +361,7 @@ mod tests {
         assert_eq!((err.info.line, err.info.column), (3, 1));
         assert!(err.info.message.contains("nope.txt"));
         assert_eq!(err.source_line, "-r  nope.txt");
+        assert!(err.to_string().ends_with("| ^^^^^^^^^^^^"), "{err}");
     }
 
     #[test]

@@ -51,7 +51,7 @@ mod shlex;
 #[cfg(test)]
 mod tests;
 
-use crate::text::decode_utf8;
+use crate::text::{decode_utf8, Fault};
 use crate::{
     ErrorInfo, ErrorKind, Format, ParseError, Record, Requirement, RequirementKind, Status,
 };
@@ -159,8 +159,8 @@ const RUNS_AT_ONCE: usize = 8;
 
 /// What one logical line adds to a file.
 enum LineOutcome<'a> {
-    /// A syntax error: the message and the file offset it points at.
-    Fault(String, usize),
+    /// A syntax error, its span in the file.
+    Fault(Fault),
     /// `-r` / `-c`.
     Include(Include),
     /// Options that apply to the whole file.
@@ -169,6 +169,13 @@ enum LineOutcome<'a> {
     Requirement(Requirement, LineOptions),
     /// A line that may hold a variable, to expand and read on the caller's thread.
     Unexpanded(Mapped<'a>),
+}
+
+/// `fault`, at byte `at` on of `logical`'s text, as a span of the file.
+fn in_file(logical: &Mapped<'_>, fault: Fault, at: usize) -> Fault {
+    let start = logical.at(at + fault.span.start);
+    let end = logical.at(at + fault.span.end).max(start);
+    Fault::new(start..end, fault.message)
 }
 
 /// Reads one logical line; pure, so lines can be read on any thread.
@@ -193,7 +200,7 @@ fn read_logical_line<'a>(
     };
     let opts = match parse_options(options) {
         Ok(opts) => opts,
-        Err((message, at)) => return LineOutcome::Fault(message, logical.at(options_at + at)),
+        Err(fault) => return LineOutcome::Fault(in_file(logical, fault, options_at)),
     };
     let editable = opts.first(Dest::Editable);
     if args.is_empty() && editable.is_none() {
@@ -228,14 +235,16 @@ fn read_logical_line<'a>(
     }
     let result = match (args.is_empty(), editable) {
         (true, Some((value, at))) => {
-            requirement_from_editable(value, kind, line).map_err(|m| (m, options_at + at))
+            requirement_from_editable(value, kind, line).map_err(|m| Fault::at(options_at + at, m))
         }
-        (false, Some(_)) => requirement_from_editable(args, kind, line).map_err(|m| (m, 0)),
+        (false, Some(_)) => {
+            requirement_from_editable(args, kind, line).map_err(|m| Fault::at(0, m))
+        }
         _ => requirement_from_line(args, kind, line),
     };
     let mut requirement = match result {
         Ok(requirement) => requirement,
-        Err((message, at)) => return LineOutcome::Fault(message, logical.at(at)),
+        Err(fault) => return LineOutcome::Fault(in_file(logical, fault, 0)),
     };
     let trimmed = requirement.raw.trim_matches(py_space);
     if trimmed.len() != requirement.raw.len() {
@@ -352,7 +361,9 @@ pub(crate) fn parse_requirements_txt_as(
                 outcome => outcome,
             };
             match outcome {
-                LineOutcome::Fault(message, at) => fault(&mut file, message, at),
+                LineOutcome::Fault(Fault { message, span }) => {
+                    fault(&mut file, message, span.start)
+                }
                 LineOutcome::Include(include) => {
                     file.items.push(Item::Include(file.includes.len()));
                     file.includes.push(include);

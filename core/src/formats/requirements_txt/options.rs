@@ -2,6 +2,7 @@
 //! `optparse` parser reads them from shlex'd tokens, with pip's option callbacks.
 
 use super::shlex::shlex_split;
+use crate::text::Fault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Dest {
@@ -131,13 +132,17 @@ fn match_long(opt: &str) -> Result<usize, String> {
 ///
 /// `options = (long | shorts | '--' | positional)*`, `long = '--' name ['=' value | ' ' value]`,
 /// `shorts = '-' flag* [letter (value | ' ' value)]`
-pub(super) fn parse_options(options: &str) -> Result<Opts, (String, usize)> {
-    let tokens = shlex_split(options)
-        .map_err(|(msg, at)| (format!("could not split options: {msg}"), at))?;
+pub(super) fn parse_options(options: &str) -> Result<Opts, Fault> {
+    let tokens = shlex_split(options).map_err(|f| Fault {
+        message: format!("could not split options: {}", f.message),
+        ..f
+    })?;
     let mut opts = Opts::default();
     let mut i = 0;
     while let Some((arg, at)) = tokens.get(i) {
         let at = *at;
+        // The token as written (quotes aside): what a fault in it underlines.
+        let token = at..(at + arg.len()).min(options.len());
         i += 1;
         if arg == "--" {
             break;
@@ -147,7 +152,7 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, (String, usize)> {
                 Some((n, v)) => (n, Some(v.to_owned())),
                 None => (long, None),
             };
-            let index = match_long(name).map_err(|m| (m, at))?;
+            let index = match_long(name).map_err(|m| Fault::new(token.clone(), m))?;
             let Some(&(full, _, takes, dest, canonical)) = OPTIONS.get(index) else {
                 continue;
             };
@@ -159,13 +164,21 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, (String, usize)> {
                             i += 1;
                             v.clone()
                         }
-                        None => return Err((format!("{full} option requires 1 argument"), at)),
+                        None => {
+                            return Err(Fault::new(
+                                token.clone(),
+                                format!("{full} option requires 1 argument"),
+                            ))
+                        }
                     },
                 };
-                check_value(full, dest, &value).map_err(|m| (m, at))?;
+                check_value(full, dest, &value).map_err(|m| Fault::new(token.clone(), m))?;
                 opts.values.push((dest, canonical, value, at));
             } else if explicit.is_some() {
-                return Err((format!("{full} option does not take a value"), at));
+                return Err(Fault::new(
+                    token.clone(),
+                    format!("{full} option does not take a value"),
+                ));
             } else {
                 opts.values.push((dest, canonical, String::new(), at));
             }
@@ -175,7 +188,10 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, (String, usize)> {
                 let Some(&(_, _, takes, dest, canonical)) =
                     OPTIONS.iter().find(|o| o.1 == Some(letter))
                 else {
-                    return Err((format!("no such option: -{letter}"), at));
+                    return Err(Fault::new(
+                        token.clone(),
+                        format!("no such option: -{letter}"),
+                    ));
                 };
                 let opt_str = format!("-{letter}");
                 if takes {
@@ -189,11 +205,15 @@ pub(super) fn parse_options(options: &str) -> Result<Opts, (String, usize)> {
                                 v.clone()
                             }
                             None => {
-                                return Err((format!("{opt_str} option requires 1 argument"), at))
+                                return Err(Fault::new(
+                                    token.clone(),
+                                    format!("{opt_str} option requires 1 argument"),
+                                ))
                             }
                         }
                     };
-                    check_value(&opt_str, dest, &value).map_err(|m| (m, at))?;
+                    check_value(&opt_str, dest, &value)
+                        .map_err(|m| Fault::new(token.clone(), m))?;
                     opts.values.push((dest, canonical, value, at));
                     break;
                 }

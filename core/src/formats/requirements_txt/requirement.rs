@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::lines::py_space;
+use crate::text::Fault;
 use crate::versions::pep508::parse_requirement;
 use crate::{Requirement, RequirementKind};
 
@@ -213,12 +214,10 @@ fn sdist_name(filename: &str) -> Option<&str> {
     valid.then_some(name)
 }
 
-/// A fault in a requirement: message and byte offset in the text given.
-type Fault = (String, usize);
-
+/// [`parse_requirement`], its fault's span in `text`.
 fn pep508(text: &str, kind: &RequirementKind, line: u32) -> Result<Requirement, Fault> {
     parse_requirement(text, kind.clone(), line)
-        .map_err(|e| (format!("invalid requirement: {}", e.message), e.offset))
+        .map_err(|e| Fault::new(e.span, format!("invalid requirement: {}", e.message)))
 }
 
 /// A marker, checked and normalised; `offset` is where `marker` starts.
@@ -230,9 +229,10 @@ fn parse_marker(marker: &str, offset: usize) -> Result<Option<String>, Fault> {
     parse_requirement(&probe, RequirementKind::Run, 0)
         .map(|r| r.marker)
         .map_err(|e| {
-            (
+            let at = |i: usize| offset + i.saturating_sub(4);
+            Fault::new(
+                at(e.span.start)..at(e.span.end),
                 format!("invalid marker: {}", e.message),
-                offset + e.offset.saturating_sub(4),
             )
         })
 }
@@ -277,7 +277,7 @@ fn named_by_file(
         let text = wheel_requirement(filename)?;
         pep508(&text, kind, line).map_err(|_| format!("invalid wheel filename: '{filename}'"))?
     } else if let Some(egg) = egg {
-        pep508(egg, kind, line).map_err(|(m, _)| m)?
+        pep508(egg, kind, line).map_err(|f| f.message)?
     } else if let Some(name) = sdist_name(filename) {
         let mut req = unnamed(raw, url, kind, line);
         name.clone_into(&mut req.name);
@@ -324,8 +324,9 @@ pub(super) fn requirement_from_line(
     let name = name_part.trim_matches(py_space);
 
     let by_file = |url: &str, filename: &str, egg: Option<&str>, extras: Option<&str>| {
-        let mut req = named_by_file(args, url, filename, egg, kind, line).map_err(|m| (m, lead))?;
-        let extras = convert_extras(extras).map_err(|m| (m, lead))?;
+        let mut req =
+            named_by_file(args, url, filename, egg, kind, line).map_err(|m| Fault::at(lead, m))?;
+        let extras = convert_extras(extras).map_err(|m| Fault::at(lead, m))?;
         if !extras.is_empty() {
             req.extras = extras;
         }
@@ -358,17 +359,25 @@ pub(super) fn requirement_from_line(
         }
         Err(_) if looks_like_path(name) => {
             let mut req = unnamed(args, path, kind, line);
-            req.extras = convert_extras(extras).map_err(|m| (m, lead))?;
+            req.extras = convert_extras(extras).map_err(|m| Fault::at(lead, m))?;
             req.marker = parse_marker(marker_text, marker_offset)?;
             Ok(req)
         }
-        Err((message, offset)) => {
-            let at = if offset <= name.len() {
-                lead + offset
-            } else {
-                marker_offset + offset.saturating_sub(name.len() + 3)
+        Err(fault) => {
+            // The name part was read as written; the marker after `" ; "` comes from
+            // `marker_offset` on.
+            let at = |i: usize| {
+                if i <= name.len() {
+                    lead + i
+                } else {
+                    marker_offset + i.saturating_sub(name.len() + 3)
+                }
             };
-            Err((message, at))
+            let start = at(fault.span.start);
+            Err(Fault::new(
+                start..at(fault.span.end).max(start),
+                fault.message,
+            ))
         }
     }
 }
@@ -424,7 +433,7 @@ pub(super) fn requirement_from_editable(
         return Err(not_editable());
     }
     let mut req = match egg {
-        Some(egg) => pep508(egg, kind, line).map_err(|(m, _)| m)?,
+        Some(egg) => pep508(egg, kind, line).map_err(|f| f.message)?,
         None if url.starts_with("file:") => unnamed(text, &url, kind, line),
         None => {
             return Err(format!(

@@ -1,10 +1,12 @@
 //! Python's `shlex.split` as pip uses it on the options part of a line.
 
+use crate::text::Fault;
+
 /// `shlex.split` (POSIX mode, no comments): tokens with the byte offset where each starts.
 ///
 /// `tokens = ws* (word ws+)* [word]`, `word = (plain | '\\' char | "'" any* "'" | '"' (any |
 /// '\\' char)* '"')+`, `ws = ' ' | '\t' | '\r' | '\n'`
-pub(super) fn shlex_split(s: &str) -> Result<Vec<(String, usize)>, (String, usize)> {
+pub(super) fn shlex_split(s: &str) -> Result<Vec<(String, usize)>, Fault> {
     #[derive(PartialEq)]
     enum State {
         Between,
@@ -76,9 +78,9 @@ pub(super) fn shlex_split(s: &str) -> Result<Vec<(String, usize)>, (String, usiz
         State::Between => {}
         State::Word => tokens.push((current, start)),
         State::Quote(_) | State::QuoteEscape => {
-            return Err(("no closing quotation".to_owned(), quote_at))
+            return Err(Fault::new(quote_at..s.len(), "no closing quotation"))
         }
-        State::Escape => return Err(("no escaped character".to_owned(), s.len())),
+        State::Escape => return Err(Fault::at(s.len(), "no escaped character")),
     }
     Ok(tokens)
 }

@@ -316,3 +316,15 @@ fn never_panics_on_odd_input() {
         let _ = resolve_requirements("p", &mut load, &no_env);
     }
 }
+
+#[test]
+fn option_faults_span_the_option() {
+    let err = parse_options("-r a.txt --foo").unwrap_err();
+    assert_eq!(err.span, 9..14, "{err:?}");
+    let err = parse_options("--hash 'sha1:x").unwrap_err();
+    assert_eq!(
+        err.span,
+        7..14,
+        "an unclosed quote runs to the end: {err:?}"
+    );
+}

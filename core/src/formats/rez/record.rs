@@ -50,13 +50,13 @@ pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseErr
         } else {
             ErrorKind::Syntax
         };
-        let mut e = ParseError::at(
+        let mut e = ParseError::spanned(
             path,
             Some(format),
             kind,
             err.message.clone(),
             &text,
-            err.offset,
+            err.span.clone(),
         );
         e.info.line = err.line;
         e.info.column = err.column;
@@ -412,6 +412,18 @@ def commands():
         assert_eq!(err.info.line, 2);
         assert!(err.info.column >= 1);
         assert_eq!(err.source_line, "print 'x'");
+    }
+
+    #[test]
+    fn an_unclosed_string_is_underlined_to_the_end_of_its_line() {
+        let err = parse_rez_package_py("p/package.py", b"name = 'a'\nversion = '1.0").unwrap_err();
+        assert_eq!((err.info.line, err.info.column), (2, 11));
+        assert_eq!(err.span_columns, 4);
+        assert!(
+            err.to_string()
+                .ends_with("| version = '1.0\n  |           ^^^^"),
+            "{err}"
+        );
     }
 
     #[test]

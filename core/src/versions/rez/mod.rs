@@ -51,7 +51,7 @@
 //!   kept in the name, as rez does, and flagged as `ephemeral`.
 //!
 //! Errors are [`RezVersionError`]s whose message reads "expected X, found Y"
-//! and whose `offset` is a byte offset into the parsed string. Nothing in
+//! and whose `span` is a byte span into the parsed string. Nothing in
 //! this module panics on any input.
 //!
 //! # Where things are
@@ -72,34 +72,39 @@ pub use range::RezVersionRange;
 pub use requirement::RezRequirement;
 pub use version::RezVersion;
 
+use crate::text::Fault;
 use std::fmt;
+use std::ops::Range;
 
-/// A parse error: lower-case "expected X, found Y" message and byte offset.
+/// A parse error: lower-case "expected X, found Y" message and the byte span of the fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RezVersionError {
     /// A lower-case message: what was expected and what was found.
     pub message: String,
-    /// Byte offset of the fault in the input.
-    pub offset: usize,
+    /// The byte span of the fault in the input (empty for a point).
+    pub span: Range<usize>,
 }
 
 impl RezVersionError {
+    /// A fault at byte `offset`.
     fn new(message: impl Into<String>, offset: usize) -> Self {
-        RezVersionError {
-            message: message.into(),
-            offset,
-        }
+        Self::from(Fault::at(offset, message))
     }
 
-    fn shifted(mut self, by: usize) -> Self {
-        self.offset = self.offset.saturating_add(by);
-        self
+    fn shifted(self, by: usize) -> Self {
+        Self::from(Fault::new(self.span, self.message).shifted(by))
+    }
+}
+
+impl From<Fault> for RezVersionError {
+    fn from(Fault { message, span }: Fault) -> Self {
+        RezVersionError { message, span }
     }
 }
 
 impl fmt::Display for RezVersionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.message, self.offset)
+        write!(f, "{} at byte {}", self.message, self.span.start)
     }
 }
 

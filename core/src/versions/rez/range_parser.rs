@@ -5,6 +5,7 @@
 
 use super::bound::{Bound, LowerBound, UpperBound};
 use super::{is_token_byte, RezVersion, RezVersionError};
+use crate::text::Fault;
 
 /// End of the maximal `[tok]+([.-][tok]+)*` match at `i`, if any.
 ///
@@ -292,10 +293,10 @@ fn span_version(part: &str, span: Span) -> RezVersion {
 }
 
 fn invalid_bound(part: &str, off: usize) -> RezVersionError {
-    RezVersionError::new(
+    RezVersionError::from(Fault::new(
+        off..off + part.len(),
         format!("expected lower bound not above upper bound, found {part:?}"),
-        off,
-    )
+    ))
 }
 
 /// Runs the parser action for one matched part.

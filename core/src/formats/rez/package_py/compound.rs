@@ -6,9 +6,7 @@ use super::bindings::State;
 use super::lexer::{is_ident_char, is_keyword, Tok};
 use super::strings::raw_string_span;
 use super::{is_field, is_nl, Function, Parser, PyError};
-
-/// An error of the raw scan: byte offset and message.
-pub(super) type RawErr = (usize, String);
+use crate::text::Fault;
 
 /// End of the logical line starting at `i` (position after its newline).
 ///
@@ -16,7 +14,7 @@ pub(super) type RawErr = (usize, String);
 /// logical_line = {string | "#" comment | "\" line_end | bracket | any} line_end
 /// (line ends inside brackets do not end it)
 /// ```
-fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
+fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, Fault> {
     let mut depth = 0u32;
     loop {
         let Some(&b) = src.get(i) else {
@@ -63,11 +61,11 @@ fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
 /// Position just after the `:` ending a compound statement header.
 ///
 /// `header = {string | "#" comment | "\" line_end | bracket | ":=" | any} ":"`
-fn raw_find_colon(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
+fn raw_find_colon(src: &[u8], mut i: usize) -> Result<usize, Fault> {
     let mut depth = 0u32;
     loop {
         let Some(&b) = src.get(i) else {
-            return Err((i, "expected ':', found end of file".to_string()));
+            return Err(Fault::at(i, "expected ':', found end of file"));
         };
         match b {
             b'#' => {
@@ -95,7 +93,7 @@ fn raw_find_colon(src: &[u8], mut i: usize) -> Result<usize, RawErr> {
             }
             b':' if depth == 0 && src.get(i + 1) != Some(&b'=') => return Ok(i + 1),
             b'\n' | b'\r' if depth == 0 => {
-                return Err((i, "expected ':', found newline".to_string()));
+                return Err(Fault::at(i, "expected ':', found newline"));
             }
             _ => i += 1,
         }
@@ -116,12 +114,12 @@ fn raw_skip_body(
     src: &[u8],
     mut i: usize,
     mut lines: Option<&mut Vec<BodyLine>>,
-) -> Result<usize, RawErr> {
+) -> Result<usize, Fault> {
     while matches!(src.get(i), Some(b' ' | b'\t' | 0x0c)) {
         i += 1;
     }
     match src.get(i) {
-        None => return Err((i, "expected indented block, found end of file".to_string())),
+        None => return Err(Fault::at(i, "expected indented block, found end of file")),
         Some(b'#' | b'\n' | b'\r') => {
             while i < src.len() && !is_nl(src[i]) {
                 i += 1;
@@ -157,7 +155,7 @@ fn raw_skip_body(
         match src.get(j) {
             None => {
                 if !found {
-                    return Err((j, "expected indented block, found end of file".to_string()));
+                    return Err(Fault::at(j, "expected indented block, found end of file"));
                 }
                 return Ok(src.len());
             }
@@ -176,9 +174,9 @@ fn raw_skip_body(
             Some(_) => {
                 if indent == 0 {
                     if !found {
-                        return Err((
+                        return Err(Fault::at(
                             j,
-                            "expected indented block, found unindented line".to_string(),
+                            "expected indented block, found unindented line",
                         ));
                     }
                     return Ok(line_start);

@@ -2,7 +2,7 @@
 //! operators, with comments, `\` continuations and the line ends inside brackets skipped.
 
 use super::strings::{decode_string, string_span, StrLit};
-use super::{is_nl, make_error, PyError};
+use super::{is_nl, make_error, make_fault, PyError};
 
 /// Python 3's keywords (soft keywords such as `match` are names).
 pub(super) fn is_keyword(w: &str) -> bool {
@@ -479,7 +479,7 @@ impl<'a> Lexer<'a> {
     ) -> Result<Token<'a>, Box<PyError>> {
         let (content_start, content_end, end, plain) = match string_span(self.src, q_pos) {
             Ok(x) => x,
-            Err((off, msg)) => return Err(self.err(off, msg)),
+            Err(fault) => return Err(make_fault(self.src, fault)),
         };
         let content = self.src.get(content_start..content_end).unwrap_or(&[]);
         self.pos = end;
@@ -493,7 +493,8 @@ impl<'a> Lexer<'a> {
         } else if fstr && content.iter().any(|&b| b == b'{' || b == b'}') {
             StrLit::Dyn("f-string", false)
         } else {
-            decode_string(content, raw, bytes).map_err(|(o, m)| self.err(content_start + o, m))?
+            decode_string(content, raw, bytes)
+                .map_err(|f| make_fault(self.src, f.shifted(content_start)))?
         };
         Ok(Token {
             tok: Tok::Str(lit),

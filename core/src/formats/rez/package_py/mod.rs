@@ -41,7 +41,7 @@
 //!   override earlier ones, as in Python.
 //! * Python 2 (`print "x"`, `exec "x"`, backticks, `0777`, `ur''`, `10L`, `<>`)
 //!   and other syntax errors give a [`PyError`] with a 1-based line, a 1-based
-//!   column counted in characters, a byte offset and a message of the form
+//!   column counted in characters, the byte span of the fault and a message of the form
 //!   `expected X, found Y`. Invalid UTF-8 is an error too.
 //! * Never panics; nesting deeper than [`MAX_DEPTH`] is an error.
 //!
@@ -60,11 +60,12 @@ mod lexer;
 mod statements;
 mod strings;
 
+use crate::text::Fault;
 use bindings::Binding;
-use compound::RawErr;
 use lexer::{describe, Lexer, Tok, Token};
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 /// Maximum nesting of brackets / nested expressions before giving up.
 pub const MAX_DEPTH: u32 = 100;
@@ -164,8 +165,8 @@ pub struct PyError {
     pub line: u32,
     /// 1-based column, in characters.
     pub column: u32,
-    /// Byte offset into the input.
-    pub offset: usize,
+    /// The byte span of the fault in the input (empty for a point).
+    pub span: Range<usize>,
 }
 
 impl fmt::Display for PyError {
@@ -281,12 +282,16 @@ fn line_col(src: &[u8], off: usize) -> (u32, u32) {
 }
 
 fn make_error(src: &[u8], off: usize, message: String) -> Box<PyError> {
-    let (line, column) = line_col(src, off);
+    make_fault(src, Fault::at(off, message))
+}
+
+fn make_fault(src: &[u8], fault: Fault) -> Box<PyError> {
+    let (line, column) = line_col(src, fault.span.start);
     Box::new(PyError {
-        message,
+        message: fault.message,
         line,
         column,
-        offset: off,
+        span: fault.span,
     })
 }
 
@@ -309,8 +314,8 @@ impl<'a> Parser<'a> {
         make_error(self.lx.src, off, message)
     }
 
-    fn raw<T>(&self, r: Result<T, RawErr>) -> Result<T, Box<PyError>> {
-        r.map_err(|(o, m)| self.err_at(o, m))
+    fn raw<T>(&self, r: Result<T, Fault>) -> Result<T, Box<PyError>> {
+        r.map_err(|f| make_fault(self.lx.src, f))
     }
 
     fn expected(&self, what: &str) -> Box<PyError> {

@@ -2,6 +2,7 @@
 //! its content as Python 3 does.
 
 use super::lexer::digit_val;
+use crate::text::Fault;
 
 /// The value of a string literal.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,10 +19,7 @@ pub(super) enum StrLit {
 /// end, position after closing quote).
 ///
 /// `string = quote {char | "\" any} quote | triple {char | "\" any} triple`
-pub(super) fn raw_string_span(
-    src: &[u8],
-    q_pos: usize,
-) -> Result<(usize, usize, usize), (usize, String)> {
+pub(super) fn raw_string_span(src: &[u8], q_pos: usize) -> Result<(usize, usize, usize), Fault> {
     string_span(src, q_pos).map(|(a, b, c, _)| (a, b, c))
 }
 
@@ -32,10 +30,7 @@ pub(super) fn raw_string_span(
 /// string = quote {char | "\" any} quote | triple {char | "\" any} triple
 /// (a line end ends a single-quoted string with an error)
 /// ```
-pub(super) fn string_span(
-    src: &[u8],
-    q_pos: usize,
-) -> Result<(usize, usize, usize, bool), (usize, String)> {
+pub(super) fn string_span(src: &[u8], q_pos: usize) -> Result<(usize, usize, usize, bool), Fault> {
     let q = src.get(q_pos).copied().unwrap_or(b'"');
     let triple = src.get(q_pos + 1) == Some(&q) && src.get(q_pos + 2) == Some(&q);
     let cs = q_pos + if triple { 3 } else { 1 };
@@ -44,8 +39,13 @@ pub(super) fn string_span(
     loop {
         let rest = src.get(i..).unwrap_or(&[]);
         let Some(k) = find_string_stop(rest, q) else {
-            return Err((
-                q_pos,
+            // From the opening quote to the end of its line.
+            let line_end = src
+                .get(q_pos..)
+                .and_then(|tail| tail.iter().position(|&b| b == b'\n' || b == b'\r'))
+                .map_or(src.len(), |k| q_pos + k);
+            return Err(Fault::new(
+                q_pos..line_end,
                 format!(
                     "expected closing {}, found end of file",
                     if triple { "triple quote" } else { "quote" }
@@ -69,7 +69,7 @@ pub(super) fn string_span(
             }
             i += 1;
         } else if !triple {
-            return Err((i, "expected closing quote, found end of line".to_string()));
+            return Err(Fault::at(i, "expected closing quote, found end of line"));
         } else {
             if b == b'\r' {
                 plain = false;
@@ -121,11 +121,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 ///        | "u" hexdigit{4} | "U" hexdigit{8} | "N{" name "}")
 /// (`u`, `U` and `N` only in text strings; any other escape is kept as written)
 /// ```
-pub(super) fn decode_string(
-    content: &[u8],
-    raw: bool,
-    bytes: bool,
-) -> Result<StrLit, (usize, String)> {
+pub(super) fn decode_string(content: &[u8], raw: bool, bytes: bool) -> Result<StrLit, Fault> {
     let mut out: Vec<u8> = Vec::with_capacity(content.len());
     let mut i = 0usize;
     let n = content.len();
@@ -133,9 +129,9 @@ pub(super) fn decode_string(
     while i < n {
         let b = content[i];
         if bytes && b >= 0x80 {
-            return Err((
+            return Err(Fault::at(
                 i,
-                "expected ascii characters in bytes literal, found non-ascii character".to_string(),
+                "expected ascii characters in bytes literal, found non-ascii character",
             ));
         }
         if b == b'\r' {
@@ -208,9 +204,9 @@ pub(super) fn decode_string(
                 let h1 = content.get(i).map_or(99, |&d| digit_val(d));
                 let h2 = content.get(i + 1).map_or(99, |&d| digit_val(d));
                 if h1 > 15 || h2 > 15 {
-                    return Err((
+                    return Err(Fault::at(
                         i - 2,
-                        "expected two hex digits after \\x, found truncated escape".to_string(),
+                        "expected two hex digits after \\x, found truncated escape",
                     ));
                 }
                 i += 2;
@@ -227,7 +223,7 @@ pub(super) fn decode_string(
                 for k in 0..len {
                     let d = content.get(i + k).map_or(99, |&d| digit_val(d));
                     if d > 15 {
-                        return Err((
+                        return Err(Fault::at(
                             i - 2,
                             format!(
                                 "expected {len} hex digits after \\{}, found truncated escape",
@@ -239,9 +235,9 @@ pub(super) fn decode_string(
                 }
                 i += len;
                 if v > 0x10FFFF {
-                    return Err((
+                    return Err(Fault::at(
                         i - len - 2,
-                        "expected unicode code point, found value above 0x10ffff".to_string(),
+                        "expected unicode code point, found value above 0x10ffff",
                     ));
                 }
                 match char::from_u32(v) {
@@ -251,9 +247,9 @@ pub(super) fn decode_string(
             }
             b'N' if !bytes => {
                 if content.get(i) != Some(&b'{') {
-                    return Err((
+                    return Err(Fault::at(
                         i - 2,
-                        "expected '{' after \\N, found malformed escape".to_string(),
+                        "expected '{' after \\N, found malformed escape",
                     ));
                 }
                 let mut j = i + 1;
@@ -261,9 +257,9 @@ pub(super) fn decode_string(
                     j += 1;
                 }
                 if j >= n || j == i + 1 {
-                    return Err((
+                    return Err(Fault::at(
                         i - 2,
-                        "expected '}' closing \\N{...}, found malformed escape".to_string(),
+                        "expected '}' closing \\N{...}, found malformed escape",
                     ));
                 }
                 i = j + 1;
@@ -284,9 +280,9 @@ pub(super) fn decode_string(
     } else {
         match String::from_utf8(out) {
             Ok(s) => Ok(StrLit::Str(s)),
-            Err(_) => Err((
+            Err(_) => Err(Fault::at(
                 0,
-                "expected valid utf-8 in string, found invalid bytes".to_string(),
+                "expected valid utf-8 in string, found invalid bytes",
             )),
         }
     }

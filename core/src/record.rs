@@ -396,6 +396,23 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// `bytes` is not UTF-8 from byte `offset` on: an `encoding` error at the line and column
+    /// where the valid text ends, saying that `what` ("metadata", "pyproject.toml") must be
+    /// UTF-8.
+    pub fn not_utf8(path: &str, format: Format, bytes: &[u8], offset: usize, what: &str) -> Self {
+        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
+        let pos = crate::text::Position::of(valid, valid.len());
+        let mut err = ParseError::whole(
+            path,
+            Some(format),
+            ErrorKind::Encoding,
+            format!("invalid UTF-8 at byte {offset}: {what} must be UTF-8"),
+        );
+        err.info.line = pos.line;
+        err.info.column = pos.column;
+        err
+    }
+
     /// An error about the whole input (no line or column).
     pub fn whole(
         path: &str,

@@ -18,7 +18,7 @@
 use crate::record::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
 };
-use crate::text::{decode_utf8, Position};
+use crate::text::decode_utf8;
 use crate::versions::pep508::parse_requirement;
 use serde_json::Value;
 
@@ -177,19 +177,8 @@ const EXTRA_FIELDS: &[(&str, &str, bool)] = &[
 /// valid PEP 508 does not lose the rest: the record is returned with status `error`, the error
 /// pointing at the fault, and every other field read.
 pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<Record, ParseError> {
-    let text = decode_utf8(bytes).map_err(|offset| {
-        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
-        let pos = Position::of(valid, valid.len());
-        let mut err = ParseError::whole(
-            path,
-            Some(format),
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}: metadata must be UTF-8"),
-        );
-        err.info.line = pos.line;
-        err.info.column = pos.column;
-        err
-    })?;
+    let text = decode_utf8(bytes)
+        .map_err(|offset| ParseError::not_utf8(path, format, bytes, offset, "metadata"))?;
     let message = parse_message(text);
     let required = |field: &'static str| {
         message

@@ -141,19 +141,8 @@ pub(crate) fn parse_document<'a>(
     what: &str,
     bytes: &'a [u8],
 ) -> Result<(&'a str, Spanned<DeTable<'a>>), ParseError> {
-    let text = decode_utf8(bytes).map_err(|offset| {
-        let valid = std::str::from_utf8(&bytes[..offset.min(bytes.len())]).unwrap_or("");
-        let pos = Position::of(valid, valid.len());
-        let mut err = ParseError::whole(
-            path,
-            Some(format),
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}: {what} must be UTF-8"),
-        );
-        err.info.line = pos.line;
-        err.info.column = pos.column;
-        err
-    })?;
+    let text = decode_utf8(bytes)
+        .map_err(|offset| ParseError::not_utf8(path, format, bytes, offset, what))?;
     let document = DeTable::parse(text).map_err(|err| {
         ParseError::spanned(
             path,

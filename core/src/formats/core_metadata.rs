@@ -63,6 +63,8 @@ impl<'a> Message<'a> {
 
 /// Whether `line` starts a header in `email.feedparser`'s sense: printable ASCII other than
 /// `:` up to a colon.
+///
+/// `header_start = name ":" ; name = 1*(%x21-39 / %x3B-7E)`
 fn header_name(line: &str) -> Option<&str> {
     let colon = line.find(':')?;
     let name = &line[..colon];
@@ -101,6 +103,9 @@ fn strip_ending(line: &str) -> &str {
 }
 
 /// Splits a metadata text into headers and body, as `email.parser` (compat32) does.
+///
+/// `message = *(header *continuation) [empty_line | non_header_line] body ;
+/// continuation = (SP / HTAB) text line_end`
 pub fn parse_message(text: &str) -> Message<'_> {
     let mut headers: Vec<Header<'_>> = Vec::new();
     let mut body_start = text.len();

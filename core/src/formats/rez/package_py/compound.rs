@@ -8,17 +8,25 @@ use super::strings::raw_string_span;
 use super::{is_field, is_nl, Function, Parser, PyError};
 use crate::text::Fault;
 
-/// End of the logical line starting at `i` (position after its newline).
-///
-/// ```text
-/// logical_line = {string | "#" comment | "\" line_end | bracket | any} line_end
-/// (line ends inside brackets do not end it)
-/// ```
-fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, Fault> {
+/// What [`scan_logical_line`] stopped at, outside strings, comments and brackets.
+enum Stop {
+    /// A line end at bracket depth 0: where it is, and the position after it.
+    LineEnd { at: usize, next: usize },
+    /// A `:` (not `:=`) at bracket depth 0: the position after it.
+    Colon(usize),
+    /// The end of the input, reached at this position.
+    EndOfFile(usize),
+}
+
+/// Scans from `i` over strings, comments, `\` continuations and brackets (line ends inside
+/// brackets do not count) to the first line end at depth 0, or the first `:` at depth 0 when
+/// `colon` is set. The one scanner behind [`raw_line_end`] and [`raw_find_colon`].
+#[inline]
+fn scan_logical_line(src: &[u8], mut i: usize, colon: bool) -> Result<Stop, Fault> {
     let mut depth = 0u32;
     loop {
         let Some(&b) = src.get(i) else {
-            return Ok(src.len());
+            return Ok(Stop::EndOfFile(i));
         };
         match b {
             b'#' => {
@@ -44,59 +52,43 @@ fn raw_line_end(src: &[u8], mut i: usize) -> Result<usize, Fault> {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
-            b'\n' | b'\r' => {
+            b':' if colon && depth == 0 && src.get(i + 1) != Some(&b'=') => {
+                return Ok(Stop::Colon(i + 1))
+            }
+            b'\n' | b'\r' if depth == 0 => {
+                let at = i;
                 i += 1;
                 if b == b'\r' && src.get(i) == Some(&b'\n') {
                     i += 1;
                 }
-                if depth == 0 {
-                    return Ok(i);
-                }
+                return Ok(Stop::LineEnd { at, next: i });
             }
             _ => i += 1,
         }
     }
 }
 
+/// End of the logical line starting at `i` (position after its newline).
+///
+/// ```text
+/// logical_line = {string | "#" comment | "\" line_end | bracket | any} line_end
+/// (line ends inside brackets do not end it)
+/// ```
+fn raw_line_end(src: &[u8], i: usize) -> Result<usize, Fault> {
+    Ok(match scan_logical_line(src, i, false)? {
+        Stop::LineEnd { next, .. } | Stop::Colon(next) => next,
+        Stop::EndOfFile(_) => src.len(),
+    })
+}
+
 /// Position just after the `:` ending a compound statement header.
 ///
 /// `header = {string | "#" comment | "\" line_end | bracket | ":=" | any} ":"`
-fn raw_find_colon(src: &[u8], mut i: usize) -> Result<usize, Fault> {
-    let mut depth = 0u32;
-    loop {
-        let Some(&b) = src.get(i) else {
-            return Err(Fault::at(i, "expected ':', found end of file"));
-        };
-        match b {
-            b'#' => {
-                while i < src.len() && !is_nl(src[i]) {
-                    i += 1;
-                }
-            }
-            b'\\' => {
-                i += 1;
-                if src.get(i) == Some(&b'\r') {
-                    i += 1;
-                }
-                if src.get(i) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b'\'' | b'"' => i = raw_string_span(src, i)?.2,
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                i += 1;
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b':' if depth == 0 && src.get(i + 1) != Some(&b'=') => return Ok(i + 1),
-            b'\n' | b'\r' if depth == 0 => {
-                return Err(Fault::at(i, "expected ':', found newline"));
-            }
-            _ => i += 1,
-        }
+fn raw_find_colon(src: &[u8], i: usize) -> Result<usize, Fault> {
+    match scan_logical_line(src, i, true)? {
+        Stop::Colon(next) => Ok(next),
+        Stop::LineEnd { at, .. } => Err(Fault::at(at, "expected ':', found newline")),
+        Stop::EndOfFile(at) => Err(Fault::at(at, "expected ':', found end of file")),
     }
 }
 

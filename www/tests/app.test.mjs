@@ -141,6 +141,8 @@ describe('cross-origin isolated page: threaded build', () => {
 
   test('problems panel groups by kind and links to the package', async () => {
     await page.getByRole('link', { name: /^Problems/ }).click();
+    // The view renders on `hashchange`, a task after the click returns: wait for it to show.
+    await page.waitForSelector('#view-problems section.kind');
     const sections = page.locator('#view-problems section.kind');
     assert.equal(await sections.count(), 2);
     await page.locator('#view-problems a.pkg', { hasText: 'requests' }).click();

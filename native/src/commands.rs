@@ -15,6 +15,7 @@ use clap::CommandFactory;
 use pkglens_core::CheckReport;
 use pkglens_core::Executor;
 use pkglens_core::Status;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Where the output of a command with these options goes.
@@ -22,9 +23,10 @@ fn destination(common: &Common) -> anyhow::Result<Destination> {
     Destination::for_output(common.output.as_deref())
 }
 
-/// Colour when asked, or on a terminal (never into `-o FILE`).
+/// Colour when asked, or on a terminal (never into `-o FILE`; `-o -` is standard output).
 fn style_for(common: &Common) -> Style {
-    let to_terminal = common.output.is_none() && style::stdout_is_terminal();
+    let to_stdout = common.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let to_terminal = to_stdout && style::stdout_is_terminal();
     Style::new(common.color, to_terminal)
 }
 
@@ -53,7 +55,8 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     let summary = writer.finish().context("cannot write the output")?;
-    if !common.quiet && common.output.is_some() {
+    let to_file = common.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
+    if !common.quiet && to_file {
         eprintln!(
             "pkglens: wrote {} records to {}",
             summary.files,
@@ -152,13 +155,13 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `completions`: the shell's completion script.
+/// `completions`: the shell's completion script. Generated into memory, then written: clap's
+/// generator panics on a write error (a closed pipe), and a returned error ends quietly.
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
-    clap_complete::generate(
-        shell,
-        &mut Cli::command(),
-        "pkglens",
-        &mut std::io::stdout(),
-    );
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pkglens", &mut script);
+    let mut out = Destination::stdout();
+    out.write_all(&script)?;
+    out.commit()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! `pkglens`: list and check the package sets described by Python and rez files.
 //!
 //! This file parses the command line ([`pkglens_cli::cli`]) and hands each subcommand to its
-//! command ([`pkglens_cli::commands`]); an error a command returns is printed here, exit 2.
+//! command ([`pkglens_cli::commands`]); an error a command returns is printed here, exit 2,
+//! except a closed pipe (`pkglens scan | head -1`): the reader has all it wanted, exit 0.
 
 /// Many threads allocate and free small strings at once: glibc's allocator serialises them on
 /// its arena locks (measured in `docs/benchmarks.md`); mimalloc keeps a heap per thread.
@@ -25,9 +26,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("pkglens: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone.
+fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

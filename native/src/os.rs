@@ -1,6 +1,12 @@
-//! What only the OS knows: the command-line size limit.
+//! What only the OS knows: the command-line size limit, the worker count a machine can bear, and
+//! the signals that must not leave a temporary output file behind.
 
-use pkglens_core::{known_arg_max, ArgLimits};
+use pkglens_core::{known_arg_max, ArgLimits, Jobs};
+#[cfg(unix)]
+use std::ffi::CString;
+use std::path::Path;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Room kept free below the computed limit, for the program name and the OS's own bookkeeping.
 const SAFETY_MARGIN: usize = 4096;
@@ -50,6 +56,117 @@ fn sysconf_arg_max() -> Option<usize> {
 #[cfg(not(unix))]
 fn sysconf_arg_max() -> Option<usize> {
     None
+}
+
+/// The most worker threads per core `--jobs` may start. More threads than this only add
+/// memory and scheduling (measured in docs/reliability.md: `-j 5000` took 23 s and 1.1 GB for
+/// 24 files before the cap).
+const THREADS_PER_CORE: usize = 4;
+
+/// `jobs` within what this machine can bear: at most [`THREADS_PER_CORE`] threads per core.
+/// Returns the jobs to use, and a notice for standard error when the request was lowered.
+pub fn capped_jobs(jobs: Jobs) -> (Jobs, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cap = cores * THREADS_PER_CORE;
+    match jobs {
+        Jobs::Exactly(n) if n > cap => (
+            Jobs::Exactly(cap),
+            Some(format!(
+                "pkglens: --jobs {n} lowered to {cap} ({THREADS_PER_CORE} per core on {cores} cores)"
+            )),
+        ),
+        jobs => (jobs, None),
+    }
+}
+
+/// The path of the temporary output file, as a C string the signal handler can pass to
+/// `unlink` (null when there is none). A raw pointer, because a handler may not lock or allocate.
+#[cfg(unix)]
+static PENDING_TEMP: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+/// While alive, SIGINT, SIGTERM and SIGHUP remove the temporary file at `path` before the
+/// process dies of them. Dropped when the file is renamed into place or removed.
+pub struct TempFileGuard {
+    _private: (),
+}
+
+impl TempFileGuard {
+    /// Registers `path` (one at a time: a later guard replaces an earlier one).
+    pub fn new(path: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            if let Ok(c_path) = CString::new(path.as_os_str().as_bytes()) {
+                install_handlers();
+                let old = PENDING_TEMP.swap(c_path.into_raw(), Ordering::SeqCst);
+                free_c_path(old);
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = path;
+        TempFileGuard { _private: () }
+    }
+}
+
+impl Drop for TempFileGuard {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        free_c_path(PENDING_TEMP.swap(std::ptr::null_mut(), Ordering::SeqCst));
+    }
+}
+
+/// Frees a path taken out of [`PENDING_TEMP`] (the handler can no longer see it).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn free_c_path(ptr: *mut libc::c_char) {
+    if !ptr.is_null() {
+        // SAFETY: every non-null pointer stored in PENDING_TEMP came from CString::into_raw,
+        // and the swap that returned it removed it, so it is freed exactly once.
+        drop(unsafe { CString::from_raw(ptr) });
+    }
+}
+
+/// Installs [`on_fatal_signal`] for SIGINT, SIGTERM and SIGHUP, once; a signal the parent set
+/// to be ignored (`nohup`) stays ignored.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn install_handlers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: sigaction with a zeroed, then filled struct; the handler only calls
+            // async-signal-safe functions.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_fatal_signal as *const () as libc::sighandler_t;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, &action, &mut old) == 0
+                    && old.sa_sigaction == libc::SIG_IGN
+                {
+                    libc::sigaction(signal, &old, std::ptr::null_mut());
+                }
+            }
+        }
+    });
+}
+
+/// Removes the registered temporary file, then dies of `signal` as if unhandled (the exit
+/// status a shell sees is the signal's). Only async-signal-safe calls: an atomic swap,
+/// `unlink`, `signal` and `raise`.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+extern "C" fn on_fatal_signal(signal: libc::c_int) {
+    let path = PENDING_TEMP.swap(std::ptr::null_mut(), Ordering::SeqCst);
+    // SAFETY: `path` is null or a NUL-terminated string nobody else frees any more (the swap
+    // took it); the process ends below, so it is never freed.
+    unsafe {
+        if !path.is_null() {
+            libc::unlink(path);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
 }
 
 #[cfg(test)]

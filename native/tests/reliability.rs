@@ -1,0 +1,231 @@
+//! Issue 17, run as a user runs the binary: `-o` never destroys what it names, a closed pipe is
+//! a quiet end, what is not a regular file is skipped, `--jobs` is capped, secrets never leak,
+//! control characters never reach a terminal. `docs/reliability.md` lists each case with its
+//! test here.
+
+use serde_json::Value;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn pkglens() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pkglens"));
+    command.current_dir(root()).env_remove("NO_COLOR");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    pkglens().args(args).output().expect("run pkglens")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `script` in bash, with the binary as `$PKGLENS`, from the repository root.
+fn bash(script: &str) -> Output {
+    Command::new("bash")
+        .args(["-c", script])
+        .env("PKGLENS", env!("CARGO_BIN_EXE_pkglens"))
+        .current_dir(root())
+        .output()
+        .expect("run bash")
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".pkglens-"))
+        .collect()
+}
+
+fn scan_json_to(target: &Path) -> Output {
+    run(&[
+        "scan",
+        "-q",
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+        "examples/site-packages",
+    ])
+}
+
+fn packages_in(bytes: &[u8]) -> Value {
+    let doc: Value = serde_json::from_slice(bytes).unwrap();
+    doc["summary"]["packages"].clone()
+}
+
+#[test]
+fn output_keeps_the_mode_of_the_file_it_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("scan.json");
+    fs::write(&target, "old").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o664)).unwrap();
+    let out = scan_json_to(&target);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+    assert_eq!(packages_in(&fs::read(&target).unwrap()), 9);
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn a_new_output_file_gets_the_umasks_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("new.json");
+    let out = bash(&format!(
+        "umask 027 && \"$PKGLENS\" scan -q --format json -o {} examples/site-packages",
+        target.display()
+    ));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "0666 less umask 027");
+}
+
+#[test]
+fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    fs::write(&real, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let out = scan_json_to(&link);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(packages_in(&fs::read(&real).unwrap()), 9);
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn output_to_a_fifo_is_written_through_and_the_fifo_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = scan_json_to(&fifo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = reader.wait_with_output().unwrap();
+    assert_eq!(packages_in(&read.stdout), 9);
+    use std::os::unix::fs::FileTypeExt;
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn output_to_dev_stdout_a_process_substitution_and_dash_is_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "cd {dir} && \"$PKGLENS\" scan -q --format json -o /dev/stdout {root}/examples/site-packages > a.json \
+         && \"$PKGLENS\" scan -q --format json -o >(gzip > b.json.gz) {root}/examples/site-packages \
+         && \"$PKGLENS\" scan -q --format json -o - {root}/examples/site-packages > c.json \
+         && sleep 0.5 && gunzip b.json.gz && ls -A",
+        dir = dir.path().display(),
+        root = root().display()
+    );
+    let out = bash(&script);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["a.json", "b.json", "c.json"],
+        "no file named `-`, no temporary file"
+    );
+    for name in ["a.json", "b.json", "c.json"] {
+        assert_eq!(packages_in(&fs::read(dir.path().join(name)).unwrap()), 9);
+    }
+}
+
+#[test]
+fn a_full_disk_names_the_file() {
+    let out = run(&["scan", "-o", "/dev/full", "examples/site-packages"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(
+        text.contains("/dev/full: no space left on device"),
+        "{text}"
+    );
+}
+
+#[test]
+fn output_to_a_directory_is_refused_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["scan", "-o", dir.path().to_str().unwrap(), "examples/"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
+    assert!(fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+/// SIGINT and SIGTERM while the output is being written: the process dies of the signal, and
+/// no `.pkglens-*` temporary file stays. Standard input held open keeps the scan waiting with
+/// its temporary file created.
+#[test]
+fn a_signal_leaves_no_temporary_file() {
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("scan.json");
+        let mut child = pkglens()
+            .args(["scan", "-o", target.to_str().unwrap(), "-"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while leftovers(dir.path()).is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no temporary file"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert!(status.signal().is_some(), "{signal}: {status:?}");
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "{signal}: temporary file left"
+        );
+        assert!(!target.exists());
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_successful_end() {
+    for command in [
+        "\"$PKGLENS\" completions bash | head -1",
+        "\"$PKGLENS\" scan examples/ | head -1",
+        "\"$PKGLENS\" scan --format ndjson examples/ | head -c 10",
+    ] {
+        let out = bash(&format!("set -o pipefail; {command}"));
+        assert!(
+            out.status.success(),
+            "{command}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        assert!(out.stderr.is_empty(), "{command}: {}", stderr(&out));
+    }
+}

@@ -4,7 +4,7 @@
 //! Notices and stopping messages go to standard error from here; errors are returned.
 
 use crate::cli::{CheckArgs, Cli, Common, DiffArgs, GraphArgs, ScanArgs, WhyArgs};
-use crate::load::{build_set, load_set, read_paths};
+use crate::load::{build_set, capped_jobs, load_set, read_paths};
 use crate::output::Destination;
 use crate::render::report::{write_check, write_diff, write_graph, write_why};
 use crate::render::scan::{Prepared, ScanWriter};
@@ -108,7 +108,7 @@ pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let set = match lazy {
         Some(repo) => {
             let executor =
-                Executor::for_jobs(common.jobs).context("cannot start worker threads")?;
+                Executor::for_jobs(capped_jobs(common)).context("cannot start worker threads")?;
             let (records, families) = rez_closure::load_closure(repo, &args.root, executor);
             if !common.quiet && style::stderr_is_terminal() {
                 eprintln!(

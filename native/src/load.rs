@@ -36,7 +36,7 @@ pub fn read_paths<T: Send + 'static>(
     // A pool of our own even for `auto`: the consuming loop below runs on one of its workers,
     // where waiting for the next result runs queued jobs instead of sleeping (measured in
     // docs/benchmarks.md: 1.55x rayon's collect from the main thread, 1.06x from a worker).
-    let jobs = match common.jobs {
+    let jobs = match capped_jobs(common) {
         Jobs::Auto => Jobs::Exactly(
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
         ),
@@ -142,6 +142,16 @@ pub fn read_paths<T: Send + 'static>(
         progress.finish_and_clear();
         Ok(())
     })
+}
+
+/// `--jobs` within what the machine bears ([`crate::os::capped_jobs`]), saying so on standard
+/// error when it was lowered (unless `--quiet`).
+pub fn capped_jobs(common: &Common) -> Jobs {
+    let (jobs, notice) = crate::os::capped_jobs(common.jobs);
+    if let Some(notice) = notice.filter(|_| !common.quiet) {
+        eprintln!("{notice}");
+    }
+    jobs
 }
 
 /// Reads `paths` into a package set for the target environment of `target`.

@@ -40,8 +40,8 @@ pub fn read_and_parse(found: Found) -> Parsed {
     }
     // Requirements files are resolved with their includes, read from disk.
     with_buffer(|buffer| {
-        if let Err(message) = read_capped(&path, buffer) {
-            let err = ParseError::whole(&shown, format, ErrorKind::Io, message);
+        if let Err((kind, message)) = read_capped(&path, buffer) {
+            let err = ParseError::whole(&shown, format, kind, message);
             return (Record::from_error(&err), Some(err));
         }
         if format == Some(Format::RequirementsTxt) {
@@ -77,13 +77,9 @@ fn read_wheel(path: &Path, shown: &str) -> Parsed {
         let err = ParseError::whole(shown, Some(Format::Wheel), ErrorKind::Io, message);
         (Record::from_error(&err), Some(err))
     };
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) => return io_error(describe(&err)),
-    };
-    let size = match file.metadata() {
-        Ok(meta) => meta.len(),
-        Err(err) => return io_error(describe(&err)),
+    let (file, size) = match open_regular(path, u64::MAX) {
+        Ok(opened) => opened,
+        Err((_, message)) => return io_error(message),
     };
     let mut reader = WheelReader::new(shown, size);
     let mut range = reader.first_read();
@@ -116,7 +112,13 @@ fn read_at(mut file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<(
 /// A requirements file with its `-r` and `-c` includes read from disk, relative to the file
 /// that names them, and `${VAR}` expanded from the environment, as pip does.
 fn parse_requirements(shown: &str, bytes: &[u8]) -> Parsed {
-    let mut read = |path: &str| std::fs::read(path).ok();
+    // An include is read as a found file is: never a FIFO or a device, never over the limit.
+    let mut read = |path: &str| {
+        let mut bytes = Vec::new();
+        read_capped(Path::new(path), &mut bytes)
+            .ok()
+            .map(|()| bytes)
+    };
     let env = |name: &str| std::env::var(name).ok();
     match resolve_requirements_input(&Input::new(shown, bytes), &mut read, &env) {
         Ok(record) => (record, None),
@@ -133,21 +135,55 @@ pub fn parse_bytes(shown: &str, format: Option<Format>, bytes: &[u8]) -> Parsed 
     }
 }
 
-/// Reads a whole file into `bytes` (cleared first), refusing one over [`MAX_INPUT`]: it reads
-/// at most one byte more, and asks the size only then (no `stat` per file).
-fn read_capped(path: &Path, bytes: &mut Vec<u8>) -> Result<(), String> {
+/// Reads a whole file into `bytes` (cleared first), refusing one over [`MAX_INPUT`] by its
+/// size before reading it (`too_large`), and anything that is not a regular file (`io`).
+fn read_capped(path: &Path, bytes: &mut Vec<u8>) -> Result<(), (ErrorKind, String)> {
     bytes.clear();
-    let file = File::open(path).map_err(|e| describe(&e))?;
+    let (file, len) = open_regular(path, MAX_INPUT as u64)?;
+    let io = |e: std::io::Error| (ErrorKind::Io, describe(&e));
+    bytes
+        .try_reserve_exact(usize::try_from(len).unwrap_or(MAX_INPUT))
+        .map_err(|_| (ErrorKind::TooLarge, format!("no memory for {len} bytes")))?;
+    // One byte more than the limit: a file that grew since its `stat` is still refused.
     (&file)
         .take(MAX_INPUT as u64 + 1)
         .read_to_end(bytes)
-        .map_err(|e| describe(&e))?;
+        .map_err(io)?;
     if bytes.len() > MAX_INPUT {
-        let len = file.metadata().map_or(bytes.len() as u64, |m| m.len());
         bytes.clear();
-        return Err(format!(
-            "file is {len} bytes, larger than the {MAX_INPUT} bytes pkglens reads"
-        ));
+        return Err(too_large(MAX_INPUT as u64 + 1));
     }
     Ok(())
+}
+
+/// Opens `path` for reading if it is a regular file of at most `limit` bytes, and says its
+/// size. Opened non-blocking, then checked on the open file: a FIFO put in place after the
+/// walk looked never blocks the read, and a file swapped after the check is the file checked.
+fn open_regular(path: &Path, limit: u64) -> Result<(File, u64), (ErrorKind, String)> {
+    let io = |e: std::io::Error| (ErrorKind::Io, describe(&e));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        let what = crate::walk::type_name(meta.file_type());
+        return Err((
+            ErrorKind::Io,
+            format!("skipped: not a regular file ({what})"),
+        ));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    Ok((file, meta.len()))
+}
+
+/// The `too_large` error of a file of `len` bytes.
+fn too_large(len: u64) -> (ErrorKind, String) {
+    (
+        ErrorKind::TooLarge,
+        format!("file is {len} bytes, larger than the {MAX_INPUT} bytes pkglens reads"),
+    )
 }

@@ -77,6 +77,7 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
             let place = Place::root(&name.unwrap_or_default().to_string_lossy());
             vec![Unit::Dir(root.to_path_buf(), place)]
         }
+        Ok(meta) if !meta.is_file() => vec![Unit::Found(not_regular(root, meta.file_type()))],
         Ok(_) => vec![Unit::Found(Found::File {
             path: root.to_path_buf(),
             format: detect_by_name(&root.to_string_lossy()),
@@ -106,12 +107,11 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
 fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     // Each entry keeps its name beside its path: sorting compares the names as bytes, without
     // taking the path apart again for every comparison.
-    let mut entries: Vec<(std::ffi::OsString, bool)> = match fs::read_dir(dir) {
+    let mut entries: Vec<(std::ffi::OsString, fs::FileType)> = match fs::read_dir(dir) {
         Ok(iter) => iter
             .filter_map(|entry| {
                 let entry = entry.ok()?;
-                let is_dir = entry.file_type().ok()?.is_dir();
-                Some((entry.file_name(), is_dir))
+                Some((entry.file_name(), entry.file_type().ok()?))
             })
             .collect(),
         Err(err) => {
@@ -122,7 +122,9 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
         }
     };
     entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
-    let is_venv = entries.iter().any(|(n, d)| !d && n == "pyvenv.cfg");
+    let is_venv = entries
+        .iter()
+        .any(|(n, t)| !t.is_dir() && n == "pyvenv.cfg");
     let place = if is_venv {
         place.with_venv_marker()
     } else {
@@ -130,22 +132,83 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     };
     entries
         .into_iter()
-        .filter_map(|(file_name, is_dir)| {
+        .filter_map(|(file_name, file_type)| {
             let name = file_name
                 .to_str()
                 .map_or_else(|| file_name.to_string_lossy(), std::borrow::Cow::Borrowed);
-            if is_dir {
+            if file_type.is_dir() {
                 let child = place.child(&name)?;
                 Some(Unit::Dir(joined(dir, &file_name), child))
             } else {
                 let format = place.file(&name)?;
-                Some(Unit::Found(Found::File {
-                    path: joined(dir, &file_name),
-                    format: Some(format),
+                let path = joined(dir, &file_name);
+                Some(Unit::Found(match regular_or_skipped(&path, file_type) {
+                    Ok(()) => Found::File {
+                        path,
+                        format: Some(format),
+                    },
+                    Err(skipped) => skipped,
                 }))
             }
         })
         .collect()
+}
+
+/// `Ok` when the entry at `path` is a regular file, or a link to one (only a link costs a
+/// `stat`: the directory listing already says what the rest is); else why it is skipped.
+fn regular_or_skipped(path: &Path, file_type: fs::FileType) -> Result<(), Found> {
+    let file_type = if file_type.is_symlink() {
+        match fs::metadata(path) {
+            Ok(meta) => meta.file_type(),
+            Err(err) => {
+                return Err(Found::Unreadable {
+                    path: path.to_path_buf(),
+                    message: describe(&err),
+                })
+            }
+        }
+    } else {
+        file_type
+    };
+    if file_type.is_file() {
+        Ok(())
+    } else {
+        Err(not_regular(path, file_type))
+    }
+}
+
+/// What is found where a file of a supported name is not a regular file: a FIFO would block
+/// the read forever, a device can be endless (or act when opened). Never opened.
+fn not_regular(path: &Path, file_type: fs::FileType) -> Found {
+    Found::Unreadable {
+        path: path.to_path_buf(),
+        message: format!("skipped: not a regular file ({})", type_name(file_type)),
+    }
+}
+
+/// What a file type is, in words.
+pub fn type_name(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
 }
 
 /// `dir.join(name)` in one allocation (`join` copies `dir`, then grows the copy for `name`).

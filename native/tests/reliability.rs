@@ -229,3 +229,83 @@ fn a_closed_pipe_is_a_quiet_successful_end() {
         assert!(out.stderr.is_empty(), "{command}: {}", stderr(&out));
     }
 }
+
+fn ndjson(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+fn error_of<'a>(records: &'a [Value], path_end: &str) -> &'a Value {
+    let record = records
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with(path_end))
+        .unwrap_or_else(|| panic!("no record for {path_end}: {records:?}"));
+    assert_eq!(record["status"], "error", "{record}");
+    &record["error"]
+}
+
+/// A FIFO named `requirements.txt` would block a read forever; a device named `PKG-INFO` is
+/// endless. Both are skipped unopened, found by the walk or named on the command line; a
+/// file over the limit is `too_large` by its size (a sparse file: reading it would take time).
+#[test]
+fn fifos_devices_and_huge_files_are_skipped_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path();
+    assert!(Command::new("mkfifo")
+        .arg(tree.join("requirements.txt"))
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink("/dev/zero", tree.join("PKG-INFO")).unwrap();
+    fs::create_dir(tree.join("big-1.0.dist-info")).unwrap();
+    let big = fs::File::create(tree.join("big-1.0.dist-info/METADATA")).unwrap();
+    big.set_len(65 * 1024 * 1024).unwrap();
+    fs::write(tree.join("ok.txt"), "").unwrap();
+
+    let fifo = tree.join("requirements.txt");
+    let walked = run(&["scan", "--format", "ndjson", tree.to_str().unwrap()]);
+    let named = run(&[
+        "scan",
+        "--format",
+        "ndjson",
+        fifo.to_str().unwrap(),
+        "/dev/zero",
+    ]);
+    for out in [&walked, &named] {
+        assert!(out.status.success(), "{}", stderr(out));
+        let records = ndjson(out);
+        let error = error_of(&records, "requirements.txt");
+        assert_eq!(error["kind"], "io");
+        assert_eq!(error["message"], "skipped: not a regular file (a FIFO)");
+    }
+    let walked = ndjson(&walked);
+    assert_eq!(
+        error_of(&walked, "PKG-INFO")["message"],
+        "skipped: not a regular file (a character device)"
+    );
+    assert_eq!(error_of(&walked, "METADATA")["kind"], "too_large");
+    assert_eq!(
+        error_of(&ndjson(&named), "/dev/zero")["message"],
+        "skipped: not a regular file (a character device)"
+    );
+}
+
+/// `-j 5000` started 5,000 threads for 24 files (180 s and 1.2 GB, debug build, 2 cores): the
+/// pool is capped at 4 per core, and stderr says so.
+#[test]
+fn absurd_jobs_are_capped_and_said_so() {
+    let start = Instant::now();
+    let out = run(&["scan", "-j", "100000", "--format", "ndjson", "examples/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(
+        stderr(&out).contains(&format!("--jobs 100000 lowered to {}", 4 * cores)),
+        "{}",
+        stderr(&out)
+    );
+    let quiet = run(&["scan", "-q", "-j", "100000", "examples/"]);
+    assert!(quiet.stderr.is_empty());
+}

@@ -67,7 +67,7 @@ pub struct Common {
     /// deterministic).
     #[arg(long)]
     pub unordered: bool,
-    /// Write output to FILE (atomically) instead of standard output.
+    /// Write output to FILE (atomically when it is a regular file; `-` is standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Print nothing but the results.
@@ -82,6 +82,10 @@ pub struct Common {
     /// Stop at the first file that fails to parse (exit 1).
     #[arg(long)]
     pub fail_fast: bool,
+    /// Follow a requirements file's `-r`/`-c` includes outside the paths being read (refused
+    /// by default: `-r ../../../../etc/passwd`).
+    #[arg(long)]
+    pub allow_outside: bool,
 }
 
 /// `scan`'s arguments.

@@ -4,7 +4,7 @@
 //! about a set, built into a [`PackageSet`].
 
 use crate::cli::{Common, TargetArgs};
-use crate::read::{display_path, parse_bytes, read_and_parse};
+use crate::read::{display_path, parse_bytes, read_and_parse, Includes};
 use crate::style;
 use crate::walk::{units, Unit};
 use anyhow::Context;
@@ -76,6 +76,11 @@ pub fn read_paths<T: Send + 'static>(
         );
     }
 
+    let includes = if common.allow_outside {
+        Includes::anywhere()
+    } else {
+        Includes::within(&paths)
+    };
     let progress = progress_bar(common);
     let window = (executor.threads() * 16).max(64);
     let cancel = CancelFlag::new();
@@ -100,7 +105,7 @@ pub fn read_paths<T: Send + 'static>(
                     Work::Unit(unit) => {
                         let found = unit.expand();
                         let read = |found| {
-                            let (record, error) = read_and_parse(found);
+                            let (record, error) = read_and_parse(found, &includes);
                             prepare(record, error)
                         };
                         // A unit can hold a large share of the tree (a rez family of

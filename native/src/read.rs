@@ -2,12 +2,12 @@
 
 use crate::walk::{describe, Found};
 use pkglens_core::parse_guarded;
-use pkglens_core::resolve_requirements_input;
+use pkglens_core::resolve_requirements_within;
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use pkglens_core::{Step, WheelReader};
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A record, and the detailed error behind it when it failed (for rendering with `^^^`).
 pub type Parsed = (Record, Option<ParseError>);
@@ -25,8 +25,51 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// Where a requirements file's `-r` and `-c` includes may be read from: inside the folders
+/// being read (links resolved), or, with `--allow-outside`, anywhere.
+#[derive(Debug, Clone)]
+pub struct Includes {
+    /// The folders, canonical; `None`: anywhere.
+    roots: Option<Vec<PathBuf>>,
+}
+
+impl Includes {
+    /// Includes read from anywhere.
+    pub fn anywhere() -> Self {
+        Includes { roots: None }
+    }
+
+    /// Includes read only inside `paths` (a file's folder, for a file).
+    pub fn within(paths: &[PathBuf]) -> Self {
+        let roots = paths
+            .iter()
+            .filter_map(|path| {
+                let canonical = std::fs::canonicalize(path).ok()?;
+                if canonical.is_dir() {
+                    Some(canonical)
+                } else {
+                    canonical.parent().map(Path::to_path_buf)
+                }
+            })
+            .collect();
+        Includes { roots: Some(roots) }
+    }
+
+    /// Whether the file at `path` may be read. A path that does not exist may: reading it
+    /// then says so.
+    fn allows(&self, path: &str) -> bool {
+        let Some(roots) = &self.roots else {
+            return true;
+        };
+        match std::fs::canonicalize(path) {
+            Ok(real) => roots.iter().any(|root| real.starts_with(root)),
+            Err(_) => true,
+        }
+    }
+}
+
 /// Reads and parses what the walk found. Never fails: failures are records with status `error`.
-pub fn read_and_parse(found: Found) -> Parsed {
+pub fn read_and_parse(found: Found, includes: &Includes) -> Parsed {
     let (path, format) = match found {
         Found::File { path, format } => (path, format),
         Found::Unreadable { path, message } => {
@@ -45,7 +88,7 @@ pub fn read_and_parse(found: Found) -> Parsed {
             return (Record::from_error(&err), Some(err));
         }
         if format == Some(Format::RequirementsTxt) {
-            return parse_requirements(&shown, buffer);
+            return parse_requirements(&shown, buffer, includes);
         }
         parse_bytes(&shown, format, buffer)
     })
@@ -110,8 +153,9 @@ fn read_at(mut file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<(
 }
 
 /// A requirements file with its `-r` and `-c` includes read from disk, relative to the file
-/// that names them, and `${VAR}` expanded from the environment, as pip does.
-fn parse_requirements(shown: &str, bytes: &[u8]) -> Parsed {
+/// that names them (where `includes` allows), and `${VAR}` expanded from the environment, as
+/// pip does.
+fn parse_requirements(shown: &str, bytes: &[u8], includes: &Includes) -> Parsed {
     // An include is read as a found file is: never a FIFO or a device, never over the limit.
     let mut read = |path: &str| {
         let mut bytes = Vec::new();
@@ -120,7 +164,8 @@ fn parse_requirements(shown: &str, bytes: &[u8]) -> Parsed {
             .map(|()| bytes)
     };
     let env = |name: &str| std::env::var(name).ok();
-    match resolve_requirements_input(&Input::new(shown, bytes), &mut read, &env) {
+    let inside = |path: &str| includes.allows(path);
+    match resolve_requirements_within(&Input::new(shown, bytes), &mut read, &env, &inside) {
         Ok(record) => (record, None),
         Err(err) => (Record::from_error(&err), Some(err)),
     }

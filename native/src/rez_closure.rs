@@ -4,7 +4,7 @@
 //! full scan's: every version of every family reached is loaded, so each requirement resolves
 //! against the same candidates.
 
-use crate::read::read_and_parse;
+use crate::read::{read_and_parse, Includes};
 use crate::walk::{units, Found, Unit};
 use pkglens_core::{prefetch_walk, CancelFlag, Executor, PrefetchOptions};
 use pkglens_core::{Format, Record, RequirementKind};
@@ -41,7 +41,8 @@ fn load_family(repo: &Path, family: &str) -> Vec<Record> {
                 }
             )
         })
-        .map(|found| read_and_parse(found).0)
+        // Only rez package files: they include nothing.
+        .map(|found| read_and_parse(found, &Includes::anywhere()).0)
         .collect()
 }
 

@@ -309,3 +309,84 @@ fn absurd_jobs_are_capped_and_said_so() {
     let quiet = run(&["scan", "-q", "-j", "100000", "examples/"]);
     assert!(quiet.stderr.is_empty());
 }
+
+/// `-r ../../../../etc/passwd` is refused (an error record naming the include) unless
+/// `--allow-outside`; even then pip's verdict holds: every line of it is an invalid
+/// requirement, none is `ok`.
+#[test]
+fn includes_outside_the_scanned_folders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    fs::create_dir(&tree).unwrap();
+    fs::write(
+        tree.join("requirements.txt"),
+        "a==1\n-r ../../../../../../../../etc/passwd\n",
+    )
+    .unwrap();
+    let tree_arg = tree.to_str().unwrap();
+    let out = run(&["scan", "--format", "ndjson", tree_arg]);
+    let records = ndjson(&out);
+    let error = error_of(&records, "requirements.txt");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("refused to read /etc/passwd") && message.contains("--allow-outside"),
+        "{message}"
+    );
+    let allowed = run(&["scan", "--format", "ndjson", "--allow-outside", tree_arg]);
+    let records = ndjson(&allowed);
+    let record = &records[0];
+    assert_eq!(record["status"], "error", "{record}");
+    let requirements = record["requirements"].as_array().unwrap();
+    assert_eq!(requirements.len(), 1, "only a==1: {record}");
+}
+
+/// `${GITLAB_TOKEN}` is kept as written in `raw`, its value is `****` in `url`, and
+/// `user:pass@` is `user:****@`, in every format of every command.
+#[test]
+fn secrets_are_in_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("requirements.txt"),
+        "tool @ git+https://oauth2:${GITLAB_TOKEN}@gitlab.example/g/tool.git\n\
+         q @ https://user:hunter2@pypi.example/q-1.0.tar.gz\n\
+         -e https://tok3n@pypi.example/x\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    for args in [
+        vec!["scan", path],
+        vec!["scan", "--format", "json", path],
+        vec!["check", path],
+        vec!["check", "--format", "json", path],
+        vec!["graph", path],
+        vec!["graph", "--format", "json", path],
+    ] {
+        let out = pkglens()
+            .args(&args)
+            .env("GITLAB_TOKEN", "glpat-s3cr3t")
+            .output()
+            .unwrap();
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        for secret in ["glpat-s3cr3t", "hunter2", "tok3n"] {
+            assert!(!all.contains(secret), "{args:?} shows {secret}:\n{all}");
+        }
+        if args.contains(&"json") && args[0] != "graph" {
+            assert!(all.contains("user:****@"), "{args:?}:\n{all}");
+        }
+    }
+    let out = pkglens()
+        .args(["scan", "--format", "json", path])
+        .env("GITLAB_TOKEN", "glpat-s3cr3t")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &doc["records"][0]["requirements"][0];
+    assert_eq!(
+        first["raw"],
+        "tool @ git+https://oauth2:${GITLAB_TOKEN}@gitlab.example/g/tool.git"
+    );
+    assert_eq!(
+        first["url"],
+        "git+https://oauth2:****@gitlab.example/g/tool.git"
+    );
+}

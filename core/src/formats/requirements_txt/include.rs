@@ -3,6 +3,7 @@
 //! callers only say how a path is read (from disk, from a batch's inputs, or not at all).
 
 use super::lines::Lines;
+use super::redact::redact_in_text;
 use super::requirement::is_url;
 use super::{parse_requirements_txt_as, GlobalOption, Include, IncludeKind, Item, LineOptions};
 use crate::text::{decode_utf8, normalize_path};
@@ -104,7 +105,25 @@ pub fn resolve_requirements_input(
         }
         others(path)
     };
-    resolve_read(input.path, input.bytes, &mut load, env, false).map(|r| r.record)
+    resolve_read(input.path, input.bytes, &mut load, env, false, None).map(|r| r.record)
+}
+
+/// [`resolve_requirements_input`] confined: an include of a local path for which `inside`
+/// says `false` (outside the folders being read: `-r ../../../../etc/passwd`) is not read but
+/// is an error naming it.
+pub fn resolve_requirements_within(
+    input: &Input<'_>,
+    others: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    inside: &dyn Fn(&str) -> bool,
+) -> Result<Record, ParseError> {
+    let mut load = |path: &str| {
+        if path == input.path {
+            return Some(input.bytes.to_vec());
+        }
+        others(path)
+    };
+    resolve_read(input.path, input.bytes, &mut load, env, false, Some(inside)).map(|r| r.record)
 }
 
 /// The most files [`resolve_requirements`] reads (diamond-shaped includes are read again at
@@ -135,7 +154,7 @@ fn resolve(
             format!("expected a requirements file at {root}, found none"),
         ));
     };
-    resolve_read(root, &bytes, load, env, detailed)
+    resolve_read(root, &bytes, load, env, detailed, None)
 }
 
 /// [`resolve`] with the root already read: `load` is asked only for what it includes.
@@ -145,6 +164,7 @@ fn resolve_read(
     load: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
     env: &dyn Fn(&str) -> Option<String>,
     detailed: bool,
+    inside: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Resolved, ParseError> {
     let mut resolved = Resolved {
         record: Record::new(root, Format::RequirementsTxt),
@@ -160,6 +180,7 @@ fn resolve_read(
         chain: vec![normalize_path(root)],
         files: 1,
         detailed,
+        inside,
         out: &mut resolved,
     };
     walk.file(root, bytes, false)?;
@@ -174,6 +195,8 @@ struct Walk<'a> {
     files: usize,
     /// Whether `out.sources` and `out.options` are wanted, or only `out.record`.
     detailed: bool,
+    /// Whether a local include may be read (`None`: any may).
+    inside: Option<&'a dyn Fn(&str) -> bool>,
     out: &'a mut Resolved,
 }
 
@@ -256,16 +279,17 @@ impl Walk<'_> {
                 u32::try_from(tail[..end].chars().count()).ok()
             })
             .unwrap_or(0);
+        // Messages and the line may hold a URL's credentials: shown redacted.
         let error = |kind: ErrorKind, message: String| ParseError {
             path: from.to_owned(),
             format: Some(Format::RequirementsTxt),
             info: ErrorInfo {
                 kind,
-                message,
+                message: redact_in_text(&message).into_owned(),
                 line: include.line,
                 column: include.column,
             },
-            source_line: source_line.clone(),
+            source_line: redact_in_text(&source_line).into_owned(),
             span_columns,
         };
         let key = include.path.clone();
@@ -283,6 +307,17 @@ impl Walk<'_> {
                 ErrorKind::TooLarge,
                 format!("expected at most {MAX_FILES} included files, found more"),
             ));
+        }
+        if let Some(inside) = self.inside {
+            if !is_remote(&key) && !inside(&key) {
+                return Err(error(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "refused to read {key}: the include is outside the folders being read \
+                         (--allow-outside reads it)"
+                    ),
+                ));
+            }
         }
         let Some(content) = (self.load)(&key) else {
             return Err(error(

@@ -46,6 +46,7 @@
 mod include;
 mod lines;
 mod options;
+mod redact;
 mod requirement;
 mod shlex;
 #[cfg(test)]
@@ -60,11 +61,13 @@ use lines::{
     expand_env, is_line_break, may_expand, py_space, runs, to_u32, Lines, LogicalLines, Mapped,
 };
 use options::{options_start, parse_options, Dest};
+use redact::{hide_values, redact_auth_from_url, redact_in_text, unexpand, Piece};
 use requirement::{requirement_from_editable, requirement_from_line};
+use std::borrow::Cow;
 
 pub use include::{
-    resolve_requirements, resolve_requirements_detailed, resolve_requirements_input, Resolved,
-    Source, MAX_FILES,
+    resolve_requirements, resolve_requirements_detailed, resolve_requirements_input,
+    resolve_requirements_within, Resolved, Source, MAX_FILES,
 };
 
 /// Which directive included a file.
@@ -267,6 +270,48 @@ fn read_logical_line<'a>(
     LineOutcome::Requirement(requirement, line_options)
 }
 
+/// `outcome` of a line read after `${VAR}` expansion (`expanded`, cut into `pieces`) with no
+/// value shown: a requirement's `raw` as the file says it, each value in its `url` as `****`,
+/// a fault's message with the values as `****`.
+fn hide_expansions<'a>(
+    outcome: LineOutcome<'a>,
+    pieces: &[Piece],
+    expanded: &str,
+) -> LineOutcome<'a> {
+    if !pieces.iter().any(|p| matches!(p, Piece::Expanded { .. })) {
+        return outcome;
+    }
+    match outcome {
+        LineOutcome::Requirement(mut requirement, options) => {
+            requirement.raw = unexpand(pieces, expanded, &requirement.raw, |var, _| var.to_owned())
+                .unwrap_or_else(|| hide_values(pieces, &requirement.raw));
+            if let Some(url) = &mut requirement.url {
+                *url = unexpand(pieces, expanded, url, |_, _| "****".to_owned())
+                    .unwrap_or_else(|| hide_values(pieces, url));
+            }
+            LineOutcome::Requirement(requirement, options)
+        }
+        LineOutcome::Fault(fault) => LineOutcome::Fault(Fault::new(
+            fault.span.clone(),
+            hide_values(pieces, &fault.message),
+        )),
+        outcome => outcome,
+    }
+}
+
+/// Credentials in a requirement's URL (`https://user:pass@`) shown as pip shows them:
+/// `https://user:****@`, in `raw` and `url`.
+fn redact_requirement(requirement: &mut Requirement) {
+    if let Cow::Owned(raw) = redact_in_text(&requirement.raw) {
+        requirement.raw = raw;
+    }
+    if let Some(url) = &mut requirement.url {
+        if let Cow::Owned(redacted) = redact_auth_from_url(url) {
+            *url = redacted;
+        }
+    }
+}
+
 /// Reads one requirements file; includes are listed in [`RequirementsFile::includes`], not
 /// followed. `env` supplies environment variables for `${VAR}`. A constraints file (`-c`,
 /// `constraint` true) gives requirements of kind [`RequirementKind::Constraint`].
@@ -333,7 +378,7 @@ pub(crate) fn parse_requirements_txt_as(
             file.record.error = Some(info.clone());
         }
         file.errors.push(info);
-        file.error_lines.push(source.to_owned());
+        file.error_lines.push(redact_in_text(source).into_owned());
     };
 
     // Runs of physical lines are joined and read on a pool, a few at a time and in order, so a
@@ -355,21 +400,24 @@ pub(crate) fn parse_requirements_txt_as(
         for outcome in read.into_iter().flatten() {
             let outcome = match outcome {
                 LineOutcome::Unexpanded(logical) => {
+                    let pieces = redact::pieces(&logical.text, env);
                     let logical = expand_env(logical, env);
-                    read_logical_line(&logical, path, text, &lines, &kind)
+                    let outcome = read_logical_line(&logical, path, text, &lines, &kind);
+                    hide_expansions(outcome, &pieces, &logical.text)
                 }
                 outcome => outcome,
             };
             match outcome {
                 LineOutcome::Fault(Fault { message, span }) => {
-                    fault(&mut file, message, span.start)
+                    fault(&mut file, redact_in_text(&message).into_owned(), span.start)
                 }
                 LineOutcome::Include(include) => {
                     file.items.push(Item::Include(file.includes.len()));
                     file.includes.push(include);
                 }
                 LineOutcome::Globals(globals) => file.global.extend(globals),
-                LineOutcome::Requirement(requirement, mut line_options) => {
+                LineOutcome::Requirement(mut requirement, mut line_options) => {
+                    redact_requirement(&mut requirement);
                     line_options.requirement = file.record.requirements.len();
                     file.items
                         .push(Item::Requirement(file.record.requirements.len()));

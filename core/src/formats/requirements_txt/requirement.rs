@@ -72,6 +72,19 @@ fn looks_like_path(name: &str) -> bool {
     name.contains('/') || name.starts_with('.')
 }
 
+/// Whether a path that is not PEP 508 may be taken for a local directory. pip takes it only
+/// when the directory exists; this module cannot look, so it refuses only what no project
+/// folder is named like: a `:` past a drive letter, the shape of a password file's lines
+/// (`root:x:0:0:root:/root:/bin/bash`, `root:$6$salt$hash:19000:...`), which pip rejects as
+/// invalid requirements.
+fn may_be_directory(path: &str) -> bool {
+    let after_drive = match path.as_bytes() {
+        [letter, b':', ..] if letter.is_ascii_alphabetic() => &path[2..],
+        _ => path,
+    };
+    !after_drive.contains(':')
+}
+
 /// pip's `splitext`: the extension, with `.tar` kept in front of a compression suffix.
 fn pip_ext(name: &str) -> &str {
     let base = name.rsplit('/').next().unwrap_or(name);
@@ -357,7 +370,7 @@ pub(super) fn requirement_from_line(
             args.clone_into(&mut req.raw);
             Ok(req)
         }
-        Err(_) if looks_like_path(name) => {
+        Err(_) if looks_like_path(name) && may_be_directory(path) => {
             let mut req = unnamed(args, path, kind, line);
             req.extras = convert_extras(extras).map_err(|m| Fault::at(lead, m))?;
             req.marker = parse_marker(marker_text, marker_offset)?;

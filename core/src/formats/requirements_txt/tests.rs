@@ -238,12 +238,15 @@ fn environment_variables() {
     let f = parse_requirements_txt("r.txt", text.as_bytes(), &env).unwrap();
     assert_eq!(names(&f), vec!["a", "f"]);
     assert_eq!(f.record.requirements[0].spec, "==2.0");
-    assert_eq!(f.record.requirements[0].raw, "a==2.0");
-    // A `#` brought in by a variable is not a comment.
+    // `raw` is what the file says; the value never shows (it may be a token).
+    assert_eq!(f.record.requirements[0].raw, "a==${VER}");
+    // A `#` brought in by a variable is not a comment (the URL is read whole), and the
+    // variable's value shows as `****`.
     assert_eq!(
         f.record.requirements[1].url.as_deref(),
-        Some("https://e.com/#x")
+        Some("https://e.com/****")
     );
+    assert_eq!(f.record.requirements[1].raw, "f @ https://e.com/${HASH}");
     assert_eq!(f.errors.len(), 4);
     assert_eq!((f.errors[0].line, f.errors[0].column), (2, 2));
 }
@@ -327,4 +330,45 @@ fn option_faults_span_the_option() {
         7..14,
         "an unclosed quote runs to the end: {err:?}"
     );
+}
+
+/// `${GITLAB_TOKEN}` in a URL: the token is in no field; `user:pass@` is redacted as pip's
+/// `redact_auth_from_url` does (`user:****@`), in `raw`, `url` and error messages.
+#[test]
+fn secrets_never_reach_a_record() {
+    let env = |k: &str| (k == "GITLAB_TOKEN").then(|| "glpat-s3cr3t".to_owned());
+    let text = "pkg @ git+https://oauth2:${GITLAB_TOKEN}@gitlab.com/g/pkg.git\n\
+                q @ https://user:hunter2@h.example/q-1.0.tar.gz\n\
+                -e https://tok3n@h.example/x\n";
+    let f = parse_requirements_txt("r.txt", text.as_bytes(), &env).unwrap();
+    let shown = format!("{:?} {:?}", f.record, f.error_lines);
+    for secret in ["glpat-s3cr3t", "hunter2", "tok3n"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    let r = &f.record.requirements;
+    assert_eq!(
+        r[0].raw,
+        "pkg @ git+https://oauth2:${GITLAB_TOKEN}@gitlab.com/g/pkg.git"
+    );
+    assert_eq!(
+        r[0].url.as_deref(),
+        Some("git+https://oauth2:****@gitlab.com/g/pkg.git")
+    );
+    assert_eq!(r[1].raw, "q @ https://user:****@h.example/q-1.0.tar.gz");
+    assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+    assert!(f.errors[0].message.contains("https://****@h.example/x"));
+}
+
+/// Lines of a password or shadow file (what `-r /etc/passwd` would bring in) are invalid
+/// requirements, as pip 25.3's `install_req_from_parsed_requirement` says of each.
+#[test]
+fn password_file_lines_are_rejected_as_pip_rejects_them() {
+    let text = "root:x:0:0:root:/root:/bin/bash\n\
+                daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+                root:$6$abc/def.ghi$xyz:19000:0:99999:7:::\n\
+                ./src/pkg\n";
+    let f = parse_requirements_txt("r.txt", text.as_bytes(), &|_| None).unwrap();
+    assert_eq!(f.errors.len(), 3, "{:?}", f.errors);
+    assert_eq!(f.record.requirements.len(), 1);
+    assert_eq!(f.record.requirements[0].url.as_deref(), Some("./src/pkg"));
 }

@@ -9,7 +9,7 @@
 //! xz are not.
 
 use crate::formats::core_metadata::parse_core_metadata;
-use crate::formats::zip::{entries_in_memory, member_in_memory, ZipEntry, ZipError};
+use crate::formats::zip::{entries_in_memory, member_in_memory, unique, ZipEntry, ZipError};
 use crate::{ErrorKind, Format, ParseError, Record};
 use std::cell::Cell;
 use std::io::{self, Read};
@@ -198,6 +198,7 @@ fn read_zip(path: &str, bytes: &[u8]) -> Result<(String, Vec<u8>), ParseError> {
                 "not an sdist: no top-level `*/PKG-INFO` in the archive",
             )
         })?;
+    let entry = unique(&entries, entry).map_err(zip_error)?;
     let data = member_in_memory(bytes, entry).map_err(zip_error)?;
     Ok((entry.name.clone(), data))
 }

@@ -21,8 +21,8 @@
 
 use crate::formats::wheel_name::{parse_wheel_filename, WheelName};
 use crate::formats::zip::{
-    damaged, member_range, read_member, slice_of, to_usize, ByteRange, IndexStep, Member, ZipEntry,
-    ZipError, ZipIndex, TAIL_LEN,
+    damaged, member_range, read_member, slice_of, to_usize, unique, ByteRange, IndexStep, Member,
+    ZipEntry, ZipError, ZipIndex, TAIL_LEN,
 };
 use crate::versions::pep508::normalize_name;
 use crate::{ErrorInfo, ErrorKind, Format, ParseError, Record, Status};
@@ -75,11 +75,11 @@ fn pick_metadata<'e>(
                 .is_some_and(|(n, v)| normalize_name(n) == name && escape_version(v) == version)
         });
         if let Some((entry, _)) = exact {
-            return Ok(entry);
+            return unique(entries, entry);
         }
     }
     match candidates.as_slice() {
-        [(entry, _)] => Ok(entry),
+        [(entry, _)] => unique(entries, entry),
         [] => {
             let dirs: Vec<&str> = entries
                 .iter()
@@ -512,6 +512,27 @@ mod tests {
         );
         let (kind, message) = kind_of(parse_wheel(WHL, &bytes));
         assert_eq!(kind, ErrorKind::MissingField, "{message}");
+    }
+
+    /// Two central-directory entries named `X.dist-info/METADATA` (the second with other
+    /// requirements): pip and `zipfile` read the last, a first-match reader the first. Neither
+    /// is trusted: an error naming the member.
+    #[test]
+    fn duplicate_metadata_members_are_an_error() {
+        let smuggled = "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\nRequires-Dist: evil\n";
+        let members = [
+            member("demo_pkg-1.0.dist-info/METADATA", META.as_bytes(), 8),
+            member("demo_pkg-1.0.dist-info/METADATA", smuggled.as_bytes(), 8),
+        ];
+        let (bytes, _) = build_zip(&members, &Options::default());
+        let (kind, message) = kind_of(parse_wheel(WHL, &bytes));
+        assert_eq!(kind, ErrorKind::InvalidValue);
+        assert_eq!(
+            message,
+            "2 members named demo_pkg-1.0.dist-info/METADATA: readers disagree on which one counts"
+        );
+        let (lazy, _) = lazily(WHL, &bytes);
+        assert_eq!(kind_of(lazy).0, ErrorKind::InvalidValue);
     }
 
     #[test]

@@ -700,6 +700,26 @@ pub(crate) fn slice_of(bytes: &[u8], range: ByteRange) -> Result<&[u8], ZipError
     .ok_or_else(|| damaged("range out of the file"))
 }
 
+/// `entry` when it is the only member of its name; else an error: two members of one name
+/// are read differently by different readers (pkglens would take the first, pip and Python's
+/// `zipfile` the last), a way to show a reviewer other metadata than an installer reads.
+pub(crate) fn unique<'e>(
+    entries: &[ZipEntry],
+    entry: &'e ZipEntry,
+) -> Result<&'e ZipEntry, ZipError> {
+    let count = entries.iter().filter(|e| e.name == entry.name).count();
+    if count > 1 {
+        return Err((
+            ErrorKind::InvalidValue,
+            format!(
+                "{count} members named {}: readers disagree on which one counts",
+                entry.name
+            ),
+        ));
+    }
+    Ok(entry)
+}
+
 /// Reads the entries of an in-memory zip archive.
 pub(crate) fn entries_in_memory(bytes: &[u8]) -> Result<Vec<ZipEntry>, ZipError> {
     let mut index = ZipIndex::new(bytes.len() as u64);

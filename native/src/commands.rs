@@ -47,7 +47,11 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             if common.fail_fast && status == Status::Error {
                 failed = true;
                 if let Some(err) = &error {
-                    eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}");
+                    let err = err.to_string();
+                    eprintln!(
+                        "pkglens: stopping at the first error (--fail-fast):\n{}",
+                        style::safe_lines(&err)
+                    );
                 }
                 return Ok(false);
             }
@@ -63,7 +67,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             common
                 .output
                 .as_ref()
-                .map(|p| p.display().to_string())
+                .map(|p| style::safe(&crate::read::display_path(p)).into_owned())
                 .unwrap_or_default()
         );
     }

@@ -28,7 +28,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("pkglens: {err:#}");
+            let message = format!("{err:#}");
+            eprintln!("pkglens: {}", pkglens_cli::style::safe_lines(&message));
             ExitCode::from(2)
         }
     }

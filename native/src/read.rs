@@ -12,17 +12,63 @@ use std::path::{Path, PathBuf};
 /// A record, and the detailed error behind it when it failed (for rendering with `^^^`).
 pub type Parsed = (Record, Option<ParseError>);
 
-/// The path as it appears in output: as given, with `/` separators.
+/// The path as it appears in output: as given, with `/` separators. On Unix a name is bytes:
+/// one that is not UTF-8, or holds a `\`, is written escaped, `\` as `\\` and each byte that
+/// is not UTF-8 as `\xNN`, so that two files never share a name in the output and
+/// [`path_of`] gives the file back (documented in docs/schema.md).
 pub fn display_path(path: &Path) -> String {
-    // `to_str` checks UTF-8 a word at a time; the lossy decoding only runs when it fails.
-    let text = path
-        .to_str()
-        .map_or_else(|| path.to_string_lossy(), std::borrow::Cow::Borrowed);
     if std::path::MAIN_SEPARATOR == '\\' {
-        text.replace('\\', "/")
-    } else {
-        text.into_owned()
+        return path.to_string_lossy().replace('\\', "/");
     }
+    match path.to_str() {
+        // `to_str` checks UTF-8 a word at a time; escaping only runs when needed.
+        Some(text) if !text.contains('\\') => text.to_owned(),
+        _ => escaped(path.as_os_str().as_encoded_bytes()),
+    }
+}
+
+/// Bytes as [`display_path`] escapes them.
+fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// The file a path shown by [`display_path`] names (an include's path is built from it).
+pub fn path_of(shown: &str) -> PathBuf {
+    #[cfg(unix)]
+    if shown.contains('\\') {
+        use std::os::unix::ffi::OsStringExt;
+        let mut bytes = Vec::with_capacity(shown.len());
+        let mut rest = shown.as_bytes();
+        while let Some((&first, tail)) = rest.split_first() {
+            let hex = tail
+                .get(1..3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (first, tail.first(), hex) {
+                (b'\\', Some(b'\\'), _) => {
+                    bytes.push(b'\\');
+                    rest = &tail[1..];
+                }
+                (b'\\', Some(b'x'), Some(byte)) => {
+                    bytes.push(byte);
+                    rest = &tail[3..];
+                }
+                (byte, ..) => {
+                    bytes.push(byte);
+                    rest = tail;
+                }
+            }
+        }
+        return PathBuf::from(std::ffi::OsString::from_vec(bytes));
+    }
+    PathBuf::from(shown)
 }
 
 /// Where a requirements file's `-r` and `-c` includes may be read from: inside the folders
@@ -61,7 +107,7 @@ impl Includes {
         let Some(roots) = &self.roots else {
             return true;
         };
-        match std::fs::canonicalize(path) {
+        match std::fs::canonicalize(path_of(path)) {
             Ok(real) => roots.iter().any(|root| real.starts_with(root)),
             Err(_) => true,
         }
@@ -159,9 +205,7 @@ fn parse_requirements(shown: &str, bytes: &[u8], includes: &Includes) -> Parsed 
     // An include is read as a found file is: never a FIFO or a device, never over the limit.
     let mut read = |path: &str| {
         let mut bytes = Vec::new();
-        read_capped(Path::new(path), &mut bytes)
-            .ok()
-            .map(|()| bytes)
+        read_capped(&path_of(path), &mut bytes).ok().map(|()| bytes)
     };
     let env = |name: &str| std::env::var(name).ok();
     let inside = |path: &str| includes.allows(path);
@@ -231,4 +275,40 @@ fn too_large(len: u64) -> (ErrorKind, String) {
         ErrorKind::TooLarge,
         format!("file is {len} bytes, larger than the {MAX_INPUT} bytes pkglens reads"),
     )
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    /// Names that differ only in bytes that are not UTF-8, or in a backslash, stay apart, and
+    /// each gives its file back.
+    #[test]
+    fn file_names_are_shown_losslessly() {
+        let names: [&[u8]; 5] = [
+            b"a\xff/METADATA",
+            b"a\xfe/METADATA",
+            b"a\\xff/METADATA",
+            b"a/METADATA",
+            b"caf\xc3\xa9\\",
+        ];
+        let shown: Vec<String> = names
+            .iter()
+            .map(|n| display_path(Path::new(std::ffi::OsStr::from_bytes(n))))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                r"a\xff/METADATA",
+                r"a\xfe/METADATA",
+                r"a\\xff/METADATA",
+                "a/METADATA",
+                "caf\u{e9}\\\\"
+            ]
+        );
+        for (name, shown) in names.iter().zip(&shown) {
+            assert_eq!(path_of(shown).as_os_str().as_bytes(), *name);
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! Colour on terminals, plain text elsewhere.
+//! Colour on terminals, plain text elsewhere; and text made safe for a terminal.
 
 use crate::cli::ColorChoice;
+use std::borrow::Cow;
 use std::io::IsTerminal;
 
 /// ANSI styling, or none.
@@ -21,11 +22,13 @@ impl Style {
         Style { enabled }
     }
 
+    /// `text` (escaped by [`safe`]: only our own sequences reach the terminal) in colour.
     fn paint(&self, code: &str, text: &str) -> String {
+        let text = safe(text);
         if self.enabled {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     }
 
@@ -78,4 +81,55 @@ pub fn visible_width(text: &str) -> usize {
         }
     }
     width
+}
+
+/// `text` with every control character escaped, for a terminal: C0 (`\r` as `\r`, `\t` as
+/// `\t`, others as `\x1b`), DEL (`\x7f`) and C1 (`\u{9b}`). A file name, package name or
+/// requirement can then never move the cursor, erase a line, change colours or the window
+/// title. JSON is never escaped this way: it is exact.
+pub fn safe(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// [`safe`] for text of several lines (an error with its `^^^` underline, a tree): `\n` stays.
+pub fn safe_lines(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let is_control = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.contains(is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\n' if !keep_newlines => out.push_str("\\n"),
+            c if is_control(c) && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(safe("plain"), "plain");
+        assert_eq!(
+            safe("a\x1b]0;title\x07b\r\x1b[2Kc\u{9b}31m\x7f\n"),
+            "a\\x1b]0;title\\x07b\\r\\x1b[2Kc\\u{9b}31m\\x7f\\n"
+        );
+        assert_eq!(safe_lines("one\ntwo\r"), "one\ntwo\\r");
+        let style = Style { enabled: true };
+        assert_eq!(style.bold("x\x1b[8m"), "\x1b[1mx\\x1b[8m\x1b[0m");
+    }
 }

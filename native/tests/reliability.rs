@@ -390,3 +390,96 @@ fn secrets_are_in_no_output() {
         "git+https://oauth2:****@gitlab.example/g/tool.git"
     );
 }
+
+/// A file name and a requirement holding escape sequences (a title change, `\r\x1b[2K` that
+/// would erase a problem line): escaped in every human-readable output, exact in JSON.
+#[test]
+fn control_characters_never_reach_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("x\x1b]0;pwned\x07.dist-info");
+    fs::create_dir(&folder).unwrap();
+    fs::write(
+        folder.join("METADATA"),
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Dist: evil\r\x1b[2K\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("requirements.txt"),
+        "ok==1\nbad\x1b[8m==\u{9b}1\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    for args in [
+        vec!["scan", "--color", "always", path],
+        vec!["check", "--color", "always", path],
+        vec!["graph", path],
+        vec!["why", "evil", path],
+    ] {
+        let out = run(&args);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        // Only our own colour sequences (`\x1b[` + digits + `m`) may remain.
+        let foreign = text
+            .split('\x1b')
+            .skip(1)
+            .filter(|rest| {
+                !rest.starts_with('[')
+                    || !rest[1..]
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .starts_with('m')
+            })
+            .count();
+        assert_eq!(foreign, 0, "{args:?}: {text:?}");
+        assert!(
+            !text.contains(['\r', '\x07', '\u{9b}']),
+            "{args:?}: {text:?}"
+        );
+    }
+    let json = run(&["scan", "--format", "json", path]);
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let paths: Vec<&str> = doc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.contains("x\x1b]0;pwned\x07.dist-info")),
+        "{paths:?}"
+    );
+}
+
+/// Two names that differ only in bytes that are not UTF-8 stay two paths in JSON (written
+/// `\xNN`), and each is read.
+#[test]
+fn non_utf8_file_names_stay_apart_in_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for byte in [0xffu8, 0xfe] {
+        let name = [b"p".as_slice(), &[byte], b"-1.0.dist-info"].concat();
+        let folder = dir.path().join(std::ffi::OsStr::from_bytes(&name));
+        fs::create_dir(&folder).unwrap();
+        fs::write(
+            folder.join("METADATA"),
+            "Metadata-Version: 2.1\nName: p\nVersion: 1.0\n",
+        )
+        .unwrap();
+    }
+    let out = run(&["scan", "--format", "ndjson", dir.path().to_str().unwrap()]);
+    let records = ndjson(&out);
+    let paths: Vec<String> = records
+        .iter()
+        .map(|r| {
+            assert_eq!(r["status"], "ok", "{r}");
+            r["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .nth(1)
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(paths, [r"p\xfe-1.0.dist-info", r"p\xff-1.0.dist-info"]);
+}

@@ -2,7 +2,7 @@
 //! lines for people (coloured by [`Style`]), or one JSON document of schema `pkglens/1`.
 
 use crate::cli::{GraphFormat, ReportFormat};
-use crate::style::Style;
+use crate::style::{safe, safe_lines, Style};
 use pkglens_core::SCHEMA;
 use pkglens_core::{CheckReport, DiffReport, GraphReport, WhyReport};
 use pkglens_core::{Diff, Graph, PackageSet, ProblemKind};
@@ -38,7 +38,7 @@ pub fn write_check(
                     out,
                     "{painted} {} {}",
                     style.dim(&format!("{place}:")),
-                    p.message
+                    safe(&p.message)
                 )?;
             }
             let shapes: Vec<String> = set
@@ -68,9 +68,9 @@ pub fn write_check(
 /// `graph`'s output.
 pub fn write_graph(out: &mut impl Write, graph: &Graph, format: GraphFormat) -> io::Result<()> {
     match format {
-        GraphFormat::Tree => out.write_all(graph.to_tree().as_bytes()),
-        GraphFormat::Dot => out.write_all(graph.to_dot().as_bytes()),
-        GraphFormat::Mermaid => out.write_all(graph.to_mermaid().as_bytes()),
+        GraphFormat::Tree => out.write_all(safe_lines(&graph.to_tree()).as_bytes()),
+        GraphFormat::Dot => out.write_all(safe_lines(&graph.to_dot()).as_bytes()),
+        GraphFormat::Mermaid => out.write_all(safe_lines(&graph.to_mermaid()).as_bytes()),
         GraphFormat::Json => {
             serde_json::to_writer(
                 &mut *out,
@@ -105,10 +105,10 @@ pub fn write_why(
         }
         ReportFormat::Table => {
             if chains.iter().all(|c| c.len() <= 1) {
-                return writeln!(out, "nothing requires {name}: it is a root");
+                return writeln!(out, "nothing requires {}: it is a root", safe(name));
             }
             for chain in chains.iter().filter(|c| c.len() > 1) {
-                writeln!(out, "{}", chain.join(" -> "))?;
+                writeln!(out, "{}", safe(&chain.join(" -> ")))?;
             }
             Ok(())
         }
@@ -135,10 +135,10 @@ pub fn write_diff(
         }
         ReportFormat::Table => {
             for added in &diff.added {
-                writeln!(out, "{} {added}", style.green("+"))?;
+                writeln!(out, "{} {}", style.green("+"), safe(&added.to_string()))?;
             }
             for removed in &diff.removed {
-                writeln!(out, "{} {removed}", style.red("-"))?;
+                writeln!(out, "{} {}", style.red("-"), safe(&removed.to_string()))?;
             }
             for change in &diff.changed {
                 let versions = if change.old_versions == change.new_versions {
@@ -150,12 +150,13 @@ pub fn write_diff(
                         change.new_versions.join(", ")
                     )
                 };
-                writeln!(out, "{} {} {versions}", style.yellow("~"), change.name)?;
+                let (name, versions) = (safe(&change.name), safe(&versions));
+                writeln!(out, "{} {name} {versions}", style.yellow("~"))?;
                 for r in &change.requirements_added {
-                    writeln!(out, "    {} requires {r}", style.green("+"))?;
+                    writeln!(out, "    {} requires {}", style.green("+"), safe(r))?;
                 }
                 for r in &change.requirements_removed {
-                    writeln!(out, "    {} requires {r}", style.red("-"))?;
+                    writeln!(out, "    {} requires {}", style.red("-"), safe(r))?;
                 }
             }
             writeln!(

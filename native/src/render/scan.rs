@@ -6,7 +6,7 @@
 
 use crate::cli::ScanFormat;
 use crate::output::Destination;
-use crate::style::{visible_width, Style};
+use crate::style::{safe, safe_lines, visible_width, Style};
 use pkglens_core::{Counts, ScanSummary};
 use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
 use std::io::{self, Write};
@@ -196,7 +196,7 @@ impl ScanWriter {
             }
             self.rows.push([
                 name,
-                package.version.clone(),
+                safe(&package.version).into_owned(),
                 format!("{:?}", package.ecosystem).to_lowercase(),
                 requires.to_string(),
                 s.dim(&record.path),
@@ -217,21 +217,23 @@ impl ScanWriter {
         }
         match (record.status, error, &record.error) {
             (Status::Error, Some(err), _) => {
-                self.problems.push(format!("{} {err}", s.red("error:")))
+                let err = err.to_string();
+                self.problems
+                    .push(format!("{} {}", s.red("error:"), safe_lines(&err)))
             }
             (Status::Error, None, Some(info)) => self.problems.push(format!(
                 "{} {}:{}:{}: {}",
                 s.red("error:"),
-                record.path,
+                safe(&record.path),
                 info.line,
                 info.column,
-                info.message
+                safe(&info.message)
             )),
             (Status::Dynamic, _, _) => self.problems.push(format!(
                 "{} {}: {}",
                 s.yellow("dynamic:"),
-                record.path,
-                record.reason.as_deref().unwrap_or("computed at load time")
+                safe(&record.path),
+                safe(record.reason.as_deref().unwrap_or("computed at load time"))
             )),
             _ => {}
         }

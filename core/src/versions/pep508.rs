@@ -631,8 +631,7 @@ impl<'a> Parser<'a> {
             if self.pos == self.src.len() {
                 return Ok(parsed);
             }
-            parsed.marker =
-                Some(self.marker_part(url_start, "semicolon (after URL and whitespace)")?);
+            parsed.marker = Some(self.marker_part("semicolon (after URL and whitespace)")?);
         } else {
             let start = self.pos;
             parsed.specifier = self.specifier()?;
@@ -646,16 +645,16 @@ impl<'a> Parser<'a> {
             } else {
                 "comma (within version specifier), semicolon (after version specifier)"
             };
-            parsed.marker = Some(self.marker_part(start, expected)?);
+            parsed.marker = Some(self.marker_part(expected)?);
         }
         self.expect_end("end of dependency specifier")?;
         Ok(parsed)
     }
 
-    /// `";" marker WS?`
-    fn marker_part(&mut self, start: usize, expected: &str) -> Result<Marker, RequirementError> {
+    /// `";" marker WS?`. A missing `;` points where it was expected (packaging's caret).
+    fn marker_part(&mut self, expected: &str) -> Result<Marker, RequirementError> {
         if !self.eat(";") {
-            return Err(self.error(format!("expected {expected} or end"), start, self.pos));
+            return Err(self.expected(&format!("{expected} or end")));
         }
         let marker = self.marker(0)?;
         self.ws();
@@ -663,7 +662,6 @@ impl<'a> Parser<'a> {
     }
 
     fn extras(&mut self) -> Result<Vec<&'a str>, RequirementError> {
-        let open = self.pos;
         if !self.eat("[") {
             return Ok(Vec::new());
         }
@@ -690,18 +688,13 @@ impl<'a> Parser<'a> {
         }
         self.ws();
         if !self.eat("]") {
-            return Err(self.error(
-                "expected matching RIGHT_BRACKET for LEFT_BRACKET, after extras",
-                open,
-                self.pos,
-            ));
+            return Err(self.expected("matching RIGHT_BRACKET for LEFT_BRACKET, after extras"));
         }
         Ok(extras)
     }
 
     /// `"(" WS? list WS? ")" | list`; the specifiers joined without whitespace.
     fn specifier(&mut self) -> Result<String, RequirementError> {
-        let open = self.pos;
         let parenthesised = self.eat("(");
         self.ws();
         let mut out = String::new();
@@ -736,10 +729,8 @@ impl<'a> Parser<'a> {
         }
         self.ws();
         if parenthesised && !self.eat(")") {
-            return Err(self.error(
-                "expected matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after version specifier",
-                open,
-                self.pos,
+            return Err(self.expected(
+                "matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after version specifier",
             ));
         }
         Ok(out)
@@ -778,10 +769,8 @@ impl<'a> Parser<'a> {
             let inner = self.marker(depth + 1)?;
             self.ws();
             if !self.eat(")") {
-                return Err(self.error(
-                    "expected matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after marker expression",
-                    open,
-                    self.pos,
+                return Err(self.expected(
+                    "matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after marker expression",
                 ));
             }
             Atom::Group(Box::new(inner))

@@ -376,3 +376,143 @@ fn conformance_with_packaging() {
     }
     assert!(tally.diffs.is_empty(), "{} differences", tally.diffs.len());
 }
+
+/// A marker `depth` parentheses deep around one comparison.
+fn deep_marker(depth: usize) -> String {
+    format!("{}os_name == 'x'{}", "(".repeat(depth), ")".repeat(depth))
+}
+
+/// A zip of stored members (no compression), as a wheel is laid out.
+fn stored_zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            }
+        }
+        !crc
+    }
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in members {
+        let offset = out.len() as u32;
+        let (crc, size, name_len) = (crc32(data), data.len() as u32, name.len() as u16);
+        let common = |v: &mut Vec<u8>| {
+            v.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            v.extend_from_slice(&crc.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&size.to_le_bytes());
+            v.extend_from_slice(&name_len.to_le_bytes());
+            v.extend_from_slice(&[0, 0]);
+        };
+        out.extend_from_slice(b"PK\x03\x04");
+        common(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02\x14\x00");
+        common(&mut central);
+        central.extend_from_slice(&[0; 6]);
+        central.extend_from_slice(&[0, 0, 0, 0]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (start, len, n) = (out.len() as u32, central.len() as u32, members.len() as u16);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&start.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// Every format that holds PEP 508 markers, with one marker `depth` parentheses deep (the
+/// shapes of the fixtures under `core/test-data`): the path and the bytes.
+fn deep_inputs(depth: usize) -> Vec<(&'static str, Vec<u8>)> {
+    let marker = deep_marker(depth);
+    let metadata =
+        format!("Metadata-Version: 2.1\nName: a\nVersion: 1.0\nRequires-Dist: b>=1 ; {marker}\n");
+    let wheel = stored_zip(&[
+        ("a-1.0.dist-info/METADATA", metadata.as_bytes()),
+        (
+            "a-1.0.dist-info/WHEEL",
+            b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        ),
+        ("a-1.0.dist-info/RECORD", b""),
+    ]);
+    let requirement = marker.replace('\'', "\\\"");
+    vec![
+        ("a-1.0.dist-info/METADATA", metadata.clone().into_bytes()),
+        ("a-1.0-py3-none-any.whl", wheel),
+        (
+            "requirements.txt",
+            format!("b>=1 ; {marker}\n").into_bytes(),
+        ),
+        (
+            "pyproject.toml",
+            format!(
+                "[project]\nname = \"a\"\nversion = \"1\"\ndependencies = [\"b ; {requirement}\"]\n"
+            )
+            .into_bytes(),
+        ),
+        (
+            "uv.lock",
+            format!(
+                "version = 1\nrequires-python = \">=3.8\"\n\n[[package]]\nname = \"a\"\n\
+                 version = \"1.0\"\nsource = {{ registry = \"https://pypi.org/simple\" }}\n\
+                 dependencies = [\n    {{ name = \"b\", marker = \"{requirement}\" }},\n]\n"
+            )
+            .into_bytes(),
+        ),
+        (
+            "pylock.toml",
+            format!(
+                "lock-version = \"1.0\"\ncreated-by = \"test\"\n\n[[packages]]\nname = \"b\"\n\
+                 version = \"1.0\"\nmarker = \"{requirement}\"\n"
+            )
+            .into_bytes(),
+        ),
+    ]
+}
+
+/// issue 17: a marker with thousands of nested parentheses overflowed a worker's stack
+/// (SIGABRT). Each format gives an error with a line and a column instead, in a thread whose
+/// stack is 256 KiB (a quarter of the smallest a pkglens worker gets).
+#[test]
+fn deeply_nested_markers_are_errors_in_every_format() {
+    for depth in [5_000, 100_000] {
+        for (path, bytes) in deep_inputs(depth) {
+            let outcome = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let input = pkglens_core::Input {
+                        path,
+                        bytes: &bytes,
+                    };
+                    match pkglens_core::parse(&input) {
+                        Ok(record) => record.error,
+                        Err(err) => Some(err.info),
+                    }
+                })
+                .unwrap()
+                .join()
+                .unwrap_or_else(|_| panic!("{path} at depth {depth}: the parser panicked"));
+            let error = outcome.unwrap_or_else(|| panic!("{path} at depth {depth}: no error"));
+            assert!(
+                error.line > 0 && error.column > 0 && error.message.contains("nested"),
+                "{path} at depth {depth}: {error:?}"
+            );
+        }
+    }
+}
+
+/// The bound is packaging's own limit in practice: 100 levels parse, and print as packaging
+/// prints them (the redundant parentheses dropped).
+#[test]
+fn markers_up_to_the_depth_bound_parse() {
+    let marker = Marker::parse(&deep_marker(pkglens_core::MAX_MARKER_DEPTH)).unwrap();
+    assert_eq!(marker.to_string(), "os_name == \"x\"");
+    assert!(Marker::parse(&deep_marker(pkglens_core::MAX_MARKER_DEPTH + 1)).is_none());
+}

@@ -57,6 +57,7 @@ mod bindings;
 mod compound;
 mod expr;
 mod lexer;
+mod python3;
 mod statements;
 mod strings;
 

@@ -191,7 +191,7 @@ def main(argv):
     out = sys.stdout
     for tree in argv:
         paths = []
-        for root, dirs, files in os.walk(tree):
+        for root, dirs, files in os.walk(os.path.abspath(tree)):
             dirs.sort()
             if "package.py" in files:
                 paths.append(os.path.join(root, "package.py"))

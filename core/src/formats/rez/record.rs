@@ -25,7 +25,7 @@
 //!   or differ.
 
 use super::attributes::{self, dedent_strip};
-use super::package_py::{parse_package_py, Assignment, DynamicField, PyValue};
+use super::package_py::{parse_package_py, source_text, Assignment, DynamicField, PyValue};
 use super::requirements::requirement_list;
 use crate::record::{
     Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
@@ -55,8 +55,12 @@ fn is_package_field(name: &str) -> bool {
 pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     let format = Format::RezPackagePy;
     let parsed = parse_package_py(bytes).map_err(|err| {
-        let text = String::from_utf8_lossy(bytes);
-        let kind = if err.message.to_ascii_lowercase().contains("utf-8") {
+        let text = source_text(bytes);
+        let kind = if err.message.contains("utf-8")
+            || err.message.contains("source encoding")
+            || err.message.contains("expected ascii")
+            || err.message.contains("cp1252 character")
+        {
             ErrorKind::Encoding
         } else {
             ErrorKind::Syntax

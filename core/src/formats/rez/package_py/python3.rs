@@ -79,7 +79,11 @@ struct State<'s, 'a> {
 impl<'a> State<'_, 'a> {
     fn step(&mut self, token: Token<'a>, depth: u32) -> Result<(), Box<PyError>> {
         if token.tok == Tok::Newline {
-            self.pending_block = self.prev.as_ref().is_some_and(|p| p.tok == Tok::Op(":"));
+            // A blank or comment line is a Newline after a Newline: it keeps what the last
+            // real line asked for.
+            if let Some(prev) = self.prev.as_ref().filter(|p| p.tok != Tok::Newline) {
+                self.pending_block = prev.tok == Tok::Op(":");
+            }
             self.line_start = true;
             self.stmt_start = true;
             self.clause = None;
@@ -281,5 +285,59 @@ fn starts_operand(tok: &Tok) -> bool {
         Tok::Name(n) => !is_keyword(n) || matches!(*n, "True" | "False" | "None"),
         Tok::Int(_) | Tok::Float(_) | Tok::NumDyn(_) | Tok::Str(_) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_package_py;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The line of the error, or None when the file is read.
+    fn fault(src: &str) -> Option<u32> {
+        parse_package_py(src.as_bytes()).err().map(|e| e.line)
+    }
+
+    #[test]
+    fn python_2_statements_in_bodies_are_errors() {
+        // The lines Python 3.11's compile() reports (its column is the statement's, ours the
+        // offending token's).
+        assert_eq!(fault("def commands():\n    print 'x'\n"), Some(2));
+        assert_eq!(fault("def f():\n    exec code\n"), Some(2));
+        assert_eq!(
+            fault("try:\n    import a\nexcept ImportError, e:\n    pass\n"),
+            Some(3)
+        );
+        assert_eq!(fault("def f():\n    raise E, 'm'\n"), Some(2));
+        assert_eq!(fault("if x <> 1:\n    pass\n"), Some(1));
+        assert_eq!(fault("def f():\n    return 0777\n"), Some(2));
+        assert_eq!(fault("def f():\n    return `x`\n"), Some(2));
+    }
+
+    #[test]
+    fn indentation_is_checked_as_python_does() {
+        // Eight spaces and a tab are one level with tabs to 8, two with tabs as 1: TabError.
+        assert_eq!(fault("def f():\n        a = 1\n\tb = 2\n"), Some(3));
+        assert_eq!(fault("def f():\n    a = 1\n      b = 2\n"), Some(3));
+        assert_eq!(fault("def f():\n    if a:\n    b = 2\n"), Some(3));
+        assert_eq!(
+            fault("def f():\n    if a:\n        b = 2\n  c = 3\n"),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn python_3_bodies_are_read() {
+        for src in [
+            "def commands() -> None:\n    # a comment first\n    env.A = 1\n",
+            "def f():\n    print >>sys.stderr, 'x'\n    print('y')\n",
+            "def f():\n    match x:\n        case [a, b] if a:\n            pass\n        case _:\n            pass\n",
+            "def f():\n    type = 1\n    s = 'a' 'b'\n    g = lambda *, k=1: k\n    return {**d}\n",
+            "if True:\n    pass\nelse:\n    x = [i for i in y if i]\n",
+            "def f():\n    if a:\n        pass\n\n    # dedent to an outer level\n    return (\n  1)\n",
+        ] {
+            assert_eq!(fault(src), None, "{src}");
+        }
     }
 }

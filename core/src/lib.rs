@@ -36,7 +36,11 @@ mod versions;
 
 pub use batch::{parse_batch, parse_batch_linked, parse_batch_linked_map, parse_guarded};
 pub use formats::core_metadata::{parse_core_metadata, parse_message, Header, Message};
-pub use formats::detect::{detect, detect_by_content, detect_by_name};
+pub use formats::detect::{
+    detect, detect_by_content, detect_by_name, detect_in_folder, names_requirements_folder,
+    passed_over_reason,
+};
+pub use formats::egg_info::{merge_requires_txt, parse_egg_info};
 pub use formats::pylock::parse_pylock;
 pub use formats::pyproject::parse_pyproject;
 pub use formats::requirements_txt::{
@@ -67,7 +71,7 @@ pub use report::{
     CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport, ScanSummary,
     TargetReport, WhyReport,
 };
-pub use select::{select, walk_order, Place, SKIPPED};
+pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{
     diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
     PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,

@@ -3,10 +3,10 @@
 //! `--unordered`), counted by a progress bar on a terminal; then, for the commands that answer
 //! about a set, built into a [`PackageSet`].
 
-use crate::cli::{Common, TargetArgs};
-use crate::read::{display_path, parse_bytes, read_and_parse};
+use crate::cli::{Common, FormatArg, TargetArgs};
+use crate::read::{display_path, parse_stdin, read_and_parse};
 use crate::style;
-use crate::walk::{units, Unit};
+use crate::walk::{units, Found, Unit};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_core::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
@@ -25,14 +25,23 @@ enum Work {
     Stdin(Vec<u8>),
 }
 
+/// What one file of the walk gave: a prepared record, or the reason it was passed over.
+enum Item<T> {
+    Read(T),
+    PassedOver(PathBuf, &'static str),
+}
+
 /// Walks `paths` (default `.`), then reads and parses every file through the ordered window,
 /// handing each record to `each` in input order. `each` returns `false` to stop early.
+/// Returns how many files the walk passed over (each printed, with `-v`, to standard error).
+/// A file named itself, or standard input, is read as `--as` says, else as its name and then
+/// its content say.
 pub fn read_paths<T: Send + 'static>(
     paths: &[PathBuf],
     common: &Common,
     prepare: impl Fn(Record, Option<ParseError>) -> T + Send + Sync + 'static,
     mut each: impl FnMut(T) -> anyhow::Result<bool> + Send,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     // A pool of our own even for `auto`: the consuming loop below runs on one of its workers,
     // where waiting for the next result runs queued jobs instead of sleeping (measured in
     // docs/benchmarks.md: 1.55x rayon's collect from the main thread, 1.06x from a worker).
@@ -66,6 +75,19 @@ pub fn read_paths<T: Send + 'static>(
             missing.push(display_path(path));
             continue;
         }
+        if let Some(FormatArg(format)) = common.as_format {
+            if path.is_dir() {
+                anyhow::bail!(
+                    "--as applies to files and standard input, not to the directory {}",
+                    display_path(path)
+                );
+            }
+            work.push(Work::Unit(Unit::Found(Found::File {
+                path: path.clone(),
+                format: Some(format),
+            })));
+            continue;
+        }
         let target = executor.threads() * 64;
         work.extend(units(path, target).into_iter().map(Work::Unit));
     }
@@ -77,6 +99,8 @@ pub fn read_paths<T: Send + 'static>(
     }
 
     let progress = progress_bar(common);
+    let as_format = common.as_format.map(|FormatArg(format)| format);
+    let verbose = common.verbose && !common.quiet;
     let window = (executor.threads() * 16).max(64);
     let cancel = CancelFlag::new();
     let options = OrderedOptions {
@@ -99,9 +123,9 @@ pub fn read_paths<T: Send + 'static>(
                 match work {
                     Work::Unit(unit) => {
                         let found = unit.expand();
-                        let read = |found| {
-                            let (record, error) = read_and_parse(found);
-                            prepare(record, error)
+                        let read = |found: Found| match read_and_parse(found) {
+                            Ok((record, error)) => Item::Read(prepare(record, error)),
+                            Err((path, reason)) => Item::PassedOver(path, reason),
                         };
                         // A unit can hold a large share of the tree (a rez family of
                         // thousands of versions): its files are read and parsed in parallel,
@@ -112,14 +136,14 @@ pub fn read_paths<T: Send + 'static>(
                                 .into_par_iter()
                                 .with_min_len(SPLIT_FILES)
                                 .map(read)
-                                .collect::<Vec<T>>()
+                                .collect::<Vec<Item<T>>>()
                         } else {
-                            found.into_iter().map(read).collect::<Vec<T>>()
+                            found.into_iter().map(read).collect::<Vec<Item<T>>>()
                         }
                     }
                     Work::Stdin(bytes) => {
-                        let (record, error) = parse_bytes("-", None, &bytes);
-                        vec![prepare(record, error)]
+                        let (record, error) = parse_stdin(as_format, &bytes);
+                        vec![Item::Read(prepare(record, error))]
                     }
                 }
             },
@@ -128,8 +152,21 @@ pub fn read_paths<T: Send + 'static>(
         // `inc` on a hidden bar still costs a few hundred instructions, on the thread that
         // writes every record: count only what is shown.
         let shown = !progress.is_hidden();
+        let mut passed_over = 0;
         'units: for items in results {
             for item in items {
+                let item = match item {
+                    Item::Read(item) => item,
+                    Item::PassedOver(path, reason) => {
+                        passed_over += 1;
+                        if verbose {
+                            progress.suspend(|| {
+                                eprintln!("pkglens: passed over {}: {reason}", display_path(&path));
+                            });
+                        }
+                        continue;
+                    }
+                };
                 if shown {
                     progress.inc(1);
                 }
@@ -140,7 +177,7 @@ pub fn read_paths<T: Send + 'static>(
             }
         }
         progress.finish_and_clear();
-        Ok(())
+        Ok(passed_over)
     })
 }
 
@@ -151,7 +188,8 @@ pub fn load_set(
     target: &TargetArgs,
 ) -> anyhow::Result<PackageSet> {
     let mut records = Vec::new();
-    read_paths(
+    // The files passed over are listed with `-v`; only `scan` counts them.
+    let _passed_over = read_paths(
         paths,
         common,
         |record, _| record,

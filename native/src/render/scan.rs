@@ -237,6 +237,11 @@ impl ScanWriter {
         }
     }
 
+    /// Counts the files the walk passed over, for the summary.
+    pub fn set_passed_over(&mut self, files: usize) {
+        self.summary.skipped = files;
+    }
+
     /// Ends the output (closing JSON, printing the table) and commits the destination.
     pub fn finish(mut self) -> io::Result<ScanSummary> {
         match self.format {
@@ -287,17 +292,31 @@ impl ScanWriter {
             }
         }
         let t = &self.summary;
+        // The files a walk passed over end the line (`-v` lists them).
+        let passed_over = match t.skipped {
+            0 => String::new(),
+            n => format!("; {n} other {} passed over (-v lists them)", plural(n, "file")),
+        };
         writeln!(
             self.out,
-            "\n{} files, {} packages, {} requirements: {} ok, {} dynamic, {} {}",
+            "\n{} files, {} packages, {} requirements: {} ok, {} dynamic, {} {}{passed_over}",
             t.files,
             t.packages,
             t.requirements,
             t.ok,
             t.dynamic,
             t.errors,
-            if t.errors == 1 { "error" } else { "errors" }
+            plural(t.errors, "error"),
         )?;
         Ok(())
+    }
+}
+
+/// `word`, with an `s` unless there is one.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
     }
 }

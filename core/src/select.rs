@@ -328,6 +328,7 @@ mod tests {
             chosen,
             [
                 ("p/dist/p-1.0.tar.gz", Format::Sdist),
+                ("p/reproducible-linux.in", req),
                 ("p/reproducible-linux.txt", req),
                 ("p/requirements/docs/user.txt", req),
                 ("p/requirements/main.in", req),

@@ -15,9 +15,9 @@
 //!   `requirements`, `constraints` or `reqs`, or has the word `req` (`req.txt`,
 //!   `test-requirements-0.txt`, `requirements.lock`, `dev-requirements.in`); any `.txt`, `.in`
 //!   or `.lock` in a folder so named, however deep (`requirements/extras/tests.txt`); and a
-//!   `.txt` beside a `.in` of the same stem (pip-compile's output, `reproducible-linux.txt`).
-//!   Any other `.in` is not read: `MANIFEST.in`, `config.h.in`, `numpy.pc.in`, `*.pyx.in` are
-//!   templates, not requirements.
+//!   `.txt` beside a `.in` of the same stem, both (pip-compile's input and output,
+//!   `reproducible-linux.in` and `.txt`). Any other `.in` is not read: `MANIFEST.in`,
+//!   `config.h.in`, `numpy.pc.in`, `*.pyx.in` are templates, not requirements.
 //!
 //! A file named on the command line is read whatever its name: by these rules, else by its
 //! content ([`detect_by_content`]), else, for a `.txt`, as a requirements file.
@@ -56,8 +56,9 @@ pub fn detect_by_name(path: &str) -> Option<Format> {
 
 /// The format of a file named `name` that a folder walk reads: [`detect_by_name`]'s, or a
 /// requirements file when it is a `.txt`, `.in` or `.lock` in a folder named like one
-/// (`in_requirements_folder`, see [`names_requirements_folder`]), or a `.txt` compiled from a
-/// sibling `.in` (`has_sibling` says whether the folder holds a file of that name).
+/// (`in_requirements_folder`, see [`names_requirements_folder`]), or one of pip-compile's
+/// pairs, a `.txt` beside the `.in` of the same stem it was compiled from, and that `.in`
+/// (`has_sibling` says whether the folder holds a file of that name).
 pub fn detect_in_folder(
     name: &str,
     in_requirements_folder: bool,
@@ -71,11 +72,15 @@ pub fn detect_in_folder(
     if in_requirements_folder {
         return Some(Format::RequirementsTxt);
     }
-    let stem = name.get(..name.len().checked_sub(4)?)?;
-    let compiled = lower.ends_with(".txt")
-        && !stem.is_empty()
-        && (has_sibling(&format!("{stem}.in")) || has_sibling(&format!("{stem}.IN")));
-    compiled.then_some(Format::RequirementsTxt)
+    // pip-compile's pair: `X.in` compiled to `X.txt` beside it.
+    let paired = if let Some(stem) = lower.strip_suffix(".txt") {
+        has_sibling(&format!("{}.in", &name[..stem.len()]))
+    } else if let Some(stem) = lower.strip_suffix(".in") {
+        has_sibling(&format!("{}.txt", &name[..stem.len()]))
+    } else {
+        false
+    };
+    paired.then_some(Format::RequirementsTxt)
 }
 
 /// Whether a folder named `name` holds requirements files (`requirements/`, `reqs/`,
@@ -90,7 +95,7 @@ pub fn names_requirements_folder(name: &str) -> bool {
 pub fn passed_over_reason(name: &str) -> &'static str {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".in") {
-        "a `.in` not named or placed like a requirements file (a template, not pip-tools' input)"
+        "a `.in` not named, placed or paired with a `.txt` like pip-tools' inputs (a template)"
     } else if lower.ends_with(".tar.gz") || lower.ends_with(".zip") {
         "an archive not named like an sdist (`{name}-{version}.tar.gz`)"
     } else if lower.ends_with(".metadata") {
@@ -353,8 +358,13 @@ mod tests {
             detect_in_folder("reproducible-linux.txt", false, pair),
             Some(Format::RequirementsTxt)
         );
-        // The input itself is not read for that: only its name or folder say so.
-        assert_eq!(detect_in_folder("reproducible-linux.in", false, pair), None);
+        // And its input.
+        let pair = |name: &str| name == "reproducible-linux.txt";
+        assert_eq!(
+            detect_in_folder("reproducible-linux.in", false, pair),
+            Some(Format::RequirementsTxt)
+        );
+        assert_eq!(detect_in_folder("config.h.in", false, pair), None);
         assert_eq!(detect_in_folder("MANIFEST.in", false, none), None);
         assert!(names_requirements_folder("requirements"));
         assert!(names_requirements_folder("reqs"));

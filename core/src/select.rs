@@ -15,8 +15,8 @@
 //! - Order: depth first, each folder's entries sorted by name as bytes; that is the order of
 //!   paths compared component by component ([`walk_order`]).
 
-use crate::formats::detect::{detect_by_name, detect_in_folder, names_requirements_folder};
 use crate::formats::detect::passed_over_reason;
+use crate::formats::detect::{detect_by_name, detect_in_folder, names_requirements_folder};
 use crate::Format;
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -202,7 +202,10 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
                         "" => all.contains(name),
                         _ => all.contains(format!("{parent}/{name}").as_str()),
                     };
-                    return place.file(folder, part, has_sibling).format().map(|f| (i, f));
+                    return place
+                        .file(folder, part, has_sibling)
+                        .format()
+                        .map(|f| (i, f));
                 }
                 place = place.child(part)?;
                 if !dir.is_empty() {

@@ -10,11 +10,11 @@ use crate::walk::{units, Found, Unit};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_core::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
-use pkglens_core::{PackageSet, SetOptions};
 use pkglens_core::{Format, ParseError, Record};
+use pkglens_core::{PackageSet, SetOptions};
 use rayon::prelude::*;
-use std::io::Read;
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

@@ -1,8 +1,8 @@
 //! Reading one found file and parsing it: the unit of work the engine runs in parallel.
 
 use crate::walk::{describe, Found};
-use pkglens_core::{detect, is_egg_info, parse_egg_info, parse_guarded};
 use pkglens_core::resolve_requirements_input;
+use pkglens_core::{detect, is_egg_info, parse_egg_info, parse_guarded};
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use pkglens_core::{Step, WheelReader};
 use std::fs::File;

@@ -352,6 +352,9 @@ mod tests {
         assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert_eq!(skipped[0].0, "MANIFEST.in");
         assert!(skipped[0].1.contains("template"));
-        assert_eq!(skipped[1], ("setup.py".into(), "not a dependency file name"));
+        assert_eq!(
+            skipped[1],
+            ("setup.py".into(), "not a dependency file name")
+        );
     }
 }

@@ -50,7 +50,12 @@ fn sorted_specifiers(spec: &str) -> Vec<String> {
 }
 
 /// `(name, version, [(requirement, specifiers, extra)], extras)` of every distribution.
-type Dist = (String, String, Vec<(String, Vec<String>, Option<String>)>, Vec<String>);
+type Dist = (
+    String,
+    String,
+    Vec<(String, Vec<String>, Option<String>)>,
+    Vec<String>,
+);
 
 fn ours(scan: &Value) -> BTreeSet<Dist> {
     let mut dists = BTreeSet::new();
@@ -98,11 +103,20 @@ fn pips(reference: &Value) -> BTreeSet<Dist> {
                 .iter()
                 .map(|r| {
                     let specifiers = r["specifiers"].as_array().unwrap().iter().map(text);
-                    (text(&r["name"]), specifiers.collect(), r["extra"].as_str().map(str::to_owned))
+                    (
+                        text(&r["name"]),
+                        specifiers.collect(),
+                        r["extra"].as_str().map(str::to_owned),
+                    )
                 })
                 .collect();
             let extras = d["extras"].as_array().unwrap().iter().map(text).collect();
-            (normalize(&text(&d["name"])), text(&d["version"]), requires, extras)
+            (
+                normalize(&text(&d["name"])),
+                text(&d["version"]),
+                requires,
+                extras,
+            )
         })
         .collect()
 }

@@ -47,7 +47,10 @@ fn read(scan: &Value) -> Vec<(String, String)> {
         .map(|r| {
             let path = r["path"].as_str().unwrap();
             let path = path.strip_prefix("tests/data/layouts/").unwrap_or(path);
-            (path.to_owned(), r["format"].as_str().unwrap_or("").to_owned())
+            (
+                path.to_owned(),
+                r["format"].as_str().unwrap_or("").to_owned(),
+            )
         })
         .collect()
 }
@@ -57,7 +60,10 @@ fn a_folder_walk_reads_the_layouts_of_real_projects() {
     let scan = scan_json(&["tests/data/layouts"], None);
     let req = "requirements-txt";
     let expected: Vec<(&str, &str)> = vec![
-        ("index-cache/idna-3.10-py3-none-any.whl.metadata", "metadata"),
+        (
+            "index-cache/idna-3.10-py3-none-any.whl.metadata",
+            "metadata",
+        ),
         ("setuptools-dynamic/pyproject.toml", "pyproject"),
         ("setuptools-dynamic/requirements/docs.txt", req),
         ("uv-project/reproducible-linux.in", req),
@@ -134,7 +140,8 @@ fn standard_input_of_every_format() {
     let cases: Vec<(Vec<u8>, &str, usize)> = vec![
         // `pip freeze | pkglens scan -`
         (
-            b"attrs==23.2.0\nidna==3.10\n-e git+https://github.com/x/y.git@0123abc#egg=y\n".to_vec(),
+            b"attrs==23.2.0\nidna==3.10\n-e git+https://github.com/x/y.git@0123abc#egg=y\n"
+                .to_vec(),
             "requirements-txt",
             3,
         ),
@@ -144,8 +151,16 @@ fn standard_input_of_every_format() {
             3,
         ),
         // `cat package.py | pkglens scan -`
-        (file("examples/rez/usd/24.05/package.py"), "rez-package-py", 1),
-        (file("examples/rez/ocio/2.3.0/package.yaml"), "rez-package-yaml", 1),
+        (
+            file("examples/rez/usd/24.05/package.py"),
+            "rez-package-py",
+            1,
+        ),
+        (
+            file("examples/rez/ocio/2.3.0/package.yaml"),
+            "rez-package-yaml",
+            1,
+        ),
         (file("examples/app/pyproject.toml"), "pyproject", 1),
         (file("core/test-data/locks/real/uv.lock"), "uv-lock", 0),
         (file("core/test-data/locks/real/pylock.toml"), "pylock", 0),
@@ -172,7 +187,11 @@ fn as_overrides_detection() {
     let scan = scan_json(&["--as", "pkg-info", "-"], Some(metadata));
     assert_eq!(scan["records"][0]["format"], "pkg-info");
     let scan = scan_json(
-        &["--as", "requirements-txt", "tests/data/layouts/setuptools-dynamic/deps/runtime.pins"],
+        &[
+            "--as",
+            "requirements-txt",
+            "tests/data/layouts/setuptools-dynamic/deps/runtime.pins",
+        ],
         None,
     );
     assert_eq!(scan["records"][0]["format"], "requirements-txt");

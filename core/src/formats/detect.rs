@@ -46,9 +46,7 @@ pub fn detect_by_name(path: &str) -> Option<Format> {
         _ if is_sdist_name(name) => Format::Sdist,
         _ if lower.ends_with(".egg-info") && lower.len() > ".egg-info".len() => Format::PkgInfo,
         _ if is_wheel_metadata_name(name) => Format::Metadata,
-        _ if requirements_stem(&lower).is_some_and(names_requirements) => {
-            Format::RequirementsTxt
-        }
+        _ if requirements_stem(&lower).is_some_and(names_requirements) => Format::RequirementsTxt,
         _ => return None,
     };
     Some(format)

@@ -182,11 +182,18 @@ mod tests {
 
     #[test]
     fn a_bad_line_is_an_error_naming_it() {
-        let record = parse_egg_info("a.egg-info/PKG-INFO", PKG_INFO, Some(b"ok\n\nnot a req!\n"))
-            .unwrap();
+        let record =
+            parse_egg_info("a.egg-info/PKG-INFO", PKG_INFO, Some(b"ok\n\nnot a req!\n")).unwrap();
         assert_eq!(record.status, Status::Error);
         let error = record.error.unwrap();
-        assert!(error.message.contains("requires.txt line 3"), "{}", error.message);
-        assert_eq!(requires_of(&parse_egg_info("p", PKG_INFO, None).unwrap()).len(), 0);
+        assert!(
+            error.message.contains("requires.txt line 3"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            requires_of(&parse_egg_info("p", PKG_INFO, None).unwrap()).len(),
+            0
+        );
     }
 }

@@ -85,17 +85,18 @@ fn setuptools_dynamic_files(root: &toml::de::DeTable<'_>) -> Vec<String> {
         return Vec::new();
     };
     let mut files = Vec::new();
-    let mut add = |spec: Option<&Spanned<DeValue<'_>>>| {
-        match table(spec).and_then(|spec| spec.get("file")).map(Spanned::get_ref) {
-            Some(DeValue::String(file)) => files.push(file.to_string()),
-            Some(DeValue::Array(items)) => files.extend(items.iter().filter_map(|item| {
-                match item.get_ref() {
-                    DeValue::String(file) => Some(file.to_string()),
-                    _ => None,
-                }
-            })),
-            _ => {}
+    let mut add = |spec: Option<&Spanned<DeValue<'_>>>| match table(spec)
+        .and_then(|spec| spec.get("file"))
+        .map(Spanned::get_ref)
+    {
+        Some(DeValue::String(file)) => files.push(file.to_string()),
+        Some(DeValue::Array(items)) => {
+            files.extend(items.iter().filter_map(|item| match item.get_ref() {
+                DeValue::String(file) => Some(file.to_string()),
+                _ => None,
+            }))
         }
+        _ => {}
     };
     add(dynamic.get("dependencies"));
     if let Some(extras) = table(dynamic.get("optional-dependencies")) {
@@ -555,7 +556,10 @@ mod tests {
         let record = fixture!("setuptools_dynamic.toml").unwrap();
         assert_eq!(
             record.packages[0].extra.get("dependency_files"),
-            Some(&serde_json::json!(["requirements.txt", "requirements-dev.txt"]))
+            Some(&serde_json::json!([
+                "requirements.txt",
+                "requirements-dev.txt"
+            ]))
         );
         assert_eq!(record.status, Status::Dynamic);
         let p = &record.packages[0];

@@ -295,7 +295,10 @@ impl ScanWriter {
         // The files a walk passed over end the line (`-v` lists them).
         let passed_over = match t.skipped {
             0 => String::new(),
-            n => format!("; {n} other {} passed over (-v lists them)", plural(n, "file")),
+            n => format!(
+                "; {n} other {} passed over (-v lists them)",
+                plural(n, "file")
+            ),
         };
         writeln!(
             self.out,

@@ -25,15 +25,6 @@ pub struct ScanSummary {
     /// Requirements in all records: packages' run, build and private build requirements,
     /// and file-level ones.
     pub requirements: usize,
-    /// Files a folder walk passed over (their name, folder and siblings say no format pkglens
-    /// reads; `scan -v` lists them). Absent when none (and in the npm package, which walks
-    /// nothing).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub skipped: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 /// What a [`ScanSummary`] needs of one record: small, so that a record can be serialised and

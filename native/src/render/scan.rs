@@ -109,6 +109,7 @@ pub struct ScanWriter {
     out: Destination,
     style: Style,
     summary: ScanSummary,
+    passed_over: usize,
     first: bool,
     rows: Vec<[String; 5]>,
     problems: Vec<String>,
@@ -122,6 +123,7 @@ impl ScanWriter {
             out,
             style,
             summary: ScanSummary::default(),
+            passed_over: 0,
             first: true,
             rows: Vec::new(),
             problems: Vec::new(),
@@ -237,9 +239,11 @@ impl ScanWriter {
         }
     }
 
-    /// Counts the files the walk passed over, for the summary.
+    /// Counts the files the walk passed over, for the table's summary line. (Not in the JSON:
+    /// its summary is a function of the records, the same from the npm package, which has
+    /// the records but walks nothing.)
     pub fn set_passed_over(&mut self, files: usize) {
-        self.summary.skipped = files;
+        self.passed_over = files;
     }
 
     /// Ends the output (closing JSON, printing the table) and commits the destination.
@@ -293,7 +297,7 @@ impl ScanWriter {
         }
         let t = &self.summary;
         // The files a walk passed over end the line (`-v` lists them).
-        let passed_over = match t.skipped {
+        let passed_over = match self.passed_over {
             0 => String::new(),
             n => format!(
                 "; {n} other {} passed over (-v lists them)",

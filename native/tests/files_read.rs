@@ -208,3 +208,70 @@ fn as_overrides_detection() {
     let out = pkglens(&["scan", "--as", "nonsense", "-"], None);
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: metadata, pkg-info"));
 }
+
+/// `(name, sorted specifiers, constraint)`; an editable's name is left out (pip names it only
+/// once it builds it).
+type Line = (Option<String>, Vec<String>, bool);
+
+#[test]
+fn the_requirements_files_read_agree_with_pip() {
+    let Ok(json_path) = std::env::var("PKGLENS_PIP_TREE_JSON") else {
+        println!("skipped: set PKGLENS_PIP_TREE_JSON to the output of conformance/pip_tree.py");
+        return;
+    };
+    let pip: Value = serde_json::from_slice(&std::fs::read(json_path).unwrap()).unwrap();
+    let scan = scan_json(&["tests/data/layouts"], None);
+    let mut compared = 0;
+    for record in scan["records"].as_array().unwrap() {
+        if record["format"] != "requirements-txt" {
+            continue;
+        }
+        let path = record["path"].as_str().unwrap();
+        let rel = path.strip_prefix("tests/data/layouts/").unwrap();
+        let entry = pip["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == rel)
+            .unwrap_or_else(|| panic!("pip did not read {rel}"));
+        assert!(
+            entry["error"].is_null(),
+            "pip fails on {rel}: {}",
+            entry["error"]
+        );
+        let ours: Vec<Line> = record["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let name = r["name"].as_str().unwrap();
+                let mut specs: Vec<String> = r["spec"]
+                    .as_str()
+                    .unwrap()
+                    .split(',')
+                    .map(|s| s.split_whitespace().collect::<String>())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                specs.sort();
+                let name = (!name.is_empty()).then(|| name.to_ascii_lowercase().replace('_', "-"));
+                (name, specs, r["kind"] == "constraint")
+            })
+            .collect();
+        let theirs: Vec<Line> = entry["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let specs = r["specifiers"].as_array().map_or_else(Vec::new, |s| {
+                    s.iter().map(|x| x.as_str().unwrap().to_owned()).collect()
+                });
+                let name = r["name"].as_str().map(str::to_owned);
+                (name, specs, r["constraint"] == true)
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{rel}");
+        compared += 1;
+    }
+    // Every requirements file of the layouts, the one named by the pyproject included.
+    assert_eq!(compared, 13);
+}

@@ -234,12 +234,14 @@ fn looks_like_requirements(text: &str) -> bool {
 /// The format of `path` with content starting `head`: by name, else by content, else (a
 /// `.txt` named on purpose) a requirements file.
 pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
+    let lower = path.to_ascii_lowercase();
     detect_by_name(path)
-        .or_else(|| detect_by_content(head))
-        .or_else(|| {
-            let lower = path.to_ascii_lowercase();
-            lower.ends_with(".txt").then_some(Format::RequirementsTxt)
+        .or_else(|| match detect_by_content(head) {
+            // A zip named `.zip` is an sdist's shape, whatever its name says of the version.
+            Some(Format::Wheel) if lower.ends_with(".zip") => Some(Format::Sdist),
+            sniffed => sniffed,
         })
+        .or_else(|| lower.ends_with(".txt").then_some(Format::RequirementsTxt))
 }
 
 #[cfg(test)]
@@ -430,5 +432,7 @@ mod tests {
             Some(Format::Metadata)
         );
         assert_eq!(detect("notes.md", b"???"), None);
+        assert_eq!(detect("fixtures.zip", b"PK\x03\x04"), Some(Format::Sdist));
+        assert_eq!(detect("-", b"PK\x03\x04"), Some(Format::Wheel));
     }
 }

@@ -33,7 +33,7 @@ pub fn parse_egg_info(
 /// Merges the `requires.txt` text `requires` into the first package of `record` (a PKG-INFO's):
 /// its requirements when the package has none, its extras when it declares none. A line that
 /// is not a requirement makes the record an `error` naming `requires.txt`, its line and column.
-pub fn merge_requires_txt(record: &mut Record, requires: &[u8]) {
+fn merge_requires_txt(record: &mut Record, requires: &[u8]) {
     let Some(package) = record.packages.first_mut() else {
         return;
     };

@@ -2,6 +2,7 @@
 //! values of `--format` and `--color`. The doc comments of arguments are their `--help` text.
 
 use clap::{Args, Parser, Subcommand};
+use pkglens_core::Format;
 use pkglens_core::Jobs;
 use pkglens_core::Record;
 use pkglens_core::TargetEnvironment;
@@ -82,6 +83,38 @@ pub struct Common {
     /// Stop at the first file that fails to parse (exit 1).
     #[arg(long)]
     pub fail_fast: bool,
+    /// Read the files named (and standard input) as this format, whatever their name and
+    /// content say (the names of the JSON `format` field).
+    #[arg(long = "as", value_name = "FORMAT", value_enum)]
+    pub as_format: Option<FormatArg>,
+    /// List on standard error every file a folder walk passed over, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `--as`'s values: the formats, by the names of the JSON `format` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(pub Format);
+
+/// Every value of `--as`.
+const FORMAT_ARGS: [FormatArg; Format::ALL.len()] = {
+    let mut args = [FormatArg(Format::Metadata); Format::ALL.len()];
+    let mut i = 0;
+    while i < args.len() {
+        args[i] = FormatArg(Format::ALL[i]);
+        i += 1;
+    }
+    args
+};
+
+impl clap::ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
 }
 
 /// `scan`'s arguments.

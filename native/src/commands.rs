@@ -34,7 +34,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
     let mut failed = false;
     let format = args.format;
-    read_paths(
+    let passed_over = read_paths(
         &args.paths,
         common,
         move |record, error| Prepared::new(format, record, error),
@@ -52,6 +52,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             Ok(true)
         },
     )?;
+    writer.set_passed_over(passed_over);
     let summary = writer.finish().context("cannot write the output")?;
     if !common.quiet && common.output.is_some() {
         eprintln!(

@@ -41,7 +41,7 @@ fn load_family(repo: &Path, family: &str) -> Vec<Record> {
                 }
             )
         })
-        .map(|found| read_and_parse(found).0)
+        .filter_map(|found| read_and_parse(found).ok().map(|(record, _)| record))
         .collect()
 }
 

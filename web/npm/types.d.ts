@@ -223,10 +223,11 @@ export interface RangeSource {
 }
 
 /**
- * Where a folder is in a walk: anywhere (`normal`), a virtual environment's way to its
- * site-packages (`venv`), a site-packages (`site`).
+ * Where a folder is in a walk: anywhere (`normal`), a folder named like `requirements` or below
+ * one (`requirements`: its `.txt`, `.in` and `.lock` files are read), a virtual environment's way
+ * to its site-packages (`venv`), a site-packages (`site`).
  */
-export type WalkPlace = 'normal' | 'venv' | 'site';
+export type WalkPlace = 'normal' | 'requirements' | 'venv' | 'site';
 
 /** One folder of a walk: the files read (indices, in walk order) and the place of each folder (null: skipped). */
 export interface WalkStep { files: number[]; folders: (WalkPlace | null)[] }

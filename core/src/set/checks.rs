@@ -1,6 +1,7 @@
 //! Problems in a package set.
 
-use super::{Owner, PackageSet, Resolution};
+use super::{Owner, PackageSet, Resolution, Shape};
+use crate::record::Format;
 use crate::record::{Ecosystem, RequirementKind, Status};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,6 +50,8 @@ pub struct Problem {
     pub package: String,
     /// The requirement as written, when one is at fault.
     pub requirement: String,
+    /// The name required (`missing`, `unsatisfied`, `conflict`): what the table groups by.
+    pub name: String,
     /// The file it comes from.
     pub path: String,
     /// The 1-based line in that file (0 when unknown).
@@ -99,6 +102,7 @@ impl PackageSet {
                         kind: ProblemKind::ParseError,
                         package,
                         requirement: String::new(),
+                        name: String::new(),
                         path: record.path.clone(),
                         line,
                         message,
@@ -108,6 +112,7 @@ impl PackageSet {
                     kind: ProblemKind::Dynamic,
                     package,
                     requirement: String::new(),
+                    name: String::new(),
                     path: record.path.clone(),
                     line: 0,
                     message: record.reason.clone().unwrap_or_default(),
@@ -133,7 +138,12 @@ impl PackageSet {
 
     /// Missing and unsatisfied requirements. A rez package with variants is satisfiable when
     /// one variant's requirements all are: only when none is are its variants' faults reported.
+    ///
+    /// A weak rez requirement (`~maya-2025`) only limits a family that is in the resolve: in a
+    /// repository another version present is not a problem (`rez-env` would not pull it in),
+    /// only in an environment of one version per family.
     fn requirement_problems(&self, problems: &mut Vec<Problem>) {
+        let rez_repository = self.shapes().get(&Ecosystem::Rez) == Some(&Shape::Repository);
         // Which (package, variant) pairs have a fault.
         let mut variant_faults: HashMap<usize, BTreeSet<String>> = HashMap::new();
         let mut variants_of: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -182,11 +192,14 @@ impl PackageSet {
                         edge.requirement.raw, edge.requirement.name
                     ),
                 ),
+                Resolution::Unsatisfied(_)
+                    if rez_repository && edge.requirement.kind == RequirementKind::Weak =>
+                {
+                    continue
+                }
                 Resolution::Unsatisfied(present) => {
-                    let versions: BTreeSet<&str> = present
-                        .iter()
-                        .map(|&n| self.package(n).version.as_str())
-                        .collect();
+                    let versions: BTreeSet<&str> =
+                        present.iter().map(|&n| self.version_key(n)).collect();
                     let versions: Vec<&str> = versions.into_iter().collect();
                     (
                         ProblemKind::Unsatisfied,
@@ -205,6 +218,7 @@ impl PackageSet {
                 kind,
                 package: self.owner_label(edge.from),
                 requirement: edge.requirement.raw.clone(),
+                name: edge.requirement.name.clone(),
                 path: self.owner_path(edge.from).to_owned(),
                 line: edge.requirement.line,
                 message,
@@ -236,10 +250,7 @@ impl PackageSet {
                 .get(&(ecosystem, key.clone()))
                 .cloned()
                 .unwrap_or_default();
-            let versions: BTreeSet<&str> = ids
-                .iter()
-                .map(|&n| self.package(n).version.as_str())
-                .collect();
+            let versions: BTreeSet<&str> = ids.iter().map(|&n| self.version_key(n)).collect();
             if versions.len() != 1
                 || !list.iter().any(|(_, f)| *f)
                 || !list.iter().any(|(_, f)| !*f)
@@ -275,6 +286,7 @@ impl PackageSet {
                 kind: ProblemKind::Conflict,
                 package: format!("{name} {version}"),
                 requirement: bad.requirement.raw.clone(),
+                name: name.clone(),
                 path: self.owner_path(bad.from).to_owned(),
                 line: bad.requirement.line,
                 message: format!(
@@ -307,6 +319,7 @@ impl PackageSet {
                 kind: ProblemKind::Cycle,
                 package: names[0].clone(),
                 requirement: String::new(),
+                name: String::new(),
                 path: id.map(|id| self.path(id).to_owned()).unwrap_or_default(),
                 line: 0,
                 message: format!("requirement cycle: {}", names.join(" -> ")),
@@ -315,15 +328,35 @@ impl PackageSet {
     }
 
     /// Same name and version from two places with different requirements.
+    ///
+    /// A project is one package however many files describe it: a lock (`uv.lock`,
+    /// `pylock.toml`) records a resolution, with dependencies by name only, not a definition,
+    /// and the `*.egg-info` a build writes under a `pyproject.toml`'s folder is that project's.
+    /// Neither is compared.
     fn duplicates(&self, problems: &mut Vec<Problem>) {
-        let mut groups: BTreeMap<(Ecosystem, String, String), Vec<usize>> = BTreeMap::new();
+        let project_dirs: BTreeSet<(String, &str)> = self
+            .nodes()
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| self.records()[node.record].format == Some(Format::Pyproject))
+            .map(|(id, node)| (node.key.clone(), parent_dir(self.path(id))))
+            .collect();
+        let own_build = |id: usize| {
+            let path = self.path(id);
+            path.split('/').any(|part| part.ends_with(".egg-info"))
+                && project_dirs.iter().any(|(key, dir)| {
+                    *key == self.nodes()[id].key
+                        && (dir.is_empty() || path.starts_with(&format!("{dir}/")))
+                })
+        };
+        let mut groups: BTreeMap<(Ecosystem, String, &str), Vec<usize>> = BTreeMap::new();
         for (id, node) in self.nodes().iter().enumerate() {
+            let format = self.records()[node.record].format;
+            if matches!(format, Some(Format::UvLock | Format::Pylock)) || own_build(id) {
+                continue;
+            }
             groups
-                .entry((
-                    node.ecosystem,
-                    node.key.clone(),
-                    self.package(id).version.clone(),
-                ))
+                .entry((node.ecosystem, node.key.clone(), self.version_key(id)))
                 .or_default()
                 .push(id);
         }
@@ -336,6 +369,7 @@ impl PackageSet {
                     kind: ProblemKind::Duplicate,
                     package: self.label(ids[0]),
                     requirement: String::new(),
+                    name: String::new(),
                     path: paths[0].to_owned(),
                     line: 0,
                     message: format!(
@@ -378,6 +412,11 @@ impl PackageSet {
         out.sort();
         out
     }
+}
+
+/// The folder of a `/`-separated path (empty for a bare file name).
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Tarjan's algorithm, iterative; components in discovery order, members sorted.

@@ -64,13 +64,13 @@ pub use record::{
     ParseError, Record, Requirement, RequirementKind, Status, SCHEMA,
 };
 pub use report::{
-    CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport, ScanSummary,
-    TargetReport, WhyReport,
+    CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport,
+    ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use select::{select, walk_order, Place, SKIPPED};
 pub use set::{
-    diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
-    PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,
+    diff, match_key, split_projects, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId,
+    Owner, PackageSet, Problem, ProblemKind, RequirementChange, Resolution, SetOptions, Shape, Why,
 };
 pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};

@@ -1,6 +1,6 @@
 //! Problems in a package set.
 
-use super::{Owner, PackageSet, Resolution, Shape};
+use super::{NodeId, Owner, PackageSet, Resolution, Shape};
 use crate::record::Format;
 use crate::record::{Ecosystem, RequirementKind, Status};
 use serde::Serialize;
@@ -27,6 +27,30 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind, in report order.
+    pub const ALL: [ProblemKind; 7] = [
+        ProblemKind::ParseError,
+        ProblemKind::Missing,
+        ProblemKind::Unsatisfied,
+        ProblemKind::Conflict,
+        ProblemKind::Cycle,
+        ProblemKind::Duplicate,
+        ProblemKind::Dynamic,
+    ];
+
+    /// The kind named `name` (as [`ProblemKind::as_str`] writes it; `-` for `_` accepted).
+    pub fn from_name(name: &str) -> Option<ProblemKind> {
+        let name = name.replace('-', "_");
+        ProblemKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether this kind makes `check` fail by default. `dynamic` is a note: pkglens could not
+    /// read every field, nothing is known to be wrong (every recipe repository with `@early`
+    /// has some); `--strict` counts it.
+    pub fn fails(self) -> bool {
+        self != ProblemKind::Dynamic
+    }
+
     /// The name used in JSON and tables (`parse_error`, `missing`...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -40,6 +64,9 @@ impl ProblemKind {
         }
     }
 }
+
+/// How many versions a problem's message lists before it elides the middle.
+const LISTED_VERSIONS: usize = 8;
 
 /// One problem, with where it comes from (schema `Problem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,6 +149,23 @@ impl PackageSet {
         }
     }
 
+    /// The distinct versions of `present`, oldest first, at most [`LISTED_VERSIONS`] of them
+    /// written out (a rez family can have hundreds): `("1.0, 1.1, ..., 9.2 (46 versions)",
+    /// 46)`.
+    fn present_versions(&self, present: &[NodeId]) -> (String, usize) {
+        let mut ids = present.to_vec();
+        ids.sort_by(|&a, &b| self.compare_versions(a, b));
+        let mut versions: Vec<&str> = ids.iter().map(|&n| self.version_key(n)).collect();
+        versions.dedup();
+        let count = versions.len();
+        if count <= LISTED_VERSIONS {
+            return (versions.join(", "), count);
+        }
+        let head = versions[..LISTED_VERSIONS - 2].join(", ");
+        let tail = versions[count - 2..].join(", ");
+        (format!("{head}, ..., {tail} ({count} versions)"), count)
+    }
+
     fn owner_label(&self, owner: Owner) -> String {
         match owner {
             Owner::Package(id) => self.label(id),
@@ -198,17 +242,15 @@ impl PackageSet {
                     continue
                 }
                 Resolution::Unsatisfied(present) => {
-                    let versions: BTreeSet<&str> =
-                        present.iter().map(|&n| self.version_key(n)).collect();
-                    let versions: Vec<&str> = versions.into_iter().collect();
+                    let versions = self.present_versions(present);
                     (
                         ProblemKind::Unsatisfied,
                         format!(
                             "{who} needs {role}`{}`, but {} {} {} present",
                             edge.requirement.raw,
                             edge.requirement.name,
-                            versions.join(", "),
-                            if versions.len() == 1 { "is" } else { "are" }
+                            versions.0,
+                            if versions.1 == 1 { "is" } else { "are" }
                         ),
                     )
                 }

@@ -18,10 +18,12 @@
 mod checks;
 mod diff;
 mod queries;
+mod split;
 
 pub use checks::{Problem, ProblemKind};
-pub use diff::{diff, Change, Diff};
-pub use queries::{Graph, GraphEdge, GraphNode};
+pub use diff::{diff, Change, Diff, RequirementChange};
+pub use queries::{Graph, GraphEdge, GraphNode, Why};
+pub use split::split_projects;
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
 use crate::versions::pep440::Specifiers;

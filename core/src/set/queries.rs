@@ -285,11 +285,9 @@ impl PackageSet {
 
     /// Every chain (up to `limit`) by which a package named `name` is required, each from a
     /// root (a requirements file, a project, or a package nothing depends on) down to it.
-    pub fn why(&self, name: &str, limit: usize) -> Result<Vec<Vec<String>>, String> {
-        let targets = self.find(name);
-        if targets.is_empty() {
-            return Err(format!("no package named `{name}` in the set"));
-        }
+    /// For a name no package has, the chains end at the requirements that miss it (the usual
+    /// reason to ask); an error only when nothing has or requires that name.
+    pub fn why(&self, name: &str, limit: usize) -> Result<Why, String> {
         let forward = self.dependencies();
         let mut back: BTreeMap<Vertex, Vec<Vertex>> = BTreeMap::new();
         for (from, tos) in &forward {
@@ -301,35 +299,97 @@ impl PackageSet {
             Vertex::File(r) => self.records()[r].path.clone(),
             Vertex::Node(n) => self.label(n),
         };
-        let mut chains = Vec::new();
-        for target in targets {
+        // Where each chain starts upwards from, and the text that ends it.
+        let found = self.find(name);
+        let present = !found.is_empty();
+        let starts: Vec<(Vertex, Option<String>)> = if present {
+            found.into_iter().map(|n| (Vertex::Node(n), None)).collect()
+        } else {
+            self.missing_requirers(name)
+        };
+        if starts.is_empty() {
+            return Err(format!(
+                "no package named `{name}` in the set, and nothing requires it"
+            ));
+        }
+        let mut chains: Vec<Vec<String>> = Vec::new();
+        let mut truncated = false;
+        'starts: for (start, end) in starts {
             // Depth-first over simple paths upwards.
-            let mut stack: Vec<(Vertex, Vec<Vertex>)> =
-                vec![(Vertex::Node(target), vec![Vertex::Node(target)])];
-            while let Some((v, path)) = stack.pop() {
-                if chains.len() >= limit {
-                    break;
-                }
+            let mut stack: Vec<Vec<Vertex>> = vec![vec![start]];
+            while let Some(path) = stack.pop() {
+                let v = path[path.len() - 1];
                 let parents = back.get(&v).cloned().unwrap_or_default();
                 let fresh: Vec<Vertex> =
                     parents.into_iter().filter(|p| !path.contains(p)).collect();
                 if fresh.is_empty() {
-                    let chain: Vec<String> = path.iter().rev().map(|&v| label(v)).collect();
+                    let mut chain: Vec<String> = path.iter().rev().map(|&v| label(v)).collect();
+                    chain.extend(end.clone());
                     // Two packages with one label (a project and its egg-info) give one chain.
-                    if !chains.contains(&chain) {
-                        chains.push(chain);
+                    if chains.contains(&chain) {
+                        continue;
                     }
+                    if chains.len() == limit {
+                        truncated = true;
+                        break 'starts;
+                    }
+                    chains.push(chain);
                     continue;
                 }
                 for p in fresh.into_iter().rev() {
                     let mut next = path.clone();
                     next.push(p);
-                    stack.push((p, next));
+                    stack.push(next);
                 }
             }
         }
-        Ok(chains)
+        Ok(Why {
+            present,
+            chains,
+            truncated,
+        })
     }
+
+    /// The requirers of a name that is missing from the set, each with the text that ends its
+    /// chains: `name (missing: `requirement`)`.
+    fn missing_requirers(&self, name: &str) -> Vec<(Vertex, Option<String>)> {
+        let mut out = Vec::new();
+        for edge in self.edges() {
+            if edge.resolution != Resolution::Missing {
+                continue;
+            }
+            let eco = match edge.from {
+                Owner::Package(id) => self.nodes()[id].ecosystem,
+                Owner::File(_) => Ecosystem::Python,
+            };
+            if super::match_key(eco, &edge.requirement.name) != super::match_key(eco, name) {
+                continue;
+            }
+            let from = match edge.from {
+                Owner::Package(id) => Vertex::Node(id),
+                Owner::File(r) => Vertex::File(r),
+            };
+            let end = format!(
+                "{} (missing: `{}`)",
+                edge.requirement.name, edge.requirement.raw
+            );
+            if !out.contains(&(from, Some(end.clone()))) {
+                out.push((from, Some(end)));
+            }
+        }
+        out
+    }
+}
+
+/// The answer of [`PackageSet::why`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Why {
+    /// Whether a package of the name is in the set.
+    pub present: bool,
+    /// Each chain from a root down to the name.
+    pub chains: Vec<Vec<String>>,
+    /// Whether the limit cut the answer short.
+    pub truncated: bool,
 }
 
 impl Graph {

@@ -176,10 +176,14 @@ fn why_graph_dependents_and_diff() {
     ];
     let set = PackageSet::new(records.clone(), target("3.12"));
     assert_eq!(
-        set.why("leaf", 10).unwrap(),
+        set.why("leaf", 10).unwrap().chains,
         vec![vec!["app 1", "mid 2", "leaf 1.1"]]
     );
     assert!(set.why("nothing", 10).is_err());
+    // `--limit 0` is an empty, truncated answer, not "a root".
+    let none = set.why("leaf", 0).unwrap();
+    assert!(none.chains.is_empty() && none.truncated);
+    assert!(!set.why("leaf", 1).unwrap().truncated);
     let reverse = set.graph(&["leaf".into()], true, None).unwrap();
     assert_eq!(
         reverse
@@ -463,4 +467,100 @@ fn versions_are_compared_in_normal_form() {
         .collect();
     assert_eq!(duplicate.len(), 1, "{duplicate:#?}");
     assert_eq!(set.version_key(0), "3.2.0.dev0");
+}
+
+#[test]
+fn why_a_missing_package_shows_who_requires_it_and_the_graph_draws_it() {
+    // pipdeptree draws such a dependency as `installed: ?`; `why` answers the usual question.
+    let set = PackageSet::new(
+        vec![
+            meta("app", "1", &["lib", "gone>=2"]),
+            meta("lib", "1", &["gone", "old>=2"]),
+            meta("old", "1", &[]),
+        ],
+        target("3.12"),
+    );
+    let why = set.why("Gone", 10).unwrap();
+    assert!(!why.present);
+    assert_eq!(
+        why.chains,
+        vec![
+            vec!["app 1", "gone (missing: `gone>=2`)"],
+            vec!["app 1", "lib 1", "gone (missing: `gone`)"],
+        ]
+    );
+    let graph = set.graph(&["app".into()], false, None).unwrap();
+    let statuses: Vec<(&str, &str, &str)> = graph
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str(), e.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("python:app@1", "python:lib@1", "satisfied"),
+            ("python:app@1", "missing:python:gone", "missing"),
+            ("python:lib@1", "missing:python:gone", "missing"),
+            ("python:lib@1", "python:old@1", "unsatisfied"),
+        ]
+    );
+    assert!(graph.nodes.iter().any(|n| n.missing && n.name == "gone"));
+    let tree = graph.to_tree();
+    assert!(tree.contains("  gone [required: >=2, missing]\n"), "{tree}");
+    assert!(
+        tree.contains("    old 1 [required: >=2, unsatisfied]\n"),
+        "{tree}"
+    );
+    assert!(graph.to_dot().contains(
+        "\"missing:python:gone\" [label=\"gone\\n(missing)\", style=dashed, color=red];"
+    ));
+    assert!(graph.to_mermaid().contains("-.->|\">=2 (unsatisfied)\"|"));
+}
+
+#[test]
+fn diff_compares_requirement_pins_and_leaves_unreadable_files_out() {
+    let reqs = |path: &str, text: &str| parse(&Input::new(path, text.as_bytes())).unwrap();
+    let old = PackageSet::new(
+        vec![
+            reqs(
+                "old/requirements.txt",
+                "requests==2.31.0\nrich==13.9.4\nidna==3.10\n",
+            ),
+            meta("gone", "1", &[]),
+        ],
+        target("3.12"),
+    );
+    let mut broken = Record::new(
+        "new/site/gone-1.dist-info/METADATA",
+        crate::Format::Metadata,
+    );
+    broken.status = crate::Status::Error;
+    let mut old_records = old.records().to_vec();
+    old_records[1].path = "old/site/gone-1.dist-info/METADATA".into();
+    let old = PackageSet::new(old_records, target("3.12"));
+    let new = PackageSet::new(
+        vec![
+            reqs(
+                "new/requirements.txt",
+                "requests==2.32.3\nrich==13.9.4\nurllib3<3\n",
+            ),
+            broken,
+        ],
+        target("3.12"),
+    );
+    let d = diff(&old, &new);
+    assert!(d.removed.is_empty(), "{d:?}");
+    let changes: Vec<(&str, Vec<String>, Vec<String>)> = d
+        .requirements
+        .iter()
+        .map(|c| (c.name.as_str(), c.old.clone(), c.new.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("idna", vec!["==3.10".to_owned()], vec![]),
+            ("requests", vec!["==2.31.0".into()], vec!["==2.32.3".into()]),
+            ("urllib3", vec![], vec!["<3".into()]),
+        ]
+    );
 }

@@ -233,6 +233,9 @@ pub fn build_set(
         target: environment,
         groups: target.group.clone(),
         build: target.build,
+        installable: target.target_python.is_some()
+            || target.platform.is_some()
+            || target.machine.is_some(),
     };
     Ok((PackageSet::with_options(records, options), python_from))
 }

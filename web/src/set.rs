@@ -25,7 +25,10 @@ struct SetOptionsIn {
 impl From<SetOptionsIn> for SetOptions {
     fn from(o: SetOptionsIn) -> Self {
         let default = TargetEnvironment::default();
+        // As the CLI: a target given is checked for what pip would install there.
+        let installable = o.python.is_some() || o.platform.is_some() || o.machine.is_some();
         SetOptions {
+            installable,
             target: TargetEnvironment {
                 python: o.python.unwrap_or(default.python),
                 platform: o.platform.unwrap_or(default.platform),

@@ -3,6 +3,7 @@
 use super::{NodeId, Owner, PackageSet, Resolution, Shape};
 use crate::record::Format;
 use crate::record::{Ecosystem, RequirementKind, Status};
+use crate::versions::pep440::Specifiers;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -22,19 +23,24 @@ pub enum ProblemKind {
     Cycle,
     /// The same name and version from two places, with different content.
     Duplicate,
+    /// A wheel or source distribution pip would not install on the target: its
+    /// `Requires-Python` excludes the target's Python, or no tag of the wheel is supported
+    /// there. Checked only for a target given on the command line.
+    Incompatible,
     /// Fields computed at load time: what pkglens reports may be incomplete.
     Dynamic,
 }
 
 impl ProblemKind {
     /// Every kind, in report order.
-    pub const ALL: [ProblemKind; 7] = [
+    pub const ALL: [ProblemKind; 8] = [
         ProblemKind::ParseError,
         ProblemKind::Missing,
         ProblemKind::Unsatisfied,
         ProblemKind::Conflict,
         ProblemKind::Cycle,
         ProblemKind::Duplicate,
+        ProblemKind::Incompatible,
         ProblemKind::Dynamic,
     ];
 
@@ -60,6 +66,7 @@ impl ProblemKind {
             ProblemKind::Conflict => "conflict",
             ProblemKind::Cycle => "cycle",
             ProblemKind::Duplicate => "duplicate",
+            ProblemKind::Incompatible => "incompatible",
             ProblemKind::Dynamic => "dynamic",
         }
     }
@@ -96,6 +103,7 @@ impl PackageSet {
         self.conflicts(&mut problems);
         self.cycles(&mut problems);
         self.duplicates(&mut problems);
+        self.incompatible(&mut problems);
         problems.sort_by(|a, b| {
             (a.kind, &a.path, a.line, &a.package, &a.requirement).cmp(&(
                 b.kind,
@@ -421,6 +429,83 @@ impl PackageSet {
                         paths.join(", ")
                     ),
                 });
+            }
+        }
+    }
+
+    /// Distributions pip would refuse on the target (when [`SetOptions::installable`] asks):
+    /// a `Requires-Python` that excludes the target's Python (tested as pip tests
+    /// `--python-version X.Y`: `X.Y.0`), a wheel none of whose tags the target supports.
+    ///
+    /// [`SetOptions::installable`]: super::SetOptions::installable
+    fn incompatible(&self, problems: &mut Vec<Problem>) {
+        if !self.options.installable {
+            return;
+        }
+        let target = self.target();
+        let mut python = target.python.clone();
+        if python.split('.').count() == 2 {
+            python.push_str(".0");
+        }
+        let python_version = crate::versions::pep440::parse_version(&python);
+        for record in self.records() {
+            if !matches!(record.format, Some(Format::Wheel | Format::Sdist)) {
+                continue;
+            }
+            let file = record.path.rsplit('/').next().unwrap_or_default();
+            let problem = |package: String, message: String| Problem {
+                kind: ProblemKind::Incompatible,
+                package,
+                requirement: String::new(),
+                name: String::new(),
+                path: record.path.clone(),
+                line: 0,
+                message,
+            };
+            let label = |p: &crate::record::Package| format!("{} {}", p.name, p.version);
+            if record.format == Some(Format::Wheel) {
+                if let Ok(name) = crate::formats::wheel_name::parse_wheel_filename(file) {
+                    let tags = format!(
+                        "{}-{}-{}",
+                        name.python_tags.join("."),
+                        name.abi_tags.join("."),
+                        name.platform_tags.join(".")
+                    );
+                    if !super::tags::wheel_supported(
+                        target,
+                        &name.python_tags,
+                        &name.abi_tags,
+                        &name.platform_tags,
+                    ) {
+                        let package = record.packages.first().map(label).unwrap_or_default();
+                        problems.push(problem(
+                            package,
+                            format!(
+                                "pip would not install {file} on Python {} {} {}: no tag of {tags} is supported there",
+                                target.python, target.platform, target.machine
+                            ),
+                        ));
+                    }
+                }
+            }
+            for package in &record.packages {
+                let Some(spec) = package.requires_python.as_deref() else {
+                    continue;
+                };
+                let fits = match (Specifiers::parse(spec), &python_version) {
+                    (Some(specs), Some(v)) => specs.contains_version(v),
+                    _ => true,
+                };
+                if !fits {
+                    problems.push(problem(
+                        label(package),
+                        format!(
+                            "{} requires Python `{spec}`, and the target is Python {}",
+                            label(package),
+                            target.python
+                        ),
+                    ));
+                }
             }
         }
     }

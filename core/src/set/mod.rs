@@ -19,6 +19,7 @@ mod checks;
 mod diff;
 mod queries;
 mod split;
+mod tags;
 
 pub use checks::{Problem, ProblemKind};
 pub use diff::{diff, Change, Diff, RequirementChange};
@@ -107,6 +108,9 @@ pub struct SetOptions {
     pub groups: Vec<String>,
     /// Whether file-level build requirements (a pyproject's `[build-system]`) are needed.
     pub build: bool,
+    /// Whether distributions are checked for what pip would install on the target (wheel
+    /// tags, `Requires-Python`): asked for when the target is given, not guessed.
+    pub installable: bool,
 }
 
 /// A package set built from records: every package of a scan, indexed by ecosystem and name,

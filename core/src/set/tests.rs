@@ -229,6 +229,7 @@ fn file_level_groups_and_build_requirements_are_opt_in() {
         target: target("3.12"),
         groups: vec!["test".into()],
         build: true,
+        installable: false,
     };
     let set = PackageSet::with_options(vec![pyproject], options);
     assert_eq!(
@@ -401,6 +402,7 @@ fn a_uv_lock_holds_only_what_its_root_reaches_for_the_target() {
         target: on("3.12", "linux"),
         groups: vec!["test".into()],
         build: false,
+        installable: false,
     };
     let set = PackageSet::with_options(vec![lock], options);
     assert!(names(&set).contains(&"pytest 8.3.5".to_owned()));

@@ -162,6 +162,19 @@ fn is_lock_root(package: &Package) -> bool {
     flag("root") || flag("workspace_member")
 }
 
+/// Whether a uv.lock package's `resolution-markers` (the forks it was resolved in) include
+/// the target; a package without them is in every fork.
+fn in_fork(package: &Package, env: &pep508_rs::MarkerEnvironment) -> bool {
+    let Some(serde_json::Value::Array(markers)) = package.extra.get("resolution_markers") else {
+        return true;
+    };
+    markers.iter().any(|m| {
+        m.as_str()
+            .and_then(Marker::parse)
+            .is_none_or(|m| m.evaluate(env, &[]))
+    })
+}
+
 /// The key a requirement or package name is matched by.
 pub fn match_key(ecosystem: Ecosystem, name: &str) -> String {
     match ecosystem {
@@ -338,11 +351,28 @@ impl PackageSet {
                     let mut stack = roots;
                     while let Some(id) = stack.pop() {
                         for edge in edges_of.get(&id).into_iter().flatten() {
-                            if let Resolution::Satisfied(targets) = &edge.resolution {
-                                for &t in targets {
-                                    if self.nodes[t].record == r && reached.insert(t) {
-                                        stack.push(t);
+                            let targets: Vec<NodeId> = match &edge.resolution {
+                                Resolution::Satisfied(targets) => targets.clone(),
+                                // A lock whose pin is not locked (a hand edit): the version of
+                                // the target's fork is what would be installed, and `check`
+                                // says it does not fit.
+                                Resolution::Unsatisfied(present) => {
+                                    let forks: Vec<NodeId> = present
+                                        .iter()
+                                        .copied()
+                                        .filter(|&t| in_fork(self.package(t), &env))
+                                        .collect();
+                                    if forks.is_empty() {
+                                        present.clone()
+                                    } else {
+                                        forks
                                     }
+                                }
+                                _ => Vec::new(),
+                            };
+                            for t in targets {
+                                if self.nodes[t].record == r && reached.insert(t) {
+                                    stack.push(t);
                                 }
                             }
                         }

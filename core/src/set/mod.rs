@@ -457,7 +457,13 @@ impl PackageSet {
     pub fn shapes(&self) -> BTreeMap<Ecosystem, Shape> {
         let mut shapes = BTreeMap::new();
         for ((eco, _), ids) in &self.by_key {
-            let versions: BTreeSet<&str> = ids.iter().map(|&id| self.version_key(id)).collect();
+            // A package without a version (a project's own source tree in a pylock.toml) is
+            // not a second version.
+            let versions: BTreeSet<&str> = ids
+                .iter()
+                .map(|&id| self.version_key(id))
+                .filter(|v| !v.is_empty())
+                .collect();
             let shape = if versions.len() > 1 {
                 Shape::Repository
             } else {

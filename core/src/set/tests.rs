@@ -534,9 +534,9 @@ fn diff_compares_requirement_pins_and_leaves_unreadable_files_out() {
     );
     let mut broken = Record::new(
         "new/site/gone-1.dist-info/METADATA",
-        crate::Format::Metadata,
+        Format::Metadata,
     );
-    broken.status = crate::Status::Error;
+    broken.status = crate::record::Status::Error;
     let mut old_records = old.records().to_vec();
     old_records[1].path = "old/site/gone-1.dist-info/METADATA".into();
     let old = PackageSet::new(old_records, target("3.12"));

@@ -69,8 +69,9 @@ pub use report::{
 };
 pub use select::{select, walk_order, Place, SKIPPED};
 pub use set::{
-    diff, match_key, split_projects, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId,
-    Owner, PackageSet, Problem, ProblemKind, RequirementChange, Resolution, SetOptions, Shape, Why,
+    diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
+    GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,
+    Resolution, SetOptions, Shape, Why,
 };
 pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};

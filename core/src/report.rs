@@ -187,6 +187,25 @@ impl CheckReport {
         Self::of_sets(&[(String::new(), set)], &CheckOptions::default())
     }
 
+    /// Checks `set` as `pkglens check` does: when its records hold two projects or more, each
+    /// project and environment on its own (with `set`'s options), else the set whole.
+    pub fn split(set: &PackageSet, options: &CheckOptions) -> Self {
+        if crate::set::project_folders(set.records()).len() < 2 {
+            return Self::of_sets(&[(String::new(), set)], options);
+        }
+        let sets: Vec<(String, PackageSet)> = crate::set::split_projects(set.records().to_vec())
+            .into_iter()
+            .map(|(path, records)| {
+                (
+                    path,
+                    PackageSet::with_options(records, set.options().clone()),
+                )
+            })
+            .collect();
+        let views: Vec<(String, &PackageSet)> = sets.iter().map(|(p, s)| (p.clone(), s)).collect();
+        Self::of_sets(&views, options)
+    }
+
     /// Checks each of `sets` on its own (named by their folders) and reports them together.
     /// `sets` must not be empty; the target is the first set's.
     pub fn of_sets(sets: &[(String, &PackageSet)], options: &CheckOptions) -> Self {

@@ -7,7 +7,7 @@ use pkglens_core::TargetEnvironment;
 use pkglens_core::{
     diff, Edge, Graph, NodeId, Owner, PackageSet as CoreSet, Resolution, SetOptions,
 };
-use pkglens_core::{CheckReport, DiffReport, GraphReport, ScanSummary, WhyReport};
+use pkglens_core::{CheckOptions, CheckReport, DiffReport, GraphReport, ScanSummary, WhyReport};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -281,16 +281,18 @@ impl PackageSet {
         ))
     }
 
-    /// The `check --format json` document: `{ schema, problems, summary }`.
+    /// The `check --format json` document: `{ schema, problems, summary }`; records of two
+    /// projects or more are checked project by project, as the CLI does.
     pub fn check(&self) -> Result<JsValue, JsValue> {
-        to_js(&CheckReport::new(&self.inner))
+        to_js(&CheckReport::split(&self.inner, &CheckOptions::default()))
     }
 
     /// The same document as text, byte for byte what `pkglens check --format json` prints
     /// (without its final newline).
     #[wasm_bindgen(js_name = checkJson)]
     pub fn check_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&CheckReport::new(&self.inner)).map_err(js_error)
+        serde_json::to_string(&CheckReport::split(&self.inner, &CheckOptions::default()))
+            .map_err(js_error)
     }
 
     /// Every package: `{ id, ecosystem, name, version, path, record, index, requires, problems }`.

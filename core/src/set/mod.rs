@@ -24,7 +24,7 @@ mod tags;
 pub use checks::{Problem, ProblemKind};
 pub use diff::{diff, Change, Diff, RequirementChange};
 pub use queries::{Graph, GraphEdge, GraphNode, Why};
-pub use split::split_projects;
+pub use split::{project_folders, split_projects};
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
 use crate::versions::pep440::Specifiers;
@@ -402,6 +402,11 @@ impl PackageSet {
     /// Every requirement with its resolution.
     pub fn edges(&self) -> &[Edge] {
         &self.edges
+    }
+
+    /// The options the set was built with.
+    pub fn options(&self) -> &SetOptions {
+        &self.options
     }
 
     /// The target environment markers were evaluated in.

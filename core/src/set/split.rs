@@ -19,18 +19,7 @@ use std::collections::BTreeMap;
 /// (empty for the records outside any project or environment), in folder order. One group
 /// when the records hold fewer than two projects.
 pub fn split_projects(records: Vec<Record>) -> Vec<(String, Vec<Record>)> {
-    let mut projects: Vec<String> = records
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.format,
-                Some(Format::Pyproject | Format::UvLock | Format::Pylock)
-            )
-        })
-        .map(|r| folder(&r.path).to_owned())
-        .collect();
-    projects.sort();
-    projects.dedup();
+    let projects = project_folders(&records);
     if projects.len() < 2 {
         return vec![(String::new(), records)];
     }
@@ -43,6 +32,24 @@ pub fn split_projects(records: Vec<Record>) -> Vec<(String, Vec<Record>)> {
         groups.entry(key).or_default().push(record);
     }
     groups.into_iter().collect()
+}
+
+/// The project folders of `records` (those holding a `pyproject.toml` or a lock), sorted:
+/// two or more and [`split_projects`] splits them.
+pub fn project_folders(records: &[Record]) -> Vec<String> {
+    let mut projects: Vec<String> = records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.format,
+                Some(Format::Pyproject | Format::UvLock | Format::Pylock)
+            )
+        })
+        .map(|r| folder(&r.path).to_owned())
+        .collect();
+    projects.sort();
+    projects.dedup();
+    projects
 }
 
 /// The folder of a `/`-separated path (empty for a bare file name).

@@ -532,10 +532,7 @@ fn diff_compares_requirement_pins_and_leaves_unreadable_files_out() {
         ],
         target("3.12"),
     );
-    let mut broken = Record::new(
-        "new/site/gone-1.dist-info/METADATA",
-        Format::Metadata,
-    );
+    let mut broken = Record::new("new/site/gone-1.dist-info/METADATA", Format::Metadata);
     broken.status = crate::record::Status::Error;
     let mut old_records = old.records().to_vec();
     old_records[1].path = "old/site/gone-1.dist-info/METADATA".into();

@@ -70,13 +70,14 @@ pub use record::{
     ParseError, Record, Requirement, RequirementKind, Status, SCHEMA,
 };
 pub use report::{
-    CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport, ScanSummary,
-    TargetReport, WhyReport,
+    CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport,
+    ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{
-    diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
-    PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,
+    diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
+    GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,
+    Resolution, SetOptions, Shape, Why,
 };
 pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_core::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
 use pkglens_core::{Format, ParseError, Record};
 use pkglens_core::{PackageSet, SetOptions};
+use pkglens_core::Status;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -269,34 +270,100 @@ pub fn read_paths<T: Send + 'static>(
     })
 }
 
-/// Reads `paths` into a package set for the target environment of `target`.
-pub fn load_set(
-    paths: &[PathBuf],
-    common: &Common,
-    target: &TargetArgs,
-) -> anyhow::Result<PackageSet> {
-    let mut records = Vec::new();
-    // The files passed over are listed with `-v`; only `scan` counts them.
-    let _passed_over = read_paths(
-        paths,
-        common,
-        |record, _| record,
-        |record| {
-            records.push(record);
-            Ok(true)
-        },
-    )?;
-    Ok(build_set(records, target))
+/// What a set command read: every record, and whether `--fail-fast` stopped at an unreadable
+/// one (already said on standard error).
+pub struct Loaded {
+    /// The records, in input order.
+    pub records: Vec<Record>,
+    /// Whether reading stopped at the first unreadable file.
+    pub stopped: bool,
 }
 
-/// The package set of `records` for the target environment of `target`.
-pub fn build_set(records: Vec<Record>, target: &TargetArgs) -> PackageSet {
+impl Loaded {
+    /// The records that could not be read.
+    pub fn unreadable(&self) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(|r| r.status == Status::Error)
+    }
+
+    /// Says on standard error which files could not be read (a set command's answer leaves
+    /// them out), unless `quiet`.
+    pub fn warn_unreadable(&self, quiet: bool) {
+        let unreadable: Vec<&Record> = self.unreadable().collect();
+        if quiet || unreadable.is_empty() {
+            return;
+        }
+        eprintln!(
+            "pkglens: {} file{} could not be read and {} left out:",
+            unreadable.len(),
+            if unreadable.len() == 1 { "" } else { "s" },
+            if unreadable.len() == 1 { "is" } else { "are" }
+        );
+        for record in unreadable.iter().take(10) {
+            eprintln!("  {}", unreadable_line(record));
+        }
+        if unreadable.len() > 10 {
+            eprintln!("  ... and {} more", unreadable.len() - 10);
+        }
+    }
+}
+
+/// `path:line: message` of an unreadable record.
+fn unreadable_line(record: &Record) -> String {
+    match &record.error {
+        Some(e) if e.line > 0 => format!("{}:{}: {}", record.path, e.line, e.message),
+        Some(e) => format!("{}: {}", record.path, e.message),
+        None => record.path.clone(),
+    }
+}
+
+/// Reads `paths` for a set command. With `--fail-fast`, stops at the first file that cannot be
+/// read and says so.
+pub fn load_records(paths: &[PathBuf], common: &Common) -> anyhow::Result<Loaded> {
+    let mut records = Vec::new();
+    let mut stopped = false;
+    let fail_fast = common.fail_fast;
+    read_paths(
+        paths,
+        common,
+        |record, error| (record, error),
+        |(record, error)| {
+            let failed = record.status == Status::Error;
+            if fail_fast && failed {
+                stopped = true;
+                match &error {
+                    Some(err) => {
+                        eprintln!("pkglens: stopping at the first error (--fail-fast):\n{err}")
+                    }
+                    None => eprintln!(
+                        "pkglens: stopping at the first error (--fail-fast): {}",
+                        unreadable_line(&record)
+                    ),
+                }
+            }
+            records.push(record);
+            Ok(!(fail_fast && failed))
+        },
+    )?;
+    Ok(Loaded { records, stopped })
+}
+
+/// The package set of `records` for the target environment of `target`, and where its Python
+/// came from. Fails when `--group` names a group no file defines.
+pub fn build_set(
+    records: Vec<Record>,
+    target: &TargetArgs,
+) -> anyhow::Result<(PackageSet, String)> {
+    crate::target::check_groups(target, &records)?;
+    let (environment, python_from) = target.environment(&records);
     let options = SetOptions {
-        target: target.environment(&records),
+        target: environment,
         groups: target.group.clone(),
         build: target.build,
+        installable: target.target_python.is_some()
+            || target.platform.is_some()
+            || target.machine.is_some(),
     };
-    PackageSet::with_options(records, options)
+    Ok((PackageSet::with_options(records, options), python_from))
 }
 
 /// A progress bar (a file count and rate) on a terminal's standard error; hidden when piped,

@@ -518,7 +518,7 @@ impl PackageSet {
             .requires
             .iter()
             .map(|r| {
-                // Markers compared in pep508_rs's normal form; an optional requirement's marker
+                // Markers compared in packaging's normal form; an optional requirement's marker
                 // is its extra (a pyproject writes none, METADATA writes `extra == "x"`).
                 let marker = match &r.kind {
                     RequirementKind::Optional(_) => String::new(),

@@ -164,7 +164,7 @@ fn is_lock_root(package: &Package) -> bool {
 
 /// Whether a uv.lock package's `resolution-markers` (the forks it was resolved in) include
 /// the target; a package without them is in every fork.
-fn in_fork(package: &Package, env: &pep508_rs::MarkerEnvironment) -> bool {
+fn in_fork(package: &Package, env: &crate::versions::pep508::MarkerEnvironment) -> bool {
     let Some(serde_json::Value::Array(markers)) = package.extra.get("resolution_markers") else {
         return true;
     };

@@ -1,13 +1,17 @@
-//! The cost of PEP 508 and PEP 440 through `pep508_rs`/`pep440_rs`, against the floor a
-//! hand-written parser could reach, and against parsing a whole METADATA file.
+//! The cost of PEP 508 and PEP 440 in pkglens's own reader (`versions::pep440`/`pep508`, which
+//! follow packaging 26.3) side by side with `pep508_rs`/`pep440_rs` 0.9.2/0.7.3 (the crate it
+//! replaced), against the floor a hand-written parser could reach, and against parsing a whole
+//! METADATA file.
 //!
 //! - `requirement_*`: 64 real `Requires-Dist` strings (from the wheel corpus of
 //!   `scripts/conformance/wheels.txt`) per iteration: `pep508_rs` alone (`Requirement::from_str`),
-//!   the crate plus rendering specifiers and marker back to text (`requirement_pep508_rs_render`),
-//!   pkglens's `parse_requirement` (the crate plus prechecks and building the record), and
-//!   `split_floor`, a scan that only cuts each string into name, extras, specifiers and marker
-//!   text with no validation: no real parser can be cheaper than that.
-//! - `version_*`: parsing 64 versions, and sorting them (comparisons only).
+//!   the crate plus rendering specifiers and marker back to text (`requirement_pep508_rs_render`,
+//!   what pkglens asked of it), pkglens's `parse_requirement` (parsing and building the record,
+//!   marker printed as `str(Marker)`), and `split_floor`, a scan that only cuts each string into
+//!   name, extras, specifiers and marker text with no validation: no real parser can be cheaper.
+//! - `version_*`: parsing 64 versions, and sorting them (comparisons only), in both.
+//! - `marker_evaluate_pkglens`: evaluating the markers of the 64 requirements in one
+//!   environment, as `check` does.
 //! - `metadata_file`: `parse_core_metadata` of one real METADATA (requests-like, 10 requirements),
 //!   to show the share of requirements in a file's cost.
 //!
@@ -17,7 +21,7 @@
 use divan::{black_box, Bencher};
 use pep508_rs::pep440_rs::Version;
 use pkglens_core::parse_core_metadata;
-use pkglens_core::parse_requirement;
+use pkglens_core::{parse_requirement, parse_version, Marker, Pep440Version, TargetEnvironment};
 use pkglens_core::{Format, RequirementKind};
 use std::str::FromStr;
 
@@ -234,7 +238,21 @@ fn requirement_split_floor(bencher: Bencher) {
 }
 
 #[divan::bench]
-fn version_parse(bencher: Bencher) {
+fn marker_evaluate_pkglens(bencher: Bencher) {
+    let env = TargetEnvironment::default().marker_environment();
+    let markers: Vec<Marker> = REQUIREMENTS
+        .iter()
+        .filter_map(|r| Marker::parse(r.split_once(';')?.1))
+        .collect();
+    bencher.counter(markers.len()).bench(|| {
+        for m in &markers {
+            black_box(m.evaluate(black_box(&env), &[]));
+        }
+    });
+}
+
+#[divan::bench]
+fn version_parse_pep440_rs(bencher: Bencher) {
     bencher.counter(VERSIONS.len()).bench(|| {
         for v in VERSIONS {
             black_box(Version::from_str(black_box(v)).unwrap());
@@ -243,8 +261,26 @@ fn version_parse(bencher: Bencher) {
 }
 
 #[divan::bench]
-fn version_sort(bencher: Bencher) {
+fn version_parse_pkglens(bencher: Bencher) {
+    bencher.counter(VERSIONS.len()).bench(|| {
+        for v in VERSIONS {
+            black_box(parse_version(black_box(v)).unwrap());
+        }
+    });
+}
+
+#[divan::bench]
+fn version_sort_pep440_rs(bencher: Bencher) {
     let versions: Vec<Version> = VERSIONS.iter().map(|v| v.parse().unwrap()).collect();
+    bencher
+        .counter(VERSIONS.len())
+        .with_inputs(|| versions.clone())
+        .bench_local_refs(|v| v.sort());
+}
+
+#[divan::bench]
+fn version_sort_pkglens(bencher: Bencher) {
+    let versions: Vec<Pep440Version> = VERSIONS.iter().map(|v| v.parse().unwrap()).collect();
     bencher
         .counter(VERSIONS.len())
         .with_inputs(|| versions.clone())

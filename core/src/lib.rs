@@ -6,7 +6,8 @@
 //!
 //! This file is the table of contents: every module is private and everything public is
 //! re-exported here, by its own name. The parts, and what each may use:
-//! - `formats/`: one parser per format, the dispatch ([`parse`], [`parse_as`]), detection, and
+//! - `formats/`: one parser per format, the dispatch ([`parse`], [`parse_as`]), detection (by
+//!   name, folder, siblings and content), an egg-info's `requires.txt` ([`parse_egg_info`]), and
 //!   the shared zip, TOML and wheel-name readers. Uses `versions`, `record`, `text`.
 //! - `versions/`: PEP 440 ([`Pep440Version`], [`Specifiers`]), PEP 508 ([`parse_requirement`],
 //!   [`Marker`], [`TargetEnvironment`]) and rez ([`RezVersion`], [`RezVersionRange`],
@@ -19,7 +20,8 @@
 //!   else of core.
 //! - `batch`: many inputs parsed on the engine, output aligned with input ([`parse_batch`],
 //!   [`parse_batch_linked`]); `json_pieces`: one large record's JSON written in parallel.
-//! - `select`: which files of a walked folder are read ([`select`], [`Place`]); `report`: the
+//! - `select`: which files of a walked folder are read ([`select`], [`Place`], [`Choice`]: read,
+//!   read with another, or passed over with a reason); `report`: the
 //!   JSON shapes of each command's answer; `text`: positions, lines, paths.
 #![deny(missing_docs)]
 
@@ -36,7 +38,11 @@ mod versions;
 
 pub use batch::{parse_batch, parse_batch_linked, parse_batch_linked_map, parse_guarded};
 pub use formats::core_metadata::{parse_core_metadata, parse_message, Header, Message};
-pub use formats::detect::{detect, detect_by_content, detect_by_name};
+pub use formats::detect::{
+    detect, detect_by_content, detect_by_name, detect_in_folder, names_requirements_folder,
+    passed_over_reason,
+};
+pub use formats::egg_info::parse_egg_info;
 pub use formats::pylock::parse_pylock;
 pub use formats::pyproject::parse_pyproject;
 pub use formats::requirements_txt::{
@@ -64,17 +70,19 @@ pub use record::{
     ParseError, Record, Requirement, RequirementKind, Status, SCHEMA,
 };
 pub use report::{
-    CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport, ScanSummary,
-    TargetReport, WhyReport,
+    CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport,
+    ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
-pub use select::{select, walk_order, Place, SKIPPED};
+pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{
-    diff, match_key, Change, Diff, Edge, Graph, GraphEdge, GraphNode, Node, NodeId, Owner,
-    PackageSet, Problem, ProblemKind, Resolution, SetOptions, Shape,
+    diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
+    GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,
+    Resolution, SetOptions, Shape, Why,
 };
 pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};
 pub use versions::pep508::{
-    normalize_name, parse_requirement, Marker, RequirementError, TargetEnvironment,
+    normalize_name, parse_requirement, Marker, MarkerEnvironment, MarkerEvalError,
+    RequirementError, TargetEnvironment, MAX_MARKER_DEPTH,
 };
 pub use versions::rez::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};

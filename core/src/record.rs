@@ -40,6 +40,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order of [`Format`]'s variants.
+    pub const ALL: [Format; 10] = [
+        Format::Metadata,
+        Format::PkgInfo,
+        Format::RezPackagePy,
+        Format::RezPackageYaml,
+        Format::Pyproject,
+        Format::RequirementsTxt,
+        Format::Pylock,
+        Format::UvLock,
+        Format::Wheel,
+        Format::Sdist,
+    ];
+
     /// The name used in JSON and tables.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,11 +7,17 @@
 //! - A folder holding `pyvenv.cfg` is a virtual environment: only the way to its
 //!   `site-packages` is entered; in a `site-packages` (or `dist-packages`), only `*.dist-info`
 //!   and `*.egg-info` folders are.
-//! - Read: files whose name says a supported format ([`detect_by_name`]).
+//! - Read: files whose name, folder or siblings say a supported format ([`detect_in_folder`]):
+//!   below a folder named like `requirements`, every `.txt`, `.in` and `.lock` is a
+//!   requirements file. In a `site-packages`, its `foo-1.0.egg-info` files (distutils') are
+//!   read as PKG-INFO. Every other file is passed over, with a reason ([`Choice::Skip`]); an
+//!   egg-info's `requires.txt` is read with its `PKG-INFO` ([`Choice::Companion`]).
 //! - Order: depth first, each folder's entries sorted by name as bytes; that is the order of
 //!   paths compared component by component ([`walk_order`]).
 
-use crate::{detect_by_name, Format};
+use crate::formats::detect::passed_over_reason;
+use crate::formats::detect::{detect_by_name, detect_in_folder, names_requirements_folder};
+use crate::Format;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -36,20 +42,47 @@ pub const SKIPPED: &[&str] = &[
 pub enum Place {
     /// Anywhere else.
     Normal,
+    /// A folder named like `requirements` (or below one): its `.txt`, `.in` and `.lock` files
+    /// are requirements files.
+    Requirements,
     /// A virtual environment's root or `lib` folder: only the way to `site-packages`.
     Venv,
-    /// A `site-packages`: only distribution metadata folders.
+    /// A `site-packages`: only distribution metadata.
     SitePackages,
+}
+
+/// What a walk does with one file of a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Read it as this format.
+    Read(Format),
+    /// Read together with another file of the folder: an egg-info's `requires.txt`, merged
+    /// into its `PKG-INFO`'s package as pip does.
+    Companion,
+    /// Passed over, for this reason (`pkglens scan -v` prints it).
+    Skip(&'static str),
+}
+
+impl Choice {
+    /// The format read, if the file is read on its own.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            Choice::Read(format) => Some(format),
+            Choice::Companion | Choice::Skip(_) => None,
+        }
+    }
 }
 
 impl Place {
     /// The place of a walk's root folder named `name`: a `site-packages` (or `dist-packages`)
     /// given itself is read as one, only its distribution metadata, not the modules beside it
-    /// (a module named `package.py` is not a rez package); any other root is entered whatever
-    /// its name.
+    /// (a module named `package.py` is not a rez package); a `requirements` folder as one; any
+    /// other root is entered whatever its name.
     pub fn root(name: &str) -> Place {
         if is_site(name) {
             Place::SitePackages
+        } else if names_requirements_folder(name) {
+            Place::Requirements
         } else {
             Place::Normal
         }
@@ -68,8 +101,10 @@ impl Place {
     pub fn child(self, name: &str) -> Option<Place> {
         let site = is_site(name);
         match self {
-            Place::Normal if SKIPPED.contains(&name) => None,
-            Place::Normal | Place::Venv if site => Some(Place::SitePackages),
+            Place::Normal | Place::Requirements if SKIPPED.contains(&name) => None,
+            Place::Normal | Place::Requirements | Place::Venv if site => Some(Place::SitePackages),
+            Place::Requirements => Some(Place::Requirements),
+            Place::Normal if names_requirements_folder(name) => Some(Place::Requirements),
             Place::Normal => Some(Place::Normal),
             Place::Venv
                 if name == "lib"
@@ -87,14 +122,32 @@ impl Place {
         }
     }
 
-    /// The format of a file named `name` found here, when it is read.
-    pub fn file(self, name: &str) -> Option<Format> {
-        if self == Place::Normal {
-            detect_by_name(name)
-        } else {
-            None
+    /// What to do with a file named `name` found here, in a folder named `folder` whose other
+    /// files `has_sibling` knows (a `.txt` beside the `.in` it was compiled from is a
+    /// requirements file).
+    pub fn file(self, folder: &str, name: &str, has_sibling: impl Fn(&str) -> bool) -> Choice {
+        match self {
+            Place::Normal | Place::Requirements => {
+                if name == "requires.txt" && is_egg_info(folder) {
+                    return Choice::Companion;
+                }
+                match detect_in_folder(name, self == Place::Requirements, has_sibling) {
+                    Some(format) => Choice::Read(format),
+                    None => Choice::Skip(passed_over_reason(name)),
+                }
+            }
+            Place::SitePackages => match detect_by_name(name) {
+                Some(Format::PkgInfo) => Choice::Read(Format::PkgInfo),
+                _ => Choice::Skip("in a site-packages only distribution metadata is read"),
+            },
+            Place::Venv => Choice::Skip("in a virtual environment only site-packages is read"),
         }
     }
+}
+
+/// Whether a folder named `name` is an egg-info folder.
+pub fn is_egg_info(name: &str) -> bool {
+    name.ends_with(".egg-info")
 }
 
 /// Compares `/`-separated paths in walk order: component by component, as bytes.
@@ -107,8 +160,8 @@ fn is_site(name: &str) -> bool {
 }
 
 /// The files of `paths` (all under `root`, `/`-separated, `root` itself entered whatever its
-/// name, as [`Place::root`] says) that a walk of `root` reads, as indices into `paths` in walk order, with their formats.
-/// Paths outside `root` are left out.
+/// name, as [`Place::root`] says) that a walk of `root` reads, as indices into `paths` in walk
+/// order, with their formats. Paths outside `root` are left out.
 pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
     let root = root.trim_end_matches('/');
     let relative = |path: &'_ str| -> Option<String> {
@@ -129,6 +182,7 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
             _ => None,
         })
         .collect();
+    let all: HashSet<&str> = paths.iter().copied().collect();
     let mut chosen: Vec<(usize, Format)> = paths
         .iter()
         .enumerate()
@@ -142,7 +196,16 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
                     place = place.with_venv_marker();
                 }
                 if parts.peek().is_none() {
-                    return place.file(part).map(|format| (i, format));
+                    let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+                    let folder = parent.rsplit('/').next().unwrap_or(parent);
+                    let has_sibling = |name: &str| match parent {
+                        "" => all.contains(name),
+                        _ => all.contains(format!("{parent}/{name}").as_str()),
+                    };
+                    return place
+                        .file(folder, part, has_sibling)
+                        .format()
+                        .map(|f| (i, f));
                 }
                 place = place.child(part)?;
                 if !dir.is_empty() {
@@ -236,5 +299,55 @@ mod tests {
             chosen,
             ["lib/python3.11/site-packages/x-1.dist-info/METADATA"]
         );
+    }
+
+    #[test]
+    fn requirements_folders_compiled_pairs_and_templates() {
+        // warehouse's pip-tools layout (requirements/*.in + *.txt, nested requirements/docs/),
+        // a uv `pip compile` pair at the top, and the templates of a setuptools/meson project.
+        let paths = [
+            "p/MANIFEST.in",
+            "p/numpy/_core/config.h.in",
+            "p/numpy/random/_bounded_integers.pyx.in",
+            "p/requirements/main.in",
+            "p/requirements/main.txt",
+            "p/requirements/README.md",
+            "p/requirements/docs/user.txt",
+            "p/reproducible-linux.in",
+            "p/reproducible-linux.txt",
+            "p/notes.txt",
+            "p/tests/data/fixtures.zip",
+            "p/dist/p-1.0.tar.gz",
+            "p/site-packages/python_apt-2.6.0.egg-info",
+            "p/site-packages/six.egg-info/requires.txt",
+            "p/site-packages/six.egg-info/PKG-INFO",
+        ];
+        let chosen: Vec<(&str, Format)> = select("p", &paths)
+            .iter()
+            .map(|(i, f)| (paths[*i], *f))
+            .collect();
+        let req = Format::RequirementsTxt;
+        assert_eq!(
+            chosen,
+            [
+                ("p/dist/p-1.0.tar.gz", Format::Sdist),
+                ("p/reproducible-linux.in", req),
+                ("p/reproducible-linux.txt", req),
+                ("p/requirements/docs/user.txt", req),
+                ("p/requirements/main.in", req),
+                ("p/requirements/main.txt", req),
+                ("p/site-packages/python_apt-2.6.0.egg-info", Format::PkgInfo),
+                ("p/site-packages/six.egg-info/PKG-INFO", Format::PkgInfo),
+            ]
+        );
+        assert_eq!(
+            Place::Normal.file("six.egg-info", "requires.txt", |_| false),
+            Choice::Companion
+        );
+        assert!(matches!(
+            Place::Normal.file("p", "MANIFEST.in", |_| false),
+            Choice::Skip(reason) if reason.contains("template")
+        ));
+        assert_eq!(Place::root("requirements"), Place::Requirements);
     }
 }

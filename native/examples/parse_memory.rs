@@ -26,7 +26,7 @@ fn main() {
                 let bytes = std::fs::read(&path).ok()?;
                 Some((path.to_string_lossy().into_owned(), bytes))
             }
-            Found::Unreadable { .. } => None,
+            Found::Skipped { .. } | Found::Unreadable { .. } => None,
         })
         .collect();
     let inputs: Vec<Input<'_>> = files.iter().map(|(p, b)| Input::new(p, b)).collect();

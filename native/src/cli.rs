@@ -2,7 +2,9 @@
 //! values of `--format` and `--color`. The doc comments of arguments are their `--help` text.
 
 use clap::{Args, Parser, Subcommand};
+use pkglens_core::Format;
 use pkglens_core::Jobs;
+use pkglens_core::ProblemKind;
 use pkglens_core::Record;
 use pkglens_core::TargetEnvironment;
 use std::path::PathBuf;
@@ -82,10 +84,42 @@ pub struct Common {
     /// Stop at the first file that fails to parse (exit 1).
     #[arg(long)]
     pub fail_fast: bool,
+    /// Read the files named (and standard input) as this format, whatever their name and
+    /// content say (the names of the JSON `format` field).
+    #[arg(long = "as", value_name = "FORMAT", value_enum)]
+    pub as_format: Option<FormatArg>,
+    /// List on standard error every file a folder walk passed over, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Follow a requirements file's `-r`/`-c` includes outside the paths being read (refused
     /// by default: `-r ../../../../etc/passwd`).
     #[arg(long)]
     pub allow_outside: bool,
+}
+
+/// `--as`'s values: the formats, by the names of the JSON `format` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(pub Format);
+
+/// Every value of `--as`.
+const FORMAT_ARGS: [FormatArg; Format::ALL.len()] = {
+    let mut args = [FormatArg(Format::Metadata); Format::ALL.len()];
+    let mut i = 0;
+    while i < args.len() {
+        args[i] = FormatArg(Format::ALL[i]);
+        i += 1;
+    }
+    args
+};
+
+impl clap::ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.as_str()))
+    }
 }
 
 /// `scan`'s arguments.
@@ -105,15 +139,17 @@ pub struct ScanArgs {
 /// The environment markers are evaluated for, and the optional requirements that count.
 #[derive(Args)]
 pub struct TargetArgs {
-    /// The Python version markers are evaluated for (X.Y or X.Y.Z). Default: this machine's
-    /// `python3`, else 3.12.
-    #[arg(long, value_name = "X.Y")]
+    /// The Python version markers are evaluated for (X.Y or X.Y.Z). Default: the tree's (a
+    /// `pyvenv.cfg`, a `lib/pythonX.Y/site-packages` path, a uv.lock's `requires-python`),
+    /// else this machine's `python3`, else 3.12.
+    #[arg(long, value_name = "X.Y", value_parser = crate::target::parse_python)]
     pub target_python: Option<String>,
-    /// The platform markers are evaluated for: linux, macos or windows. Default: this machine's.
-    #[arg(long, value_name = "OS")]
+    /// The platform markers are evaluated for: linux, macos (darwin), windows (win32) or
+    /// freebsd. Default: this machine's.
+    #[arg(long, value_name = "OS", value_parser = crate::target::parse_platform)]
     pub platform: Option<String>,
     /// The machine markers are evaluated for (x86_64, aarch64, ...). Default: this machine's.
-    #[arg(long, value_name = "ARCH")]
+    #[arg(long, value_name = "ARCH", value_parser = crate::target::parse_machine)]
     pub machine: Option<String>,
     /// Also need this dependency group's requirements (PEP 735; repeatable; `*` for all).
     #[arg(long, value_name = "NAME")]
@@ -124,31 +160,9 @@ pub struct TargetArgs {
 }
 
 impl TargetArgs {
-    /// The target, with the defaults its `--help` names. This machine's Python is asked for
-    /// only when `records` hold Python packages or requirement lists: starting an interpreter
-    /// is not free.
-    pub fn environment(&self, records: &[Record]) -> TargetEnvironment {
-        let has_python = records.iter().any(|r| {
-            !r.requirements.is_empty()
-                || r.packages
-                    .iter()
-                    .any(|p| p.ecosystem == pkglens_core::Ecosystem::Python)
-        });
-        TargetEnvironment {
-            python: self
-                .target_python
-                .clone()
-                .or_else(|| has_python.then(crate::os::python_version).flatten())
-                .unwrap_or_else(|| "3.12".into()),
-            platform: self
-                .platform
-                .clone()
-                .unwrap_or_else(|| std::env::consts::OS.into()),
-            machine: self
-                .machine
-                .clone()
-                .unwrap_or_else(|| std::env::consts::ARCH.into()),
-        }
+    /// The target, with the defaults its `--help` names, and where its Python came from.
+    pub fn environment(&self, records: &[Record]) -> (TargetEnvironment, String) {
+        crate::target::environment(self, records)
     }
 }
 
@@ -161,6 +175,21 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
     pub format: ReportFormat,
+    /// Check every project and environment found as one set (by default each folder with a
+    /// `pyproject.toml` or a lock, and each `site-packages`, is checked on its own when the
+    /// paths hold two projects or more).
+    #[arg(long)]
+    pub merge: bool,
+    /// Fail on `dynamic` files too (by default a note: fields computed at load time).
+    #[arg(long)]
+    pub strict: bool,
+    /// Report only problems of this kind (repeatable).
+    #[arg(long, value_name = "KIND", value_parser = crate::target::parse_problem_kind)]
+    pub only: Vec<ProblemKind>,
+    /// Never report problems of this kind (repeatable): parse_error, missing, unsatisfied,
+    /// conflict, cycle, duplicate, dynamic.
+    #[arg(long, value_name = "KIND", value_parser = crate::target::parse_problem_kind)]
+    pub ignore: Vec<ProblemKind>,
     /// The target environment.
     #[command(flatten)]
     pub target: TargetArgs,

@@ -3,8 +3,8 @@
 //! ([`crate::render`]) to its destination ([`crate::output`]), and returns the exit code.
 //! Notices and stopping messages go to standard error from here; errors are returned.
 
-use crate::cli::{CheckArgs, Cli, Common, DiffArgs, GraphArgs, ScanArgs, WhyArgs};
-use crate::load::{build_set, capped_jobs, load_set, read_paths};
+use crate::cli::{CheckArgs, Cli, Common, DiffArgs, GraphArgs, ScanArgs, TargetArgs, WhyArgs};
+use crate::load::{build_set, capped_jobs, load_records, read_paths, Loaded};
 use crate::output::Destination;
 use crate::render::report::{write_check, write_diff, write_graph, write_why};
 use crate::render::scan::{Prepared, ScanWriter};
@@ -12,10 +12,11 @@ use crate::rez_closure;
 use crate::style::{self, Style};
 use anyhow::Context;
 use clap::CommandFactory;
-use pkglens_core::CheckReport;
 use pkglens_core::Executor;
 use pkglens_core::Status;
+use pkglens_core::{split_projects, CheckOptions, CheckReport, PackageSet};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Where the output of a command with these options goes.
@@ -36,7 +37,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
     let mut failed = false;
     let format = args.format;
-    read_paths(
+    let passed_over = read_paths(
         &args.paths,
         common,
         move |record, error| Prepared::new(format, record, error),
@@ -58,6 +59,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             Ok(true)
         },
     )?;
+    writer.set_passed_over(passed_over);
     let summary = writer.finish().context("cannot write the output")?;
     let to_file = common.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
     if !common.quiet && to_file {
@@ -78,20 +80,67 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `check`: the set's problems. Exit 1 when there are any.
+/// `check`: the problems of each project and environment (or of one merged set). Exit 1 when
+/// there are any that fail (every kind but `dynamic`, unless `--strict`).
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let set = load_set(&args.paths, common, &args.target)?;
-    let report = CheckReport::new(&set);
+    let loaded = load_records(&args.paths, common)?;
+    if loaded.stopped {
+        return Ok(ExitCode::from(1));
+    }
+    crate::target::check_groups(&args.target, &loaded.records)?;
+    let groups = if args.merge {
+        vec![(String::new(), loaded.records)]
+    } else {
+        split_projects(loaded.records)
+    };
+    let mut sets = Vec::new();
+    let mut python_from = String::new();
+    for (path, records) in groups {
+        let (set, from) = build_set(records, &args.target)?;
+        if python_from.is_empty() {
+            python_from = from;
+        }
+        sets.push((path, set));
+    }
+    let options = CheckOptions {
+        strict: args.strict,
+        only: args.only.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let views: Vec<(String, &PackageSet)> = sets.iter().map(|(p, s)| (p.clone(), s)).collect();
+    let report = CheckReport::of_sets(&views, &options);
     let mut out = destination(common)?;
-    let style = style_for(common);
-    write_check(&mut out, &set, &report, args.format, style)?;
+    write_check(
+        &mut out,
+        &report,
+        &options,
+        &python_from,
+        args.format,
+        style_for(common),
+    )?;
     out.commit().context("cannot write the output")?;
-    Ok(if report.problems.is_empty() {
+    Ok(if report.summary.failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Reads `paths` into one package set for a view (`graph`, `why`, `diff`): unreadable files
+/// are said on standard error (and in the JSON, from the set's records); `None` when
+/// `--fail-fast` stopped at one.
+fn load_view(
+    paths: &[PathBuf],
+    common: &Common,
+    target: &TargetArgs,
+) -> anyhow::Result<Option<PackageSet>> {
+    let loaded = load_records(paths, common)?;
+    if loaded.stopped {
+        return Ok(None);
+    }
+    loaded.warn_unreadable(common.quiet);
+    Ok(Some(build_set(loaded.records, target)?.0))
 }
 
 /// `graph`: the dependency graph from the roots (or every root). From named roots in a single
@@ -121,28 +170,48 @@ pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
                     args.root.join(", ")
                 );
             }
-            build_set(records, &args.target)
+            let unreadable = Loaded {
+                records,
+                stopped: false,
+            };
+            if common.fail_fast {
+                if let Some(bad) = unreadable.unreadable().next() {
+                    eprintln!(
+                        "pkglens: stopping at the first error (--fail-fast): {}",
+                        bad.path
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            unreadable.warn_unreadable(common.quiet);
+            build_set(unreadable.records, &args.target)?.0
         }
-        None => load_set(&args.paths, common, &args.target)?,
+        None => match load_view(&args.paths, common, &args.target)? {
+            Some(set) => set,
+            None => return Ok(ExitCode::from(1)),
+        },
     };
     let graph = set
         .graph(&args.root, args.reverse, args.depth)
         .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
     let mut out = destination(common)?;
-    write_graph(&mut out, &graph, args.format)?;
+    write_graph(&mut out, &graph, &set, args.format)?;
     out.commit().context("cannot write the output")?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `why`: every chain by which the named package is required.
+/// `why`: every chain by which the named package is required (or, for a missing one, by which
+/// it is asked for).
 pub fn why(args: WhyArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let set = load_set(&args.paths, common, &args.target)?;
-    let chains = set
+    let Some(set) = load_view(&args.paths, common, &args.target)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let why = set
         .why(&args.name, args.limit)
         .map_err(|e| anyhow::anyhow!("{e} (see `pkglens scan` for the names)"))?;
     let mut out = destination(common)?;
-    write_why(&mut out, &args.name, &chains, args.format)?;
+    write_why(&mut out, &args.name, &why, &set, args.limit, args.format)?;
     out.commit().context("cannot write the output")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -150,11 +219,15 @@ pub fn why(args: WhyArgs) -> anyhow::Result<ExitCode> {
 /// `diff`: what changed from the old set to the new one.
 pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let old = load_set(std::slice::from_ref(&args.old), common, &args.target)?;
-    let new = load_set(std::slice::from_ref(&args.new), common, &args.target)?;
+    let Some(old) = load_view(std::slice::from_ref(&args.old), common, &args.target)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let Some(new) = load_view(std::slice::from_ref(&args.new), common, &args.target)? else {
+        return Ok(ExitCode::from(1));
+    };
     let diff = pkglens_core::diff(&old, &new);
     let mut out = destination(common)?;
-    write_diff(&mut out, &diff, args.format, style_for(common))?;
+    write_diff(&mut out, &diff, &old, &new, args.format, style_for(common))?;
     out.commit().context("cannot write the output")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,4 +12,5 @@ pub mod read;
 pub mod render;
 pub mod rez_closure;
 pub mod style;
+pub mod target;
 pub mod walk;

@@ -1,8 +1,8 @@
 //! Reading one found file and parsing it: the unit of work the engine runs in parallel.
 
 use crate::walk::{describe, Found};
-use pkglens_core::parse_guarded;
 use pkglens_core::resolve_requirements_within;
+use pkglens_core::{detect, is_egg_info, parse_egg_info, parse_guarded};
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use pkglens_core::{Step, WheelReader};
 use std::fs::File;
@@ -114,30 +114,77 @@ impl Includes {
     }
 }
 
-/// Reads and parses what the walk found. Never fails: failures are records with status `error`.
-pub fn read_and_parse(found: Found, includes: &Includes) -> Parsed {
-    let (path, format) = match found {
-        Found::File { path, format } => (path, format),
+/// A file the walk passed over, and why.
+pub type PassedOver = (PathBuf, &'static str);
+
+/// Reads and parses what the walk found, or gives back a file it passed over. Reading never
+/// fails: failures are records with status `error`.
+pub fn read_and_parse(found: Found, includes: &Includes) -> Result<Parsed, PassedOver> {
+    match found {
+        Found::File { path, format } => Ok(read_file(&path, format, includes)),
+        Found::Skipped { path, reason } => Err((path, reason)),
         Found::Unreadable { path, message } => {
             let err = ParseError::whole(&display_path(&path), None, ErrorKind::Io, message);
-            return (Record::from_error(&err), Some(err));
+            Ok((Record::from_error(&err), Some(err)))
         }
-    };
-    let shown = display_path(&path);
-    if format == Some(Format::Wheel) {
-        return read_wheel(&path, &shown);
     }
-    // Requirements files are resolved with their includes, read from disk.
+}
+
+/// Reads and parses the file at `path` as `format`, or as its name and content say.
+pub fn read_file(path: &Path, format: Option<Format>, includes: &Includes) -> Parsed {
+    let shown = display_path(path);
+    if format == Some(Format::Wheel) {
+        return read_wheel(path, &shown);
+    }
     with_buffer(|buffer| {
-        if let Err((kind, message)) = read_capped(&path, buffer) {
+        if let Err((kind, message)) = read_capped(path, buffer) {
             let err = ParseError::whole(&shown, format, kind, message);
             return (Record::from_error(&err), Some(err));
         }
-        if format == Some(Format::RequirementsTxt) {
-            return parse_requirements(&shown, buffer, includes);
+        // A file named on the command line is read whatever its name: by its content.
+        let format = format.or_else(|| detect(&shown, buffer));
+        match format {
+            // Requirements files are resolved with their includes, read from disk.
+            Some(Format::RequirementsTxt) => parse_requirements(&shown, buffer, includes),
+            Some(Format::PkgInfo) if in_egg_info(path) => parse_with_requires_txt(path, buffer),
+            _ => parse_bytes(&shown, format, buffer),
         }
-        parse_bytes(&shown, format, buffer)
     })
+}
+
+/// Whether `path` is a `PKG-INFO` in an `*.egg-info` folder (which may hold a `requires.txt`).
+fn in_egg_info(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == "PKG-INFO")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|dir| is_egg_info(&dir.to_string_lossy()))
+}
+
+/// An egg-info's `PKG-INFO` with the `requires.txt` beside it, merged as pip merges it.
+fn parse_with_requires_txt(path: &Path, pkg_info: &[u8]) -> Parsed {
+    let shown = display_path(path);
+    let requires = path
+        .parent()
+        .map(|dir| dir.join("requires.txt"))
+        .and_then(|file| {
+            let mut bytes = Vec::new();
+            read_capped(&file, &mut bytes).ok().map(|()| bytes)
+        });
+    let parse = || parse_egg_info(&shown, pkg_info, requires.as_deref());
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
+        Ok(Ok(record)) => (record, None),
+        Ok(Err(err)) => (Record::from_error(&err), Some(err)),
+        Err(_) => {
+            let err = ParseError::whole(
+                &shown,
+                Some(Format::PkgInfo),
+                ErrorKind::Syntax,
+                "internal error: the parser panicked on this input (please report it)",
+            );
+            (Record::from_error(&err), Some(err))
+        }
+    }
 }
 
 /// The largest read buffer a thread keeps between files.
@@ -212,6 +259,15 @@ fn parse_requirements(shown: &str, bytes: &[u8], includes: &Includes) -> Parsed 
     match resolve_requirements_within(&Input::new(shown, bytes), &mut read, &env, &inside) {
         Ok(record) => (record, None),
         Err(err) => (Record::from_error(&err), Some(err)),
+    }
+}
+
+/// Parses standard input, already read, as `format` (`--as`), else as its content says; a
+/// requirements file's includes are read relative to the working directory.
+pub fn parse_stdin(format: Option<Format>, bytes: &[u8], includes: &Includes) -> Parsed {
+    match format.or_else(|| detect("-", bytes)) {
+        Some(Format::RequirementsTxt) => parse_requirements("-", bytes, includes),
+        format => parse_bytes("-", format, bytes),
     }
 }
 

@@ -42,7 +42,11 @@ fn load_family(repo: &Path, family: &str) -> Vec<Record> {
             )
         })
         // Only rez package files: they include nothing.
-        .map(|found| read_and_parse(found, &Includes::anywhere()).0)
+        .filter_map(|found| {
+            read_and_parse(found, &Includes::anywhere())
+                .ok()
+                .map(|(record, _)| record)
+        })
         .collect()
 }
 

@@ -10,7 +10,7 @@
 //! are not followed (they can make cycles); links to files are.
 
 pub use pkglens_core::Place;
-use pkglens_core::{detect_by_name, Format};
+use pkglens_core::{detect_by_name, Choice, Format};
 use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,13 @@ pub enum Found {
         /// The detected format.
         format: Option<Format>,
     },
+    /// A file passed over: its name, folder and siblings say no format pkglens reads.
+    Skipped {
+        /// The path.
+        path: PathBuf,
+        /// Why (`pkglens scan -v` prints it).
+        reason: &'static str,
+    },
     /// A directory or file that could not be read.
     Unreadable {
         /// The path.
@@ -34,8 +41,9 @@ pub enum Found {
     },
 }
 
-/// Walks `root`. A file root is returned as it is (detected by name only; the caller sniffs
-/// content when the name says nothing). Run it inside the pool that should do the work.
+/// Walks `root`. A file root is returned as it is, read whatever its name (detected by name
+/// only here; the reader sniffs content when the name says nothing). Run it inside the pool
+/// that should do the work.
 pub fn walk(root: &Path) -> Vec<Found> {
     units(root, 0).into_iter().flat_map(Unit::expand).collect()
 }
@@ -102,8 +110,8 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
     units
 }
 
-/// A directory's entries as units, sorted by name as bytes: subdirectories to enter, and the
-/// files whose name says a supported format.
+/// A directory's entries as units, sorted by name as bytes: subdirectories to enter, the files
+/// read (their name, folder or siblings say a supported format) and those passed over.
 fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     // Each entry keeps its name beside its path: sorting compares the names as bytes, without
     // taking the path apart again for every comparison.
@@ -130,28 +138,43 @@ fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
     } else {
         place
     };
-    entries
-        .into_iter()
+    let folder = dir
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    // Entries are sorted by bytes: a sibling is found by binary search.
+    let has_sibling = |name: &str| {
+        entries
+            .binary_search_by(|(n, _)| n.as_encoded_bytes().cmp(name.as_bytes()))
+            .is_ok_and(|i| !entries[i].1.is_dir())
+    };
+    let units: Vec<Unit> = entries
+        .iter()
         .filter_map(|(file_name, file_type)| {
             let name = file_name
                 .to_str()
                 .map_or_else(|| file_name.to_string_lossy(), std::borrow::Cow::Borrowed);
             if file_type.is_dir() {
                 let child = place.child(&name)?;
-                Some(Unit::Dir(joined(dir, &file_name), child))
-            } else {
-                let format = place.file(&name)?;
-                let path = joined(dir, &file_name);
-                Some(Unit::Found(match regular_or_skipped(&path, file_type) {
-                    Ok(()) => Found::File {
-                        path,
-                        format: Some(format),
-                    },
-                    Err(skipped) => skipped,
-                }))
+                return Some(Unit::Dir(joined(dir, file_name), child));
+            }
+            let path = joined(dir, file_name);
+            match place.file(&folder, &name, has_sibling) {
+                Choice::Read(format) => {
+                    Some(Unit::Found(match regular_or_skipped(&path, *file_type) {
+                        Ok(()) => Found::File {
+                            path,
+                            format: Some(format),
+                        },
+                        Err(skipped) => skipped,
+                    }))
+                }
+                Choice::Companion => None,
+                Choice::Skip(reason) => Some(Unit::Found(Found::Skipped { path, reason })),
             }
         })
-        .collect()
+        .collect();
+    units
 }
 
 /// `Ok` when the entry at `path` is a regular file, or a link to one (only a link costs a
@@ -255,13 +278,15 @@ mod tests {
     fn names(found: &[Found], root: &Path) -> Vec<String> {
         found
             .iter()
-            .map(|f| match f {
-                Found::File { path, .. } => path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                Found::Unreadable { path, .. } => format!("!{}", path.display()),
+            .filter_map(|f| match f {
+                Found::File { path, .. } => Some(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                ),
+                Found::Skipped { .. } => None,
+                Found::Unreadable { path, .. } => Some(format!("!{}", path.display())),
             })
             .collect()
     }
@@ -356,6 +381,44 @@ mod tests {
         let found = walk(Path::new("/definitely/not/here"));
         assert!(
             matches!(&found[..], [Found::Unreadable { message, .. }] if message.contains("no such file"))
+        );
+    }
+
+    #[test]
+    fn files_passed_over_are_found_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "MANIFEST.in",
+            "requirements/base.txt",
+            "setup.py",
+            "six.egg-info/PKG-INFO",
+            "six.egg-info/requires.txt",
+        ] {
+            touch(root, rel);
+        }
+        let found = walk(root);
+        assert_eq!(
+            names(&found, root),
+            ["requirements/base.txt", "six.egg-info/PKG-INFO"]
+        );
+        let skipped: Vec<(String, &str)> = found
+            .iter()
+            .filter_map(|f| match f {
+                Found::Skipped { path, reason } => Some((
+                    path.strip_prefix(root).unwrap().display().to_string(),
+                    *reason,
+                )),
+                _ => None,
+            })
+            .collect();
+        // requires.txt is read with PKG-INFO: neither read alone nor passed over.
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "MANIFEST.in");
+        assert!(skipped[0].1.contains("template"));
+        assert_eq!(
+            skipped[1],
+            ("setup.py".into(), "not a dependency file name")
         );
     }
 }

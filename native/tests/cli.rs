@@ -478,3 +478,344 @@ fn graph_root_in_a_rez_repository_reads_only_what_it_reaches_and_answers_the_sam
     ]);
     assert_eq!(stdout(&lazy), stdout(&full));
 }
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn json_of(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            stdout(output),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_uv_project_folder_is_one_project_without_false_alarms() {
+    // pyproject.toml, uv.lock and pylock.toml written by uv 0.13.9 (core/test-data/locks/real):
+    // once, each project was a duplicate of itself and the lock's other forks were in the set.
+    for (python, platform) in [("3.8", "linux"), ("3.12", "windows"), ("3.13", "macos")] {
+        let out = pkglens(&[
+            "check",
+            "--target-python",
+            python,
+            "--platform",
+            platform,
+            "core/test-data/locks/real/",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("python environment"),
+            "{}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn a_monorepo_is_checked_project_by_project_unless_merged() {
+    // A root project with its environment (lib 2) and an example pinning lib 1 (as the
+    // `examples/` folder of a library does): merged, the example's pin is checked against the
+    // root's environment.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = 'main'\nversion = '1'\ndependencies = ['lib==2']\n",
+    );
+    write(
+        root,
+        "examples/demo/pyproject.toml",
+        "[project]\nname = 'demo'\nversion = '1'\ndependencies = ['lib==1']\n",
+    );
+    write(root, "examples/demo/requirements.txt", "lib==1\n");
+    write(
+        root,
+        "site-packages/lib-2.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: lib\nVersion: 2\n",
+    );
+    let path = root.to_str().unwrap();
+    let out = pkglens(&["check", "--format", "json", "--target-python", "3.12", path]);
+    let doc = json_of(&out);
+    let sets: Vec<&str> = doc["summary"]["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(sets.len(), 3, "{sets:?}");
+    // The example on its own has no environment: its pin is missing there, not a conflict
+    // with the root's.
+    assert!(
+        !doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "conflict" || p["kind"] == "unsatisfied"),
+        "{doc}"
+    );
+    let table = stdout(&pkglens(&["check", "--target-python", "3.12", path]));
+    assert!(table.starts_with("3 sets checked on their own"), "{table}");
+    let merged = json_of(&pkglens(&[
+        "check",
+        "--format",
+        "json",
+        "--merge",
+        "--target-python",
+        "3.12",
+        path,
+    ]));
+    assert_eq!(merged["summary"]["sets"].as_array().unwrap().len(), 1);
+    assert!(
+        merged["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "unsatisfied" && p["name"] == "lib"),
+        "{merged}"
+    );
+}
+
+#[test]
+fn bad_target_values_are_refused_with_the_accepted_spellings() {
+    for (args, expected) in [
+        (vec!["--target-python", "foo"], "X.Y or X.Y.Z"),
+        (
+            vec!["--platform", "beos"],
+            "linux, macos, darwin, windows, win32, freebsd",
+        ),
+        (vec!["--machine", "vax"], "x86_64"),
+        (vec!["--group", "nosuch"], "groups: dev, test"),
+        (vec!["--only", "oops"], "parse_error, missing"),
+    ] {
+        let mut all = vec!["check"];
+        all.extend(args.iter().copied());
+        all.push("examples/");
+        let out = pkglens(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    // The same for the views.
+    let out = pkglens(&["graph", "--platform", "beos", "examples/"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn dynamic_is_a_note_unless_strict_and_kinds_can_be_chosen() {
+    // A recipe whose requires is computed by @early (as rez's own test packages have).
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "tool/1.0/package.py",
+        "name = 'tool'\nversion = '1.0'\n@early()\ndef requires():\n    return []\n",
+    );
+    let rez = dir.path().to_str().unwrap();
+    let out = pkglens(&["check", rez]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("no problems, 1 note (1 dynamic)"), "{text}");
+    assert_eq!(pkglens(&["check", "--strict", rez]).status.code(), Some(1));
+    let only = json_of(&pkglens(&[
+        "check",
+        "--format",
+        "json",
+        "--only",
+        "missing",
+        "examples/",
+    ]));
+    assert!(only["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["kind"] == "missing"));
+    let ignored = pkglens(&["check", "--ignore", "missing", "examples/"]);
+    assert_eq!(ignored.status.code(), Some(0), "{}", stdout(&ignored));
+}
+
+#[test]
+fn a_target_checks_what_pip_would_refuse_there() {
+    // The README's example: cp311 manylinux wheels needing Python >= 3.10 / 3.11, for Python
+    // 3.9 on Windows arm64. pip download --python-version 3.9 --platform win_arm64 refuses them.
+    let dir = tempfile::tempdir().unwrap();
+    let wheels = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join(".cache/corpora/wheels/wheels");
+    let Ok(entries) = std::fs::read_dir(&wheels) else {
+        eprintln!("skipped: no wheel corpus at {}", wheels.display());
+        return;
+    };
+    let mut copied = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().into_string().unwrap();
+        if name.starts_with("aiohttp-") || name.starts_with("click-") {
+            std::fs::copy(entry.path(), dir.path().join(&name)).unwrap();
+            copied += 1;
+        }
+    }
+    assert_eq!(copied, 2);
+    let path = dir.path().to_str().unwrap();
+    let doc = json_of(&pkglens(&[
+        "check",
+        "--format",
+        "json",
+        "--target-python",
+        "3.9",
+        "--platform",
+        "windows",
+        "--machine",
+        "arm64",
+        path,
+    ]));
+    let incompatible: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "incompatible")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(incompatible.len(), 3, "{incompatible:#?}");
+    assert!(incompatible
+        .iter()
+        .any(|m| m.contains("no tag of cp311-cp311-manylinux")));
+    assert!(incompatible
+        .iter()
+        .any(|m| m.starts_with("click ") && m.contains("requires Python `>=3.10`")));
+    // Without a target nothing is guessed.
+    let doc = json_of(&pkglens(&["check", "--format", "json", path]));
+    assert!(!doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["kind"] == "incompatible"));
+}
+
+#[test]
+fn the_python_of_a_virtual_environment_is_read_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "venv/pyvenv.cfg",
+        "home = /usr/bin\nversion_info = 3.10.14\n",
+    );
+    write(
+        dir.path(),
+        "venv/lib/python3.10/site-packages/a-1.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: a\nVersion: 1\nRequires-Dist: b; python_version < '3.11'\n",
+    );
+    let path = dir.path().join("venv");
+    let out = pkglens(&["check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(text.contains("python 3.10.14 (from "), "{text}");
+    assert!(text.contains("pyvenv.cfg) on"), "{text}");
+    // The marker holds on 3.10: b is missing.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
+
+#[test]
+fn why_graph_and_diff_say_what_they_could_not_read_and_stop_with_fail_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    let new = dir.path().join("new");
+    for (root, requests) in [(&old, "2.31.0"), (&new, "2.32.3")] {
+        write(
+            root,
+            "requirements.txt",
+            &format!("requests=={requests}\nidna==3.10\n"),
+        );
+        write(
+            root,
+            "site/idna-3.10.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: idna\nVersion: 3.10\n",
+        );
+    }
+    write(
+        &old,
+        "site/rich-13.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: rich\nVersion: 13\n",
+    );
+    // The same METADATA, now unreadable (not UTF-8): not a removed package.
+    std::fs::create_dir_all(new.join("site/rich-13.dist-info")).unwrap();
+    std::fs::write(
+        new.join("site/rich-13.dist-info/METADATA"),
+        b"Metadata-Version: 2.1\nName: \xff\n",
+    )
+    .unwrap();
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let out = pkglens(&["diff", o, n]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("~ requires requests ==2.31.0 -> ==2.32.3"),
+        "{text}"
+    );
+    assert!(!text.contains("- rich"), "{text}");
+    assert!(
+        text.contains(
+            "0 added, 0 removed, 0 changed, 1 requirements changed (1 unreadable files left out)"
+        ),
+        "{text}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 file could not be read"), "{err}");
+    let doc = json_of(&pkglens(&["diff", "--format", "json", o, n]));
+    assert_eq!(doc["unreadable"].as_array().unwrap().len(), 1, "{doc}");
+    for args in [
+        vec!["diff", "--fail-fast", o, n],
+        vec!["graph", "--fail-fast", n],
+        vec!["why", "--fail-fast", "idna", n],
+    ] {
+        let out = pkglens(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--fail-fast"));
+    }
+    let graph = json_of(&pkglens(&["graph", "--format", "json", n]));
+    assert!(graph["unreadable"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("METADATA"));
+}
+
+#[test]
+fn why_a_missing_package_and_a_truncated_answer() {
+    let out = pkglens(&["why", "charset-normalizer", "examples/"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out)
+        .contains("requests 2.32.3 -> charset-normalizer (missing: `charset-normalizer<4,>=2`)"));
+    let out = stdout(&pkglens(&[
+        "why",
+        "--limit",
+        "0",
+        "mdurl",
+        "examples/site-packages",
+    ]));
+    assert!(!out.contains("root"), "{out}");
+    assert!(out.contains("truncated at 0 chains"), "{out}");
+    let doc = json_of(&pkglens(&[
+        "why",
+        "--format",
+        "json",
+        "--limit",
+        "0",
+        "mdurl",
+        "examples/site-packages",
+    ]));
+    assert_eq!(doc["truncated"], true);
+    let tree = stdout(&pkglens(&[
+        "graph",
+        "--root",
+        "requests",
+        "examples/site-packages",
+    ]));
+    assert!(
+        tree.contains("  charset-normalizer [required: <4, >=2, missing]\n"),
+        "{tree}"
+    );
+}

@@ -1,13 +1,27 @@
 #!/usr/bin/env python
 """Load every package.py under the given trees with rez's own loader and
-write NDJSON (one line per file) for tests/conformance.rs.
+write NDJSON (one line per file) for tests/tests/rez_load.rs.
 
 Usage: rez_load.py TREE [TREE...] > out.ndjson
 
 rez executes the file (rez.serialise.load_from_file, memcache disabled):
 @early functions are evaluated, @late ones stay functions (SourceCode), plain
-functions are dropped. For each file we report the 7 solver fields as plain
-JSON and which of them were functions / not plainly serialisable ("computed").
+functions are dropped. For each file we report:
+
+- `fields`: the 7 solver fields as plain JSON, and `computed`: which of them
+  were functions or not plainly serialisable;
+- `attributes`: every other attribute, as rez's package schema
+  (package_resources.package_pod_schema) validates it: `description` and
+  `changelog` dedented and stripped, versions and requests as strings, `config`
+  the dict it overrides; `invalid`: the attributes that schema rejects (rez
+  raises when they are read); `computed_attributes`: those that are functions;
+- `installed`: true when the file sits at `<family>/<version>/package.py` with a
+  valid family name, a valid version folder and a `name` that is the family's
+  (or none). rez's filesystem repository then gives the package its folders'
+  name and version, whatever the file says; they are read from the repository.
+
+A file Python cannot compile is `ok: false` with `compile_error` (type, message, line: what
+rez's `compile()` raises); one that raises when executed is `ok: false` with rez's error.
 """
 import json
 import os
@@ -18,6 +32,12 @@ os.environ.setdefault("REZ_QUIET", "1")
 
 from rez import serialise  # noqa: E402
 from rez.serialise import FileFormat  # noqa: E402
+from rez.package_repository import package_repository_manager  # noqa: E402
+from rez.package_resources import package_pod_schema_dict  # noqa: E402
+from rez.utils.formatting import is_valid_package_name  # noqa: E402
+from rez.utils.sourcecode import SourceCode  # noqa: E402
+from rez.vendor.schema.schema import Schema, SchemaError  # noqa: E402
+from rez.version import Version  # noqa: E402
 
 FIELDS = ["name", "version", "requires", "build_requires",
           "private_build_requires", "variants", "tools"]
@@ -37,6 +57,20 @@ def _recording_process(data, filepath=None):
 serialise.process_python_objects = _recording_process
 
 
+def _attribute_schemas():
+    """Each named key of rez's package schema and the schema of its value."""
+    out = {}
+    for key, value_schema in package_pod_schema_dict.items():
+        while isinstance(key, Schema):
+            key = key._schema
+        if isinstance(key, str):
+            out[key] = Schema(value_schema)
+    return out
+
+
+SCHEMAS = _attribute_schemas()
+
+
 def plain(v):
     """Convert to plain JSON; raise TypeError on anything else."""
     if v is None or isinstance(v, (bool, int, float, str)):
@@ -45,12 +79,68 @@ def plain(v):
         return [plain(x) for x in v]
     if isinstance(v, dict):
         return {str(k): plain(x) for k, x in v.items()}
+    if type(v).__name__ in ("Version", "PackageRequest", "Requirement"):
+        return str(v)
     raise TypeError(type(v).__name__)
+
+
+def installed_folders(path, data):
+    """(family, version) when rez's filesystem repository would own the file."""
+    version = os.path.basename(os.path.dirname(path))
+    family = os.path.basename(os.path.dirname(os.path.dirname(path)))
+    if not family or not version or version.startswith("."):
+        return None
+    if not is_valid_package_name(family):
+        return None
+    try:
+        Version(version)
+    except Exception:
+        return None
+    if data.get("name", family) != family:
+        return None
+    return family, version
+
+
+def from_repository(path):
+    """name and version of the installed package at `path`, from rez's repository."""
+    path = os.path.realpath(path)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(path)))
+    repo = package_repository_manager.get_repository(root)
+    resource = repo.get_package_from_uri(path)
+    return resource.name, str(resource.version)
+
+
+def attribute(key, value):
+    """rez's validated value of attribute `key`, as plain JSON."""
+    if key == "config" and isinstance(value, dict):
+        SCHEMAS[key].validate(value)  # raises as rez does; the value is the dict
+        return plain(value)
+    if key in SCHEMAS:
+        value = SCHEMAS[key].validate(value)
+    return plain(value)
+
+
+def compile_error(path):
+    """Python's own verdict, as rez's `compile(f.read(), filepath, 'exec')` gives it."""
+    with open(path, "rb") as f:
+        source = f.read()
+    try:
+        compile(source, path, "exec")
+    except (SyntaxError, ValueError) as e:  # ValueError: null bytes
+        return {"type": type(e).__name__, "message": str(e).splitlines()[0],
+                "line": getattr(e, "lineno", None) or 0}
+    return None
 
 
 def load(path):
     rec = {"path": path}
     _functions.clear()
+    error = compile_error(path)
+    if error:
+        rec["ok"] = False
+        rec["compile_error"] = error
+        rec["error"] = error["message"]
+        return rec
     try:
         data = serialise.load_from_file(path, FileFormat.py, disable_memcache=True)
     except BaseException as e:  # noqa: B036 (SystemExit from a package too)
@@ -72,8 +162,28 @@ def load(path):
             fields[f] = str(v) if f == "version" else plain(v)
         except TypeError:
             computed.append(f)
+    folders = installed_folders(path, data)
+    rec["installed"] = folders is not None
+    if folders:
+        fields["name"], fields["version"] = from_repository(path)
+        computed = [f for f in computed if f not in ("name", "version")]
+    attributes, invalid, computed_attributes = {}, [], []
+    for key, value in data.items():
+        if key in FIELDS or key in funcs or isinstance(value, SourceCode):
+            if key not in FIELDS:
+                computed_attributes.append(key)
+            continue
+        try:
+            attributes[key] = attribute(key, value)
+        except SchemaError:
+            invalid.append(key)
+        except TypeError:
+            computed_attributes.append(key)
     rec["fields"] = fields
     rec["computed"] = computed
+    rec["attributes"] = attributes
+    rec["invalid"] = sorted(invalid)
+    rec["computed_attributes"] = sorted(computed_attributes)
     return rec
 
 
@@ -81,7 +191,7 @@ def main(argv):
     out = sys.stdout
     for tree in argv:
         paths = []
-        for root, dirs, files in os.walk(tree):
+        for root, dirs, files in os.walk(os.path.abspath(tree)):
             dirs.sort()
             if "package.py" in files:
                 paths.append(os.path.join(root, "package.py"))

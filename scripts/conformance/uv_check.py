@@ -124,9 +124,9 @@ def check(path, python, platform, groups=True):
         args += ["--group", "*"]
     out = run([*args, str(path)])
     doc = json.loads(out.stdout)
-    if out.returncode != (1 if doc["problems"] else 0):
-        raise SystemExit(f"pkglens check exited {out.returncode} with {len(doc['problems'])} "
-                         f"problems: {out.stderr}")
+    if out.returncode != (1 if doc["summary"]["failures"] else 0):
+        raise SystemExit(f"pkglens check exited {out.returncode} with "
+                         f"{doc['summary']['failures']} failing problems: {out.stderr}")
     return doc["problems"]
 
 
@@ -254,6 +254,23 @@ def main():
         result(f"pkglens check uv.lock --group '*' ({python}, {platform}): consistent, as uv says",
                not bad, problems_line(bad) or (f"not counted: {problems_line(other)}" if other else ""))
 
+    # --- uv.lock per target: the packages `uv tree` shows ------------------------------------
+    for python, platform in TARGETS:
+        tree = uv_run(["tree", "--frozen", "--offline", "--python-version", python,
+                       "--python-platform", PLATFORMS[platform][0]], project)
+        shown = sorted({(canonicalize_name(m[1]), m[2]) for m in
+                        re.finditer(r"(?:^|[─ ])([A-Za-z0-9._-]+)(?:\[[^\]]*\])? v(\S+)", tree.stdout, re.M)})
+        out = run([pkglens, "graph", "--format", "json", "--no-progress", "--target-python", python,
+                   "--platform", platform, "--machine", "x86_64", str(project / "uv.lock")])
+        nodes = json.loads(out.stdout)["graph"]["nodes"]
+        ours = sorted({(canonicalize_name(n["name"]), n["version"]) for n in nodes if not n["missing"]})
+        name = f"uv.lock ({python}, {platform}): pkglens graph == uv tree"
+        if tree.returncode:
+            result(name, False, why(tree))
+        else:
+            result(name, ours == shown, f"{len(ours)} packages" if ours == shown else
+                   f"only pkglens {sorted(set(ours) - set(shown))}, only uv {sorted(set(shown) - set(ours))}")
+
     # --- pylock.toml ---------------------------------------------------------------------------
     pylock_ok = True
     exported = uv_run(["export", "--frozen", "--format", "pylock.toml", "-o", "pylock.toml"], project)
@@ -295,6 +312,13 @@ def main():
             problems = check(project / "pylock.toml", python, platform)
             result(f"pkglens check pylock.toml ({python}, {platform}): no problem", not problems,
                    problems_line(problems))
+
+    # --- the project folder: pyproject.toml, uv.lock and pylock.toml are one project ---------
+    for python, platform in TARGETS:
+        problems = check(project, python, platform)
+        bad = [p for p in problems if p["kind"] in RESOLUTION]
+        result(f"pkglens check of the project folder ({python}, {platform}): no duplicate, no problem",
+               not bad, problems_line(bad))
 
     # --- broken copies -------------------------------------------------------------------------
     # (a) a package removed from uv.lock.

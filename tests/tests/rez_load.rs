@@ -2,8 +2,11 @@
 //! test packages.
 //!
 //! `scripts/conformance/rez_load.py TREE > out.ndjson` loads each file with rez (which executes
-//! it) and writes the seven solver fields; this test parses the same files with
-//! `pkglens_core::parse` and compares the records. Zero wrong values are allowed in `ok`
+//! it) and writes the seven solver fields and every other attribute as rez's package schema
+//! validates it (an installed `<family>/<version>/package.py` with its folders' name and
+//! version, read from rez's filesystem repository); this test parses the same files with
+//! `pkglens_core::parse` and compares the records. A file rez cannot load (Python 3 cannot
+//! compile it) must be an error for pkglens too. Zero wrong values are allowed in `ok`
 //! records and in the static fields of `dynamic` ones. With `PKGLENS_EXPECT_ALL_STATIC=1` (the
 //! benchmark repository, whose solver fields are all literals) every file must also be `ok`.
 //!
@@ -38,6 +41,70 @@ fn ours(package: &Package, field: &str) -> Value {
         "variants" => Value::Array(package.variants.iter().map(|v| raws(v)).collect()),
         "tools" => json!(package.tools),
         _ => Value::Null,
+    }
+}
+
+/// Keys of `extra` that are pkglens's own, not attributes of the package.
+const OWN_KEYS: [&str; 2] = ["functions", "with_blocks"];
+
+/// Every other attribute of rez's package schema: ours (from `extra`, and `description`)
+/// against rez's validated values; an attribute rez's schema rejects must make the record an
+/// error, and one rez computes must not be reported as a static value.
+fn compare_attributes(
+    file: &str,
+    rec: &Value,
+    package: &Package,
+    status: Status,
+    mismatches: &mut Vec<String>,
+) {
+    let names = |key: &str| -> Vec<String> {
+        rec[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (invalid, computed) = (names("invalid"), names("computed_attributes"));
+    let empty = serde_json::Map::new();
+    let theirs = rec["attributes"].as_object().unwrap_or(&empty);
+    let mut ours: serde_json::Map<String, Value> = package
+        .extra
+        .iter()
+        .filter(|(k, _)| !OWN_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(text) = &package.description {
+        ours.insert("description".into(), json!(text));
+    }
+    for (key, value) in theirs {
+        if package.dynamic.iter().any(|d| d == key) {
+            continue;
+        }
+        match ours.get(key) {
+            Some(v) if v == value => {}
+            other => mismatches.push(format!("{file}: `{key}`: pkglens {other:?} vs rez {value}")),
+        }
+    }
+    for (key, value) in &ours {
+        if !theirs.contains_key(key) && !invalid.contains(key) {
+            let why = if computed.contains(key) {
+                " (computed by rez)"
+            } else {
+                ""
+            };
+            mismatches.push(format!(
+                "{file}: `{key}`: pkglens {value}, absent in rez{why}"
+            ));
+        }
+    }
+    if !invalid.is_empty() && status != Status::Error {
+        mismatches.push(format!(
+            "{file}: rez's schema rejects {invalid:?}, pkglens reports {status:?}"
+        ));
     }
 }
 
@@ -80,11 +147,19 @@ fn pkglens_reads_what_rez_loads() {
             };
             if !rez_ok {
                 rejected += 1;
+                if rec.get("compile_error").is_some() && record.status != Status::Error {
+                    failures.push(format!(
+                        "{file}: Python cannot compile it ({}), pkglens reports {:?}",
+                        rec["compile_error"], record.status
+                    ));
+                }
                 continue;
             }
+            let schema_rejects = rec["invalid"].as_array().is_some_and(|a| !a.is_empty());
             match record.status {
                 Status::Ok => ok += 1,
                 Status::Dynamic => dynamic += 1,
+                Status::Error if schema_rejects => errors += 1,
                 Status::Error => {
                     errors += 1;
                     failures.push(format!(
@@ -116,6 +191,9 @@ fn pkglens_reads_what_rez_loads() {
                         }
                     ));
                 }
+            }
+            if rec.get("attributes").is_some() {
+                compare_attributes(&file, &rec, package, record.status, &mut mismatches);
             }
             if expect_static && record.status != Status::Ok {
                 failures.push(format!(

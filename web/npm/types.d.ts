@@ -72,13 +72,15 @@ export interface ScanSummary {
   requirements: number;
 }
 
-export type ProblemKind = 'parse_error' | 'missing' | 'unsatisfied' | 'conflict' | 'cycle' | 'duplicate' | 'dynamic';
+export type ProblemKind = 'parse_error' | 'missing' | 'unsatisfied' | 'conflict' | 'cycle' | 'duplicate' | 'incompatible' | 'dynamic';
 
 export interface Problem {
   kind: ProblemKind;
   /** `name version`, or empty for a file-level requirement. */
   package: string;
   requirement: string;
+  /** The name required (`missing`, `unsatisfied`, `conflict`), else empty. */
+  name: string;
   path: string;
   line: number;
   message: string;
@@ -90,18 +92,40 @@ export interface CheckReport {
   summary: {
     files: number;
     packages: number;
+    /** Lock packages left out as not for the target. */
+    off_target: number;
     problems: number;
+    /** Problems that fail the check (all but `dynamic`). */
+    failures: number;
     by_kind: { [kind: string]: number };
     shapes: { [ecosystem: string]: 'environment' | 'repository' | 'empty' };
     target: { python: string; platform: string; machine: string };
+    sets: { path: string; files: number; packages: number; problems: number }[];
   };
 }
 
-export interface GraphNode { id: string; name: string; version: string; ecosystem: Ecosystem | 'file'; path: string }
-export interface GraphEdge { from: string; to: string; requirement: string; spec: string }
+/** A file a view left out because it could not be read. */
+export interface Unreadable { path: string; line: number; message: string }
+export interface GraphNode { id: string; name: string; version: string; ecosystem: Ecosystem | 'file'; path: string; missing: boolean }
+export interface GraphEdge {
+  from: string;
+  to: string;
+  requirement: string;
+  spec: string;
+  status: 'satisfied' | 'unsatisfied' | 'missing';
+  kind: 'run' | 'extra' | 'group' | 'build';
+}
 export interface Graph { nodes: GraphNode[]; edges: GraphEdge[]; roots: string[]; reverse: boolean }
-export interface GraphReport { schema: 'pkglens/1'; graph: Graph }
-export interface WhyReport { schema: 'pkglens/1'; name: string; chains: string[][] }
+export interface GraphReport { schema: 'pkglens/1'; graph: Graph; unreadable: Unreadable[] }
+export interface WhyReport {
+  schema: 'pkglens/1';
+  name: string;
+  /** Whether a package of the name is in the set (else the chains end at its requirers). */
+  present: boolean;
+  chains: string[][];
+  truncated: boolean;
+  unreadable: Unreadable[];
+}
 export interface Change {
   ecosystem: Ecosystem;
   name: string;
@@ -110,7 +134,12 @@ export interface Change {
   requirements_added: string[];
   requirements_removed: string[];
 }
-export interface DiffReport { schema: 'pkglens/1'; diff: { added: string[]; removed: string[]; changed: Change[] } }
+export interface RequirementChange { name: string; old: string[]; new: string[] }
+export interface DiffReport {
+  schema: 'pkglens/1';
+  diff: { added: string[]; removed: string[]; changed: Change[]; requirements: RequirementChange[] };
+  unreadable: Unreadable[];
+}
 
 /** A package of a set. `id` is its index in `packages()`. */
 export interface SetPackage {
@@ -223,10 +252,11 @@ export interface RangeSource {
 }
 
 /**
- * Where a folder is in a walk: anywhere (`normal`), a virtual environment's way to its
- * site-packages (`venv`), a site-packages (`site`).
+ * Where a folder is in a walk: anywhere (`normal`), a folder named like `requirements` or below
+ * one (`requirements`: its `.txt`, `.in` and `.lock` files are read), a virtual environment's way
+ * to its site-packages (`venv`), a site-packages (`site`).
  */
-export type WalkPlace = 'normal' | 'venv' | 'site';
+export type WalkPlace = 'normal' | 'requirements' | 'venv' | 'site';
 
 /** One folder of a walk: the files read (indices, in walk order) and the place of each folder (null: skipped). */
 export interface WalkStep { files: number[]; folders: (WalkPlace | null)[] }

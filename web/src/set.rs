@@ -2,12 +2,12 @@
 //! `PackageSet`, the CLI's `check`, `graph`, `why` and `diff` over them.
 
 use crate::{batch::Batch, from_js, js_error, to_js};
+use pkglens_core::Record;
 use pkglens_core::TargetEnvironment;
 use pkglens_core::{
     diff, Edge, Graph, NodeId, Owner, PackageSet as CoreSet, Resolution, SetOptions,
 };
-use pkglens_core::{CheckReport, DiffReport, GraphReport, ScanSummary, WhyReport};
-use pkglens_core::{Record, SCHEMA};
+use pkglens_core::{CheckOptions, CheckReport, DiffReport, GraphReport, ScanSummary, WhyReport};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +25,10 @@ struct SetOptionsIn {
 impl From<SetOptionsIn> for SetOptions {
     fn from(o: SetOptionsIn) -> Self {
         let default = TargetEnvironment::default();
+        // As the CLI: a target given is checked for what pip would install there.
+        let installable = o.python.is_some() || o.platform.is_some() || o.machine.is_some();
         SetOptions {
+            installable,
             target: TargetEnvironment {
                 python: o.python.unwrap_or(default.python),
                 platform: o.platform.unwrap_or(default.platform),
@@ -278,16 +281,18 @@ impl PackageSet {
         ))
     }
 
-    /// The `check --format json` document: `{ schema, problems, summary }`.
+    /// The `check --format json` document: `{ schema, problems, summary }`; records of two
+    /// projects or more are checked project by project, as the CLI does.
     pub fn check(&self) -> Result<JsValue, JsValue> {
-        to_js(&CheckReport::new(&self.inner))
+        to_js(&CheckReport::split(&self.inner, &CheckOptions::default()))
     }
 
     /// The same document as text, byte for byte what `pkglens check --format json` prints
     /// (without its final newline).
     #[wasm_bindgen(js_name = checkJson)]
     pub fn check_json(&self) -> Result<String, JsValue> {
-        serde_json::to_string(&CheckReport::new(&self.inner)).map_err(js_error)
+        serde_json::to_string(&CheckReport::split(&self.inner, &CheckOptions::default()))
+            .map_err(js_error)
     }
 
     /// Every package: `{ id, ecosystem, name, version, path, record, index, requires, problems }`.
@@ -367,10 +372,7 @@ impl PackageSet {
         depth: Option<u32>,
     ) -> Result<JsValue, JsValue> {
         let graph = self.build_graph(&roots, reverse, depth)?;
-        to_js(&GraphReport {
-            schema: SCHEMA,
-            graph: &graph,
-        })
+        to_js(&GraphReport::new(&graph, &self.inner))
     }
 
     /// The same graph as Graphviz DOT, as `pkglens graph --format dot` prints it.
@@ -397,24 +399,17 @@ impl PackageSet {
 
     /// `why --format json`: every chain (up to `limit`) from a root down to `name`.
     pub fn why(&self, name: &str, limit: Option<u32>) -> Result<JsValue, JsValue> {
-        let chains = self
+        let why = self
             .inner
             .why(name, limit.unwrap_or(100) as usize)
             .map_err(js_error)?;
-        to_js(&WhyReport {
-            schema: SCHEMA,
-            name,
-            chains: &chains,
-        })
+        to_js(&WhyReport::new(name, &why, &self.inner))
     }
 
     /// `diff --format json` from `old` (another set) to this one.
     pub fn diff(&self, old: &PackageSet) -> Result<JsValue, JsValue> {
         let diff = diff(&old.inner, &self.inner);
-        to_js(&DiffReport {
-            schema: SCHEMA,
-            diff: &diff,
-        })
+        to_js(&DiffReport::new(&diff, &old.inner, &self.inner))
     }
 
     /// The summary of `scan --format json` over the set's records (`{ files, ok, dynamic,

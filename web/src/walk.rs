@@ -5,6 +5,7 @@
 use crate::{js_error, to_js};
 use pkglens_core::{select, walk_order, Place};
 use serde::Serialize;
+use std::collections::HashSet;
 use wasm_bindgen::prelude::*;
 
 /// Which of `paths` (all under `root`) `pkglens scan root` would read, as indices into
@@ -18,11 +19,13 @@ pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
         .collect()
 }
 
-/// A place's name in JS: `normal`, `venv` (a virtual environment's way to its site-packages)
-/// or `site` (a site-packages).
+/// A place's name in JS: `normal`, `requirements` (a folder named like `requirements`, or
+/// below one), `venv` (a virtual environment's way to its site-packages) or `site` (a
+/// site-packages).
 fn place_name(place: Place) -> &'static str {
     match place {
         Place::Normal => "normal",
+        Place::Requirements => "requirements",
         Place::Venv => "venv",
         Place::SitePackages => "site",
     }
@@ -31,10 +34,11 @@ fn place_name(place: Place) -> &'static str {
 fn place_of(name: &str) -> Result<Place, JsValue> {
     match name {
         "normal" => Ok(Place::Normal),
+        "requirements" => Ok(Place::Requirements),
         "venv" => Ok(Place::Venv),
         "site" => Ok(Place::SitePackages),
         _ => Err(js_error(format!(
-            "expected a place `normal`, `venv` or `site`, found `{name}`"
+            "expected a place `normal`, `requirements`, `venv` or `site`, found `{name}`"
         ))),
     }
 }
@@ -49,7 +53,7 @@ struct Step {
 }
 
 /// One folder of the walk `pkglens scan` makes: given the folder's place (`normal`, `venv` or
-/// `site`, as an earlier answer named it) and the names of its files and of its folders,
+/// `site`, or `requirements`, as an earlier answer named it) and the names of its files and of its folders,
 /// answers `{ files, folders }`: the indices of the files read, in walk order, and the place
 /// each folder is entered as (null: not entered). A folder holding `pyvenv.cfg` is a virtual
 /// environment. With no place, the files and folders are the walk's roots: every root folder
@@ -71,10 +75,14 @@ pub fn walk_folder(
             })
         }
     };
+    let names: HashSet<&str> = files.iter().map(String::as_str).collect();
+    // The folder's own name is not given: an egg-info's `requires.txt` (read with its PKG-INFO
+    // by the CLI) is not read here.
     let mut chosen: Vec<u32> = (0..files.len() as u32)
         .filter(|&i| {
             here.unwrap_or(Place::Normal)
-                .file(&files[i as usize])
+                .file("", &files[i as usize], |name| names.contains(name))
+                .format()
                 .is_some()
         })
         .collect();

@@ -8,6 +8,7 @@
 
 pub(crate) mod core_metadata;
 pub(crate) mod detect;
+pub(crate) mod egg_info;
 pub(crate) mod pylock;
 pub(crate) mod pyproject;
 pub(crate) mod requirements_txt;

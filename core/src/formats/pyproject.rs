@@ -11,6 +11,11 @@
 //! - `[build-system].requires` goes to [`Record::requirements`] with kind `build`;
 //!   `build-backend` is kept in the package's `extra` as `build_backend` when there is a
 //!   package, and dropped otherwise.
+//! - setuptools' `[tool.setuptools.dynamic]` files (`dependencies = {file = [...]}`,
+//!   `optional-dependencies.<extra> = {file = ...}`), which setuptools reads at build time, are
+//!   kept in the package's `extra` as `dependency_files` (paths relative to the
+//!   `pyproject.toml`, in file order): a caller with a file system reads them as requirements
+//!   files (`pkglens scan` does, whatever their names).
 //! - each `[dependency-groups]` group goes to [`Record::requirements`] with kind
 //!   `group:<name>`, `{include-group = "..."}` entries expanded in place (names compared
 //!   normalised); an expanded requirement keeps the line where it is written.
@@ -57,9 +62,57 @@ pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     if let Some(groups) = root.get("dependency-groups") {
         parser.dependency_groups(groups)?;
     }
+    let files = setuptools_dynamic_files(root);
+    if let (Some(package), false) = (package.as_mut(), files.is_empty()) {
+        let files = files.into_iter().map(Value::String).collect();
+        package
+            .extra
+            .insert("dependency_files".to_owned(), Value::Array(files));
+    }
     let mut record = parser.toml.record;
     record.packages.extend(package);
     Ok(record)
+}
+
+/// The files `[tool.setuptools.dynamic]` names for `dependencies` and each of
+/// `optional-dependencies`, in file order (`file` is a string or a list of strings). Values of
+/// other shapes name nothing here: validating setuptools' own table is setuptools' work.
+fn setuptools_dynamic_files(root: &toml::de::DeTable<'_>) -> Vec<String> {
+    let Some(dynamic) = table(root.get("tool"))
+        .and_then(|tool| table(tool.get("setuptools")))
+        .and_then(|setuptools| table(setuptools.get("dynamic")))
+    else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    let mut add = |spec: Option<&Spanned<DeValue<'_>>>| match table(spec)
+        .and_then(|spec| spec.get("file"))
+        .map(Spanned::get_ref)
+    {
+        Some(DeValue::String(file)) => files.push(file.to_string()),
+        Some(DeValue::Array(items)) => {
+            files.extend(items.iter().filter_map(|item| match item.get_ref() {
+                DeValue::String(file) => Some(file.to_string()),
+                _ => None,
+            }))
+        }
+        _ => {}
+    };
+    add(dynamic.get("dependencies"));
+    if let Some(extras) = table(dynamic.get("optional-dependencies")) {
+        for (_, spec) in extras.iter() {
+            add(Some(spec));
+        }
+    }
+    files
+}
+
+/// The table `value` holds, if it is one.
+fn table<'a, 'i>(value: Option<&'a Spanned<DeValue<'i>>>) -> Option<&'a toml::de::DeTable<'i>> {
+    match value.map(Spanned::get_ref) {
+        Some(DeValue::Table(table)) => Some(table),
+        _ => None,
+    }
 }
 
 /// Reads one file, keeping the record and the first soft fault.
@@ -501,6 +554,13 @@ mod tests {
     #[test]
     fn setuptools_dynamic_version_and_dependencies() {
         let record = fixture!("setuptools_dynamic.toml").unwrap();
+        assert_eq!(
+            record.packages[0].extra.get("dependency_files"),
+            Some(&serde_json::json!([
+                "requirements.txt",
+                "requirements-dev.txt"
+            ]))
+        );
         assert_eq!(record.status, Status::Dynamic);
         let p = &record.packages[0];
         assert_eq!((p.name.as_str(), p.version.as_str()), ("my_pkg", ""));

@@ -1,7 +1,9 @@
 //! Problems in a package set.
 
-use super::{Owner, PackageSet, Resolution};
+use super::{NodeId, Owner, PackageSet, Resolution, Shape};
+use crate::record::Format;
 use crate::record::{Ecosystem, RequirementKind, Status};
+use crate::versions::pep440::Specifiers;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -21,11 +23,40 @@ pub enum ProblemKind {
     Cycle,
     /// The same name and version from two places, with different content.
     Duplicate,
+    /// A wheel or source distribution pip would not install on the target: its
+    /// `Requires-Python` excludes the target's Python, or no tag of the wheel is supported
+    /// there. Checked only for a target given on the command line.
+    Incompatible,
     /// Fields computed at load time: what pkglens reports may be incomplete.
     Dynamic,
 }
 
 impl ProblemKind {
+    /// Every kind, in report order.
+    pub const ALL: [ProblemKind; 8] = [
+        ProblemKind::ParseError,
+        ProblemKind::Missing,
+        ProblemKind::Unsatisfied,
+        ProblemKind::Conflict,
+        ProblemKind::Cycle,
+        ProblemKind::Duplicate,
+        ProblemKind::Incompatible,
+        ProblemKind::Dynamic,
+    ];
+
+    /// The kind named `name` (as [`ProblemKind::as_str`] writes it; `-` for `_` accepted).
+    pub fn from_name(name: &str) -> Option<ProblemKind> {
+        let name = name.replace('-', "_");
+        ProblemKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether this kind makes `check` fail by default. `dynamic` is a note: pkglens could not
+    /// read every field, nothing is known to be wrong (every recipe repository with `@early`
+    /// has some); `--strict` counts it.
+    pub fn fails(self) -> bool {
+        self != ProblemKind::Dynamic
+    }
+
     /// The name used in JSON and tables (`parse_error`, `missing`...).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,10 +66,14 @@ impl ProblemKind {
             ProblemKind::Conflict => "conflict",
             ProblemKind::Cycle => "cycle",
             ProblemKind::Duplicate => "duplicate",
+            ProblemKind::Incompatible => "incompatible",
             ProblemKind::Dynamic => "dynamic",
         }
     }
 }
+
+/// How many versions a problem's message lists before it elides the middle.
+const LISTED_VERSIONS: usize = 8;
 
 /// One problem, with where it comes from (schema `Problem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,6 +84,8 @@ pub struct Problem {
     pub package: String,
     /// The requirement as written, when one is at fault.
     pub requirement: String,
+    /// The name required (`missing`, `unsatisfied`, `conflict`): what the table groups by.
+    pub name: String,
     /// The file it comes from.
     pub path: String,
     /// The 1-based line in that file (0 when unknown).
@@ -66,6 +103,7 @@ impl PackageSet {
         self.conflicts(&mut problems);
         self.cycles(&mut problems);
         self.duplicates(&mut problems);
+        self.incompatible(&mut problems);
         problems.sort_by(|a, b| {
             (a.kind, &a.path, a.line, &a.package, &a.requirement).cmp(&(
                 b.kind,
@@ -99,6 +137,7 @@ impl PackageSet {
                         kind: ProblemKind::ParseError,
                         package,
                         requirement: String::new(),
+                        name: String::new(),
                         path: record.path.clone(),
                         line,
                         message,
@@ -108,6 +147,7 @@ impl PackageSet {
                     kind: ProblemKind::Dynamic,
                     package,
                     requirement: String::new(),
+                    name: String::new(),
                     path: record.path.clone(),
                     line: 0,
                     message: record.reason.clone().unwrap_or_default(),
@@ -115,6 +155,23 @@ impl PackageSet {
                 Status::Ok => {}
             }
         }
+    }
+
+    /// The distinct versions of `present`, oldest first, at most [`LISTED_VERSIONS`] of them
+    /// written out (a rez family can have hundreds): `("1.0, 1.1, ..., 9.2 (46 versions)",
+    /// 46)`.
+    fn present_versions(&self, present: &[NodeId]) -> (String, usize) {
+        let mut ids = present.to_vec();
+        ids.sort_by(|&a, &b| self.compare_versions(a, b));
+        let mut versions: Vec<&str> = ids.iter().map(|&n| self.version_key(n)).collect();
+        versions.dedup();
+        let count = versions.len();
+        if count <= LISTED_VERSIONS {
+            return (versions.join(", "), count);
+        }
+        let head = versions[..LISTED_VERSIONS - 2].join(", ");
+        let tail = versions[count - 2..].join(", ");
+        (format!("{head}, ..., {tail} ({count} versions)"), count)
     }
 
     fn owner_label(&self, owner: Owner) -> String {
@@ -133,7 +190,12 @@ impl PackageSet {
 
     /// Missing and unsatisfied requirements. A rez package with variants is satisfiable when
     /// one variant's requirements all are: only when none is are its variants' faults reported.
+    ///
+    /// A weak rez requirement (`~maya-2025`) only limits a family that is in the resolve: in a
+    /// repository another version present is not a problem (`rez-env` would not pull it in),
+    /// only in an environment of one version per family.
     fn requirement_problems(&self, problems: &mut Vec<Problem>) {
+        let rez_repository = self.shapes().get(&Ecosystem::Rez) == Some(&Shape::Repository);
         // Which (package, variant) pairs have a fault.
         let mut variant_faults: HashMap<usize, BTreeSet<String>> = HashMap::new();
         let mut variants_of: HashMap<usize, BTreeSet<String>> = HashMap::new();
@@ -182,20 +244,21 @@ impl PackageSet {
                         edge.requirement.raw, edge.requirement.name
                     ),
                 ),
+                Resolution::Unsatisfied(_)
+                    if rez_repository && edge.requirement.kind == RequirementKind::Weak =>
+                {
+                    continue
+                }
                 Resolution::Unsatisfied(present) => {
-                    let versions: BTreeSet<&str> = present
-                        .iter()
-                        .map(|&n| self.package(n).version.as_str())
-                        .collect();
-                    let versions: Vec<&str> = versions.into_iter().collect();
+                    let versions = self.present_versions(present);
                     (
                         ProblemKind::Unsatisfied,
                         format!(
                             "{who} needs {role}`{}`, but {} {} {} present",
                             edge.requirement.raw,
                             edge.requirement.name,
-                            versions.join(", "),
-                            if versions.len() == 1 { "is" } else { "are" }
+                            versions.0,
+                            if versions.1 == 1 { "is" } else { "are" }
                         ),
                     )
                 }
@@ -205,6 +268,7 @@ impl PackageSet {
                 kind,
                 package: self.owner_label(edge.from),
                 requirement: edge.requirement.raw.clone(),
+                name: edge.requirement.name.clone(),
                 path: self.owner_path(edge.from).to_owned(),
                 line: edge.requirement.line,
                 message,
@@ -236,10 +300,7 @@ impl PackageSet {
                 .get(&(ecosystem, key.clone()))
                 .cloned()
                 .unwrap_or_default();
-            let versions: BTreeSet<&str> = ids
-                .iter()
-                .map(|&n| self.package(n).version.as_str())
-                .collect();
+            let versions: BTreeSet<&str> = ids.iter().map(|&n| self.version_key(n)).collect();
             if versions.len() != 1
                 || !list.iter().any(|(_, f)| *f)
                 || !list.iter().any(|(_, f)| !*f)
@@ -275,6 +336,7 @@ impl PackageSet {
                 kind: ProblemKind::Conflict,
                 package: format!("{name} {version}"),
                 requirement: bad.requirement.raw.clone(),
+                name: name.clone(),
                 path: self.owner_path(bad.from).to_owned(),
                 line: bad.requirement.line,
                 message: format!(
@@ -307,6 +369,7 @@ impl PackageSet {
                 kind: ProblemKind::Cycle,
                 package: names[0].clone(),
                 requirement: String::new(),
+                name: String::new(),
                 path: id.map(|id| self.path(id).to_owned()).unwrap_or_default(),
                 line: 0,
                 message: format!("requirement cycle: {}", names.join(" -> ")),
@@ -315,15 +378,35 @@ impl PackageSet {
     }
 
     /// Same name and version from two places with different requirements.
+    ///
+    /// A project is one package however many files describe it: a lock (`uv.lock`,
+    /// `pylock.toml`) records a resolution, with dependencies by name only, not a definition,
+    /// and the `*.egg-info` a build writes under a `pyproject.toml`'s folder is that project's.
+    /// Neither is compared.
     fn duplicates(&self, problems: &mut Vec<Problem>) {
-        let mut groups: BTreeMap<(Ecosystem, String, String), Vec<usize>> = BTreeMap::new();
+        let project_dirs: BTreeSet<(String, &str)> = self
+            .nodes()
+            .iter()
+            .enumerate()
+            .filter(|(_, node)| self.records()[node.record].format == Some(Format::Pyproject))
+            .map(|(id, node)| (node.key.clone(), parent_dir(self.path(id))))
+            .collect();
+        let own_build = |id: usize| {
+            let path = self.path(id);
+            path.split('/').any(|part| part.ends_with(".egg-info"))
+                && project_dirs.iter().any(|(key, dir)| {
+                    *key == self.nodes()[id].key
+                        && (dir.is_empty() || path.starts_with(&format!("{dir}/")))
+                })
+        };
+        let mut groups: BTreeMap<(Ecosystem, String, &str), Vec<usize>> = BTreeMap::new();
         for (id, node) in self.nodes().iter().enumerate() {
+            let format = self.records()[node.record].format;
+            if matches!(format, Some(Format::UvLock | Format::Pylock)) || own_build(id) {
+                continue;
+            }
             groups
-                .entry((
-                    node.ecosystem,
-                    node.key.clone(),
-                    self.package(id).version.clone(),
-                ))
+                .entry((node.ecosystem, node.key.clone(), self.version_key(id)))
                 .or_default()
                 .push(id);
         }
@@ -336,6 +419,7 @@ impl PackageSet {
                     kind: ProblemKind::Duplicate,
                     package: self.label(ids[0]),
                     requirement: String::new(),
+                    name: String::new(),
                     path: paths[0].to_owned(),
                     line: 0,
                     message: format!(
@@ -349,6 +433,83 @@ impl PackageSet {
         }
     }
 
+    /// Distributions pip would refuse on the target (when [`SetOptions::installable`] asks):
+    /// a `Requires-Python` that excludes the target's Python (tested as pip tests
+    /// `--python-version X.Y`: `X.Y.0`), a wheel none of whose tags the target supports.
+    ///
+    /// [`SetOptions::installable`]: super::SetOptions::installable
+    fn incompatible(&self, problems: &mut Vec<Problem>) {
+        if !self.options.installable {
+            return;
+        }
+        let target = self.target();
+        let mut python = target.python.clone();
+        if python.split('.').count() == 2 {
+            python.push_str(".0");
+        }
+        let python_version = crate::versions::pep440::parse_version(&python);
+        for record in self.records() {
+            if !matches!(record.format, Some(Format::Wheel | Format::Sdist)) {
+                continue;
+            }
+            let file = record.path.rsplit('/').next().unwrap_or_default();
+            let problem = |package: String, message: String| Problem {
+                kind: ProblemKind::Incompatible,
+                package,
+                requirement: String::new(),
+                name: String::new(),
+                path: record.path.clone(),
+                line: 0,
+                message,
+            };
+            let label = |p: &crate::record::Package| format!("{} {}", p.name, p.version);
+            if record.format == Some(Format::Wheel) {
+                if let Ok(name) = crate::formats::wheel_name::parse_wheel_filename(file) {
+                    let tags = format!(
+                        "{}-{}-{}",
+                        name.python_tags.join("."),
+                        name.abi_tags.join("."),
+                        name.platform_tags.join(".")
+                    );
+                    if !super::tags::wheel_supported(
+                        target,
+                        &name.python_tags,
+                        &name.abi_tags,
+                        &name.platform_tags,
+                    ) {
+                        let package = record.packages.first().map(label).unwrap_or_default();
+                        problems.push(problem(
+                            package,
+                            format!(
+                                "pip would not install {file} on Python {} {} {}: no tag of {tags} is supported there",
+                                target.python, target.platform, target.machine
+                            ),
+                        ));
+                    }
+                }
+            }
+            for package in &record.packages {
+                let Some(spec) = package.requires_python.as_deref() else {
+                    continue;
+                };
+                let fits = match (Specifiers::parse(spec), &python_version) {
+                    (Some(specs), Some(v)) => specs.contains_version(v),
+                    _ => true,
+                };
+                if !fits {
+                    problems.push(problem(
+                        label(package),
+                        format!(
+                            "{} requires Python `{spec}`, and the target is Python {}",
+                            label(package),
+                            target.python
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
     /// A package's run requirements, compared by meaning (normalised name, spec, marker, kind).
     fn fingerprint(&self, id: usize) -> Vec<(String, String, String)> {
         let package = self.package(id);
@@ -357,7 +518,7 @@ impl PackageSet {
             .requires
             .iter()
             .map(|r| {
-                // Markers compared in pep508_rs's normal form; an optional requirement's marker
+                // Markers compared in packaging's normal form; an optional requirement's marker
                 // is its extra (a pyproject writes none, METADATA writes `extra == "x"`).
                 let marker = match &r.kind {
                     RequirementKind::Optional(_) => String::new(),
@@ -378,6 +539,11 @@ impl PackageSet {
         out.sort();
         out
     }
+}
+
+/// The folder of a `/`-separated path (empty for a bare file name).
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Tarjan's algorithm, iterative; components in discovery order, members sorted.

@@ -1,7 +1,8 @@
 //! The difference between two package sets.
 
 use super::{match_key, PackageSet};
-use crate::record::Ecosystem;
+use crate::record::{Ecosystem, Requirement, Status};
+use crate::versions::pep508::normalize_name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +23,20 @@ pub struct Change {
     pub requirements_removed: Vec<String>,
 }
 
-/// Added, removed and changed packages.
+/// A name whose file-level requirements (a requirements file's pins, a pyproject's
+/// dependencies) changed: compared per name, specifier and marker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementChange {
+    /// The name (as written in the new set, else the old).
+    pub name: String,
+    /// Its requirements in the old set (`==2.31.0`, `>=1 ; python_version < "3.11"`); empty:
+    /// added.
+    pub old: Vec<String>,
+    /// Its requirements in the new set; empty: removed.
+    pub new: Vec<String>,
+}
+
+/// Added, removed and changed packages, and changed file-level requirements.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Diff {
     /// `name version` only in the new set.
@@ -31,6 +45,8 @@ pub struct Diff {
     pub removed: Vec<String>,
     /// Names in both whose versions or requirements changed.
     pub changed: Vec<Change>,
+    /// Names whose file-level requirements changed (requirements files, projects).
+    pub requirements: Vec<RequirementChange>,
 }
 
 struct Summary {
@@ -39,9 +55,98 @@ struct Summary {
     requirements: BTreeSet<String>,
 }
 
-fn summarise(set: &PackageSet) -> BTreeMap<(Ecosystem, String), Summary> {
+/// A requirement as compared: specifier and marker (`==2.31.0 ; python_version < "3.11"`), or
+/// `*` for any version.
+fn requirement_text(r: &Requirement) -> String {
+    let spec = if r.spec.is_empty() { "*" } else { &r.spec };
+    match (&r.marker, &r.url) {
+        (Some(m), _) => format!("{spec} ; {m}"),
+        (None, Some(url)) => format!("@ {url}"),
+        (None, None) => spec.to_owned(),
+    }
+}
+
+/// Each name's file-level requirements of the readable records (name as written, texts).
+fn pins(set: &PackageSet) -> BTreeMap<String, (String, BTreeSet<String>)> {
+    let mut out: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+    for record in set.records() {
+        for r in record.requirements.iter().filter(|r| !r.name.is_empty()) {
+            out.entry(normalize_name(&r.name))
+                .or_insert_with(|| (r.name.clone(), BTreeSet::new()))
+                .1
+                .insert(requirement_text(r));
+        }
+    }
+    out
+}
+
+/// The changed file-level requirements from `old` to `new`, per name.
+fn requirement_changes(old: &PackageSet, new: &PackageSet) -> Vec<RequirementChange> {
+    let (a, b) = (pins(old), pins(new));
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (old_name, old) = a.get(key).cloned().unwrap_or_default();
+            let (new_name, new) = b.get(key).cloned().unwrap_or_default();
+            (old != new).then(|| RequirementChange {
+                name: if new_name.is_empty() {
+                    old_name
+                } else {
+                    new_name
+                },
+                old: old.into_iter().collect(),
+                new: new.into_iter().collect(),
+            })
+        })
+        .collect()
+}
+
+/// The paths of `set`'s unreadable records, relative to the folder all its records share: a
+/// file unreadable on one side hides its packages on the other from `added` and `removed`.
+fn unreadable_paths(set: &PackageSet) -> BTreeSet<String> {
+    let base = common_folder(set);
+    set.records()
+        .iter()
+        .filter(|r| r.status == Status::Error)
+        .map(|r| relative(&r.path, &base).to_owned())
+        .collect()
+}
+
+/// The longest folder prefix of every record path of `set` (`a/b/` or empty).
+fn common_folder(set: &PackageSet) -> String {
+    let mut paths = set.records().iter().map(|r| r.path.as_str());
+    let Some(first) = paths.next() else {
+        return String::new();
+    };
+    let mut prefix = match first.rfind('/') {
+        Some(i) => &first[..=i],
+        None => "",
+    };
+    for path in paths {
+        while !path.starts_with(prefix) {
+            prefix = match prefix[..prefix.len() - 1].rfind('/') {
+                Some(i) => &prefix[..=i],
+                None => "",
+            };
+        }
+    }
+    prefix.to_owned()
+}
+
+fn relative<'a>(path: &'a str, base: &str) -> &'a str {
+    path.strip_prefix(base).unwrap_or(path)
+}
+
+fn summarise(
+    set: &PackageSet,
+    hidden: &BTreeSet<String>,
+) -> BTreeMap<(Ecosystem, String), Summary> {
+    let base = common_folder(set);
     let mut out: BTreeMap<(Ecosystem, String), Summary> = BTreeMap::new();
     for (id, node) in set.nodes().iter().enumerate() {
+        if hidden.contains(relative(set.path(id), &base)) {
+            continue;
+        }
         let package = set.package(id);
         let entry = out
             .entry((node.ecosystem, node.key.clone()))
@@ -50,7 +155,7 @@ fn summarise(set: &PackageSet) -> BTreeMap<(Ecosystem, String), Summary> {
                 versions: BTreeSet::new(),
                 requirements: BTreeSet::new(),
             });
-        entry.versions.insert(package.version.clone());
+        entry.versions.insert(set.version_key(id).to_owned());
         for r in &package.requires {
             let marker = r
                 .marker
@@ -67,10 +172,16 @@ fn summarise(set: &PackageSet) -> BTreeMap<(Ecosystem, String), Summary> {
     out
 }
 
-/// What changed from `old` to `new`.
+/// What changed from `old` to `new`. A file that is unreadable on either side is left out of
+/// both (its packages are not "removed"; the report lists it as unreadable).
 pub fn diff(old: &PackageSet, new: &PackageSet) -> Diff {
-    let (a, b) = (summarise(old), summarise(new));
-    let mut result = Diff::default();
+    let mut hidden = unreadable_paths(old);
+    hidden.extend(unreadable_paths(new));
+    let (a, b) = (summarise(old, &hidden), summarise(new, &hidden));
+    let mut result = Diff {
+        requirements: requirement_changes(old, new),
+        ..Diff::default()
+    };
     for (key, s) in &b {
         match a.get(key) {
             None => result.added.extend(

@@ -18,10 +18,13 @@
 mod checks;
 mod diff;
 mod queries;
+mod split;
+mod tags;
 
 pub use checks::{Problem, ProblemKind};
-pub use diff::{diff, Change, Diff};
-pub use queries::{Graph, GraphEdge, GraphNode};
+pub use diff::{diff, Change, Diff, RequirementChange};
+pub use queries::{Graph, GraphEdge, GraphNode, Why};
+pub use split::{project_folders, split_projects};
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
 use crate::versions::pep440::Specifiers;
@@ -105,6 +108,9 @@ pub struct SetOptions {
     pub groups: Vec<String>,
     /// Whether file-level build requirements (a pyproject's `[build-system]`) are needed.
     pub build: bool,
+    /// Whether distributions are checked for what pip would install on the target (wheel
+    /// tags, `Requires-Python`): asked for when the target is given, not guessed.
+    pub installable: bool,
 }
 
 /// A package set built from records: every package of a scan, indexed by ecosystem and name,
@@ -136,6 +142,11 @@ pub struct PackageSet {
     name_keys: Vec<(Ecosystem, String)>,
     /// Each node's version, parsed once.
     versions: Vec<NodeVersion>,
+    /// Each node's version as compared and grouped: PEP 440's normal form for Python.
+    version_keys: Vec<String>,
+    /// Lock-file packages left out because they are not for the target (see
+    /// [`PackageSet::with_options`]).
+    off_target: usize,
 }
 
 /// A node's version in its ecosystem's terms (`None` inside: not a valid version).
@@ -143,6 +154,25 @@ pub struct PackageSet {
 enum NodeVersion {
     Python(Option<crate::versions::pep440::Pep440Version>),
     Rez(Option<rez::RezVersion>),
+}
+
+/// Whether a lock package is where the lock starts: the project itself or a workspace member.
+fn is_lock_root(package: &Package) -> bool {
+    let flag = |key: &str| package.extra.get(key) == Some(&serde_json::Value::Bool(true));
+    flag("root") || flag("workspace_member")
+}
+
+/// Whether a uv.lock package's `resolution-markers` (the forks it was resolved in) include
+/// the target; a package without them is in every fork.
+fn in_fork(package: &Package, env: &crate::versions::pep508::MarkerEnvironment) -> bool {
+    let Some(serde_json::Value::Array(markers)) = package.extra.get("resolution_markers") else {
+        return true;
+    };
+    markers.iter().any(|m| {
+        m.as_str()
+            .and_then(Marker::parse)
+            .is_none_or(|m| m.evaluate(env, &[]))
+    })
 }
 
 /// The key a requirement or package name is matched by.
@@ -166,7 +196,42 @@ impl PackageSet {
     }
 
     /// Builds the set with `options` (target environment, groups, build requirements).
+    ///
+    /// A lock file holds every environment it was resolved for; only the packages of the
+    /// target are in the set, as `uv tree` and an installer see them:
+    /// - `pylock.toml`: a package whose `marker` is false for the target is left out;
+    /// - `uv.lock`: the packages its roots (the project, the workspace members) reach through
+    ///   requirements active for the target, with every extra of a root (as `uv tree` shows
+    ///   them) and the groups asked for. A lock without a root keeps every package.
     pub fn with_options(records: Vec<Record>, options: SetOptions) -> PackageSet {
+        let set = PackageSet::build(records, options);
+        let off: BTreeSet<(usize, usize)> = set.off_target_lock_packages();
+        if off.is_empty() {
+            return set;
+        }
+        let PackageSet {
+            mut records,
+            options,
+            ..
+        } = set;
+        for (r, record) in records.iter_mut().enumerate() {
+            let mut p = 0;
+            record.packages.retain(|_| {
+                p += 1;
+                !off.contains(&(r, p - 1))
+            });
+        }
+        let mut set = PackageSet::build(records, options);
+        set.off_target = off.len();
+        set
+    }
+
+    /// How many lock-file packages were left out as not for the target.
+    pub fn off_target(&self) -> usize {
+        self.off_target
+    }
+
+    fn build(records: Vec<Record>, options: SetOptions) -> PackageSet {
         let target = options.target.clone();
         let mut nodes = Vec::new();
         let mut by_key: HashMap<(Ecosystem, String), Vec<NodeId>> = HashMap::new();
@@ -190,7 +255,7 @@ impl PackageSet {
         }
         let mut name_keys: Vec<(Ecosystem, String)> = by_key.keys().cloned().collect();
         name_keys.sort();
-        let versions = nodes
+        let versions: Vec<NodeVersion> = nodes
             .iter()
             .map(|node| {
                 let version = &records[node.record].packages[node.package].version;
@@ -202,10 +267,38 @@ impl PackageSet {
                 }
             })
             .collect();
+        let version_keys = nodes
+            .iter()
+            .zip(&versions)
+            .map(|(node, parsed)| match parsed {
+                NodeVersion::Python(Some(v)) => v.to_string(),
+                _ => records[node.record].packages[node.package].version.clone(),
+            })
+            .collect();
+        // A lock's root is installed with whichever extras its user picks: `uv tree` shows
+        // them all, and so does the set.
+        let extras = nodes
+            .iter()
+            .map(|node| {
+                let record = &records[node.record];
+                let package = &record.packages[node.package];
+                if record.format == Some(Format::UvLock) && is_lock_root(package) {
+                    package
+                        .provides_extra
+                        .iter()
+                        .map(|e| normalize_name(e))
+                        .collect()
+                } else {
+                    BTreeSet::new()
+                }
+            })
+            .collect();
         let mut set = PackageSet {
             versions,
+            version_keys,
+            off_target: 0,
             name_keys,
-            extras: vec![BTreeSet::new(); nodes.len()],
+            extras,
             records,
             nodes,
             by_key,
@@ -215,6 +308,85 @@ impl PackageSet {
         };
         set.resolve();
         set
+    }
+
+    /// The (record, package) pairs of lock files that are not for the target.
+    fn off_target_lock_packages(&self) -> BTreeSet<(usize, usize)> {
+        let env = self.target.marker_environment();
+        let mut out = BTreeSet::new();
+        let mut edges_of: HashMap<NodeId, Vec<&Edge>> = HashMap::new();
+        for edge in &self.edges {
+            if let Owner::Package(id) = edge.from {
+                edges_of.entry(id).or_default().push(edge);
+            }
+        }
+        let mut by_record: BTreeMap<usize, Vec<NodeId>> = BTreeMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            by_record.entry(node.record).or_default().push(id);
+        }
+        for (r, ids) in by_record {
+            match self.records[r].format {
+                Some(Format::Pylock) => {
+                    for &id in &ids {
+                        let marker = self.package(id).extra.get("marker");
+                        let holds = marker
+                            .and_then(|m| m.as_str())
+                            .and_then(Marker::parse)
+                            .is_none_or(|m| m.evaluate(&env, &[]));
+                        if !holds {
+                            out.insert((r, self.nodes[id].package));
+                        }
+                    }
+                }
+                Some(Format::UvLock) => {
+                    let roots: Vec<NodeId> = ids
+                        .iter()
+                        .copied()
+                        .filter(|&id| is_lock_root(self.package(id)))
+                        .collect();
+                    if roots.is_empty() {
+                        continue;
+                    }
+                    let mut reached: BTreeSet<NodeId> = roots.iter().copied().collect();
+                    let mut stack = roots;
+                    while let Some(id) = stack.pop() {
+                        for edge in edges_of.get(&id).into_iter().flatten() {
+                            let targets: Vec<NodeId> = match &edge.resolution {
+                                Resolution::Satisfied(targets) => targets.clone(),
+                                // A lock whose pin is not locked (a hand edit): the version of
+                                // the target's fork is what would be installed, and `check`
+                                // says it does not fit.
+                                Resolution::Unsatisfied(present) => {
+                                    let forks: Vec<NodeId> = present
+                                        .iter()
+                                        .copied()
+                                        .filter(|&t| in_fork(self.package(t), &env))
+                                        .collect();
+                                    if forks.is_empty() {
+                                        present.clone()
+                                    } else {
+                                        forks
+                                    }
+                                }
+                                _ => Vec::new(),
+                            };
+                            for t in targets {
+                                if self.nodes[t].record == r && reached.insert(t) {
+                                    stack.push(t);
+                                }
+                            }
+                        }
+                    }
+                    for id in ids {
+                        if !reached.contains(&id) {
+                            out.insert((r, self.nodes[id].package));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// The records the set was built from.
@@ -230,6 +402,11 @@ impl PackageSet {
     /// Every requirement with its resolution.
     pub fn edges(&self) -> &[Edge] {
         &self.edges
+    }
+
+    /// The options the set was built with.
+    pub fn options(&self) -> &SetOptions {
+        &self.options
     }
 
     /// The target environment markers were evaluated in.
@@ -258,6 +435,12 @@ impl PackageSet {
         }
     }
 
+    /// A node's version as compared and grouped: PEP 440's normal form for a Python version
+    /// (`3.2.0.dev` and `3.2.0.dev0` are one version), as written otherwise.
+    pub fn version_key(&self, node: NodeId) -> &str {
+        &self.version_keys[node]
+    }
+
     /// The extras requested of a node by the requirements that reach it.
     pub fn extras(&self, node: NodeId) -> &BTreeSet<String> {
         &self.extras[node]
@@ -279,9 +462,12 @@ impl PackageSet {
     pub fn shapes(&self) -> BTreeMap<Ecosystem, Shape> {
         let mut shapes = BTreeMap::new();
         for ((eco, _), ids) in &self.by_key {
+            // A package without a version (a project's own source tree in a pylock.toml) is
+            // not a second version.
             let versions: BTreeSet<&str> = ids
                 .iter()
-                .map(|&id| self.package(id).version.as_str())
+                .map(|&id| self.version_key(id))
+                .filter(|v| !v.is_empty())
                 .collect();
             let shape = if versions.len() > 1 {
                 Shape::Repository
@@ -382,11 +568,17 @@ impl PackageSet {
                     // An optional requirement whose extra is not requested.
                     RequirementKind::Optional(extra) if !owner_extras.contains(extra) => false,
                     RequirementKind::Conflict | RequirementKind::Constraint => false,
-                    RequirementKind::Group(group) if matches!(owner, Owner::File(_)) => self
-                        .options
-                        .groups
-                        .iter()
-                        .any(|g| g == "*" || normalize_name(g) == normalize_name(group)),
+                    // A group (a pyproject's, or a lock root's dev dependencies) is what a
+                    // developer installs when asked, not what runs.
+                    RequirementKind::Group(group)
+                        if !self
+                            .options
+                            .groups
+                            .iter()
+                            .any(|g| g == "*" || normalize_name(g) == normalize_name(group)) =>
+                    {
+                        false
+                    }
                     RequirementKind::Build if matches!(owner, Owner::File(_)) => self.options.build,
                     _ => match &markers[i] {
                         Some(marker) => {

@@ -2,7 +2,7 @@
 //! renderings (tree, DOT, Mermaid, JSON).
 
 use super::{NodeId, Owner, PackageSet, Resolution};
-use crate::record::Ecosystem;
+use crate::record::{Ecosystem, RequirementKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -18,8 +18,11 @@ pub struct GraphNode {
     pub version: String,
     /// `python`, `rez`, or `file`.
     pub ecosystem: String,
-    /// The file it was read from.
+    /// The file it was read from (empty for a missing package).
     pub path: String,
+    /// Whether no package of this name is in the set: only requirements name it (pipdeptree's
+    /// `installed: ?`).
+    pub missing: bool,
 }
 
 /// A dependency in a rendered graph.
@@ -33,6 +36,11 @@ pub struct GraphEdge {
     pub requirement: String,
     /// The version constraint (empty for any).
     pub spec: String,
+    /// `satisfied`, `unsatisfied` (drawn to the version present) or `missing` (drawn to a
+    /// missing node).
+    pub status: &'static str,
+    /// `run`, `extra` (an optional dependency), `group` (a dependency group) or `build`.
+    pub kind: &'static str,
 }
 
 /// A dependency graph: nodes in a stable order, edges in requirement order.
@@ -48,11 +56,33 @@ pub struct Graph {
     pub reverse: bool,
 }
 
-/// One step of a graph walk: a node, or a requirements file.
+/// One step of a graph walk: a node, a requirements file, or a missing name (by the first
+/// edge that requires it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Vertex {
     File(usize),
     Node(NodeId),
+    Missing(usize),
+}
+
+/// The status of an edge, as graph JSON writes it.
+fn edge_status(resolution: &Resolution) -> &'static str {
+    match resolution {
+        Resolution::Satisfied(_) => "satisfied",
+        Resolution::Unsatisfied(_) => "unsatisfied",
+        _ => "missing",
+    }
+}
+
+/// The kind of an edge, as graph JSON writes it.
+fn edge_kind(edge: &super::Edge) -> &'static str {
+    match &edge.requirement.kind {
+        RequirementKind::Optional(_) => "extra",
+        RequirementKind::Group(_) => "group",
+        RequirementKind::Build => "build",
+        _ if edge.list.contains("build_requires") => "build",
+        _ => "run",
+    }
 }
 
 impl PackageSet {
@@ -89,18 +119,15 @@ impl PackageSet {
         graph.into_iter().map(|s| s.into_iter().collect()).collect()
     }
 
-    /// The run dependencies of `vertex`: for each satisfied requirement, the newest package
-    /// that satisfies it (the one a resolver would pick from a repository).
+    /// The dependencies of every vertex: for each satisfied requirement, the newest package
+    /// that satisfies it (the one a resolver would pick from a repository); for an unsatisfied
+    /// one, the newest present; for a missing one, the missing name's vertex. Run and extra
+    /// requirements of packages, and file-level requirements (groups and the build system's
+    /// when asked for); packages' build requirements are not drawn.
     fn dependencies(&self) -> BTreeMap<Vertex, Vec<(Vertex, usize)>> {
         let mut out: BTreeMap<Vertex, Vec<(Vertex, usize)>> = BTreeMap::new();
+        let mut missing: HashMap<(Ecosystem, String), usize> = HashMap::new();
         for (i, edge) in self.edges().iter().enumerate() {
-            // Unsatisfied requirements are drawn too, to the version that is present: a graph
-            // shows what is there (as pipdeptree does); `check` says what is wrong with it.
-            let (Resolution::Satisfied(targets) | Resolution::Unsatisfied(targets)) =
-                &edge.resolution
-            else {
-                continue;
-            };
             if !(edge.list == "requires"
                 || edge.list == "requirements"
                 || edge.list.starts_with("variants["))
@@ -111,10 +138,26 @@ impl PackageSet {
                 Owner::Package(id) => Vertex::Node(id),
                 Owner::File(r) => Vertex::File(r),
             };
-            if let Some(to) = self.newest(targets) {
+            // Unsatisfied requirements are drawn too, to the version that is present: a graph
+            // shows what is there (as pipdeptree does), and the edge says it does not fit.
+            let to = match &edge.resolution {
+                Resolution::Satisfied(targets) | Resolution::Unsatisfied(targets) => {
+                    self.newest(targets).map(Vertex::Node)
+                }
+                Resolution::Missing => {
+                    let eco = match edge.from {
+                        Owner::Package(id) => self.nodes()[id].ecosystem,
+                        Owner::File(_) => Ecosystem::Python,
+                    };
+                    let key = (eco, super::match_key(eco, &edge.requirement.name));
+                    Some(Vertex::Missing(*missing.entry(key).or_insert(i)))
+                }
+                Resolution::Inactive => None,
+            };
+            if let Some(to) = to {
                 let list = out.entry(from).or_default();
-                if !list.iter().any(|(v, _)| *v == Vertex::Node(to)) {
-                    list.push((Vertex::Node(to), i));
+                if !list.iter().any(|(v, _)| *v == to) {
+                    list.push((to, i));
                 }
             }
         }
@@ -135,6 +178,10 @@ impl PackageSet {
 
     fn vertex_id(&self, v: Vertex) -> String {
         match v {
+            Vertex::Missing(i) => {
+                let (eco, key) = self.missing_name(i);
+                format!("missing:{}:{key}", eco_name(eco))
+            }
             Vertex::File(r) => format!("file:{}", self.records()[r].path),
             Vertex::Node(n) => {
                 let p = self.package(n);
@@ -147,14 +194,36 @@ impl PackageSet {
         }
     }
 
+    /// The ecosystem and name of the missing vertex of edge `i`.
+    fn missing_name(&self, i: usize) -> (Ecosystem, String) {
+        let edge = &self.edges()[i];
+        let eco = match edge.from {
+            Owner::Package(id) => self.nodes()[id].ecosystem,
+            Owner::File(_) => Ecosystem::Python,
+        };
+        (eco, super::match_key(eco, &edge.requirement.name))
+    }
+
     fn graph_node(&self, v: Vertex) -> GraphNode {
         match v {
+            Vertex::Missing(i) => {
+                let (eco, _) = self.missing_name(i);
+                GraphNode {
+                    id: self.vertex_id(v),
+                    name: self.edges()[i].requirement.name.clone(),
+                    version: String::new(),
+                    ecosystem: eco_name(eco).into(),
+                    path: String::new(),
+                    missing: true,
+                }
+            }
             Vertex::File(r) => GraphNode {
                 id: self.vertex_id(v),
                 name: self.records()[r].path.clone(),
                 version: String::new(),
                 ecosystem: "file".into(),
                 path: self.records()[r].path.clone(),
+                missing: false,
             },
             Vertex::Node(n) => {
                 let p = self.package(n);
@@ -167,6 +236,7 @@ impl PackageSet {
                         Ecosystem::Rez => "rez".into(),
                     },
                     path: self.path(n).to_owned(),
+                    missing: false,
                 }
             }
         }
@@ -270,6 +340,8 @@ impl PackageSet {
                         to: key.1,
                         requirement: edge.requirement.raw.clone(),
                         spec: key.2,
+                        status: edge_status(&edge.resolution),
+                        kind: edge_kind(edge),
                     });
                 }
                 if seen.insert(w) {
@@ -285,11 +357,9 @@ impl PackageSet {
 
     /// Every chain (up to `limit`) by which a package named `name` is required, each from a
     /// root (a requirements file, a project, or a package nothing depends on) down to it.
-    pub fn why(&self, name: &str, limit: usize) -> Result<Vec<Vec<String>>, String> {
-        let targets = self.find(name);
-        if targets.is_empty() {
-            return Err(format!("no package named `{name}` in the set"));
-        }
+    /// For a name no package has, the chains end at the requirements that miss it (the usual
+    /// reason to ask); an error only when nothing has or requires that name.
+    pub fn why(&self, name: &str, limit: usize) -> Result<Why, String> {
         let forward = self.dependencies();
         let mut back: BTreeMap<Vertex, Vec<Vertex>> = BTreeMap::new();
         for (from, tos) in &forward {
@@ -300,36 +370,99 @@ impl PackageSet {
         let label = |v: Vertex| match v {
             Vertex::File(r) => self.records()[r].path.clone(),
             Vertex::Node(n) => self.label(n),
+            Vertex::Missing(i) => self.edges()[i].requirement.name.clone(),
         };
-        let mut chains = Vec::new();
-        for target in targets {
+        // Where each chain starts upwards from, and the text that ends it.
+        let found = self.find(name);
+        let present = !found.is_empty();
+        let starts: Vec<(Vertex, Option<String>)> = if present {
+            found.into_iter().map(|n| (Vertex::Node(n), None)).collect()
+        } else {
+            self.missing_requirers(name)
+        };
+        if starts.is_empty() {
+            return Err(format!(
+                "no package named `{name}` in the set, and nothing requires it"
+            ));
+        }
+        let mut chains: Vec<Vec<String>> = Vec::new();
+        let mut truncated = false;
+        'starts: for (start, end) in starts {
             // Depth-first over simple paths upwards.
-            let mut stack: Vec<(Vertex, Vec<Vertex>)> =
-                vec![(Vertex::Node(target), vec![Vertex::Node(target)])];
-            while let Some((v, path)) = stack.pop() {
-                if chains.len() >= limit {
-                    break;
-                }
+            let mut stack: Vec<Vec<Vertex>> = vec![vec![start]];
+            while let Some(path) = stack.pop() {
+                let v = path[path.len() - 1];
                 let parents = back.get(&v).cloned().unwrap_or_default();
                 let fresh: Vec<Vertex> =
                     parents.into_iter().filter(|p| !path.contains(p)).collect();
                 if fresh.is_empty() {
-                    let chain: Vec<String> = path.iter().rev().map(|&v| label(v)).collect();
+                    let mut chain: Vec<String> = path.iter().rev().map(|&v| label(v)).collect();
+                    chain.extend(end.clone());
                     // Two packages with one label (a project and its egg-info) give one chain.
-                    if !chains.contains(&chain) {
-                        chains.push(chain);
+                    if chains.contains(&chain) {
+                        continue;
                     }
+                    if chains.len() == limit {
+                        truncated = true;
+                        break 'starts;
+                    }
+                    chains.push(chain);
                     continue;
                 }
                 for p in fresh.into_iter().rev() {
                     let mut next = path.clone();
                     next.push(p);
-                    stack.push((p, next));
+                    stack.push(next);
                 }
             }
         }
-        Ok(chains)
+        Ok(Why {
+            present,
+            chains,
+            truncated,
+        })
     }
+
+    /// The requirers of a name that is missing from the set, each with the text that ends its
+    /// chains: `name (missing: `requirement`)`.
+    fn missing_requirers(&self, name: &str) -> Vec<(Vertex, Option<String>)> {
+        let mut out = Vec::new();
+        for edge in self.edges() {
+            if edge.resolution != Resolution::Missing {
+                continue;
+            }
+            let eco = match edge.from {
+                Owner::Package(id) => self.nodes()[id].ecosystem,
+                Owner::File(_) => Ecosystem::Python,
+            };
+            if super::match_key(eco, &edge.requirement.name) != super::match_key(eco, name) {
+                continue;
+            }
+            let from = match edge.from {
+                Owner::Package(id) => Vertex::Node(id),
+                Owner::File(r) => Vertex::File(r),
+            };
+            let end = format!(
+                "{} (missing: `{}`)",
+                edge.requirement.name, edge.requirement.raw
+            );
+            if !out.contains(&(from, Some(end.clone()))) {
+                out.push((from, Some(end)));
+            }
+        }
+        out
+    }
+}
+
+/// The answer of [`PackageSet::why`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Why {
+    /// Whether a package of the name is in the set.
+    pub present: bool,
+    /// Each chain from a root down to the name.
+    pub chains: Vec<Vec<String>>,
+    /// Whether the limit cut the answer short.
+    pub truncated: bool,
 }
 
 impl Graph {
@@ -344,7 +477,17 @@ impl Graph {
             } else {
                 format!("{}\\n{}", node.name, node.version)
             };
-            let style = if node.ecosystem == "file" {
+            let (label, style) = if node.missing {
+                (
+                    format!("{}\\n(missing)", node.name),
+                    ", style=dashed, color=red",
+                )
+            } else {
+                (label, "")
+            };
+            let style = if !style.is_empty() {
+                style
+            } else if node.ecosystem == "file" {
                 ", style=dashed"
             } else if node.ecosystem == "rez" {
                 ", color=\"#b5651d\""
@@ -360,12 +503,24 @@ impl Graph {
             );
         }
         for edge in &self.edges {
+            let note = edge_note(edge);
+            let label = match (edge.spec.is_empty(), note.is_empty()) {
+                (_, true) => edge.spec.clone(),
+                (true, false) => format!("({note})"),
+                (false, false) => format!("{} ({note})", edge.spec),
+            };
+            let style = match edge.status {
+                "unsatisfied" => ", color=red, fontcolor=red",
+                "missing" => ", color=red, fontcolor=red, style=dashed",
+                _ if edge.kind != "run" => ", style=dotted",
+                _ => "",
+            };
             let _ = writeln!(
                 out,
-                "  \"{}\" -> \"{}\" [label=\"{}\"];",
+                "  \"{}\" -> \"{}\" [label=\"{}\"{style}];",
                 escape(&edge.from),
                 escape(&edge.to),
-                escape(&edge.spec)
+                escape(&label)
             );
         }
         out.push_str("}\n");
@@ -382,9 +537,12 @@ impl Graph {
             .collect();
         let mut out = String::from("flowchart LR\n");
         for (i, node) in self.nodes.iter().enumerate() {
-            let label = format!("{} {}", node.name, node.version)
-                .trim()
-                .replace('"', "#quot;");
+            let label = if node.missing {
+                format!("{} (missing)", node.name)
+            } else {
+                format!("{} {}", node.name, node.version)
+            };
+            let label = label.trim().replace('"', "#quot;");
             let _ = writeln!(out, "  n{i}[\"{label}\"]");
         }
         for edge in &self.edges {
@@ -392,13 +550,34 @@ impl Graph {
             else {
                 continue;
             };
-            if edge.spec.is_empty() {
-                let _ = writeln!(out, "  {a} --> {b}");
+            // A missing or unsatisfied edge is dotted, as Mermaid draws an optional link.
+            let arrow = if edge.status == "satisfied" {
+                "-->"
+            } else {
+                "-.->"
+            };
+            let note = edge_note(edge);
+            let label = format!(
+                "{}{}{note}{}",
+                edge.spec,
+                if !edge.spec.is_empty() && !note.is_empty() {
+                    " ("
+                } else {
+                    ""
+                },
+                if !edge.spec.is_empty() && !note.is_empty() {
+                    ")"
+                } else {
+                    ""
+                },
+            );
+            if label.is_empty() {
+                let _ = writeln!(out, "  {a} {arrow} {b}");
             } else {
                 let _ = writeln!(
                     out,
-                    "  {a} -->|\"{}\"| {b}",
-                    edge.spec.replace('"', "#quot;")
+                    "  {a} {arrow}|\"{}\"| {b}",
+                    label.replace('"', "#quot;")
                 );
             }
         }
@@ -431,12 +610,15 @@ impl Graph {
                 let name = node.map_or(id.to_owned(), |n| {
                     format!("{} {}", n.name, n.version).trim().to_owned()
                 });
+                // `[required: >=2, missing]`, as pipdeptree writes `installed: ?`.
                 let spec = via
                     .map(|e| {
-                        if e.spec.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" [required: {}]", e.spec)
+                        let note = edge_note(e);
+                        match (e.spec.is_empty(), note.is_empty()) {
+                            (true, true) => String::new(),
+                            (true, false) => format!(" [{note}]"),
+                            (false, true) => format!(" [required: {}]", e.spec),
+                            (false, false) => format!(" [required: {}, {note}]", e.spec),
                         }
                     })
                     .unwrap_or_default();
@@ -460,6 +642,26 @@ impl Graph {
         }
         out
     }
+}
+
+fn eco_name(eco: Ecosystem) -> &'static str {
+    match eco {
+        Ecosystem::Python => "python",
+        Ecosystem::Rez => "rez",
+    }
+}
+
+/// What an edge's label adds to its specifier: its kind when not `run`, its status when not
+/// `satisfied` (`extra, unsatisfied`).
+fn edge_note(edge: &GraphEdge) -> String {
+    let mut notes = Vec::new();
+    if edge.kind != "run" {
+        notes.push(edge.kind);
+    }
+    if edge.status != "satisfied" {
+        notes.push(edge.status);
+    }
+    notes.join(", ")
 }
 
 fn escape(text: &str) -> String {

@@ -1,135 +1,812 @@
-//! PEP 440 versions and specifier sets, through `pep508_rs`'s `pep440_rs` (see
-//! `docs/decisions.md` for why that crate).
+//! PEP 440 versions and specifier sets, as `packaging` 26.3 reads and compares them
+//! (`packaging/version.py`, `specifiers.py`, `_ranges.py`); see `docs/decisions.md`,
+//! "PEP 440/508: our own reader, by measurement", for why not a crate.
 //!
-//! Core reaches the `pep440_rs` crate through this module (`versions::pep508_compat`, which
-//! adapts the crate, names it too): [`Pep440Version`] and [`parse_version`] for versions,
-//! [`Specifiers`] for specifier sets, and the renderer that PEP 508 requirements use to show
-//! their specifiers. Where the crate and packaging part
-//! (the `==V.*` padding, `<` across epochs, Python's whitespace) the fix is in
-//! `versions::pep508_compat`.
+//! [`Pep440Version`] and [`parse_version`] for versions, [`Specifiers`] for specifier sets.
+//! Numbers are Python integers: any length up to CPython's 4,300-digit `int()` limit, beyond
+//! which packaging raises `ValueError` (here: not a version, and `contains` answers `None`).
 
-use super::pep508_compat::{is_python_space, specifiers_contain};
+use super::pep508_compat::{is_python_space, python_lower, python_strip};
+use std::cmp::Ordering;
+use std::fmt;
 use std::str::FromStr;
 
-/// A parsed PEP 440 version.
-pub type Pep440Version = pep508_rs::pep440_rs::Version;
+/// CPython's `sys.int_max_str_digits` default: `int()` of a longer digit string raises.
+const MAX_DIGITS: usize = 4300;
+
+/// A non-negative integer of any size (Python's `int`), without leading zeros.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Num {
+    Small(u64),
+    /// The decimal digits of a number above `u64::MAX`, without leading zeros.
+    Big(Box<str>),
+}
+
+/// A digit run longer than CPython's `int()` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TooLong;
+
+impl Num {
+    const ZERO: Num = Num::Small(0);
+
+    /// `int(digits)`; `digits` is a non-empty run of ASCII digits.
+    fn parse(digits: &str) -> Result<Num, TooLong> {
+        if digits.len() > MAX_DIGITS {
+            return Err(TooLong);
+        }
+        let trimmed = digits.trim_start_matches('0');
+        Ok(match trimmed.parse::<u64>() {
+            Ok(n) => Num::Small(n),
+            Err(_) if trimmed.is_empty() => Num::ZERO,
+            Err(_) => Num::Big(trimmed.into()),
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Num::ZERO
+    }
+
+    /// `self + 1`.
+    fn succ(&self) -> Num {
+        match self {
+            Num::Small(n) => match n.checked_add(1) {
+                Some(n) => Num::Small(n),
+                None => Num::Big((u128::from(*n) + 1).to_string().into()),
+            },
+            Num::Big(digits) => {
+                let mut out: Vec<u8> = digits.bytes().collect();
+                let mut i = out.len();
+                loop {
+                    if i == 0 {
+                        out.insert(0, b'1');
+                        break;
+                    }
+                    i -= 1;
+                    if out[i] == b'9' {
+                        out[i] = b'0';
+                    } else {
+                        out[i] += 1;
+                        break;
+                    }
+                }
+                Num::Big(String::from_utf8(out).unwrap_or_default().into())
+            }
+        }
+    }
+}
+
+impl Ord for Num {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Num::Small(a), Num::Small(b)) => a.cmp(b),
+            (Num::Small(_), Num::Big(_)) => Ordering::Less,
+            (Num::Big(_), Num::Small(_)) => Ordering::Greater,
+            (Num::Big(a), Num::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        }
+    }
+}
+
+impl PartialOrd for Num {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Num::Small(n) => write!(f, "{n}"),
+            Num::Big(digits) => f.write_str(digits),
+        }
+    }
+}
+
+/// The kind of a pre-release, in PEP 440's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum PreKind {
+    Alpha,
+    Beta,
+    Rc,
+}
+
+/// One part of a local version label: numbers sort after strings (PEP 440).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum LocalPart {
+    Text(Box<str>),
+    Number(Num),
+}
+
+impl Ord for LocalPart {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (LocalPart::Text(a), LocalPart::Text(b)) => a.cmp(b),
+            (LocalPart::Text(_), LocalPart::Number(_)) => Ordering::Less,
+            (LocalPart::Number(_), LocalPart::Text(_)) => Ordering::Greater,
+            (LocalPart::Number(a), LocalPart::Number(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for LocalPart {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A parsed PEP 440 version, ordered and compared as packaging's `Version` (`_cmpkey`).
+#[derive(Debug, Clone)]
+pub struct Pep440Version {
+    epoch: Num,
+    release: Vec<Num>,
+    pre: Option<(PreKind, Num)>,
+    post: Option<Num>,
+    dev: Option<Num>,
+    local: Option<Vec<LocalPart>>,
+}
+
+/// A version from text: `Ok(None)` when it is not PEP 440, `Err` when a number is too long
+/// for Python's `int()` (packaging raises `ValueError` rather than `InvalidVersion`).
+fn parse_checked(text: &str) -> Result<Option<Pep440Version>, TooLong> {
+    let text = python_strip(text);
+    if !text.is_ascii() {
+        return Ok(None);
+    }
+    let mut cursor = Cursor {
+        text: text.as_bytes(),
+        pos: 0,
+    };
+    let Some(shape) = cursor.version(Allow::ALL) else {
+        return Ok(None);
+    };
+    if cursor.pos != text.len() {
+        return Ok(None);
+    }
+    shape.build(text).map(Some)
+}
 
 /// A PEP 440 version, for ordering; `None` when `text` is not one.
 /// Surrounding whitespace is ignored, in Python's sense (`str.strip`, as packaging).
 ///
-/// `version = [N "!"] N ("." N)* [("a" | "b" | "rc") N] [".post" N] [".dev" N] ["+" local]`
-/// (PEP 440's normal form; the spellings PEP 440 normalises are accepted too)
-pub fn parse_version(text: &str) -> Option<pep508_rs::pep440_rs::Version> {
-    let text = text.trim_matches(is_python_space);
-    if !text.is_ascii() {
-        return None;
+/// `version = ["v"] [N "!"] N ("." N)* [pre] [post] [dev] ["+" local]` with
+/// `pre = [sep] ("a" | "alpha" | "b" | "beta" | "c" | "rc" | "pre" | "preview") [sep] [N]`,
+/// `post = "-" N | [sep] ("post" | "rev" | "r") [sep] [N]`, `dev = [sep] "dev" [sep] [N]`,
+/// `sep = "." | "_" | "-"`, letters in any case (packaging's `VERSION_PATTERN`)
+pub fn parse_version(text: &str) -> Option<Pep440Version> {
+    parse_checked(text).ok().flatten()
+}
+
+impl FromStr for Pep440Version {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_version(text).ok_or_else(|| format!("invalid version: {text:?}"))
     }
-    pep508_rs::pep440_rs::Version::from_str(text).ok()
+}
+
+impl Pep440Version {
+    /// A pre-release or a development release (packaging's `is_prerelease`).
+    pub fn is_prerelease(&self) -> bool {
+        self.pre.is_some() || self.dev.is_some()
+    }
+
+    /// The pre/post/dev part of packaging's comparison key.
+    fn suffix(&self) -> (i8, &Num, u8, &Num, u8, &Num) {
+        let pre_rank = match (&self.pre, &self.post, &self.dev) {
+            (None, None, Some(_)) => -1,
+            (None, _, _) => 3,
+            (Some((kind, _)), _, _) => *kind as i8,
+        };
+        let pre_n = self.pre.as_ref().map_or(&Num::ZERO, |(_, n)| n);
+        (
+            pre_rank,
+            pre_n,
+            u8::from(self.post.is_some()),
+            self.post.as_ref().unwrap_or(&Num::ZERO),
+            u8::from(self.dev.is_none()),
+            self.dev.as_ref().unwrap_or(&Num::ZERO),
+        )
+    }
+
+    /// The release without trailing zeros (`1.0.0` equals `1`).
+    fn trimmed_release(&self) -> &[Num] {
+        let end = self
+            .release
+            .iter()
+            .rposition(|n| !n.is_zero())
+            .map_or(0, |i| i + 1);
+        &self.release[..end]
+    }
+
+    /// Same epoch and release, trailing zeros aside: `_ranges`'s "family" test.
+    fn same_release(&self, other: &Pep440Version) -> bool {
+        self.epoch == other.epoch && self.trimmed_release() == other.trimmed_release()
+    }
+
+    /// Same public version as `other`, any local label (`V`'s "local family").
+    fn same_public(&self, other: &Pep440Version) -> bool {
+        self.same_release(other)
+            && self.pre == other.pre
+            && self.post == other.post
+            && self.dev == other.dev
+    }
+
+    /// `epoch!release.dev0`, with the last release number replaced by `last`.
+    fn dev0(&self, release: Vec<Num>) -> Pep440Version {
+        Pep440Version {
+            epoch: self.epoch.clone(),
+            release,
+            pre: None,
+            post: None,
+            dev: Some(Num::ZERO),
+            local: None,
+        }
+    }
+
+    /// `1.2 -> 1.3.dev0`: the least version above every `1.2.*` (packaging's
+    /// `_next_prefix_dev0`).
+    fn next_prefix_dev0(&self, release: &[Num]) -> Pep440Version {
+        let mut release = release.to_vec();
+        if let Some(last) = release.last_mut() {
+            *last = last.succ();
+        }
+        self.dev0(release)
+    }
+
+    /// This version without its local label and with other post/dev parts.
+    fn with(&self, post: Option<Num>, dev: Option<Num>) -> Pep440Version {
+        Pep440Version {
+            post,
+            dev,
+            local: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Ord for Pep440Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.epoch
+            .cmp(&other.epoch)
+            .then_with(|| self.trimmed_release().cmp(other.trimmed_release()))
+            .then_with(|| self.suffix().cmp(&other.suffix()))
+            .then_with(|| self.local.cmp(&other.local))
+    }
+}
+
+impl PartialOrd for Pep440Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Pep440Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Pep440Version {}
+
+impl std::hash::Hash for Pep440Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.epoch.hash(state);
+        self.trimmed_release().hash(state);
+        self.suffix().hash(state);
+        self.local.hash(state);
+    }
+}
+
+/// packaging's `str(Version)`: the normal form.
+impl fmt::Display for Pep440Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.epoch.is_zero() {
+            write!(f, "{}!", self.epoch)?;
+        }
+        for (i, n) in self.release.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{n}")?;
+        }
+        if let Some((kind, n)) = &self.pre {
+            let kind = match kind {
+                PreKind::Alpha => "a",
+                PreKind::Beta => "b",
+                PreKind::Rc => "rc",
+            };
+            write!(f, "{kind}{n}")?;
+        }
+        if let Some(n) = &self.post {
+            write!(f, ".post{n}")?;
+        }
+        if let Some(n) = &self.dev {
+            write!(f, ".dev{n}")?;
+        }
+        if let Some(local) = &self.local {
+            for (i, part) in local.iter().enumerate() {
+                f.write_str(if i == 0 { "+" } else { "." })?;
+                match part {
+                    LocalPart::Text(t) => f.write_str(t)?,
+                    LocalPart::Number(n) => write!(f, "{n}")?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a version may hold where it is read: a specifier's operator narrows packaging's
+/// version grammar (no local label after `<`, a `.*` only after `==`/`!=`, ...).
+#[derive(Debug, Clone, Copy)]
+struct Allow {
+    local: bool,
+    wildcard: bool,
+    /// The fewest release numbers (`~=` needs two).
+    min_release: usize,
+}
+
+impl Allow {
+    const ALL: Allow = Allow {
+        local: true,
+        wildcard: false,
+        min_release: 1,
+    };
+}
+
+/// Where the parts of a version lie in its text (byte ranges), before numbers are read.
+#[derive(Debug, Default)]
+struct Shape {
+    epoch: Option<(usize, usize)>,
+    release: Vec<(usize, usize)>,
+    pre: Option<(PreKind, Option<(usize, usize)>)>,
+    post: Option<Option<(usize, usize)>>,
+    dev: Option<Option<(usize, usize)>>,
+    local: Option<(usize, usize)>,
+    wildcard: bool,
+}
+
+impl Shape {
+    fn build(&self, text: &str) -> Result<Pep440Version, TooLong> {
+        let num = |span: Option<(usize, usize)>| match span {
+            Some((a, b)) => Num::parse(&text[a..b]),
+            None => Ok(Num::ZERO),
+        };
+        let release = self
+            .release
+            .iter()
+            .map(|&span| num(Some(span)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let local = match self.local {
+            None => None,
+            Some((a, b)) => Some(
+                text[a..b]
+                    .split(['.', '_', '-'])
+                    .map(|part| {
+                        if part.bytes().all(|b| b.is_ascii_digit()) {
+                            Num::parse(part).map(LocalPart::Number)
+                        } else {
+                            Ok(LocalPart::Text(part.to_ascii_lowercase().into()))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        Ok(Pep440Version {
+            epoch: num(self.epoch)?,
+            release,
+            pre: match self.pre {
+                Some((kind, n)) => Some((kind, num(n)?)),
+                None => None,
+            },
+            post: self.post.map(num).transpose()?,
+            dev: self.dev.map(num).transpose()?,
+            local,
+        })
+    }
+}
+
+/// A byte cursor over ASCII text, matching packaging's version regexes without backtracking
+/// (its groups are possessive, so the greedy reading is the regex's).
+struct Cursor<'t> {
+    text: &'t [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    fn digits(&mut self) -> Option<(usize, usize)> {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        (self.pos > start).then_some((start, self.pos))
+    }
+
+    fn separator(&mut self) -> bool {
+        if matches!(self.peek(), Some(b'.' | b'_' | b'-')) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The first of `words` (any case) at the cursor, consumed.
+    fn word<T: Copy>(&mut self, words: &[(&str, T)]) -> Option<T> {
+        let rest = &self.text[self.pos..];
+        let (word, value) = words.iter().find(|(w, _)| {
+            rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+        })?;
+        self.pos += word.len();
+        Some(*value)
+    }
+
+    /// Runs `part`; restores the position where it gives `None` (an optional group).
+    fn optional<T>(&mut self, part: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.pos;
+        let out = part(self);
+        if out.is_none() {
+            self.pos = start;
+        }
+        out
+    }
+
+    fn version(&mut self, allow: Allow) -> Option<Shape> {
+        let mut shape = Shape::default();
+        if matches!(self.peek(), Some(b'v' | b'V')) {
+            self.pos += 1;
+        }
+        shape.epoch = self.optional(|c| {
+            let n = c.digits()?;
+            (c.peek() == Some(b'!')).then(|| c.pos += 1).map(|()| n)
+        });
+        shape.release.push(self.digits()?);
+        while let Some(n) = self.optional(|c| {
+            (c.peek() == Some(b'.')).then(|| c.pos += 1)?;
+            c.digits()
+        }) {
+            shape.release.push(n);
+        }
+        if shape.release.len() < allow.min_release {
+            return None;
+        }
+        if allow.wildcard && self.text[self.pos..].starts_with(b".*") {
+            self.pos += 2;
+            shape.wildcard = true;
+            return Some(shape);
+        }
+        const PRE: [(&str, PreKind); 8] = [
+            ("alpha", PreKind::Alpha),
+            ("a", PreKind::Alpha),
+            ("beta", PreKind::Beta),
+            ("b", PreKind::Beta),
+            ("preview", PreKind::Rc),
+            ("pre", PreKind::Rc),
+            ("c", PreKind::Rc),
+            ("rc", PreKind::Rc),
+        ];
+        shape.pre = self.optional(|c| {
+            c.separator();
+            let kind = c.word(&PRE)?;
+            c.separator();
+            Some((kind, c.digits()))
+        });
+        shape.post = self
+            .optional(|c| {
+                (c.peek() == Some(b'-')).then(|| c.pos += 1)?;
+                c.digits().map(Some)
+            })
+            .or_else(|| {
+                self.optional(|c| {
+                    c.separator();
+                    c.word(&[("post", ()), ("rev", ()), ("r", ())])?;
+                    c.separator();
+                    Some(c.digits())
+                })
+            });
+        shape.dev = self.optional(|c| {
+            c.separator();
+            c.word(&[("dev", ())])?;
+            c.separator();
+            Some(c.digits())
+        });
+        if allow.local {
+            shape.local = self.optional(|c| {
+                (c.peek() == Some(b'+')).then(|| c.pos += 1)?;
+                let start = c.pos;
+                let alnum = |c: &mut Cursor| {
+                    let s = c.pos;
+                    while c.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
+                        c.pos += 1;
+                    }
+                    (c.pos > s).then_some(())
+                };
+                alnum(c)?;
+                while c
+                    .optional(|c| c.separator().then_some(()).and_then(|()| alnum(c)))
+                    .is_some()
+                {}
+                Some((start, c.pos))
+            });
+        }
+        Some(shape)
+    }
+}
+
+/// A specifier's operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Compatible,
+    Equal,
+    NotEqual,
+    LessEqual,
+    GreaterEqual,
+    Less,
+    Greater,
+    Arbitrary,
+}
+
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Op::Compatible => "~=",
+            Op::Equal => "==",
+            Op::NotEqual => "!=",
+            Op::LessEqual => "<=",
+            Op::GreaterEqual => ">=",
+            Op::Less => "<",
+            Op::Greater => ">",
+            Op::Arbitrary => "===",
+        }
+    }
+}
+
+/// One specifier (`>=1.0`, `==1.2.*`, `===foo`).
+#[derive(Debug, Clone)]
+struct Specifier {
+    op: Op,
+    /// The version as written after the operator (stripped).
+    text: Box<str>,
+    /// The parsed version (without `.*`); `Err` where a number is too long for Python.
+    version: Result<Pep440Version, TooLong>,
+    wildcard: bool,
+}
+
+impl Specifier {
+    /// packaging's `Specifier(text)`: `None` when the regex does not match it.
+    ///
+    /// `specifier = op version`, `op = "~=" | "==" | "!=" | "<=" | ">=" | "<" | ">"`
+    /// (no local label after `~=`, `<`, `<=`, `>`, `>=`; `.*` only after `==`/`!=`; two release
+    /// numbers at least after `~=`), or `"===" text` (any text without whitespace, `;`, `)`)
+    fn parse(text: &str) -> Option<Specifier> {
+        let text = python_strip(text);
+        let ops = [
+            ("===", Op::Arbitrary),
+            ("~=", Op::Compatible),
+            ("==", Op::Equal),
+            ("!=", Op::NotEqual),
+            ("<=", Op::LessEqual),
+            (">=", Op::GreaterEqual),
+            ("<", Op::Less),
+            (">", Op::Greater),
+        ];
+        let (op, rest) = ops
+            .iter()
+            .find_map(|(s, op)| text.strip_prefix(s).map(|rest| (*op, rest)))?;
+        let version_text = python_strip(rest);
+        if op == Op::Arbitrary {
+            let bad = |c: char| is_python_space(c) || c == ';' || c == ')';
+            return (!version_text.contains(bad)).then(|| Specifier {
+                op,
+                text: version_text.into(),
+                version: Err(TooLong),
+                wildcard: false,
+            });
+        }
+        if !version_text.is_ascii() {
+            return None;
+        }
+        let allow = Allow {
+            local: matches!(op, Op::Equal | Op::NotEqual),
+            wildcard: matches!(op, Op::Equal | Op::NotEqual),
+            min_release: if op == Op::Compatible { 2 } else { 1 },
+        };
+        let mut cursor = Cursor {
+            text: version_text.as_bytes(),
+            pos: 0,
+        };
+        let shape = cursor.version(allow)?;
+        if cursor.pos != version_text.len() {
+            return None;
+        }
+        Some(Specifier {
+            op,
+            text: version_text.into(),
+            version: shape.build(version_text),
+            wildcard: shape.wildcard,
+        })
+    }
+
+    /// Whether `v` satisfies this specifier, pre-releases included (packaging's
+    /// `Specifier.contains(v, prereleases=True)`, through `_ranges`'s bounds). `Err` where
+    /// packaging raises.
+    fn matches(&self, v: &Pep440Version) -> Result<bool, TooLong> {
+        let spec = self.version.as_ref().map_err(|e| *e)?;
+        Ok(match (self.op, self.wildcard) {
+            (Op::Equal, true) => wildcard_match(spec, v),
+            (Op::NotEqual, true) => !wildcard_match(spec, v),
+            (Op::Equal, false) => self.equal(spec, v),
+            (Op::NotEqual, false) => !self.equal(spec, v),
+            (Op::GreaterEqual, _) => v >= spec,
+            // `<=V` takes V's local versions too.
+            (Op::LessEqual, _) => v <= spec || v.same_public(spec),
+            (Op::Greater, _) => match (&spec.dev, &spec.post) {
+                // `>V.devN`: the next version is V.dev(N+1).
+                (Some(dev), _) => *v >= spec.with(spec.post.clone(), Some(dev.succ())),
+                // `>V.postN`: the next version is V.post(N+1).dev0.
+                (None, Some(post)) => *v >= spec.with(Some(post.succ()), Some(Num::ZERO)),
+                // `>V` leaves out V's local and post-releases (PEP 440).
+                (None, None) => v > spec && !(v.same_release(spec) && v.pre == spec.pre),
+            },
+            // `<V` leaves out V's pre-releases unless V is one.
+            (Op::Less, _) => {
+                if spec.is_prerelease() {
+                    v < spec
+                } else {
+                    *v < spec.with(spec.post.clone(), Some(Num::ZERO))
+                }
+            }
+            (Op::Compatible, _) => {
+                let prefix = &spec.release[..spec.release.len().saturating_sub(1)];
+                v >= spec && *v < spec.next_prefix_dev0(prefix)
+            }
+            (Op::Arbitrary, _) => false,
+        })
+    }
+
+    /// `==V` without `.*`: V's local versions match when V has no local label.
+    fn equal(&self, spec: &Pep440Version, v: &Pep440Version) -> bool {
+        let has_local = self.text.contains('+');
+        spec <= v && (v <= spec || (!has_local && v.same_public(spec)))
+    }
+}
+
+/// `==V.*`: from `V.dev0` up to the next prefix's `.dev0` (packaging's `wildcard_ranges`).
+fn wildcard_match(base: &Pep440Version, v: &Pep440Version) -> bool {
+    *v >= base.dev0(base.release.clone()) && *v < base.next_prefix_dev0(&base.release)
+}
+
+/// packaging's `Specifier(spec).contains(item, prereleases=True)`, as a marker comparison
+/// on a version variable asks it: `None` when `spec` is not a specifier (the comparison then
+/// falls back to text), `Some(Err)` where packaging raises.
+pub(super) fn specifier_contains(spec: &str, item: &str) -> Option<Result<bool, ()>> {
+    let spec = Specifier::parse(spec)?;
+    if spec.op == Op::Arbitrary {
+        return Some(Ok(python_lower(item) == python_lower(&spec.text)));
+    }
+    Some(match parse_checked(item) {
+        Err(TooLong) => Err(()),
+        Ok(None) => Ok(false),
+        Ok(Some(v)) => spec.matches(&v).map_err(|_| ()),
+    })
+}
+
+/// How many bytes at the start of `rest` packaging's `SPECIFIER` token takes (its specifier
+/// regex matched, not full-matched, as `_tokenizer.py` does); `None` when it does not match.
+pub(super) fn specifier_token_len(rest: &str) -> Option<usize> {
+    if let Some(after) = rest.strip_prefix("===") {
+        let text = after.trim_start_matches(is_python_space);
+        let end = text
+            .find(|c: char| is_python_space(c) || c == ';' || c == ')')
+            .unwrap_or(text.len());
+        return Some(rest.len() - text.len() + end);
+    }
+    let (op, after) = [
+        ("==", Op::Equal),
+        ("!=", Op::NotEqual),
+        ("~=", Op::Compatible),
+        ("<=", Op::LessEqual),
+        (">=", Op::GreaterEqual),
+        ("<", Op::Less),
+        (">", Op::Greater),
+    ]
+    .iter()
+    .find_map(|(s, op)| rest.strip_prefix(s).map(|after| (*op, after)))?;
+    let text = after.trim_start_matches(is_python_space);
+    let allow = Allow {
+        local: matches!(op, Op::Equal | Op::NotEqual),
+        wildcard: matches!(op, Op::Equal | Op::NotEqual),
+        min_release: if op == Op::Compatible { 2 } else { 1 },
+    };
+    let mut cursor = Cursor {
+        text: text.as_bytes(),
+        pos: 0,
+    };
+    cursor.version(allow)?;
+    Some(rest.len() - text.len() + cursor.pos)
 }
 
 /// A parsed PEP 440 specifier set (`>=1.0, <2`), ready to test versions against.
 #[derive(Debug, Clone)]
-pub struct Specifiers(pep508_rs::pep440_rs::VersionSpecifiers);
+pub struct Specifiers {
+    specs: Vec<Specifier>,
+}
 
 impl Specifiers {
     /// Parses a specifier set; `None` when it is not valid PEP 440.
     ///
-    /// `specifiers = specifier ("," specifier)*`, `specifier = op version [".*"]`,
-    /// `op = "~=" | "==" | "!=" | "<=" | ">=" | "<" | ">" | "==="`
+    /// `specifiers = [specifier] ("," [specifier])*` (packaging's `SpecifierSet`: empty items
+    /// between commas are skipped)
     pub fn parse(text: &str) -> Option<Specifiers> {
-        if !text.is_ascii() {
+        let specs = text
+            .split(',')
+            .map(python_strip)
+            .filter(|s| !s.is_empty())
+            .map(Specifier::parse)
+            .collect::<Option<Vec<_>>>()?;
+        Some(Specifiers { specs })
+    }
+
+    /// Whether `version` satisfies every specifier, pre-releases included (packaging's
+    /// `SpecifierSet.contains(version, prereleases=True)`, as `pip check` tests installed
+    /// versions). `None` when `version` is not valid PEP 440 (unless the set takes it as
+    /// text: an empty set, or `===` with the same text) or when packaging raises on it.
+    pub fn contains(&self, version: &str) -> Option<bool> {
+        let parsed = parse_checked(version).ok()?;
+        if self.specs.is_empty() {
+            return Some(true);
+        }
+        let mut all = true;
+        for spec in &self.specs {
+            let holds = match (spec.op, &parsed) {
+                (Op::Arbitrary, _) => python_lower(version) == python_lower(&spec.text),
+                (_, Some(v)) => spec.matches(v).ok()?,
+                (_, None) => false,
+            };
+            if !holds {
+                all = false;
+                break;
+            }
+        }
+        if parsed.is_none() && !all {
             return None;
         }
-        pep508_rs::pep440_rs::VersionSpecifiers::from_str(text)
-            .ok()
-            .map(Specifiers)
+        Some(all)
     }
 
-    /// Whether `version` satisfies every specifier (pre-releases included, as `pip check`
-    /// tests installed versions). `None` when `version` is not valid PEP 440.
-    pub fn contains(&self, version: &str) -> Option<bool> {
-        let version = parse_version(version)?;
-        Some(specifiers_contain(&self.0, &version))
-    }
-
-    /// Whether a parsed `version` satisfies every specifier (pre-releases included).
+    /// Whether a parsed `version` satisfies every specifier (pre-releases included). `===`
+    /// compares with the normal form (the text as written is no longer known).
     pub fn contains_version(&self, version: &Pep440Version) -> bool {
-        specifiers_contain(&self.0, version)
+        self.specs.iter().all(|spec| match spec.op {
+            Op::Arbitrary => python_lower(&version.to_string()) == python_lower(&spec.text),
+            _ => spec.matches(version).unwrap_or(false),
+        })
     }
-}
 
-/// `specifiers.to_string()`, without the formatting machinery: pep440_rs formats each part of
-/// each version into a `String` of its own, a fifth of reading a requirements file.
-pub(super) fn render_specifiers(specifiers: &pep508_rs::pep440_rs::VersionSpecifiers) -> String {
-    use pep508_rs::pep440_rs::{LocalSegment, Operator, PrereleaseKind};
-    use std::fmt::Write;
-    let mut out = String::with_capacity(specifiers.len() * 12);
-    for (i, specifier) in specifiers.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        #[allow(deprecated)]
-        let (operator, star) = match specifier.operator() {
-            Operator::Equal => ("==", false),
-            Operator::EqualStar => ("==", true),
-            Operator::ExactEqual => ("===", false),
-            Operator::NotEqual => ("!=", false),
-            Operator::NotEqualStar => ("!=", true),
-            Operator::TildeEqual => ("~=", false),
-            Operator::LessThan => ("<", false),
-            Operator::LessThanEqual => ("<=", false),
-            Operator::GreaterThan => (">", false),
-            Operator::GreaterThanEqual => (">=", false),
-        };
-        out.push_str(operator);
-        let version = specifier.version();
-        // Writing to a `String` cannot fail.
-        if version.epoch() != 0 {
-            let _ = write!(out, "{}!", version.epoch());
-        }
-        for (k, part) in version.release().iter().enumerate() {
-            if k > 0 {
-                out.push('.');
+    /// The set as a record shows it: each specifier with its version in normal form (`===`
+    /// as written), joined by `, `.
+    pub(super) fn render(&self) -> String {
+        let mut out = String::with_capacity(self.specs.len() * 12);
+        for (i, spec) in self.specs.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
             }
-            push_number(&mut out, *part);
-        }
-        if let Some(pre) = version.pre() {
-            out.push_str(match pre.kind {
-                PrereleaseKind::Alpha => "a",
-                PrereleaseKind::Beta => "b",
-                PrereleaseKind::Rc => "rc",
-            });
-            push_number(&mut out, pre.number);
-        }
-        if let Some(post) = version.post() {
-            out.push_str(".post");
-            push_number(&mut out, post);
-        }
-        if let Some(dev) = version.dev() {
-            out.push_str(".dev");
-            push_number(&mut out, dev);
-        }
-        for (k, segment) in version.local().iter().enumerate() {
-            out.push(if k == 0 { '+' } else { '.' });
-            match segment {
-                LocalSegment::String(text) => out.push_str(text),
-                LocalSegment::Number(n) => push_number(&mut out, *n),
+            out.push_str(spec.op.as_str());
+            match &spec.version {
+                Ok(v) if spec.op != Op::Arbitrary => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "{v}");
+                    if spec.wildcard {
+                        out.push_str(".*");
+                    }
+                }
+                _ => out.push_str(&spec.text),
             }
         }
-        if star {
-            out.push_str(".*");
-        }
-    }
-    out
-}
-
-fn push_number(out: &mut String, n: u64) {
-    if n < 10 {
-        // A single digit: `n` is below 10.
-        out.push(char::from(b'0' + n as u8));
-    } else {
-        use std::fmt::Write;
-        let _ = write!(out, "{n}");
+        out
     }
 }
 
@@ -139,64 +816,95 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    #[test]
-    fn specifiers_render_as_pep440_rs_displays_them() {
-        for text in [
-            "==1.0",
-            ">= 1.0 , <2",
-            "~=1.4.5a1",
-            "==1.0.*",
-            "!=2.*",
-            "===1.0",
-            "==1!2.0.post3.dev4+local.7.x",
-            ">=1.0rc1,<1.0b2.post0,!=0.9a12",
-            "==10.20.30+abc.0012",
-            "<=0",
-            ">18446744073709551615",
-            "== 1.0.0-1",
-            "==1.0-dev",
-        ] {
-            let specifiers = pep508_rs::pep440_rs::VersionSpecifiers::from_str(text).unwrap();
-            assert_eq!(
-                render_specifiers(&specifiers),
-                specifiers.to_string(),
-                "{text}"
-            );
-        }
+    fn v(text: &str) -> Pep440Version {
+        parse_version(text).unwrap_or_else(|| panic!("{text}"))
     }
 
-    proptest::proptest! {
-        #[test]
-        fn any_version_renders_as_pep440_rs_displays_it(
-            epoch in proptest::option::of(0u64..3),
-            release in proptest::collection::vec(0u64..200_000, 1..5),
-            pre in proptest::option::of((0usize..3, 0u64..20)),
-            post in proptest::option::of(0u64..12),
-            dev in proptest::option::of(0u64..12),
-            local in proptest::option::of("[a-z0-9]{1,4}(\\.[a-z0-9]{1,4}){0,2}"),
-            op in 0usize..8,
-        ) {
-            let mut text = String::from([">=", "==", "!=", "~=", "<", "<=", ">", "==="][op]);
-            if let Some(epoch) = epoch {
-                text.push_str(&format!("{epoch}!"));
-            }
-            let release: Vec<String> = release.iter().map(u64::to_string).collect();
-            text.push_str(&release.join("."));
-            if let Some((kind, n)) = pre {
-                text.push_str(&format!("{}{n}", ["a", "b", "rc"][kind]));
-            }
-            if let Some(post) = post {
-                text.push_str(&format!(".post{post}"));
-            }
-            if let Some(dev) = dev {
-                text.push_str(&format!(".dev{dev}"));
-            }
-            if let Some(local) = local {
-                text.push_str(&format!("+{local}"));
-            }
-            if let Ok(specifiers) = pep508_rs::pep440_rs::VersionSpecifiers::from_str(&text) {
-                proptest::prop_assert_eq!(render_specifiers(&specifiers), specifiers.to_string());
-            }
+    #[test]
+    fn normal_forms_as_packaging_prints_them() {
+        for (text, normal) in [
+            ("1.0", "1.0"),
+            ("v1.0", "1.0"),
+            (" 1.0\t", "1.0"),
+            ("1.0-1", "1.0.post1"),
+            ("1.0.ALPHA.1", "1.0a1"),
+            ("1.0preview2", "1.0rc2"),
+            ("1.0c", "1.0rc0"),
+            ("1.0-dev", "1.0.dev0"),
+            ("1.0a-dev", "1.0a0.dev0"),
+            ("1!2.0.post3.dev4+Local.007.x", "1!2.0.post3.dev4+local.7.x"),
+            ("01.002", "1.2"),
+            ("1.0.post", "1.0.post0"),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
+        ] {
+            assert_eq!(v(text).to_string(), normal, "{text}");
         }
+        for text in [
+            "1.0.", "1..0", "1.0+", "a1.0", "1.0 0", "1!", "1.0+.a", "", "1.0.*",
+        ] {
+            assert!(parse_version(text).is_none(), "{text}");
+        }
+        assert!(parse_version(&"1".repeat(4301)).is_none());
+    }
+
+    #[test]
+    fn order_is_packaging_order() {
+        let ordered = [
+            "1.0.dev0",
+            "1.0a1.dev0",
+            "1.0a1",
+            "1.0a1.post1",
+            "1.0b1",
+            "1.0rc1",
+            "1.0",
+            "1.0+abc",
+            "1.0+abc.1",
+            "1.0+1",
+            "1.0.post1.dev0",
+            "1.0.post1",
+            "1.1",
+            "1!0.1",
+        ];
+        for pair in ordered.windows(2) {
+            assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
+        }
+        assert_eq!(v("1.0.0"), v("1"));
+        assert!(v("18446744073709551616") > v("18446744073709551615"));
+    }
+
+    #[test]
+    fn containment_follows_packaging_26() {
+        let yes = |spec: &str, version: &str| Specifiers::parse(spec).unwrap().contains(version);
+        assert_eq!(yes(">1.0", "1.0.post1"), Some(false));
+        assert_eq!(yes(">1.0.post1", "1.0.post2"), Some(true));
+        assert_eq!(yes(">1.0", "1.1a1"), Some(true));
+        assert_eq!(yes("<1.0", "1.0a1"), Some(false));
+        assert_eq!(yes("<1.0rc1", "1.0a1"), Some(true));
+        assert_eq!(yes("<1!2.0", "2.0a1"), Some(true));
+        assert_eq!(yes("==1.0", "1.0+local"), Some(true));
+        assert_eq!(yes("==1.0+a", "1.0+b"), Some(false));
+        assert_eq!(yes("<=1.0", "1.0+local"), Some(true));
+        assert_eq!(yes("==2.1.*", "2"), Some(false));
+        assert_eq!(yes("==2.0.*", "2a1"), Some(true));
+        assert_eq!(yes("~=2.2", "3.0.dev0"), Some(false));
+        assert_eq!(yes("===foobar", "foobar"), Some(true));
+        assert_eq!(yes("===1.0", "1.0.0"), Some(false));
+        assert_eq!(yes("", "not a version"), Some(true));
+        assert_eq!(yes(">=1", "not a version"), None);
+        assert!(Specifiers::parse(">=1.0+local").is_none());
+        assert!(Specifiers::parse("~=1").is_none());
+        assert!(Specifiers::parse(">=1,,<2").is_some());
+    }
+
+    #[test]
+    fn specifiers_render_in_normal_form() {
+        let render = |s: &str| Specifiers::parse(s).unwrap().render();
+        assert_eq!(render(">= 1.0 , <2"), ">=1.0, <2");
+        assert_eq!(render("== 1.0.0-1"), "==1.0.0.post1");
+        assert_eq!(render("==1.0.*"), "==1.0.*");
+        assert_eq!(render("===Foo"), "===Foo");
     }
 }

@@ -109,6 +109,7 @@ pub struct ScanWriter {
     out: Destination,
     style: Style,
     summary: ScanSummary,
+    passed_over: usize,
     first: bool,
     rows: Vec<[String; 5]>,
     problems: Vec<String>,
@@ -122,6 +123,7 @@ impl ScanWriter {
             out,
             style,
             summary: ScanSummary::default(),
+            passed_over: 0,
             first: true,
             rows: Vec::new(),
             problems: Vec::new(),
@@ -239,6 +241,13 @@ impl ScanWriter {
         }
     }
 
+    /// Counts the files the walk passed over, for the table's summary line. (Not in the JSON:
+    /// its summary is a function of the records, the same from the npm package, which has
+    /// the records but walks nothing.)
+    pub fn set_passed_over(&mut self, files: usize) {
+        self.passed_over = files;
+    }
+
     /// Ends the output (closing JSON, printing the table) and commits the destination.
     pub fn finish(mut self) -> io::Result<ScanSummary> {
         match self.format {
@@ -289,17 +298,34 @@ impl ScanWriter {
             }
         }
         let t = &self.summary;
+        // The files a walk passed over end the line (`-v` lists them).
+        let passed_over = match self.passed_over {
+            0 => String::new(),
+            n => format!(
+                "; {n} other {} passed over (-v lists them)",
+                plural(n, "file")
+            ),
+        };
         writeln!(
             self.out,
-            "\n{} files, {} packages, {} requirements: {} ok, {} dynamic, {} {}",
+            "\n{} files, {} packages, {} requirements: {} ok, {} dynamic, {} {}{passed_over}",
             t.files,
             t.packages,
             t.requirements,
             t.ok,
             t.dynamic,
             t.errors,
-            if t.errors == 1 { "error" } else { "errors" }
+            plural(t.errors, "error"),
         )?;
         Ok(())
+    }
+}
+
+/// `word`, with an `s` unless there is one.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
     }
 }

@@ -221,6 +221,10 @@ test('walkFolder, folder by folder, reads what selectFiles chooses', () => {
   assert.deepEqual(read.sort(), selectFiles(names).sort());
   assert.deepEqual(pkglens.walkFolder('normal', ['pyvenv.cfg', 'PKG-INFO'], ['lib', 'bin', 'site-packages']),
     { files: [], folders: ['venv', null, 'site'] });
+  // pip-compile's pair is read, a template is not; a `requirements` folder has its own place.
+  assert.deepEqual(pkglens.walkFolder('normal', ['MANIFEST.in', 'main.in', 'main.txt'], ['requirements']),
+    { files: [1, 2], folders: ['requirements'] });
+  assert.deepEqual(pkglens.walkFolder('requirements', ['base.txt', 'README.md'], []), { files: [0], folders: [] });
   assert.throws(() => pkglens.walkFolder('nowhere', [], []), /expected a place/);
 });
 

@@ -255,9 +255,9 @@ fn environment_variables() {
 fn errors_point_into_the_physical_line() {
     let f = parse("ok\nfoo >= \\\n  1.0 <2\n");
     assert_eq!(f.errors.len(), 1);
-    // pep508_rs points at the specifier, on the first physical line.
-    assert_eq!((f.errors[0].line, f.errors[0].column), (2, 5));
-    assert_eq!(f.error_lines[0], "foo >= \\");
+    // packaging's caret: the `<` where a comma or `;` was expected, on the continuation line.
+    assert_eq!((f.errors[0].line, f.errors[0].column), (3, 7));
+    assert_eq!(f.error_lines[0], "  1.0 <2");
     let f = parse("ok\nfoo \\\n  ; python_version >< '3'\n");
     assert_eq!(
         (f.errors[0].line, f.error_lines[0].as_str()),

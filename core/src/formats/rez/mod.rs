@@ -10,6 +10,7 @@
 //!   [`Record`](crate::Record) (`record`), with requirement strings parsed by
 //!   [`crate::versions::rez`] (`requirements`).
 
+mod attributes;
 mod package_py;
 mod package_yaml;
 mod record;

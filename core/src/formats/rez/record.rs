@@ -11,15 +11,26 @@
 //!   of it, as rez does.
 //! - A field computed at load time makes the record `dynamic`; its name is listed in the
 //!   package's `dynamic`, and the fields that are static are still reported.
-//! - Every other top-level literal (`authors`, `uuid`, `help`, `timestamp`, custom fields) goes
-//!   into the package's `extra`, with the names of defined functions (`commands`, ...) under
-//!   `functions` and `with` blocks (`scope("config")`) under `with_blocks`.
+//! - Every other top-level literal goes into the package's `extra` as written (rez's schema
+//!   attributes `authors`, `uuid`, `help`, `timestamp`, `relocatable`, `cachable`,
+//!   `hashed_variants`, `has_plugins`, `plugin_for`, `tests`, `config`, `base`, `revision`,
+//!   `changelog`, `release_message`, `previous_version`, `previous_revision`, `vcs`, and
+//!   arbitrary ones such as `format_version` or `requires_rez_version`), with the names of
+//!   defined functions (`commands`, ...) under `functions` and `with` blocks
+//!   (`scope("config")`) under `with_blocks`. A schema attribute of the wrong type is an
+//!   error, as for the solver fields (`attributes`); `description` and `changelog` are
+//!   dedented and stripped, as rez stores them.
+//! - An installed package, `<family>/<version>/package.py`, takes its name and version from
+//!   its folders, as rez's filesystem repository does: the file's `version` may be absent
+//!   or differ.
 
-use super::package_py::{parse_package_py, Assignment, DynamicField, PyValue};
+use super::attributes::{self, dedent_strip};
+use super::package_py::{parse_package_py, source_text, Assignment, DynamicField, PyValue};
 use super::requirements::requirement_list;
 use crate::record::{
     Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
 };
+use crate::versions::rez::RezVersion;
 use serde_json::{json, Value};
 
 /// Fields with a place of their own in [`Package`]; everything else goes to `extra`.
@@ -44,8 +55,12 @@ fn is_package_field(name: &str) -> bool {
 pub fn parse_rez_package_py(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     let format = Format::RezPackagePy;
     let parsed = parse_package_py(bytes).map_err(|err| {
-        let text = String::from_utf8_lossy(bytes);
-        let kind = if err.message.to_ascii_lowercase().contains("utf-8") {
+        let text = source_text(bytes);
+        let kind = if err.message.contains("utf-8")
+            || err.message.contains("source encoding")
+            || err.message.contains("expected ascii")
+            || err.message.contains("cp1252 character")
+        {
             ErrorKind::Encoding
         } else {
             ErrorKind::Syntax
@@ -177,12 +192,16 @@ pub(super) fn build_record(
     dynamic: &[DynamicField],
 ) -> Result<Record, ParseError> {
     let get = |name: &str| assignments.iter().find(|a| a.name == name);
-    let dynamic: Vec<&DynamicField> = dynamic
+    let mut dynamic: Vec<&DynamicField> = dynamic
         .iter()
         .filter(|d| is_package_field(&d.name))
         .collect();
-    let is_dynamic = |name: &str| dynamic.iter().any(|d| d.name == name);
+    let is_dynamic = |dynamic: &[&DynamicField], name: &str| dynamic.iter().any(|d| d.name == name);
 
+    let folders = installed_folders(path).filter(|(family, _)| match get("name") {
+        Some(a) => a.value == PyValue::Str((*family).to_owned()),
+        None => true,
+    });
     let name = match get("name") {
         Some(Assignment {
             value: PyValue::Str(name),
@@ -200,7 +219,10 @@ pub(super) fn build_record(
                 a.line,
             ))
         }
-        None if is_dynamic("name") => String::new(),
+        None if is_dynamic(&dynamic, "name") => String::new(),
+        None if folders.is_some() => folders
+            .map(|(family, _)| family.to_owned())
+            .unwrap_or_default(),
         None => {
             return Err(ParseError::whole(
                 path,
@@ -210,16 +232,21 @@ pub(super) fn build_record(
             ))
         }
     };
+    if folders.is_some() {
+        // An installed package's version is its folder's, whatever the file computes.
+        dynamic.retain(|d| d.name != "version");
+    }
     let mut faults = Faults {
         first: None,
         wildcards: Vec::new(),
     };
-    let version = match get("version") {
-        Some(a) => py_str(&a.value).unwrap_or_else(|| {
+    let version = match (folders, get("version")) {
+        (Some((_, folder)), _) => folder.to_owned(),
+        (None, Some(a)) => py_str(&a.value).unwrap_or_else(|| {
             faults.type_error("version", "a string", &a.value, a.line);
             String::new()
         }),
-        None => String::new(),
+        (None, None) => String::new(),
     };
 
     let mut package = Package::new(Ecosystem::Rez, name, version);
@@ -228,7 +255,7 @@ pub(super) fn build_record(
         match name.as_str() {
             "name" | "version" => {}
             "description" => match value {
-                PyValue::Str(text) => package.description = Some(text),
+                PyValue::Str(text) => package.description = Some(dedent_strip(&text)),
                 other => faults.type_error("description", "a string", &other, line),
             },
             "requires" => {
@@ -281,7 +308,13 @@ pub(super) fn build_record(
                 other => faults.type_error("tools", "a list of strings", &other, line),
             },
             _ => {
-                let json = py_to_json(&value);
+                if let Err(expected) = attributes::check(&name, &value) {
+                    faults.type_error(&name, expected, &value, line);
+                }
+                let json = match (name.as_str(), &value) {
+                    ("changelog", PyValue::Str(text)) => json!(dedent_strip(text)),
+                    _ => py_to_json(&value),
+                };
                 debug_assert!(!MAPPED.contains(&name.as_str()));
                 package.extra.insert(name, json);
             }
@@ -305,6 +338,35 @@ pub(super) fn build_record(
     }
     record.packages.push(package);
     Ok(record)
+}
+
+/// The family and version folders of an installed package, `<family>/<version>/package.py`:
+/// rez's filesystem repository takes the package's name and version from them and ignores
+/// the file's `version` (an installed `package.py` often has none). The family folder must be
+/// a valid rez package name and the version folder a valid, non-empty rez version; the caller
+/// also requires the file's `name`, when it has one, to be the family's, so that a developer
+/// package in an ordinary source folder keeps its own version.
+fn installed_folders(path: &str) -> Option<(&str, &str)> {
+    let mut parts = path.rsplit(['/', '\\']);
+    let _file = parts.next()?;
+    let version = parts.next()?;
+    let family = parts.next()?;
+    let valid = is_valid_package_name(family)
+        && !version.is_empty()
+        && !version.starts_with('.')
+        && RezVersion::parse(version).is_ok();
+    valid.then_some((family, version))
+}
+
+/// rez's `is_valid_package_name`: `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`.
+fn is_valid_package_name(name: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(|&b| word(b) || b == b'.')
+        && bytes.first().is_some_and(|&b| word(b))
+        && bytes.last().is_some_and(|&b| word(b))
+        && !name.contains("..")
 }
 
 fn error_at(path: &str, format: Format, kind: ErrorKind, message: String, line: u32) -> ParseError {

@@ -4,6 +4,7 @@
 
 use super::bindings::State;
 use super::lexer::{is_ident_char, is_keyword, Tok};
+use super::python3::check_block;
 use super::strings::raw_string_span;
 use super::{is_field, is_nl, Function, Parser, PyError};
 use crate::text::Fault;
@@ -258,6 +259,7 @@ impl<'a> Parser<'a> {
                 };
                 let colon = self.raw(raw_find_colon(src, self.lx.pos))?;
                 let end = self.raw(raw_skip_body(src, colon, None))?;
+                check_block(src, self.lx.text, def_start, end)?;
                 self.lx.pos = end;
                 let bound_by = decorators.iter().find_map(|d| {
                     let base = d.trim_start_matches('@');
@@ -334,6 +336,7 @@ impl<'a> Parser<'a> {
                 self.scan_bindings(hstart, colon, kw)?;
                 let mut lines = Vec::new();
                 let end = self.raw(raw_skip_body(src, colon, Some(&mut lines)))?;
+                check_block(src, self.lx.text, hstart, end)?;
                 let mut skip_deeper: Option<usize> = None;
                 for (s, e, ind) in lines {
                     if let Some(d) = skip_deeper {

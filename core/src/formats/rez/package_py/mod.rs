@@ -18,7 +18,8 @@
 //!   (duplicate keys: last value wins, first position kept).
 //! * Layout: comments, `\` continuations, implicit continuation inside
 //!   brackets, `;` between simple statements, CRLF or lone CR line ends, a
-//!   UTF-8 BOM, `# -*- coding -*-` lines (just comments; input must be UTF-8).
+//!   UTF-8 BOM, `# -*- coding: latin-1 -*-` cookies (PEP 263: the file is decoded with the
+//!   codec named on line 1 or 2, as Python does; see `encoding`).
 //! * Top-level `def` (also `async def`) and `class`: name, decorators
 //!   (`@early()`, `@late()`, `@include("x")`, as written) and line are kept; the
 //!   bodies are skipped by indentation without being parsed (only strings,
@@ -55,14 +56,17 @@
 
 mod bindings;
 mod compound;
+mod encoding;
 mod expr;
 mod lexer;
+mod python3;
 mod statements;
 mod strings;
 
 use crate::text::Fault;
 use bindings::Binding;
 use lexer::{describe, Lexer, Tok, Token};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -209,18 +213,19 @@ fn is_field(w: &str) -> bool {
 /// line = compound_stmt | simple_stmt {";" simple_stmt} [";"] (NEWLINE | ENDMARKER)
 /// ```
 pub fn parse_package_py(src: &[u8]) -> Result<PackagePy, PyError> {
-    let text = match std::str::from_utf8(src) {
-        Ok(t) => t,
-        Err(e) => {
-            let off = e.valid_up_to();
-            let byte = src.get(off).copied().unwrap_or(0);
-            return Err(*make_error(
-                src,
-                off,
-                format!("expected valid utf-8, found byte 0x{byte:02x}"),
-            ));
-        }
-    };
+    let text = encoding::decode(src).map_err(|e| *make_error(src, e.offset, e.message))?;
+    parse_text(&text)
+}
+
+/// The source as Python reads it (PEP 263), for showing an error's line; bytes that cannot
+/// be decoded are replaced.
+pub(super) fn source_text(src: &[u8]) -> Cow<'_, str> {
+    encoding::decode(src).unwrap_or_else(|_| String::from_utf8_lossy(src))
+}
+
+/// Reads decoded source; positions in errors are offsets into `text`.
+fn parse_text(text: &str) -> Result<PackagePy, PyError> {
+    let src = text.as_bytes();
     let start = if src.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {

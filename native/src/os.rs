@@ -63,7 +63,7 @@ fn sysconf_arg_max() -> Option<usize> {
 /// 24 files before the cap).
 const THREADS_PER_CORE: usize = 4;
 
-/// `jobs` within what this machine can bear: at most [`THREADS_PER_CORE`] threads per core.
+/// `jobs` within what this machine can bear: at most `THREADS_PER_CORE` threads per core.
 /// Returns the jobs to use, and a notice for standard error when the request was lowered.
 pub fn capped_jobs(jobs: Jobs) -> (Jobs, Option<String>) {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);

@@ -59,7 +59,7 @@ impl Destination {
         }
     }
 
-    /// `path` as [`Kind`] says: replaced by [`Destination::commit`], or written through.
+    /// `path` as its kind says: replaced by [`Destination::commit`], or written through.
     pub fn file(path: &Path) -> io::Result<Self> {
         let name = display_path(path);
         let (writer, pending): (Box<dyn Write + Send>, _) = match kind(path)? {

@@ -48,7 +48,7 @@ pub fn parse_python(text: &str) -> Result<String, String> {
     }
 }
 
-/// `--platform`: one of [`PLATFORMS`], case-insensitive.
+/// `--platform`: one of `PLATFORMS`, case-insensitive.
 pub fn parse_platform(text: &str) -> Result<String, String> {
     lookup(&PLATFORMS, text, "platform")
 }

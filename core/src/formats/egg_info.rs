@@ -161,9 +161,9 @@ mod tests {
             requires_of(&record),
             [
                 "pycairo >=1.16.0",
-                "tzdata ; sys_platform == 'win32'",
-                "pytest ; extra == 'dev-tools'",
-                "xformers ~=0.0.19; sys_platform != 'darwin' and extra == 'xformers'",
+                "tzdata ; sys_platform == \"win32\"",
+                "pytest ; extra == \"dev-tools\"",
+                "xformers ~=0.0.19; sys_platform != \"darwin\" and extra == \"xformers\"",
             ]
         );
         assert_eq!(record.packages[0].provides_extra, ["dev-tools", "xformers"]);

@@ -53,7 +53,7 @@ pub fn parse_platform(text: &str) -> Result<String, String> {
     lookup(&PLATFORMS, text, "platform")
 }
 
-/// `--machine`: one of [`MACHINES`], case-insensitive.
+/// `--machine`: one of the machines `uname -m` names, case-insensitive.
 pub fn parse_machine(text: &str) -> Result<String, String> {
     lookup(&MACHINES, text, "machine")
 }

@@ -183,8 +183,14 @@ fn a_signal_leaves_no_temporary_file() {
     for signal in ["INT", "TERM"] {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("scan.json");
-        let mut child = pkglens()
+        // A shell that starts the test suite in the background ignores SIGINT, and its children
+        // inherit that (pkglens keeps a signal its parent ignored, as a shell's `&` asks):
+        // coreutils' `env --default-signal` gives pkglens the disposition of a terminal's job.
+        let mut child = Command::new("env")
+            .arg("--default-signal=INT,TERM,HUP")
+            .arg(env!("CARGO_BIN_EXE_pkglens"))
             .args(["scan", "-o", target.to_str().unwrap(), "-"])
+            .current_dir(root())
             .stdin(Stdio::piped())
             .spawn()
             .unwrap();

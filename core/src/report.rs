@@ -193,7 +193,7 @@ impl CheckReport {
         if crate::set::project_folders(set.records()).len() < 2 {
             return Self::of_sets(&[(String::new(), set)], options);
         }
-        let sets: Vec<(String, PackageSet)> = crate::set::split_projects(set.records().to_vec())
+        let sets: Vec<(String, PackageSet)> = crate::set::split_projects(set.records_as_read())
             .into_iter()
             .map(|(path, records)| {
                 (

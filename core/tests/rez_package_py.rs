@@ -361,7 +361,10 @@ fn python2_syntax_errors() {
     assert_eq!((e.line, e.column), (1, 16));
     let e = err("if 1 <> 2:\n    pass\nx = 1 <> 2\n");
     assert_eq!((e.line, e.column), (1, 6));
-    assert_eq!(e.message, "expected '!=', found '<>' (Python 2's not-equal)");
+    assert_eq!(
+        e.message,
+        "expected '!=', found '<>' (Python 2's not-equal)"
+    );
     let e = err("x = [1, 2\ny = 3\n");
     assert_eq!(e.message, "expected ']', found name 'y'");
     let e = err("  x = 1\n");

@@ -358,9 +358,53 @@ fn secrets_are_in_no_output() {
          -e https://tok3n@pypi.example/x\n",
     )
     .unwrap();
+    // The same credentials in every other format that carries URLs: a PEP 508 `@ url` in
+    // pyproject.toml, METADATA and an egg's requires.txt, a uv.lock source and a pylock archive.
+    fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"app\"\nversion = \"1\"\n\
+         dependencies = [\"q @ https://user:hunter2@pypi.example/q-1.0.tar.gz\"]\n",
+    )
+    .unwrap();
+    let dist = dir.path().join("site-packages/app2-1.0.dist-info");
+    fs::create_dir_all(&dist).unwrap();
+    fs::write(
+        dist.join("METADATA"),
+        "Metadata-Version: 2.1\nName: app2\nVersion: 1.0\n\
+         Requires-Dist: q @ https://tok3n@pypi.example/q-1.0.tar.gz\n",
+    )
+    .unwrap();
+    let egg = dir.path().join("site-packages/app3-1.0-py3.11.egg-info");
+    fs::create_dir_all(&egg).unwrap();
+    fs::write(
+        egg.join("PKG-INFO"),
+        "Metadata-Version: 1.1\nName: app3\nVersion: 1.0\n",
+    )
+    .unwrap();
+    fs::write(
+        egg.join("requires.txt"),
+        "q@ https://user:hunter2@pypi.example/q-1.0.tar.gz\n",
+    )
+    .unwrap();
+    let lock = dir.path().join("locked");
+    fs::create_dir_all(&lock).unwrap();
+    fs::write(
+        lock.join("uv.lock"),
+        "version = 1\nrevision = 3\nrequires-python = \">=3.9\"\n\n\
+         [[package]]\nname = \"q\"\nversion = \"1.0\"\n\
+         source = { url = \"https://user:hunter2@pypi.example/q-1.0.tar.gz\" }\n",
+    )
+    .unwrap();
+    fs::write(
+        lock.join("pylock.toml"),
+        "lock-version = \"1.0\"\ncreated-by = \"test\"\n\n\
+         [[packages]]\nname = \"q\"\nversion = \"1.0\"\n\
+         archive = { url = \"https://tok3n@pypi.example/q-1.0.tar.gz\", hashes = { sha256 = \"00\" } }\n",
+    )
+    .unwrap();
     let path = dir.path().to_str().unwrap();
     for args in [
-        vec!["scan", path],
+        vec!["scan", "-v", path],
         vec!["scan", "--format", "json", path],
         vec!["check", path],
         vec!["check", "--format", "json", path],
@@ -386,7 +430,12 @@ fn secrets_are_in_no_output() {
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let first = &doc["records"][0]["requirements"][0];
+    let records = doc["records"].as_array().unwrap();
+    let listed = records
+        .iter()
+        .find(|r| r["path"].as_str().unwrap().ends_with("requirements.txt"))
+        .unwrap();
+    let first = &listed["requirements"][0];
     assert_eq!(
         first["raw"],
         "tool @ git+https://oauth2:${GITLAB_TOKEN}@gitlab.example/g/tool.git"

@@ -274,8 +274,9 @@ impl PackageSet {
         // The copy of the records takes about their JSON's length again, besides the set.
         let json: usize = self.sizes.iter().sum();
         reserve_memory(json.saturating_mul(SET_BYTES_PER_JSON_BYTE + 1));
+        // As read: lock entries left out for this set's target may be for the new one.
         Ok(PackageSet::build(
-            self.inner.records().to_vec(),
+            self.inner.records_as_read(),
             self.sizes.clone(),
             options,
         ))

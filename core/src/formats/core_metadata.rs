@@ -236,7 +236,10 @@ pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<R
 
     for header in message.get_all("Requires-Dist") {
         match parse_requirement(&header.value, RequirementKind::Run, header.line) {
-            Ok(requirement) => package.requires.push(requirement),
+            Ok(mut requirement) => {
+                super::redact_requirement(&mut requirement);
+                package.requires.push(requirement)
+            }
             Err(err) if record.error.is_none() => {
                 let at = header.value_offset;
                 let fault = ParseError::spanned(

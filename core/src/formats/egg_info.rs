@@ -112,7 +112,8 @@ fn push_requirement(package: &mut Package, entry: &Entry<'_>, extra: &str) -> Re
     };
     // Line 0: the line is `requires.txt`'s, not the record's file's.
     match parse_requirement(&raw, RequirementKind::Run, 0) {
-        Ok(requirement) => {
+        Ok(mut requirement) => {
+            super::redact_requirement(&mut requirement);
             package.requires.push(requirement);
             Ok(())
         }

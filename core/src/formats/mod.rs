@@ -20,6 +20,8 @@ pub(crate) mod wheel;
 pub(crate) mod wheel_name;
 pub(crate) mod zip;
 
+pub(crate) use requirements_txt::redact::{redact_auth_from_url, redact_requirement};
+
 use crate::record::{ErrorKind, Format, ParseError, Record};
 use detect::detect;
 

@@ -163,7 +163,13 @@ impl Parser<'_> {
             let source = self.toml.table_value(first, value);
             let source = self.toml.soft(source)?;
             for (key, value) in source.iter() {
-                summary.insert(key.get_ref().to_string(), to_json(value.get_ref()));
+                let mut value = to_json(value.get_ref());
+                if key.get_ref() == "url" {
+                    if let Value::String(url) = &mut value {
+                        *url = super::redact_auth_from_url(url).into_owned();
+                    }
+                }
+                summary.insert(key.get_ref().to_string(), value);
             }
         }
         if let Some(value) = table.get("wheels") {
@@ -250,7 +256,9 @@ impl Parser<'_> {
             };
             let url = ["vcs", "archive"].iter().find_map(|kind| {
                 let url = dependency.get(*kind)?.get_ref().as_table()?.get("url")?;
-                url.get_ref().as_str().map(str::to_owned)
+                url.get_ref()
+                    .as_str()
+                    .map(|url| super::redact_auth_from_url(url).into_owned())
             });
             let spec = version.map(|v| format!("=={v}")).unwrap_or_default();
             out.push(Requirement {

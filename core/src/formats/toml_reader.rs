@@ -519,7 +519,10 @@ impl<'t> TomlReader<'t> {
         let raw = self.string_item(field, item);
         let raw = self.soft(raw)?;
         match parse_requirement(raw, kind.clone(), self.line(span.start)) {
-            Ok(requirement) => Some(requirement),
+            Ok(mut requirement) => {
+                super::redact_requirement(&mut requirement);
+                Some(requirement)
+            }
             Err(err) => {
                 let token = self.text.get(span.clone()).unwrap_or("");
                 let start = span.start + token_offset(token, err.span.start);

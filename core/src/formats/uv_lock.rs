@@ -218,7 +218,11 @@ impl Parser<'_> {
         summary.insert("kind".to_owned(), Value::String(kind.to_owned()));
         summary.insert(
             if is_url { "url" } else { "path" }.to_owned(),
-            Value::String(location.to_owned()),
+            Value::String(if is_url {
+                super::redact_auth_from_url(location).into_owned()
+            } else {
+                location.to_owned()
+            }),
         );
         if kind == "git" {
             if let Some((_, commit)) = location.split_once('#') {

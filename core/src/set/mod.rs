@@ -145,8 +145,8 @@ pub struct PackageSet {
     /// Each node's version as compared and grouped: PEP 440's normal form for Python.
     version_keys: Vec<String>,
     /// Lock-file packages left out because they are not for the target (see
-    /// [`PackageSet::with_options`]).
-    off_target: usize,
+    /// [`PackageSet::with_options`]): (record, position in the record as read, package).
+    off_target: Vec<(usize, usize, Package)>,
 }
 
 /// A node's version in its ecosystem's terms (`None` inside: not a valid version).
@@ -214,21 +214,37 @@ impl PackageSet {
             options,
             ..
         } = set;
+        let mut left_out = Vec::with_capacity(off.len());
         for (r, record) in records.iter_mut().enumerate() {
-            let mut p = 0;
-            record.packages.retain(|_| {
-                p += 1;
-                !off.contains(&(r, p - 1))
-            });
+            let packages = std::mem::take(&mut record.packages);
+            for (p, package) in packages.into_iter().enumerate() {
+                if off.contains(&(r, p)) {
+                    left_out.push((r, p, package));
+                } else {
+                    record.packages.push(package);
+                }
+            }
         }
         let mut set = PackageSet::build(records, options);
-        set.off_target = off.len();
+        set.off_target = left_out;
         set
     }
 
     /// How many lock-file packages were left out as not for the target.
     pub fn off_target(&self) -> usize {
-        self.off_target
+        self.off_target.len()
+    }
+
+    /// The records the set was built from, as they were read: with the lock-file packages
+    /// that are not for the target put back in their places. Splitting a built set by project
+    /// starts from these, so each project filters its own locks as `pkglens check` does.
+    pub fn records_as_read(&self) -> Vec<Record> {
+        let mut records = self.records.clone();
+        for (r, p, package) in &self.off_target {
+            // In ascending (record, position) order, so each lands where it was read.
+            records[*r].packages.insert(*p, package.clone());
+        }
+        records
     }
 
     fn build(records: Vec<Record>, options: SetOptions) -> PackageSet {
@@ -296,7 +312,7 @@ impl PackageSet {
         let mut set = PackageSet {
             versions,
             version_keys,
-            off_target: 0,
+            off_target: Vec::new(),
             name_keys,
             extras,
             records,

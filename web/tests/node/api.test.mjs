@@ -103,7 +103,11 @@ test('a package set checks, graphs, explains and diffs', () => {
   assert.deepEqual(set.dependents(idna).map((d) => d.from), [demo]);
   assert.equal(set.packages()[demo].problems, 1);
   const graph = set.graph({ roots: ['demo-pkg'] }).graph;
-  assert.deepEqual(graph.edges.map((e) => [e.from, e.to]), [['python:demo-pkg@1.0', 'python:idna@3.7']]);
+  // As `pkglens graph` draws it: a missing name is a node of its own, its edge `missing`.
+  assert.deepEqual(graph.edges.map((e) => [e.from, e.to, e.status]), [
+    ['python:demo-pkg@1.0', 'python:idna@3.7', 'satisfied'],
+    ['python:demo-pkg@1.0', 'missing:python:missing-dep', 'missing'],
+  ]);
   assert.match(set.graphDot(), /^digraph/);
   assert.deepEqual(set.why('idna').chains, [['demo-pkg 1.0', 'idna 3.7']].map((c) => c.map((x) => x.replace('demo-pkg', 'Demo_Pkg'))));
   // With an old Python, the marker is false and idna is not needed.

@@ -46,7 +46,7 @@
 mod include;
 mod lines;
 mod options;
-mod redact;
+pub(crate) mod redact;
 mod requirement;
 mod shlex;
 #[cfg(test)]
@@ -61,7 +61,7 @@ use lines::{
     expand_env, is_line_break, may_expand, py_space, runs, to_u32, Lines, LogicalLines, Mapped,
 };
 use options::{options_start, parse_options, Dest};
-use redact::{hide_values, redact_auth_from_url, redact_in_text, unexpand, Piece};
+use redact::{hide_values, redact_in_text, redact_requirement, unexpand, Piece};
 use requirement::{requirement_from_editable, requirement_from_line};
 use std::borrow::Cow;
 
@@ -296,19 +296,6 @@ fn hide_expansions<'a>(
             hide_values(pieces, &fault.message),
         )),
         outcome => outcome,
-    }
-}
-
-/// Credentials in a requirement's URL (`https://user:pass@`) shown as pip shows them:
-/// `https://user:****@`, in `raw` and `url`.
-fn redact_requirement(requirement: &mut Requirement) {
-    if let Cow::Owned(raw) = redact_in_text(&requirement.raw) {
-        requirement.raw = raw;
-    }
-    if let Some(url) = &mut requirement.url {
-        if let Cow::Owned(redacted) = redact_auth_from_url(url) {
-            *url = redacted;
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! requirement read from a line with `${VAR}` expanded keeps `raw` as the file says it
 //! (`${VAR}`, not its value) and shows each expanded value as `****` in `url`.
 
+use crate::record::Requirement;
 use std::borrow::Cow;
 
 /// pip's `redact_netloc`: `user:pass@host` is `user:****@host`, `token@host` is `****@host`,
@@ -24,6 +25,19 @@ fn redact_netloc<'a>(netloc: &'a str, scheme: &str) -> Cow<'a, str> {
         Some((user, _)) => format!("{}:****@{host}", quote(&unquote(user))),
         None => format!("****@{host}"),
     })
+}
+
+/// Credentials in a requirement's URL (`https://user:pass@`) shown as pip shows them:
+/// `https://user:****@`, in `raw` and `url`. Every format's requirements pass here.
+pub(crate) fn redact_requirement(requirement: &mut Requirement) {
+    if let Cow::Owned(raw) = redact_in_text(&requirement.raw) {
+        requirement.raw = raw;
+    }
+    if let Some(url) = &mut requirement.url {
+        if let Cow::Owned(redacted) = redact_auth_from_url(url) {
+            *url = redacted;
+        }
+    }
 }
 
 /// pip's `redact_auth_from_url`: the netloc (between `scheme://` and the next `/`, `?` or

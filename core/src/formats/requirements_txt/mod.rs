@@ -63,7 +63,6 @@ use lines::{
 use options::{options_start, parse_options, Dest};
 use redact::{hide_values, redact_in_text, redact_requirement, unexpand, Piece};
 use requirement::{requirement_from_editable, requirement_from_line};
-use std::borrow::Cow;
 
 pub use include::{
     resolve_requirements, resolve_requirements_detailed, resolve_requirements_input,

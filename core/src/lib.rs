@@ -47,7 +47,8 @@ pub use formats::pylock::parse_pylock;
 pub use formats::pyproject::parse_pyproject;
 pub use formats::requirements_txt::{
     resolve_requirements, resolve_requirements_detailed, resolve_requirements_input,
-    resolve_requirements_within, GlobalOption, LineOptions, Resolved, Source, MAX_FILES,
+    resolve_requirements_within, GlobalOption, IncludeRead, LineOptions, Resolved, Source,
+    MAX_FILES,
 };
 pub use formats::rez::{
     parse_package_py, parse_rez_package_py, parse_rez_package_yaml, Assignment, DynamicField,

@@ -5,7 +5,7 @@ use pkglens_core::resolve_requirements_within;
 use pkglens_core::{detect, is_egg_info, parse_egg_info, parse_guarded};
 use pkglens_core::{ErrorKind, Format, Input, ParseError, Record, MAX_INPUT};
 use pkglens_core::{Step, WheelReader};
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -90,7 +90,7 @@ impl Includes {
         let roots = paths
             .iter()
             .filter_map(|path| {
-                let canonical = std::fs::canonicalize(path).ok()?;
+                let canonical = fs::canonicalize(path).ok()?;
                 if canonical.is_dir() {
                     Some(canonical)
                 } else {
@@ -107,7 +107,7 @@ impl Includes {
         let Some(roots) = &self.roots else {
             return true;
         };
-        match std::fs::canonicalize(path_of(path)) {
+        match fs::canonicalize(path_of(path)) {
             Ok(real) => roots.iter().any(|root| real.starts_with(root)),
             Err(_) => true,
         }
@@ -252,7 +252,13 @@ fn parse_requirements(shown: &str, bytes: &[u8], includes: &Includes) -> Parsed 
     // An include is read as a found file is: never a FIFO or a device, never over the limit.
     let mut read = |path: &str| {
         let mut bytes = Vec::new();
-        read_capped(&path_of(path), &mut bytes).ok().map(|()| bytes)
+        let path = path_of(path);
+        match read_capped(&path, &mut bytes) {
+            Ok(()) => Ok(bytes),
+            // No such file: core says so in pip's words; anything else says why.
+            Err(_) if fs::symlink_metadata(&path).is_err() => Err(None),
+            Err((_, why)) => Err(Some(why.trim_start_matches("skipped: ").to_owned())),
+        }
     };
     let env = |name: &str| std::env::var(name).ok();
     let inside = |path: &str| includes.allows(path);
@@ -306,7 +312,7 @@ fn read_capped(path: &Path, bytes: &mut Vec<u8>) -> Result<(), (ErrorKind, Strin
 /// walk looked never blocks the read, and a file swapped after the check is the file checked.
 fn open_regular(path: &Path, limit: u64) -> Result<(File, u64), (ErrorKind, String)> {
     let io = |e: std::io::Error| (ErrorKind::Io, describe(&e));
-    let mut options = std::fs::OpenOptions::new();
+    let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);

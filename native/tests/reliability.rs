@@ -298,6 +298,36 @@ fn fifos_devices_and_huge_files_are_skipped_unread() {
     );
 }
 
+/// An include (`-r pipe.txt`) that is a FIFO is not opened either: the record's error says
+/// why it could not be read, and a missing include still says pip's "found none".
+#[test]
+fn an_include_that_is_a_fifo_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path();
+    assert!(Command::new("mkfifo")
+        .arg(tree.join("pipe.txt"))
+        .status()
+        .unwrap()
+        .success());
+    fs::write(tree.join("requirements.txt"), "a==1\n-r pipe.txt\n").unwrap();
+    fs::write(tree.join("constraints.txt"), "-c gone.txt\n").unwrap();
+    let out = run(&["scan", "--format", "ndjson", tree.to_str().unwrap()]);
+    let records = ndjson(&out);
+    let error = error_of(&records, "requirements.txt");
+    assert_eq!(error["kind"], "io");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("cannot read the included file ")
+            && message.ends_with("pipe.txt: not a regular file (a FIFO)"),
+        "{message}"
+    );
+    let error = error_of(&records, "constraints.txt");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("gone.txt, found none"));
+}
+
 /// `-j 5000` started 5,000 threads for 24 files (180 s and 1.2 GB, debug build, 2 cores): the
 /// pool is capped at 4 per core, and stderr says so.
 #[test]

@@ -77,6 +77,10 @@ pub(super) fn resolve_include(from: &str, written: &str) -> String {
     }
 }
 
+/// What the caller's I/O gives for an included file: its bytes, or why not (`None`: there is
+/// no such file; `Some(why)`: it is there but cannot be read, such as a FIFO).
+pub type IncludeRead = Result<Vec<u8>, Option<String>>;
+
 /// Follows includes from `root`, in pip's order: every file's lines in file order, an
 /// included file's lines at the point of its `-r` or `-c`. Requirements of constraints files
 /// get [`RequirementKind::Constraint`](crate::RequirementKind::Constraint). `load` is the caller's I/O (`None`: no such file).
@@ -101,25 +105,26 @@ pub fn resolve_requirements_input(
 ) -> Result<Record, ParseError> {
     let mut load = |path: &str| {
         if path == input.path {
-            return Some(input.bytes.to_vec());
+            return Ok(input.bytes.to_vec());
         }
-        others(path)
+        others(path).ok_or(None)
     };
     resolve_read(input.path, input.bytes, &mut load, env, false, None).map(|r| r.record)
 }
 
 /// [`resolve_requirements_input`] confined: an include of a local path for which `inside`
 /// says `false` (outside the folders being read: `-r ../../../../etc/passwd`) is not read but
-/// is an error naming it.
+/// is an error naming it. `others` says why an include it cannot give is unreadable
+/// (`Err(Some("not a regular file (a FIFO)"))`), or `Err(None)` when there is no such file.
 pub fn resolve_requirements_within(
     input: &Input<'_>,
-    others: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    others: &mut dyn FnMut(&str) -> IncludeRead,
     env: &dyn Fn(&str) -> Option<String>,
     inside: &dyn Fn(&str) -> bool,
 ) -> Result<Record, ParseError> {
     let mut load = |path: &str| {
         if path == input.path {
-            return Some(input.bytes.to_vec());
+            return Ok(input.bytes.to_vec());
         }
         others(path)
     };
@@ -154,14 +159,15 @@ fn resolve(
             format!("expected a requirements file at {root}, found none"),
         ));
     };
-    resolve_read(root, &bytes, load, env, detailed, None)
+    let mut load = |path: &str| load(path).ok_or(None);
+    resolve_read(root, &bytes, &mut load, env, detailed, None)
 }
 
 /// [`resolve`] with the root already read: `load` is asked only for what it includes.
 fn resolve_read(
     root: &str,
     bytes: &[u8],
-    load: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    load: &mut dyn FnMut(&str) -> IncludeRead,
     env: &dyn Fn(&str) -> Option<String>,
     detailed: bool,
     inside: Option<&dyn Fn(&str) -> bool>,
@@ -189,7 +195,8 @@ fn resolve_read(
 
 struct Walk<'a> {
     root: &'a str,
-    load: &'a mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    /// The caller's I/O: `Err(None)` no such file, `Err(Some(why))` there but unreadable.
+    load: &'a mut dyn FnMut(&str) -> IncludeRead,
     env: &'a dyn Fn(&str) -> Option<String>,
     chain: Vec<String>,
     files: usize,
@@ -319,11 +326,20 @@ impl Walk<'_> {
                 ));
             }
         }
-        let Some(content) = (self.load)(&key) else {
-            return Err(error(
-                ErrorKind::InvalidValue,
-                format!("expected a requirements file at {key}, found none"),
-            ));
+        let content = match (self.load)(&key) {
+            Ok(content) => content,
+            Err(None) => {
+                return Err(error(
+                    ErrorKind::InvalidValue,
+                    format!("expected a requirements file at {key}, found none"),
+                ))
+            }
+            Err(Some(why)) => {
+                return Err(error(
+                    ErrorKind::Io,
+                    format!("cannot read the included file {key}: {why}"),
+                ))
+            }
         };
         self.chain.push(key.clone());
         let result = self.file(&key, &content, include.kind == IncludeKind::Constraints);

@@ -66,7 +66,7 @@ use requirement::{requirement_from_editable, requirement_from_line};
 
 pub use include::{
     resolve_requirements, resolve_requirements_detailed, resolve_requirements_input,
-    resolve_requirements_within, Resolved, Source, MAX_FILES,
+    resolve_requirements_within, IncludeRead, Resolved, Source, MAX_FILES,
 };
 
 /// Which directive included a file.

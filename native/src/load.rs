@@ -6,13 +6,14 @@
 use crate::cli::{Common, FormatArg, TargetArgs};
 use crate::read::{display_path, parse_stdin, read_and_parse, read_file, Includes};
 use crate::style;
-use crate::walk::{units, Found, Unit};
+use crate::walk::{units, Found, Unit, Units};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_core::Status;
 use pkglens_core::{ordered_map, CancelFlag, Executor, Jobs, Order, OrderedOptions};
 use pkglens_core::{Format, ParseError, Record};
 use pkglens_core::{PackageSet, SetOptions};
+use rayon::iter::Either;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -25,6 +26,12 @@ const SPLIT_FILES: usize = 32;
 /// The unit of work: one file from the walk, or standard input already read.
 enum Work {
     Unit(Unit),
+    Stdin(Vec<u8>),
+}
+
+/// Where work comes from: a path's walk, or standard input already read.
+enum Source {
+    Walk(Units),
     Stdin(Vec<u8>),
 }
 
@@ -124,7 +131,9 @@ pub fn read_paths<T: Send + 'static>(
 
     // Split the walk into units (a few directory levels), then walk, read and parse the units
     // through the window: walking overlaps parsing, and the output keeps the walk's order.
-    let mut work = Vec::new();
+    // Each path's units are made as the window takes them (a huge folder is never held as a
+    // unit per entry); standard input is read first.
+    let mut sources: Vec<Source> = Vec::new();
     let mut missing = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
@@ -132,7 +141,7 @@ pub fn read_paths<T: Send + 'static>(
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .context("cannot read standard input")?;
-            work.push(Work::Stdin(bytes));
+            sources.push(Source::Stdin(bytes));
             continue;
         }
         if !path.exists() {
@@ -146,14 +155,14 @@ pub fn read_paths<T: Send + 'static>(
                     display_path(path)
                 );
             }
-            work.push(Work::Unit(Unit::Found(Found::File {
+            sources.push(Source::Walk(Units::one(Unit::Found(Found::File {
                 path: path.clone(),
                 format: Some(format),
-            })));
+            }))));
             continue;
         }
         let target = executor.threads() * 64;
-        work.extend(units(path, target).into_iter().map(Work::Unit));
+        sources.push(Source::Walk(units(path, target)));
     }
     if !missing.is_empty() {
         anyhow::bail!(
@@ -189,6 +198,10 @@ pub fn read_paths<T: Send + 'static>(
     let prepare = Arc::new(prepare);
     let prepare_named = Arc::clone(&prepare);
     executor.install(|| {
+        let work = sources.into_iter().flat_map(|source| match source {
+            Source::Stdin(bytes) => Either::Left(std::iter::once(Work::Stdin(bytes))),
+            Source::Walk(units) => Either::Right(units.map(Work::Unit)),
+        });
         let results = ordered_map(
             work,
             move |work| {

@@ -30,7 +30,6 @@ fn load_family(repo: &Path, family: &str) -> Vec<Record> {
         return Vec::new();
     }
     units(&dir, 0)
-        .into_iter()
         .flat_map(Unit::expand)
         .filter(|found| {
             matches!(

@@ -45,7 +45,7 @@ pub enum Found {
 /// only here; the reader sniffs content when the name says nothing). Run it inside the pool
 /// that should do the work.
 pub fn walk(root: &Path) -> Vec<Found> {
-    units(root, 0).into_iter().flat_map(Unit::expand).collect()
+    units(root, 0).flat_map(Unit::expand).collect()
 }
 
 /// A piece of a walk: a file found, or a directory still to walk. Expanding the units of
@@ -69,10 +69,80 @@ impl Unit {
     }
 }
 
+/// The units of a walk, in order, made as they are taken: a folder opened by [`units`] is held
+/// as a [`Listing`] (its sorted names in one buffer) until the walk reaches each entry, so a
+/// folder of 200,000 entries costs tens of bytes an entry rather than a path and a unit each.
+pub struct Units {
+    pieces: std::collections::VecDeque<Piece>,
+}
+
+/// A unit, or a listed folder whose entries are still to be made into units.
+enum Piece {
+    One(Unit),
+    Listed(Listing),
+}
+
+impl Piece {
+    /// The folder at `dir` listed, or what was found instead (it could not be read).
+    fn listed(dir: &Path, place: Place) -> Piece {
+        match Listing::read(dir, place) {
+            Ok(listing) => Piece::Listed(listing),
+            Err(found) => Piece::One(Unit::Found(found)),
+        }
+    }
+
+    /// How many units it holds at most (a listing's entries include files it passes over
+    /// silently and folders it does not enter).
+    fn len(&self) -> usize {
+        match self {
+            Piece::One(_) => 1,
+            Piece::Listed(listing) => listing.order.len() - listing.next,
+        }
+    }
+
+    /// Whether opening it would list a folder.
+    fn may_open(&self) -> bool {
+        match self {
+            Piece::One(unit) => matches!(unit, Unit::Dir(..)),
+            Piece::Listed(listing) => listing.remaining().any(|e| e.file_type.is_dir()),
+        }
+    }
+}
+
+impl Units {
+    /// The units of one unit.
+    pub fn one(unit: Unit) -> Units {
+        Units {
+            pieces: [Piece::One(unit)].into(),
+        }
+    }
+}
+
+impl Iterator for Units {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            match self.pieces.front_mut()? {
+                Piece::Listed(listing) => {
+                    if let Some(unit) = listing.next() {
+                        return Some(unit);
+                    }
+                    self.pieces.pop_front();
+                }
+                Piece::One(_) => match self.pieces.pop_front() {
+                    Some(Piece::One(unit)) => return Some(unit),
+                    _ => unreachable!("the front piece is one unit"),
+                },
+            }
+        }
+    }
+}
+
 /// Splits the walk of `root` into units: the root's entries, with directories opened level
 /// by level until there are at least `target` units (or nothing left to open).
-pub fn units(root: &Path, target: usize) -> Vec<Unit> {
-    let mut units = match fs::metadata(root) {
+pub fn units(root: &Path, target: usize) -> Units {
+    let first = match fs::metadata(root) {
         Ok(meta) if meta.is_dir() => {
             // The root's own name matters for a site-packages given itself (`.` and `..` are
             // named by where they lead).
@@ -83,98 +153,245 @@ pub fn units(root: &Path, target: usize) -> Vec<Unit> {
                     .and_then(|p| p.file_name().map(ToOwned::to_owned)),
             };
             let place = Place::root(&name.unwrap_or_default().to_string_lossy());
-            vec![Unit::Dir(root.to_path_buf(), place)]
+            Piece::listed(root, place)
         }
-        Ok(meta) if !meta.is_file() => vec![Unit::Found(not_regular(root, meta.file_type()))],
-        Ok(_) => vec![Unit::Found(Found::File {
+        Ok(meta) if !meta.is_file() => Piece::One(Unit::Found(not_regular(root, meta.file_type()))),
+        Ok(_) => Piece::One(Unit::Found(Found::File {
             path: root.to_path_buf(),
             format: detect_by_name(&root.to_string_lossy()),
-        })],
-        Err(err) => vec![Unit::Found(Found::Unreadable {
+        })),
+        Err(err) => Piece::One(Unit::Found(Found::Unreadable {
             path: root.to_path_buf(),
             message: describe(&err),
-        })],
+        })),
     };
-    // Always open the root; then open further levels while there are too few units.
-    let mut first = true;
-    while first || (units.len() < target && units.iter().any(|u| matches!(u, Unit::Dir(..)))) {
-        first = false;
-        units = units
+    // The root is open; open further levels while there are too few units. Only small
+    // listings are ever opened here (fewer entries than `target` in all).
+    let mut pieces = vec![first];
+    while pieces.iter().map(Piece::len).sum::<usize>() < target
+        && pieces.iter().any(Piece::may_open)
+    {
+        pieces = pieces
             .into_iter()
-            .flat_map(|unit| match unit {
-                Unit::Dir(path, place) => list_dir(&path, place),
-                found => vec![found],
+            .flat_map(|piece| -> Vec<Piece> {
+                match piece {
+                    Piece::One(Unit::Dir(path, place)) => vec![Piece::listed(&path, place)],
+                    Piece::One(unit) => vec![Piece::One(unit)],
+                    Piece::Listed(listing) => listing
+                        .map(|unit| match unit {
+                            Unit::Dir(path, place) => Piece::listed(&path, place),
+                            unit => Piece::One(unit),
+                        })
+                        .collect(),
+                }
             })
             .collect();
     }
-    units
+    Units {
+        pieces: pieces.into(),
+    }
 }
 
-/// A directory's entries as units, sorted by name as bytes: subdirectories to enter, the files
-/// read (their name, folder or siblings say a supported format) and those passed over.
-fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
-    // Each entry keeps its name beside its path: sorting compares the names as bytes, without
-    // taking the path apart again for every comparison.
-    let mut entries: Vec<(std::ffi::OsString, fs::FileType)> = match fs::read_dir(dir) {
-        Ok(iter) => iter
-            .filter_map(|entry| {
-                let entry = entry.ok()?;
-                Some((entry.file_name(), entry.file_type().ok()?))
-            })
-            .collect(),
-        Err(err) => {
-            return vec![Unit::Found(Found::Unreadable {
-                path: dir.to_path_buf(),
-                message: describe(&err),
-            })]
+/// One entry of a [`Listing`]: where its name is in the listing's buffer, and its type.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// Offset of the name in [`Listing::names`]: its chunk is `offset / NAME_CHUNK`.
+    offset: u32,
+    len: u16,
+    file_type: fs::FileType,
+}
+
+/// Bytes of names per chunk of a [`Listing`]: the names are stored in chunks that never grow,
+/// so listing a huge folder never copies (and frees) ever larger buffers.
+const NAME_CHUNK: usize = 64 * 1024;
+
+/// Entries per chunk of a [`Listing`].
+const ENTRY_CHUNK: usize = 4096;
+
+/// A directory's entries sorted by name as bytes, their names in a few large buffers, made
+/// into units one at a time: subdirectories to enter, the files read (their name, folder or
+/// siblings say a supported format) and those passed over. About 40 bytes an entry.
+pub struct Listing {
+    dir: PathBuf,
+    place: Place,
+    /// The directory's own name (a file's folder decides some formats).
+    folder: String,
+    names: Vec<Vec<u8>>,
+    entries: Vec<Vec<Entry>>,
+    /// Entry numbers in name order.
+    order: Vec<u32>,
+    /// The next position in `order` to make into a unit.
+    next: usize,
+}
+
+impl Listing {
+    /// Lists `dir`, or says why it cannot be read.
+    fn read(dir: &Path, place: Place) -> Result<Listing, Found> {
+        let unreadable = |err: std::io::Error| Found::Unreadable {
+            path: dir.to_path_buf(),
+            message: describe(&err),
+        };
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        let mut entries: Vec<Vec<Entry>> = Vec::new();
+        let mut count = 0usize;
+        for entry in fs::read_dir(dir).map_err(unreadable)?.flatten() {
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let bytes = name.as_encoded_bytes();
+            // A name is at most a few hundred bytes on every file system.
+            let Ok(len) = u16::try_from(bytes.len()) else {
+                continue;
+            };
+            if names
+                .last()
+                .is_none_or(|chunk| chunk.len() + bytes.len() > NAME_CHUNK)
+            {
+                names.push(new_chunk(names.is_empty(), NAME_CHUNK));
+            }
+            let chunk = names.len() - 1;
+            let Ok(offset) = u32::try_from(chunk * NAME_CHUNK + names[chunk].len()) else {
+                break; // 4 GiB of names: no folder has that many
+            };
+            names[chunk].extend_from_slice(bytes);
+            if entries
+                .last()
+                .is_none_or(|chunk| chunk.len() == ENTRY_CHUNK)
+            {
+                entries.push(new_chunk(entries.is_empty(), ENTRY_CHUNK));
+            }
+            if let Some(last) = entries.last_mut() {
+                last.push(Entry {
+                    offset,
+                    len,
+                    file_type,
+                });
+            }
+            count += 1;
         }
-    };
-    entries.sort_unstable_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
-    let is_venv = entries
-        .iter()
-        .any(|(n, t)| !t.is_dir() && n == "pyvenv.cfg");
-    let place = if is_venv {
-        place.with_venv_marker()
+        let mut listing = Listing {
+            dir: dir.to_path_buf(),
+            place,
+            folder: dir
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            names,
+            entries,
+            order: (0..u32::try_from(count).unwrap_or(u32::MAX)).collect(),
+            next: 0,
+        };
+        let mut order = std::mem::take(&mut listing.order);
+        order.sort_unstable_by(|&a, &b| listing.name_at(a).cmp(listing.name_at(b)));
+        listing.order = order;
+        if listing.has_file("pyvenv.cfg") {
+            listing.place = place.with_venv_marker();
+        }
+        Ok(listing)
+    }
+
+    fn entry(&self, number: u32) -> Entry {
+        let number = number as usize;
+        self.entries[number / ENTRY_CHUNK][number % ENTRY_CHUNK]
+    }
+
+    fn name(&self, entry: Entry) -> &[u8] {
+        let offset = entry.offset as usize;
+        let (chunk, start) = (offset / NAME_CHUNK, offset % NAME_CHUNK);
+        &self.names[chunk][start..start + usize::from(entry.len)]
+    }
+
+    fn name_at(&self, number: u32) -> &[u8] {
+        self.name(self.entry(number))
+    }
+
+    /// Entries not yet made into units.
+    fn remaining(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.order[self.next..].iter().map(|&n| self.entry(n))
+    }
+
+    /// Whether the folder has a file (not a folder) named `name`: a binary search, the
+    /// entries being sorted by bytes.
+    fn has_file(&self, name: &str) -> bool {
+        self.order
+            .binary_search_by(|&n| self.name_at(n).cmp(name.as_bytes()))
+            .is_ok_and(|i| !self.entry(self.order[i]).file_type.is_dir())
+    }
+
+    /// The unit of the entry at position `i` of the name order, if the walk enters it, reads
+    /// it or says it passed it over.
+    fn unit(&self, i: usize) -> Option<Unit> {
+        let entry = self.entry(self.order[i]);
+        let file_name = os_str(self.name(entry));
+        let name = file_name.to_string_lossy();
+        if entry.file_type.is_dir() {
+            let child = self.place.child(&name)?;
+            return Some(Unit::Dir(joined(&self.dir, &file_name), child));
+        }
+        let path = joined(&self.dir, &file_name);
+        match self
+            .place
+            .file(&self.folder, &name, |sibling| self.has_file(sibling))
+        {
+            Choice::Read(format) => Some(Unit::Found(
+                match regular_or_skipped(&path, entry.file_type) {
+                    Ok(()) => Found::File {
+                        path,
+                        format: Some(format),
+                    },
+                    Err(skipped) => skipped,
+                },
+            )),
+            Choice::Companion => None,
+            Choice::Skip(reason) => Some(Unit::Found(Found::Skipped { path, reason })),
+        }
+    }
+}
+
+/// A chunk of a [`Listing`]: the first grows as needed (most folders hold a few entries),
+/// later ones are made whole at once (a folder that fills one chunk is large).
+fn new_chunk<T>(first: bool, size: usize) -> Vec<T> {
+    if first {
+        Vec::new()
     } else {
-        place
-    };
-    let folder = dir
-        .file_name()
-        .map(|name| name.to_string_lossy())
-        .unwrap_or_default();
-    // Entries are sorted by bytes: a sibling is found by binary search.
-    let has_sibling = |name: &str| {
-        entries
-            .binary_search_by(|(n, _)| n.as_encoded_bytes().cmp(name.as_bytes()))
-            .is_ok_and(|i| !entries[i].1.is_dir())
-    };
-    let units: Vec<Unit> = entries
-        .iter()
-        .filter_map(|(file_name, file_type)| {
-            let name = file_name
-                .to_str()
-                .map_or_else(|| file_name.to_string_lossy(), std::borrow::Cow::Borrowed);
-            if file_type.is_dir() {
-                let child = place.child(&name)?;
-                return Some(Unit::Dir(joined(dir, file_name), child));
+        Vec::with_capacity(size)
+    }
+}
+
+impl Iterator for Listing {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        while self.next < self.order.len() {
+            let i = self.next;
+            self.next += 1;
+            if let Some(unit) = self.unit(i) {
+                return Some(unit);
             }
-            let path = joined(dir, file_name);
-            match place.file(&folder, &name, has_sibling) {
-                Choice::Read(format) => {
-                    Some(Unit::Found(match regular_or_skipped(&path, *file_type) {
-                        Ok(()) => Found::File {
-                            path,
-                            format: Some(format),
-                        },
-                        Err(skipped) => skipped,
-                    }))
-                }
-                Choice::Companion => None,
-                Choice::Skip(reason) => Some(Unit::Found(Found::Skipped { path, reason })),
-            }
-        })
-        .collect();
-    units
+        }
+        None
+    }
+}
+
+/// A name from a listing's buffer (the bytes `OsStr::as_encoded_bytes` gave).
+#[cfg(unix)]
+fn os_str(bytes: &[u8]) -> std::borrow::Cow<'_, std::ffi::OsStr> {
+    std::borrow::Cow::Borrowed(std::os::unix::ffi::OsStrExt::from_bytes(bytes))
+}
+
+/// A name from a listing's buffer (the bytes `OsStr::as_encoded_bytes` gave).
+#[cfg(not(unix))]
+fn os_str(bytes: &[u8]) -> std::borrow::Cow<'_, std::ffi::OsStr> {
+    std::borrow::Cow::Owned(String::from_utf8_lossy(bytes).into_owned().into())
+}
+
+/// A directory's entries as units (see [`Listing`]).
+fn list_dir(dir: &Path, place: Place) -> Vec<Unit> {
+    match Listing::read(dir, place) {
+        Ok(listing) => listing.collect(),
+        Err(found) => vec![Unit::Found(found)],
+    }
 }
 
 /// `Ok` when the entry at `path` is a regular file, or a link to one (only a link costs a
@@ -346,12 +563,40 @@ mod tests {
         let expected = walk(root);
         assert_eq!(expected.len(), 6);
         for target in [0, 1, 2, 5, 100] {
-            let got: Vec<Found> = units(root, target)
-                .into_iter()
-                .flat_map(Unit::expand)
-                .collect();
+            let got: Vec<Found> = units(root, target).flat_map(Unit::expand).collect();
             assert_eq!(got, expected, "target {target}");
         }
+    }
+
+    /// A folder larger than a listing's chunks (5,000 entries, 150 KB of names): every entry,
+    /// in byte order, whatever chunk its name or entry landed in; and its units are made
+    /// one at a time.
+    #[test]
+    fn a_large_folder_is_listed_in_order_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut expected: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    "pkg{:05}-{}-1.0.dist-info",
+                    (i * 7919) % 5000,
+                    "x".repeat(i % 9)
+                )
+            })
+            .collect();
+        for name in &expected {
+            touch(root, &format!("{name}/METADATA"));
+        }
+        expected.sort();
+        let units = units(root, 16);
+        assert_eq!(units.pieces.len(), 1, "one listing, not a unit per entry");
+        let got: Vec<String> = units
+            .map(|unit| match unit {
+                Unit::Dir(path, _) => path.file_name().unwrap().to_string_lossy().into_owned(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -137,14 +137,25 @@ fn temporary_beside(target: &Path) -> io::Result<(File, Pending)> {
     let existing = fs::metadata(target).ok().map(|m| m.permissions());
     let mut builder = tempfile::Builder::new();
     builder.prefix(".pkglens-");
-    #[cfg(unix)]
-    if existing.is_none() {
-        // Created with 0666, less the umask: what `>` would have made.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let temp = builder.tempfile_in(dir)?;
-    let guard = TempFileGuard::new(temp.path());
+    // The name is registered for removal before the file exists: a signal that comes while
+    // it is being created finds it (removing a name not yet made is harmless).
+    let mut guard = None;
+    let temp = builder.make_in(dir, |path| {
+        // Called again for another name if this one is taken: the old guard goes first (its
+        // drop unregisters whatever is registered).
+        drop(guard.take());
+        guard = Some(TempFileGuard::new(path));
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        if existing.is_none() {
+            // Created with 0666, less the umask: what `>` would have made.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o666);
+        }
+        options.open(path)
+    })?;
+    let guard = guard.unwrap_or_else(|| TempFileGuard::new(temp.path()));
     let (file, temp) = temp.into_parts();
     if let Some(permissions) = existing {
         file.set_permissions(permissions)?;

@@ -44,6 +44,27 @@ pub fn unregister(pid: u32) {
     }
 }
 
+/// Kills every registered interpreter (SIGKILL): those still busy once the deadline after
+/// Ctrl-C has passed. Python renames a `.pyc` into place whole, so a kill leaves at worst its
+/// temporary file, never a partial `.pyc`.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+pub fn kill_all() {
+    for slot in &WORKERS {
+        let pid = slot.load(Ordering::SeqCst);
+        if pid > 0 {
+            // SAFETY: kill has no memory preconditions; the id is of a child not yet reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Without Unix signals there is nothing to pass on.
+#[cfg(not(unix))]
+pub fn kill_all() {}
+
 /// Installs the handler for SIGINT and SIGTERM, keeping a signal the parent ignores ignored
 /// (a shell's `&` job), as `os::TempFileGuard` does.
 #[cfg(unix)]

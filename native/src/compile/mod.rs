@@ -21,13 +21,12 @@ use crate::style;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pkglens_core::{
-    ordered_map, split_by_len, ArgLimits, CancelFlag, Executor, Jobs, OrderedOptions,
+    ordered_map, split_by_len, ArgLimits, Executor, Jobs, OrderedOptions,
 };
-use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use worker::{Answer, Settings, Worker};
@@ -38,8 +37,12 @@ use worker::{Answer, Settings, Worker};
 pub const SERIAL_SOURCE_BYTES: u64 = 512 * 1024;
 
 /// The most paths in one batch handed to a long-lived worker; smaller batches balance the
-/// last seconds better, and a batch costs only a write and a wake-up.
+/// last seconds better, and a batch costs only a write and a wake-up. A tree of few files gets
+/// smaller batches still: at least [`BATCHES_PER_WORKER`] per worker.
 const BATCH_ITEMS: usize = 32;
+
+/// Batches per worker at least, so that one worker never holds most of a small tree.
+const BATCHES_PER_WORKER: usize = 4;
 
 /// The most bytes of paths in one batch on standard input: well under a pipe's 64 KiB, so that
 /// writing a batch never waits for the worker to read it.
@@ -128,28 +131,27 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     for (dir, err) in &found.unlisted {
         report.add_unlisted(dir, err)?;
     }
-    let cancel = CancelFlag::new();
     let shared = Arc::new(pool);
+    let done = Arc::new(AtomicBool::new(false));
+    watchdog(Arc::clone(&done));
     let batches = plan.batches(found.files);
     let options = OrderedOptions {
         window: plan.workers * 2,
         executor: plan.executor()?,
-        cancel: cancel.clone(),
         chunk: 1,
         ..OrderedOptions::default()
     };
     let pool = Arc::clone(&shared);
+    // After Ctrl-C every batch still comes back, at once, its files `interrupted`.
     for results in ordered_map(batches, move |batch| pool.compile(batch), options) {
         bar.inc(results.len() as u64);
         for result in results {
             report.add(result)?;
         }
-        if interrupt::interrupted() {
-            cancel.cancel();
-        }
     }
     bar.finish_and_clear();
     shared.stop();
+    done.store(true, Ordering::SeqCst);
     if let Some(broken) = shared.broken.get() {
         anyhow::bail!("{} cannot compile: {broken}", settings.python.display());
     }
@@ -161,6 +163,23 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         quiet: args.quiet,
     };
     report.finish(&summary)
+}
+
+/// After Ctrl-C, gives the interpreters [`STOP_DEADLINE`] to finish the file in hand (they
+/// stop after it), then kills those still running; ends when `done` is set.
+fn watchdog(done: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !done.load(Ordering::SeqCst) {
+            if interrupt::interrupted() {
+                std::thread::sleep(STOP_DEADLINE);
+                if !done.load(Ordering::SeqCst) {
+                    interrupt::kill_all();
+                }
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
 }
 
 /// How the files are cut and how many interpreters compile them.
@@ -218,7 +237,10 @@ impl Plan {
             via_args: false,
             limits: ArgLimits {
                 max_bytes: BATCH_BYTES,
-                max_items: BATCH_ITEMS,
+                max_items: files
+                    .len()
+                    .div_ceil(workers * BATCHES_PER_WORKER)
+                    .clamp(1, BATCH_ITEMS),
                 // The 4-byte length before each path.
                 per_arg_overhead: 4,
             },
@@ -396,12 +418,42 @@ struct Summary<'a> {
 struct Report {
     format: CompileFormat,
     out: std::io::BufWriter<std::io::Stdout>,
-    files: Vec<serde_json::Value>,
+    files: Vec<FileEntry>,
     counts: Counts,
 }
 
+/// One file in the JSON document.
+#[derive(serde::Serialize)]
+struct FileEntry {
+    /// As `scan` writes paths (escaped when not UTF-8).
+    path: String,
+    /// `compiled`, `up_to_date`, `skipped`, `failed` or `interrupted`.
+    result: &'static str,
+    /// Why it was skipped or failed (the interpreter's own message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+/// The JSON document of `compile --format json`.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    python: String,
+    files: &'a [FileEntry],
+    summary: JsonSummary<'a>,
+}
+
+/// The document's summary: the counts, and how many interpreters did the work.
+#[derive(serde::Serialize)]
+struct JsonSummary<'a> {
+    #[serde(flatten)]
+    counts: &'a Counts,
+    workers: usize,
+    interpreters: usize,
+}
+
 /// How many files ended how.
-#[derive(Default)]
+#[derive(Default, serde::Serialize)]
 struct Counts {
     files: usize,
     compiled: usize,
@@ -454,15 +506,18 @@ impl Report {
         self.write(&result.path, name, message)
     }
 
-    fn write(&mut self, path: &Path, result: &str, message: Option<&str>) -> std::io::Result<()> {
+    fn write(
+        &mut self,
+        path: &Path,
+        result: &'static str,
+        message: Option<&str>,
+    ) -> std::io::Result<()> {
         match self.format {
-            CompileFormat::Json => {
-                let mut file = json!({ "path": display_path(path), "result": result });
-                if let Some(message) = message {
-                    file["message"] = message.trim_end().into();
-                }
-                self.files.push(file);
-            }
+            CompileFormat::Json => self.files.push(FileEntry {
+                path: display_path(path),
+                result,
+                message: message.map(|m| m.trim_end().to_owned()),
+            }),
             CompileFormat::Table if result == "failed" => {
                 let message = message.unwrap_or_default().trim_end();
                 writeln!(
@@ -481,21 +536,16 @@ impl Report {
     fn finish(mut self, summary: &Summary) -> anyhow::Result<ExitCode> {
         let counts = &self.counts;
         if self.format == CompileFormat::Json {
-            let document = json!({
-                "schema": pkglens_core::SCHEMA,
-                "python": display_path(summary.python),
-                "files": self.files,
-                "summary": {
-                    "files": counts.files,
-                    "compiled": counts.compiled,
-                    "up_to_date": counts.up_to_date,
-                    "skipped": counts.skipped,
-                    "failed": counts.failed,
-                    "interrupted": counts.interrupted,
-                    "workers": summary.workers,
-                    "interpreters": summary.interpreters,
+            let document = Document {
+                schema: pkglens_core::SCHEMA,
+                python: display_path(summary.python),
+                files: &self.files,
+                summary: JsonSummary {
+                    counts,
+                    workers: summary.workers,
+                    interpreters: summary.interpreters,
                 },
-            });
+            };
             serde_json::to_writer_pretty(&mut self.out, &document)?;
             writeln!(self.out)?;
         }

@@ -129,7 +129,11 @@ fn pycs(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// The `.pyc` files of both copies are the same files with the same bytes.
 fn assert_same_pycs(dir: &Path, at_least: usize) {
     let (a, b) = (pycs(&dir.join("a")), pycs(&dir.join("b")));
-    assert!(a.len() >= at_least, "compileall wrote only {} files", a.len());
+    assert!(
+        a.len() >= at_least,
+        "compileall wrote only {} files",
+        a.len()
+    );
     let names = |m: &BTreeMap<PathBuf, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b));
     for (path, bytes) in &a {
@@ -184,7 +188,15 @@ fn the_pyc_files_are_compileall_s_byte_for_byte() {
 fn files_come_in_compileall_s_walk_order() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    for name in ["b.py", "B.py", "_x.py", "é.py", "z/a.py", "a.txt", "__pycache__/q.py"] {
+    for name in [
+        "b.py",
+        "B.py",
+        "_x.py",
+        "é.py",
+        "z/a.py",
+        "a.txt",
+        "__pycache__/q.py",
+    ] {
         write(&site.join(name), "x = 1\n");
     }
     std::os::unix::fs::symlink(site.join("z"), site.join("linked")).unwrap();
@@ -226,14 +238,21 @@ fn awkward_names_survive_both_routes() {
         write(&to.join("zz_filler.py"), "v = 0\n".repeat(100_000));
     });
     assert!(compileall(&dir.path().join("a"), &[]).status.success());
-    for args in [&["--jobs", "2"][..], &["--jobs", "1"], &["--jobs", "2", "--via-args"]] {
+    for args in [
+        &["--jobs", "2"][..],
+        &["--jobs", "1"],
+        &["--jobs", "2", "--via-args"],
+    ] {
         let mut args = args.to_vec();
         args.extend(["--force", "--format", "json"]);
         let out = json(&pkglens(&dir.path().join("b"), &args));
         assert_eq!(out["summary"]["compiled"], 5, "{args:?}: {out}");
         assert_same_pycs(dir.path(), 5);
     }
-    let out = json(&pkglens(&dir.path().join("b"), &["--format", "json", "--force"]));
+    let out = json(&pkglens(
+        &dir.path().join("b"),
+        &["--format", "json", "--force"],
+    ));
     assert!(out["summary"]["workers"].as_u64().unwrap() <= 2);
     let paths: Vec<&str> = out["files"]
         .as_array()
@@ -254,12 +273,12 @@ fn failures_are_reported_in_order_and_the_rest_compiled() {
         // An unreadable file: as root (who reads any mode), a link to /proc/self/mem, a regular
         // file whose read fails with EIO; otherwise a file of mode 000.
         let unreadable = to.join("c_unreadable.py");
-        if unsafe_is_root() {
+        if is_root() {
             std::os::unix::fs::symlink("/proc/self/mem", &unreadable).unwrap();
         } else {
             write(&unreadable, "x = 1\n");
             use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&unreadable, fs::Permissions::from_mode(0)).unwrap();
+            fs::set_permissions(&unreadable, fs::Permissions::from_mode(0o000)).unwrap();
         }
         write(&to.join("d_ok.py"), "y = 2\n");
     });
@@ -270,13 +289,22 @@ fn failures_are_reported_in_order_and_the_rest_compiled() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let document = json(&out);
     let files = document["files"].as_array().unwrap();
-    let results: Vec<&str> = files.iter().map(|f| f["result"].as_str().unwrap()).collect();
+    let results: Vec<&str> = files
+        .iter()
+        .map(|f| f["result"].as_str().unwrap())
+        .collect();
     assert_eq!(results, ["compiled", "failed", "failed", "compiled"]);
     for failed in [&files[1], &files[2]] {
         let message = failed["message"].as_str().unwrap();
-        assert!(expected.contains(message), "{message:?} not in {expected:?}");
+        assert!(
+            expected.contains(message),
+            "{message:?} not in {expected:?}"
+        );
     }
-    assert!(files[1]["message"].as_str().unwrap().contains("SyntaxError"));
+    assert!(files[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("SyntaxError"));
     assert_same_pycs(dir.path(), 2);
     // The table says the same, for people.
     let out = pkglens(&dir.path().join("b"), &["--force"]);
@@ -285,11 +313,29 @@ fn failures_are_reported_in_order_and_the_rest_compiled() {
     assert!(text.contains("error: site/c_unreadable.py\n"), "{text}");
 }
 
-fn unsafe_is_root() -> bool {
+fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// The CPU time a process has used, in clock ticks (`utime + stime` of /proc/PID/stat).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
 }
 
 /// A file that takes the interpreter about a second to compile.
@@ -305,7 +351,8 @@ fn children(pid: u32) -> Vec<u32> {
     };
     tasks
         .flat_map(|task| {
-            let text = fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
+            let text =
+                fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
             text.split_whitespace()
                 .map(|c| c.parse().unwrap())
                 .collect::<Vec<u32>>()
@@ -348,24 +395,34 @@ fn spawn_pkglens(cwd: &Path, args: &[&str]) -> std::process::Child {
 #[test]
 fn a_worker_killed_mid_batch_has_its_files_retried() {
     let dir = twins(|to| {
-        write(&to.join("a_slow.py"), slow_source());
+        write(&to.join("a_slow.py"), slow_source().repeat(2));
         for i in 0..40 {
             write(&to.join(format!("m{i:02}.py")), format!("x = {i}\n"));
         }
     });
     assert!(compileall(&dir.path().join("a"), &[]).status.success());
     let child = spawn_pkglens(&dir.path().join("b"), &["--jobs", "2", "--format", "json"]);
-    // `env` execs pkglens: same process id.
-    let first = wait_for_children(child.id());
-    std::thread::sleep(Duration::from_millis(150));
-    for pid in first {
-        Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
-    }
+    // `env` execs pkglens: same process id. The small batches are done in a moment; the
+    // interpreter that has used the most CPU by then is the one compiling the slow file, in
+    // the middle of its batch.
+    wait_for_children(child.id());
+    std::thread::sleep(Duration::from_millis(300));
+    let busiest = children(child.id())
+        .into_iter()
+        .max_by_key(|&pid| cpu_ticks(pid))
+        .expect("an interpreter");
+    Command::new("kill")
+        .args(["-KILL", &busiest.to_string()])
+        .status()
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let document = json(&out);
     assert_eq!(document["summary"]["compiled"], 41);
-    assert!(document["summary"]["interpreters"].as_u64().unwrap() > 2, "{document}");
+    assert!(
+        document["summary"]["interpreters"].as_u64().unwrap() > 2,
+        "{document}"
+    );
     assert_same_pycs(dir.path(), 41);
 }
 
@@ -415,7 +472,10 @@ fn argument_batches_stay_under_the_os_limit() {
     assert!(out.status.success(), "{out:?}");
     let document = json(&out);
     assert_eq!(document["summary"]["compiled"], 1200);
-    assert!(document["summary"]["interpreters"].as_u64().unwrap() >= 2, "{document}");
+    assert!(
+        document["summary"]["interpreters"].as_u64().unwrap() >= 2,
+        "{document}"
+    );
     assert_same_pycs(dir.path(), 1200);
 }
 
@@ -432,7 +492,10 @@ fn ctrl_c_stops_the_workers_and_leaves_no_partial_pyc() {
     let child = spawn_pkglens(&dir.path().join("b"), &["--jobs", "2"]);
     wait_for_children(child.id());
     std::thread::sleep(Duration::from_millis(300));
-    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     let signalled = Instant::now();
     let out = child.wait_with_output().unwrap();
     let took = signalled.elapsed();
@@ -443,6 +506,9 @@ fn ctrl_c_stops_the_workers_and_leaves_no_partial_pyc() {
     let (ours, reference) = (pycs(&dir.path().join("b")), pycs(&dir.path().join("a")));
     assert!(ours.len() < 6, "nothing was interrupted: {}", ours.len());
     for (path, bytes) in &ours {
-        assert!(reference.get(path) == Some(bytes), "{path:?} is partial or stray");
+        assert!(
+            reference.get(path) == Some(bytes),
+            "{path:?} is partial or stray"
+        );
     }
 }

@@ -20,9 +20,7 @@ use crate::read::display_path;
 use crate::style;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pkglens_core::{
-    ordered_map, split_by_len, ArgLimits, Executor, Jobs, OrderedOptions,
-};
+use pkglens_core::{ordered_map, split_by_len, ArgLimits, Executor, Jobs, OrderedOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -476,7 +474,11 @@ impl Report {
     /// A folder that could not be listed: a failure.
     fn add_unlisted(&mut self, dir: &Path, err: &std::io::Error) -> std::io::Result<()> {
         self.counts.failed += 1;
-        self.write(dir, "failed", Some(&format!("cannot list the folder: {err}")))
+        self.write(
+            dir,
+            "failed",
+            Some(&format!("cannot list the folder: {err}")),
+        )
     }
 
     fn add(&mut self, result: FileResult) -> std::io::Result<()> {
@@ -584,7 +586,8 @@ fn progress_bar(args: &CompileArgs, files: usize) -> ProgressBar {
     if args.quiet || !style::stderr_is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr_with_hz(10));
+    let bar =
+        ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr_with_hz(10));
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} files compiled {per_sec} {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),

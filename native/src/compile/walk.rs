@@ -95,14 +95,24 @@ mod tests {
         // U+DCxx, which sorts below U+E000.. (here U+FFFD, bytes EF BF BD) though 0xFF > 0xEF.
         let mut names: Vec<&[u8]> = vec![b"a\xef\xbf\xbd", b"a\xff", b"B", b"a", b"_"];
         names.sort_by_key(|n| python_sort_key(n));
-        assert_eq!(names, vec![&b"B"[..], b"_", b"a", b"a\xff", b"a\xef\xbf\xbd"]);
+        assert_eq!(
+            names,
+            vec![&b"B"[..], b"_", b"a", b"a\xff", b"a\xef\xbf\xbd"]
+        );
     }
 
     #[test]
     fn the_walk_skips_what_compileall_skips() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for file in ["b.py", "a.py", "c.txt", "pkg/z.py", "__pycache__/x.py", "pkg/m.pyc"] {
+        for file in [
+            "b.py",
+            "a.py",
+            "c.txt",
+            "pkg/z.py",
+            "__pycache__/x.py",
+            "pkg/m.pyc",
+        ] {
             let path = root.join(file);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, "").unwrap();

@@ -99,9 +99,10 @@ impl Worker {
         let mut child = command.spawn()?;
         interrupt::register(child.id());
         let stdin = child.stdin.take().map(BufWriter::new);
-        let stdout = child.stdout.take().map(BufReader::new).ok_or_else(|| {
-            io::Error::other("the interpreter's standard output is not a pipe")
-        })?;
+        let stdout =
+            child.stdout.take().map(BufReader::new).ok_or_else(|| {
+                io::Error::other("the interpreter's standard output is not a pipe")
+            })?;
         Ok(Worker {
             child,
             stdin,

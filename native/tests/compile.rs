@@ -313,6 +313,23 @@ fn failures_are_reported_in_order_and_the_rest_compiled() {
     assert!(text.contains("error: site/c_unreadable.py\n"), "{text}");
 }
 
+/// The document is a `CompileDocument` of docs/schema.json (the test command's validator).
+fn assert_valid_document(json: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    fs::write(file.path(), json).unwrap();
+    let out = Command::new(python())
+        .arg(root().join("scripts/conformance/validate_schema.py"))
+        .arg(root().join("docs/schema.json"))
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("CompileDocument"),
+        "{text}"
+    );
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")

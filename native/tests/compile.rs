@@ -529,3 +529,26 @@ fn ctrl_c_stops_the_workers_and_leaves_no_partial_pyc() {
         );
     }
 }
+
+/// An interpreter that cannot compile (here `false`, which exits at once; a Python 2 refuses
+/// `-I` the same way) or cannot be started: exit 2 with why, after a few tries, not one per file.
+#[test]
+fn an_unusable_interpreter_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        write(&dir.path().join(format!("site/m{i:02}.py")), "x = 1\n");
+    }
+    for (python, says) in [
+        ("false", "ends before compiling anything"),
+        ("/nonexistent/python", "cannot start"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+            .args(["compile", "--python", python, "--jobs", "1", "site"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}

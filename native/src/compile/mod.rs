@@ -144,7 +144,8 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     for results in ordered_map(batches, move |batch| pool.compile(batch), options) {
         bar.inc(results.len() as u64);
         for result in results {
-            report.add(result)?;
+            // A failure printed to a terminal goes above the bar, not through it.
+            bar.suspend(|| report.add(result))?;
         }
     }
     bar.finish_and_clear();

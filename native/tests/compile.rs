@@ -306,6 +306,7 @@ fn failures_are_reported_in_order_and_the_rest_compiled() {
         .unwrap()
         .contains("SyntaxError"));
     assert_same_pycs(dir.path(), 2);
+    assert_valid_document(&out.stdout);
     // The table says the same, for people.
     let out = pkglens(&dir.path().join("b"), &["--force"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -551,4 +552,25 @@ fn an_unusable_interpreter_is_an_error() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(says), "{stderr}");
     }
+}
+
+/// `--jobs auto` is the CPUs this process may use: under `taskset -c 0` (an affinity mask of
+/// one CPU), one interpreter, however large the tree.
+#[test]
+fn jobs_auto_honours_the_affinity_mask() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("site/big.py"), "v = 0\n".repeat(100_000));
+    write(&dir.path().join("site/small.py"), "x = 1\n");
+    let out = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(env!("CARGO_BIN_EXE_pkglens"))
+        .args(["compile", "--format", "json", "--python"])
+        .arg(python())
+        .arg("site")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let document = json(&out);
+    assert_eq!(document["summary"]["workers"], 1, "{document}");
+    assert_eq!(document["summary"]["compiled"], 2);
 }

@@ -1,15 +1,15 @@
 //! `pkglens compile`: byte-compiles the `.py` files of an installed tree, in parallel, into
 //! the very `.pyc` files `python -m compileall` writes with the same options.
 //!
-//! The files are found as compileall finds them ([`walk`]). They are cut into batches and
+//! The files are found as compileall finds them (`walk.rs`). They are cut into batches and
 //! handed, through core's ordered window, to a pool of long-lived `python -I` interpreters
-//! running a tiny embedded script ([`worker`]) that reads framed paths on standard input and
-//! calls `py_compile` as compileall does; results come back in input order whatever order the
+//! running a tiny embedded script (`worker.py`, driven by `worker.rs`) that reads framed paths
+//! on standard input and calls `py_compile` as compileall does; results come back in input order whatever order the
 //! workers finish in. A small tree (under [`SERIAL_SOURCE_BYTES`]) is compiled by one
 //! interpreter given its paths as arguments, cut by core's argument batcher under the OS limit
 //! (`--via-args` takes that route in parallel too). An interpreter that dies has its batch's
 //! remaining files retried on a fresh one; a file that kills two is reported. Ctrl-C reaches the
-//! workers ([`interrupt`]), which stop after the file in hand.
+//! workers (`interrupt.rs`), which stop after the file in hand.
 
 mod interrupt;
 mod walk;
@@ -95,53 +95,39 @@ struct FileResult {
 pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     interrupt::install();
     let started = Instant::now();
-    anyhow::ensure!(
-        args.optimize <= 2,
-        "-O may be given at most twice (-OO), found {}",
-        args.optimize
-    );
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let settings = Settings {
-        python: args
-            .python
-            .clone()
-            .unwrap_or_else(|| worker::environment_python(&paths)),
-        optimize: args.optimize,
-        invalidation: args.invalidation_mode.map(InvalidationMode::python_name),
-        force: args.force,
-    };
+    let settings = settings(args, &paths)?;
     let found = walk::find(&paths);
     let plan = Plan::new(&found.files, args, &settings);
-    let pool = Pool::new(settings.clone(), plan.via_args);
-    // The first interpreter starts here, so a missing one is a plain error (exit 2).
+    let pool = Arc::new(Pool::new(settings.clone(), plan.via_args));
+    // The first long-lived interpreter starts here, so a missing one is a plain error (exit 2).
     if !plan.via_args && !found.files.is_empty() {
         let first = Worker::on_stdin(&settings)
             .with_context(|| format!("cannot start {}", settings.python.display()))?;
         pool.started.fetch_add(1, Ordering::Relaxed);
         pool.give_back(first);
     }
-    let bar = progress_bar(args, found.files.len());
     let mut report = Report::new(args.format);
     for (dir, err) in &found.unlisted {
         report.add_unlisted(dir, err)?;
     }
-    let shared = Arc::new(pool);
+    let bar = progress_bar(args, found.files.len());
     let done = Arc::new(AtomicBool::new(false));
     watchdog(Arc::clone(&done));
-    let batches = plan.batches(found.files);
     let options = OrderedOptions {
         window: plan.workers * 2,
         executor: plan.executor()?,
         chunk: 1,
         ..OrderedOptions::default()
     };
-    let pool = Arc::clone(&shared);
+    let batches = plan.batches(found.files);
+    let feeder = Arc::clone(&pool);
     // After Ctrl-C every batch still comes back, at once, its files `interrupted`.
-    for results in ordered_map(batches, move |batch| pool.compile(batch), options) {
+    for results in ordered_map(batches, move |batch| feeder.compile(batch), options) {
         bar.inc(results.len() as u64);
         for result in results {
             // A failure printed to a terminal goes above the bar, not through it.
@@ -149,19 +135,36 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
-    shared.stop();
+    pool.stop();
     done.store(true, Ordering::SeqCst);
-    if let Some(broken) = shared.broken.get() {
+    if let Some(broken) = pool.broken.get() {
         anyhow::bail!("{} cannot compile: {broken}", settings.python.display());
     }
-    let summary = Summary {
+    report.finish(&Summary {
         workers: plan.workers,
-        interpreters: shared.started.load(Ordering::Relaxed),
+        interpreters: pool.started.load(Ordering::Relaxed),
         python: &settings.python,
         elapsed: started.elapsed(),
         quiet: args.quiet,
-    };
-    report.finish(&summary)
+    })
+}
+
+/// The interpreter and compileall's options, from the command line.
+fn settings(args: &CompileArgs, paths: &[PathBuf]) -> anyhow::Result<Settings> {
+    anyhow::ensure!(
+        args.optimize <= 2,
+        "-O may be given at most twice (-OO), found {}",
+        args.optimize
+    );
+    Ok(Settings {
+        python: args
+            .python
+            .clone()
+            .unwrap_or_else(|| worker::environment_python(paths)),
+        optimize: args.optimize,
+        invalidation: args.invalidation_mode.map(InvalidationMode::python_name),
+        force: args.force,
+    })
 }
 
 /// After Ctrl-C, gives the interpreters [`STOP_DEADLINE`] to finish the file in hand (they

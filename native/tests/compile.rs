@@ -408,7 +408,7 @@ fn spawn_pkglens(cwd: &Path, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-/// An interpreter killed in the middle of a batch: its batch's remaining files go to a fresh
+/// An interpreter killed in the middle of a batch: its batch's remaining files go to another
 /// one (the file in hand is retried), everything is compiled, exit 0.
 #[test]
 fn a_worker_killed_mid_batch_has_its_files_retried() {
@@ -420,27 +420,37 @@ fn a_worker_killed_mid_batch_has_its_files_retried() {
     });
     assert!(compileall(&dir.path().join("a"), &[]).status.success());
     let child = spawn_pkglens(&dir.path().join("b"), &["--jobs", "2", "--format", "json"]);
-    // `env` execs pkglens: same process id. The small batches are done in a moment; the
-    // interpreter that has used the most CPU by then is the one compiling the slow file, in
-    // the middle of its batch.
-    wait_for_children(child.id());
-    std::thread::sleep(Duration::from_millis(300));
-    let busiest = children(child.id())
-        .into_iter()
-        .max_by_key(|&pid| cpu_ticks(pid))
-        .expect("an interpreter");
+    // `env` execs pkglens: same process id. The interpreter compiling the slow file is the
+    // one past 0.2 s of CPU and still using more (a start and the 40 small files take less):
+    // killed in the middle of its batch.
+    let start = Instant::now();
+    let busy = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no busy interpreter"
+        );
+        let before: Vec<(u32, u64)> = children(child.id())
+            .into_iter()
+            .map(|p| (p, cpu_ticks(p)))
+            .collect();
+        std::thread::sleep(Duration::from_millis(50));
+        let busy = before
+            .into_iter()
+            .find(|&(pid, ticks)| ticks >= 20 && cpu_ticks(pid) > ticks);
+        if let Some((pid, _)) = busy {
+            break pid;
+        }
+    };
     Command::new("kill")
-        .args(["-KILL", &busiest.to_string()])
+        .args(["-KILL", &busy.to_string()])
         .status()
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
     let document = json(&out);
     assert_eq!(document["summary"]["compiled"], 41);
-    assert!(
-        document["summary"]["interpreters"].as_u64().unwrap() > 2,
-        "{document}"
-    );
+    // The retry may go to a fresh interpreter or to the idle one: either way one died.
+    assert_eq!(document["summary"]["died"], 1, "{document}");
     assert_same_pycs(dir.path(), 41);
 }
 
@@ -573,4 +583,30 @@ fn jobs_auto_honours_the_affinity_mask() {
     let document = json(&out);
     assert_eq!(document["summary"]["workers"], 1, "{document}");
     assert_eq!(document["summary"]["compiled"], 2);
+}
+
+/// Without `--python`, the interpreter is the environment's own: a `pyvenv.cfg` in or above the
+/// path, with its `bin/python`.
+#[test]
+fn the_environment_s_own_interpreter_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("env");
+    // The test venv's own configuration: its interpreter finds its standard library by it.
+    let config = fs::read(root().join(".cache/venv/pyvenv.cfg")).unwrap();
+    write(&venv.join("pyvenv.cfg"), config);
+    fs::create_dir_all(venv.join("bin")).unwrap();
+    std::os::unix::fs::symlink(python(), venv.join("bin/python")).unwrap();
+    let site = venv.join("lib/python3.11/site-packages");
+    write(&site.join("m.py"), "x = 1\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .args(["compile", "--format", "json"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    let document = json(&out);
+    assert_eq!(
+        document["python"],
+        venv.join("bin/python").to_str().unwrap()
+    );
+    assert_eq!(document["summary"]["compiled"], 1);
 }

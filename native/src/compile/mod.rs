@@ -46,6 +46,11 @@ const BATCHES_PER_WORKER: usize = 4;
 /// writing a batch never waits for the worker to read it.
 const BATCH_BYTES: usize = 16 * 1024;
 
+/// Batches in flight per worker. Results leave in input order, so a batch holding a large file
+/// holds the window until it is done; a wide window keeps the other workers busy meanwhile (a
+/// batch in flight costs only its paths).
+const WINDOW_PER_WORKER: usize = 16;
+
 /// How long interpreters get to stop by themselves once nothing more is wanted of them.
 const STOP_DEADLINE: Duration = Duration::from_secs(1);
 
@@ -119,7 +124,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     let done = Arc::new(AtomicBool::new(false));
     watchdog(Arc::clone(&done));
     let options = OrderedOptions {
-        window: plan.workers * 2,
+        window: plan.workers * WINDOW_PER_WORKER,
         executor: plan.executor()?,
         chunk: 1,
         ..OrderedOptions::default()
@@ -143,6 +148,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     report.finish(&Summary {
         workers: plan.workers,
         interpreters: pool.started.load(Ordering::Relaxed),
+        died: pool.died.load(Ordering::Relaxed),
         python: &settings.python,
         elapsed: started.elapsed(),
         quiet: args.quiet,
@@ -275,6 +281,8 @@ struct Pool {
     idle: Mutex<Vec<Worker>>,
     /// Interpreters started.
     started: AtomicUsize,
+    /// Interpreters that ended before answering for their whole batch (killed, crashed).
+    died: AtomicUsize,
     /// Interpreters in a row that died before answering anything.
     barren: AtomicUsize,
     /// Why the interpreter cannot be used, once that is known.
@@ -288,6 +296,7 @@ impl Pool {
             via_args,
             idle: Mutex::new(Vec::new()),
             started: AtomicUsize::new(0),
+            died: AtomicUsize::new(0),
             barren: AtomicUsize::new(0),
             broken: OnceLock::new(),
         }
@@ -324,6 +333,10 @@ impl Pool {
                 break;
             }
             let status = worker.finish();
+            if interrupt::interrupted() {
+                continue;
+            }
+            self.died.fetch_add(1, Ordering::Relaxed);
             if answers.len() > before {
                 self.barren.store(0, Ordering::Relaxed);
             } else if self.barren.fetch_add(1, Ordering::Relaxed) + 1 >= BARREN_DEATHS {
@@ -331,9 +344,6 @@ impl Pool {
                     Ok(status) => format!("it ends before compiling anything ({status})"),
                     Err(err) => err.to_string(),
                 });
-            }
-            if interrupt::interrupted() {
-                continue;
             }
             if died_on == Some(answers.len()) {
                 let how = status.map_or_else(|e| e.to_string(), |s| s.to_string());
@@ -410,6 +420,7 @@ impl Pool {
 struct Summary<'a> {
     workers: usize,
     interpreters: usize,
+    died: usize,
     python: &'a Path,
     elapsed: Duration,
     quiet: bool,
@@ -452,6 +463,7 @@ struct JsonSummary<'a> {
     counts: &'a Counts,
     workers: usize,
     interpreters: usize,
+    died: usize,
 }
 
 /// How many files ended how.
@@ -550,6 +562,7 @@ impl Report {
                     counts,
                     workers: summary.workers,
                     interpreters: summary.interpreters,
+                    died: summary.died,
                 },
             };
             serde_json::to_writer_pretty(&mut self.out, &document)?;
@@ -559,7 +572,7 @@ impl Report {
         if !summary.quiet || counts.interrupted > 0 {
             eprintln!(
                 "pkglens: {} compiled, {} up to date, {} failed{} of {} .py files, with {} \
-                 ({} interpreter{}) in {:.2} s",
+                 ({} interpreter{}{}) in {:.2} s",
                 counts.compiled,
                 counts.up_to_date,
                 counts.failed,
@@ -572,6 +585,10 @@ impl Report {
                 style::safe(&display_path(summary.python)),
                 summary.interpreters,
                 if summary.interpreters == 1 { "" } else { "s" },
+                match summary.died {
+                    0 => String::new(),
+                    n => format!(", {n} died, their files retried"),
+                },
                 summary.elapsed.as_secs_f64()
             );
         }

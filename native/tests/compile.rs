@@ -610,3 +610,31 @@ fn the_environment_s_own_interpreter_is_the_default() {
     );
     assert_eq!(document["summary"]["compiled"], 1);
 }
+
+/// With no `--invalidation-mode`, py_compile decides, as under compileall: `SOURCE_DATE_EPOCH`
+/// set means checked-hash `.pyc` files (the variable reaches the `-I` workers).
+#[test]
+fn source_date_epoch_picks_the_hash_mode_as_under_compileall() {
+    let site = site_packages();
+    let dir = twins(|to| copy_sources(&site.join("packaging"), &to.join("packaging")));
+    let expected = Command::new(python())
+        .args(["-m", "compileall", "-q", "site"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(dir.path().join("a"))
+        .output()
+        .unwrap();
+    assert!(expected.status.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .args(["compile", "--jobs", "2", "--python"])
+        .arg(python())
+        .arg("site")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(dir.path().join("b"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_same_pycs(dir.path(), 10);
+    // The flags word of a hash-based .pyc is not 0 (bit 0: hash-based, bit 1: checked).
+    let pycs = pycs(&dir.path().join("b"));
+    assert!(pycs.values().all(|pyc| pyc[4..8] == [3, 0, 0, 0]));
+}

@@ -49,6 +49,12 @@ pub enum Command {
     /// Compare two package sets: added, removed and changed packages.
     #[command(after_help = "Example:\n  pkglens diff old/site-packages new/site-packages")]
     Diff(DiffArgs),
+    /// Byte-compile the `.py` files of an installed tree in parallel: the same `.pyc` files
+    /// as `python -m compileall`. Exits 1 if any failed.
+    #[command(
+        after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/"
+    )]
+    Compile(CompileArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  pkglens completions bash > ~/.local/share/bash-completion/completions/pkglens"
@@ -268,6 +274,42 @@ pub struct DiffArgs {
     /// The common options.
     #[command(flatten)]
     pub common: Common,
+}
+
+/// `compile`'s arguments.
+#[derive(Args)]
+pub struct CompileArgs {
+    /// Folders (walked as compileall walks them) or `.py` files. Default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The interpreter whose `.pyc` files are written. Default: the environment's own (a
+    /// `pyvenv.cfg` in or above a path), else `python3`.
+    #[arg(long, value_name = "PYTHON")]
+    pub python: Option<PathBuf>,
+    /// Interpreters at once: a number, or `auto` for the CPUs this process may use. A small
+    /// tree is compiled by one.
+    #[arg(short, long, default_value = "auto", value_name = "N|auto")]
+    pub jobs: Jobs,
+    /// Optimise: `-O` as `python -O` (`.opt-1.pyc`), `-OO` also drops docstrings (`.opt-2.pyc`).
+    #[arg(short = 'O', action = clap::ArgAction::Count)]
+    pub optimize: u8,
+    /// How the `.pyc` records its source. Default: py_compile's (`checked-hash` when
+    /// `SOURCE_DATE_EPOCH` is set, else `timestamp`).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub invalidation_mode: Option<crate::compile::InvalidationMode>,
+    /// Compile even the files whose `.pyc` is up to date.
+    #[arg(long)]
+    pub force: bool,
+    /// Give each interpreter its paths as arguments (cut under the OS limit), one interpreter
+    /// per batch, instead of feeding long-lived ones on standard input.
+    #[arg(long)]
+    pub via_args: bool,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: crate::compile::CompileFormat,
+    /// Print nothing but failures (no summary, no progress bar).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `scan`.

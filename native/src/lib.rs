@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compile;
 pub mod load;
 pub mod os;
 pub mod output;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph(args),
         Command::Why(args) => commands::why(args),
         Command::Diff(args) => commands::diff(args),
+        Command::Compile(args) => pkglens_cli::compile::run(&args),
         Command::Completions { shell } => commands::completions(shell),
     };
     match result {

@@ -14,7 +14,8 @@ import jsonschema
 
 schema = json.load(open(sys.argv[1]))
 DOCUMENTS = [("records", None), ("problems", "CheckDocument"), ("graph", "GraphDocument"),
-             ("chains", "WhyDocument"), ("diff", "DiffDocument")]
+             ("chains", "WhyDocument"), ("diff", "DiffDocument"),
+             ("files", "CompileDocument")]
 
 
 def validator_for(doc):
@@ -33,7 +34,7 @@ for path in sys.argv[2:]:
     doc = json.load(open(path))
     validator, shape = validator_for(doc)
     if validator is None:
-        print(f"{path}: not a pkglens document (no records, problems, graph, chains or diff)")
+        print(f"{path}: not a pkglens document (no records, problems, graph, chains, diff or files)")
         failed += 1
         continue
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))

@@ -4,24 +4,33 @@ import { nextRender, parseRoute } from './routes';
 import { renderDiff } from './views/diff';
 import { dropGraph, renderGraph } from './views/graph';
 import { renderPackage } from './views/package';
+import { focusTable } from './views/packages';
 import { renderProblems } from './views/problems';
+import { renderTree } from './views/tree';
 import { renderWhy } from './views/why';
+
+/** The view shown before this render: Back from a package's page gives the table its focus back. */
+let previous: string | null = null;
 
 export function render(): void {
   const route = parseRoute();
+  const from = previous;
+  previous = route.view;
   const token = nextRender();
-  for (const view of ['packages', 'problems', 'package', 'graph', 'why', 'diff']) {
+  for (const view of ['packages', 'problems', 'package', 'graph', 'tree', 'why', 'diff']) {
     $(`view-${view}`).hidden = view !== route.view;
   }
-  for (const tab of ['packages', 'problems', 'graph', 'why', 'diff']) {
+  for (const tab of ['packages', 'problems', 'graph', 'tree', 'why', 'diff']) {
     const current = route.view === tab || (tab === 'packages' && route.view === 'package');
     if (current) $(`tab-${tab}`).setAttribute('aria-current', 'page');
     else $(`tab-${tab}`).removeAttribute('aria-current');
   }
   if (route.view !== 'graph') dropGraph();
+  if (route.view === 'packages' && from === 'package') requestAnimationFrame(focusTable);
   if (route.view === 'problems') renderProblems();
   else if (route.view === 'package' && route.id !== undefined) void renderPackage(route.id, token);
   else if (route.view === 'graph') void renderGraph(route.id, route.depth ?? 2, token);
+  else if (route.view === 'tree') void renderTree(route.id, token);
   else if (route.view === 'why') void renderWhy(route.name, token);
   else if (route.view === 'diff') void renderDiff(token);
 }

@@ -1,7 +1,8 @@
 // Problems rolled up by the name required and the cause, searched, and Why answering for a
 // missing name; a cancelled load showing no checks of a half-read set; a pasted requirements
 // list alone shown as a set of its own, an include line reported instead of dropping the paste;
-// a load whose every file failed saying so; no literal backticks in messages.
+// a load whose every file failed saying so; no literal backticks in messages; the diff view's
+// rows, cap and progress.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,33 @@ describe('problems rolled up, pasted lists, empty and failed states', () => {
     await page.uncheck('#append');
     const problems = await page.evaluate(() => window.pkglens.loaded.problems.map((p) => `${p.kind} ${p.requirement}`).sort());
     assert.deepEqual(problems, ['missing requests>=2.31', 'missing rich', 'unsatisfied idna<3']);
+    assert.deepEqual(errors, []);
+  });
+
+  test('diff: one row per changed package, items in columns, capped with "Show more"; the progress finishes', async () => {
+    const side = (name, version) => {
+      const dir = join(scratch, name);
+      for (let i = 0; i < 250; i++) {
+        mkdirSync(join(dir, `lib${i}`, version), { recursive: true });
+        writeFileSync(join(dir, `lib${i}`, version, 'package.py'),
+          `name = "lib${i}"\nversion = "${version}"\nrequires = ["python-3.${version === '1.0' ? 9 : 11}"]\n`);
+      }
+      return dir;
+    };
+    const oldSide = side('old-side', '1.0');
+    await dropPaths(page, '#drop', [side('new-side', '2.0')]);
+    await waitLoaded(page, ++loads);
+    await page.evaluate(() => (location.hash = '#/diff'));
+    await dropPaths(page, '#diff-drop', [oldSide]);
+    await page.waitForSelector('#diff-title');
+    const rows = page.locator('#diff-result section[aria-label="Changed"] tbody tr');
+    assert.equal(await rows.count(), 200);
+    assert.deepEqual(await rows.first().locator('td, th').allTextContents(), ['lib0', 'rez', '1.0', '2.0', '+python 3.11', '−python 3.9']);
+    await page.getByRole('button', { name: /^Show more \(200 of 250 shown\)/ }).click();
+    assert.equal(await rows.count(), 250);
+    assert.equal(await page.getByRole('button', { name: /^Show more/ }).count(), 0);
+    assert.match(await page.locator('#progress-text').textContent(), /^Read the old side \(old-side\)\.$/);
+    await shot(page, 'diff-capped');
     assert.deepEqual(errors, []);
   });
 

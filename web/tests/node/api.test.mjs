@@ -103,7 +103,9 @@ test('a package set checks, graphs, explains and diffs', () => {
   assert.deepEqual(set.dependents(idna).map((d) => d.from), [demo]);
   assert.equal(set.packages()[demo].problems, 1);
   const graph = set.graph({ roots: ['demo-pkg'] }).graph;
-  assert.deepEqual(graph.edges.map((e) => [e.from, e.to]), [['python:demo-pkg@1.0', 'python:idna@3.7']]);
+  // A missing dependency is a node of its own (as pipdeptree's `installed: ?`).
+  assert.deepEqual(graph.edges.map((e) => [e.from, e.to, e.status]),
+    [['python:demo-pkg@1.0', 'python:idna@3.7', 'satisfied'], ['python:demo-pkg@1.0', 'missing:python:missing-dep', 'missing']]);
   assert.match(set.graphDot(), /^digraph/);
   assert.deepEqual(set.why('idna').chains, [['demo-pkg 1.0', 'idna 3.7']].map((c) => c.map((x) => x.replace('demo-pkg', 'Demo_Pkg'))));
   // With an old Python, the marker is false and idna is not needed.
@@ -293,4 +295,26 @@ test('planWheel gives an error record for a file that is not a zip', () => {
   step = planWheel('x-1.0-py3-none-any.whl', bytes.length, [{ start: 0, bytes }]);
   assert.equal(step.record.status, 'error');
   assert.equal(step.record.format, 'wheel');
+});
+
+test('set options are checked as the CLI checks its target flags', () => {
+  const records = parseFiles([file('site/idna-3.7.dist-info/METADATA', IDNA)]);
+  assert.throws(() => new PackageSet(records, { python: 'banana' }),
+    { message: 'pkglens: set options: python: "banana": expected a Python version X.Y or X.Y.Z, such as 3.12 or 3.9.18' });
+  assert.throws(() => new PackageSet(records, { platform: 'beos' }), /platform: "beos": unknown platform; expected one of: linux, macos, darwin/);
+  assert.throws(() => new PackageSet(records, { machine: 'vax' }), /machine: "vax": unknown machine/);
+  assert.throws(() => new PackageSet(records, { pyhton: '3.12' }), /unknown field `pyhton`, expected one of: python, platform/);
+  assert.throws(() => PackageSet.builder({ python: '3' }), /python: "3"/);
+  assert.throws(() => new PackageSet(records).withOptions({ platform: 'plan9' }), /platform: "plan9"/);
+  // The CLI's aliases are taken: darwin is macos, arm64 is aarch64.
+  const set = new PackageSet(records, { python: '3.9.18', platform: 'Darwin', machine: 'arm64' });
+  assert.equal(set.size, 1);
+});
+
+test('readWheel: a source without a file name needs one, and says so', async () => {
+  const source = { size: 100, read: () => new Uint8Array(100) };
+  await assert.rejects(readWheel(source), { name: 'TypeError', message: /^pkglens: readWheel: this source has no file name: pass the wheel's file name/ });
+  // With a name, the same source is read (a bad wheel is an error record, not an exception).
+  const record = await readWheel(source, 'x-1.0-py3-none-any.whl');
+  assert.equal(record.status, 'error');
 });

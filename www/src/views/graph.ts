@@ -88,6 +88,12 @@ async function draw(): Promise<void> {
     if (target !== undefined) location.hash = `#/package/${target}`;
   });
   highlight();
+  // A wide drawing scrolls: start with the centre in view.
+  const box = canvas.querySelector<SVGGElement>('g.node.centre')?.getBBox();
+  if (box) {
+    canvas.scrollLeft = Math.max(0, box.x + box.width / 2 - canvas.clientWidth / 2);
+    canvas.scrollTop = Math.max(0, box.y - 40);
+  }
   const more = $('graph-more');
   more.hidden = shown.nodes.length >= graph.nodes.length;
   $('graph-shown').textContent = more.hidden

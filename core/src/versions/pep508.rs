@@ -1019,8 +1019,41 @@ pub fn normalize_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn target_names_are_checked_and_normalised() {
+        assert_eq!(TargetEnvironment::parse_python("3.9.18").unwrap(), "3.9.18");
+        for bad in ["banana", "3", "3.x", "3.12.0.1", ""] {
+            assert!(
+                TargetEnvironment::parse_python(bad)
+                    .unwrap_err()
+                    .contains("X.Y"),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            TargetEnvironment::parse_platform("Darwin").unwrap(),
+            "macos"
+        );
+        assert_eq!(
+            TargetEnvironment::parse_platform("win32").unwrap(),
+            "windows"
+        );
+        let err = TargetEnvironment::parse_platform("beos").unwrap_err();
+        assert!(
+            err.starts_with("unknown platform; expected one of: linux, macos"),
+            "{err}"
+        );
+        assert_eq!(TargetEnvironment::parse_machine("AMD64").unwrap(), "x86_64");
+        assert_eq!(
+            TargetEnvironment::parse_machine("arm64").unwrap(),
+            "aarch64"
+        );
+        assert!(TargetEnvironment::parse_machine("vax").is_err());
+    }
 
     #[test]
     fn parts_of_a_requirement() {

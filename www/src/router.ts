@@ -11,11 +11,15 @@ import { renderWhy } from './views/why';
 
 /** The view shown before this render: Back from a package's page gives the table its focus back. */
 let previous: string | null = null;
+/** The element that had the focus in each view when it was left (a row's link, the table). */
+const lastFocused = new Map<string, Element>();
 
 export function render(): void {
   const route = parseRoute();
   const from = previous;
   previous = route.view;
+  const active = document.activeElement;
+  if (from && active && $(`view-${from}`).contains(active)) lastFocused.set(from, active);
   const token = nextRender();
   for (const view of ['packages', 'problems', 'package', 'graph', 'tree', 'why', 'diff']) {
     $(`view-${view}`).hidden = view !== route.view;
@@ -26,13 +30,23 @@ export function render(): void {
     else $(`tab-${tab}`).removeAttribute('aria-current');
   }
   if (route.view !== 'graph') dropGraph();
-  if (route.view === 'packages' && from === 'package') requestAnimationFrame(focusTable);
+  if (from === 'package') requestAnimationFrame(() => restoreFocus(route.view));
   if (route.view === 'problems') renderProblems();
   else if (route.view === 'package' && route.id !== undefined) void renderPackage(route.id, token);
   else if (route.view === 'graph') void renderGraph(route.id, route.depth ?? 2, token);
   else if (route.view === 'tree') void renderTree(route.id, token);
   else if (route.view === 'why') void renderWhy(route.name, token);
   else if (route.view === 'diff') void renderDiff(token);
+}
+
+/**
+ * Back from a package's page: the focus goes to where it was in the view (the table's row, the
+ * problem's link), if the view kept that element; the table otherwise.
+ */
+function restoreFocus(view: string): void {
+  const element = lastFocused.get(view);
+  if (element instanceof HTMLElement && element.isConnected && $(`view-${view}`).contains(element)) element.focus();
+  else if (view === 'packages') focusTable();
 }
 
 export function setupRouter(): void {

@@ -24,7 +24,7 @@ describe('375 px and the keyboard', () => {
     await server?.close();
   });
 
-  test('skip link: the table in two Tabs and Enter; Back returns focus to the row opened', async () => {
+  test('skip link: the table in two Tabs and Enter; Back returns focus to the row or link followed', async () => {
     // From the top of a fresh page, the second Tab is the skip link.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
@@ -42,6 +42,16 @@ describe('375 px and the keyboard', () => {
     await page.goBack();
     await page.waitForFunction(() => document.activeElement?.classList.contains('vtable'));
     assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-activedescendant')), opened);
+    // The same from the problems view: back on the link followed.
+    await page.evaluate(() => (location.hash = '#/problems'));
+    const link = page.locator('#view-problems a.pkg').first();
+    const href = await link.getAttribute('href');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#package-title');
+    await page.goBack();
+    await page.waitForFunction((h) => document.activeElement?.getAttribute('href') === h
+      && document.querySelector('#view-problems').contains(document.activeElement), href);
     assert.deepEqual(errors, []);
   });
 

@@ -99,8 +99,13 @@ function groupRow(group: Group): HTMLElement {
 
 let grouped: { problems: LinkedProblem[]; groups: Map<string, Group[]> } | null = null;
 
+/** The problems the view shows now: coming back to the same ones keeps the rows opened, the search and the focus. */
+let shownFor: LinkedProblem[] | null = null;
+
 export function renderProblems(): void {
   const view = $('view-problems');
+  if (state.loaded && shownFor === app.problems && view.childElementCount) return;
+  shownFor = state.loaded ? app.problems : null;
   view.replaceChildren();
   if (!state.loaded) {
     view.append(h('p', { class: 'empty' }, 'No package set yet.'));

@@ -4,9 +4,10 @@ import type { Graph } from 'pkglens';
 
 /**
  * Hops from `starts` to every node they reach, following edges both ways (`from` needs `to`):
- * downwards only (`down`), or downwards and upwards, at most `depth` hops (0: any).
+ * downwards only (`down`), or downwards and upwards, at most `depth` hops (0: any), not
+ * through the `blocked` nodes.
  */
-export function distances(graph: Graph, starts: Iterable<string>, depth = 0, up = true): Map<string, number> {
+export function distances(graph: Graph, starts: Iterable<string>, depth = 0, up = true, blocked: Set<string> = new Set()): Map<string, number> {
   const next = new Map<string, string[]>();
   const link = (a: string, b: string) => (next.get(a) ?? next.set(a, []).get(a)!).push(b);
   for (const e of graph.edges) link(`d${e.from}`, e.to);
@@ -20,6 +21,7 @@ export function distances(graph: Graph, starts: Iterable<string>, depth = 0, up 
     for (let d = 1; frontier.length && (depth === 0 || d <= depth); d++) {
       const following: string[] = [];
       for (const id of frontier) {
+        if (blocked.has(id)) continue; // a collapsed node: reached, not walked through
         for (const to of next.get(`${way}${id}`) ?? []) {
           if (seen.has(to)) continue;
           seen.add(to);
@@ -44,10 +46,26 @@ export function neighbourhood(graph: Graph, centre: Set<string>, depth = 0): Gra
   };
 }
 
+/** Where a drawing starts: the centre, else the graph's roots, else its first node. */
+function startsOf(graph: Graph, centre: Set<string>): string[] {
+  return centre.size ? [...centre] : graph.roots.length ? graph.roots : graph.nodes.slice(0, 1).map((n) => n.id);
+}
+
+/**
+ * The nodes hidden by collapsing `collapsed`: those the drawing's starts reach only through a
+ * collapsed node (what a collapsed package needs, and needs in turn, unless needed elsewhere).
+ */
+export function hiddenBy(graph: Graph, centre: Set<string>, collapsed: Set<string>): Set<string> {
+  if (!collapsed.size) return new Set();
+  const starts = startsOf(graph, centre);
+  const all = distances(graph, starts, 0, centre.size > 0);
+  const open = distances(graph, starts, 0, centre.size > 0, collapsed);
+  return new Set([...all.keys()].filter((id) => !open.has(id)));
+}
+
 /** The nodes nearest the centre (or the graph's roots) first, then by name: a capped drawing shows a prefix. */
 export function drawingOrder(graph: Graph, centre: Set<string>): string[] {
-  const starts = centre.size ? [...centre] : graph.roots.length ? graph.roots : graph.nodes.slice(0, 1).map((n) => n.id);
-  const hops = distances(graph, starts, 0, centre.size > 0);
+  const hops = distances(graph, startsOf(graph, centre), 0, centre.size > 0);
   const names = new Map(graph.nodes.map((n) => [n.id, `${n.name} ${n.version}`]));
   const far = Number.MAX_SAFE_INTEGER;
   return graph.nodes

@@ -1,8 +1,8 @@
 // The graph view as a person reads it, measured on the drawn SVG: no two labels overlap, every
 // label stays in its node, and no edge passes through a node other than its own two, for the
-// sample set and for a 100-package rez repository; the node cap and "Show more", search
-// highlighting, the legend, the keyboard list of edges, and a neighbourhood that holds only
-// the version asked for.
+// sample set and for a 100-package rez repository; the node cap and "Show more", collapsing,
+// search highlighting, the legend, the keyboard list of edges, and a neighbourhood that holds
+// only the version asked for.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,21 @@ describe('graph: readable drawings, measured', () => {
     for (const status of ['satisfied', 'unsatisfied', 'missing']) assert.ok(legend.includes(status), status);
     assert.equal(await page.locator('#graph-edges tr').count(), m.edges);
     await shot(page, 'graph-sample');
+    // Collapsing requests hides what only it needs (the missing charset-normalizer), not what
+    // the requirements file needs too (urllib3); Expand brings it back. Both by keyboard.
+    const labels = () => page.locator('#graph-canvas g.node text').allTextContents();
+    assert.ok((await labels()).includes('charset-normalizer'));
+    await page.getByRole('button', { name: 'Collapse requests 2.32.3' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#graph-canvas g.node.collapsed'));
+    assert.ok(!(await labels()).includes('charset-normalizer'));
+    assert.ok((await labels()).includes('urllib32.2.3'));
+    assert.match(await page.locator('#graph-shown').textContent(), /1 hidden below collapsed packages/);
+    assert.deepEqual((await page.evaluate(measure)).through, []);
+    await page.getByRole('button', { name: 'Expand requests 2.32.3' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('#graph-canvas g.node.collapsed'));
+    assert.ok((await labels()).includes('charset-normalizer'));
     assert.deepEqual(errors, []);
   });
 

@@ -6,7 +6,7 @@ import { $, fmt, h } from '../dom';
 import type { Drawn } from '../graph';
 import { isCurrent, parseRoute } from '../routes';
 import { app, byKey, engine, state } from '../state';
-import { drawingOrder, restrict } from '../neighbourhood';
+import { drawingOrder, hiddenBy, restrict } from '../neighbourhood';
 import { pkgLink } from './links';
 import { findPackage } from './names';
 
@@ -25,7 +25,7 @@ const WHOLE_SET_LIMIT = 400;
 export const NODE_CAP = 60;
 
 /** The graph on show: all of it, how many of its nodes are drawn, in which order. */
-let current: { graph: Graph; centre: Set<string>; order: string[]; cap: number } | null = null;
+let current: { graph: Graph; centre: Set<string>; order: string[]; cap: number; collapsed: Set<string> } | null = null;
 
 export async function renderGraph(id: number | undefined, depth: number, token: number): Promise<void> {
   const title = $('graph-title');
@@ -66,7 +66,7 @@ export async function renderGraph(id: number | undefined, depth: number, token: 
   // The layout library is loaded when a graph is first drawn: the table does not wait for it.
   await import('../graph');
   if (!isCurrent(token)) return;
-  current = { graph, centre, order: drawingOrder(graph, centre), cap: NODE_CAP };
+  current = { graph, centre, order: drawingOrder(graph, centre), cap: NODE_CAP, collapsed: new Set() };
   await draw();
 }
 
@@ -77,8 +77,10 @@ function idOfNode(node: GraphNode): number | undefined {
 /** Draws the first `cap` nodes of the graph on show, and lists its edges and nodes. */
 async function draw(): Promise<void> {
   if (!current) return;
-  const { graph, centre, order, cap } = current;
-  const shownIds = new Set(order.slice(0, cap));
+  const { graph, centre, order, cap, collapsed } = current;
+  const hidden = hiddenBy(graph, centre, collapsed);
+  const visible = order.filter((id) => !hidden.has(id));
+  const shownIds = new Set(visible.slice(0, cap));
   const shown = restrict(graph, shownIds);
   const { drawGraph } = await import('../graph');
   drawn?.destroy();
@@ -95,10 +97,12 @@ async function draw(): Promise<void> {
     canvas.scrollTop = Math.max(0, box.y - 40);
   }
   const more = $('graph-more');
-  more.hidden = shown.nodes.length >= graph.nodes.length;
-  $('graph-shown').textContent = more.hidden
-    ? ''
-    : `Showing the ${fmt.format(shown.nodes.length)} packages nearest the centre of ${fmt.format(graph.nodes.length)}.`;
+  more.hidden = shown.nodes.length >= visible.length;
+  $('graph-shown').textContent = [
+    more.hidden ? '' : `Showing the ${fmt.format(shown.nodes.length)} packages nearest the centre of ${fmt.format(visible.length)}.`,
+    hidden.size ? `${fmt.format(hidden.size)} hidden below collapsed packages.` : '',
+  ].filter(Boolean).join(' ');
+  for (const id of collapsed) canvas.querySelector(`g.node[data-id="${CSS.escape(id)}"]`)?.classList.add('collapsed');
   listGraph(shown);
   canvas.setAttribute('aria-label', `Dependency graph of ${shown.nodes.length} packages; the tables below list its edges and packages`);
   document.body.dataset.graph = 'drawn';
@@ -114,7 +118,23 @@ function listGraph(graph: Graph): void {
   };
   $('graph-edges').replaceChildren(...graph.edges.map((e) => h('tr', { class: `edge-row ${e.status}` },
     h('td', {}, link(e.from)), h('td', {}, link(e.to)), h('td', {}, h('code', {}, e.requirement)), h('td', { class: `status ${e.status}` }, e.status))));
-  $('graph-nodes').replaceChildren(...graph.nodes.map((n) => h('li', {}, link(n.id))));
+  const needs = new Set(graph.edges.map((e) => e.from));
+  $('graph-nodes').replaceChildren(...graph.nodes.map((n) => h('li', {}, link(n.id),
+    needs.has(n.id) || current?.collapsed.has(n.id) ? collapseButton(n) : '')));
+}
+
+/** Collapses (hides what it needs, unless needed elsewhere) or expands a node, by keyboard too. */
+function collapseButton(node: GraphNode): HTMLElement {
+  const collapsed = current?.collapsed.has(node.id) ?? false;
+  const name = `${node.name} ${node.version}`.trim();
+  const button = h('button', { type: 'button', class: 'linkish collapse', 'aria-label': `${collapsed ? 'Expand' : 'Collapse'} ${name}` }, collapsed ? 'expand' : 'collapse');
+  button.addEventListener('click', () => {
+    if (!current) return;
+    if (collapsed) current.collapsed.delete(node.id);
+    else current.collapsed.add(node.id);
+    void draw().then(() => $('graph-nodes').querySelector<HTMLButtonElement>(`button[aria-label$="${CSS.escape(name)}"]`)?.focus());
+  });
+  return button;
 }
 
 function highlight(): void {

@@ -140,6 +140,7 @@ WASM_BINDGEN_VERSION=0.2.130
 ensure_wasm_bindgen() {
   local root=$CACHE/tools/wasm-bindgen-$WASM_BINDGEN_VERSION
   if [ ! -x "$root/bin/wasm-bindgen" ]; then
+    echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $root (once; it compiles for 5 to 8 minutes)" >&2
     # Without --locked: its lockfile asks for a crate version the registry no longer has.
     cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$root"
   fi

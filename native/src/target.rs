@@ -13,49 +13,19 @@ use pkglens_core::{Ecosystem, Format, ProblemKind, Record, RequirementKind, Spec
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// `--platform` values, and the marker platform each stands for.
-const PLATFORMS: [(&str, &str); 6] = [
-    ("linux", "linux"),
-    ("macos", "macos"),
-    ("darwin", "macos"),
-    ("windows", "windows"),
-    ("win32", "windows"),
-    ("freebsd", "freebsd"),
-];
-
-/// `--machine` values, and the machine each stands for (Rust's `ARCH` names).
-const MACHINES: [(&str, &str); 10] = [
-    ("x86_64", "x86_64"),
-    ("amd64", "x86_64"),
-    ("aarch64", "aarch64"),
-    ("arm64", "aarch64"),
-    ("x86", "x86"),
-    ("i686", "x86"),
-    ("armv7l", "arm"),
-    ("ppc64le", "powerpc64le"),
-    ("s390x", "s390x"),
-    ("riscv64", "riscv64"),
-];
-
-/// `--target-python`: `X.Y` or `X.Y.Z`, digits only.
+/// `--target-python`: `X.Y` or `X.Y.Z`, digits only (core's rule, shared with the npm package).
 pub fn parse_python(text: &str) -> Result<String, String> {
-    let parts: Vec<&str> = text.split('.').collect();
-    let digits = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
-    if (2..=3).contains(&parts.len()) && parts.iter().all(digits) {
-        Ok(text.to_owned())
-    } else {
-        Err("expected a Python version X.Y or X.Y.Z, such as 3.12 or 3.9.18".into())
-    }
+    TargetEnvironment::parse_python(text)
 }
 
-/// `--platform`: one of `PLATFORMS`, case-insensitive.
+/// `--platform`: linux, macos (darwin), windows (win32) or freebsd, case-insensitive.
 pub fn parse_platform(text: &str) -> Result<String, String> {
-    lookup(&PLATFORMS, text, "platform")
+    TargetEnvironment::parse_platform(text)
 }
 
 /// `--machine`: one of the machines `uname -m` names, case-insensitive.
 pub fn parse_machine(text: &str) -> Result<String, String> {
-    lookup(&MACHINES, text, "machine")
+    TargetEnvironment::parse_machine(text)
 }
 
 /// `--only` and `--ignore`: a problem kind.
@@ -64,18 +34,6 @@ pub fn parse_problem_kind(text: &str) -> Result<ProblemKind, String> {
         let names: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.as_str()).collect();
         format!("expected one of: {}", names.join(", "))
     })
-}
-
-fn lookup(table: &[(&str, &str)], text: &str, what: &str) -> Result<String, String> {
-    let lower = text.to_ascii_lowercase();
-    table
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|(_, meant)| (*meant).to_owned())
-        .ok_or_else(|| {
-            let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
-            format!("unknown {what}; expected one of: {}", names.join(", "))
-        })
 }
 
 /// Fails when a `--group` names a group no file of `records` defines, naming those that exist.

@@ -76,6 +76,12 @@ function packer(wasm, memory) {
   };
 }
 
+/** A source's own file name: a File's (its path in a dropped folder), or a `name` it carries. */
+function nameOf(source) {
+  if (isBlob(source)) return fileName(source) || undefined;
+  return typeof source?.name === 'string' ? source.name : undefined;
+}
+
 const isWheel = (name) => name.toLowerCase().endsWith('.whl');
 const isBlob = (value) => typeof Blob !== 'undefined' && value instanceof Blob;
 
@@ -126,7 +132,13 @@ export function makeApi(wasm, { build, memory }) {
    * Reads a wheel lazily: its tail, then only the ranges the core asks for (at most two more).
    * `source` is a Blob (a File), or `{ size, read(start, length) }` returning bytes.
    */
-  async function readWheel(source, name = source.name) {
+  async function readWheel(source, name = nameOf(source)) {
+    if (typeof name !== 'string' || name === '') {
+      // The wheel's file name is part of what is read (checked against its METADATA); a Blob
+      // or a range source has none of its own.
+      throw new TypeError('pkglens: readWheel: this source has no file name: pass the wheel\'s file name '
+        + '(name-version-tags.whl) as the second argument, as in readWheel(blob, \'idna-3.7-py3-none-any.whl\')');
+    }
     const read = isBlob(source)
       ? async (start, length) => new Uint8Array(await source.slice(start, start + length).arrayBuffer())
       : (start, length) => source.read(start, length);

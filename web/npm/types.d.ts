@@ -5,6 +5,8 @@ export type Format =
   | 'metadata' | 'pkg-info' | 'rez-package-py' | 'rez-package-yaml' | 'pyproject'
   | 'requirements-txt' | 'pylock' | 'uv-lock' | 'wheel' | 'sdist';
 export type Status = 'ok' | 'dynamic' | 'error';
+export type Platform = 'linux' | 'macos' | 'darwin' | 'windows' | 'win32' | 'freebsd';
+export type Machine = 'x86_64' | 'amd64' | 'aarch64' | 'arm64' | 'x86' | 'i686' | 'armv7l' | 'ppc64le' | 's390x' | 'riscv64';
 export type ErrorKind =
   | 'encoding' | 'syntax' | 'missing_field' | 'invalid_value' | 'too_large' | 'binary' | 'unsupported' | 'io';
 
@@ -52,8 +54,11 @@ export interface ErrorInfo {
   column: number;
 }
 
-/** What one input file describes. */
-export interface Record {
+/**
+ * What one input file describes. Named `FileRecord`, not `Record`, so that importing it does not
+ * shadow TypeScript's built-in `Record<K, V>`.
+ */
+export interface FileRecord {
   path: string;
   format: Format | null;
   status: Status;
@@ -151,6 +156,10 @@ export interface SetPackage {
   /** Index of its record, and of the package in that record. */
   record: number;
   index: number;
+  /**
+   * Its requirements that apply for the set's target: its rez variants' included; an extra
+   * nobody asks for, a false marker, a build requirement (unless `build`) not.
+   */
   requires: number;
   /** Its requirements that are missing or unsatisfied. */
   problems: number;
@@ -169,13 +178,17 @@ export interface Resolved {
   packages: number[];
 }
 
+/**
+ * The target a set is checked for. The names are checked as the CLI checks `--target-python`,
+ * `--platform` and `--machine`: a bad value, or an unknown option, throws an `Error`.
+ */
 export interface SetOptions {
-  /** Python version markers are evaluated for (default 3.12). */
+  /** Python version markers are evaluated for, `X.Y` or `X.Y.Z` (default 3.12). */
   python?: string;
-  /** `linux`, `macos` or `windows` (default linux). */
-  platform?: string;
-  /** `x86_64`, `aarch64`... (default x86_64). */
-  machine?: string;
+  /** `linux`, `macos` (`darwin`), `windows` (`win32`) or `freebsd` (default linux). */
+  platform?: Platform;
+  /** `x86_64` (`amd64`), `aarch64` (`arm64`), `x86` (`i686`), `armv7l`, `ppc64le`, `s390x` or `riscv64` (default x86_64). */
+  machine?: Machine;
   /** Dependency groups whose requirements are needed; `*` for all. */
   groups?: string[];
   /** Whether build requirements are needed. */
@@ -185,7 +198,7 @@ export interface SetOptions {
 export interface GraphOptions { roots?: string[]; reverse?: boolean; depth?: number }
 
 export declare class PackageSet {
-  constructor(records: Record[], options?: SetOptions);
+  constructor(records: FileRecord[], options?: SetOptions);
   /** A builder of a set with these options: records go in as they come, `build()` at the end. */
   static builder(options?: SetOptions): PackageSetBuilder;
   /** The same records in a new set with other options (they do not leave wasm). */
@@ -220,7 +233,7 @@ export declare class PackageSetBuilder {
   /** The number of records held. */
   readonly length: number;
   /** Adds records after those held. */
-  add(records: Record[]): this;
+  add(records: FileRecord[]): this;
   /** Adds the records of a set, without their leaving wasm. */
   addSet(set: PackageSet): this;
   /** Keeps the first `length` records only. */
@@ -237,7 +250,7 @@ export declare class PackageSetBuilder {
 /** An input file. `bytes` may also be a Blob in `parseStream`. */
 export interface FileInput { name: string; bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string }
 /** A record obtained elsewhere (`readWheel`, a cache): `parseStream` yields it as is, in its place. */
-export interface RecordInput { name: string; record: Record }
+export interface RecordInput { name: string; record: FileRecord }
 export type StreamInput = FileInput | Blob | { name: string; bytes: Blob } | RecordInput;
 
 /** A range of a file's bytes. */
@@ -273,7 +286,7 @@ export interface Pkglens {
    * One record per file, in input order; never throws for a bad file. With `builder`, the
    * records are also added to it, without crossing back into wasm.
    */
-  parseFiles(files: FileInput[], options?: { includes?: FileInput[]; builder?: PackageSetBuilder }): Record[];
+  parseFiles(files: FileInput[], options?: { includes?: FileInput[]; builder?: PackageSetBuilder }): FileRecord[];
   /**
    * Records in input order, with at most `window` files held at once. With `builder`, each
    * window's records are added to it before they are yielded (parsed ones without crossing
@@ -282,7 +295,7 @@ export interface Pkglens {
   parseStream(
     files: AsyncIterable<StreamInput> | Iterable<StreamInput>,
     options?: { window?: number; signal?: AbortSignal; includes?: FileInput[]; builder?: PackageSetBuilder },
-  ): AsyncGenerator<Record, void, undefined>;
+  ): AsyncGenerator<FileRecord, void, undefined>;
   /** Exactly what `pkglens scan --format json` prints for these files. */
   scanJson(files: FileInput[], options?: { includes?: FileInput[] }): string;
   /** The files `pkglens scan <root>` would read among these, in its walk order. */
@@ -293,16 +306,21 @@ export interface Pkglens {
    * files and folders, which files are read and what each folder is entered as.
    */
   walkFolder(place: WalkPlace | null | undefined, files: readonly string[], folders: readonly string[]): WalkStep;
-  /** A wheel read lazily: the tail, then at most two ranges. */
-  readWheel(source: Blob | RangeSource, name?: string): Promise<Record>;
+  /**
+   * A wheel read lazily: the tail, then at most two ranges. The wheel's file name
+   * (`name-version-tags.whl`) is part of what is read (it is checked against the METADATA), so
+   * a source without one, a Blob or a RangeSource, needs `name`; a File has its own.
+   */
+  readWheel(source: File | (Blob & { name: string }) | (RangeSource & { name: string })): Promise<FileRecord>;
+  readWheel(source: Blob | RangeSource, name: string): Promise<FileRecord>;
   /**
    * The stateless form of `readWheel`: the next byte range the wheel needs given the chunks
    * read so far, or its record once they hold enough.
    */
-  planWheel(name: string, size: number, chunks?: WheelChunk[]): { read: ByteRange; record?: undefined } | { record: Record; read?: undefined };
+  planWheel(name: string, size: number, chunks?: WheelChunk[]): { read: ByteRange; record?: undefined } | { record: FileRecord; read?: undefined };
   /** The record of a wheel from the chunks `planWheel` asked for; throws if one is missing. */
-  finishWheel(name: string, size: number, chunks: WheelChunk[]): Record;
-  summarize(records: Record[]): ScanSummary;
+  finishWheel(name: string, size: number, chunks: WheelChunk[]): FileRecord;
+  summarize(records: FileRecord[]): ScanSummary;
   PackageSet: typeof PackageSet;
   PackageSetBuilder: typeof PackageSetBuilder;
   pep440: Versions;

@@ -22,33 +22,77 @@ struct SetOptionsIn {
     build: bool,
 }
 
-impl From<SetOptionsIn> for SetOptions {
-    fn from(o: SetOptionsIn) -> Self {
-        let default = TargetEnvironment::default();
-        // As the CLI: a target given is checked for what pip would install there.
-        let installable = o.python.is_some() || o.platform.is_some() || o.machine.is_some();
-        SetOptions {
-            installable,
-            target: TargetEnvironment {
-                python: o.python.unwrap_or(default.python),
-                platform: o.platform.unwrap_or(default.platform),
-                machine: o.machine.unwrap_or(default.machine),
-            },
-            groups: o.groups,
-            build: o.build,
-        }
-    }
-}
-
 impl SetOptionsIn {
-    /// Options as JS gives them: undefined or null for the defaults.
+    /// Options as JS gives them: undefined or null for the defaults. The target's names are
+    /// checked by the CLI's rules (`python: 'banana'` is an error, `platform: 'darwin'` is macos).
     fn from_js(options: JsValue) -> Result<SetOptions, JsValue> {
         let options: SetOptionsIn = if options.is_undefined() || options.is_null() {
             SetOptionsIn::default()
         } else {
-            from_js(options)?
+            refuse_unknown_fields(&options)?;
+            from_js(options)
+                .map_err(|err| js_error(format!("pkglens: set options: {}", describe(&err))))?
         };
-        Ok(options.into())
+        options.checked().map_err(js_error)
+    }
+
+    /// The set options, each target name checked and normalised.
+    fn checked(self) -> Result<SetOptions, String> {
+        let check = |value: Option<String>,
+                     what: &str,
+                     parse: fn(&str) -> Result<String, String>| {
+            value
+                .map(|v| {
+                    parse(&v).map_err(|why| format!("pkglens: set options: {what}: {v:?}: {why}"))
+                })
+                .transpose()
+        };
+        let default = TargetEnvironment::default();
+        let python = check(self.python, "python", TargetEnvironment::parse_python)?;
+        let platform = check(self.platform, "platform", TargetEnvironment::parse_platform)?;
+        let machine = check(self.machine, "machine", TargetEnvironment::parse_machine)?;
+        // As the CLI: a target given is checked for what pip would install there.
+        let installable = python.is_some() || platform.is_some() || machine.is_some();
+        Ok(SetOptions {
+            installable,
+            target: TargetEnvironment {
+                python: python.unwrap_or(default.python),
+                platform: platform.unwrap_or(default.platform),
+                machine: machine.unwrap_or(default.machine),
+            },
+            groups: self.groups,
+            build: self.build,
+        })
+    }
+}
+
+/// The fields `SetOptionsIn` reads, as JS names them.
+const SET_OPTION_FIELDS: [&str; 5] = ["python", "platform", "machine", "groups", "build"];
+
+/// An error for a field the options do not have: a misspelt `pyhton` would otherwise quietly
+/// check for the default target (serde-wasm-bindgen reads only the fields it knows, so
+/// `deny_unknown_fields` never sees the others).
+fn refuse_unknown_fields(options: &JsValue) -> Result<(), JsValue> {
+    let Some(object) = options.dyn_ref::<js_sys::Object>() else {
+        return Ok(()); // not an object: serde's own error says what was expected
+    };
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !SET_OPTION_FIELDS.contains(&key.as_str()) {
+            return Err(js_error(format!(
+                "pkglens: set options: unknown field `{key}`, expected one of: {}",
+                SET_OPTION_FIELDS.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The message of a JS error value (serde-wasm-bindgen's errors are `Error`s).
+fn describe(err: &JsValue) -> String {
+    match err.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => format!("{err:?}"),
     }
 }
 
@@ -297,14 +341,23 @@ impl PackageSet {
     }
 
     /// Every package: `{ id, ecosystem, name, version, path, record, index, requires, problems }`.
+    /// `requires` counts the requirements that apply for the set's target: its variants' too,
+    /// not an extra nobody asks for, a false marker or a build requirement when builds are not
+    /// checked (the set's `Inactive`).
     pub fn packages(&self) -> Result<JsValue, JsValue> {
         let set = &self.inner;
         let mut problems = vec![0usize; set.nodes().len()];
+        let mut requires = vec![0usize; set.nodes().len()];
         for edge in set.edges() {
-            if let (Owner::Package(n), Resolution::Unsatisfied(_) | Resolution::Missing) =
-                (edge.from, &edge.resolution)
-            {
-                problems[n] += 1;
+            let Owner::Package(n) = edge.from else {
+                continue;
+            };
+            match edge.resolution {
+                Resolution::Unsatisfied(_) | Resolution::Missing => problems[n] += 1,
+                Resolution::Satisfied(_) | Resolution::Inactive => {}
+            }
+            if !matches!(edge.resolution, Resolution::Inactive) {
+                requires[n] += 1;
             }
         }
         let out: Vec<PackageOut<'_>> = set
@@ -321,7 +374,7 @@ impl PackageSet {
                     path: set.path(id),
                     record: node.record,
                     index: node.package,
-                    requires: package.requires.len(),
+                    requires: requires[id],
                     problems: problems[id],
                 }
             })

@@ -26,11 +26,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 export const fmt = new Intl.NumberFormat('en');
 
+/**
+ * A message as the page shows it: the core's and the package's messages quote code in
+ * backticks (`-r other.txt`), which the page sets as code instead of showing the backticks.
+ */
+export function prose(message: string): (Node | string)[] {
+  return message.split(/`([^`\n]+)`/).map((part, i) => (i % 2 ? h('code', {}, part) : part));
+}
+
 /** Shows `message` in the error box, or hides it. */
 export function showError(message: string | null): void {
   const box = $('error');
   box.hidden = message === null;
-  box.textContent = message ?? '';
+  box.replaceChildren(...prose(message ?? ''));
 }
 
 /** Offers `text` as a file named `name` to save. */

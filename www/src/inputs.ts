@@ -100,11 +100,29 @@ export async function fromDropped(dropped: Dropped, onCount: (n: number) => void
 }
 
 /** A pasted text as a file: a pyproject when it looks like one, a requirements list otherwise. */
-export function fromText(text: string): InputFile {
+export function fromText(text: string): { file: InputFile; includes: { line: number; text: string }[] } {
   const pyproject = /^\s*\[(project|build-system|tool\.|dependency-groups)/m.test(text);
   const pylock = /^\s*lock-version\s*=/m.test(text) && /^\s*\[\[packages\]\]/m.test(text);
-  const name = pylock ? 'pasted/pylock.toml' : pyproject ? 'pasted/pyproject.toml' : 'pasted/requirements.txt';
-  return { name, bytes: text };
+  if (pylock || pyproject) return { file: { name: pylock ? 'pasted/pylock.toml' : 'pasted/pyproject.toml', bytes: text }, includes: [] };
+  // A pasted list has no files beside it: an include (`-r other.txt`, `-c constraints.txt`)
+  // would make the whole list an error, as pip refuses it. The include's line is left blank
+  // (the other lines keep their numbers) and reported on its own.
+  const includes: { line: number; text: string }[] = [];
+  const lines = text.split('\n').map((line, i) => {
+    if (!INCLUDE.test(line)) return line;
+    includes.push({ line: i + 1, text: line.trim() });
+    return '';
+  });
+  return { file: { name: 'pasted/requirements.txt', bytes: lines.join('\n') }, includes };
+}
+
+/** A requirements line that includes another file: pip's `-r`, `-c` and their long forms. */
+const INCLUDE = /^\s*(?:-[rc]|--requirement|--constraint)(?:[\s=]|(?=[^\s-]))/;
+
+/** What to say of the includes a paste could not follow. */
+export function includesMessage(includes: { line: number; text: string }[]): string {
+  return includes.map(({ line, text }) => `Pasted line ${line}: “${text}” includes another file, which a paste cannot reach; `
+    + 'the rest of the list was read without it. Drop the folder that holds both files to read them together.').join('\n');
 }
 
 /** The bundled examples (copied from the repository's `examples/` at build time). */

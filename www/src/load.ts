@@ -2,11 +2,12 @@
 // the files to the worker, its progress, and taking the checked set it hands back.
 import type { SetOptions } from 'pkglens';
 import { $, fmt, h, showError } from './dom';
-import { captureDrop, droppedHandles, fromDropped, fromFileList, fromText, samples } from './inputs';
-import type { InputFile, Loaded, Progress } from './protocol';
+import { captureDrop, droppedHandles, fromDropped, fromFileList, fromText, includesMessage, samples } from './inputs';
+import type { InputFile, LinkedProblem, Loaded, Progress } from './protocol';
 import { render } from './router';
 import { app, engine, forgetKeys, state, took } from './state';
 import { forgetNames } from './views/names';
+import { FILE_FACTS } from './views/problems';
 import { refreshTable, setSorted, tableSort } from './views/packages';
 
 /** `showDirectoryPicker` where the browser has it (Chromium): the worker then walks the folder. */
@@ -23,7 +24,7 @@ export async function start(): Promise<void> {
     note.hidden = false;
     note.textContent = `Running single-threaded: ${ready.fallback ?? 'threads unavailable'}. ` +
       'Serve the page with Cross-Origin-Opener-Policy: same-origin and ' +
-      'Cross-Origin-Embedder-Policy: require-corp (as `www/serve` does) to parse on every core.';
+      'Cross-Origin-Embedder-Policy: require-corp (as www/serve does) to parse on every core.';
   }
   document.body.dataset.engine = ready.build;
 }
@@ -31,12 +32,23 @@ export async function start(): Promise<void> {
 export function targetOptions(): SetOptions {
   return {
     python: $<HTMLSelectElement>('python').value,
-    platform: $<HTMLSelectElement>('platform').value,
-    machine: $<HTMLSelectElement>('machine').value,
+    platform: $<HTMLSelectElement>('platform').value as SetOptions['platform'],
+    machine: $<HTMLSelectElement>('machine').value as SetOptions['machine'],
   };
 }
 
+/** Before a folder input's files arrive: the browser is listing them. */
+function showWaiting(): void {
+  const box = $('progress');
+  box.hidden = false;
+  box.classList.add('waiting');
+  $<HTMLButtonElement>('cancel').hidden = true;
+  $<HTMLProgressElement>('progress-bar').removeAttribute('value');
+  $('progress-text').textContent = 'Waiting for the folder: the browser lists all its files before the page gets them (some seconds for thousands of files)…';
+}
+
 function showProgress(p: Progress, threads: number): void {
+  $('progress').classList.remove('waiting');
   const bar = $<HTMLProgressElement>('progress-bar');
   const text = $('progress-text');
   if (p.phase === 'listing') {
@@ -174,12 +186,19 @@ export async function ingest(source: Source | Promise<Source>, started = perform
   }
 }
 
+function countPerPackage(problems: LinkedProblem[], packages: number): number[] {
+  const counts = new Array<number>(packages).fill(0);
+  for (const p of problems) if (p.pkg !== null) counts[p.pkg]++;
+  return counts;
+}
+
 export function applyLoaded(loaded: Loaded): void {
   const started = performance.now();
   state.loaded = loaded;
   app.packages = loaded.packages;
-  app.problems = loaded.problems;
-  app.problemCounts = loaded.problemCounts;
+  // After a cancel, the checks are of a half-read set: only what files say of themselves counts.
+  app.problems = loaded.cancelled ? loaded.problems.filter((p) => FILE_FACTS.has(p.kind)) : loaded.problems;
+  app.problemCounts = loaded.cancelled ? countPerPackage(app.problems, loaded.packages.length) : loaded.problemCounts;
   forgetKeys();
   forgetNames();
   $('count-packages').textContent = fmt.format(app.packages.length);
@@ -244,6 +263,17 @@ export function setupLoad(): void {
   window.addEventListener('dragover', (e) => e.preventDefault());
   window.addEventListener('drop', (e) => e.preventDefault());
 
+  // The folder input (Firefox's and Safari's only way to pick a folder): from the choice to the
+  // `change` event the browser lists every file, seconds for thousands on the page's own thread,
+  // and the page cannot draw meanwhile. It says so before that starts, with a spinner that runs
+  // on the compositor, not on the page's blocked thread.
+  const folderInput = $<HTMLInputElement>('folder-input');
+  folderInput.addEventListener('click', () => {
+    if (!app.busy) showWaiting();
+  });
+  folderInput.addEventListener('cancel', () => {
+    if (!app.busy) $('progress').hidden = true;
+  });
   for (const id of ['folder-input', 'file-input']) {
     const input = $<HTMLInputElement>(id);
     input.addEventListener('change', () => {
@@ -286,7 +316,11 @@ export function setupLoad(): void {
   $('paste-open').addEventListener('click', () => pasteDialog.showModal());
   pasteDialog.addEventListener('close', () => {
     const text = $<HTMLTextAreaElement>('paste-text').value;
-    if (pasteDialog.returnValue === 'ok' && text.trim()) void ingest([fromText(text)]);
+    if (pasteDialog.returnValue !== 'ok' || !text.trim()) return;
+    const { file, includes } = fromText(text);
+    void ingest([file]).then(() => {
+      if (includes.length) showError(includesMessage(includes));
+    });
   });
   $('cancel').addEventListener('click', () => {
     sendToken++;

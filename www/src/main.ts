@@ -12,6 +12,7 @@ import { setupDiff } from './views/diff';
 import { setupGraph } from './views/graph';
 import { setupNames } from './views/names';
 import { refreshTable, setupPackages } from './views/packages';
+import { setupTree } from './views/tree';
 import { setupWhy } from './views/why';
 
 engine.onfailure = (message) => showError(`The parsing worker failed: ${message}`);
@@ -22,6 +23,7 @@ setupRouter();
 setupGraph();
 setupNames();
 setupWhy();
+setupTree();
 setupDiff();
 
 refreshTable();

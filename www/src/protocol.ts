@@ -1,7 +1,7 @@
 // Messages between the page and the parsing worker. The worker holds the records and the
 // package set; the page asks it questions and gets plain, structured-cloneable answers.
 import type {
-  CheckReport, DiffReport, Graph, Package, Problem, Record, Resolved, ScanSummary, SetOptions, SetPackage,
+  CheckReport, DiffReport, Graph, Package, Problem, FileRecord, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
 import type { SortSpec } from './order';
 
@@ -62,7 +62,7 @@ export type SlicedLoaded = Loaded & { sliced: true };
 export interface PackageDetails {
   pkg: SetPackage;
   package: Package;
-  record: Pick<Record, 'path' | 'format' | 'status' | 'reason' | 'error'>;
+  record: Pick<FileRecord, 'path' | 'format' | 'status' | 'reason' | 'error'>;
   requirements: Resolved[];
   dependents: Resolved[];
   /** Names of the packages the ids in `requirements` and `dependents` refer to. */
@@ -81,6 +81,8 @@ export interface Progress {
 /** `pkglens why NAME`: the chains from a root down to it, each step with its package id. */
 export interface Why {
   name: string;
+  /** Whether a package of the name is in the set (else the chains end at what requires it). */
+  present: boolean;
   /** Each chain from a root (a file or a package nothing requires) down to `name`. */
   chains: { label: string; pkg: number | null }[][];
   /** Whether there may be more chains than shown. */
@@ -100,6 +102,8 @@ export interface GraphRequest {
   /** Package name at the centre, or null for the whole set. */
   root: string | null;
   depth?: number;
+  /** The one package of that name at the centre (its version and file): its neighbourhood only, not its name's other versions'. */
+  centre?: { version: string; path: string };
 }
 
 export interface Methods {

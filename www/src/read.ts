@@ -2,15 +2,15 @@
 // trips between the browser's threads; one read of a Blob made of many Files costs about a
 // quarter of that per File, and two or three such reads in flight at once hide some of the
 // rest (tests/read-bench.mjs, docs/benchmarks.md).
-import type { Record, StreamInput } from 'pkglens';
+import type { FileRecord, StreamInput } from 'pkglens';
 
 /** What a read gives the parser: the bytes, a wheel left for it to read lazily, or an error record. */
-export type ReadItem = StreamInput | { name: string; record: Record };
+export type ReadItem = StreamInput | { name: string; record: FileRecord };
 
 const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
 
 /** The record of a file that could not be read (core's `Record::from_error`, kind `io`). */
-export function unreadable(name: string, err: unknown): { name: string; record: Record } {
+export function unreadable(name: string, err: unknown): { name: string; record: FileRecord } {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return {
     name,

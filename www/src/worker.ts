@@ -2,7 +2,8 @@
 // The parsing worker: loads pkglens (threaded when the page is cross-origin isolated), reads the
 // files it is given in windows, holds the records and the package set, and answers the page's
 // questions. Nothing here touches the DOM; the page's thread never waits on the engine.
-import type { Pkglens, PackageSet, Record, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
+import { neighbourhood } from './neighbourhood';
+import type { Pkglens, PackageSet, FileRecord, SetOptions, SetPackage, Graph, StreamInput } from 'pkglens';
 import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
   SlicedLoaded, WorkerEvent,
@@ -27,7 +28,7 @@ async function loader(): Promise<typeof import('pkglens').load> {
 
 let api: Pkglens | null = null;
 let ready: Ready | null = null;
-let records: Record[] = [];
+let records: FileRecord[] = [];
 let set: PackageSet | null = null;
 let options: SetOptions = {};
 let abort: AbortController | null = null;
@@ -182,14 +183,23 @@ async function* readAhead(chosen: Inbox, signal: AbortSignal): AsyncGenerator<Re
   }
 }
 
+/**
+ * Requirements that apply before the set is built (then the set counts them for the target):
+ * run requirements and each variant's, not optional extras.
+ */
+function applying(p: FileRecord['packages'][number]): number {
+  const run = p.requires.filter((r) => !r.kind.startsWith('optional:')).length;
+  return run + (p.variants ?? []).reduce((n, variant) => n + variant.length, 0);
+}
+
 /** Table rows of records not yet in a set, numbered from `first`. */
-function rowsOf(batch: Record[], first: number): SetPackage[] {
+function rowsOf(batch: FileRecord[], first: number): SetPackage[] {
   const rows: SetPackage[] = [];
   for (const record of batch) {
     record.packages.forEach((p, index) => {
       rows.push({
         id: first + rows.length, ecosystem: p.ecosystem, name: p.name, version: p.version, path: record.path,
-        record: -1, index, requires: p.requires.length, problems: 0,
+        record: -1, index, requires: applying(p), problems: 0,
       });
     });
   }
@@ -202,9 +212,9 @@ type Source =
   | { kind: 'handles'; roots: FileSystemHandle[] };
 
 /** The OLD side of the diff view: a second set, beside the current one. */
-let old: { records: Record[]; set: PackageSet; label: string } | null = null;
+let old: { records: FileRecord[]; set: PackageSet; label: string } | null = null;
 
-function keepOld(list: Record[], label: string, built: PackageSet): { files: number; packages: number } {
+function keepOld(list: FileRecord[], label: string, built: PackageSet): { files: number; packages: number } {
   old?.set.free();
   old = { records: list, set: built, label };
   return { files: list.length, packages: old.set.size };
@@ -239,7 +249,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
       },
     });
   }
-  let fresh: Record[] = [];
+  let fresh: FileRecord[] = [];
   const paths: string[] = [];
   let reorderMs = 0;
   let cancelled = false;
@@ -352,7 +362,7 @@ function details(id: number): PackageDetails {
 }
 
 /** A package's neighbourhood (its dependencies and its dependents), or the whole set. */
-function graph({ root, depth }: GraphRequest): Graph {
+function graph({ root, depth, centre }: GraphRequest): Graph {
   const s = currentSet();
   if (root === null) return s.graph({}).graph;
   const down = s.graph({ roots: [root], depth }).graph;
@@ -365,7 +375,11 @@ function graph({ root, depth }: GraphRequest): Graph {
     const key = `${e.from}\n${e.to}\n${e.requirement}`;
     if (!edges.has(key)) edges.set(key, e);
   }
-  return { nodes: [...nodes.values()], edges: [...edges.values()], roots: down.roots, reverse: false };
+  const whole: Graph = { nodes: [...nodes.values()], edges: [...edges.values()], roots: down.roots, reverse: false };
+  if (!centre) return whole;
+  // The graph of a name starts from all its versions: keep the one asked for and what it reaches.
+  const at = new Set(whole.nodes.filter((n) => whole.roots.includes(n.id) && n.version === centre.version && n.path === centre.path).map((n) => n.id));
+  return at.size ? neighbourhood(whole, at, depth ?? 0) : whole;
 }
 
 function exportJson(): string {
@@ -412,7 +426,7 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     const byLabel = new Map<string, number>();
     for (const p of last?.packages ?? []) if (!byLabel.has(label(p))) byLabel.set(label(p), p.id);
     const chains = report.chains.slice(0, limit).map((chain) => chain.map((step) => ({ label: step, pkg: byLabel.get(step) ?? null })));
-    return { name: report.name, chains, limited: report.chains.length > limit };
+    return { name: report.name, present: report.present, chains, limited: report.chains.length > limit };
   },
   async parseOld({ total, label: named }) {
     oldLabel = named;

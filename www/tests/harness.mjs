@@ -179,6 +179,8 @@ export function sortProblems(list) {
  * File System Access handles, as from a file manager.
  */
 export async function dropPaths(page, selector, paths) {
+  // Drag events go to viewport coordinates: the target must be on screen.
+  await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;

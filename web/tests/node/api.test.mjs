@@ -298,3 +298,25 @@ test('planWheel gives an error record for a file that is not a zip', () => {
   assert.equal(step.record.status, 'error');
   assert.equal(step.record.format, 'wheel');
 });
+
+test('set options are checked as the CLI checks its target flags', () => {
+  const records = parseFiles([file('site/idna-3.7.dist-info/METADATA', IDNA)]);
+  assert.throws(() => new PackageSet(records, { python: 'banana' }),
+    { message: 'pkglens: set options: python: "banana": expected a Python version X.Y or X.Y.Z, such as 3.12 or 3.9.18' });
+  assert.throws(() => new PackageSet(records, { platform: 'beos' }), /platform: "beos": unknown platform; expected one of: linux, macos, darwin/);
+  assert.throws(() => new PackageSet(records, { machine: 'vax' }), /machine: "vax": unknown machine/);
+  assert.throws(() => new PackageSet(records, { pyhton: '3.12' }), /unknown field `pyhton`, expected one of: python, platform/);
+  assert.throws(() => PackageSet.builder({ python: '3' }), /python: "3"/);
+  assert.throws(() => new PackageSet(records).withOptions({ platform: 'plan9' }), /platform: "plan9"/);
+  // The CLI's aliases are taken: darwin is macos, arm64 is aarch64.
+  const set = new PackageSet(records, { python: '3.9.18', platform: 'Darwin', machine: 'arm64' });
+  assert.equal(set.size, 1);
+});
+
+test('readWheel: a source without a file name needs one, and says so', async () => {
+  const source = { size: 100, read: () => new Uint8Array(100) };
+  await assert.rejects(readWheel(source), { name: 'TypeError', message: /^pkglens: readWheel: this source has no file name: pass the wheel's file name/ });
+  // With a name, the same source is read (a bad wheel is an error record, not an exception).
+  const record = await readWheel(source, 'x-1.0-py3-none-any.whl');
+  assert.equal(record.status, 'error');
+});

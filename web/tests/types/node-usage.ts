@@ -1,9 +1,9 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type Record, type Problem, type Resolved, type ScanSummary, type WalkPlace } from 'pkglens';
+import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions } from 'pkglens';
 
-const records: Record[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
-const first: Record = records[0]!;
+const records: FileRecord[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
+const first: FileRecord = records[0]!;
 const names: string[] = first.requirements.map((r) => r.name);
 const line: number = first.error?.line ?? 0;
 const set = new PackageSet(records, { python: '3.12', platform: 'linux', groups: ['dev'] });
@@ -22,6 +22,10 @@ const next: WalkPlace | null = step.folders[0] ?? null;
 const scan: ScanSummary = set.scanSummary();
 const plan = planWheel('x-1.0-py3-none-any.whl', 100);
 const wanted: number = plan.read ? plan.read.start + plan.read.length : 0;
-const wheel: Record | undefined = plan.record;
-const finished: Record = finishWheel('x-1.0-py3-none-any.whl', 100, [{ start: 0, bytes: new Uint8Array(100) }]);
-export { names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished };
+const wheel: FileRecord | undefined = plan.record;
+const finished: FileRecord = finishWheel('x-1.0-py3-none-any.whl', 100, [{ start: 0, bytes: new Uint8Array(100) }]);
+// Target names are checked: a platform the CLI refuses is a type error too.
+const target: SetOptions = { python: '3.9', platform: 'darwin', machine: 'arm64' };
+// @ts-expect-error not a platform
+const badTarget: SetOptions = { platform: 'beos' };
+export { target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished };

@@ -21,23 +21,57 @@ export async function renderDiff(token: number): Promise<void> {
   }
   const { added, removed, changed } = d.diff;
   const link = (labelText: string) => (d.ids[labelText] !== undefined ? pkgLink(d.ids[labelText], labelText) : h('span', {}, labelText));
-  const list = (title: string, cls: string, items: HTMLElement[]) =>
+  const section = (title: string, cls: string, count: number, body: HTMLElement | null) =>
     h('section', { class: `diff-section ${cls}`, 'aria-label': title },
-      h('h3', {}, `${title} `, h('span', { class: 'count' }, fmt.format(items.length))),
-      items.length ? h('ul', {}, ...items) : h('p', { class: 'muted' }, 'None.'));
+      h('h3', {}, `${title} `, h('span', { class: 'count' }, fmt.format(count))),
+      body ?? h('p', { class: 'muted' }, 'None.'));
+  const list = (cls: string, items: string[], make: (item: string) => Node) =>
+    items.length ? capped(h('ul', {}), items, (item) => h('li', { class: cls }, make(item))) : null;
+  const byName = new Map(app.packages.map((p) => [`${p.ecosystem}\n${p.name}`, p.id]));
+  const lines = (items: string[], prefix: string) => h('ul', { class: 'cell-list' }, ...items.map((i) => h('li', {}, `${prefix}${i}`)));
+  const table = changed.length
+    ? h('table', { class: 'data diff-changed' },
+      h('thead', {}, h('tr', {}, ...['Package', 'Ecosystem', 'Old versions', 'New versions', 'Requirements added', 'Requirements removed']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      capped(h('tbody', {}), changed, (c) => {
+        const id = byName.get(`${c.ecosystem}\n${c.name}`);
+        return h('tr', {},
+          h('th', { scope: 'row' }, id !== undefined ? pkgLink(id, c.name) : c.name),
+          h('td', {}, c.ecosystem),
+          h('td', {}, lines(c.old_versions.length ? c.old_versions : ['—'], '')),
+          h('td', {}, lines(c.new_versions.length ? c.new_versions : ['—'], '')),
+          h('td', { class: 'd-added' }, lines(c.requirements_added, '+')),
+          h('td', { class: 'd-removed' }, lines(c.requirements_removed, '−')));
+      }))
+    : null;
   out.replaceChildren(
     h('h2', { id: 'diff-title' }, `From ${d.old.label} (${fmt.format(d.old.packages)} packages) to the current set (${fmt.format(d.current.packages)} packages)`),
-    list('Added', 'd-added', added.map((a) => h('li', { class: 'd-added' }, link(a)))),
-    list('Removed', 'd-removed', removed.map((r) => h('li', { class: 'd-removed' }, r))),
-    list('Changed', 'd-changed', changed.map((c) => {
-      const id = app.packages.find((p) => p.name === c.name && p.ecosystem === c.ecosystem)?.id;
-      const parts: (string | HTMLElement)[] = [id !== undefined ? pkgLink(id, c.name) : c.name, ` ${c.ecosystem}: `,
-        `${c.old_versions.join(', ') || '—'} → ${c.new_versions.join(', ') || '—'}`];
-      if (c.requirements_added.length) parts.push(h('span', { class: 'd-added' }, ` +${c.requirements_added.join(', +')}`));
-      if (c.requirements_removed.length) parts.push(h('span', { class: 'd-removed' }, ` −${c.requirements_removed.join(', −')}`));
-      return h('li', {}, ...parts);
-    })),
+    section('Added', 'd-added', added.length, list('d-added', added, link)),
+    section('Removed', 'd-removed', removed.length, list('d-removed', removed, (r) => document.createTextNode(r))),
+    section('Changed', 'd-changed', changed.length, table),
   );
+}
+
+/** Rows shown at first in a list of the diff, and added by each "Show more". */
+const DIFF_SHOWN = 200;
+
+/**
+ * `parent` filled with the first rows of `items`, and a "Show more" after it while there are
+ * more: 18,000 changed packages are not 18,000 rows at once.
+ */
+function capped<T, P extends HTMLElement>(parent: P, items: T[], make: (item: T) => HTMLElement): P {
+  let shown = 0;
+  const more = h('button', { type: 'button', class: 'show-more' });
+  const next = () => {
+    parent.append(...items.slice(shown, shown + DIFF_SHOWN).map(make));
+    shown = Math.min(items.length, shown + DIFF_SHOWN);
+    more.textContent = `Show more (${fmt.format(shown)} of ${fmt.format(items.length)} shown)`;
+    if (shown >= items.length) more.remove();
+  };
+  more.addEventListener('click', next);
+  next();
+  if (shown < items.length) queueMicrotask(() => parent.closest('section')?.append(more));
+  return parent;
 }
 
 /** Loads the old side of the diff view; the current set stays. */
@@ -62,11 +96,22 @@ async function loadOld(source: Source | Promise<Source>, label: string): Promise
     } else {
       await engine.call('parseOldHandles', { roots: list.roots, label });
     }
+    finishProgress(`Read the old side (${label}).`);
   } catch (err) {
+    $('progress').hidden = true;
     showError(err instanceof Error ? err.message : String(err));
   }
   if (parseRoute().view === 'diff') render();
   else location.hash = '#/diff';
+}
+
+/** The progress line once the old side is read: the worker's last word was "checking the set". */
+function finishProgress(text: string): void {
+  const bar = $<HTMLProgressElement>('progress-bar');
+  bar.max = 1;
+  bar.value = 1;
+  $('progress-text').textContent = text;
+  $<HTMLButtonElement>('cancel').hidden = true;
 }
 
 /** How the old side is called: its folder, its one file, or how many files. */

@@ -1,5 +1,5 @@
 // Pieces several views show: a link to a package's page, a problem as a list item.
-import { h } from '../dom';
+import { h, prose } from '../dom';
 import type { LinkedProblem } from '../protocol';
 import { app } from '../state';
 
@@ -13,5 +13,5 @@ export function problemItem(p: LinkedProblem): HTMLElement {
   const where = `${p.path}${p.line ? `:${p.line}` : ''}`;
   return h('li', { class: `problem k-${p.kind}` },
     p.pkg !== null ? pkgLink(p.pkg) : h('span', { class: 'pkg' }, p.package || '(file)'),
-    ' ', h('span', { class: 'msg' }, p.message), ' ', h('code', { class: 'where' }, where));
+    ' ', h('span', { class: 'msg' }, ...prose(p.message)), ' ', h('code', { class: 'where' }, where));
 }

@@ -4,6 +4,7 @@ import { $, fmt } from '../dom';
 import { sortPackages, type SortSpec } from '../order';
 import { app } from '../state';
 import { VirtualTable } from '../table';
+import { explainEmpty } from './empty';
 
 let table: VirtualTable<SetPackage> | null = null;
 let sortKey = 'name';
@@ -47,7 +48,13 @@ export function refreshTable(): void {
     ? `${fmt.format(rows.length)} of ${fmt.format(app.packages.length)} packages`
     : '';
   $('empty').hidden = app.packages.length > 0;
+  if (app.packages.length === 0 && !app.partial) void explainEmpty();
   $('table-host').hidden = app.packages.length === 0;
+}
+
+/** Focuses the table, on its active row (the one last opened, after Back). */
+export function focusTable(): void {
+  if (table && !$('table-host').hidden) table.focus();
 }
 
 export function setupPackages(): void {
@@ -73,6 +80,13 @@ export function setupPackages(): void {
     // Rows shown while a load is read are not in a set yet: they open once it is checked.
     if (!app.partial) location.hash = `#/package/${p.id}`;
   };
+
+  // The skip link: from the top of the page to the table in one key press, not twenty Tabs.
+  $('skip-table').addEventListener('click', (e) => {
+    e.preventDefault();
+    if (!location.hash.startsWith('#/packages')) location.hash = '#/packages';
+    requestAnimationFrame(() => (app.packages.length ? focusTable() : $('view-packages').focus()));
+  });
 
   let filterTimer = 0;
   $('filter-text').addEventListener('input', () => {

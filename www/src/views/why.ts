@@ -32,14 +32,23 @@ export async function renderWhy(name: string | undefined, token: number): Promis
   ];
   const required = why.chains.filter((c) => c.length > 1);
   out.replaceChildren(
-    h('h2', { id: 'why-title' }, required.length
-      ? `Why ${why.name} is in the set: ${fmt.format(required.length)}${why.limited ? '+' : ''} ${required.length === 1 ? 'chain' : 'chains'}`
-      : `Nothing in the set requires ${why.name}: it is a root`),
+    h('h2', { id: 'why-title' }, title(why.name, why.present, required.length, why.limited, why.chains.length)),
     h('ol', { class: 'chains', 'aria-label': `Chains down to ${why.name}` },
       ...why.chains.map((chain) => h('li', { 'aria-label': chain.map((s) => s.label).join(', which requires ') },
         ...chain.flatMap((s, i) => step(s, i, chain))))),
     why.limited ? h('p', { class: 'muted' }, 'Only the first chains are shown.') : '',
   );
+}
+
+/** The answer in a line: why a package is in the set, or why a name not in it is wanted. */
+function title(name: string, present: boolean, required: number, limited: boolean, chains: number): string {
+  const count = `${fmt.format(required)}${limited ? '+' : ''} ${required === 1 ? 'chain' : 'chains'}`;
+  if (!present) {
+    return chains
+      ? `${name} is not in the set; it is wanted by ${count} ending at what requires it`
+      : `Nothing in the set is named ${name} or requires it`;
+  }
+  return required ? `Why ${name} is in the set: ${count}` : `Nothing in the set requires ${name}: it is a root`;
 }
 
 export function setupWhy(): void {

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod commands;
 pub mod load;
+pub mod net;
 pub mod os;
 pub mod output;
 pub mod read;

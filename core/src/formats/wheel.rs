@@ -315,6 +315,30 @@ impl WheelReader {
     }
 }
 
+/// The record of a wheel read from its METADATA alone: a PEP 658 `<wheel>.metadata` file,
+/// which an index serves beside the wheel so that resolvers need not open it. The record is
+/// the one [`WheelReader`] gives for the wheel itself (format `wheel`, the name and version
+/// checked against `wheel_file`'s), with `path` as its path.
+pub fn parse_wheel_metadata(
+    path: &str,
+    wheel_file: &str,
+    metadata: &[u8],
+) -> Result<Record, ParseError> {
+    let name = parse_wheel_filename(wheel_file);
+    let member = match &name {
+        Ok(n) => format!("{}-{}.dist-info/METADATA", n.name, n.version),
+        Err(_) => "METADATA".to_owned(),
+    };
+    let reader = WheelReader {
+        path: path.to_owned(),
+        file_size: metadata.len() as u64,
+        name,
+        state: ReaderState::Done,
+        tail: None,
+    };
+    reader.finish(&member, metadata)
+}
+
 /// Reads a wheel held whole in memory: runs [`WheelReader`] over the slice.
 pub fn parse_wheel(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     let mut reader = WheelReader::new(path, bytes.len() as u64);
@@ -381,6 +405,18 @@ mod tests {
     fn kind_of(result: Result<Record, ParseError>) -> (ErrorKind, String) {
         let err = result.unwrap_err();
         (err.info.kind, err.info.message)
+    }
+
+    /// A PEP 658 metadata file gives the wheel's own record, and its name is checked.
+    #[test]
+    fn metadata_file_reads_as_its_wheel() {
+        let bytes = wheel(8, &Options::default());
+        let mut whole = parse_wheel(WHL, &bytes).unwrap();
+        let mut alone = parse_wheel_metadata("x.metadata", WHL, META.as_bytes()).unwrap();
+        (whole.path, alone.path) = (String::new(), String::new());
+        assert_eq!(alone, whole);
+        let other = parse_wheel_metadata("x", "dist/other-2.0-py3-none-any.whl", META.as_bytes());
+        assert_eq!(other.unwrap().status, Status::Error);
     }
 
     #[test]

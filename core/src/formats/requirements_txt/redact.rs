@@ -30,7 +30,7 @@ fn redact_netloc<'a>(netloc: &'a str, scheme: &str) -> Cow<'a, str> {
 /// `#`) redacted; anything else is returned as it is.
 ///
 /// `url = scheme ':' ['//' netloc] rest`
-pub(crate) fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
+pub fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return Cow::Borrowed(url);
     };
@@ -51,7 +51,7 @@ pub(crate) fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
 
 /// Every URL's credentials in free text (a requirement line, an error message) redacted: the
 /// netloc after each `://` runs to the next `/`, `?`, `#`, space or quote.
-pub(crate) fn redact_in_text(text: &str) -> Cow<'_, str> {
+pub fn redact_in_text(text: &str) -> Cow<'_, str> {
     if !text.contains("://") || !text.contains('@') {
         return Cow::Borrowed(text);
     }

@@ -112,12 +112,11 @@ impl Response {
             )));
         }
         let mut out = Vec::new();
+        let announced = self.content_length();
         let mut reader = self.reader();
-        reader
-            .by_ref()
-            .take(limit + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| body_error(&e))?;
+        if let Err(err) = reader.by_ref().take(limit + 1).read_to_end(&mut out) {
+            return Err(cut_short(out.len() as u64, announced, &err));
+        }
         if out.len() as u64 > limit {
             return Err(NetError::fatal(format!(
                 "the body is larger than the {limit} bytes pkglens reads"
@@ -135,9 +134,14 @@ impl Response {
     }
 }
 
-/// A failure while reading a body: a reset or a body shorter than announced may pass.
-pub fn body_error(err: &std::io::Error) -> NetError {
-    NetError::transient(describe_io(err))
+/// A body that stopped after `got` bytes of the `announced`: a reset or a closed connection,
+/// which a retry may cure.
+pub fn cut_short(got: u64, announced: Option<u64>, err: &std::io::Error) -> NetError {
+    let of = announced.map(|len| format!(" of {len}")).unwrap_or_default();
+    NetError::transient(format!(
+        "the body ended after {got}{of} bytes ({})",
+        describe_io(err).to_lowercase()
+    ))
 }
 
 fn describe_io(err: &std::io::Error) -> String {

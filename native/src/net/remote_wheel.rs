@@ -8,7 +8,7 @@
 //! and gives the wheel's own record.
 
 use super::auth;
-use super::http::{body_error, status_error, Client, NetError};
+use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
 use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader};
 use pkglens_core::{ErrorKind, Format, ParseError, Record};
@@ -245,7 +245,7 @@ fn download(response: &mut super::http::Response, target: &Target) -> Result<Fil
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(body_error(&e)),
+            Err(e) => return Err(cut_short(written, announced, &e)),
         };
         written += n as u64;
         if written > MAX_WHEEL {
@@ -257,10 +257,8 @@ fn download(response: &mut super::http::Response, target: &Target) -> Result<Fil
         file.write_all(&buffer[..n]).map_err(io)?;
     }
     if let Some(len) = announced.filter(|&len| len != written) {
-        return Err(body_error(&std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            format!("the body ended after {written} of {len} bytes"),
-        )));
+        let closed = std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed");
+        return Err(cut_short(written, Some(len), &closed));
     }
     if let Some(want) = &target.sha256 {
         let got = hex(&hasher.finalize());

@@ -100,7 +100,11 @@ fn metadata(name: &str, version: &str, lines: &[&str]) -> String {
 fn wheel(file: &str, meta: &str, pad: usize) -> Vec<u8> {
     let stem = file.strip_suffix(".whl").unwrap();
     let mut parts = stem.split('-');
-    let dist_info = format!("{}-{}.dist-info", parts.next().unwrap(), parts.next().unwrap());
+    let dist_info = format!(
+        "{}-{}.dist-info",
+        parts.next().unwrap(),
+        parts.next().unwrap()
+    );
     let module = noise(pad);
     zip(&[
         (&format!("{dist_info}/METADATA"), meta.as_bytes()),
@@ -120,7 +124,11 @@ fn sdist(name: &str, version: &str, pkg_info: &str) -> Vec<u8> {
     header.set_mode(0o644);
     header.set_cksum();
     builder
-        .append_data(&mut header, format!("{name}-{version}/PKG-INFO"), pkg_info.as_bytes())
+        .append_data(
+            &mut header,
+            format!("{name}-{version}/PKG-INFO"),
+            pkg_info.as_bytes(),
+        )
         .unwrap();
     builder.into_inner().unwrap().finish().unwrap()
 }
@@ -144,7 +152,11 @@ fn files() -> Vec<File> {
         requires_python: None,
     };
     let mut files = vec![
-        w("demo-1.0-py3-none-any.whl", metadata("demo", "1.0", &[]), 10),
+        w(
+            "demo-1.0-py3-none-any.whl",
+            metadata("demo", "1.0", &[]),
+            10,
+        ),
         w(
             "demo-2.0-py3-none-any.whl",
             metadata(
@@ -160,19 +172,43 @@ fn files() -> Vec<File> {
             ),
             200_000,
         ),
-        w("demo-3.0b1-py3-none-any.whl", metadata("demo", "3.0b1", &[]), 10),
+        w(
+            "demo-3.0b1-py3-none-any.whl",
+            metadata("demo", "3.0b1", &[]),
+            10,
+        ),
         w("dep-1.0-py3-none-any.whl", metadata("dep", "1.0", &[]), 10),
         w("dep-2.0-py3-none-any.whl", metadata("dep", "2.0", &[]), 10),
-        w("extra_dep-1.0-py3-none-any.whl", metadata("extra-dep", "1.0", &[]), 10),
-        w("winonly-1.0-py3-none-any.whl", metadata("winonly", "1.0", &[]), 10),
+        w(
+            "extra_dep-1.0-py3-none-any.whl",
+            metadata("extra-dep", "1.0", &[]),
+            10,
+        ),
+        w(
+            "winonly-1.0-py3-none-any.whl",
+            metadata("winonly", "1.0", &[]),
+            10,
+        ),
         w(
             "native-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
             metadata("native", "1.0", &["Summary: binary"]),
             10,
         ),
-        w("native-1.0-py3-none-any.whl", metadata("native", "1.0", &["Summary: pure"]), 10),
-        w("a-1.0-py3-none-any.whl", metadata("a", "1.0", &["Requires-Dist: c<2"]), 10),
-        w("b-1.0-py3-none-any.whl", metadata("b", "1.0", &["Requires-Dist: c>=2"]), 10),
+        w(
+            "native-1.0-py3-none-any.whl",
+            metadata("native", "1.0", &["Summary: pure"]),
+            10,
+        ),
+        w(
+            "a-1.0-py3-none-any.whl",
+            metadata("a", "1.0", &["Requires-Dist: c<2"]),
+            10,
+        ),
+        w(
+            "b-1.0-py3-none-any.whl",
+            metadata("b", "1.0", &["Requires-Dist: c>=2"]),
+            10,
+        ),
         w("c-1.0-py3-none-any.whl", metadata("c", "1.0", &[]), 10),
         w("c-2.0-py3-none-any.whl", metadata("c", "2.0", &[]), 10),
         w("new-1.0-py3-none-any.whl", metadata("new", "1.0", &[]), 10),
@@ -181,7 +217,11 @@ fn files() -> Vec<File> {
     files[13].requires_python = Some(">=3.99"); // new 1.0: no Python of the target
     files.push(File {
         name: "old-1.0.tar.gz".into(),
-        bytes: sdist("old", "1.0", &metadata("old", "1.0", &["Requires-Dist: dep"])),
+        bytes: sdist(
+            "old",
+            "1.0",
+            &metadata("old", "1.0", &["Requires-Dist: dep"]),
+        ),
         meta: None,
         yanked: false,
         requires_python: None,
@@ -250,7 +290,10 @@ impl Server {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What the server sends.
@@ -267,7 +310,10 @@ enum Reply {
 fn send(status: u16, headers: Vec<(&str, String)>, body: Vec<u8>) -> Reply {
     Reply::Send {
         status,
-        headers: headers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        headers: headers
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
         body,
     }
 }
@@ -392,7 +438,11 @@ fn ranged(bytes: &[u8], range: Option<&String>) -> Reply {
     let (start, end) = if a.is_empty() {
         (len.saturating_sub(b.parse().unwrap()), len - 1)
     } else {
-        let end = if b.is_empty() { len - 1 } else { b.parse::<u64>().unwrap().min(len - 1) };
+        let end = if b.is_empty() {
+            len - 1
+        } else {
+            b.parse::<u64>().unwrap().min(len - 1)
+        };
         (a.parse().unwrap(), end)
     };
     send(
@@ -405,7 +455,12 @@ fn ranged(bytes: &[u8], range: Option<&String>) -> Reply {
 /// A project's page. Modes: `json` (PEP 691 when asked for, PEP 658 hashes), `html` (PEP 503,
 /// PEP 658/714 attributes, relative links), `plain` (HTML, no metadata files: wheels read by
 /// ranges), `norange` (files from a server that ignores `Range`), `bad` (wrong hashes).
-fn index_page(state: &State, mode: &str, project: &str, headers: &HashMap<String, String>) -> Reply {
+fn index_page(
+    state: &State,
+    mode: &str,
+    project: &str,
+    headers: &HashMap<String, String>,
+) -> Reply {
     let files: Vec<&File> = state
         .files
         .values()
@@ -417,7 +472,11 @@ fn index_page(state: &State, mode: &str, project: &str, headers: &HashMap<String
     if files.is_empty() || !["json", "html", "plain", "norange", "bad"].contains(&mode) {
         return send(404, vec![], b"no such project".to_vec());
     }
-    let file_mode = if matches!(mode, "norange" | "bad") { "n" } else { "r" };
+    let file_mode = if matches!(mode, "norange" | "bad") {
+        "n"
+    } else {
+        "r"
+    };
     let hash = |bytes: &[u8]| {
         if mode == "bad" {
             "0".repeat(64)
@@ -427,7 +486,9 @@ fn index_page(state: &State, mode: &str, project: &str, headers: &HashMap<String
     };
     let with_meta = matches!(mode, "json" | "html");
     let (body, content_type) = if mode == "json"
-        && headers.get("accept").is_some_and(|a| a.contains("vnd.pypi.simple.v1+json"))
+        && headers
+            .get("accept")
+            .is_some_and(|a| a.contains("vnd.pypi.simple.v1+json"))
     {
         let list: Vec<Value> = files
             .iter()
@@ -445,14 +506,18 @@ fn index_page(state: &State, mode: &str, project: &str, headers: &HashMap<String
                 entry
             })
             .collect();
-        let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": project, "files": list});
+        let page =
+            serde_json::json!({"meta": {"api-version": "1.1"}, "name": project, "files": list});
         (page.to_string(), "application/vnd.pypi.simple.v1+json")
     } else {
         let mut html = String::from("<!DOCTYPE html>\n<html><body><h1>Links</h1>\n");
         for f in &files {
             let mut attrs = String::new();
             if let Some(rp) = f.requires_python {
-                attrs.push_str(&format!(" data-requires-python=\"{}\"", rp.replace('>', "&gt;")));
+                attrs.push_str(&format!(
+                    " data-requires-python=\"{}\"",
+                    rp.replace('>', "&gt;")
+                ));
             }
             if f.yanked {
                 attrs.push_str(" data-yanked=\"\"");
@@ -506,7 +571,14 @@ fn pkglens_with(args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("NETRC")
         .env_remove("PIP_INDEX_URL")
         .env_remove("XDG_CACHE_HOME");
-    for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         command.env_remove(var);
     }
     for (k, v) in env {
@@ -588,7 +660,10 @@ fn wheel_url_is_read_by_ranges_as_a_local_wheel() {
     assert_eq!(without_path(record), local_record(server.file(name)));
     let log = server.log();
     assert!(log.len() <= 3, "{log:?}");
-    assert!(log.iter().all(|s| s.range.is_some() && s.status == 206), "{log:?}");
+    assert!(
+        log.iter().all(|s| s.range.is_some() && s.status == 206),
+        "{log:?}"
+    );
     assert_eq!(log[0].range.as_deref(), Some("bytes=-65536"));
 }
 
@@ -607,7 +682,10 @@ fn server_without_ranges_gives_the_whole_file_hash_checked() {
     assert_eq!(without_path(records[0].clone()), local_record(file));
     assert_eq!(records[1]["status"], "error");
     let message = records[1]["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("sha256 mismatch: expected abab"), "{message}");
+    assert!(
+        message.starts_with("sha256 mismatch: expected abab"),
+        "{message}"
+    );
     assert_eq!(records[1]["path"], server.url(&format!("/n/{name}")));
 }
 
@@ -617,7 +695,10 @@ fn metadata_url_reads_as_its_wheel() {
     let server = Server::start();
     let name = "demo-2.0-py3-none-any.whl";
     let run = scan_urls(&[&server.url(&format!("/r/{name}.metadata"))], &[]);
-    assert_eq!(without_path(run.records()[0].clone()), local_record(server.file(name)));
+    assert_eq!(
+        without_path(run.records()[0].clone()),
+        local_record(server.file(name))
+    );
     assert_eq!(server.log().len(), 1);
 }
 
@@ -635,7 +716,10 @@ fn a_server_failing_twice_then_answering_is_retried() {
         &[&server.url("/flaky/demo-1.0-py3-none-any.whl")],
         &["--retries", "1"],
     );
-    assert_eq!(run.records()[0]["error"]["message"], "HTTP 503 Service Unavailable");
+    assert_eq!(
+        run.records()[0]["error"]["message"],
+        "HTTP 503 Service Unavailable"
+    );
 }
 
 /// 404: an error record naming the status; the command still succeeds (as for an unreadable
@@ -650,7 +734,11 @@ fn not_found_is_an_error_record() {
     assert_eq!(record["error"]["kind"], "io");
     assert_eq!(record["error"]["message"], "HTTP 404 Not Found");
     let table = pkglens(&["scan", "--no-cache", &url]);
-    assert!(table.stdout().contains("HTTP 404 Not Found"), "{}", table.stdout());
+    assert!(
+        table.stdout().contains("HTTP 404 Not Found"),
+        "{}",
+        table.stdout()
+    );
 }
 
 /// A redirect is followed; the record keeps the URL the user gave.
@@ -681,7 +769,11 @@ fn truncated_and_huge_bodies_are_errors() {
     assert_eq!(records[0]["status"], "error");
     let cut = records[0]["error"]["message"].as_str().unwrap();
     assert!(cut.starts_with("the body ended after "), "{cut}");
-    let tries = server.log().iter().filter(|s| s.path.starts_with("/truncated")).count();
+    let tries = server
+        .log()
+        .iter()
+        .filter(|s| s.path.starts_with("/truncated"))
+        .count();
     assert_eq!(tries, 2, "a cut-off body is retried once with --retries 1");
     let huge = records[1]["error"]["message"].as_str().unwrap();
     assert!(huge.contains("announces 1000000000000000 bytes"), "{huge}");
@@ -699,7 +791,10 @@ fn a_slow_server_times_out() {
     let record = &run.records()[0];
     assert_eq!(record["status"], "error");
     let message = record["error"]["message"].as_str().unwrap();
-    assert!(message.to_lowercase().contains("timeout") || message.contains("timed out"), "{message}");
+    assert!(
+        message.to_lowercase().contains("timeout") || message.contains("timed out"),
+        "{message}"
+    );
     assert!(run.took < Duration::from_secs(3), "{:?}", run.took);
 }
 
@@ -741,7 +836,15 @@ fn credentials_are_sent_and_never_shown() {
 
 fn scan_index(server: &Server, mode: &str, requirements: &[&str], extra: &[&str]) -> Run {
     let index = server.url(&format!("/{mode}/simple/"));
-    let mut args = vec!["scan", "-f", "json", "--index-url", &index, "--target-python", "3.12"];
+    let mut args = vec![
+        "scan",
+        "-f",
+        "json",
+        "--index-url",
+        &index,
+        "--target-python",
+        "3.12",
+    ];
     args.extend(["--machine", "x86_64"]);
     if !extra.contains(&"--platform") {
         args.extend(["--platform", "linux"]);
@@ -798,16 +901,28 @@ fn index_picks_as_pip_does_whatever_the_page_and_the_server() {
         assert!(run.out.status.success(), "{mode}: {}", run.stderr());
         let records = run.records();
         assert_eq!(picks(&records), expected, "{mode}");
-        assert_eq!(records[3]["status"], "dynamic", "{mode}: sdist metadata 2.1");
+        assert_eq!(
+            records[3]["status"], "dynamic",
+            "{mode}: sdist metadata 2.1"
+        );
         assert_eq!(records[2]["packages"][0]["summary"], "binary");
         seen.push(records.into_iter().map(without_path).collect::<Vec<_>>());
     }
-    assert!(seen.windows(2).all(|w| w[0] == w[1]), "records differ between index shapes");
+    assert!(
+        seen.windows(2).all(|w| w[0] == w[1]),
+        "records differ between index shapes"
+    );
     // The JSON page with PEP 658: one page and one metadata file per requirement, no wheel.
     server.clear();
     scan_index(&server, "json", &["demo"], &[]);
     let paths: Vec<String> = server.log().iter().map(|s| s.path.clone()).collect();
-    assert_eq!(paths, ["/json/simple/demo/", "/r/demo-2.0-py3-none-any.whl.metadata"]);
+    assert_eq!(
+        paths,
+        [
+            "/json/simple/demo/",
+            "/r/demo-2.0-py3-none-any.whl.metadata"
+        ]
+    );
     // On Windows, the pure wheel.
     let run = scan_index(&server, "html", &["native"], &["--platform", "windows"]);
     assert_eq!(run.records()[0]["packages"][0]["summary"], "pure");
@@ -823,14 +938,25 @@ fn index_failures_are_error_records() {
         .iter()
         .map(|r| r["error"]["message"].as_str().unwrap())
         .collect();
-    assert!(messages[0].starts_with("no file of new on "), "{}", messages[0]);
+    assert!(
+        messages[0].starts_with("no file of new on "),
+        "{}",
+        messages[0]
+    );
     assert!(messages[0].ends_with("matches any version for Python 3.12 on linux x86_64"));
-    assert!(messages[1].starts_with("no project named nosuch on "), "{}", messages[1]);
+    assert!(
+        messages[1].starts_with("no project named nosuch on "),
+        "{}",
+        messages[1]
+    );
     assert!(messages[2].contains("matches >5"), "{}", messages[2]);
     let run = scan_index(&server, "bad", &["demo", "old"], &[]);
     for record in run.records() {
         let message = record["error"]["message"].as_str().unwrap();
-        assert!(message.starts_with("sha256 mismatch: expected 0000"), "{message}");
+        assert!(
+            message.starts_with("sha256 mismatch: expected 0000"),
+            "{message}"
+        );
     }
 }
 
@@ -856,7 +982,13 @@ fn nodes(run: &Run) -> Vec<String> {
         .unwrap_or_else(|| panic!("{json}"))
         .iter()
         .filter(|n| n["ecosystem"] == "python")
-        .map(|n| format!("{} {}", n["name"].as_str().unwrap(), n["version"].as_str().unwrap()))
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["name"].as_str().unwrap(),
+                n["version"].as_str().unwrap()
+            )
+        })
         .collect();
     nodes.sort();
     nodes
@@ -866,12 +998,30 @@ fn nodes(run: &Run) -> Vec<String> {
 #[test]
 fn graph_from_an_index_follows_extras_and_markers() {
     let server = Server::start();
-    let linux = tree(&server, "graph", &["demo[x]"], &["-f", "json", "--platform", "linux"]);
+    let linux = tree(
+        &server,
+        "graph",
+        &["demo[x]"],
+        &["-f", "json", "--platform", "linux"],
+    );
     assert!(linux.out.status.success(), "{}", linux.stderr());
     assert_eq!(nodes(&linux), ["demo 2.0", "dep 1.0", "extra-dep 1.0"]);
-    let windows = tree(&server, "graph", &["demo[x]"], &["-f", "json", "--platform", "windows"]);
-    assert_eq!(nodes(&windows), ["demo 2.0", "dep 1.0", "extra-dep 1.0", "winonly 1.0"]);
-    let plain = tree(&server, "graph", &["demo"], &["-f", "json", "--platform", "linux"]);
+    let windows = tree(
+        &server,
+        "graph",
+        &["demo[x]"],
+        &["-f", "json", "--platform", "windows"],
+    );
+    assert_eq!(
+        nodes(&windows),
+        ["demo 2.0", "dep 1.0", "extra-dep 1.0", "winonly 1.0"]
+    );
+    let plain = tree(
+        &server,
+        "graph",
+        &["demo"],
+        &["-f", "json", "--platform", "linux"],
+    );
     assert_eq!(nodes(&plain), ["demo 2.0", "dep 1.0"]);
     let serial = tree(
         &server,
@@ -895,7 +1045,11 @@ fn check_reports_a_conflict_instead_of_solving_it() {
     assert!(text.contains("1.0"), "{text}");
     let why = tree(&server, "why", &["c", "a", "b"], &["--platform", "linux"]);
     assert!(why.out.status.success(), "{}", why.stderr());
-    assert!(why.stdout().contains('a') && why.stdout().contains('b'), "{}", why.stdout());
+    assert!(
+        why.stdout().contains('a') && why.stdout().contains('b'),
+        "{}",
+        why.stdout()
+    );
 }
 
 /// A second run of the same tree revalidates its pages (304) and reads no file.
@@ -918,7 +1072,11 @@ fn a_cached_tree_makes_almost_no_requests() {
         "demo[x]",
     ];
     let first = pkglens(&args);
-    let fetched = server.log().iter().filter(|s| s.path.starts_with("/r/")).count();
+    let fetched = server
+        .log()
+        .iter()
+        .filter(|s| s.path.starts_with("/r/"))
+        .count();
     assert!(fetched >= 3, "{:?}", server.log());
     server.clear();
     let second = pkglens(&args);
@@ -940,22 +1098,52 @@ fn picks_agree_with_pip() {
     let index = server.url("/html/simple/");
     let report = tempfile::NamedTempFile::new().unwrap();
     let out = Command::new(&python)
-        .args(["-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"])
-        .args(["--no-cache-dir", "--disable-pip-version-check", "--only-binary=:all:"])
-        .args(["--python-version", "3.12", "--platform", "manylinux_2_17_x86_64"])
-        .args(["--index-url", &index, "--report", report.path().to_str().unwrap()])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+        ])
+        .args([
+            "--no-cache-dir",
+            "--disable-pip-version-check",
+            "--only-binary=:all:",
+        ])
+        .args([
+            "--python-version",
+            "3.12",
+            "--platform",
+            "manylinux_2_17_x86_64",
+        ])
+        .args([
+            "--index-url",
+            &index,
+            "--report",
+            report.path().to_str().unwrap(),
+        ])
         .args(["demo[x]", "native"])
         .env("PIP_NO_INPUT", "1")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&std::fs::read(report.path()).unwrap()).unwrap();
     let mut pip: Vec<String> = report["install"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| {
-            let file = i["download_info"]["url"].as_str().unwrap().rsplit('/').next().unwrap();
+            let file = i["download_info"]["url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
             format!(
                 "{} {} {}",
                 i["metadata"]["name"].as_str().unwrap(),
@@ -965,17 +1153,37 @@ fn picks_agree_with_pip() {
         })
         .collect();
     pip.sort();
-    let run = tree(&server, "graph", &["demo[x]", "native"], &["-f", "json", "--platform", "linux"]);
+    let run = tree(
+        &server,
+        "graph",
+        &["demo[x]", "native"],
+        &["-f", "json", "--platform", "linux"],
+    );
     let ours = nodes(&run);
-    let mut scan = scan_index(&server, "html", &["demo", "dep", "extra-dep", "native"], &[])
-        .records()
-        .iter()
-        .map(|r| {
-            let p = &r["packages"][0];
-            let file = r["path"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
-            format!("{} {} {file}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap())
-        })
-        .collect::<Vec<_>>();
+    let mut scan = scan_index(
+        &server,
+        "html",
+        &["demo", "dep", "extra-dep", "native"],
+        &[],
+    )
+    .records()
+    .iter()
+    .map(|r| {
+        let p = &r["packages"][0];
+        let file = r["path"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        format!(
+            "{} {} {file}",
+            p["name"].as_str().unwrap(),
+            p["version"].as_str().unwrap()
+        )
+    })
+    .collect::<Vec<_>>();
     scan.sort();
     assert_eq!(scan, pip);
     let pip_nodes: Vec<String> = pip

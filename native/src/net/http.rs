@@ -137,7 +137,9 @@ impl Response {
 /// A body that stopped after `got` bytes of the `announced`: a reset or a closed connection,
 /// which a retry may cure.
 pub fn cut_short(got: u64, announced: Option<u64>, err: &std::io::Error) -> NetError {
-    let of = announced.map(|len| format!(" of {len}")).unwrap_or_default();
+    let of = announced
+        .map(|len| format!(" of {len}"))
+        .unwrap_or_default();
     NetError::transient(format!(
         "the body ended after {got}{of} bytes ({})",
         describe_io(err).to_lowercase()

@@ -406,15 +406,16 @@ pub fn best<'c>(candidates: &'c [Candidate], spec: &str) -> Option<&'c Candidate
         .max_by(|a, b| sort_key(a).cmp(&sort_key(b)))
 }
 
-/// pip's `CandidateEvaluator._sort_key`, larger is better.
-fn sort_key(
-    c: &Candidate,
-) -> (
+/// What pip sorts candidates by: not yanked, version, wheel tag (reversed rank), build tag.
+type SortKey<'c> = (
     bool,
-    &Pep440Version,
+    &'c Pep440Version,
     std::cmp::Reverse<(u32, u32)>,
-    &(u64, String),
-) {
+    &'c (u64, String),
+);
+
+/// pip's `CandidateEvaluator._sort_key`, larger is better.
+fn sort_key(c: &Candidate) -> SortKey<'_> {
     (
         !c.file.yanked,
         &c.version,

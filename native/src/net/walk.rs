@@ -52,6 +52,9 @@ impl Wanted {
 /// project could not be read), or nothing when no file matches.
 pub type Found = Option<Parsed>;
 
+/// A project's files, or why its page could not be read.
+type Page = Result<Vec<index::IndexFile>, String>;
+
 /// Where packages come from: the client, the cache, the index and the target; project pages
 /// are read once per run whatever asks for them.
 pub struct Source {
@@ -63,7 +66,7 @@ pub struct Source {
     pub index: String,
     /// The target environment.
     pub target: TargetEnvironment,
-    pages: Mutex<HashMap<String, Arc<OnceLock<Result<Vec<index::IndexFile>, String>>>>>,
+    pages: Mutex<HashMap<String, Arc<OnceLock<Page>>>>,
 }
 
 impl Source {
@@ -84,7 +87,7 @@ impl Source {
     }
 
     /// The files of a project, read once.
-    fn files(&self, name: &str) -> Result<Vec<index::IndexFile>, String> {
+    fn files(&self, name: &str) -> Page {
         let slot = {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
             Arc::clone(pages.entry(name.to_owned()).or_default())

@@ -67,6 +67,8 @@ pub struct Source {
     /// The target environment.
     pub target: TargetEnvironment,
     pages: Mutex<HashMap<String, Arc<OnceLock<Page>>>>,
+    /// Each file's record, read once however many requirements pick it.
+    files_read: Mutex<HashMap<String, Arc<OnceLock<Parsed>>>>,
 }
 
 impl Source {
@@ -83,6 +85,7 @@ impl Source {
             index,
             target,
             pages: Mutex::new(HashMap::new()),
+            files_read: Mutex::new(HashMap::new()),
         }
     }
 
@@ -122,10 +125,15 @@ impl Source {
             super::auth::split_credentials(&best.file.url).0,
             best.file.sha256.as_deref().unwrap_or("")
         );
-        Some(
+        let slot = {
+            let mut read = self.files_read.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(read.entry(key.clone()).or_default())
+        };
+        let parsed = slot.get_or_init(|| {
             self.cache
-                .record(&key, || index::read_candidate(&self.client, best)),
-        )
+                .record(&key, || index::read_candidate(&self.client, best))
+        });
+        Some(parsed.clone())
     }
 }
 

@@ -408,6 +408,8 @@ fn route(state: &State, path: &str, headers: &HashMap<String, String>) -> Reply 
     };
     match *mode {
         "r" => ranged(&bytes, headers.get("range")),
+        "m" if is_meta => not_found(),
+        "m" => ranged(&bytes, headers.get("range")),
         "n" => send(200, vec![], bytes),
         "flaky" if hits <= 2 => send(503, vec![], b"busy".to_vec()),
         "flaky" => ranged(&bytes, headers.get("range")),
@@ -454,7 +456,8 @@ fn ranged(bytes: &[u8], range: Option<&String>) -> Reply {
 
 /// A project's page. Modes: `json` (PEP 691 when asked for, PEP 658 hashes), `html` (PEP 503,
 /// PEP 658/714 attributes, relative links), `plain` (HTML, no metadata files: wheels read by
-/// ranges), `norange` (files from a server that ignores `Range`), `bad` (wrong hashes).
+/// ranges), `norange` (files from a server that ignores `Range`), `bad` (wrong hashes),
+/// `gone` (metadata files offered and not served: 404).
 fn index_page(
     state: &State,
     mode: &str,
@@ -469,13 +472,13 @@ fn index_page(
             stem == project
         })
         .collect();
-    if files.is_empty() || !["json", "html", "plain", "norange", "bad"].contains(&mode) {
+    if files.is_empty() || !["json", "html", "plain", "norange", "bad", "gone"].contains(&mode) {
         return send(404, vec![], b"no such project".to_vec());
     }
-    let file_mode = if matches!(mode, "norange" | "bad") {
-        "n"
-    } else {
-        "r"
+    let file_mode = match mode {
+        "norange" | "bad" => "n",
+        "gone" => "m",
+        _ => "r",
     };
     let hash = |bytes: &[u8]| {
         if mode == "bad" {
@@ -484,7 +487,7 @@ fn index_page(
             sha256(bytes)
         }
     };
-    let with_meta = matches!(mode, "json" | "html");
+    let with_meta = matches!(mode, "json" | "html" | "bad" | "gone");
     let (body, content_type) = if mode == "json"
         && headers
             .get("accept")
@@ -896,7 +899,7 @@ fn index_picks_as_pip_does_whatever_the_page_and_the_server() {
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
         .collect();
     let mut seen = Vec::new();
-    for mode in ["json", "html", "plain", "norange"] {
+    for mode in ["json", "html", "plain", "norange", "gone"] {
         let run = scan_index(&server, mode, &requirements, &[]);
         assert!(run.out.status.success(), "{mode}: {}", run.stderr());
         let records = run.records();
@@ -911,6 +914,15 @@ fn index_picks_as_pip_does_whatever_the_page_and_the_server() {
     assert!(
         seen.windows(2).all(|w| w[0] == w[1]),
         "records differ between index shapes"
+    );
+    let gone = server
+        .log()
+        .into_iter()
+        .filter(|s| s.path.starts_with("/m/"));
+    let statuses: Vec<u16> = gone.map(|s| s.status).collect();
+    assert!(
+        statuses.contains(&404) && statuses.contains(&206),
+        "{statuses:?}"
     );
     // The JSON page with PEP 658: one page and one metadata file per requirement, no wheel.
     server.clear();
@@ -950,6 +962,8 @@ fn index_failures_are_error_records() {
         messages[1]
     );
     assert!(messages[2].contains("matches >5"), "{}", messages[2]);
+    // A wrong hash of a metadata file (demo), of a whole file (old): an error, no fallback.
+    server.clear();
     let run = scan_index(&server, "bad", &["demo", "old"], &[]);
     for record in run.records() {
         let message = record["error"]["message"].as_str().unwrap();
@@ -958,6 +972,12 @@ fn index_failures_are_error_records() {
             "{message}"
         );
     }
+    let wheels = server
+        .log()
+        .iter()
+        .filter(|s| s.path.ends_with(".whl"))
+        .count();
+    assert_eq!(wheels, 0, "{:?}", server.log());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -453,15 +453,16 @@ pub fn read_candidate(client: &Client, candidate: &Candidate) -> Parsed {
             shown: shown.clone(),
             sha256: hash.clone(),
         };
-        let parsed = remote_wheel::read_metadata(client, &target, &file.filename);
-        // A metadata file the index offers but cannot serve: read the wheel instead.
-        if parsed
-            .0
-            .error
-            .as_ref()
-            .is_none_or(|e| e.kind != ErrorKind::Io)
-        {
-            return parsed;
+        match remote_wheel::fetch_metadata(client, &target) {
+            Ok(bytes) => return remote_wheel::parse_metadata(&target, &file.filename, &bytes),
+            // A metadata file the index offers but does not serve: read the wheel instead.
+            Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => {}
+            // A wrong hash, or the network: said, not worked around.
+            Err(err) => {
+                let error =
+                    ParseError::whole(&shown, Some(Format::Wheel), ErrorKind::Io, err.message);
+                return (Record::from_error(&error), Some(error));
+            }
         }
     }
     let target = Target {

@@ -83,18 +83,30 @@ fn wheel_url_of(shown: &str) -> String {
 
 /// A PEP 658 metadata file of the wheel `wheel`: fetched whole, its hash checked.
 pub fn read_metadata(client: &Client, target: &Target, wheel: &str) -> Parsed {
-    let fetched = match client.get(target.url, &[], MAX_METADATA) {
-        Ok(f) if (200..300).contains(&f.status) => f,
-        Ok(f) => return net_failed(&target.shown, status_error(f.status)),
-        Err(err) => return net_failed(&target.shown, err),
-    };
+    match fetch_metadata(client, target) {
+        Ok(bytes) => parse_metadata(target, wheel, &bytes),
+        Err(err) => net_failed(&target.shown, err),
+    }
+}
+
+/// The bytes of a metadata file, its hash checked (a mismatch is an error without a status).
+pub fn fetch_metadata(client: &Client, target: &Target) -> Result<Vec<u8>, NetError> {
+    let fetched = client.get(target.url, &[], MAX_METADATA)?;
+    if !(200..300).contains(&fetched.status) {
+        return Err(status_error(fetched.status));
+    }
     if let Some(want) = &target.sha256 {
         let got = hex(&Sha256::digest(&fetched.body));
         if &got != want {
-            return failed(&target.shown, ErrorKind::Io, hash_mismatch(want, &got));
+            return Err(NetError::fatal(hash_mismatch(want, &got)));
         }
     }
-    match parse_wheel_metadata(&target.shown, wheel, &fetched.body) {
+    Ok(fetched.body)
+}
+
+/// The wheel record of a metadata file's bytes.
+pub fn parse_metadata(target: &Target, wheel: &str, bytes: &[u8]) -> Parsed {
+    match parse_wheel_metadata(&target.shown, wheel, bytes) {
         Ok(record) => (record, None),
         Err(err) => (Record::from_error(&err), Some(err)),
     }

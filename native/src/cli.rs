@@ -133,7 +133,7 @@ pub struct RemoteArgs {
     /// first served, with NO backtracking (a conflict is reported as a problem, not solved).
     #[arg(long, value_name = "URL")]
     pub index_url: Option<String>,
-    /// Like --index-url, from PIP_INDEX_URL, else https://pypi.org/simple.
+    /// Like --index-url, from `PIP_INDEX_URL`, else `https://pypi.org/simple`.
     #[arg(long)]
     pub index: bool,
     /// At most this many HTTP requests at once.

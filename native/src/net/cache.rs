@@ -102,6 +102,10 @@ impl Cache {
             }
         }
         let fetched = client.get(url, &headers, limit)?;
+        client.counters.page_bytes.fetch_add(
+            fetched.body.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         if fetched.status == 304 {
             if let Some((meta, body)) = cached {
                 return Ok(Page {

@@ -100,10 +100,12 @@ impl Session {
     fn finish(&self, verbose: bool) {
         self.progress.finish_and_clear();
         if verbose {
+            let counters = &self.client.counters;
             eprintln!(
-                "pkglens: {} requests, {} bytes received",
-                self.client.counters.requests.load(Ordering::Relaxed),
-                self.client.counters.bytes.load(Ordering::Relaxed)
+                "pkglens: {} requests, {} bytes received ({} of index pages)",
+                counters.requests.load(Ordering::Relaxed),
+                counters.bytes.load(Ordering::Relaxed),
+                counters.page_bytes.load(Ordering::Relaxed)
             );
         }
     }

@@ -176,6 +176,8 @@ pub struct Counters {
     pub requests: AtomicU64,
     /// Body bytes received.
     pub bytes: AtomicU64,
+    /// Of those, the bytes of index pages.
+    pub page_bytes: AtomicU64,
 }
 
 /// A counting semaphore: the bound on requests in flight.

@@ -96,7 +96,7 @@ fn metadata(name: &str, version: &str, lines: &[&str]) -> String {
 }
 
 /// A wheel: METADATA first, then `pad` bytes of a stored module (so that a large wheel's
-/// METADATA is not in the 64 KiB tail), then RECORD.
+/// METADATA is not in the 32 KiB tail asked for first), then RECORD.
 fn wheel(file: &str, meta: &str, pad: usize) -> Vec<u8> {
     let stem = file.strip_suffix(".whl").unwrap();
     let mut parts = stem.split('-');
@@ -650,7 +650,7 @@ fn scan_urls(urls: &[&str], extra: &[&str]) -> Run {
 // Wheel URLs.
 // ---------------------------------------------------------------------------------------------
 
-/// A large wheel (METADATA outside the 64 KiB tail): two range requests, a fraction of the
+/// A large wheel (METADATA outside the 32 KiB tail): two range requests, a fraction of the
 /// file, and the record a local scan gives.
 #[test]
 fn wheel_url_is_read_by_ranges_as_a_local_wheel() {
@@ -667,7 +667,7 @@ fn wheel_url_is_read_by_ranges_as_a_local_wheel() {
         log.iter().all(|s| s.range.is_some() && s.status == 206),
         "{log:?}"
     );
-    assert_eq!(log[0].range.as_deref(), Some("bytes=-65536"));
+    assert_eq!(log[0].range.as_deref(), Some("bytes=-32768"));
 }
 
 /// A server that ignores `Range`: the whole wheel, its `#sha256=` checked; a wrong hash is an

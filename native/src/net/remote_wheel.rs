@@ -16,9 +16,10 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 
-/// The suffix asked for first: what [`WheelReader::first_read`] reads of a file of unknown
-/// size at least this large (core's tail length).
-const TAIL: u64 = 64 * 1024;
+/// The suffix asked for first, before the size is known: 32 KiB, for which the wheel corpus
+/// (327 of the most downloaded wheels) reads 21x fewer bytes than whole files in 385 requests,
+/// against 64 KiB's 14x in 364 (and 16 KiB's 29x in 446).
+const TAIL: u64 = 32 * 1024;
 
 /// The largest wheel downloaded whole (when a server ignores `Range`).
 pub const MAX_WHEEL: u64 = 4 << 30;
@@ -145,7 +146,7 @@ fn read_ranges(client: &Client, target: &Target) -> Result<Parsed, Failure> {
         Reply::Part { bytes, total } => (bytes, total),
     };
     let (bytes, total) = first;
-    let mut reader = WheelReader::new(&target.shown, total);
+    let mut reader = WheelReader::with_first_read(&target.shown, total, TAIL);
     let mut range = reader.first_read();
     if range.len != bytes.len() as u64 {
         return Err(Failure {

@@ -545,11 +545,12 @@ fn index_page(
     if headers.get("if-none-match") == Some(&etag) {
         return send(304, vec![("ETag", etag)], Vec::new());
     }
-    send(
-        200,
-        vec![("Content-Type", content_type.to_owned()), ("ETag", etag)],
-        body.into_bytes(),
-    )
+    let mut reply_headers = vec![("Content-Type", content_type.to_owned()), ("ETag", etag)];
+    if mode == "json" {
+        // As PyPI sends it.
+        reply_headers.push(("Cache-Control", "max-age=600, public".to_owned()));
+    }
+    send(200, reply_headers, body.into_bytes())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1104,6 +1105,36 @@ fn a_cached_tree_makes_almost_no_requests() {
     let log = server.log();
     assert!(log.iter().all(|s| s.status == 304), "{log:?}");
     assert_eq!(log.len(), 3, "one revalidation per project: {log:?}");
+}
+
+/// Pages the server says are fresh for a while (`max-age`, as PyPI sends) are not asked for
+/// again meanwhile, and the records of their files come from the cache: no request at all.
+#[test]
+fn a_fresh_cache_makes_no_request() {
+    let server = Server::start();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let extra = ["--cache-dir", dir];
+    let index = server.url("/json/simple/");
+    let args = |command: &'static str| {
+        let mut args = vec![command, "-f", "json", "--index-url", index.as_str()];
+        args.extend([
+            "--no-progress",
+            "--platform",
+            "linux",
+            "--target-python",
+            "3.12",
+        ]);
+        args.extend(extra);
+        args.push("demo[x]");
+        args
+    };
+    let first = pkglens(&args("graph"));
+    assert!(!server.log().is_empty());
+    server.clear();
+    let second = pkglens(&args("graph"));
+    assert_eq!(second.stdout(), first.stdout());
+    assert!(server.log().is_empty(), "{:?}", server.log());
 }
 
 /// With a Python that has pip (`PKGLENS_VENV_PYTHON`): the tree's picks are pip's, from the

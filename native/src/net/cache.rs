@@ -1,6 +1,8 @@
-//! The disk cache of remote reads: index pages kept with their `ETag` and `Last-Modified` and
-//! revalidated on every use (a 304 costs no body), and the records of files, which never
-//! change once published (an index serves a file name once), kept by their URL and hash.
+//! The disk cache of remote reads: index pages kept with their `ETag` and `Last-Modified`,
+//! used as they are while the server's `Cache-Control: max-age` says they are fresh (PyPI:
+//! 10 minutes, as uv honours it; pip asks every time) and revalidated after (a 304 costs no
+//! body), and the records of files, which never change once published (an index serves a file
+//! name once), kept by their URL and hash.
 //!
 //! Layout under the cache folder (default `$XDG_CACHE_HOME/pkglens`, else
 //! `~/.cache/pkglens`): `pages/<key>.json` (what the page's validators and type were) beside
@@ -42,6 +44,43 @@ struct PageMeta {
     content_type: Option<String>,
     etag: Option<String>,
     last_modified: Option<String>,
+    /// Until when (seconds since the epoch) the server said the page stays fresh
+    /// (`Cache-Control: max-age`, as PyPI sends it): used without asking until then.
+    #[serde(default)]
+    fresh_until: u64,
+}
+
+/// Until when a response stays fresh: now plus its `max-age`; 0 when it says nothing.
+fn fresh_until(fetched: &super::http::Fetched) -> u64 {
+    fetched
+        .header("cache-control")
+        .and_then(max_age)
+        .filter(|&age| age > 0)
+        .map_or(0, |age| now().saturating_add(age))
+}
+
+/// Seconds since the epoch.
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `max-age` of a `Cache-Control` value, unless `no-cache` or `no-store` says not to keep it.
+fn max_age(cache_control: &str) -> Option<u64> {
+    let directives: Vec<String> = cache_control
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
+    if directives
+        .iter()
+        .any(|d| d == "no-cache" || d == "no-store")
+    {
+        return None;
+    }
+    directives
+        .iter()
+        .find_map(|d| d.strip_prefix("max-age=")?.trim().parse().ok())
 }
 
 impl Cache {
@@ -92,6 +131,14 @@ impl Cache {
                 let meta: PageMeta = serde_json::from_slice(&std::fs::read(m).ok()?).ok()?;
                 Some((meta, std::fs::read(b).ok()?))
             });
+        if let Some((meta, body)) = cached.as_ref().filter(|(m, _)| m.fresh_until > now()) {
+            return Ok(Page {
+                status: 200,
+                url: with_credentials(url, &meta.url),
+                content_type: meta.content_type.clone(),
+                body: body.clone(),
+            });
+        }
         let mut headers = vec![("Accept", accept.to_owned())];
         if let Some((meta, _)) = &cached {
             if let Some(etag) = &meta.etag {
@@ -107,7 +154,12 @@ impl Cache {
             std::sync::atomic::Ordering::Relaxed,
         );
         if fetched.status == 304 {
-            if let Some((meta, body)) = cached {
+            if let Some((mut meta, body)) = cached {
+                // Fresh again for as long as the revalidation says.
+                meta.fresh_until = fresh_until(&fetched);
+                if let (Some(m), Ok(json)) = (&meta_path, serde_json::to_vec(&meta)) {
+                    let _ = write_atomically(m, &json);
+                }
                 return Ok(Page {
                     status: 200,
                     url: with_credentials(url, &meta.url),
@@ -116,6 +168,7 @@ impl Cache {
                 });
             }
         }
+        let fresh_until = fresh_until(&fetched);
         let page = Page {
             status: fetched.status,
             url: fetched.url.clone(),
@@ -129,13 +182,16 @@ impl Cache {
             .get("last-modified")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        if (200..300).contains(&page.status) && (validators.is_some() || last_modified.is_some()) {
+        if (200..300).contains(&page.status)
+            && (validators.is_some() || last_modified.is_some() || fresh_until > 0)
+        {
             if let (Some(m), Some(b)) = (meta_path, body_path) {
                 let meta = PageMeta {
                     url: auth::split_credentials(&page.url).0,
                     content_type: page.content_type.clone(),
                     etag: validators,
                     last_modified,
+                    fresh_until,
                 };
                 if let Ok(json) = serde_json::to_vec(&meta) {
                     // The body first: a meta file always has its body.
@@ -189,4 +245,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::io::Write::write_all(&mut file, bytes)?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_as_a_cache_reads_it() {
+        assert_eq!(max_age("max-age=600, public"), Some(600));
+        assert_eq!(max_age("public, MAX-AGE=60"), Some(60));
+        assert_eq!(max_age("max-age=600, no-cache"), None);
+        assert_eq!(max_age("no-store"), None);
+        assert_eq!(max_age("public"), None);
+    }
 }

@@ -45,6 +45,7 @@ pub use formats::detect::{
 pub use formats::egg_info::parse_egg_info;
 pub use formats::pylock::parse_pylock;
 pub use formats::pyproject::parse_pyproject;
+pub use formats::requirements_txt::{redact_auth_from_url, redact_in_text};
 pub use formats::requirements_txt::{
     resolve_requirements, resolve_requirements_detailed, resolve_requirements_input,
     resolve_requirements_within, GlobalOption, IncludeRead, LineOptions, Resolved, Source,
@@ -56,7 +57,7 @@ pub use formats::rez::{
 };
 pub use formats::sdist::parse_sdist;
 pub use formats::uv_lock::parse_uv_lock;
-pub use formats::wheel::{parse_wheel, Step, WheelReader};
+pub use formats::wheel::{parse_wheel, parse_wheel_metadata, Step, WheelReader};
 pub use formats::wheel_name::{parse_wheel_filename, WheelName};
 pub use formats::zip::ByteRange;
 pub use formats::{parse, parse_as, Input, MAX_INPUT};
@@ -80,6 +81,7 @@ pub use set::{
     GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,
     Resolution, SetOptions, Shape, Why,
 };
+pub use set::{wheel_supported, wheel_tag_rank};
 pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};
 pub use versions::pep508::{

@@ -128,15 +128,53 @@ impl clap::ValueEnum for FormatArg {
     }
 }
 
+/// Reading from the network: wheel URLs, or requirements on a package index.
+#[derive(Args)]
+pub struct RemoteArgs {
+    /// Read the arguments as requirements (`flask[async]>=3`) from this package index (PEP
+    /// 691 JSON or PEP 503 HTML): the newest version that matches, pre-releases and yanked
+    /// files left out as pip does, the best wheel for the target (its PEP 658 metadata file
+    /// when offered, else a few byte ranges of the wheel), an sdist's PKG-INFO only when no
+    /// wheel fits. graph, check and why walk the tree: the newest match per name, first come
+    /// first served, with NO backtracking (a conflict is reported as a problem, not solved).
+    #[arg(long, value_name = "URL")]
+    pub index_url: Option<String>,
+    /// Like --index-url, from `PIP_INDEX_URL`, else `https://pypi.org/simple`.
+    #[arg(long)]
+    pub index: bool,
+    /// At most this many HTTP requests at once.
+    #[arg(long, default_value = "8", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub connections: u16,
+    /// Seconds to wait for a connection, an answer, or the next bytes of one.
+    #[arg(long, default_value = "30", value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Retries of a request that failed with 429, 5xx, a reset or a cut-off body.
+    #[arg(long, default_value = "3", value_name = "N")]
+    pub retries: u32,
+    /// Neither read nor write the cache of index pages and package records.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// The cache folder. Default: $XDG_CACHE_HOME/pkglens, else ~/.cache/pkglens.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
 /// `scan`'s arguments.
 #[derive(Args)]
 pub struct ScanArgs {
-    /// Files or directories to read; `-` reads one file from standard input. Default: `.`.
+    /// Files or directories to read; `-` reads one file from standard input; http(s) URLs of
+    /// wheels or PEP 658 `.metadata` files; requirements with --index-url. Default: `.`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value = "table")]
     pub format: ScanFormat,
+    /// The network options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// The target environment (of --index-url's picks).
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// The common options.
     #[command(flatten)]
     pub common: Common,
@@ -175,7 +213,7 @@ impl TargetArgs {
 /// `check`'s arguments.
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Files or directories to read. Default: `.`.
+    /// Files or directories to read, or requirements with --index-url. Default: `.`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -196,6 +234,9 @@ pub struct CheckArgs {
     /// conflict, cycle, duplicate, dynamic.
     #[arg(long, value_name = "KIND", value_parser = crate::target::parse_problem_kind)]
     pub ignore: Vec<ProblemKind>,
+    /// The network options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The target environment.
     #[command(flatten)]
     pub target: TargetArgs,
@@ -207,7 +248,7 @@ pub struct CheckArgs {
 /// `graph`'s arguments.
 #[derive(Args)]
 pub struct GraphArgs {
-    /// Files or directories to read. Default: `.`.
+    /// Files or directories to read, or requirements with --index-url. Default: `.`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -228,6 +269,9 @@ pub struct GraphArgs {
     /// the same; this is slower, and there to compare).
     #[arg(long)]
     pub full_scan: bool,
+    /// The network options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The target environment.
     #[command(flatten)]
     pub target: TargetArgs,
@@ -241,7 +285,7 @@ pub struct GraphArgs {
 pub struct WhyArgs {
     /// The package to explain.
     pub name: String,
-    /// Files or directories to read. Default: `.`.
+    /// Files or directories to read, or requirements with --index-url. Default: `.`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -250,6 +294,9 @@ pub struct WhyArgs {
     /// At most this many chains.
     #[arg(long, default_value = "100")]
     pub limit: usize,
+    /// The network options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The target environment.
     #[command(flatten)]
     pub target: TargetArgs,

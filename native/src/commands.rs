@@ -3,8 +3,11 @@
 //! ([`crate::render`]) to its destination ([`crate::output`]), and returns the exit code.
 //! Notices and stopping messages go to standard error from here; errors are returned.
 
-use crate::cli::{CheckArgs, Cli, Common, DiffArgs, GraphArgs, ScanArgs, TargetArgs, WhyArgs};
+use crate::cli::{
+    CheckArgs, Cli, Common, DiffArgs, GraphArgs, RemoteArgs, ScanArgs, TargetArgs, WhyArgs,
+};
 use crate::load::{build_set, capped_jobs, load_records, read_paths, Loaded};
+use crate::net;
 use crate::output::Destination;
 use crate::render::report::{write_check, write_diff, write_graph, write_why};
 use crate::render::scan::{Prepared, ScanWriter};
@@ -37,29 +40,37 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let mut writer = ScanWriter::new(args.format, destination(common)?, style_for(common))?;
     let mut failed = false;
     let format = args.format;
-    let passed_over = read_paths(
-        &args.paths,
-        common,
-        move |record, error| Prepared::new(format, record, error),
-        |prepared| {
-            let status = prepared.status();
-            let error = prepared.error().cloned();
-            writer.write(prepared)?;
-            if common.fail_fast && status == Status::Error {
-                failed = true;
-                if let Some(err) = &error {
-                    let err = err.to_string();
-                    eprintln!(
-                        "pkglens: stopping at the first error (--fail-fast):\n{}",
-                        style::safe_lines(&err)
-                    );
-                }
-                return Ok(false);
+    let mut each = |prepared: Prepared| {
+        let status = prepared.status();
+        let error = prepared.error().cloned();
+        writer.write(prepared)?;
+        if common.fail_fast && status == Status::Error {
+            failed = true;
+            if let Some(err) = &error {
+                let err = err.to_string();
+                eprintln!(
+                    "pkglens: stopping at the first error (--fail-fast):\n{}",
+                    style::safe_lines(&err)
+                );
             }
-            Ok(true)
-        },
-    )?;
-    writer.set_passed_over(passed_over);
+            return Ok(false);
+        }
+        Ok(true)
+    };
+    if net::command::is_remote(&args.paths, &args.remote) {
+        net::command::check_options(common)?;
+        net::command::scan(&args.paths, &args.remote, &args.target, common, |r, e| {
+            each(Prepared::new(format, r, e))
+        })?;
+    } else {
+        let passed_over = read_paths(
+            &args.paths,
+            common,
+            move |record, error| Prepared::new(format, record, error),
+            each,
+        )?;
+        writer.set_passed_over(passed_over);
+    }
     let summary = writer.finish().context("cannot write the output")?;
     let to_file = common.output.as_ref().is_some_and(|p| p.as_os_str() != "-");
     if !common.quiet && to_file {
@@ -84,12 +95,22 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
 /// there are any that fail (every kind but `dynamic`, unless `--strict`).
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let loaded = load_records(&args.paths, common)?;
+    let remote = net::command::is_remote(&args.paths, &args.remote);
+    let loaded = if remote {
+        let records = net::command::tree_records(&args.paths, &args.remote, &args.target, common)?;
+        Loaded {
+            records,
+            stopped: false,
+        }
+    } else {
+        load_records(&args.paths, common)?
+    };
     if loaded.stopped {
         return Ok(ExitCode::from(1));
     }
     crate::target::check_groups(&args.target, &loaded.records)?;
-    let groups = if args.merge {
+    // A tree from an index is one set, whatever its records' URLs look like.
+    let groups = if args.merge || remote {
         vec![(String::new(), loaded.records)]
     } else {
         split_projects(loaded.records)
@@ -136,11 +157,39 @@ fn load_view(
     target: &TargetArgs,
 ) -> anyhow::Result<Option<PackageSet>> {
     let loaded = load_records(paths, common)?;
+    view_of(loaded, common, target)
+}
+
+/// The package set of what was loaded, unreadable records said on standard error.
+fn view_of(
+    loaded: Loaded,
+    common: &Common,
+    target: &TargetArgs,
+) -> anyhow::Result<Option<PackageSet>> {
     if loaded.stopped {
         return Ok(None);
     }
     loaded.warn_unreadable(common.quiet);
     Ok(Some(build_set(loaded.records, target)?.0))
+}
+
+/// The set of a view: the tree from an index (`--index-url`), else the files of `paths`.
+fn remote_or_local_view(
+    paths: &[PathBuf],
+    remote: &RemoteArgs,
+    common: &Common,
+    target: &TargetArgs,
+) -> anyhow::Result<Option<PackageSet>> {
+    if !net::command::is_remote(paths, remote) {
+        return load_view(paths, common, target);
+    }
+    net::command::check_options(common)?;
+    let records = net::command::tree_records(paths, remote, target, common)?;
+    let loaded = Loaded {
+        records,
+        stopped: false,
+    };
+    view_of(loaded, common, target)
 }
 
 /// `graph`: the dependency graph from the roots (or every root). From named roots in a single
@@ -152,6 +201,7 @@ pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
         [repo]
             if !args.reverse
                 && !args.full_scan
+                && !net::command::is_remote(&args.paths, &args.remote)
                 && rez_closure::is_rez_repository(repo, &args.root) =>
         {
             Some(repo)
@@ -186,7 +236,7 @@ pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
             unreadable.warn_unreadable(common.quiet);
             build_set(unreadable.records, &args.target)?.0
         }
-        None => match load_view(&args.paths, common, &args.target)? {
+        None => match remote_or_local_view(&args.paths, &args.remote, common, &args.target)? {
             Some(set) => set,
             None => return Ok(ExitCode::from(1)),
         },
@@ -204,7 +254,7 @@ pub fn graph(args: GraphArgs) -> anyhow::Result<ExitCode> {
 /// it is asked for).
 pub fn why(args: WhyArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
-    let Some(set) = load_view(&args.paths, common, &args.target)? else {
+    let Some(set) = remote_or_local_view(&args.paths, &args.remote, common, &args.target)? else {
         return Ok(ExitCode::from(1));
     };
     let why = set

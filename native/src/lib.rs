@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod compile;
 pub mod load;
+pub mod net;
 pub mod os;
 pub mod output;
 pub mod read;

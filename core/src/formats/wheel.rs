@@ -147,7 +147,15 @@ impl WheelReader {
     /// A reader for the wheel `path` (its file name is parsed for the name and version) of
     /// `file_size` bytes.
     pub fn new(path: &str, file_size: u64) -> Self {
-        let index = ZipIndex::new(file_size);
+        Self::with_first_read(path, file_size, TAIL_LEN)
+    }
+
+    /// A reader whose first read is the last `tail` bytes instead of 64 KiB (the
+    /// central directory then more often needs a read of its own). Over HTTP, where a read is
+    /// a request and bytes are the cost, 32 KiB reads 21x fewer bytes than whole files on the
+    /// wheel corpus against 64 KiB's 14x, for 6% more requests.
+    pub fn with_first_read(path: &str, file_size: u64, tail: u64) -> Self {
+        let index = ZipIndex::with_tail(file_size, tail);
         let first = index.first_read();
         WheelReader {
             path: path.to_owned(),
@@ -158,12 +166,15 @@ impl WheelReader {
         }
     }
 
-    /// The first range to read: the last `min(TAIL_LEN, size)` bytes.
+    /// The first range to read: the last `min(TAIL_LEN, size)` bytes (or the tail given to
+    /// [`WheelReader::with_first_read`]).
     pub fn first_read(&self) -> ByteRange {
-        let len = TAIL_LEN.min(self.file_size);
-        ByteRange {
-            start: self.file_size - len,
-            len,
+        match &self.state {
+            ReaderState::Index(_, first) => *first,
+            _ => ByteRange {
+                start: self.file_size,
+                len: 0,
+            },
         }
     }
 
@@ -315,6 +326,30 @@ impl WheelReader {
     }
 }
 
+/// The record of a wheel read from its METADATA alone: a PEP 658 `<wheel>.metadata` file,
+/// which an index serves beside the wheel so that resolvers need not open it. The record is
+/// the one [`WheelReader`] gives for the wheel itself (format `wheel`, the name and version
+/// checked against `wheel_file`'s), with `path` as its path.
+pub fn parse_wheel_metadata(
+    path: &str,
+    wheel_file: &str,
+    metadata: &[u8],
+) -> Result<Record, ParseError> {
+    let name = parse_wheel_filename(wheel_file);
+    let member = match &name {
+        Ok(n) => format!("{}-{}.dist-info/METADATA", n.name, n.version),
+        Err(_) => "METADATA".to_owned(),
+    };
+    let reader = WheelReader {
+        path: path.to_owned(),
+        file_size: metadata.len() as u64,
+        name,
+        state: ReaderState::Done,
+        tail: None,
+    };
+    reader.finish(&member, metadata)
+}
+
 /// Reads a wheel held whole in memory: runs [`WheelReader`] over the slice.
 pub fn parse_wheel(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     let mut reader = WheelReader::new(path, bytes.len() as u64);
@@ -381,6 +416,37 @@ mod tests {
     fn kind_of(result: Result<Record, ParseError>) -> (ErrorKind, String) {
         let err = result.unwrap_err();
         (err.info.kind, err.info.message)
+    }
+
+    /// A PEP 658 metadata file gives the wheel's own record, and its name is checked.
+    #[test]
+    fn metadata_file_reads_as_its_wheel() {
+        let bytes = wheel(8, &Options::default());
+        let mut whole = parse_wheel(WHL, &bytes).unwrap();
+        let mut alone = parse_wheel_metadata("x.metadata", WHL, META.as_bytes()).unwrap();
+        (whole.path, alone.path) = (String::new(), String::new());
+        assert_eq!(alone, whole);
+        let other = parse_wheel_metadata("x", "dist/other-2.0-py3-none-any.whl", META.as_bytes());
+        assert_eq!(other.unwrap().status, Status::Error);
+    }
+
+    /// A short first read: the same record, the directory and the member read apart when not
+    /// in it.
+    #[test]
+    fn a_short_first_read_reads_the_same_record() {
+        let bytes = wheel(8, &Options::default());
+        for tail in [0, 22, 40, 100, 1 << 20] {
+            let mut reader = WheelReader::with_first_read(WHL, bytes.len() as u64, tail);
+            let mut range = reader.first_read();
+            assert_eq!(range.end(), bytes.len() as u64);
+            let result = loop {
+                match reader.feed(range, slice_of(&bytes, range).unwrap()) {
+                    Step::Read(next) => range = next,
+                    Step::Done(result) => break result,
+                }
+            };
+            check_demo(&result.unwrap());
+        }
     }
 
     #[test]

@@ -591,6 +591,8 @@ pub(crate) fn read_member(
 /// The zip layer's state machine up to the list of entries.
 pub(crate) struct ZipIndex {
     file_size: u64,
+    /// The length of the first tail read.
+    first_tail: u64,
     state: IndexState,
 }
 
@@ -608,8 +610,14 @@ pub(crate) enum IndexStep {
 
 impl ZipIndex {
     pub(crate) fn new(file_size: u64) -> Self {
+        Self::with_tail(file_size, TAIL_LEN)
+    }
+
+    /// An index whose first read is the last `tail` bytes (at least the 22 of an end record).
+    pub(crate) fn with_tail(file_size: u64, tail: u64) -> Self {
         ZipIndex {
             file_size,
+            first_tail: tail.max(EOCD_LEN as u64),
             state: IndexState::Tail { long: false },
         }
     }
@@ -623,7 +631,7 @@ impl ZipIndex {
     }
 
     pub(crate) fn first_read(&self) -> ByteRange {
-        self.tail(TAIL_LEN)
+        self.tail(self.first_tail)
     }
 
     /// Gives the bytes of `range` (the range last asked for).

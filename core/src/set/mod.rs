@@ -20,6 +20,7 @@ mod diff;
 mod queries;
 mod split;
 mod tags;
+pub use tags::{wheel_supported, wheel_tag_rank};
 
 pub use checks::{Problem, ProblemKind};
 pub use diff::{diff, Change, Diff, RequirementChange};

@@ -39,6 +39,95 @@ pub fn wheel_supported(
     })
 }
 
+/// How much pip prefers a wheel with these tag sets on the target: its best tag's place in
+/// the order `packaging.tags.sys_tags` yields them (lower is better), `None` when no tag is
+/// supported. pip ranks files of one version by this place.
+///
+/// The order, for CPython X.Y: `cpXY-cpXY-plat`, `cpXY-abi3-plat`, `cpXY-none-plat`, then
+/// `cpXW-abi3-plat` for each older W; then `pyXY`, `pyX`, `pyXW`... with `none` on the
+/// platforms; then `cpXY-none-any`; then `pyXY`, `pyX`, `pyXW`... `-none-any`. Within each,
+/// platforms in `packaging`'s order: the newest glibc or macOS release first, `linux_*` last.
+pub fn wheel_tag_rank(
+    target: &TargetEnvironment,
+    python_tags: &[String],
+    abi_tags: &[String],
+    platform_tags: &[String],
+) -> Option<(u32, u32)> {
+    let version = python(target)?;
+    let mut best: Option<(u32, u32)> = None;
+    for py in python_tags {
+        for abi in abi_tags {
+            for plat in platform_tags {
+                if !tag_supported(version, target, py, abi, plat) {
+                    continue;
+                }
+                let rank = (
+                    interpreter_rank(version, py, abi, plat),
+                    platform_rank(plat),
+                );
+                best = Some(best.map_or(rank, |b| b.min(rank)));
+            }
+        }
+    }
+    best
+}
+
+/// The place of a supported `(py, abi)` pair among `sys_tags`' groups.
+fn interpreter_rank((major, minor): (u32, u32), py: &str, abi: &str, plat: &str) -> u32 {
+    let cp = format!("cp{major}{minor}");
+    // `_py_interpreter_range`: pyXY, pyX, then pyXW for W from Y-1 down to 0.
+    let py_place = || {
+        if py == format!("py{major}{minor}") {
+            0
+        } else if py == format!("py{major}") {
+            1
+        } else {
+            let w: u32 = py
+                .strip_prefix(&format!("py{major}"))
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
+            2 + minor.saturating_sub(1).saturating_sub(w)
+        }
+    };
+    if plat == "any" {
+        return if py == cp { 200 } else { 201 + py_place() };
+    }
+    if py == cp {
+        return match abi {
+            "abi3" => 1,
+            "none" => 2,
+            _ => 0,
+        };
+    }
+    if let Some(older) = cpython_minor(py, major) {
+        return 3 + minor.saturating_sub(1).saturating_sub(older);
+    }
+    100 + py_place()
+}
+
+/// A platform tag's place: the newest manylinux glibc or macOS release first, `linux_*` after
+/// every manylinux, one place for every other platform.
+fn platform_rank(plat: &str) -> u32 {
+    let number = |text: &str| text.parse::<u32>().ok();
+    if let Some(rest) = plat.strip_prefix("manylinux") {
+        let glibc_minor = match rest.split('_').collect::<Vec<_>>().as_slice() {
+            ["1", ..] => Some(5),
+            ["2010", ..] => Some(12),
+            ["2014", ..] => Some(17),
+            ["", "2", minor, ..] => number(minor),
+            _ => None,
+        };
+        return 10_000u32.saturating_sub(glibc_minor.unwrap_or(0));
+    }
+    if let Some(rest) = plat.strip_prefix("macosx_") {
+        let mut parts = rest.splitn(3, '_');
+        let (major, minor) = (parts.next().and_then(number), parts.next().and_then(number));
+        let release = major.unwrap_or(0) * 100 + minor.unwrap_or(0);
+        return 10_000u32.saturating_sub(release);
+    }
+    20_000
+}
+
 fn tag_supported(
     (major, minor): (u32, u32),
     target: &TargetEnvironment,
@@ -168,6 +257,55 @@ mod tests {
         ("3.7", "linux", "x86_64", "old-1.0-cp37-cp37m-manylinux1_x86_64.whl", true),
         ("3.12", "linux", "x86_64", "py2only-1.0-py2-none-any.whl", false),
     ];
+
+    /// The order of `packaging.tags.sys_tags()` for CPython 3.12 on Linux x86_64 (read from
+    /// packaging 26.3): the rank sorts these tags as that list does.
+    #[test]
+    fn ranks_follow_sys_tags_order() {
+        let target = TargetEnvironment::default();
+        let ordered = [
+            "cp312-cp312-manylinux_2_28_x86_64",
+            "cp312-cp312-manylinux_2_17_x86_64",
+            "cp312-cp312-linux_x86_64",
+            "cp312-abi3-manylinux_2_17_x86_64",
+            "cp312-none-manylinux_2_17_x86_64",
+            "cp311-abi3-manylinux_2_17_x86_64",
+            "cp39-abi3-manylinux_2_17_x86_64",
+            "py312-none-manylinux_2_17_x86_64",
+            "py3-none-manylinux_2_17_x86_64",
+            "py311-none-manylinux_2_17_x86_64",
+            "cp312-none-any",
+            "py312-none-any",
+            "py3-none-any",
+            "py311-none-any",
+            "py30-none-any",
+        ];
+        let ranks: Vec<(u32, u32)> = ordered
+            .iter()
+            .map(|tag| {
+                let parts: Vec<String> = tag.split('-').map(str::to_owned).collect();
+                wheel_tag_rank(&target, &parts[0..1], &parts[1..2], &parts[2..3]).expect(tag)
+            })
+            .collect();
+        let mut sorted = ranks.clone();
+        sorted.sort();
+        assert_eq!(ranks, sorted);
+        assert_eq!(
+            ranks
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            ranks.len()
+        );
+        let none = ["cp313-cp313-manylinux_2_17_x86_64", "py2-none-any"];
+        for tag in none {
+            let parts: Vec<String> = tag.split('-').map(str::to_owned).collect();
+            assert_eq!(
+                wheel_tag_rank(&target, &parts[0..1], &parts[1..2], &parts[2..3]),
+                None
+            );
+        }
+    }
 
     #[test]
     fn wheel_tags_as_packaging_tags_ranks_them() {

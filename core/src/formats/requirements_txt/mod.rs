@@ -61,7 +61,8 @@ use lines::{
     expand_env, is_line_break, may_expand, py_space, runs, to_u32, Lines, LogicalLines, Mapped,
 };
 use options::{options_start, parse_options, Dest};
-use redact::{hide_values, redact_in_text, redact_requirement, unexpand, Piece};
+use redact::{hide_values, redact_requirement, unexpand, Piece};
+pub use redact::{redact_auth_from_url, redact_in_text};
 use requirement::{requirement_from_editable, requirement_from_line};
 
 pub use include::{

@@ -44,7 +44,7 @@ pub(crate) fn redact_requirement(requirement: &mut Requirement) {
 /// `#`) redacted; anything else is returned as it is.
 ///
 /// `url = scheme ':' ['//' netloc] rest`
-pub(crate) fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
+pub fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
     let Some(start) = url.find("://").map(|i| i + 3) else {
         return Cow::Borrowed(url);
     };
@@ -65,7 +65,7 @@ pub(crate) fn redact_auth_from_url(url: &str) -> Cow<'_, str> {
 
 /// Every URL's credentials in free text (a requirement line, an error message) redacted: the
 /// netloc after each `://` runs to the next `/`, `?`, `#`, space or quote.
-pub(crate) fn redact_in_text(text: &str) -> Cow<'_, str> {
+pub fn redact_in_text(text: &str) -> Cow<'_, str> {
     if !text.contains("://") || !text.contains('@') {
         return Cow::Borrowed(text);
     }

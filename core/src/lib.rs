@@ -43,6 +43,9 @@ pub use formats::detect::{
     passed_over_reason,
 };
 pub use formats::egg_info::parse_egg_info;
+pub use formats::index_page::{
+    parse_index_html, parse_index_json, parse_netrc, IndexLink, IndexPage, NetrcEntry,
+};
 pub use formats::pylock::parse_pylock;
 pub use formats::pyproject::parse_pyproject;
 pub use formats::requirements_txt::{redact_auth_from_url, redact_in_text};

@@ -91,48 +91,18 @@ pub fn read_netrc() -> Vec<NetrcEntry> {
         .unwrap_or_default()
 }
 
-/// Parses netrc text as Python's `netrc` module does for what `requests` asks of it:
-/// `machine NAME`, `default`, `login`, `password` (`account` and `macdef` are skipped).
+/// Parses netrc text (core reads it as Python's `netrc` module does for `requests`).
 pub fn parse_netrc(text: &str) -> Vec<NetrcEntry> {
-    let mut entries = Vec::new();
-    let mut tokens = text.split_whitespace().peekable();
-    while let Some(token) = tokens.next() {
-        let machine = match token {
-            "machine" => match tokens.next() {
-                Some(name) => Some(name.to_ascii_lowercase()),
-                None => break,
+    pkglens_core::parse_netrc(text)
+        .into_iter()
+        .map(|entry| NetrcEntry {
+            machine: entry.machine,
+            credentials: Credentials {
+                user: entry.login,
+                password: entry.password,
             },
-            "default" => None,
-            "macdef" => {
-                // A macro runs to an empty line; whitespace splitting cannot see it: stop.
-                break;
-            }
-            _ => continue,
-        };
-        let mut credentials = Credentials {
-            user: String::new(),
-            password: String::new(),
-        };
-        while let Some(&key) = tokens.peek() {
-            match key {
-                "login" | "password" | "account" => {
-                    tokens.next();
-                    let value = tokens.next().unwrap_or("").to_owned();
-                    match key {
-                        "login" => credentials.user = value,
-                        "password" => credentials.password = value,
-                        _ => {}
-                    }
-                }
-                _ => break,
-            }
-        }
-        entries.push(NetrcEntry {
-            machine,
-            credentials,
-        });
-    }
-    entries
+        })
+        .collect()
 }
 
 /// The netrc credentials of `url`'s host: its `machine` entry, else `default`.

@@ -10,6 +10,7 @@ use super::http::{status_error, Client, NetError};
 use super::remote_wheel::{self, hex, Target};
 use crate::read::Parsed;
 use pkglens_core::{normalize_name, parse_sdist, parse_version, parse_wheel_filename};
+use pkglens_core::{parse_index_html, parse_index_json, IndexPage};
 use pkglens_core::{wheel_tag_rank, ErrorKind, Format, ParseError, Pep440Version, Record};
 use pkglens_core::{Specifiers, TargetEnvironment};
 use sha2::{Digest, Sha256};
@@ -77,223 +78,41 @@ pub fn project_files(
     }
 }
 
-/// The files of a PEP 691 JSON page.
+/// The files of a PEP 691 JSON page, their links resolved against `page_url`.
 pub fn parse_json(page_url: &str, text: &str) -> Result<Vec<IndexFile>, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not PEP 691 JSON: {e}"))?;
-    let files = value
-        .get("files")
-        .and_then(serde_json::Value::as_array)
-        .ok_or("not PEP 691 JSON: no `files` list")?;
-    let mut out = Vec::new();
-    for file in files {
-        let Some(href) = file.get("url").and_then(serde_json::Value::as_str) else {
-            continue;
-        };
-        let Some(absolute) = auth::join(page_url, href) else {
-            continue;
-        };
-        let (url, fragment) = auth::split_fragment(&absolute);
-        let sha256 = file
-            .get("hashes")
-            .and_then(|h| h.get("sha256"))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_ascii_lowercase)
-            .or_else(|| fragment.and_then(remote_wheel::sha256_of_fragment));
-        let yanked = match file.get("yanked") {
-            Some(serde_json::Value::Bool(b)) => *b,
-            Some(serde_json::Value::String(_)) => true,
-            _ => false,
-        };
-        // PEP 714: `core-metadata`, else the older `dist-info-metadata`; `true` or hashes.
-        let metadata = ["core-metadata", "dist-info-metadata"]
-            .iter()
-            .find_map(|key| file.get(*key))
-            .and_then(|m| match m {
-                serde_json::Value::Bool(true) => Some(None),
-                serde_json::Value::Object(hashes) => Some(
-                    hashes
-                        .get("sha256")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_ascii_lowercase),
-                ),
-                _ => None,
-            });
-        let filename = file
-            .get("filename")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| last_segment(url));
-        out.push(IndexFile {
-            filename,
-            url: url.to_owned(),
-            sha256,
-            requires_python: file
-                .get("requires-python")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned),
-            yanked,
-            metadata,
-        });
-    }
-    Ok(out)
+    Ok(files_of(page_url, parse_index_json(text)?))
 }
 
-/// The files of a PEP 503 HTML page: every `<a href>`, its `data-*` attributes unescaped.
+/// The files of a PEP 503 HTML page, their links resolved against its `<base href>`, else
+/// against `page_url`.
 pub fn parse_html(page_url: &str, text: &str) -> Vec<IndexFile> {
-    // A `<base href>` changes what links are relative to (pip honours it).
-    let mut base = page_url.to_owned();
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        let end = tag_end(rest);
-        let tag = &rest[..end];
-        rest = &rest[end..];
-        let name_end = tag
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-            .unwrap_or(tag.len());
-        let tag_name = tag[..name_end].to_ascii_lowercase();
-        if tag_name != "a" && tag_name != "base" {
-            continue;
-        }
-        let attributes = parse_attributes(&tag[name_end..]);
-        let get = |key: &str| {
-            attributes
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-        };
-        let Some(href) = get("href") else { continue };
-        if tag_name == "base" {
-            if let Some(joined) = auth::join(page_url, href) {
-                base = joined;
-            }
-            continue;
-        }
-        let Some(absolute) = auth::join(&base, href) else {
-            continue;
-        };
-        let (url, fragment) = auth::split_fragment(&absolute);
-        let metadata = get("data-core-metadata")
-            .or_else(|| get("data-dist-info-metadata"))
-            .and_then(|value| match value {
-                "true" => Some(None),
-                hash => hash
-                    .strip_prefix("sha256=")
-                    .map(|h| Some(h.to_ascii_lowercase())),
-            });
-        out.push(IndexFile {
-            filename: last_segment(url),
-            url: url.to_owned(),
-            sha256: fragment.and_then(remote_wheel::sha256_of_fragment),
-            requires_python: get("data-requires-python")
-                .map(str::to_owned)
-                .filter(|s| !s.trim().is_empty()),
-            yanked: get("data-yanked").is_some(),
-            metadata,
-        });
-    }
-    out
+    files_of(page_url, parse_index_html(text))
 }
 
-/// Where a tag's text ends: at the `>` outside quotes.
-fn tag_end(tag: &str) -> usize {
-    let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i,
-            _ => {}
-        }
-    }
-    tag.len()
-}
-
-/// `key="value" key='value' key=value key` pairs, keys lower-cased, values unescaped.
-fn parse_attributes(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = text.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-    while !rest.is_empty() {
-        let key_end = rest
-            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
-            .unwrap_or(rest.len());
-        let key = rest[..key_end].to_ascii_lowercase();
-        rest = rest[key_end..].trim_start();
-        let value = if let Some(after) = rest.strip_prefix('=') {
-            let after = after.trim_start();
-            let (value, remaining) = match after.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let body = &after[1..];
-                    let close = body.find(q).unwrap_or(body.len());
-                    (&body[..close], body.get(close + 1..).unwrap_or(""))
-                }
-                _ => {
-                    let end = after
-                        .find(|c: char| c.is_ascii_whitespace())
-                        .unwrap_or(after.len());
-                    (&after[..end], &after[end..])
-                }
-            };
-            rest = remaining;
-            unescape(value)
-        } else {
-            String::new()
-        };
-        if !key.is_empty() {
-            out.push((key, value));
-        } else if !rest.is_empty() {
-            rest = &rest[rest.chars().next().map_or(1, char::len_utf8)..];
-        }
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-    }
-    out
-}
-
-/// HTML character references: the named ones an index writes (`&lt;` in
-/// `data-requires-python`), and numeric ones.
-fn unescape(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// A page's links (core reads the page) as files: absolute URLs without their fragment, a
+/// `#sha256=` fragment as the hash when the page gives none, links to other schemes dropped.
+fn files_of(page_url: &str, page: IndexPage) -> Vec<IndexFile> {
+    let base = page
+        .base
+        .and_then(|base| auth::join(page_url, &base))
+        .unwrap_or_else(|| page_url.to_owned());
+    page.links
+        .into_iter()
+        .filter_map(|link| {
+            let absolute = auth::join(&base, &link.href)?;
+            let (url, fragment) = auth::split_fragment(&absolute);
+            Some(IndexFile {
+                filename: link.filename.unwrap_or_else(|| last_segment(url)),
+                url: url.to_owned(),
+                sha256: link
+                    .sha256
+                    .or_else(|| fragment.and_then(remote_wheel::sha256_of_fragment)),
+                requires_python: link.requires_python,
+                yanked: link.yanked,
+                metadata: link.metadata,
+            })
+        })
+        .collect()
 }
 
 /// The last path segment of a URL, percent-decoded.

@@ -76,9 +76,11 @@ pub fn redact_in_text(text: &str) -> Cow<'_, str> {
         let end = netloc_end(rest, start, |c| {
             matches!(c, '/' | '?' | '#' | '\'' | '"' | '`' | '<' | '>') || c.is_whitespace()
         });
+        // After the last character that cannot be in a scheme (whatever its width: `é://`).
         let scheme_start = rest[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
-            .map_or(0, |j| j + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |(j, c)| j + c.len_utf8());
         out.push_str(&rest[..start]);
         out.push_str(&redact_netloc(&rest[start..end], &rest[scheme_start..i]));
         rest = &rest[end..];
@@ -282,6 +284,16 @@ mod tests {
         assert_eq!(
             redact_in_text("invalid 'https://tok@h/x'"),
             "invalid 'https://****@h/x'"
+        );
+    }
+
+    /// A URL right after a character of several bytes (fuzzing found `é://` in a METADATA
+    /// line: the scheme's start was taken one byte after `é` began).
+    #[test]
+    fn text_with_wide_characters_before_a_url() {
+        assert_eq!(
+            redact_in_text("xé://user:pw@host/ and ☃https://tok@h/p"),
+            "xé://user:****@host/ and ☃https://****@h/p"
         );
     }
 

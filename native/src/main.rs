@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph(args),
         Command::Why(args) => commands::why(args),
         Command::Diff(args) => commands::diff(args),
+        Command::Resolve(args) => pkglens_cli::resolve::run(args),
         Command::Completions { shell } => commands::completions(shell),
     };
     match result {

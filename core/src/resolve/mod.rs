@@ -168,3 +168,110 @@ fn rez_package(record: &Record, package: &crate::record::Package) -> Result<RezP
         path: record.path.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// A repository in memory: `(family, version, requires, variants)`.
+    fn repo(packages: &[(&str, &str, &[&str], &[&[&str]])]) -> HashMap<String, Arc<Vec<RezPackage>>> {
+        let reqs = |list: &[&str]| -> Vec<RezRequirement> {
+            list.iter().map(|r| RezRequirement::parse(r).unwrap()).collect()
+        };
+        let mut out: HashMap<String, Vec<RezPackage>> = HashMap::new();
+        for (name, version, requires, variants) in packages {
+            out.entry(name.to_string()).or_default().push(RezPackage {
+                name: name.to_string(),
+                version: RezVersion::parse(version).unwrap(),
+                requires: reqs(requires),
+                variants: variants.iter().map(|v| reqs(v)).collect(),
+                path: format!("{name}/{version}/package.py"),
+            });
+        }
+        out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+    }
+
+    fn resolve(source: &mut dyn PackageSource, request: &[&str]) -> Result<Vec<String>, String> {
+        let request: Vec<RezRequirement> =
+            request.iter().map(|r| RezRequirement::parse(r).unwrap()).collect();
+        let resolve = solve(&request, &ResolveOptions::default(), source, "memory")
+            .map_err(|e| e.message)?;
+        match resolve.outcome {
+            ResolveOutcome::Solved { packages, .. } => Ok(packages
+                .iter()
+                .map(|p| format!("{}-{}[{}]", p.name, p.version, p.variant.map(|i| i.to_string()).unwrap_or_default()))
+                .collect()),
+            ResolveOutcome::Failed { failure, .. } => Err(failure.description()),
+        }
+    }
+
+    fn python_repo() -> HashMap<String, Arc<Vec<RezPackage>>> {
+        repo(&[
+            ("python", "2.6.8", &[], &[]),
+            ("python", "2.7.0", &[], &[]),
+            ("pyfoo", "3.0.0", &["python-2.5"], &[]),
+            ("pyfoo", "3.1.0", &["python-2.6"], &[]),
+            ("tool", "1", &[], &[&["python-2.6"], &["python-2.7"]]),
+        ])
+    }
+
+    #[test]
+    fn the_highest_version_wins_and_dependencies_come_first() {
+        let mut source = python_repo();
+        assert_eq!(resolve(&mut source, &["pyfoo"]).unwrap(), ["python-2.6.8[]", "pyfoo-3.1.0[]"]);
+    }
+
+    #[test]
+    fn weak_and_conflict_requests_narrow_what_others_pull_in() {
+        let mut source = python_repo();
+        // `tool` prefers its python-2.7 variant; a weak request for 2.6 moves it to the other.
+        assert_eq!(resolve(&mut source, &["tool"]).unwrap(), ["python-2.7.0[]", "tool-1[1]"]);
+        assert_eq!(
+            resolve(&mut source, &["tool", "~python-2.6"]).unwrap(),
+            ["python-2.6.8[]", "tool-1[0]"]
+        );
+        assert_eq!(
+            resolve(&mut source, &["!python-2.7", "tool"]).unwrap(),
+            ["python-2.6.8[]", "tool-1[0]"]
+        );
+        // A weak request alone pulls nothing in.
+        assert_eq!(resolve(&mut source, &["~python-2.6"]).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_failure_names_the_conflict_and_a_missing_family_is_an_error() {
+        let mut source = python_repo();
+        let failed = resolve(&mut source, &["pyfoo-3.0", "python-2.7"]).unwrap_err();
+        assert!(failed.contains("python-2.5"), "{failed}");
+        let missing = resolve(&mut source, &["nothere"]).unwrap_err();
+        assert_eq!(missing, "package family not found: nothere (searched: memory)");
+    }
+
+    /// A source that records the order of `named` and `family` calls.
+    struct Recording(HashMap<String, Arc<Vec<RezPackage>>>, Vec<String>);
+
+    impl PackageSource for Recording {
+        fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+            self.1.push(format!("family {family}"));
+            self.0.family(family)
+        }
+        fn named(&mut self, family: &str) {
+            self.1.push(format!("named {family}"));
+        }
+    }
+
+    #[test]
+    fn every_family_is_named_before_it_is_asked_for() {
+        let mut source = Recording(python_repo(), Vec::new());
+        resolve(&mut source, &["pyfoo"]).unwrap();
+        let calls = source.1;
+        for (i, call) in calls.iter().enumerate() {
+            if let Some(family) = call.strip_prefix("family ") {
+                let named = calls.iter().position(|c| *c == format!("named {family}"));
+                assert!(named.is_some_and(|n| n < i), "{calls:?}");
+            }
+        }
+        assert_eq!(calls.iter().filter(|c| c.starts_with("family")).count(), 2);
+    }
+}

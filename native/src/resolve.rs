@@ -219,16 +219,16 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `family-version[index]`, the way rez's benchmark names a resolved variant's folder.
+/// `family-version[index]` (`family-version[]` without variants), as rez prints a resolved
+/// variant (`str(PackageVariant)`).
 pub fn variant_label(p: &ResolvedVariant) -> String {
     let mut s = p.name.clone();
     if !p.version.is_empty() {
         s.push('-');
         s.push_str(&p.version.to_string());
     }
-    if let Some(i) = p.variant {
-        s.push_str(&format!("[{i}]"));
-    }
+    let index = p.variant.map(|i| i.to_string()).unwrap_or_default();
+    s.push_str(&format!("[{index}]"));
     s
 }
 

@@ -13,7 +13,7 @@
 //! `PKGLENS_REZ_RESOLVE_JSON` names the file (the test command sets it); without it the test
 //! says so and passes (plain `cargo test` has no rez to compare with).
 
-use pkglens_cli::resolve::{resolve_requests, RepoSource};
+use pkglens_cli::resolve::{resolve_requests, variant_label, RepoSource};
 use pkglens_core::{
     Executor, ResolveOptions, ResolveOutcome, RezRequirement, RezResolve, VariantSelectMode,
 };
@@ -41,18 +41,7 @@ fn answer(result: &Result<RezResolve, String>) -> Answer {
                 ephemerals,
             } => (
                 "solved",
-                packages
-                    .iter()
-                    .map(|p| {
-                        let name = if p.version.is_empty() {
-                            p.name.clone()
-                        } else {
-                            format!("{}-{}", p.name, p.version)
-                        };
-                        let index = p.variant.map(|i| i.to_string()).unwrap_or_default();
-                        format!("{name}[{index}]")
-                    })
-                    .collect(),
+                packages.iter().map(variant_label).collect(),
                 ephemerals.iter().map(|e| e.to_string()).collect(),
             ),
         },

@@ -2,7 +2,7 @@
 """Resolve rez requests with rez itself and write what it answers, for
 tests/tests/rez_resolve.rs.
 
-Usage: rez_resolve.py BENCH_REPO SOLVER_TESTS_REPO OUT.json
+Usage: rez_resolve.py BENCH_REPO SOLVER_TESTS_REPO > out.json
 
 Three sets of cases:
 - `benchmark`: the 188 requests of rez's own benchmark
@@ -101,7 +101,7 @@ def solver_test_requests():
 
 
 def main():
-    bench, tests, out_path = sys.argv[1:4]
+    bench, tests = (os.path.abspath(p) for p in sys.argv[1:3])
     requests_json = os.path.join(os.path.dirname(rez.__file__), "data", "benchmarking",
                                  "requests.json")
     cases = []
@@ -112,8 +112,7 @@ def main():
     for request in solver_test_requests():
         for mode in MODES:
             cases.append(dict(resolve(tests, request, mode), set="solver_tests"))
-    with open(out_path, "w") as f:
-        json.dump({"bench_repo": bench, "tests_repo": tests, "cases": cases}, f, indent=1)
+    json.dump({"bench_repo": bench, "tests_repo": tests, "cases": cases}, sys.stdout, indent=1)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ use anyhow::Context;
 use pkglens_core::{
     rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions, Prefetcher,
     ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezRequirement,
-    RezResolve, Unusable, VariantSelectMode,
+    RezResolve, VariantSelectMode,
 };
 use serde_json::{json, Value};
 use std::io::Write;
@@ -24,8 +24,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// What loading one family gives: its packages (first repository wins per version), `None`
-/// when no repository has it, or the package that cannot be read statically.
-type Loaded = Result<Option<Arc<Vec<RezPackage>>>, Unusable>;
+/// when no repository has it.
+type Loaded = Option<Arc<Vec<RezPackage>>>;
 
 /// The families of rez repositories, read on demand and ahead of demand.
 pub struct RepoSource {
@@ -73,7 +73,7 @@ fn is_plain_name(family: &str) -> bool {
 /// repository holding a version wins.
 fn read_family(repos: &[PathBuf], family: &str, allow_dynamic: bool) -> Loaded {
     if !is_plain_name(family) {
-        return Ok(None);
+        return None;
     }
     let mut found = false;
     let mut packages: Vec<RezPackage> = Vec::new();
@@ -82,13 +82,13 @@ fn read_family(repos: &[PathBuf], family: &str, allow_dynamic: bool) -> Loaded {
             continue;
         }
         found = true;
-        for package in rez_packages(&load_family(repo, family), allow_dynamic)? {
+        for package in rez_packages(&load_family(repo, family), allow_dynamic) {
             if package.name == family && !packages.iter().any(|p| p.version == package.version) {
                 packages.push(package);
             }
         }
     }
-    Ok(found.then(|| Arc::new(packages)))
+    found.then(|| Arc::new(packages))
 }
 
 impl PackageSource for RepoSource {
@@ -98,25 +98,13 @@ impl PackageSource for RepoSource {
             Some(p) => p.take(&family.to_string()),
             None => read_family(&self.repos, family, self.allow_dynamic),
         };
-        loaded.map_err(|u| describe_unusable(&u))
+        Ok(loaded)
     }
 
     fn named(&mut self, family: &str) {
         if let Some(p) = self.prefetcher.as_mut() {
             p.start(&family.to_string());
         }
-    }
-}
-
-/// The message for a package that cannot be read statically.
-fn describe_unusable(u: &Unusable) -> String {
-    match &u.field {
-        Some(field) => format!(
-            "{}: field `{field}` is not a literal ({}); rerun with --allow-dynamic to use the \
-             literal values that could be read",
-            u.path, u.message
-        ),
-        None => format!("{}: cannot be parsed: {}", u.path, u.message),
     }
 }
 
@@ -280,14 +268,18 @@ pub fn report_json(report: &Report) -> Value {
                         .iter()
                         .zip(by)
                         .map(|(p, by)| {
-                            json!({
+                            let mut package = json!({
                                 "name": p.name,
                                 "version": p.version.to_string(),
                                 "variant": p.variant,
                                 "path": p.path,
                                 "requires": p.requires.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
                                 "requested_by": by.iter().map(|(b, r)| json!({"by": b, "requirement": r})).collect::<Vec<_>>(),
-                            })
+                            });
+                            if !p.computed.is_empty() {
+                                package["computed"] = json!(p.computed);
+                            }
+                            package
                         })
                         .collect();
                     doc["ephemerals"] = ephemerals.iter().map(|r| json!(r.to_string())).collect();
@@ -372,6 +364,14 @@ fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::
                     row[2],
                     style.dim(&style::safe(&p.path))
                 )?;
+            }
+            for p in packages.iter().filter(|p| !p.computed.is_empty()) {
+                let note = format!(
+                    "note: {} has computed {} (taken as absent, --allow-dynamic)",
+                    variant_label(p),
+                    p.computed.join(", ")
+                );
+                writeln!(out, "{}", style.yellow(&style::safe(&note)))?;
             }
             for e in ephemerals {
                 writeln!(out, "ephemeral {}", style::safe(&e.to_string()))?;

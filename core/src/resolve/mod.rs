@@ -40,6 +40,10 @@ pub struct RezPackage {
     pub variants: Vec<Vec<RezRequirement>>,
     /// The file it was read from.
     pub path: String,
+    /// Solver fields whose value is computed and were taken as absent (`--allow-dynamic`).
+    pub computed: Vec<String>,
+    /// Why the package cannot be used: the resolve stops if the solver considers its version.
+    pub unusable: Option<Unusable>,
 }
 
 /// How rez orders the variants of one package (rez's `variant_select_mode`).
@@ -97,76 +101,95 @@ pub struct Unusable {
 const SOLVER_FIELDS: [&str; 4] = ["name", "version", "requires", "variants"];
 
 /// The rez packages of `records` (one family's files, in repository order), as the solver
-/// sees them. A record whose solver fields are computed (`dynamic`) or which could not be
-/// parsed (`error`) is [`Unusable`]; with `allow_dynamic` a dynamic package is kept with the
-/// literal values that were read (a computed field is taken as absent) and an error record
-/// is still unusable.
-pub fn rez_packages(records: &[Record], allow_dynamic: bool) -> Result<Vec<RezPackage>, Unusable> {
+/// sees them. A package whose solver fields are computed (`dynamic`) is kept but marked
+/// [`Unusable`], naming the file and field, so that the resolve stops only if the solver
+/// considers its version; with `allow_dynamic` it is used with the literal values that were
+/// read (a computed field taken as absent, listed in `computed`). A file that could not be
+/// parsed is unusable whatever `allow_dynamic` says, at the version its folder names
+/// (`<family>/<version>/package.py`; the empty version when the folder is not a version).
+pub fn rez_packages(records: &[Record], allow_dynamic: bool) -> Vec<RezPackage> {
     let mut out = Vec::new();
     for record in records {
-        if record.status == Status::Error {
+        if record.status == Status::Error && record.packages.is_empty() {
             let message = record
                 .error
                 .as_ref()
                 .map(|e| format!("{} (line {})", e.message, e.line))
                 .unwrap_or_else(|| "unreadable".to_string());
-            return Err(Unusable {
+            let mut folders = record.path.rsplit(['/', '\\']).skip(1);
+            let version = folders.next().and_then(|v| RezVersion::parse(v).ok());
+            out.push(RezPackage {
+                name: folders.next().unwrap_or_default().to_string(),
+                version: version.unwrap_or_default(),
+                requires: Vec::new(),
+                variants: Vec::new(),
                 path: record.path.clone(),
-                field: None,
-                message,
+                computed: Vec::new(),
+                unusable: Some(Unusable {
+                    path: record.path.clone(),
+                    field: None,
+                    message,
+                }),
             });
+            continue;
         }
         for package in &record.packages {
-            if !allow_dynamic {
-                let computed = package
-                    .dynamic
-                    .iter()
-                    .find(|f| SOLVER_FIELDS.contains(&f.as_str()));
-                if let Some(field) = computed {
-                    return Err(Unusable {
-                        path: record.path.clone(),
-                        field: Some(field.clone()),
-                        message: record
-                            .reason
-                            .clone()
-                            .unwrap_or_else(|| format!("`{field}` is computed")),
-                    });
-                }
-            }
-            out.push(rez_package(record, package)?);
+            out.push(rez_package(record, package, allow_dynamic));
         }
     }
-    Ok(out)
+    out
 }
 
 /// One [`Package`](crate::Package) as a [`RezPackage`].
-fn rez_package(record: &Record, package: &crate::record::Package) -> Result<RezPackage, Unusable> {
-    let unusable = |field: &str, message: String| Unusable {
-        path: record.path.clone(),
-        field: Some(field.to_string()),
-        message,
+fn rez_package(record: &Record, package: &crate::record::Package, allow_dynamic: bool) -> RezPackage {
+    let computed: Vec<String> = package
+        .dynamic
+        .iter()
+        .filter(|f| SOLVER_FIELDS.contains(&f.as_str()))
+        .cloned()
+        .collect();
+    let mut unusable = None;
+    let mut problem = |field: &str, message: String| {
+        unusable.get_or_insert(Unusable {
+            path: record.path.clone(),
+            field: Some(field.to_string()),
+            message,
+        });
     };
-    let version = RezVersion::parse(&package.version)
-        .map_err(|e| unusable("version", format!("invalid version: {e}")))?;
-    let parse = |field: &str, list: &[Requirement]| -> Result<Vec<RezRequirement>, Unusable> {
+    if record.status == Status::Error {
+        let message = record.error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+        problem("", message);
+    }
+    if let (false, Some(field)) = (allow_dynamic, computed.first()) {
+        let message = record.reason.clone().unwrap_or_else(|| format!("`{field}` is computed"));
+        problem(field, message);
+    }
+    let version = RezVersion::parse(&package.version).unwrap_or_else(|e| {
+        problem("version", format!("invalid version: {e}"));
+        RezVersion::default()
+    });
+    let mut parse = |field: &str, list: &[Requirement]| -> Vec<RezRequirement> {
         list.iter()
-            .map(|r| {
-                RezRequirement::parse(&r.raw)
-                    .map_err(|e| unusable(field, format!("invalid requirement {:?}: {e}", r.raw)))
+            .filter_map(|r| match RezRequirement::parse(&r.raw) {
+                Ok(req) => Some(req),
+                Err(e) => {
+                    problem(field, format!("invalid requirement {:?}: {e}", r.raw));
+                    None
+                }
             })
             .collect()
     };
-    Ok(RezPackage {
+    let requires = parse("requires", &package.requires);
+    let variants = package.variants.iter().map(|v| parse("variants", v)).collect();
+    RezPackage {
         name: package.name.clone(),
         version,
-        requires: parse("requires", &package.requires)?,
-        variants: package
-            .variants
-            .iter()
-            .map(|v| parse("variants", v))
-            .collect::<Result<_, _>>()?,
+        requires,
+        variants,
         path: record.path.clone(),
-    })
+        computed: if allow_dynamic { computed } else { Vec::new() },
+        unusable,
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +210,8 @@ mod tests {
                 requires: reqs(requires),
                 variants: variants.iter().map(|v| reqs(v)).collect(),
                 path: format!("{name}/{version}/package.py"),
+                computed: Vec::new(),
+                unusable: None,
             });
         }
         out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()

@@ -11,7 +11,7 @@
 //! phase is **finalised**: cycles are a failure, and the packages are put in dependency order.
 
 use super::graph::{dependency_order, find_cycle};
-use super::{PackageSource, ResolveOptions, RezPackage, VariantSelectMode};
+use super::{PackageSource, ResolveOptions, RezPackage, Unusable, VariantSelectMode};
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -37,6 +37,18 @@ impl std::error::Error for SolveError {}
 
 fn error(message: String) -> SolveError {
     SolveError { message }
+}
+
+/// The message for a package the solver needs but cannot read statically.
+fn describe_unusable(u: &Unusable) -> String {
+    match u.field.as_deref() {
+        Some(field) if !field.is_empty() => format!(
+            "{}: field `{field}` is not a literal ({}); --allow-dynamic uses the literal values \
+             that could be read",
+            u.path, u.message
+        ),
+        _ => format!("{}: cannot be parsed: {}", u.path, u.message),
+    }
 }
 
 /// A variant removed because one of its requirements conflicts with another scope
@@ -161,6 +173,8 @@ pub struct ResolvedVariant {
     pub path: String,
     /// The variant's requirements, merged as rez merges them.
     pub requires: Vec<RezRequirement>,
+    /// Solver fields of the package that are computed and were taken as absent.
+    pub computed: Vec<String>,
 }
 
 /// The answer of a resolve.
@@ -917,6 +931,11 @@ impl Solver<'_> {
         };
         let mut entries = Vec::with_capacity(in_range.len());
         for i in in_range {
+            if let Some(Some(f)) = self.families.get(family) {
+                if let Some(unusable) = &f.packages[i].unusable {
+                    return Err(error(describe_unusable(unusable)));
+                }
+            }
             let variants = self.variants(family, i)?;
             let Some(Some(f)) = self.families.get(family) else {
                 continue;
@@ -1128,6 +1147,7 @@ pub fn solve(
                     variant: v.index,
                     path: v.package().path.clone(),
                     requires: v.requires.requirements.clone(),
+                    computed: v.package().computed.clone(),
                 })
                 .collect(),
             ephemerals: top

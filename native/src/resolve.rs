@@ -289,11 +289,7 @@ pub fn report_json(report: &Report) -> Value {
                     doc["failure"] = json!({
                         "kind": failure_kind(failure),
                         "description": failure.description(),
-                        "chains": failure
-                            .families()
-                            .iter()
-                            .map(|f| json!(resolve.chain(f)))
-                            .collect::<Vec<_>>(),
+                        "chains": resolve.failure_chains(),
                     });
                 }
             }
@@ -384,11 +380,10 @@ fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::
                 style.red("resolve failed:"),
                 style::safe(&failure.description())
             )?;
-            writeln!(out, "how each package involved was required:")?;
-            for family in failure.families() {
-                let chain = resolve.chain(&family);
+            writeln!(out, "how each requirement involved came to be:")?;
+            for chain in resolve.failure_chains() {
                 let shown: Vec<String> = chain.iter().map(|c| style::safe(c).into_owned()).collect();
-                writeln!(out, "  {}: request -> {}", style.bold(&style::safe(&family)), shown.join(" -> "))?;
+                writeln!(out, "  request -> {}", shown.join(" -> "))?;
             }
         }
     }
@@ -418,8 +413,7 @@ fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> an
                 }
             }
             ResolveOutcome::Failed { failure, .. } => {
-                for family in failure.families() {
-                    let chain = resolve.chain(&family);
+                for chain in resolve.failure_chains() {
                     let mut prev = "request".to_string();
                     for link in chain {
                         if !nodes.iter().any(|(id, _)| *id == link) {

@@ -118,37 +118,6 @@ impl ResolveFailure {
             }
         }
     }
-
-    /// The families the failure involves, in the order rez lists them.
-    pub fn families(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut add = |name: &str| {
-            if !out.iter().any(|n| n == name) {
-                out.push(name.to_string());
-            }
-        };
-        match self {
-            ResolveFailure::TotalReduction(reductions) => {
-                for r in reductions {
-                    add(&r.name);
-                    add(&r.dependency.name);
-                    add(&r.conflicting.name);
-                }
-            }
-            ResolveFailure::Conflicts(conflicts) => {
-                for (a, b) in conflicts {
-                    add(&a.name);
-                    add(&b.name);
-                }
-            }
-            ResolveFailure::Cycle(packages) => {
-                for (n, _) in packages {
-                    add(n);
-                }
-            }
-        }
-        out
-    }
 }
 
 /// `name-version`, as rez's `VersionedObject` prints it.
@@ -242,6 +211,68 @@ impl RezResolve {
             }
         }
         vec![family.to_string()]
+    }
+}
+
+impl RezResolve {
+    /// How each requirement a failure involves came to be: from a requested family through
+    /// the families whose variants all shared a requirement, ending with the requirement (for a
+    /// reduction: the variant, then its conflicting requirement). Empty for a solved resolve.
+    pub fn failure_chains(&self) -> Vec<Vec<String>> {
+        let ResolveOutcome::Failed { failure, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        let mut chains: Vec<Vec<String>> = Vec::new();
+        let mut add = |chain: Vec<String>| {
+            if !chains.contains(&chain) {
+                chains.push(chain);
+            }
+        };
+        match failure {
+            ResolveFailure::Conflicts(pairs) => {
+                for (a, b) in pairs {
+                    add(self.requirement_chain(a));
+                    add(self.requirement_chain(b));
+                }
+            }
+            ResolveFailure::TotalReduction(reductions) => {
+                for r in reductions {
+                    let mut chain = self.chain(&r.name);
+                    chain.pop();
+                    let index = r.variant.map(|i| i.to_string()).unwrap_or_default();
+                    chain.push(format!("{}[{index}]", versioned(&r.name, &r.version)));
+                    chain.push(r.dependency.to_string());
+                    add(chain);
+                    add(self.requirement_chain(&r.conflicting));
+                }
+            }
+            ResolveFailure::Cycle(packages) => {
+                for (name, _) in packages {
+                    add(self.chain(name));
+                }
+            }
+        }
+        chains
+    }
+
+    /// The chain to one requirement of the failed phase (see [`failure_chains`](Self::failure_chains)).
+    fn requirement_chain(&self, requirement: &RezRequirement) -> Vec<String> {
+        let ResolveOutcome::Failed { pulled, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        if self.request.contains(requirement) {
+            return vec![requirement.to_string()];
+        }
+        let mut chain = match pulled.iter().find(|(_, f, r)| *f == requirement.name && r == requirement) {
+            Some((by, _, _)) => self.chain(by),
+            None => {
+                let mut c = self.chain(&requirement.name);
+                c.pop();
+                c
+            }
+        };
+        chain.push(requirement.to_string());
+        chain
     }
 }
 

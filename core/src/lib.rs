@@ -75,7 +75,7 @@ pub use report::{
     ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use resolve::{
-    rez_packages, solve, ResolveFailure, ResolveOutcome, PackageSource, Reduction, RezResolve, ResolveOptions,
+    parse_request, rez_packages, solve, ResolveFailure, ResolveOutcome, PackageSource, Reduction, RezResolve, ResolveOptions,
     ResolvedVariant, RezPackage, SolveError, Unusable, VariantSelectMode,
 };
 pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};

@@ -9,8 +9,8 @@
 //! target/release/examples/resolve_requests [--no-prefetch] REPO REQUESTS.json
 //! ```
 
-use pkglens_cli::resolve::{resolve_requests, variant_label, RepoSource};
-use pkglens_core::{Executor, ResolveOptions, ResolveOutcome, RezRequirement};
+use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
+use pkglens_core::{Executor, ResolveOptions, ResolveOutcome};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,10 +37,9 @@ fn main() -> ExitCode {
     };
     for (index, list) in lists.iter().enumerate() {
         let start = Instant::now();
-        let parsed: Result<Vec<RezRequirement>, _> =
-            list.iter().map(|r| RezRequirement::parse(r)).collect();
+        let parsed = parse_requests(list);
         let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
-        let (status, resolved) = match parsed.map_err(|e| e.to_string()).and_then(|requests| {
+        let (status, resolved) = match parsed.and_then(|requests| {
             resolve_requests(&requests, &ResolveOptions::default(), &mut source)
         }) {
             Err(_) => ("error", Vec::new()),

@@ -280,7 +280,7 @@ pub struct DiffArgs {
 pub struct ResolveArgs {
     /// The requests, as rez takes them: `foo-1.2+<2`, `foo==1.2`, `~foo-1` (weak), `!foo`
     /// (conflict), `.foo-1` (ephemeral).
-    #[arg(required = true, value_name = "REQUEST")]
+    #[arg(value_name = "REQUEST")]
     pub requests: Vec<String>,
     /// A rez package repository, searched in order (repeatable; default: REZ_PACKAGES_PATH,
     /// `:`-separated).

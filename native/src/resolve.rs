@@ -13,7 +13,7 @@ use crate::rez_closure::load_family;
 use crate::style::{self, Style};
 use anyhow::Context;
 use pkglens_core::{
-    rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions, Prefetcher,
+    parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions, Prefetcher,
     ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezRequirement,
     RezResolve, VariantSelectMode,
 };
@@ -124,11 +124,9 @@ fn repositories(args: &ResolveArgs) -> anyhow::Result<Vec<PathBuf>> {
     Ok(repos)
 }
 
-fn parse_requests(texts: &[String]) -> anyhow::Result<Vec<RezRequirement>> {
-    texts
-        .iter()
-        .map(|t| RezRequirement::parse(t).map_err(|e| anyhow::anyhow!("invalid request {t:?}: {e}")))
-        .collect()
+/// The requests, checked as rez's `ResolvedContext` checks them ([`parse_request`]).
+pub fn parse_requests(texts: &[String]) -> Result<Vec<RezRequirement>, String> {
+    texts.iter().map(|t| parse_request(t)).collect()
 }
 
 /// Everything a resolve printed: the answer, or rez's error, and the families read.
@@ -159,13 +157,13 @@ pub fn resolve_requests(
 /// `resolve`: exit 0 when solved, 1 when rez would fail or raise.
 pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
     let repos = repositories(&args)?;
-    let requests = parse_requests(&args.requests)?;
+    let requests = parse_requests(&args.requests).map_err(anyhow::Error::msg)?;
     let options = ResolveOptions {
         variant_select_mode: match args.variant_select_mode {
             VariantModeArg::VersionPriority => VariantSelectMode::VersionPriority,
             VariantModeArg::IntersectionPriority => VariantSelectMode::IntersectionPriority,
         },
-        implicit: parse_requests(&args.implicit)?,
+        implicit: parse_requests(&args.implicit).map_err(anyhow::Error::msg)?,
     };
     let executor = Executor::for_jobs(args.jobs).context("cannot start the thread pool")?;
     let mut source = RepoSource::new(repos, args.allow_dynamic, !args.no_prefetch, executor);

@@ -13,9 +13,9 @@
 //! `PKGLENS_REZ_RESOLVE_JSON` names the file (the test command sets it); without it the test
 //! says so and passes (plain `cargo test` has no rez to compare with).
 
-use pkglens_cli::resolve::{resolve_requests, variant_label, RepoSource};
+use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
 use pkglens_core::{
-    Executor, ResolveOptions, ResolveOutcome, RezRequirement, RezResolve, VariantSelectMode,
+    Executor, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode,
 };
 use serde_json::Value;
 use std::path::PathBuf;
@@ -61,10 +61,10 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer {
-    let requests: Vec<RezRequirement> = request
-        .iter()
-        .map(|r| RezRequirement::parse(r).expect("rez parsed this request"))
-        .collect();
+    let requests = match parse_requests(request) {
+        Ok(requests) => requests,
+        Err(message) => return answer(&Err(message)),
+    };
     let options = ResolveOptions {
         variant_select_mode: if mode == "intersection_priority" {
             VariantSelectMode::IntersectionPriority
@@ -132,4 +132,78 @@ fn resolves_as_rez_does() {
         cases.len(),
         differences.join("\n")
     );
+}
+
+/// `pkglens resolve ARGS` in the repository root.
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"));
+    command.arg("resolve").args(args).current_dir(root).env_remove("REZ_PACKAGES_PATH");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("pkglens runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
+    // examples/rez: boost has two variants (python-3.9, python-3.11); python-3.9 picks the first.
+    let (code, out, _) = run(&["--repo", "examples/rez", "--format", "json", "boost", "python-3.9"], &[]);
+    assert_eq!(code, 0, "{out}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["status"], "solved");
+    let names: Vec<String> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}-{}[{}]", p["name"].as_str().unwrap(), p["version"].as_str().unwrap(), p["variant"]))
+        .collect();
+    assert_eq!(names, ["arch-x86_64[null]", "platform-linux[null]", "python-3.9.18[0]", "boost-1.82.0[0]"]);
+    let python = &doc["packages"][2]["requested_by"];
+    assert_eq!(python[0]["by"], Value::Null, "the request comes first: {python}");
+    assert_eq!(python[1]["by"], "boost");
+
+    // The same from REZ_PACKAGES_PATH, as a table.
+    let (code, out, _) = run(&["boost", "python-3.9"], &[("REZ_PACKAGES_PATH", "examples/does-not-exist:examples/rez")]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("resolved 4 packages"), "{out}");
+
+    // A conflict: exit 1, rez's description, and how each side came to be.
+    let (code, out, _) = run(&["--repo", "examples/rez", "boost", "!python"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("(python-3.9|3.11 <--!--> !python)"), "{out}");
+    assert!(out.contains("request -> boost -> python-3.9|3.11"), "{out}");
+
+    // A package whose `requires` is computed by an @early function: stop, naming file and field.
+    let (code, out, _) = run(&["--repo", "examples/rez", "studio_pipeline"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("studio_pipeline/2.2.0/package.py: field `requires` is not a literal"), "{out}");
+    // ... but only when the solver considers that version: 2.1.0 is literal (and needs usd,
+    // whose openexr is missing from the examples: rez's own error).
+    let (_, out, _) = run(&["--repo", "examples/rez", "studio_pipeline-2.1"], &[]);
+    assert!(out.contains("package family not found: openexr, was required by: usd"), "{out}");
+    let (code, out, _) = run(&["--repo", "examples/rez", "--allow-dynamic", "studio_pipeline", "python-3.11"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("has computed requires (taken as absent"), "{out}");
+
+    // A request cannot walk out of the repository.
+    let (code, _, err) = run(&["--repo", "examples/rez", "../rez/boost"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Not a valid package name"), "{err}");
+
+    // No repository at all is a usage error.
+    let (code, _, err) = run(&["boost"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("REZ_PACKAGES_PATH"), "{err}");
+
+    // The graph formats.
+    let (_, dot, _) = run(&["--repo", "examples/rez", "--format", "dot", "boost"], &[]);
+    assert!(dot.starts_with("digraph resolve {") && dot.contains("[label=\"boost-1.82.0[1]\"]"), "{dot}");
+    let (_, mermaid, _) = run(&["--repo", "examples/rez", "--format", "mermaid", "boost", "!python"], &[]);
+    assert!(mermaid.contains("-. conflict .->"), "{mermaid}");
 }

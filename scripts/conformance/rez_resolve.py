@@ -91,7 +91,9 @@ def solver_test_requests():
             continue
         if node.func.attr == "_solve" and node.args and isinstance(node.args[0], ast.List):
             request = [ast.literal_eval(e) for e in node.args[0].elts]
-        elif node.func.attr == "_fail":
+        elif node.func.attr == "_fail" and all(isinstance(e, ast.Constant) for e in node.args):
+            # `_fail(*pkgs)` inside a helper is not data; its callers' literals are not
+            # calls of `_fail` and are left out.
             request = [ast.literal_eval(e) for e in node.args]
         else:
             continue
@@ -104,16 +106,25 @@ def main():
     bench, tests = (os.path.abspath(p) for p in sys.argv[1:3])
     requests_json = os.path.join(os.path.dirname(rez.__file__), "data", "benchmarking",
                                  "requests.json")
-    cases = []
-    for request in json.load(open(requests_json)):
-        cases.append(dict(resolve(bench, request, MODES[0]), set="benchmark"))
-    for request in random_requests(bench, 60, 20):
-        cases.append(dict(resolve(bench, request, MODES[0]), set="random"))
+    out = sys.stdout
+    out.write('{"bench_repo": %s, "tests_repo": %s, "cases": [\n' % (json.dumps(bench), json.dumps(tests)))
+    first = True
+
+    def emit(case):
+        # One case a line, written as it is done (a long run can be watched).
+        nonlocal first
+        out.write(("" if first else ",\n") + json.dumps(case))
+        out.flush()
+        first = False
+
     for request in solver_test_requests():
         for mode in MODES:
-            cases.append(dict(resolve(tests, request, mode), set="solver_tests"))
-    json.dump({"bench_repo": bench, "tests_repo": tests, "cases": cases}, sys.stdout, indent=1)
-
+            emit(dict(resolve(tests, request, mode), set="solver_tests"))
+    for request in json.load(open(requests_json)):
+        emit(dict(resolve(bench, request, MODES[0]), set="benchmark"))
+    for request in random_requests(bench, 60, 20):
+        emit(dict(resolve(bench, request, MODES[0]), set="random"))
+    out.write("\n]}\n")
 
 if __name__ == "__main__":
     main()

@@ -27,6 +27,33 @@ use crate::record::{Record, Requirement, Status};
 use crate::versions::rez::{RezRequirement, RezVersion};
 use std::sync::Arc;
 
+/// A request as rez's `ResolvedContext` takes it (rez `PackageRequest`): a requirement whose
+/// family name is valid, `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`, after the `.` of an ephemeral.
+/// So `!.foo` (a conflict with an ephemeral) is refused, as rez refuses it.
+pub fn parse_request(text: &str) -> Result<RezRequirement, String> {
+    let request = RezRequirement::parse(text).map_err(|e| format!("invalid request {text:?}: {e}"))?;
+    let name = if text.starts_with('.') {
+        request.name.get(1..).unwrap_or_default()
+    } else {
+        request.name.as_str()
+    };
+    if !is_valid_package_name(name) {
+        return Err(format!("Not a valid package name: '{name}'"));
+    }
+    Ok(request)
+}
+
+/// rez's `PACKAGE_NAME_REGEX`: `^[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*\Z`.
+fn is_valid_package_name(name: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(|&b| word(b) || b == b'.')
+        && bytes.first().is_some_and(|&b| word(b))
+        && bytes.last().is_some_and(|&b| word(b))
+        && !name.contains("..")
+}
+
 /// One rez package as the solver sees it: its version and the requirements of its variants.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RezPackage {
@@ -239,6 +266,17 @@ mod tests {
             ("pyfoo", "3.1.0", &["python-2.6"], &[]),
             ("tool", "1", &[], &[&["python-2.6"], &["python-2.7"]]),
         ])
+    }
+
+    #[test]
+    fn requests_are_checked_as_rez_checks_them() {
+        assert!(parse_request("foo-1.2+<2").is_ok());
+        assert!(parse_request(".eph-1").is_ok());
+        assert!(parse_request("~foo.bar").is_ok());
+        // rez/tests/test_solver.py resolves `!.bah` with the solver alone; `rez env` refuses it.
+        assert_eq!(parse_request("!.bah").unwrap_err(), "Not a valid package name: '.bah'");
+        assert!(parse_request("../rez/boost").is_err());
+        assert!(parse_request("foo.").is_err());
     }
 
     #[test]

@@ -815,8 +815,10 @@ impl Phase {
                 if x == y {
                     continue;
                 }
-                let request = scopes[y].request.clone();
-                match scopes[x].reduce_by(&request) {
+                // The scope shared, not its request copied: a slice's range may hold hundreds
+                // of versions, and this runs for every pair of scopes.
+                let by = Rc::clone(&scopes[y]);
+                match scopes[x].reduce_by(&by.request) {
                     (Change::Gone, reductions) => {
                         return Ok(self.failed(scopes, extractions, ResolveFailure::TotalReduction(reductions)));
                     }

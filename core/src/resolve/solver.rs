@@ -344,8 +344,10 @@ struct Slice {
     /// Entries are in version order (highest first).
     sorted: bool,
     extracted: BTreeSet<String>,
-    common: BTreeSet<String>,
-    fam_requires: HashSet<String>,
+    /// Families every variant requires (shared by copies: they never change).
+    common: Rc<BTreeSet<String>>,
+    /// Families any variant requires or conflicts with.
+    fam_requires: Rc<HashSet<String>>,
     len: usize,
 }
 
@@ -370,8 +372,8 @@ impl Slice {
             entries,
             sorted,
             extracted: BTreeSet::new(),
-            common: common.unwrap_or_default(),
-            fam_requires,
+            common: Rc::new(common.unwrap_or_default()),
+            fam_requires: Rc::new(fam_requires),
             len,
         }
     }
@@ -423,38 +425,46 @@ impl Slice {
         if request.range.is_empty() || !self.fam_requires.contains(&request.name) {
             return (Change::Same, Vec::new());
         }
+        let conflicts = |variant| conflicting_dependency(variant, request);
         let mut entries = Vec::new();
-        let mut reductions = Vec::new();
+        let mut reduced = false;
         for entry in &self.entries {
-            let mut kept = Vec::new();
-            for variant in entry.variants.iter() {
-                match variant.requires.get(&request.name) {
-                    Some(dep) if dep.conflicts_with(request) => reductions.push(Reduction {
-                        name: self.name.to_string(),
-                        version: entry.version.clone(),
-                        variant: variant.index,
-                        dependency: dep.clone(),
-                        conflicting: request.clone(),
-                    }),
-                    _ => kept.push(Rc::clone(variant)),
-                }
-            }
+            let kept: Vec<Rc<Variant>> = entry
+                .variants
+                .iter()
+                .filter(|v| conflicts(v).is_none())
+                .cloned()
+                .collect();
             if kept.len() == entry.variants.len() {
                 entries.push(entry.clone());
-            } else if !kept.is_empty() {
+                continue;
+            }
+            reduced = true;
+            if !kept.is_empty() {
                 entries.push(Entry {
                     version: entry.version.clone(),
                     variants: kept.into(),
                 });
             }
         }
-        if entries.is_empty() {
-            (Change::Gone, reductions)
-        } else if reductions.is_empty() {
-            (Change::Same, reductions)
-        } else {
-            (Change::To(self.copy(entries)), reductions)
+        if !entries.is_empty() {
+            let change = if reduced { Change::To(self.copy(entries)) } else { Change::Same };
+            return (change, Vec::new());
         }
+        // Every variant went: only now are the reductions written out, for the failure.
+        let reductions = self
+            .variants()
+            .filter_map(|v| {
+                conflicts(v).map(|dep| Reduction {
+                    name: self.name.to_string(),
+                    version: v.version().clone(),
+                    variant: v.index,
+                    dependency: dep.clone(),
+                    conflicting: request.clone(),
+                })
+            })
+            .collect();
+        (Change::Gone, reductions)
     }
 
     /// rez `extract`: the first (by name) family every variant requires, with the union of
@@ -526,6 +536,14 @@ impl Slice {
     }
 }
 
+/// The requirement of `variant` that conflicts with `request`, if any.
+fn conflicting_dependency<'v>(variant: &'v Variant, request: &RezRequirement) -> Option<&'v RezRequirement> {
+    variant
+        .requires
+        .get(&request.name)
+        .filter(|dep| dep.conflicts_with(request))
+}
+
 /// What an operation did to a scope or slice (rez returns `self`, a copy, or `None`).
 enum Change<T> {
     Same,
@@ -537,8 +555,8 @@ enum Change<T> {
 #[derive(Debug, Clone)]
 struct Scope {
     name: Rc<str>,
-    /// The scope's request: for a slice, the exact versions it holds.
-    request: RezRequirement,
+    /// The scope's request: for a slice, the exact versions it holds (shared by copies).
+    request: Rc<RezRequirement>,
     slice: Option<Rc<Slice>>,
     ephemeral: bool,
 }
@@ -550,7 +568,7 @@ impl Scope {
         if request.conflict || ephemeral {
             return Ok(Scope {
                 name,
-                request: request.clone(),
+                request: Rc::new(request.clone()),
                 slice: None,
                 ephemeral,
             });
@@ -566,7 +584,7 @@ impl Scope {
 
     fn with_slice(name: Rc<str>, slice: Slice, ephemeral: bool) -> Scope {
         Scope {
-            request: RezRequirement::new(&name, slice.range()),
+            request: Rc::new(RezRequirement::new(&name, slice.range())),
             name,
             slice: Some(Rc::new(slice)),
             ephemeral,
@@ -594,7 +612,7 @@ impl Scope {
                 Change::Same
             } else {
                 Change::To(Scope {
-                    request: RezRequirement::new(&self.name, narrowed),
+                    request: Rc::new(RezRequirement::new(&self.name, narrowed)),
                     ..self.clone()
                 })
             });
@@ -681,6 +699,66 @@ enum Status {
     Cyclic,
 }
 
+/// The extractions of a phase and of the phases it came from, newest first: a shared list,
+/// so that copying a phase (every split) costs nothing.
+#[derive(Debug, Clone, Default)]
+struct Pulls(Option<Rc<Pull>>);
+
+#[derive(Debug)]
+struct Pull {
+    by: Rc<str>,
+    requirement: RezRequirement,
+    older: Pulls,
+}
+
+impl Pulls {
+    fn push(&mut self, by: &Rc<str>, requirement: &RezRequirement) {
+        let older = std::mem::take(self);
+        *self = Pulls(Some(Rc::new(Pull {
+            by: Rc::clone(by),
+            requirement: requirement.clone(),
+            older,
+        })));
+    }
+
+    /// `(by, family, requirement)` in the order first extracted; a later extraction of the
+    /// same family from the same scope replaces the earlier one, as in rez's dict.
+    fn in_order(&self) -> Vec<(String, String, RezRequirement)> {
+        let mut newest_first: Vec<&Pull> = Vec::new();
+        let mut at = self.0.as_deref();
+        while let Some(pull) = at {
+            newest_first.push(pull);
+            at = pull.older.0.as_deref();
+        }
+        let mut out: Vec<(String, String, RezRequirement)> = Vec::new();
+        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        for pull in newest_first.iter().rev() {
+            let key = (&*pull.by, pull.requirement.name.as_str());
+            match index.get(&key) {
+                Some(&i) => out[i].2 = pull.requirement.clone(),
+                None => {
+                    index.insert(key, out.len());
+                    out.push((pull.by.to_string(), pull.requirement.name.clone(), pull.requirement.clone()));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Pulls {
+    /// Unlinks iteratively: a long list must not overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(rc) = next {
+            next = match Rc::try_unwrap(rc) {
+                Ok(mut pull) => pull.older.0.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
 /// rez `_ResolvePhase`: a full copy of the resolve state.
 #[derive(Debug, Clone)]
 struct Phase {
@@ -688,12 +766,12 @@ struct Phase {
     status: Status,
     failure: Option<ResolveFailure>,
     /// `(scope, family) -> request extracted from the scope`, in insertion order.
-    extractions: Vec<(String, String, RezRequirement)>,
+    extractions: Pulls,
     changed: BTreeSet<usize>,
 }
 
 impl Phase {
-    fn failed(&self, scopes: Vec<Rc<Scope>>, extractions: Vec<(String, String, RezRequirement)>, failure: ResolveFailure) -> Phase {
+    fn failed(&self, scopes: Vec<Rc<Scope>>, extractions: Pulls, failure: ResolveFailure) -> Phase {
         Phase {
             scopes,
             status: Status::Failed,
@@ -718,11 +796,7 @@ impl Phase {
                 let mut extracted = Vec::new();
                 for scope in scopes.iter_mut() {
                     while let Some((narrowed, request)) = scope.extract() {
-                        let key = (scope.name.to_string(), request.name.clone());
-                        match extractions.iter_mut().find(|(s, f, _)| (s, f) == (&key.0, &key.1)) {
-                            Some(slot) => slot.2 = request.clone(),
-                            None => extractions.push((key.0, key.1, request.clone())),
-                        }
+                        extractions.push(&scope.name, &request);
                         extracted.push(request);
                         *scope = Rc::new(narrowed);
                     }
@@ -747,7 +821,7 @@ impl Phase {
                     seen_fams.insert(&request.name);
                     match scopes[i].intersect(&request.range, solver)? {
                         Change::Gone => {
-                            let conflict = (request.clone(), scopes[i].request.clone());
+                            let conflict = (request.clone(), (*scopes[i].request).clone());
                             return Ok(self.failed(scopes, extractions, ResolveFailure::Conflicts(vec![conflict])));
                         }
                         Change::Same => {}
@@ -766,11 +840,12 @@ impl Phase {
                     }
                     let scope = Scope::new(request, solver).map_err(|e| {
                         if e.message.starts_with("package family not found") {
-                            let by: Vec<&str> = extractions
-                                .iter()
-                                .filter(|(_, f, _)| *f == request.name)
-                                .map(|(s, _, _)| s.as_str())
-                                .collect();
+                            let mut by: Vec<String> = Vec::new();
+                            for (s, f, _) in extractions.in_order() {
+                                if f == request.name && !by.contains(&s) {
+                                    by.push(s);
+                                }
+                            }
                             error(format!(
                                 "package family not found: {}, was required by: {} (searched: {})",
                                 request.name,
@@ -1138,7 +1213,7 @@ pub fn solve(
         scopes,
         status: Status::Pending,
         failure: None,
-        extractions: Vec::new(),
+        extractions: Pulls::default(),
     };
     let mut stack = vec![first];
     let mut failed: Vec<Phase> = Vec::new();
@@ -1187,7 +1262,7 @@ pub fn solve(
                 .scopes
                 .iter()
                 .filter(|s| s.ephemeral && !s.is_conflict())
-                .map(|s| s.request.clone())
+                .map(|s| (*s.request).clone())
                 .collect(),
         }
     } else {
@@ -1202,7 +1277,7 @@ pub fn solve(
                 .failure
                 .clone()
                 .unwrap_or(ResolveFailure::Conflicts(Vec::new())),
-            pulled: phase.extractions.clone(),
+            pulled: phase.extractions.in_order(),
         }
     };
     Ok(RezResolve {

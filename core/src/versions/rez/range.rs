@@ -314,7 +314,9 @@ impl RezVersionRange {
 
     /// True when the ranges share at least one version.
     pub fn intersects(&self, other: &Self) -> bool {
-        !self.intersection(other).is_empty()
+        self.bounds
+            .iter()
+            .any(|b1| other.bounds.iter().any(|b2| b1.overlaps(b2)))
     }
 
     /// The disjoint intervals as single-interval ranges (rez `split`).

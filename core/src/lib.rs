@@ -75,8 +75,9 @@ pub use report::{
     ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use resolve::{
-    parse_request, rez_packages, solve, ResolveFailure, ResolveOutcome, PackageSource, Reduction, RezResolve, ResolveOptions,
-    ResolvedVariant, RezPackage, SolveError, Unusable, VariantSelectMode,
+    parse_request, rez_packages, solve, PackageSource, Reduction, ResolveFailure, ResolveOptions,
+    ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
+    VariantSelectMode,
 };
 pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{

@@ -38,7 +38,8 @@ fn main() -> ExitCode {
     for (index, list) in lists.iter().enumerate() {
         let start = Instant::now();
         let parsed = parse_requests(list);
-        let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
+        let mut source =
+            RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
         let (status, resolved) = match parsed.and_then(|requests| {
             resolve_requests(&requests, &ResolveOptions::default(), &mut source)
         }) {

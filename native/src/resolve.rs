@@ -13,9 +13,9 @@ use crate::rez_closure::load_family;
 use crate::style::{self, Style};
 use anyhow::Context;
 use pkglens_core::{
-    parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions, Prefetcher,
-    ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezRequirement,
-    RezResolve, VariantSelectMode,
+    parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions,
+    Prefetcher, ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage,
+    RezRequirement, RezResolve, VariantSelectMode,
 };
 use serde_json::{json, Value};
 use std::io::Write;
@@ -39,7 +39,12 @@ pub struct RepoSource {
 impl RepoSource {
     /// A source over `repos` (searched in order); `prefetch` starts each named family's reads
     /// in the pool of `executor`.
-    pub fn new(repos: Vec<PathBuf>, allow_dynamic: bool, prefetch: bool, executor: Executor) -> Self {
+    pub fn new(
+        repos: Vec<PathBuf>,
+        allow_dynamic: bool,
+        prefetch: bool,
+        executor: Executor,
+    ) -> Self {
         let repos = Arc::new(repos);
         let prefetcher = prefetch.then(|| {
             let repos = Arc::clone(&repos);
@@ -63,10 +68,7 @@ impl RepoSource {
 
 /// A family name that is a plain folder name (a request cannot walk out of a repository).
 fn is_plain_name(family: &str) -> bool {
-    !family.is_empty()
-        && family != "."
-        && family != ".."
-        && !family.contains(['/', '\\', '\0'])
+    !family.is_empty() && family != "." && family != ".." && !family.contains(['/', '\\', '\0'])
 }
 
 /// Reads and parses `family` in every repository; rez's `iter_packages`: the first
@@ -220,7 +222,10 @@ pub fn variant_label(p: &ResolvedVariant) -> String {
 
 /// Who required each resolved package: the request (`None`) or a resolved family, with the
 /// requirement as written.
-fn requested_by(resolve: &RezResolve, packages: &[ResolvedVariant]) -> Vec<Vec<(Option<String>, String)>> {
+fn requested_by(
+    resolve: &RezResolve,
+    packages: &[ResolvedVariant],
+) -> Vec<Vec<(Option<String>, String)>> {
     packages
         .iter()
         .map(|p| {
@@ -231,7 +236,11 @@ fn requested_by(resolve: &RezResolve, packages: &[ResolvedVariant]) -> Vec<Vec<(
                 .map(|r| (None, r.to_string()))
                 .collect();
             for other in packages {
-                for r in other.requires.iter().filter(|r| r.name == p.name && !r.conflict) {
+                for r in other
+                    .requires
+                    .iter()
+                    .filter(|r| r.name == p.name && !r.conflict)
+                {
                     by.push((Some(other.name.clone()), r.to_string()));
                 }
             }
@@ -307,7 +316,12 @@ fn failure_kind(failure: &ResolveFailure) -> &'static str {
 fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::Result<()> {
     let resolve = match &report.result {
         Err(message) => {
-            writeln!(out, "{} {}", style.red("resolve error:"), style::safe(message))?;
+            writeln!(
+                out,
+                "{} {}",
+                style.red("resolve error:"),
+                style::safe(message)
+            )?;
             return Ok(());
         }
         Ok(resolve) => resolve,
@@ -332,7 +346,9 @@ fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::
                     [
                         style::safe(&p.name).into_owned(),
                         style::safe(&p.version.to_string()).into_owned(),
-                        p.variant.map(|i| i.to_string()).unwrap_or_else(|| "-".into()),
+                        p.variant
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "-".into()),
                     ]
                 })
                 .collect();
@@ -347,7 +363,10 @@ fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::
             writeln!(
                 out,
                 "{}",
-                style.bold(&format!("{:w0$}  {:w1$}  {:w2$}  path", "name", "version", "variant"))
+                style.bold(&format!(
+                    "{:w0$}  {:w1$}  {:w2$}  path",
+                    "name", "version", "variant"
+                ))
             )?;
             for (row, p) in rows.iter().zip(packages) {
                 writeln!(
@@ -380,7 +399,8 @@ fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::
             )?;
             writeln!(out, "how each requirement involved came to be:")?;
             for chain in resolve.failure_chains() {
-                let shown: Vec<String> = chain.iter().map(|c| style::safe(c).into_owned()).collect();
+                let shown: Vec<String> =
+                    chain.iter().map(|c| style::safe(c).into_owned()).collect();
                 writeln!(out, "  request -> {}", shown.join(" -> "))?;
             }
         }
@@ -406,7 +426,11 @@ fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> an
                 for (p, by) in packages.iter().zip(requested_by(resolve, packages)) {
                     nodes.push((p.name.clone(), variant_label(p)));
                     for (from, _) in by {
-                        edges.push((from.unwrap_or_else(|| "request".into()), p.name.clone(), false));
+                        edges.push((
+                            from.unwrap_or_else(|| "request".into()),
+                            p.name.clone(),
+                            false,
+                        ));
                     }
                 }
             }
@@ -439,10 +463,19 @@ fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> an
         GraphSyntax::Dot => {
             writeln!(out, "digraph resolve {{")?;
             for (name, label) in &nodes {
-                writeln!(out, "  {} [label={}];", id(name), serde_json::to_string(label)?)?;
+                writeln!(
+                    out,
+                    "  {} [label={}];",
+                    id(name),
+                    serde_json::to_string(label)?
+                )?;
             }
             for (a, b, conflict) in &edges {
-                let attr = if *conflict { " [color=red, label=\"conflict\"]" } else { "" };
+                let attr = if *conflict {
+                    " [color=red, label=\"conflict\"]"
+                } else {
+                    ""
+                };
                 writeln!(out, "  {} -> {}{attr};", id(a), id(b))?;
             }
             writeln!(out, "}}")?;
@@ -454,7 +487,11 @@ fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> an
                 writeln!(out, "  {}[\"{label}\"]", id(name))?;
             }
             for (a, b, conflict) in &edges {
-                let arrow = if *conflict { " -. conflict .-> " } else { " --> " };
+                let arrow = if *conflict {
+                    " -. conflict .-> "
+                } else {
+                    " --> "
+                };
                 writeln!(out, "  {}{arrow}{}", id(a), id(b))?;
             }
         }

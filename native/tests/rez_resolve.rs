@@ -14,9 +14,7 @@
 //! says so and passes (plain `cargo test` has no rez to compare with).
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{
-    Executor, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode,
-};
+use pkglens_core::{Executor, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -56,7 +54,11 @@ fn answer(result: &Result<RezResolve, String>) -> Answer {
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -73,12 +75,7 @@ fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer
         },
         implicit: Vec::new(),
     };
-    let mut source = RepoSource::new(
-        vec![PathBuf::from(repo)],
-        false,
-        prefetch,
-        Executor::Global,
-    );
+    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
     answer(&resolve_requests(&requests, &options, &mut source))
 }
 
@@ -110,9 +107,7 @@ fn resolves_as_rez_does() {
             .or_default() += 1;
         let got = pkglens(repo, &request, mode, true);
         let joined = request.join(" ");
-        let accepted = ACCEPTED
-            .iter()
-            .any(|(s, r, _)| *s == set && *r == joined);
+        let accepted = ACCEPTED.iter().any(|(s, r, _)| *s == set && *r == joined);
         if got != expected && !accepted {
             differences.push(format!(
                 "[{set} #{i} {mode}] {joined}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
@@ -138,7 +133,11 @@ fn resolves_as_rez_does() {
 fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"));
-    command.arg("resolve").args(args).current_dir(root).env_remove("REZ_PACKAGES_PATH");
+    command
+        .arg("resolve")
+        .args(args)
+        .current_dir(root)
+        .env_remove("REZ_PACKAGES_PATH");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -153,7 +152,17 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
 #[test]
 fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
     // examples/rez: boost has two variants (python-3.9, python-3.11); python-3.9 picks the first.
-    let (code, out, _) = run(&["--repo", "examples/rez", "--format", "json", "boost", "python-3.9"], &[]);
+    let (code, out, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "json",
+            "boost",
+            "python-3.9",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{out}");
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["status"], "solved");
@@ -161,15 +170,37 @@ fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| format!("{}-{}[{}]", p["name"].as_str().unwrap(), p["version"].as_str().unwrap(), p["variant"]))
+        .map(|p| {
+            format!(
+                "{}-{}[{}]",
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap(),
+                p["variant"]
+            )
+        })
         .collect();
-    assert_eq!(names, ["arch-x86_64[null]", "platform-linux[null]", "python-3.9.18[0]", "boost-1.82.0[0]"]);
+    assert_eq!(
+        names,
+        [
+            "arch-x86_64[null]",
+            "platform-linux[null]",
+            "python-3.9.18[0]",
+            "boost-1.82.0[0]"
+        ]
+    );
     let python = &doc["packages"][2]["requested_by"];
-    assert_eq!(python[0]["by"], Value::Null, "the request comes first: {python}");
+    assert_eq!(
+        python[0]["by"],
+        Value::Null,
+        "the request comes first: {python}"
+    );
     assert_eq!(python[1]["by"], "boost");
 
     // The same from REZ_PACKAGES_PATH, as a table.
-    let (code, out, _) = run(&["boost", "python-3.9"], &[("REZ_PACKAGES_PATH", "examples/does-not-exist:examples/rez")]);
+    let (code, out, _) = run(
+        &["boost", "python-3.9"],
+        &[("REZ_PACKAGES_PATH", "examples/does-not-exist:examples/rez")],
+    );
     assert_eq!(code, 0);
     assert!(out.starts_with("resolved 4 packages"), "{out}");
 
@@ -182,14 +213,32 @@ fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
     // A package whose `requires` is computed by an @early function: stop, naming file and field.
     let (code, out, _) = run(&["--repo", "examples/rez", "studio_pipeline"], &[]);
     assert_eq!(code, 1);
-    assert!(out.contains("studio_pipeline/2.2.0/package.py: field `requires` is not a literal"), "{out}");
+    assert!(
+        out.contains("studio_pipeline/2.2.0/package.py: field `requires` is not a literal"),
+        "{out}"
+    );
     // ... but only when the solver considers that version: 2.1.0 is literal (and needs usd,
     // whose openexr is missing from the examples: rez's own error).
     let (_, out, _) = run(&["--repo", "examples/rez", "studio_pipeline-2.1"], &[]);
-    assert!(out.contains("package family not found: openexr, was required by: usd"), "{out}");
-    let (code, out, _) = run(&["--repo", "examples/rez", "--allow-dynamic", "studio_pipeline", "python-3.11"], &[]);
+    assert!(
+        out.contains("package family not found: openexr, was required by: usd"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--allow-dynamic",
+            "studio_pipeline",
+            "python-3.11",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("has computed requires (taken as absent"), "{out}");
+    assert!(
+        out.contains("has computed requires (taken as absent"),
+        "{out}"
+    );
 
     // A request cannot walk out of the repository.
     let (code, _, err) = run(&["--repo", "examples/rez", "../rez/boost"], &[]);
@@ -203,7 +252,20 @@ fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
 
     // The graph formats.
     let (_, dot, _) = run(&["--repo", "examples/rez", "--format", "dot", "boost"], &[]);
-    assert!(dot.starts_with("digraph resolve {") && dot.contains("[label=\"boost-1.82.0[1]\"]"), "{dot}");
-    let (_, mermaid, _) = run(&["--repo", "examples/rez", "--format", "mermaid", "boost", "!python"], &[]);
+    assert!(
+        dot.starts_with("digraph resolve {") && dot.contains("[label=\"boost-1.82.0[1]\"]"),
+        "{dot}"
+    );
+    let (_, mermaid, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "mermaid",
+            "boost",
+            "!python",
+        ],
+        &[],
+    );
     assert!(mermaid.contains("-. conflict .->"), "{mermaid}");
 }

@@ -21,7 +21,9 @@
 mod graph;
 mod solver;
 
-pub use solver::{solve, ResolveFailure, ResolveOutcome, Reduction, RezResolve, ResolvedVariant, SolveError};
+pub use solver::{
+    solve, Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
+};
 
 use crate::record::{Record, Requirement, Status};
 use crate::versions::rez::{RezRequirement, RezVersion};
@@ -31,7 +33,8 @@ use std::sync::Arc;
 /// family name is valid, `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`, after the `.` of an ephemeral.
 /// So `!.foo` (a conflict with an ephemeral) is refused, as rez refuses it.
 pub fn parse_request(text: &str) -> Result<RezRequirement, String> {
-    let request = RezRequirement::parse(text).map_err(|e| format!("invalid request {text:?}: {e}"))?;
+    let request =
+        RezRequirement::parse(text).map_err(|e| format!("invalid request {text:?}: {e}"))?;
     let name = if text.starts_with('.') {
         request.name.get(1..).unwrap_or_default()
     } else {
@@ -168,7 +171,11 @@ pub fn rez_packages(records: &[Record], allow_dynamic: bool) -> Vec<RezPackage> 
 }
 
 /// One [`Package`](crate::Package) as a [`RezPackage`].
-fn rez_package(record: &Record, package: &crate::record::Package, allow_dynamic: bool) -> RezPackage {
+fn rez_package(
+    record: &Record,
+    package: &crate::record::Package,
+    allow_dynamic: bool,
+) -> RezPackage {
     let computed: Vec<String> = package
         .dynamic
         .iter()
@@ -184,11 +191,18 @@ fn rez_package(record: &Record, package: &crate::record::Package, allow_dynamic:
         });
     };
     if record.status == Status::Error {
-        let message = record.error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+        let message = record
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
         problem("", message);
     }
     if let (false, Some(field)) = (allow_dynamic, computed.first()) {
-        let message = record.reason.clone().unwrap_or_else(|| format!("`{field}` is computed"));
+        let message = record
+            .reason
+            .clone()
+            .unwrap_or_else(|| format!("`{field}` is computed"));
         problem(field, message);
     }
     let version = RezVersion::parse(&package.version).unwrap_or_else(|e| {
@@ -207,7 +221,11 @@ fn rez_package(record: &Record, package: &crate::record::Package, allow_dynamic:
             .collect()
     };
     let requires = parse("requires", &package.requires);
-    let variants = package.variants.iter().map(|v| parse("variants", v)).collect();
+    let variants = package
+        .variants
+        .iter()
+        .map(|v| parse("variants", v))
+        .collect();
     RezPackage {
         name: package.name.clone(),
         version,
@@ -224,10 +242,17 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    /// A repository in memory: `(family, version, requires, variants)`.
-    fn repo(packages: &[(&str, &str, &[&str], &[&[&str]])]) -> HashMap<String, Arc<Vec<RezPackage>>> {
+    /// One package in memory: `(family, version, requires, variants)`.
+    type Spec<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a [&'a str]]);
+
+    /// A repository in memory.
+    fn repo(
+        packages: &[Spec],
+    ) -> HashMap<String, Arc<Vec<RezPackage>>> {
         let reqs = |list: &[&str]| -> Vec<RezRequirement> {
-            list.iter().map(|r| RezRequirement::parse(r).unwrap()).collect()
+            list.iter()
+                .map(|r| RezRequirement::parse(r).unwrap())
+                .collect()
         };
         let mut out: HashMap<String, Vec<RezPackage>> = HashMap::new();
         for (name, version, requires, variants) in packages {
@@ -245,14 +270,23 @@ mod tests {
     }
 
     fn resolve(source: &mut dyn PackageSource, request: &[&str]) -> Result<Vec<String>, String> {
-        let request: Vec<RezRequirement> =
-            request.iter().map(|r| RezRequirement::parse(r).unwrap()).collect();
-        let resolve = solve(&request, &ResolveOptions::default(), source, "memory")
-            .map_err(|e| e.message)?;
+        let request: Vec<RezRequirement> = request
+            .iter()
+            .map(|r| RezRequirement::parse(r).unwrap())
+            .collect();
+        let resolve =
+            solve(&request, &ResolveOptions::default(), source, "memory").map_err(|e| e.message)?;
         match resolve.outcome {
             ResolveOutcome::Solved { packages, .. } => Ok(packages
                 .iter()
-                .map(|p| format!("{}-{}[{}]", p.name, p.version, p.variant.map(|i| i.to_string()).unwrap_or_default()))
+                .map(|p| {
+                    format!(
+                        "{}-{}[{}]",
+                        p.name,
+                        p.version,
+                        p.variant.map(|i| i.to_string()).unwrap_or_default()
+                    )
+                })
                 .collect()),
             ResolveOutcome::Failed { failure, .. } => Err(failure.description()),
         }
@@ -274,7 +308,10 @@ mod tests {
         assert!(parse_request(".eph-1").is_ok());
         assert!(parse_request("~foo.bar").is_ok());
         // rez/tests/test_solver.py resolves `!.bah` with the solver alone; `rez env` refuses it.
-        assert_eq!(parse_request("!.bah").unwrap_err(), "Not a valid package name: '.bah'");
+        assert_eq!(
+            parse_request("!.bah").unwrap_err(),
+            "Not a valid package name: '.bah'"
+        );
         assert!(parse_request("../rez/boost").is_err());
         assert!(parse_request("foo.").is_err());
     }
@@ -282,14 +319,20 @@ mod tests {
     #[test]
     fn the_highest_version_wins_and_dependencies_come_first() {
         let mut source = python_repo();
-        assert_eq!(resolve(&mut source, &["pyfoo"]).unwrap(), ["python-2.6.8[]", "pyfoo-3.1.0[]"]);
+        assert_eq!(
+            resolve(&mut source, &["pyfoo"]).unwrap(),
+            ["python-2.6.8[]", "pyfoo-3.1.0[]"]
+        );
     }
 
     #[test]
     fn weak_and_conflict_requests_narrow_what_others_pull_in() {
         let mut source = python_repo();
         // `tool` prefers its python-2.7 variant; a weak request for 2.6 moves it to the other.
-        assert_eq!(resolve(&mut source, &["tool"]).unwrap(), ["python-2.7.0[]", "tool-1[1]"]);
+        assert_eq!(
+            resolve(&mut source, &["tool"]).unwrap(),
+            ["python-2.7.0[]", "tool-1[1]"]
+        );
         assert_eq!(
             resolve(&mut source, &["tool", "~python-2.6"]).unwrap(),
             ["python-2.6.8[]", "tool-1[0]"]
@@ -299,7 +342,10 @@ mod tests {
             ["python-2.6.8[]", "tool-1[0]"]
         );
         // A weak request alone pulls nothing in.
-        assert_eq!(resolve(&mut source, &["~python-2.6"]).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            resolve(&mut source, &["~python-2.6"]).unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -308,7 +354,10 @@ mod tests {
         let failed = resolve(&mut source, &["pyfoo-3.0", "python-2.7"]).unwrap_err();
         assert!(failed.contains("python-2.5"), "{failed}");
         let missing = resolve(&mut source, &["nothere"]).unwrap_err();
-        assert_eq!(missing, "package family not found: nothere (searched: memory)");
+        assert_eq!(
+            missing,
+            "package family not found: nothere (searched: memory)"
+        );
     }
 
     /// A source that records the order of `named` and `family` calls.

@@ -263,7 +263,10 @@ impl RezResolve {
         if self.request.contains(requirement) {
             return vec![requirement.to_string()];
         }
-        let mut chain = match pulled.iter().find(|(_, f, r)| *f == requirement.name && r == requirement) {
+        let mut chain = match pulled
+            .iter()
+            .find(|(_, f, r)| *f == requirement.name && r == requirement)
+        {
             Some((by, _, _)) => self.chain(by),
             None => {
                 let mut c = self.chain(&requirement.name);
@@ -448,7 +451,11 @@ impl Slice {
             }
         }
         if !entries.is_empty() {
-            let change = if reduced { Change::To(self.copy(entries)) } else { Change::Same };
+            let change = if reduced {
+                Change::To(self.copy(entries))
+            } else {
+                Change::Same
+            };
             return (change, Vec::new());
         }
         // Every variant went: only now are the reductions written out, for the failure.
@@ -537,7 +544,10 @@ impl Slice {
 }
 
 /// The requirement of `variant` that conflicts with `request`, if any.
-fn conflicting_dependency<'v>(variant: &'v Variant, request: &RezRequirement) -> Option<&'v RezRequirement> {
+fn conflicting_dependency<'v>(
+    variant: &'v Variant,
+    request: &RezRequirement,
+) -> Option<&'v RezRequirement> {
     variant
         .requires
         .get(&request.name)
@@ -666,7 +676,10 @@ impl Scope {
     }
 
     fn split(&self) -> Option<(Scope, Scope)> {
-        let slice = self.slice.as_ref().filter(|s| !self.ephemeral && s.len > 1)?;
+        let slice = self
+            .slice
+            .as_ref()
+            .filter(|s| !self.ephemeral && s.len > 1)?;
         let (first, rest) = slice.split()?;
         Some((
             Scope::with_slice(Rc::clone(&self.name), first, false),
@@ -738,7 +751,11 @@ impl Pulls {
                 Some(&i) => out[i].2 = pull.requirement.clone(),
                 None => {
                     index.insert(key, out.len());
-                    out.push((pull.by.to_string(), pull.requirement.name.clone(), pull.requirement.clone()));
+                    out.push((
+                        pull.by.to_string(),
+                        pull.requirement.name.clone(),
+                        pull.requirement.clone(),
+                    ));
                 }
             }
         }
@@ -807,7 +824,11 @@ impl Phase {
                 let extracted = match RequirementList::new(&extracted) {
                     Ok(list) => list,
                     Err((a, b)) => {
-                        return Ok(self.failed(scopes, extractions, ResolveFailure::Conflicts(vec![(a, b)])))
+                        return Ok(self.failed(
+                            scopes,
+                            extractions,
+                            ResolveFailure::Conflicts(vec![(a, b)]),
+                        ))
                     }
                 };
                 for request in &extracted.requirements {
@@ -822,7 +843,11 @@ impl Phase {
                     match scopes[i].intersect(&request.range, solver)? {
                         Change::Gone => {
                             let conflict = (request.clone(), (*scopes[i].request).clone());
-                            return Ok(self.failed(scopes, extractions, ResolveFailure::Conflicts(vec![conflict])));
+                            return Ok(self.failed(
+                                scopes,
+                                extractions,
+                                ResolveFailure::Conflicts(vec![conflict]),
+                            ));
                         }
                         Change::Same => {}
                         Change::To(narrowed) => {
@@ -895,7 +920,11 @@ impl Phase {
                 let by = Rc::clone(&scopes[y]);
                 match scopes[x].reduce_by(&by.request) {
                     (Change::Gone, reductions) => {
-                        return Ok(self.failed(scopes, extractions, ResolveFailure::TotalReduction(reductions)));
+                        return Ok(self.failed(
+                            scopes,
+                            extractions,
+                            ResolveFailure::TotalReduction(reductions),
+                        ));
                     }
                     (Change::Same, _) => {}
                     (Change::To(reduced), _) => {
@@ -909,7 +938,11 @@ impl Phase {
         let solved = scopes.iter().all(|s| s.is_solved());
         Ok(Phase {
             scopes,
-            status: if solved { Status::Solved } else { Status::Exhausted },
+            status: if solved {
+                Status::Solved
+            } else {
+                Status::Exhausted
+            },
             failure: None,
             extractions,
             changed: BTreeSet::new(),
@@ -953,7 +986,11 @@ impl Phase {
                 ..self.clone()
             };
         }
-        let fams: Vec<String> = request.requirements.iter().map(|r| r.name.clone()).collect();
+        let fams: Vec<String> = request
+            .requirements
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
         let scopes = dependency_order(&graph, &fams)
             .iter()
             .filter_map(|fam| by_name.get(fam.as_str()).map(|s| Rc::clone(s)))

@@ -228,7 +228,10 @@ impl RezVersionRange {
         sorted.sort();
         sorted.dedup();
         RezVersionRange {
-            bounds: sorted.into_iter().flat_map(|v| Self::exact(v).bounds).collect(),
+            bounds: sorted
+                .into_iter()
+                .flat_map(|v| Self::exact(v).bounds)
+                .collect(),
         }
     }
 
@@ -236,7 +239,13 @@ impl RezVersionRange {
     /// same as folding [`union`](Self::union) when the merge quirk is hit.
     pub fn union_all(ranges: &[RezVersionRange]) -> Self {
         RezVersionRange {
-            bounds: union_bounds(ranges.iter().flat_map(|r| r.bounds.iter().cloned()).collect()).0,
+            bounds: union_bounds(
+                ranges
+                    .iter()
+                    .flat_map(|r| r.bounds.iter().cloned())
+                    .collect(),
+            )
+            .0,
         }
     }
 

@@ -31,6 +31,7 @@ mod json_pieces;
 mod parallel;
 mod record;
 mod report;
+mod resolve;
 mod select;
 mod set;
 mod text;
@@ -68,7 +69,7 @@ pub use json_pieces::record_json_pieces;
 pub use parallel::{
     known_arg_max, map_batch, ordered_map, prefetch_walk, serial_walk, split_args, split_by_len,
     ArgLimits, CancelFlag, Executor, Jobs, Order, OrderedMap, OrderedOptions, Policy,
-    PrefetchOptions, SERIAL_BYTES, SERIAL_ITEMS,
+    PrefetchOptions, Prefetcher, SERIAL_BYTES, SERIAL_ITEMS,
 };
 pub use record::{
     requirement_size_hint, write_record_json, Ecosystem, ErrorInfo, ErrorKind, Format, Package,
@@ -77,6 +78,11 @@ pub use record::{
 pub use report::{
     CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport,
     ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
+};
+pub use resolve::{
+    parse_request, rez_packages, solve, PackageSource, Reduction, ResolveFailure, ResolveOptions,
+    ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
+    VariantSelectMode,
 };
 pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{

@@ -55,6 +55,11 @@ pub enum Command {
         after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/"
     )]
     Compile(CompileArgs),
+    /// Resolve rez requests as rez does, over static reads of the repositories.
+    #[command(
+        after_help = "Examples:\n  pkglens resolve --repo examples/rez usd-24 python-3.11\n  REZ_PACKAGES_PATH=/studio/rez pkglens resolve --format json 'maya-2024' '~python-3'"
+    )]
+    Resolve(ResolveArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  pkglens completions bash > ~/.local/share/bash-completion/completions/pkglens"
@@ -357,6 +362,68 @@ pub struct CompileArgs {
     /// Print nothing but failures (no summary, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `resolve`'s arguments.
+#[derive(Args)]
+pub struct ResolveArgs {
+    /// The requests, as rez takes them: `foo-1.2+<2`, `foo==1.2`, `~foo-1` (weak), `!foo`
+    /// (conflict), `.foo-1` (ephemeral).
+    #[arg(value_name = "REQUEST")]
+    pub requests: Vec<String>,
+    /// A rez package repository, searched in order (repeatable; default: REZ_PACKAGES_PATH,
+    /// `:`-separated).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: ResolveFormat,
+    /// rez's `variant_select_mode`.
+    #[arg(long, value_enum, default_value = "version-priority")]
+    pub variant_select_mode: VariantModeArg,
+    /// A request put before the others, as rez's `implicit_packages` (repeatable), e.g.
+    /// `--implicit '~platform==linux'`.
+    #[arg(long = "implicit", value_name = "REQUEST")]
+    pub implicit: Vec<String>,
+    /// Use the literal values read from a package whose solver fields are partly computed
+    /// (by default such a package stops the resolve, naming the file and field).
+    #[arg(long)]
+    pub allow_dynamic: bool,
+    /// Read each family only when the solver asks for it, instead of starting its reads in the
+    /// background as soon as a requirement names it.
+    #[arg(long)]
+    pub no_prefetch: bool,
+    /// Worker threads: a number, or `auto` for one per core.
+    #[arg(short, long, default_value = "auto", value_name = "N|auto")]
+    pub jobs: Jobs,
+    /// Write output to FILE (`-` is standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// Output formats of `resolve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResolveFormat {
+    /// The resolved packages, or why the resolve failed (for people).
+    Table,
+    /// One JSON document, schema `pkglens/1`.
+    Json,
+    /// The resolve graph in Graphviz DOT.
+    Dot,
+    /// The resolve graph as a Mermaid flowchart.
+    Mermaid,
+}
+
+/// rez's variant selection modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VariantModeArg {
+    /// Highest versions of the packages shared with the request first (rez's default).
+    VersionPriority,
+    /// Most packages shared with the request first.
+    IntersectionPriority,
 }
 
 /// Output formats of `scan`.

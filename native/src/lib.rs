@@ -12,6 +12,7 @@ pub mod os;
 pub mod output;
 pub mod read;
 pub mod render;
+pub mod resolve;
 pub mod rez_closure;
 pub mod style;
 pub mod target;

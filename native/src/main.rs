@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Why(args) => commands::why(args),
         Command::Diff(args) => commands::diff(args),
         Command::Compile(args) => pkglens_cli::compile::run(&args),
+        Command::Resolve(args) => pkglens_cli::resolve::run(args),
         Command::Completions { shell } => commands::completions(shell),
     };
     match result {

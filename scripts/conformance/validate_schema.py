@@ -1,9 +1,9 @@
 """Validate pkglens JSON documents against docs/schema.json.
 
 The schema's root is `scan --format json`; the answers of `check`, `graph`, `why` and `diff`
-are its `$defs` `CheckDocument`, `GraphDocument`, `WhyDocument` and `DiffDocument`. Each
-document is validated against the one its keys name (`records`, `problems`, `graph`, `chains`,
-`diff`); a document that names none is invalid.
+are its `$defs` `CheckDocument`, `GraphDocument`, `WhyDocument`, `DiffDocument` and
+`ResolveDocument`. Each document is validated against the one its keys name (`records`,
+`problems`, `graph`, `chains`, `diff`, `families_read`); a document that names none is invalid.
 
 Usage: validate_schema.py SCHEMA DOC.json [DOC.json...]
 """
@@ -15,7 +15,7 @@ import jsonschema
 schema = json.load(open(sys.argv[1]))
 DOCUMENTS = [("records", None), ("problems", "CheckDocument"), ("graph", "GraphDocument"),
              ("chains", "WhyDocument"), ("diff", "DiffDocument"),
-             ("files", "CompileDocument")]
+             ("files", "CompileDocument"), ("families_read", "ResolveDocument")]
 
 
 def validator_for(doc):

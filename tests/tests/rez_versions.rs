@@ -142,6 +142,12 @@ fn conformance_with_rez() {
         }
         let i = a.intersection(&b);
         let i = (!i.is_empty()).then(|| i.to_string());
+        if a.intersects(&b) != i.is_some() {
+            diffs.push(format!(
+                "{sa:?} intersects {sb:?}: ours {}",
+                a.intersects(&b)
+            ));
+        }
         if i != opt_s(&item["intersection"]) {
             diffs.push(format!(
                 "{sa:?} & {sb:?}: ours {i:?}, rez {}",

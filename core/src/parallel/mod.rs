@@ -13,7 +13,7 @@ pub use argv::{known_arg_max, split_args, split_by_len, ArgLimits};
 pub use batch::map_batch;
 pub use ordered::{ordered_map, CancelFlag, Order, OrderedMap, OrderedOptions};
 pub use policy::{Executor, Jobs, Policy, SERIAL_BYTES, SERIAL_ITEMS};
-pub use prefetch::{prefetch_walk, serial_walk, PrefetchOptions};
+pub use prefetch::{prefetch_walk, serial_walk, PrefetchOptions, Prefetcher};
 
 use rayon::prelude::*;
 use std::sync::mpsc::{Receiver, TryRecvError};

@@ -164,6 +164,87 @@ where
     out
 }
 
+/// Loads started ahead of need and taken on demand: the building block of a walk that is not
+/// a plain work stack (a solver that names what it may need long before it asks for it).
+///
+/// [`start`](Prefetcher::start) begins a key's load in the pool and returns at once;
+/// [`take`](Prefetcher::take) returns the key's value, waiting for a load already running or
+/// loading on the calling thread otherwise. The values, and so the caller's answer, do not
+/// depend on which loads were started or when. **Memory.** At most `ahead` loads are started
+/// and not yet taken; a `start` beyond that is ignored. **Serial.** With
+/// [`Executor::Serial`] nothing runs ahead: `start` does nothing and `take` loads. **Drop.**
+/// Loads still running finish in the background and their values are dropped.
+pub struct Prefetcher<K, V> {
+    load: Arc<dyn Fn(&K) -> V + Send + Sync>,
+    executor: Executor,
+    ahead: usize,
+    tx: mpsc::Sender<(K, std::thread::Result<V>)>,
+    rx: mpsc::Receiver<(K, std::thread::Result<V>)>,
+    slots: HashMap<K, Slot<V>>,
+}
+
+impl<K, V> Prefetcher<K, V>
+where
+    K: Clone + Eq + Hash + Send + 'static,
+    V: Send + 'static,
+{
+    /// A prefetcher running `load` on `options.executor`, at most `options.ahead` ahead.
+    pub fn new(options: &PrefetchOptions, load: impl Fn(&K) -> V + Send + Sync + 'static) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Prefetcher {
+            load: Arc::new(load),
+            executor: options.executor.clone(),
+            ahead: options.ahead.max(1),
+            tx,
+            rx,
+            slots: HashMap::new(),
+        }
+    }
+
+    /// Starts loading `key` in the pool, unless it is started already, `ahead` loads are
+    /// waiting, or the executor is serial.
+    pub fn start(&mut self, key: &K) {
+        if matches!(self.executor, Executor::Serial)
+            || self.slots.len() >= self.ahead
+            || self.slots.contains_key(key)
+        {
+            return;
+        }
+        self.slots.insert(key.clone(), Slot::Running);
+        let (key, load, tx) = (key.clone(), Arc::clone(&self.load), self.tx.clone());
+        self.executor.spawn(move || {
+            let value = panic::catch_unwind(AssertUnwindSafe(|| load(&key)));
+            let _ = tx.send((key, value));
+        });
+    }
+
+    /// The value of `key`: the started load's (waiting for it) or one loaded now. A panic in
+    /// the load is resumed here.
+    pub fn take(&mut self, key: &K) -> V {
+        let outcome = match self.slots.get(key) {
+            None => panic::catch_unwind(AssertUnwindSafe(|| (self.load)(key))),
+            Some(_) => loop {
+                if let Some(Slot::Done(_)) = self.slots.get(key) {
+                    if let Some(Slot::Done(outcome)) = self.slots.remove(key) {
+                        break outcome;
+                    }
+                }
+                match recv_cooperative(&self.rx) {
+                    Some((done, outcome)) => {
+                        self.slots.insert(done, Slot::Done(outcome));
+                    }
+                    // Unreachable while `self.tx` lives; load inline.
+                    None => break panic::catch_unwind(AssertUnwindSafe(|| (self.load)(key))),
+                }
+            },
+        };
+        match outcome {
+            Ok(value) => value,
+            Err(payload) => panic::resume_unwind(payload),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +334,31 @@ mod tests {
             (0..=8).collect::<Vec<_>>()
         );
         assert!(peak.load(Ordering::SeqCst) > 1, "loads did not overlap");
+    }
+
+    #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
+    fn prefetcher_gives_the_loaded_values_whatever_was_started() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for case in 0..20usize {
+            let options = PrefetchOptions {
+                executor: Executor::for_jobs(Jobs::Exactly(1 + case % 4)).unwrap(),
+                ahead: 1 + case % 5,
+                cancel: CancelFlag::new(),
+            };
+            let mut prefetcher = Prefetcher::new(&options, |&k: &u32| {
+                std::thread::sleep(Duration::from_micros(u64::from(k % 50)));
+                k * 3
+            });
+            for _ in 0..30 {
+                let key = rng.random_range(0..20u32);
+                if rng.random_bool(0.5) {
+                    prefetcher.start(&key);
+                } else {
+                    assert_eq!(prefetcher.take(&key), key * 3, "case {case}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -146,6 +146,21 @@ impl Bound {
         self.lower <= b.lower && self.upper >= b.upper
     }
 
+    /// Whether [`intersection`](Self::intersection) is not empty, without building it.
+    pub(super) fn overlaps(&self, other: &Bound) -> bool {
+        let lower = if other.lower > self.lower {
+            &other.lower
+        } else {
+            &self.lower
+        };
+        let upper = if other.upper < self.upper {
+            &other.upper
+        } else {
+            &self.upper
+        };
+        bound_ok(lower, upper)
+    }
+
     pub(super) fn intersection(&self, other: &Bound) -> Option<Bound> {
         // Python max()/min() keep the first argument on ties.
         let lower = if other.lower > self.lower {

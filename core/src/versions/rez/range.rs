@@ -222,6 +222,33 @@ impl RezVersionRange {
         RezVersionRange { bounds: out }
     }
 
+    /// rez `VersionRange.from_versions`: exactly the given versions (`==1|==2`).
+    pub fn from_versions(versions: &[RezVersion]) -> Self {
+        let mut sorted: Vec<&RezVersion> = versions.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        RezVersionRange {
+            bounds: sorted
+                .into_iter()
+                .flat_map(|v| Self::exact(v).bounds)
+                .collect(),
+        }
+    }
+
+    /// rez `ranges[0].union(ranges[1:])`: every bound merged in one pass, which is not the
+    /// same as folding [`union`](Self::union) when the merge quirk is hit.
+    pub fn union_all(ranges: &[RezVersionRange]) -> Self {
+        RezVersionRange {
+            bounds: union_bounds(
+                ranges
+                    .iter()
+                    .flat_map(|r| r.bounds.iter().cloned())
+                    .collect(),
+            )
+            .0,
+        }
+    }
+
     /// rez `union` (`|`), including its merge quirk.
     pub fn union(&self, other: &Self) -> Self {
         RezVersionRange {
@@ -296,7 +323,9 @@ impl RezVersionRange {
 
     /// True when the ranges share at least one version.
     pub fn intersects(&self, other: &Self) -> bool {
-        !self.intersection(other).is_empty()
+        self.bounds
+            .iter()
+            .any(|b1| other.bounds.iter().any(|b2| b1.overlaps(b2)))
     }
 
     /// The disjoint intervals as single-interval ranges (rez `split`).

@@ -1,0 +1,387 @@
+//! rez's resolver: [`solve`] turns rez requests into the packages (and variants) rez would
+//! resolve, following rez 3.4.0's `solver.py` phase by phase.
+//!
+//! Sans-I/O, like the rest of core: the solver never reads a file. It asks a
+//! [`PackageSource`] for each family the first time it needs one, and tells the source about
+//! every family it *names* (a requirement it has read) before it needs it, so that a source
+//! may start loading in the background ([`PackageSource::named`]). The packages come from
+//! static reads ([`rez_packages`] turns parsed [`Record`]s into [`RezPackage`]s); a package
+//! whose solver fields are computed (`dynamic`) or unreadable (`error`) is reported, never
+//! guessed, unless the caller allows the literal part to stand in.
+//!
+//! Where this departs from rez (all recorded in `docs/decisions.md`):
+//! - no package filters, timestamps or custom `package_orderers` (rez's defaults: no filter,
+//!   version descending);
+//! - each family's variants are put in rez's variant order as soon as the family's versions
+//!   enter a slice, instead of lazily; the order is a function of the request only, so every
+//!   answer is the same;
+//! - the "optimised" caches (`been_reduced_by`, `been_intersected_with`) are left out: they
+//!   only skip work whose result is already known.
+
+mod graph;
+mod solver;
+
+pub use solver::{
+    solve, Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
+};
+
+use crate::record::{Record, Requirement, Status};
+use crate::versions::rez::{RezRequirement, RezVersion};
+use std::sync::Arc;
+
+/// A request as rez's `ResolvedContext` takes it (rez `PackageRequest`): a requirement whose
+/// family name is valid, `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`, after the `.` of an ephemeral.
+/// So `!.foo` (a conflict with an ephemeral) is refused, as rez refuses it.
+pub fn parse_request(text: &str) -> Result<RezRequirement, String> {
+    let request =
+        RezRequirement::parse(text).map_err(|e| format!("invalid request {text:?}: {e}"))?;
+    let name = if text.starts_with('.') {
+        request.name.get(1..).unwrap_or_default()
+    } else {
+        request.name.as_str()
+    };
+    if !is_valid_package_name(name) {
+        return Err(format!("Not a valid package name: '{name}'"));
+    }
+    Ok(request)
+}
+
+/// rez's `PACKAGE_NAME_REGEX`: `^[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*\Z`.
+fn is_valid_package_name(name: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(|&b| word(b) || b == b'.')
+        && bytes.first().is_some_and(|&b| word(b))
+        && bytes.last().is_some_and(|&b| word(b))
+        && !name.contains("..")
+}
+
+/// One rez package as the solver sees it: its version and the requirements of its variants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RezPackage {
+    /// The family.
+    pub name: String,
+    /// The version (the empty version for an unversioned package).
+    pub version: RezVersion,
+    /// `requires`: what every variant needs.
+    pub requires: Vec<RezRequirement>,
+    /// `variants`: each variant's own requirements (added after `requires`).
+    pub variants: Vec<Vec<RezRequirement>>,
+    /// The file it was read from.
+    pub path: String,
+    /// Solver fields whose value is computed and were taken as absent (`--allow-dynamic`).
+    pub computed: Vec<String>,
+    /// Why the package cannot be used: the resolve stops if the solver considers its version.
+    pub unusable: Option<Unusable>,
+}
+
+/// How rez orders the variants of one package (rez's `variant_select_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VariantSelectMode {
+    /// Highest versions of the packages shared with the request first (rez's default).
+    #[default]
+    VersionPriority,
+    /// Most packages shared with the request first, then as `VersionPriority`.
+    IntersectionPriority,
+}
+
+/// Options of [`solve`].
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// rez's `variant_select_mode`.
+    pub variant_select_mode: VariantSelectMode,
+    /// rez's `implicit_packages`: requests put before the user's (rez's default config adds
+    /// `~platform==…`, `~arch==…`, `~os==…`; none here unless asked).
+    pub implicit: Vec<RezRequirement>,
+}
+
+/// Where the solver's packages come from.
+pub trait PackageSource {
+    /// Every package of `family`, one per version (the first repository holding a version
+    /// wins, as in rez), or `Ok(None)` when no repository has the family. An `Err` stops the
+    /// solve with that message (a package the source cannot give statically).
+    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String>;
+
+    /// The solver has read a requirement naming `family` and may ask for it soon: a source
+    /// may start loading it now. Called once per family per solve.
+    fn named(&mut self, _family: &str) {}
+}
+
+/// A [`PackageSource`] over packages already in memory.
+impl PackageSource for std::collections::HashMap<String, Arc<Vec<RezPackage>>> {
+    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+        Ok(self.get(family).cloned())
+    }
+}
+
+/// Why a family's packages cannot all be read statically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable {
+    /// The file.
+    pub path: String,
+    /// The solver field whose value is unknown (`requires`, `variants`, `version`, ...), or
+    /// `None` for a file that could not be parsed.
+    pub field: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+/// The fields the solver reads; a computed one makes a package unusable.
+const SOLVER_FIELDS: [&str; 4] = ["name", "version", "requires", "variants"];
+
+/// The rez packages of `records` (one family's files, in repository order), as the solver
+/// sees them. A package whose solver fields are computed (`dynamic`) is kept but marked
+/// [`Unusable`], naming the file and field, so that the resolve stops only if the solver
+/// considers its version; with `allow_dynamic` it is used with the literal values that were
+/// read (a computed field taken as absent, listed in `computed`). A file that could not be
+/// parsed is unusable whatever `allow_dynamic` says, at the version its folder names
+/// (`<family>/<version>/package.py`; the empty version when the folder is not a version).
+pub fn rez_packages(records: &[Record], allow_dynamic: bool) -> Vec<RezPackage> {
+    let mut out = Vec::new();
+    for record in records {
+        if record.status == Status::Error && record.packages.is_empty() {
+            let message = record
+                .error
+                .as_ref()
+                .map(|e| format!("{} (line {})", e.message, e.line))
+                .unwrap_or_else(|| "unreadable".to_string());
+            let mut folders = record.path.rsplit(['/', '\\']).skip(1);
+            let version = folders.next().and_then(|v| RezVersion::parse(v).ok());
+            out.push(RezPackage {
+                name: folders.next().unwrap_or_default().to_string(),
+                version: version.unwrap_or_default(),
+                requires: Vec::new(),
+                variants: Vec::new(),
+                path: record.path.clone(),
+                computed: Vec::new(),
+                unusable: Some(Unusable {
+                    path: record.path.clone(),
+                    field: None,
+                    message,
+                }),
+            });
+            continue;
+        }
+        for package in &record.packages {
+            out.push(rez_package(record, package, allow_dynamic));
+        }
+    }
+    out
+}
+
+/// One [`Package`](crate::Package) as a [`RezPackage`].
+fn rez_package(
+    record: &Record,
+    package: &crate::record::Package,
+    allow_dynamic: bool,
+) -> RezPackage {
+    let computed: Vec<String> = package
+        .dynamic
+        .iter()
+        .filter(|f| SOLVER_FIELDS.contains(&f.as_str()))
+        .cloned()
+        .collect();
+    let mut unusable = None;
+    let mut problem = |field: &str, message: String| {
+        unusable.get_or_insert(Unusable {
+            path: record.path.clone(),
+            field: Some(field.to_string()),
+            message,
+        });
+    };
+    if record.status == Status::Error {
+        let message = record
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        problem("", message);
+    }
+    if let (false, Some(field)) = (allow_dynamic, computed.first()) {
+        let message = record
+            .reason
+            .clone()
+            .unwrap_or_else(|| format!("`{field}` is computed"));
+        problem(field, message);
+    }
+    let version = RezVersion::parse(&package.version).unwrap_or_else(|e| {
+        problem("version", format!("invalid version: {e}"));
+        RezVersion::default()
+    });
+    let mut parse = |field: &str, list: &[Requirement]| -> Vec<RezRequirement> {
+        list.iter()
+            .filter_map(|r| match RezRequirement::parse(&r.raw) {
+                Ok(req) => Some(req),
+                Err(e) => {
+                    problem(field, format!("invalid requirement {:?}: {e}", r.raw));
+                    None
+                }
+            })
+            .collect()
+    };
+    let requires = parse("requires", &package.requires);
+    let variants = package
+        .variants
+        .iter()
+        .map(|v| parse("variants", v))
+        .collect();
+    RezPackage {
+        name: package.name.clone(),
+        version,
+        requires,
+        variants,
+        path: record.path.clone(),
+        computed: if allow_dynamic { computed } else { Vec::new() },
+        unusable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// One package in memory: `(family, version, requires, variants)`.
+    type Spec<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a [&'a str]]);
+
+    /// A repository in memory.
+    fn repo(packages: &[Spec]) -> HashMap<String, Arc<Vec<RezPackage>>> {
+        let reqs = |list: &[&str]| -> Vec<RezRequirement> {
+            list.iter()
+                .map(|r| RezRequirement::parse(r).unwrap())
+                .collect()
+        };
+        let mut out: HashMap<String, Vec<RezPackage>> = HashMap::new();
+        for (name, version, requires, variants) in packages {
+            out.entry(name.to_string()).or_default().push(RezPackage {
+                name: name.to_string(),
+                version: RezVersion::parse(version).unwrap(),
+                requires: reqs(requires),
+                variants: variants.iter().map(|v| reqs(v)).collect(),
+                path: format!("{name}/{version}/package.py"),
+                computed: Vec::new(),
+                unusable: None,
+            });
+        }
+        out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+    }
+
+    fn resolve(source: &mut dyn PackageSource, request: &[&str]) -> Result<Vec<String>, String> {
+        let request: Vec<RezRequirement> = request
+            .iter()
+            .map(|r| RezRequirement::parse(r).unwrap())
+            .collect();
+        let resolve =
+            solve(&request, &ResolveOptions::default(), source, "memory").map_err(|e| e.message)?;
+        match resolve.outcome {
+            ResolveOutcome::Solved { packages, .. } => Ok(packages
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}-{}[{}]",
+                        p.name,
+                        p.version,
+                        p.variant.map(|i| i.to_string()).unwrap_or_default()
+                    )
+                })
+                .collect()),
+            ResolveOutcome::Failed { failure, .. } => Err(failure.description()),
+        }
+    }
+
+    fn python_repo() -> HashMap<String, Arc<Vec<RezPackage>>> {
+        repo(&[
+            ("python", "2.6.8", &[], &[]),
+            ("python", "2.7.0", &[], &[]),
+            ("pyfoo", "3.0.0", &["python-2.5"], &[]),
+            ("pyfoo", "3.1.0", &["python-2.6"], &[]),
+            ("tool", "1", &[], &[&["python-2.6"], &["python-2.7"]]),
+        ])
+    }
+
+    #[test]
+    fn requests_are_checked_as_rez_checks_them() {
+        assert!(parse_request("foo-1.2+<2").is_ok());
+        assert!(parse_request(".eph-1").is_ok());
+        assert!(parse_request("~foo.bar").is_ok());
+        // rez/tests/test_solver.py resolves `!.bah` with the solver alone; `rez env` refuses it.
+        assert_eq!(
+            parse_request("!.bah").unwrap_err(),
+            "Not a valid package name: '.bah'"
+        );
+        assert!(parse_request("../rez/boost").is_err());
+        assert!(parse_request("foo.").is_err());
+    }
+
+    #[test]
+    fn the_highest_version_wins_and_dependencies_come_first() {
+        let mut source = python_repo();
+        assert_eq!(
+            resolve(&mut source, &["pyfoo"]).unwrap(),
+            ["python-2.6.8[]", "pyfoo-3.1.0[]"]
+        );
+    }
+
+    #[test]
+    fn weak_and_conflict_requests_narrow_what_others_pull_in() {
+        let mut source = python_repo();
+        // `tool` prefers its python-2.7 variant; a weak request for 2.6 moves it to the other.
+        assert_eq!(
+            resolve(&mut source, &["tool"]).unwrap(),
+            ["python-2.7.0[]", "tool-1[1]"]
+        );
+        assert_eq!(
+            resolve(&mut source, &["tool", "~python-2.6"]).unwrap(),
+            ["python-2.6.8[]", "tool-1[0]"]
+        );
+        assert_eq!(
+            resolve(&mut source, &["!python-2.7", "tool"]).unwrap(),
+            ["python-2.6.8[]", "tool-1[0]"]
+        );
+        // A weak request alone pulls nothing in.
+        assert_eq!(
+            resolve(&mut source, &["~python-2.6"]).unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_failure_names_the_conflict_and_a_missing_family_is_an_error() {
+        let mut source = python_repo();
+        let failed = resolve(&mut source, &["pyfoo-3.0", "python-2.7"]).unwrap_err();
+        assert!(failed.contains("python-2.5"), "{failed}");
+        let missing = resolve(&mut source, &["nothere"]).unwrap_err();
+        assert_eq!(
+            missing,
+            "package family not found: nothere (searched: memory)"
+        );
+    }
+
+    /// A source that records the order of `named` and `family` calls.
+    struct Recording(HashMap<String, Arc<Vec<RezPackage>>>, Vec<String>);
+
+    impl PackageSource for Recording {
+        fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+            self.1.push(format!("family {family}"));
+            self.0.family(family)
+        }
+        fn named(&mut self, family: &str) {
+            self.1.push(format!("named {family}"));
+        }
+    }
+
+    #[test]
+    fn every_family_is_named_before_it_is_asked_for() {
+        let mut source = Recording(python_repo(), Vec::new());
+        resolve(&mut source, &["pyfoo"]).unwrap();
+        let calls = source.1;
+        for (i, call) in calls.iter().enumerate() {
+            if let Some(family) = call.strip_prefix("family ") {
+                let named = calls.iter().position(|c| *c == format!("named {family}"));
+                assert!(named.is_some_and(|n| n < i), "{calls:?}");
+            }
+        }
+        assert_eq!(calls.iter().filter(|c| c.starts_with("family")).count(), 2);
+    }
+}

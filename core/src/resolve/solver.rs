@@ -1,0 +1,1336 @@
+//! The solver: rez 3.4.0's `solver.py`, with the same phases, in the same order.
+//!
+//! A *phase* holds one *scope* per family: the versions and variants still possible for it
+//! (a *slice*), or a conflict (`!foo`, `~foo`) or ephemeral (`.foo`) range. A phase is solved
+//! by repeating, until nothing changes: **extract** the requirements every variant of a scope
+//! shares, **intersect** the scopes with them (or add a scope for a new family), **reduce**
+//! each scope by the others (drop the variants whose requirements conflict with another
+//! scope). A phase that cannot go on is **split**: its first splittable scope is cut in two,
+//! the preferred half (the highest versions, the best variants) first, and the solver goes
+//! depth-first through the halves, keeping failed phases for the failure report. A solved
+//! phase is **finalised**: cycles are a failure, and the packages are put in dependency order.
+
+use super::graph::{dependency_order, find_cycle};
+use super::{PackageSource, ResolveOptions, RezPackage, Unusable, VariantSelectMode};
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// A rez exception: the resolve stopped without an answer (a family or package that is not
+/// there, a package whose own requirements conflict, a package the source cannot give).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolveError {
+    /// rez's message.
+    pub message: String,
+}
+
+impl fmt::Display for SolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SolveError {}
+
+fn error(message: String) -> SolveError {
+    SolveError { message }
+}
+
+/// The message for a package the solver needs but cannot read statically.
+fn describe_unusable(u: &Unusable) -> String {
+    match u.field.as_deref() {
+        Some(field) if !field.is_empty() => format!(
+            "{}: field `{field}` is not a literal ({}); --allow-dynamic uses the literal values \
+             that could be read",
+            u.path, u.message
+        ),
+        _ => format!("{}: cannot be parsed: {}", u.path, u.message),
+    }
+}
+
+/// A variant removed because one of its requirements conflicts with another scope
+/// (rez `Reduction`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reduction {
+    /// The package whose variant was removed.
+    pub name: String,
+    /// Its version.
+    pub version: RezVersion,
+    /// The variant's index (`None` for a package without variants).
+    pub variant: Option<usize>,
+    /// The variant's requirement that conflicted.
+    pub dependency: RezRequirement,
+    /// The scope's request it conflicted with.
+    pub conflicting: RezRequirement,
+}
+
+/// Why a resolve failed (rez `FailureReason`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveFailure {
+    /// Every variant of a scope was removed (rez `TotalReduction`).
+    TotalReduction(Vec<Reduction>),
+    /// Two requirements cannot both hold (rez `DependencyConflicts`): the requirement, and
+    /// the request it conflicts with.
+    Conflicts(Vec<(RezRequirement, RezRequirement)>),
+    /// The resolved packages require each other in a cycle (rez `Cycle`).
+    Cycle(Vec<(String, RezVersion)>),
+}
+
+impl ResolveFailure {
+    /// rez's `failure_description`.
+    pub fn description(&self) -> String {
+        match self {
+            ResolveFailure::TotalReduction(reductions) => {
+                let parts: Vec<String> = reductions
+                    .iter()
+                    .map(|r| {
+                        let index = r.variant.map(|i| i.to_string()).unwrap_or_default();
+                        format!(
+                            "({}[{index}] (dep({}) <--!--> {}))",
+                            versioned(&r.name, &r.version),
+                            r.dependency,
+                            r.conflicting
+                        )
+                    })
+                    .collect();
+                format!("A package was completely reduced: {}", parts.join(" "))
+            }
+            ResolveFailure::Conflicts(conflicts) => {
+                let parts: Vec<String> = conflicts
+                    .iter()
+                    .map(|(a, b)| format!("({a} <--!--> {b})"))
+                    .collect();
+                format!(
+                    "The following package conflicts occurred: {}",
+                    parts.join(" ")
+                )
+            }
+            ResolveFailure::Cycle(packages) => {
+                let mut names: Vec<String> =
+                    packages.iter().map(|(n, v)| versioned(n, v)).collect();
+                if let Some(first) = names.first().cloned() {
+                    names.push(first);
+                }
+                format!("A cyclic dependency was detected: {}", names.join(" --> "))
+            }
+        }
+    }
+}
+
+/// `name-version`, as rez's `VersionedObject` prints it.
+fn versioned(name: &str, version: &RezVersion) -> String {
+    if version.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}-{version}")
+    }
+}
+
+/// One resolved package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedVariant {
+    /// The family.
+    pub name: String,
+    /// The version.
+    pub version: RezVersion,
+    /// The variant chosen (`None` for a package without variants).
+    pub variant: Option<usize>,
+    /// The file the package was read from.
+    pub path: String,
+    /// The variant's requirements, merged as rez merges them.
+    pub requires: Vec<RezRequirement>,
+    /// Solver fields of the package that are computed and were taken as absent.
+    pub computed: Vec<String>,
+}
+
+/// The answer of a resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveOutcome {
+    /// The packages, in rez's order (dependencies before what needs them, then request
+    /// order), and the final ranges of the ephemerals.
+    Solved {
+        /// The resolved variants.
+        packages: Vec<ResolvedVariant>,
+        /// The non-conflict ephemerals (`.foo-1`), as finally narrowed.
+        ephemerals: Vec<RezRequirement>,
+    },
+    /// No resolve exists (rez's "resolve failed"), with the failure rez reports (the first
+    /// failed phase, the last one for a cycle).
+    Failed {
+        /// Why.
+        failure: ResolveFailure,
+        /// Who pulled each family into the failed phase: `(by, family, requirement)`, `by`
+        /// being the family whose variants all share `requirement`.
+        pulled: Vec<(String, String, RezRequirement)>,
+    },
+}
+
+/// A finished resolve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RezResolve {
+    /// The request as rez merges it (implicit packages first).
+    pub request: Vec<RezRequirement>,
+    /// What came out.
+    pub outcome: ResolveOutcome,
+    /// Solve steps taken (rez `num_solves`).
+    pub solves: usize,
+    /// Failed phases met on the way (rez `num_fails`).
+    pub fails: usize,
+}
+
+impl RezResolve {
+    /// The chain by which `family` entered the failed phase: `[request family, ..., family]`
+    /// (just `[family]` when it was requested). Empty for a solved resolve.
+    pub fn chain(&self, family: &str) -> Vec<String> {
+        let ResolveOutcome::Failed { pulled, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        let requested = |name: &str| self.request.iter().any(|r| r.name == name);
+        // Breadth-first back from `family` to a requested family: the shortest chain.
+        let mut parent: HashMap<&str, &str> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([family]);
+        let mut seen = HashSet::from([family]);
+        while let Some(name) = queue.pop_front() {
+            if requested(name) {
+                let mut chain = vec![name.to_string()];
+                let mut at = name;
+                while let Some(&child) = parent.get(at) {
+                    chain.push(child.to_string());
+                    at = child;
+                }
+                return chain;
+            }
+            for (by, fam, _) in pulled {
+                if fam == name && seen.insert(by.as_str()) {
+                    parent.insert(by.as_str(), name);
+                    queue.push_back(by.as_str());
+                }
+            }
+        }
+        vec![family.to_string()]
+    }
+}
+
+impl RezResolve {
+    /// How each requirement a failure involves came to be: from a requested family through
+    /// the families whose variants all shared a requirement, ending with the requirement (for a
+    /// reduction: the variant, then its conflicting requirement). Empty for a solved resolve.
+    pub fn failure_chains(&self) -> Vec<Vec<String>> {
+        let ResolveOutcome::Failed { failure, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        let mut chains: Vec<Vec<String>> = Vec::new();
+        let mut add = |chain: Vec<String>| {
+            if !chains.contains(&chain) {
+                chains.push(chain);
+            }
+        };
+        match failure {
+            ResolveFailure::Conflicts(pairs) => {
+                for (a, b) in pairs {
+                    add(self.requirement_chain(a));
+                    add(self.requirement_chain(b));
+                }
+            }
+            ResolveFailure::TotalReduction(reductions) => {
+                for r in reductions {
+                    let mut chain = self.chain(&r.name);
+                    chain.pop();
+                    let index = r.variant.map(|i| i.to_string()).unwrap_or_default();
+                    chain.push(format!("{}[{index}]", versioned(&r.name, &r.version)));
+                    chain.push(r.dependency.to_string());
+                    add(chain);
+                    add(self.requirement_chain(&r.conflicting));
+                }
+            }
+            ResolveFailure::Cycle(packages) => {
+                for (name, _) in packages {
+                    add(self.chain(name));
+                }
+            }
+        }
+        chains
+    }
+
+    /// The chain to one requirement of the failed phase (see [`failure_chains`](Self::failure_chains)).
+    fn requirement_chain(&self, requirement: &RezRequirement) -> Vec<String> {
+        let ResolveOutcome::Failed { pulled, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        if self.request.contains(requirement) {
+            return vec![requirement.to_string()];
+        }
+        let mut chain = match pulled
+            .iter()
+            .find(|(_, f, r)| *f == requirement.name && r == requirement)
+        {
+            Some((by, _, _)) => self.chain(by),
+            None => {
+                let mut c = self.chain(&requirement.name);
+                c.pop();
+                c
+            }
+        };
+        chain.push(requirement.to_string());
+        chain
+    }
+}
+
+/// rez `RequirementList`: requirements merged by name, in the order names first appear.
+#[derive(Debug, Clone, Default)]
+struct RequirementList {
+    requirements: Vec<RezRequirement>,
+}
+
+impl RequirementList {
+    /// Merges `requirements`; `Err` holds the first pair that cannot be merged.
+    fn new(requirements: &[RezRequirement]) -> Result<Self, (RezRequirement, RezRequirement)> {
+        let mut merged: Vec<RezRequirement> = Vec::with_capacity(requirements.len());
+        for req in requirements {
+            match merged.iter_mut().find(|m| m.name == req.name) {
+                None => merged.push(req.clone()),
+                Some(existing) => match existing.merged(req) {
+                    Some(m) => *existing = m,
+                    None => return Err((existing.clone(), req.clone())),
+                },
+            }
+        }
+        Ok(RequirementList {
+            requirements: merged,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<&RezRequirement> {
+        self.requirements.iter().find(|r| r.name == name)
+    }
+}
+
+/// A variant of a package, with its merged requirements.
+#[derive(Debug)]
+struct Variant {
+    family: Arc<Vec<RezPackage>>,
+    at: usize,
+    index: Option<usize>,
+    requires: RequirementList,
+    /// Names of the non-conflict requirements (rez `request_fams`).
+    fams: BTreeSet<String>,
+    /// Names of the conflict requirements (rez `conflict_request_fams`).
+    conflict_fams: BTreeSet<String>,
+}
+
+impl Variant {
+    fn package(&self) -> &RezPackage {
+        // `at` is an index into `family`, set where the variant is made.
+        &self.family[self.at]
+    }
+
+    fn version(&self) -> &RezVersion {
+        &self.package().version
+    }
+}
+
+/// rez `_PackageEntry`: one version and its variants, already in rez's variant order.
+#[derive(Debug, Clone)]
+struct Entry {
+    version: RezVersion,
+    variants: Rc<[Rc<Variant>]>,
+}
+
+/// rez `_PackageVariantSlice`: versions and variants of one family still possible.
+#[derive(Debug, Clone)]
+struct Slice {
+    name: Rc<str>,
+    entries: Vec<Entry>,
+    /// Entries are in version order (highest first).
+    sorted: bool,
+    extracted: BTreeSet<String>,
+    /// Families every variant requires (shared by copies: they never change).
+    common: Rc<BTreeSet<String>>,
+    /// Families any variant requires or conflicts with.
+    fam_requires: Rc<HashSet<String>>,
+    len: usize,
+}
+
+impl Slice {
+    /// A slice over `entries` (never empty); `sorted` as the slice it is a copy of. rez's
+    /// `_copy`: nothing is extracted yet.
+    fn new(name: Rc<str>, entries: Vec<Entry>, sorted: bool) -> Slice {
+        let mut common: Option<BTreeSet<String>> = None;
+        let mut fam_requires = HashSet::new();
+        let mut len = 0;
+        for variant in entries.iter().flat_map(|e| e.variants.iter()) {
+            len += 1;
+            common = Some(match common {
+                None => variant.fams.clone(),
+                Some(c) => c.intersection(&variant.fams).cloned().collect(),
+            });
+            fam_requires.extend(variant.fams.iter().cloned());
+            fam_requires.extend(variant.conflict_fams.iter().cloned());
+        }
+        Slice {
+            name,
+            entries,
+            sorted,
+            extracted: BTreeSet::new(),
+            common: Rc::new(common.unwrap_or_default()),
+            fam_requires: Rc::new(fam_requires),
+            len,
+        }
+    }
+
+    fn copy(&self, entries: Vec<Entry>) -> Slice {
+        Slice::new(Rc::clone(&self.name), entries, self.sorted)
+    }
+
+    fn range(&self) -> RezVersionRange {
+        let versions: Vec<RezVersion> = self.entries.iter().map(|e| e.version.clone()).collect();
+        RezVersionRange::from_versions(&versions)
+    }
+
+    fn extractable(&self) -> bool {
+        !self.common.is_subset(&self.extracted)
+    }
+
+    fn first_variant(&self) -> Option<&Rc<Variant>> {
+        self.entries.first().and_then(|e| e.variants.first())
+    }
+
+    fn variants(&self) -> impl Iterator<Item = &Rc<Variant>> {
+        self.entries.iter().flat_map(|e| e.variants.iter())
+    }
+
+    /// rez `intersect`: the versions in `range`.
+    fn intersect(&self, range: &RezVersionRange) -> Change<Slice> {
+        if range.is_any() {
+            return Change::Same;
+        }
+        let entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| range.contains(&e.version))
+            .cloned()
+            .collect();
+        if entries.is_empty() {
+            Change::Gone
+        } else if entries.len() < self.entries.len() {
+            Change::To(self.copy(entries))
+        } else {
+            Change::Same
+        }
+    }
+
+    /// rez `reduce_by`: drops the variants whose requirement of `request`'s family conflicts
+    /// with it.
+    fn reduce_by(&self, request: &RezRequirement) -> (Change<Slice>, Vec<Reduction>) {
+        if request.range.is_empty() || !self.fam_requires.contains(&request.name) {
+            return (Change::Same, Vec::new());
+        }
+        let conflicts = |variant| conflicting_dependency(variant, request);
+        let mut entries = Vec::new();
+        let mut reduced = false;
+        for entry in &self.entries {
+            let kept: Vec<Rc<Variant>> = entry
+                .variants
+                .iter()
+                .filter(|v| conflicts(v).is_none())
+                .cloned()
+                .collect();
+            if kept.len() == entry.variants.len() {
+                entries.push(entry.clone());
+                continue;
+            }
+            reduced = true;
+            if !kept.is_empty() {
+                entries.push(Entry {
+                    version: entry.version.clone(),
+                    variants: kept.into(),
+                });
+            }
+        }
+        if !entries.is_empty() {
+            let change = if reduced {
+                Change::To(self.copy(entries))
+            } else {
+                Change::Same
+            };
+            return (change, Vec::new());
+        }
+        // Every variant went: only now are the reductions written out, for the failure.
+        let reductions = self
+            .variants()
+            .filter_map(|v| {
+                conflicts(v).map(|dep| Reduction {
+                    name: self.name.to_string(),
+                    version: v.version().clone(),
+                    variant: v.index,
+                    dependency: dep.clone(),
+                    conflicting: request.clone(),
+                })
+            })
+            .collect();
+        (Change::Gone, reductions)
+    }
+
+    /// rez `extract`: the first (by name) family every variant requires, with the union of
+    /// their ranges; `None` when there is none left.
+    fn extract(&self) -> Option<(Slice, RezRequirement)> {
+        let family = self.common.difference(&self.extracted).next()?.clone();
+        let mut ranges: Vec<RezVersionRange> = self
+            .variants()
+            .filter_map(|v| v.requires.get(&family).map(|r| r.range.clone()))
+            .collect();
+        ranges.sort();
+        ranges.dedup();
+        let range = RezVersionRange::union_all(&ranges);
+        let mut slice = self.clone();
+        slice.extracted.insert(family.clone());
+        Some((slice, RezRequirement::new(&family, range)))
+    }
+
+    /// rez `split`: the preferred part (the first variants sharing a dependency) and the rest.
+    fn split(&self) -> Option<(Slice, Slice)> {
+        let mut this = self.clone();
+        if !this.sorted {
+            this.entries
+                .sort_by(|a, b| b.version.cmp(&a.version).then(Ordering::Equal));
+            this.sorted = true;
+        }
+        let mut fams: BTreeSet<String> = if this.len > 2 {
+            let first = this.first_variant()?;
+            first.fams.difference(&this.extracted).cloned().collect()
+        } else {
+            BTreeSet::new()
+        };
+        if fams.is_empty() {
+            return Some(this.split_at(0, 1));
+        }
+        let mut prev = (0, 1);
+        for (i, entry) in this.entries.iter().enumerate() {
+            for (j, variant) in entry.variants.iter().enumerate() {
+                fams = fams.intersection(&variant.fams).cloned().collect();
+                if fams.is_empty() {
+                    return Some(this.split_at(prev.0, prev.1));
+                }
+                prev = (i, j + 1);
+            }
+        }
+        // A family common to every variant would have been extracted first.
+        None
+    }
+
+    /// Splits after variant `n` of entry `i`.
+    fn split_at(&self, i: usize, n: usize) -> (Slice, Slice) {
+        let entry = &self.entries[i];
+        let (mut first, mut rest): (Vec<Entry>, Vec<Entry>) = if n < entry.variants.len() {
+            let head = Entry {
+                version: entry.version.clone(),
+                variants: entry.variants[..n].into(),
+            };
+            let tail = Entry {
+                version: entry.version.clone(),
+                variants: entry.variants[n..].into(),
+            };
+            (vec![head], vec![tail])
+        } else {
+            (vec![entry.clone()], Vec::new())
+        };
+        first.splice(0..0, self.entries[..i].iter().cloned());
+        rest.extend(self.entries[i + 1..].iter().cloned());
+        (self.copy(first), self.copy(rest))
+    }
+}
+
+/// The requirement of `variant` that conflicts with `request`, if any.
+fn conflicting_dependency<'v>(
+    variant: &'v Variant,
+    request: &RezRequirement,
+) -> Option<&'v RezRequirement> {
+    variant
+        .requires
+        .get(&request.name)
+        .filter(|dep| dep.conflicts_with(request))
+}
+
+/// What an operation did to a scope or slice (rez returns `self`, a copy, or `None`).
+enum Change<T> {
+    Same,
+    To(T),
+    Gone,
+}
+
+/// rez `_PackageScope`: what is still possible for one family.
+#[derive(Debug, Clone)]
+struct Scope {
+    name: Rc<str>,
+    /// The scope's request: for a slice, the exact versions it holds (shared by copies).
+    request: Rc<RezRequirement>,
+    slice: Option<Rc<Slice>>,
+    ephemeral: bool,
+}
+
+impl Scope {
+    fn new(request: &RezRequirement, solver: &mut Solver) -> Result<Scope, SolveError> {
+        let name: Rc<str> = request.name.as_str().into();
+        let ephemeral = request.name.starts_with('.');
+        if request.conflict || ephemeral {
+            return Ok(Scope {
+                name,
+                request: Rc::new(request.clone()),
+                slice: None,
+                ephemeral,
+            });
+        }
+        match solver.variant_slice(&request.name, &request.range)? {
+            Some(slice) => Ok(Scope::with_slice(name, slice, ephemeral)),
+            None => Err(error(format!(
+                "Package could not be found: {}",
+                RezRequirement::new(&request.name, request.range.clone())
+            ))),
+        }
+    }
+
+    fn with_slice(name: Rc<str>, slice: Slice, ephemeral: bool) -> Scope {
+        Scope {
+            request: Rc::new(RezRequirement::new(&name, slice.range())),
+            name,
+            slice: Some(Rc::new(slice)),
+            ephemeral,
+        }
+    }
+
+    fn is_conflict(&self) -> bool {
+        self.request.conflict
+    }
+
+    fn intersect(
+        &self,
+        range: &RezVersionRange,
+        solver: &mut Solver,
+    ) -> Result<Change<Scope>, SolveError> {
+        if self.ephemeral {
+            let narrowed = if self.is_conflict() {
+                range.intersection(&self.request.range.complement())
+            } else {
+                range.intersection(&self.request.range)
+            };
+            return Ok(if narrowed.is_empty() {
+                Change::Gone
+            } else if narrowed == self.request.range {
+                Change::Same
+            } else {
+                Change::To(Scope {
+                    request: Rc::new(RezRequirement::new(&self.name, narrowed)),
+                    ..self.clone()
+                })
+            });
+        }
+        let slice = match &self.slice {
+            Some(slice) => match slice.intersect(range) {
+                Change::Same => return Ok(Change::Same),
+                Change::Gone => None,
+                Change::To(s) => Some(s),
+            },
+            // A conflict scope becomes a slice of the versions it does not exclude.
+            None if self.request.range.is_empty() => solver.variant_slice(&self.name, range)?,
+            None => {
+                let allowed = range.intersection(&self.request.range.complement());
+                if allowed.is_empty() {
+                    None
+                } else {
+                    solver.variant_slice(&self.name, &allowed)?
+                }
+            }
+        };
+        Ok(match slice {
+            None => Change::Gone,
+            Some(s) => Change::To(Scope::with_slice(Rc::clone(&self.name), s, self.ephemeral)),
+        })
+    }
+
+    fn reduce_by(&self, request: &RezRequirement) -> (Change<Scope>, Vec<Reduction>) {
+        let Some(slice) = self.slice.as_ref().filter(|_| !self.ephemeral) else {
+            return (Change::Same, Vec::new());
+        };
+        let (change, reductions) = slice.reduce_by(request);
+        let change = match change {
+            Change::Same => Change::Same,
+            Change::Gone => Change::Gone,
+            Change::To(s) => Change::To(Scope::with_slice(Rc::clone(&self.name), s, false)),
+        };
+        (change, reductions)
+    }
+
+    fn extract(&self) -> Option<(Scope, RezRequirement)> {
+        let slice = self.slice.as_ref().filter(|_| !self.ephemeral)?;
+        let (slice, request) = slice.extract()?;
+        Some((
+            Scope {
+                slice: Some(Rc::new(slice)),
+                ..self.clone()
+            },
+            request,
+        ))
+    }
+
+    fn split(&self) -> Option<(Scope, Scope)> {
+        let slice = self
+            .slice
+            .as_ref()
+            .filter(|s| !self.ephemeral && s.len > 1)?;
+        let (first, rest) = slice.split()?;
+        Some((
+            Scope::with_slice(Rc::clone(&self.name), first, false),
+            Scope::with_slice(Rc::clone(&self.name), rest, false),
+        ))
+    }
+
+    fn is_solved(&self) -> bool {
+        match &self.slice {
+            _ if self.is_conflict() || self.ephemeral => true,
+            Some(slice) => slice.len == 1 && !slice.extractable(),
+            None => true,
+        }
+    }
+
+    fn solved_variant(&self) -> Option<&Rc<Variant>> {
+        self.slice
+            .as_ref()
+            .filter(|s| s.len == 1 && !s.extractable())
+            .and_then(|s| s.first_variant())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Exhausted,
+    Solved,
+    Failed,
+    Cyclic,
+}
+
+/// The extractions of a phase and of the phases it came from, newest first: a shared list,
+/// so that copying a phase (every split) costs nothing.
+#[derive(Debug, Clone, Default)]
+struct Pulls(Option<Rc<Pull>>);
+
+#[derive(Debug)]
+struct Pull {
+    by: Rc<str>,
+    requirement: RezRequirement,
+    older: Pulls,
+}
+
+impl Pulls {
+    fn push(&mut self, by: &Rc<str>, requirement: &RezRequirement) {
+        let older = std::mem::take(self);
+        *self = Pulls(Some(Rc::new(Pull {
+            by: Rc::clone(by),
+            requirement: requirement.clone(),
+            older,
+        })));
+    }
+
+    /// `(by, family, requirement)` in the order first extracted; a later extraction of the
+    /// same family from the same scope replaces the earlier one, as in rez's dict.
+    fn in_order(&self) -> Vec<(String, String, RezRequirement)> {
+        let mut newest_first: Vec<&Pull> = Vec::new();
+        let mut at = self.0.as_deref();
+        while let Some(pull) = at {
+            newest_first.push(pull);
+            at = pull.older.0.as_deref();
+        }
+        let mut out: Vec<(String, String, RezRequirement)> = Vec::new();
+        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        for pull in newest_first.iter().rev() {
+            let key = (&*pull.by, pull.requirement.name.as_str());
+            match index.get(&key) {
+                Some(&i) => out[i].2 = pull.requirement.clone(),
+                None => {
+                    index.insert(key, out.len());
+                    out.push((
+                        pull.by.to_string(),
+                        pull.requirement.name.clone(),
+                        pull.requirement.clone(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Pulls {
+    /// Unlinks iteratively: a long list must not overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(rc) = next {
+            next = match Rc::try_unwrap(rc) {
+                Ok(mut pull) => pull.older.0.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+/// rez `_ResolvePhase`: a full copy of the resolve state.
+#[derive(Debug, Clone)]
+struct Phase {
+    scopes: Vec<Rc<Scope>>,
+    status: Status,
+    failure: Option<ResolveFailure>,
+    /// `(scope, family) -> request extracted from the scope`, in insertion order.
+    extractions: Pulls,
+    changed: BTreeSet<usize>,
+}
+
+impl Phase {
+    fn failed(&self, scopes: Vec<Rc<Scope>>, extractions: Pulls, failure: ResolveFailure) -> Phase {
+        Phase {
+            scopes,
+            status: Status::Failed,
+            failure: Some(failure),
+            extractions,
+            changed: BTreeSet::new(),
+        }
+    }
+
+    /// rez `_ResolvePhase.solve`: extract, intersect and reduce until nothing changes.
+    fn solve(&self, solver: &mut Solver) -> Result<Phase, SolveError> {
+        if self.status != Status::Pending {
+            return Ok(self.clone());
+        }
+        let mut scopes = self.scopes.clone();
+        let mut extractions = self.extractions.clone();
+        let mut changed = self.changed.clone();
+        loop {
+            let prev_num_scopes = scopes.len();
+            let mut widened: BTreeSet<usize> = BTreeSet::new();
+            loop {
+                let mut extracted = Vec::new();
+                for scope in scopes.iter_mut() {
+                    while let Some((narrowed, request)) = scope.extract() {
+                        extractions.push(&scope.name, &request);
+                        extracted.push(request);
+                        *scope = Rc::new(narrowed);
+                    }
+                }
+                if extracted.is_empty() {
+                    break;
+                }
+                let extracted = match RequirementList::new(&extracted) {
+                    Ok(list) => list,
+                    Err((a, b)) => {
+                        return Ok(self.failed(
+                            scopes,
+                            extractions,
+                            ResolveFailure::Conflicts(vec![(a, b)]),
+                        ))
+                    }
+                };
+                for request in &extracted.requirements {
+                    solver.name(&request.name);
+                }
+                let mut seen_fams: HashSet<&str> = HashSet::new();
+                for i in 0..scopes.len() {
+                    let Some(request) = extracted.get(&scopes[i].name) else {
+                        continue;
+                    };
+                    seen_fams.insert(&request.name);
+                    match scopes[i].intersect(&request.range, solver)? {
+                        Change::Gone => {
+                            let conflict = (request.clone(), (*scopes[i].request).clone());
+                            return Ok(self.failed(
+                                scopes,
+                                extractions,
+                                ResolveFailure::Conflicts(vec![conflict]),
+                            ));
+                        }
+                        Change::Same => {}
+                        Change::To(narrowed) => {
+                            if scopes[i].is_conflict() && !narrowed.is_conflict() {
+                                widened.insert(i);
+                            }
+                            scopes[i] = Rc::new(narrowed);
+                            changed.insert(i);
+                        }
+                    }
+                }
+                for request in &extracted.requirements {
+                    if seen_fams.contains(request.name.as_str()) {
+                        continue;
+                    }
+                    let scope = Scope::new(request, solver).map_err(|e| {
+                        if e.message.starts_with("package family not found") {
+                            let mut by: Vec<String> = Vec::new();
+                            for (s, f, _) in extractions.in_order() {
+                                if f == request.name && !by.contains(&s) {
+                                    by.push(s);
+                                }
+                            }
+                            error(format!(
+                                "package family not found: {}, was required by: {} (searched: {})",
+                                request.name,
+                                by.join(", "),
+                                solver.searched
+                            ))
+                        } else {
+                            e
+                        }
+                    })?;
+                    scopes.push(Rc::new(scope));
+                }
+            }
+            let num_scopes = scopes.len();
+            if num_scopes == prev_num_scopes && changed.is_empty() && widened.is_empty() {
+                break;
+            }
+            // Every pair (x, y): scope x is reduced by scope y's request. Sorted, then taken
+            // from the end, as rez does, so the order (and the failure found) is rez's.
+            let mut pending: Vec<(usize, usize)> = Vec::new();
+            for x in 0..prev_num_scopes {
+                for &y in &changed {
+                    pending.push((x, y));
+                }
+                for y in prev_num_scopes..num_scopes {
+                    pending.push((x, y));
+                }
+            }
+            for x in prev_num_scopes..num_scopes {
+                for y in 0..num_scopes {
+                    pending.push((x, y));
+                }
+            }
+            for &x in &widened {
+                for y in 0..num_scopes {
+                    pending.push((x, y));
+                }
+            }
+            pending.sort_unstable();
+            pending.dedup();
+            while let Some((x, y)) = pending.pop() {
+                if x == y {
+                    continue;
+                }
+                // The scope shared, not its request copied: a slice's range may hold hundreds
+                // of versions, and this runs for every pair of scopes.
+                let by = Rc::clone(&scopes[y]);
+                match scopes[x].reduce_by(&by.request) {
+                    (Change::Gone, reductions) => {
+                        return Ok(self.failed(
+                            scopes,
+                            extractions,
+                            ResolveFailure::TotalReduction(reductions),
+                        ));
+                    }
+                    (Change::Same, _) => {}
+                    (Change::To(reduced), _) => {
+                        scopes[x] = Rc::new(reduced);
+                        pending.extend((0..num_scopes).filter(|&j| j != x).map(|j| (j, x)));
+                    }
+                }
+            }
+            changed.clear();
+        }
+        let solved = scopes.iter().all(|s| s.is_solved());
+        Ok(Phase {
+            scopes,
+            status: if solved {
+                Status::Solved
+            } else {
+                Status::Exhausted
+            },
+            failure: None,
+            extractions,
+            changed: BTreeSet::new(),
+        })
+    }
+
+    /// The solved graph: each family to the families its variant requires (not conflicts).
+    fn graph(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for scope in self.scopes.iter().filter(|s| !s.is_conflict()) {
+            let edges = graph.entry(scope.name.to_string()).or_default();
+            if let Some(variant) = scope.solved_variant() {
+                for req in variant.requires.requirements.iter().filter(|r| !r.conflict) {
+                    edges.insert(req.name.clone());
+                }
+            }
+        }
+        graph
+    }
+
+    /// rez `finalise`: a cycle is a failure; otherwise the scopes in dependency order.
+    fn finalise(&self, request: &RequirementList) -> Phase {
+        let graph = self.graph();
+        let by_name: HashMap<&str, &Rc<Scope>> = self
+            .scopes
+            .iter()
+            .filter(|s| !s.is_conflict())
+            .map(|s| (&*s.name, s))
+            .collect();
+        if let Some(cycle) = find_cycle(&graph) {
+            let packages = cycle
+                .iter()
+                .filter_map(|fam| {
+                    let variant = by_name.get(fam.as_str())?.solved_variant()?;
+                    Some((fam.clone(), variant.version().clone()))
+                })
+                .collect();
+            return Phase {
+                status: Status::Cyclic,
+                failure: Some(ResolveFailure::Cycle(packages)),
+                ..self.clone()
+            };
+        }
+        let fams: Vec<String> = request
+            .requirements
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        let scopes = dependency_order(&graph, &fams)
+            .iter()
+            .filter_map(|fam| by_name.get(fam.as_str()).map(|s| Rc::clone(s)))
+            .collect();
+        Phase {
+            scopes,
+            ..self.clone()
+        }
+    }
+
+    /// rez `_ResolvePhase.split`: the first splittable scope cut in two.
+    fn split(&self) -> Option<(Phase, Phase)> {
+        let (i, (first, rest)) = self
+            .scopes
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.split().map(|pair| (i, pair)))?;
+        let mut phase = Phase {
+            status: Status::Pending,
+            changed: BTreeSet::from([i]),
+            ..self.clone()
+        };
+        let mut next = phase.clone();
+        phase.scopes[i] = Rc::new(first);
+        next.scopes[i] = Rc::new(rest);
+        Some((phase, next))
+    }
+}
+
+/// The solver's state shared by every phase: the families loaded and the request.
+struct Solver<'a> {
+    source: &'a mut dyn PackageSource,
+    options: &'a ResolveOptions,
+    request: RequirementList,
+    families: HashMap<String, Option<Family>>,
+    named: HashSet<String>,
+    searched: String,
+}
+
+/// One family's packages and the variants of those the solver has looked at.
+struct Family {
+    packages: Arc<Vec<RezPackage>>,
+    variants: Vec<Option<Rc<[Rc<Variant>]>>>,
+}
+
+impl Solver<'_> {
+    /// Tells the source about `family` the first time a requirement names it.
+    fn name(&mut self, family: &str) {
+        if !self.named.contains(family) {
+            self.named.insert(family.to_string());
+            if !family.starts_with('.') {
+                self.source.named(family);
+            }
+        }
+    }
+
+    /// rez `PackageVariantCache.get_variant_slice`: the versions of `family` in `range`, or
+    /// `None` when there are none; an error when the family does not exist.
+    fn variant_slice(
+        &mut self,
+        family: &str,
+        range: &RezVersionRange,
+    ) -> Result<Option<Slice>, SolveError> {
+        if !self.families.contains_key(family) {
+            self.name(family);
+            let loaded = self.source.family(family).map_err(error)?;
+            let loaded = loaded.filter(|p| !p.is_empty()).map(|packages| Family {
+                variants: vec![None; packages.len()],
+                packages,
+            });
+            self.families.insert(family.to_string(), loaded);
+        }
+        let in_range: Vec<usize> = match self.families.get(family) {
+            Some(Some(f)) => (0..f.packages.len())
+                .filter(|&i| range.contains(&f.packages[i].version))
+                .collect(),
+            _ => {
+                return Err(error(format!(
+                    "package family not found: {family} (searched: {})",
+                    self.searched
+                )))
+            }
+        };
+        let mut entries = Vec::with_capacity(in_range.len());
+        for i in in_range {
+            if let Some(Some(f)) = self.families.get(family) {
+                if let Some(unusable) = &f.packages[i].unusable {
+                    return Err(error(describe_unusable(unusable)));
+                }
+            }
+            let variants = self.variants(family, i)?;
+            let Some(Some(f)) = self.families.get(family) else {
+                continue;
+            };
+            entries.push(Entry {
+                version: f.packages[i].version.clone(),
+                variants,
+            });
+        }
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Slice::new(family.into(), entries, false)))
+    }
+
+    /// The variants of package `i` of `family`, in rez's variant order (made once).
+    fn variants(&mut self, family: &str, i: usize) -> Result<Rc<[Rc<Variant>]>, SolveError> {
+        let Some(Some(f)) = self.families.get(family) else {
+            return Ok(Rc::from(Vec::new()));
+        };
+        if let Some(Some(done)) = f.variants.get(i) {
+            return Ok(Rc::clone(done));
+        }
+        let packages = Arc::clone(&f.packages);
+        let package = &packages[i];
+        let indexes: Vec<Option<usize>> = if package.variants.is_empty() {
+            vec![None]
+        } else {
+            (0..package.variants.len()).map(Some).collect()
+        };
+        let mut variants = Vec::with_capacity(indexes.len());
+        for index in indexes {
+            let mut requires = package.requires.clone();
+            if let Some(v) = index.and_then(|k| package.variants.get(k)) {
+                requires.extend(v.iter().cloned());
+            }
+            let requires = RequirementList::new(&requires).map_err(|_| {
+                let list: Vec<String> = requires.iter().map(|r| r.to_string()).collect();
+                error(format!(
+                    "The package {}[{}] has an internal requirements conflict: {}",
+                    versioned(family, &package.version),
+                    index.map(|k| k.to_string()).unwrap_or_default(),
+                    list.join(" ")
+                ))
+            })?;
+            let mut fams = BTreeSet::new();
+            let mut conflict_fams = BTreeSet::new();
+            for req in &requires.requirements {
+                self.name(&req.name);
+                if req.conflict {
+                    conflict_fams.insert(req.name.clone());
+                } else {
+                    fams.insert(req.name.clone());
+                }
+            }
+            variants.push(Variant {
+                family: Arc::clone(&packages),
+                at: i,
+                index,
+                requires,
+                fams,
+                conflict_fams,
+            });
+        }
+        let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
+            .into_iter()
+            .map(|v| (self.variant_key(&v), Rc::new(v)))
+            .collect();
+        // rez sorts with `reverse=True`: the greatest key first.
+        keyed.sort_by(|a, b| b.0.cmp(&a.0));
+        let sorted: Rc<[Rc<Variant>]> = keyed.into_iter().map(|(_, v)| v).collect();
+        if let Some(Some(f)) = self.families.get_mut(family) {
+            if let Some(slot) = f.variants.get_mut(i) {
+                *slot = Some(Rc::clone(&sorted));
+            }
+        }
+        Ok(sorted)
+    }
+
+    /// rez `_PackageEntry.sort`'s key. A range's key under rez's default orderer (version
+    /// descending) is its list of bounds, which is how [`RezVersionRange`] orders.
+    fn variant_key(&self, variant: &Variant) -> VariantKey {
+        let mut requested = Vec::new();
+        let mut names: HashSet<&str> = HashSet::new();
+        for (i, request) in self.request.requirements.iter().enumerate() {
+            if request.conflict {
+                continue;
+            }
+            if let Some(req) = variant.requires.get(&request.name) {
+                requested.push((-(i as i64), req.range.clone()));
+                names.insert(&req.name);
+            }
+        }
+        let additional: Vec<(RezVersionRange, String)> = variant
+            .requires
+            .requirements
+            .iter()
+            .filter(|r| !r.conflict && !names.contains(r.name.as_str()))
+            .map(|r| (r.range.clone(), r.name.clone()))
+            .collect();
+        VariantKey {
+            shared: match self.options.variant_select_mode {
+                VariantSelectMode::VersionPriority => None,
+                VariantSelectMode::IntersectionPriority => Some(requested.len()),
+            },
+            fewer_added: -(additional.len() as i64),
+            requested,
+            additional,
+            index: variant.index,
+        }
+    }
+}
+
+/// The sort key of a variant; field order is comparison order.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct VariantKey {
+    shared: Option<usize>,
+    requested: Vec<(i64, RezVersionRange)>,
+    fewer_added: i64,
+    additional: Vec<(RezVersionRange, String)>,
+    index: Option<usize>,
+}
+
+/// Resolves `requests` as rez's solver does, asking `source` for families as it needs them.
+///
+/// `searched` names the repositories in error messages (rez's "searched: ..."). An `Err` is
+/// what rez raises instead of answering (a family or package that is not there, a package
+/// whose own requirements conflict, a family the source cannot give).
+pub fn solve(
+    requests: &[RezRequirement],
+    options: &ResolveOptions,
+    source: &mut dyn PackageSource,
+    searched: &str,
+) -> Result<RezResolve, SolveError> {
+    let all: Vec<RezRequirement> = options.implicit.iter().chain(requests).cloned().collect();
+    let request = match RequirementList::new(&all) {
+        Ok(list) => list,
+        Err((a, b)) => {
+            return Ok(RezResolve {
+                request: all,
+                outcome: ResolveOutcome::Failed {
+                    failure: ResolveFailure::Conflicts(vec![(a, b)]),
+                    pulled: Vec::new(),
+                },
+                solves: 0,
+                fails: 1,
+            })
+        }
+    };
+    let mut solver = Solver {
+        source,
+        options,
+        request: request.clone(),
+        families: HashMap::new(),
+        named: HashSet::new(),
+        searched: searched.to_string(),
+    };
+    for r in &request.requirements {
+        solver.name(&r.name);
+    }
+    let mut scopes = Vec::new();
+    for r in &request.requirements {
+        scopes.push(Rc::new(Scope::new(r, &mut solver)?));
+    }
+    let first = Phase {
+        changed: (0..scopes.len()).collect(),
+        scopes,
+        status: Status::Pending,
+        failure: None,
+        extractions: Pulls::default(),
+    };
+    let mut stack = vec![first];
+    let mut failed: Vec<Phase> = Vec::new();
+    let mut solves = 0;
+    while unsolved(&stack) {
+        let Some(mut phase) = stack.pop() else { break };
+        if phase.status == Status::Failed {
+            failed.push(phase);
+            let Some(next) = stack.pop() else { break };
+            phase = next;
+        }
+        if phase.status == Status::Exhausted {
+            let Some((first, next)) = phase.split() else {
+                return Err(error("Unexpected solver error: nothing to split".into()));
+            };
+            stack.push(next);
+            phase = first;
+        }
+        let new = phase.solve(&mut solver)?;
+        solves += 1;
+        stack.push(match new.status {
+            Status::Solved => new.finalise(&solver.request),
+            _ => new,
+        });
+    }
+    let Some(top) = stack.last() else {
+        return Err(error("Unexpected solver error: no phase".into()));
+    };
+    let fails = failed.len() + usize::from(matches!(top.status, Status::Failed | Status::Cyclic));
+    let outcome = if top.status == Status::Solved {
+        ResolveOutcome::Solved {
+            packages: top
+                .scopes
+                .iter()
+                .filter_map(|s| s.solved_variant())
+                .map(|v| ResolvedVariant {
+                    name: v.package().name.clone(),
+                    version: v.version().clone(),
+                    variant: v.index,
+                    path: v.package().path.clone(),
+                    requires: v.requires.requirements.clone(),
+                    computed: v.package().computed.clone(),
+                })
+                .collect(),
+            ephemerals: top
+                .scopes
+                .iter()
+                .filter(|s| s.ephemeral && !s.is_conflict())
+                .map(|s| (*s.request).clone())
+                .collect(),
+        }
+    } else {
+        // rez reports the first failure, or the last when it is a cycle.
+        let phase = if top.status == Status::Cyclic {
+            top
+        } else {
+            failed.first().unwrap_or(top)
+        };
+        ResolveOutcome::Failed {
+            failure: phase
+                .failure
+                .clone()
+                .unwrap_or(ResolveFailure::Conflicts(Vec::new())),
+            pulled: phase.extractions.in_order(),
+        }
+    };
+    Ok(RezResolve {
+        request: request.requirements,
+        outcome,
+        solves,
+        fails,
+    })
+}
+
+/// rez `Solver.status == unsolved`.
+fn unsolved(stack: &[Phase]) -> bool {
+    match stack.last().map(|p| p.status) {
+        None | Some(Status::Cyclic) => false,
+        Some(Status::Solved) => false,
+        Some(Status::Failed) => stack.len() > 1,
+        Some(Status::Pending | Status::Exhausted) => true,
+    }
+}

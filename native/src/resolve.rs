@@ -1,0 +1,500 @@
+//! `pkglens resolve`: rez requests resolved as rez resolves them, over static reads.
+//!
+//! The solver is core's ([`pkglens_core::solve`]); this module is its I/O edge. A family's
+//! files are read only when the solver first names the family (a requirement it has read):
+//! [`RepoSource`] then starts the family's reads and parses in the pool with core's
+//! [`Prefetcher`], and by the time the solver asks for the family it is usually loaded.
+//! `--no-prefetch` loads each family only when asked, on the solver's thread (the baseline
+//! `scripts/bench resolve` measures against).
+
+use crate::cli::{ResolveArgs, ResolveFormat, VariantModeArg};
+use crate::output::Destination;
+use crate::rez_closure::load_family;
+use crate::style::{self, Style};
+use anyhow::Context;
+use pkglens_core::{
+    parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions,
+    Prefetcher, ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage,
+    RezRequirement, RezResolve, VariantSelectMode,
+};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// What loading one family gives: its packages (first repository wins per version), `None`
+/// when no repository has it.
+type Loaded = Option<Arc<Vec<RezPackage>>>;
+
+/// The families of rez repositories, read on demand and ahead of demand.
+pub struct RepoSource {
+    repos: Arc<Vec<PathBuf>>,
+    allow_dynamic: bool,
+    prefetcher: Option<Prefetcher<String, Loaded>>,
+    /// Families the solver asked for.
+    pub loaded: usize,
+}
+
+impl RepoSource {
+    /// A source over `repos` (searched in order); `prefetch` starts each named family's reads
+    /// in the pool of `executor`.
+    pub fn new(
+        repos: Vec<PathBuf>,
+        allow_dynamic: bool,
+        prefetch: bool,
+        executor: Executor,
+    ) -> Self {
+        let repos = Arc::new(repos);
+        let prefetcher = prefetch.then(|| {
+            let repos = Arc::clone(&repos);
+            let options = PrefetchOptions {
+                executor,
+                ahead: 256,
+                cancel: CancelFlag::new(),
+            };
+            Prefetcher::new(&options, move |family: &String| {
+                read_family(&repos, family, allow_dynamic)
+            })
+        });
+        RepoSource {
+            repos,
+            allow_dynamic,
+            prefetcher,
+            loaded: 0,
+        }
+    }
+}
+
+/// A family name that is a plain folder name (a request cannot walk out of a repository).
+fn is_plain_name(family: &str) -> bool {
+    !family.is_empty() && family != "." && family != ".." && !family.contains(['/', '\\', '\0'])
+}
+
+/// Reads and parses `family` in every repository; rez's `iter_packages`: the first
+/// repository holding a version wins.
+fn read_family(repos: &[PathBuf], family: &str, allow_dynamic: bool) -> Loaded {
+    if !is_plain_name(family) {
+        return None;
+    }
+    let mut found = false;
+    let mut packages: Vec<RezPackage> = Vec::new();
+    for repo in repos {
+        if !repo.join(family).is_dir() {
+            continue;
+        }
+        found = true;
+        for package in rez_packages(&load_family(repo, family), allow_dynamic) {
+            if package.name == family && !packages.iter().any(|p| p.version == package.version) {
+                packages.push(package);
+            }
+        }
+    }
+    found.then(|| Arc::new(packages))
+}
+
+impl PackageSource for RepoSource {
+    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+        self.loaded += 1;
+        let loaded = match self.prefetcher.as_mut() {
+            Some(p) => p.take(&family.to_string()),
+            None => read_family(&self.repos, family, self.allow_dynamic),
+        };
+        Ok(loaded)
+    }
+
+    fn named(&mut self, family: &str) {
+        if let Some(p) = self.prefetcher.as_mut() {
+            p.start(&family.to_string());
+        }
+    }
+}
+
+/// The repositories: `--repo` in order, else `REZ_PACKAGES_PATH` split like rez (`:`).
+fn repositories(args: &ResolveArgs) -> anyhow::Result<Vec<PathBuf>> {
+    if !args.repos.is_empty() {
+        return Ok(args.repos.clone());
+    }
+    let from_env = std::env::var_os("REZ_PACKAGES_PATH").unwrap_or_default();
+    let repos: Vec<PathBuf> = std::env::split_paths(&from_env)
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    anyhow::ensure!(
+        !repos.is_empty(),
+        "no package repository: pass --repo PATH or set REZ_PACKAGES_PATH"
+    );
+    Ok(repos)
+}
+
+/// The requests, checked as rez's `ResolvedContext` checks them ([`parse_request`]).
+pub fn parse_requests(texts: &[String]) -> Result<Vec<RezRequirement>, String> {
+    texts.iter().map(|t| parse_request(t)).collect()
+}
+
+/// Everything a resolve printed: the answer, or rez's error, and the families read.
+pub struct Report {
+    /// The requests as given (implicit ones first).
+    pub request: Vec<String>,
+    /// The answer, or the message of what stopped it.
+    pub result: Result<RezResolve, String>,
+    /// Families the solver asked for.
+    pub families: usize,
+}
+
+/// Resolves `requests` over `repos`: the library entry of `pkglens resolve` (the benchmark
+/// and the conformance test call it too).
+pub fn resolve_requests(
+    requests: &[RezRequirement],
+    options: &ResolveOptions,
+    source: &mut RepoSource,
+) -> Result<RezResolve, String> {
+    let searched: Vec<String> = source
+        .repos
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    solve(requests, options, source, &searched.join("; ")).map_err(|e| e.message)
+}
+
+/// `resolve`: exit 0 when solved, 1 when rez would fail or raise.
+pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
+    let repos = repositories(&args)?;
+    let requests = parse_requests(&args.requests).map_err(anyhow::Error::msg)?;
+    let options = ResolveOptions {
+        variant_select_mode: match args.variant_select_mode {
+            VariantModeArg::VersionPriority => VariantSelectMode::VersionPriority,
+            VariantModeArg::IntersectionPriority => VariantSelectMode::IntersectionPriority,
+        },
+        implicit: parse_requests(&args.implicit).map_err(anyhow::Error::msg)?,
+    };
+    let executor = Executor::for_jobs(args.jobs).context("cannot start the thread pool")?;
+    let mut source = RepoSource::new(repos, args.allow_dynamic, !args.no_prefetch, executor);
+    let result = resolve_requests(&requests, &options, &mut source);
+    let report = Report {
+        request: options
+            .implicit
+            .iter()
+            .chain(&requests)
+            .map(|r| r.to_string())
+            .collect(),
+        result,
+        families: source.loaded,
+    };
+    let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let style = Style::new(args.color, to_stdout && style::stdout_is_terminal());
+    let mut out = Destination::for_output(args.output.as_deref())?;
+    match args.format {
+        ResolveFormat::Table => write_table(&mut out, &report, &style)?,
+        ResolveFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report_json(&report))?;
+            writeln!(out)?;
+        }
+        ResolveFormat::Dot => write_graph(&mut out, &report, GraphSyntax::Dot)?,
+        ResolveFormat::Mermaid => write_graph(&mut out, &report, GraphSyntax::Mermaid)?,
+    }
+    out.commit().context("cannot write the output")?;
+    let solved = matches!(
+        &report.result,
+        Ok(RezResolve {
+            outcome: ResolveOutcome::Solved { .. },
+            ..
+        })
+    );
+    Ok(if solved {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `family-version[index]` (`family-version[]` without variants), as rez prints a resolved
+/// variant (`str(PackageVariant)`).
+pub fn variant_label(p: &ResolvedVariant) -> String {
+    let mut s = p.name.clone();
+    if !p.version.is_empty() {
+        s.push('-');
+        s.push_str(&p.version.to_string());
+    }
+    let index = p.variant.map(|i| i.to_string()).unwrap_or_default();
+    s.push_str(&format!("[{index}]"));
+    s
+}
+
+/// Who required each resolved package: the request (`None`) or a resolved family, with the
+/// requirement as written.
+fn requested_by(
+    resolve: &RezResolve,
+    packages: &[ResolvedVariant],
+) -> Vec<Vec<(Option<String>, String)>> {
+    packages
+        .iter()
+        .map(|p| {
+            let mut by: Vec<(Option<String>, String)> = resolve
+                .request
+                .iter()
+                .filter(|r| r.name == p.name && !r.conflict)
+                .map(|r| (None, r.to_string()))
+                .collect();
+            for other in packages {
+                for r in other
+                    .requires
+                    .iter()
+                    .filter(|r| r.name == p.name && !r.conflict)
+                {
+                    by.push((Some(other.name.clone()), r.to_string()));
+                }
+            }
+            by
+        })
+        .collect()
+}
+
+/// The JSON answer (`docs/schema.md`, "resolve").
+pub fn report_json(report: &Report) -> Value {
+    let mut doc = json!({
+        "schema": pkglens_core::SCHEMA,
+        "request": report.request,
+        "families_read": report.families,
+    });
+    match &report.result {
+        Err(message) => {
+            doc["status"] = json!("error");
+            doc["error"] = json!(message);
+        }
+        Ok(resolve) => {
+            doc["solves"] = json!(resolve.solves);
+            doc["fails"] = json!(resolve.fails);
+            match &resolve.outcome {
+                ResolveOutcome::Solved {
+                    packages,
+                    ephemerals,
+                } => {
+                    let by = requested_by(resolve, packages);
+                    doc["status"] = json!("solved");
+                    doc["packages"] = packages
+                        .iter()
+                        .zip(by)
+                        .map(|(p, by)| {
+                            let mut package = json!({
+                                "name": p.name,
+                                "version": p.version.to_string(),
+                                "variant": p.variant,
+                                "path": p.path,
+                                "requires": p.requires.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+                                "requested_by": by.iter().map(|(b, r)| json!({"by": b, "requirement": r})).collect::<Vec<_>>(),
+                            });
+                            if !p.computed.is_empty() {
+                                package["computed"] = json!(p.computed);
+                            }
+                            package
+                        })
+                        .collect();
+                    doc["ephemerals"] = ephemerals.iter().map(|r| json!(r.to_string())).collect();
+                }
+                ResolveOutcome::Failed { failure, .. } => {
+                    doc["status"] = json!("failed");
+                    doc["failure"] = json!({
+                        "kind": failure_kind(failure),
+                        "description": failure.description(),
+                        "chains": resolve.failure_chains(),
+                    });
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn failure_kind(failure: &ResolveFailure) -> &'static str {
+    match failure {
+        ResolveFailure::TotalReduction(_) => "total_reduction",
+        ResolveFailure::Conflicts(_) => "conflicts",
+        ResolveFailure::Cycle(_) => "cycle",
+    }
+}
+
+fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::Result<()> {
+    let resolve = match &report.result {
+        Err(message) => {
+            writeln!(
+                out,
+                "{} {}",
+                style.red("resolve error:"),
+                style::safe(message)
+            )?;
+            return Ok(());
+        }
+        Ok(resolve) => resolve,
+    };
+    match &resolve.outcome {
+        ResolveOutcome::Solved {
+            packages,
+            ephemerals,
+        } => {
+            writeln!(
+                out,
+                "{} {} packages ({} solves, {} failed phases, {} families read)",
+                style.green("resolved"),
+                packages.len(),
+                resolve.solves,
+                resolve.fails,
+                report.families
+            )?;
+            let rows: Vec<[String; 3]> = packages
+                .iter()
+                .map(|p| {
+                    [
+                        style::safe(&p.name).into_owned(),
+                        style::safe(&p.version.to_string()).into_owned(),
+                        p.variant
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            let width = |k: usize, title: &str| {
+                rows.iter()
+                    .map(|r| style::visible_width(&r[k]))
+                    .chain([title.len()])
+                    .max()
+                    .unwrap_or(0)
+            };
+            let (w0, w1, w2) = (width(0, "name"), width(1, "version"), width(2, "variant"));
+            writeln!(
+                out,
+                "{}",
+                style.bold(&format!(
+                    "{:w0$}  {:w1$}  {:w2$}  path",
+                    "name", "version", "variant"
+                ))
+            )?;
+            for (row, p) in rows.iter().zip(packages) {
+                writeln!(
+                    out,
+                    "{:w0$}  {:w1$}  {:w2$}  {}",
+                    row[0],
+                    row[1],
+                    row[2],
+                    style.dim(&style::safe(&p.path))
+                )?;
+            }
+            for p in packages.iter().filter(|p| !p.computed.is_empty()) {
+                let note = format!(
+                    "note: {} has computed {} (taken as absent, --allow-dynamic)",
+                    variant_label(p),
+                    p.computed.join(", ")
+                );
+                writeln!(out, "{}", style.yellow(&style::safe(&note)))?;
+            }
+            for e in ephemerals {
+                writeln!(out, "ephemeral {}", style::safe(&e.to_string()))?;
+            }
+        }
+        ResolveOutcome::Failed { failure, .. } => {
+            writeln!(
+                out,
+                "{} {}",
+                style.red("resolve failed:"),
+                style::safe(&failure.description())
+            )?;
+            writeln!(out, "how each requirement involved came to be:")?;
+            for chain in resolve.failure_chains() {
+                let shown: Vec<String> =
+                    chain.iter().map(|c| style::safe(c).into_owned()).collect();
+                writeln!(out, "  request -> {}", shown.join(" -> "))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum GraphSyntax {
+    Dot,
+    Mermaid,
+}
+
+/// The resolve graph (request → packages → what they require), or for a failure the chains
+/// to the packages involved and the conflicting pairs.
+fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> anyhow::Result<()> {
+    let mut nodes: Vec<(String, String)> = vec![("request".into(), "request".into())];
+    let mut edges: Vec<(String, String, bool)> = Vec::new();
+    match &report.result {
+        Err(message) => nodes.push(("error".into(), message.clone())),
+        Ok(resolve) => match &resolve.outcome {
+            ResolveOutcome::Solved { packages, .. } => {
+                for (p, by) in packages.iter().zip(requested_by(resolve, packages)) {
+                    nodes.push((p.name.clone(), variant_label(p)));
+                    for (from, _) in by {
+                        edges.push((
+                            from.unwrap_or_else(|| "request".into()),
+                            p.name.clone(),
+                            false,
+                        ));
+                    }
+                }
+            }
+            ResolveOutcome::Failed { failure, .. } => {
+                for chain in resolve.failure_chains() {
+                    let mut prev = "request".to_string();
+                    for link in chain {
+                        if !nodes.iter().any(|(id, _)| *id == link) {
+                            nodes.push((link.clone(), link.clone()));
+                        }
+                        if !edges.contains(&(prev.clone(), link.clone(), false)) {
+                            edges.push((prev, link.clone(), false));
+                        }
+                        prev = link;
+                    }
+                }
+                if let ResolveFailure::Conflicts(pairs) = failure {
+                    for (a, b) in pairs {
+                        edges.push((a.name.clone(), b.name.clone(), true));
+                    }
+                }
+            }
+        },
+    }
+    let id = |name: &str| -> String {
+        let index = nodes.iter().position(|(n, _)| n == name).unwrap_or(0);
+        format!("n{index}")
+    };
+    match syntax {
+        GraphSyntax::Dot => {
+            writeln!(out, "digraph resolve {{")?;
+            for (name, label) in &nodes {
+                writeln!(
+                    out,
+                    "  {} [label={}];",
+                    id(name),
+                    serde_json::to_string(label)?
+                )?;
+            }
+            for (a, b, conflict) in &edges {
+                let attr = if *conflict {
+                    " [color=red, label=\"conflict\"]"
+                } else {
+                    ""
+                };
+                writeln!(out, "  {} -> {}{attr};", id(a), id(b))?;
+            }
+            writeln!(out, "}}")?;
+        }
+        GraphSyntax::Mermaid => {
+            writeln!(out, "flowchart LR")?;
+            for (name, label) in &nodes {
+                let label = label.replace('"', "#quot;");
+                writeln!(out, "  {}[\"{label}\"]", id(name))?;
+            }
+            for (a, b, conflict) in &edges {
+                let arrow = if *conflict {
+                    " -. conflict .-> "
+                } else {
+                    " --> "
+                };
+                writeln!(out, "  {}{arrow}{}", id(a), id(b))?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! `pkglens resolve` against rez 3.4.0's own resolves.
+//!
+//! `scripts/conformance/rez_resolve.py BENCH TESTS out.json` resolves, with rez's
+//! `ResolvedContext`: the 188 requests of rez's benchmark over its repository, 60 seeded random
+//! requests over the same repository (failures included), and the requests of rez's solver
+//! tests (`rez/tests/test_solver.py`) over their packages in both variant selection modes.
+//! This test resolves each with pkglens (static reads, families prefetched as the solver names
+//! them, exactly as the command does) and compares the status (`solved`, `failed`, or `error`
+//! when rez raises) and the resolved `family-version[variant]` list, in order, and the
+//! ephemerals. Zero differences are allowed except those listed in [`ACCEPTED`], each with its
+//! reason. Every fourth case is also resolved without prefetch and must give the same.
+//!
+//! `PKGLENS_REZ_RESOLVE_JSON` names the file (the test command sets it); without it the test
+//! says so and passes (plain `cargo test` has no rez to compare with).
+
+use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
+use pkglens_core::{Executor, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// Cases where pkglens knowingly answers differently from rez: `(set, request, reason)`.
+const ACCEPTED: &[(&str, &str, &str)] = &[];
+
+/// What a resolve gave, the way the generator writes rez's answer.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    status: String,
+    resolved: Vec<String>,
+    ephemerals: Vec<String>,
+}
+
+fn answer(result: &Result<RezResolve, String>) -> Answer {
+    let (status, resolved, mut ephemerals) = match result {
+        Err(_) => ("error", Vec::new(), Vec::new()),
+        Ok(r) => match &r.outcome {
+            ResolveOutcome::Failed { .. } => ("failed", Vec::new(), Vec::new()),
+            ResolveOutcome::Solved {
+                packages,
+                ephemerals,
+            } => (
+                "solved",
+                packages.iter().map(variant_label).collect(),
+                ephemerals.iter().map(|e| e.to_string()).collect(),
+            ),
+        },
+    };
+    ephemerals.sort();
+    Answer {
+        status: status.to_string(),
+        resolved,
+        ephemerals,
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer {
+    let requests = match parse_requests(request) {
+        Ok(requests) => requests,
+        Err(message) => return answer(&Err(message)),
+    };
+    let options = ResolveOptions {
+        variant_select_mode: if mode == "intersection_priority" {
+            VariantSelectMode::IntersectionPriority
+        } else {
+            VariantSelectMode::VersionPriority
+        },
+        implicit: Vec::new(),
+    };
+    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
+    answer(&resolve_requests(&requests, &options, &mut source))
+}
+
+#[test]
+fn resolves_as_rez_does() {
+    let Ok(path) = std::env::var("PKGLENS_REZ_RESOLVE_JSON") else {
+        eprintln!("PKGLENS_REZ_RESOLVE_JSON is not set: nothing to compare (scripts/test sets it)");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the generated file");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    let bench = doc["bench_repo"].as_str().expect("bench_repo");
+    let tests = doc["tests_repo"].as_str().expect("tests_repo");
+    let cases = doc["cases"].as_array().expect("cases");
+    let mut differences = Vec::new();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for (i, case) in cases.iter().enumerate() {
+        let set = case["set"].as_str().unwrap_or_default();
+        let repo = if set == "solver_tests" { tests } else { bench };
+        let request = strings(&case["request"]);
+        let mode = case["mode"].as_str().unwrap_or_default();
+        let expected = Answer {
+            status: case["status"].as_str().unwrap_or_default().to_string(),
+            resolved: strings(&case["resolved"]),
+            ephemerals: strings(&case["ephemerals"]),
+        };
+        *counts
+            .entry(format!("{set} {}", expected.status))
+            .or_default() += 1;
+        let got = pkglens(repo, &request, mode, true);
+        let joined = request.join(" ");
+        let accepted = ACCEPTED.iter().any(|(s, r, _)| *s == set && *r == joined);
+        if got != expected && !accepted {
+            differences.push(format!(
+                "[{set} #{i} {mode}] {joined}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
+                case["error"].as_str().unwrap_or_default()
+            ));
+        }
+        if i % 4 == 0 {
+            let serial = pkglens(repo, &request, mode, false);
+            assert_eq!(serial, got, "prefetch changed the answer of {joined}");
+        }
+    }
+    eprintln!("cases compared: {counts:?}");
+    assert!(
+        differences.is_empty(),
+        "{} of {} resolves differ from rez:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+}
+
+/// `pkglens resolve ARGS` in the repository root.
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"));
+    command
+        .arg("resolve")
+        .args(args)
+        .current_dir(root)
+        .env_remove("REZ_PACKAGES_PATH");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("pkglens runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
+    // examples/rez: boost has two variants (python-3.9, python-3.11); python-3.9 picks the first.
+    let (code, out, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "json",
+            "boost",
+            "python-3.9",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["status"], "solved");
+    let names: Vec<String> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}-{}[{}]",
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap(),
+                p["variant"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "arch-x86_64[null]",
+            "platform-linux[null]",
+            "python-3.9.18[0]",
+            "boost-1.82.0[0]"
+        ]
+    );
+    let python = &doc["packages"][2]["requested_by"];
+    assert_eq!(
+        python[0]["by"],
+        Value::Null,
+        "the request comes first: {python}"
+    );
+    assert_eq!(python[1]["by"], "boost");
+
+    // The same from REZ_PACKAGES_PATH, as a table.
+    let (code, out, _) = run(
+        &["boost", "python-3.9"],
+        &[("REZ_PACKAGES_PATH", "examples/does-not-exist:examples/rez")],
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("resolved 4 packages"), "{out}");
+
+    // A conflict: exit 1, rez's description, and how each side came to be.
+    let (code, out, _) = run(&["--repo", "examples/rez", "boost", "!python"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("(python-3.9|3.11 <--!--> !python)"), "{out}");
+    assert!(out.contains("request -> boost -> python-3.9|3.11"), "{out}");
+
+    // A package whose `requires` is computed by an @early function: stop, naming file and field.
+    let (code, out, _) = run(&["--repo", "examples/rez", "studio_pipeline"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("studio_pipeline/2.2.0/package.py: field `requires` is not a literal"),
+        "{out}"
+    );
+    // ... but only when the solver considers that version: 2.1.0 is literal (and needs usd,
+    // whose openexr is missing from the examples: rez's own error).
+    let (_, out, _) = run(&["--repo", "examples/rez", "studio_pipeline-2.1"], &[]);
+    assert!(
+        out.contains("package family not found: openexr, was required by: usd"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--allow-dynamic",
+            "studio_pipeline",
+            "python-3.11",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("has computed requires (taken as absent"),
+        "{out}"
+    );
+
+    // A request cannot walk out of the repository.
+    let (code, _, err) = run(&["--repo", "examples/rez", "../rez/boost"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Not a valid package name"), "{err}");
+
+    // No repository at all is a usage error.
+    let (code, _, err) = run(&["boost"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("REZ_PACKAGES_PATH"), "{err}");
+
+    // The graph formats.
+    let (_, dot, _) = run(&["--repo", "examples/rez", "--format", "dot", "boost"], &[]);
+    assert!(
+        dot.starts_with("digraph resolve {") && dot.contains("[label=\"boost-1.82.0[1]\"]"),
+        "{dot}"
+    );
+    let (_, mermaid, _) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "mermaid",
+            "boost",
+            "!python",
+        ],
+        &[],
+    );
+    assert!(mermaid.contains("-. conflict .->"), "{mermaid}");
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Resolve rez requests with rez itself and write what it answers, for
+tests/tests/rez_resolve.rs.
+
+Usage: rez_resolve.py BENCH_REPO SOLVER_TESTS_REPO > out.json
+
+Three sets of cases:
+- `benchmark`: the 188 requests of rez's own benchmark
+  (rez/data/benchmarking/requests.json) over BENCH_REPO, each resolved as
+  `rez-benchmark` does: `ResolvedContext(request, package_paths=[repo],
+  add_implicit_packages=False)`.
+- `random`: 60 requests drawn with a fixed seed from BENCH_REPO's families and
+  versions (plain, exact, weak and conflict requests), which include failures.
+- `solver_tests`: the requests of rez's own solver tests (`_solve` and `_fail`
+  calls of rez/tests/test_solver.py, read with `ast`) over SOLVER_TESTS_REPO,
+  in both variant selection modes.
+
+Each case: `set`, `request`, `mode`, `status` (`solved`, `failed`, or `error`
+when rez raises), `resolved` (rez's `str(variant)`: `family-version[index]`),
+`ephemerals`, and `error` (the exception's message).
+"""
+import ast
+import json
+import os
+import random
+import sys
+
+os.environ.setdefault("REZ_QUIET", "1")
+
+import rez  # noqa: E402
+from rez.config import config  # noqa: E402
+from rez.resolved_context import ResolvedContext  # noqa: E402
+from rez.resolver import ResolverStatus  # noqa: E402
+
+MODES = ("version_priority", "intersection_priority")
+
+
+def resolve(repo, request, mode):
+    config.override("variant_select_mode", mode)
+    case = {"request": request, "mode": mode}
+    try:
+        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False)
+    except Exception as e:  # rez raises instead of answering
+        case.update(status="error", resolved=[], ephemerals=[], error=str(e))
+        return case
+    if ctx.status == ResolverStatus.solved:
+        case.update(
+            status="solved",
+            resolved=[
+                "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
+                for v in ctx.resolved_packages
+            ],
+            ephemerals=sorted(str(e) for e in ctx.resolved_ephemerals),
+        )
+    else:
+        case.update(status="failed", resolved=[], ephemerals=[],
+                    error=ctx.failure_description or "")
+    return case
+
+
+def random_requests(repo, n, seed):
+    rng = random.Random(seed)
+    families = sorted(f for f in os.listdir(repo) if os.path.isdir(os.path.join(repo, f)))
+    out = []
+    for _ in range(n):
+        request = []
+        for fam in rng.sample(families, rng.randint(1, 4)):
+            versions = sorted(os.listdir(os.path.join(repo, fam)))
+            kind = rng.random()
+            version = rng.choice(versions) if versions else ""
+            if kind < 0.4 or not version:
+                request.append(fam)
+            elif kind < 0.7:
+                request.append("%s-%s" % (fam, version))
+            elif kind < 0.8:
+                request.append("%s==%s" % (fam, version))
+            elif kind < 0.9:
+                request.append("~%s-%s" % (fam, version))
+            else:
+                request.append("!%s-%s" % (fam, version))
+        out.append(request)
+    return out
+
+
+def solver_test_requests():
+    path = os.path.join(os.path.dirname(rez.__file__), "tests", "test_solver.py")
+    tree = ast.parse(open(path).read())
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr == "_solve" and node.args and isinstance(node.args[0], ast.List):
+            request = [ast.literal_eval(e) for e in node.args[0].elts]
+        elif node.func.attr == "_fail" and all(isinstance(e, ast.Constant) for e in node.args):
+            # `_fail(*pkgs)` inside a helper is not data; its callers' literals are not
+            # calls of `_fail` and are left out.
+            request = [ast.literal_eval(e) for e in node.args]
+        else:
+            continue
+        if request not in out:
+            out.append(request)
+    return out
+
+
+def main():
+    bench, tests = (os.path.abspath(p) for p in sys.argv[1:3])
+    requests_json = os.path.join(os.path.dirname(rez.__file__), "data", "benchmarking",
+                                 "requests.json")
+    out = sys.stdout
+    out.write('{"bench_repo": %s, "tests_repo": %s, "cases": [\n' % (json.dumps(bench), json.dumps(tests)))
+    first = True
+
+    def emit(case):
+        # One case a line, written as it is done (a long run can be watched).
+        nonlocal first
+        out.write(("" if first else ",\n") + json.dumps(case))
+        out.flush()
+        first = False
+
+    for request in solver_test_requests():
+        for mode in MODES:
+            emit(dict(resolve(tests, request, mode), set="solver_tests"))
+    for request in json.load(open(requests_json)):
+        emit(dict(resolve(bench, request, MODES[0]), set="benchmark"))
+    for request in random_requests(bench, 60, 20):
+        emit(dict(resolve(bench, request, MODES[0]), set="random"))
+    out.write("\n]}\n")
+
+if __name__ == "__main__":
+    main()

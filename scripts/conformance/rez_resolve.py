@@ -21,6 +21,7 @@ when rez raises), `resolved` (rez's `str(variant)`: `family-version[index]`),
 """
 import ast
 import json
+import multiprocessing
 import os
 import random
 import sys
@@ -117,14 +118,20 @@ def main():
         out.flush()
         first = False
 
-    for request in solver_test_requests():
-        for mode in MODES:
-            emit(dict(resolve(tests, request, mode), set="solver_tests"))
-    for request in json.load(open(requests_json)):
-        emit(dict(resolve(bench, request, MODES[0]), set="benchmark"))
-    for request in random_requests(bench, 60, 20):
-        emit(dict(resolve(bench, request, MODES[0]), set="random"))
+    jobs = [(tests, request, mode, "solver_tests")
+            for request in solver_test_requests() for mode in MODES]
+    jobs += [(bench, request, MODES[0], "benchmark") for request in json.load(open(requests_json))]
+    jobs += [(bench, request, MODES[0], "random") for request in random_requests(bench, 60, 20)]
+    # rez resolves in Python, one core each: a process per core, answers kept in input order.
+    with multiprocessing.Pool(os.cpu_count() or 1) as pool:
+        for case in pool.imap(resolve_job, jobs):
+            emit(case)
     out.write("\n]}\n")
+
+
+def resolve_job(job):
+    repo, request, mode, name = job
+    return dict(resolve(repo, request, mode), set=name)
 
 if __name__ == "__main__":
     main()

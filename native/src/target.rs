@@ -78,7 +78,12 @@ pub fn environment(args: &TargetArgs, records: &[Record]) -> (TargetEnvironment,
         Some(python) => (python.clone(), String::new()),
         None => python_of(records),
     };
-    let environment = TargetEnvironment {
+    (with_python(python, args), from)
+}
+
+/// The target of `args` for `python`: `--platform` and `--machine`, else this machine's.
+pub fn with_python(python: String, args: &TargetArgs) -> TargetEnvironment {
+    TargetEnvironment {
         python,
         platform: args
             .platform
@@ -88,8 +93,7 @@ pub fn environment(args: &TargetArgs, records: &[Record]) -> (TargetEnvironment,
             .machine
             .clone()
             .unwrap_or_else(|| std::env::consts::ARCH.into()),
-    };
-    (environment, from)
+    }
 }
 
 /// The Python `records` are for, and where that was read; this machine's `python3` when they

@@ -25,6 +25,7 @@ pub use solver::{
     solve, Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
 
+use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};
 use crate::versions::rez::{RezRequirement, RezVersion};
 use std::sync::Arc;
@@ -44,17 +45,6 @@ pub fn parse_request(text: &str) -> Result<RezRequirement, String> {
         return Err(format!("Not a valid package name: '{name}'"));
     }
     Ok(request)
-}
-
-/// rez's `PACKAGE_NAME_REGEX`: `^[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*\Z`.
-fn is_valid_package_name(name: &str) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let bytes = name.as_bytes();
-    !bytes.is_empty()
-        && bytes.iter().all(|&b| word(b) || b == b'.')
-        && bytes.first().is_some_and(|&b| word(b))
-        && bytes.last().is_some_and(|&b| word(b))
-        && !name.contains("..")
 }
 
 /// One rez package as the solver sees it: its version and the requirements of its variants.

@@ -127,21 +127,12 @@ fn progress_bar(common: &Common) -> ProgressBar {
 /// The target of an index read: `--target-python` (else this machine's `python3`, else 3.12),
 /// `--platform` and `--machine` (else this machine's).
 pub fn target_of(args: &TargetArgs) -> TargetEnvironment {
-    TargetEnvironment {
-        python: args
-            .target_python
-            .clone()
-            .or_else(crate::os::python_version)
-            .unwrap_or_else(|| "3.12".into()),
-        platform: args
-            .platform
-            .clone()
-            .unwrap_or_else(|| std::env::consts::OS.into()),
-        machine: args
-            .machine
-            .clone()
-            .unwrap_or_else(|| std::env::consts::ARCH.into()),
-    }
+    let python = args
+        .target_python
+        .clone()
+        .or_else(crate::os::python_version)
+        .unwrap_or_else(|| "3.12".into());
+    crate::target::with_python(python, args)
 }
 
 /// The arguments as text (URLs or requirements).

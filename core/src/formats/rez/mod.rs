@@ -14,6 +14,8 @@ mod attributes;
 mod package_py;
 mod package_yaml;
 mod record;
+
+pub(crate) use record::is_valid_package_name;
 mod requirements;
 
 pub use package_py::{

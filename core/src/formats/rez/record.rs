@@ -358,8 +358,9 @@ fn installed_folders(path: &str) -> Option<(&str, &str)> {
     valid.then_some((family, version))
 }
 
-/// rez's `is_valid_package_name`: `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`.
-fn is_valid_package_name(name: &str) -> bool {
+/// rez's `is_valid_package_name` (its `PACKAGE_NAME_REGEX`, `[a-zA-Z_0-9](\.?[a-zA-Z0-9_]+)*`):
+/// a family folder's name, and a request's (the resolver checks requests as rez does).
+pub(crate) fn is_valid_package_name(name: &str) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let bytes = name.as_bytes();
     !bytes.is_empty()

@@ -95,6 +95,7 @@ pub use text::{decode_utf8, line_at, normalize_path, Fault, Position};
 pub use versions::pep440::{parse_version, Pep440Version, Specifiers};
 pub use versions::pep508::{
     normalize_name, parse_requirement, Marker, MarkerEnvironment, MarkerEvalError,
-    RequirementError, TargetEnvironment, MAX_MARKER_DEPTH,
+    RequirementError, MAX_MARKER_DEPTH,
 };
 pub use versions::rez::{RezRequirement, RezVersion, RezVersionError, RezVersionRange};
+pub use versions::target::TargetEnvironment;

@@ -29,8 +29,9 @@ pub use split::{project_folders, split_projects};
 
 use crate::record::{Ecosystem, Format, Package, Record, Requirement, RequirementKind};
 use crate::versions::pep440::Specifiers;
-use crate::versions::pep508::{normalize_name, Marker, TargetEnvironment};
+use crate::versions::pep508::{normalize_name, Marker};
 use crate::versions::rez;
+use crate::versions::target::TargetEnvironment;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

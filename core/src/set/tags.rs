@@ -9,7 +9,7 @@
 //! default CPython does. Checked against `packaging.tags` by
 //! `scripts/conformance/wheel_tags.py` (its verdicts are the table of the tests below).
 
-use crate::versions::pep508::TargetEnvironment;
+use crate::versions::target::TargetEnvironment;
 
 /// The target's CPython `(major, minor)`, if its version reads as one.
 fn python(target: &TargetEnvironment) -> Option<(u32, u32)> {

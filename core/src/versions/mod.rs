@@ -4,3 +4,4 @@ pub(crate) mod pep440;
 pub(crate) mod pep508;
 mod pep508_compat;
 pub(crate) mod rez;
+pub(crate) mod target;

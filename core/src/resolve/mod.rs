@@ -19,11 +19,13 @@
 //!   only skip work whose result is already known.
 
 mod graph;
+mod outcome;
 mod solver;
 
-pub use solver::{
-    solve, Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
+pub use outcome::{
+    Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
+pub use solver::solve;
 
 use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};

@@ -20,6 +20,7 @@
 
 mod graph;
 mod outcome;
+mod slice;
 mod solver;
 
 pub use outcome::{

@@ -1,0 +1,294 @@
+//! A family's slice: the versions and variants of one family still possible in a phase
+//! (rez's `_PackageVariantSlice`), with the requirement lists and variants it is made of.
+
+use super::outcome::Reduction;
+use super::RezPackage;
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// rez `RequirementList`: requirements merged by name, in the order names first appear.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RequirementList {
+    pub(super) requirements: Vec<RezRequirement>,
+}
+
+impl RequirementList {
+    /// Merges `requirements`; `Err` holds the first pair that cannot be merged.
+    pub(super) fn new(
+        requirements: &[RezRequirement],
+    ) -> Result<Self, (RezRequirement, RezRequirement)> {
+        let mut merged: Vec<RezRequirement> = Vec::with_capacity(requirements.len());
+        for req in requirements {
+            match merged.iter_mut().find(|m| m.name == req.name) {
+                None => merged.push(req.clone()),
+                Some(existing) => match existing.merged(req) {
+                    Some(m) => *existing = m,
+                    None => return Err((existing.clone(), req.clone())),
+                },
+            }
+        }
+        Ok(RequirementList {
+            requirements: merged,
+        })
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<&RezRequirement> {
+        self.requirements.iter().find(|r| r.name == name)
+    }
+}
+
+/// A variant of a package, with its merged requirements.
+#[derive(Debug)]
+pub(super) struct Variant {
+    pub(super) family: Arc<Vec<RezPackage>>,
+    pub(super) at: usize,
+    pub(super) index: Option<usize>,
+    pub(super) requires: RequirementList,
+    /// Names of the non-conflict requirements (rez `request_fams`).
+    pub(super) fams: BTreeSet<String>,
+    /// Names of the conflict requirements (rez `conflict_request_fams`).
+    pub(super) conflict_fams: BTreeSet<String>,
+}
+
+impl Variant {
+    pub(super) fn package(&self) -> &RezPackage {
+        // `at` is an index into `family`, set where the variant is made.
+        &self.family[self.at]
+    }
+
+    pub(super) fn version(&self) -> &RezVersion {
+        &self.package().version
+    }
+}
+
+/// rez `_PackageEntry`: one version and its variants, already in rez's variant order.
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub(super) version: RezVersion,
+    pub(super) variants: Rc<[Rc<Variant>]>,
+}
+
+/// rez `_PackageVariantSlice`: versions and variants of one family still possible.
+#[derive(Debug, Clone)]
+pub(super) struct Slice {
+    pub(super) name: Rc<str>,
+    pub(super) entries: Vec<Entry>,
+    /// Entries are in version order (highest first).
+    pub(super) sorted: bool,
+    pub(super) extracted: BTreeSet<String>,
+    /// Families every variant requires (shared by copies: they never change).
+    pub(super) common: Rc<BTreeSet<String>>,
+    /// Families any variant requires or conflicts with.
+    pub(super) fam_requires: Rc<HashSet<String>>,
+    pub(super) len: usize,
+}
+
+impl Slice {
+    /// A slice over `entries` (never empty); `sorted` as the slice it is a copy of. rez's
+    /// `_copy`: nothing is extracted yet.
+    pub(super) fn new(name: Rc<str>, entries: Vec<Entry>, sorted: bool) -> Slice {
+        let mut common: Option<BTreeSet<String>> = None;
+        let mut fam_requires = HashSet::new();
+        let mut len = 0;
+        for variant in entries.iter().flat_map(|e| e.variants.iter()) {
+            len += 1;
+            common = Some(match common {
+                None => variant.fams.clone(),
+                Some(c) => c.intersection(&variant.fams).cloned().collect(),
+            });
+            fam_requires.extend(variant.fams.iter().cloned());
+            fam_requires.extend(variant.conflict_fams.iter().cloned());
+        }
+        Slice {
+            name,
+            entries,
+            sorted,
+            extracted: BTreeSet::new(),
+            common: Rc::new(common.unwrap_or_default()),
+            fam_requires: Rc::new(fam_requires),
+            len,
+        }
+    }
+
+    pub(super) fn copy(&self, entries: Vec<Entry>) -> Slice {
+        Slice::new(Rc::clone(&self.name), entries, self.sorted)
+    }
+
+    pub(super) fn range(&self) -> RezVersionRange {
+        let versions: Vec<RezVersion> = self.entries.iter().map(|e| e.version.clone()).collect();
+        RezVersionRange::from_versions(&versions)
+    }
+
+    pub(super) fn extractable(&self) -> bool {
+        !self.common.is_subset(&self.extracted)
+    }
+
+    pub(super) fn first_variant(&self) -> Option<&Rc<Variant>> {
+        self.entries.first().and_then(|e| e.variants.first())
+    }
+
+    pub(super) fn variants(&self) -> impl Iterator<Item = &Rc<Variant>> {
+        self.entries.iter().flat_map(|e| e.variants.iter())
+    }
+
+    /// rez `intersect`: the versions in `range`.
+    pub(super) fn intersect(&self, range: &RezVersionRange) -> Change<Slice> {
+        if range.is_any() {
+            return Change::Same;
+        }
+        let entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| range.contains(&e.version))
+            .cloned()
+            .collect();
+        if entries.is_empty() {
+            Change::Gone
+        } else if entries.len() < self.entries.len() {
+            Change::To(self.copy(entries))
+        } else {
+            Change::Same
+        }
+    }
+
+    /// rez `reduce_by`: drops the variants whose requirement of `request`'s family conflicts
+    /// with it.
+    pub(super) fn reduce_by(&self, request: &RezRequirement) -> (Change<Slice>, Vec<Reduction>) {
+        if request.range.is_empty() || !self.fam_requires.contains(&request.name) {
+            return (Change::Same, Vec::new());
+        }
+        let conflicts = |variant| conflicting_dependency(variant, request);
+        let mut entries = Vec::new();
+        let mut reduced = false;
+        for entry in &self.entries {
+            let kept: Vec<Rc<Variant>> = entry
+                .variants
+                .iter()
+                .filter(|v| conflicts(v).is_none())
+                .cloned()
+                .collect();
+            if kept.len() == entry.variants.len() {
+                entries.push(entry.clone());
+                continue;
+            }
+            reduced = true;
+            if !kept.is_empty() {
+                entries.push(Entry {
+                    version: entry.version.clone(),
+                    variants: kept.into(),
+                });
+            }
+        }
+        if !entries.is_empty() {
+            let change = if reduced {
+                Change::To(self.copy(entries))
+            } else {
+                Change::Same
+            };
+            return (change, Vec::new());
+        }
+        // Every variant went: only now are the reductions written out, for the failure.
+        let reductions = self
+            .variants()
+            .filter_map(|v| {
+                conflicts(v).map(|dep| Reduction {
+                    name: self.name.to_string(),
+                    version: v.version().clone(),
+                    variant: v.index,
+                    dependency: dep.clone(),
+                    conflicting: request.clone(),
+                })
+            })
+            .collect();
+        (Change::Gone, reductions)
+    }
+
+    /// rez `extract`: the first (by name) family every variant requires, with the union of
+    /// their ranges; `None` when there is none left.
+    pub(super) fn extract(&self) -> Option<(Slice, RezRequirement)> {
+        let family = self.common.difference(&self.extracted).next()?.clone();
+        let mut ranges: Vec<RezVersionRange> = self
+            .variants()
+            .filter_map(|v| v.requires.get(&family).map(|r| r.range.clone()))
+            .collect();
+        ranges.sort();
+        ranges.dedup();
+        let range = RezVersionRange::union_all(&ranges);
+        let mut slice = self.clone();
+        slice.extracted.insert(family.clone());
+        Some((slice, RezRequirement::new(&family, range)))
+    }
+
+    /// rez `split`: the preferred part (the first variants sharing a dependency) and the rest.
+    pub(super) fn split(&self) -> Option<(Slice, Slice)> {
+        let mut this = self.clone();
+        if !this.sorted {
+            this.entries
+                .sort_by(|a, b| b.version.cmp(&a.version).then(Ordering::Equal));
+            this.sorted = true;
+        }
+        let mut fams: BTreeSet<String> = if this.len > 2 {
+            let first = this.first_variant()?;
+            first.fams.difference(&this.extracted).cloned().collect()
+        } else {
+            BTreeSet::new()
+        };
+        if fams.is_empty() {
+            return Some(this.split_at(0, 1));
+        }
+        let mut prev = (0, 1);
+        for (i, entry) in this.entries.iter().enumerate() {
+            for (j, variant) in entry.variants.iter().enumerate() {
+                fams = fams.intersection(&variant.fams).cloned().collect();
+                if fams.is_empty() {
+                    return Some(this.split_at(prev.0, prev.1));
+                }
+                prev = (i, j + 1);
+            }
+        }
+        // A family common to every variant would have been extracted first.
+        None
+    }
+
+    /// Splits after variant `n` of entry `i`.
+    pub(super) fn split_at(&self, i: usize, n: usize) -> (Slice, Slice) {
+        let entry = &self.entries[i];
+        let (mut first, mut rest): (Vec<Entry>, Vec<Entry>) = if n < entry.variants.len() {
+            let head = Entry {
+                version: entry.version.clone(),
+                variants: entry.variants[..n].into(),
+            };
+            let tail = Entry {
+                version: entry.version.clone(),
+                variants: entry.variants[n..].into(),
+            };
+            (vec![head], vec![tail])
+        } else {
+            (vec![entry.clone()], Vec::new())
+        };
+        first.splice(0..0, self.entries[..i].iter().cloned());
+        rest.extend(self.entries[i + 1..].iter().cloned());
+        (self.copy(first), self.copy(rest))
+    }
+}
+
+/// The requirement of `variant` that conflicts with `request`, if any.
+pub(super) fn conflicting_dependency<'v>(
+    variant: &'v Variant,
+    request: &RezRequirement,
+) -> Option<&'v RezRequirement> {
+    variant
+        .requires
+        .get(&request.name)
+        .filter(|dep| dep.conflicts_with(request))
+}
+
+/// What an operation did to a scope or slice (rez returns `self`, a copy, or `None`).
+pub(super) enum Change<T> {
+    Same,
+    To(T),
+    Gone,
+}

@@ -141,7 +141,8 @@ pub struct RemoteArgs {
     /// files left out as pip does, the best wheel for the target (its PEP 658 metadata file
     /// when offered, else a few byte ranges of the wheel), an sdist's PKG-INFO only when no
     /// wheel fits. graph, check and why walk the tree: the newest match per name, first come
-    /// first served, with NO backtracking (a conflict is reported as a problem, not solved).
+    /// first served, with NO backtracking (a conflict is reported as a problem, not solved);
+    /// `name @ URL` to a wheel is read from that URL, other direct URLs are reported.
     #[arg(long, value_name = "URL")]
     pub index_url: Option<String>,
     /// Like --index-url, from `PIP_INDEX_URL`, else `https://pypi.org/simple`.

@@ -212,6 +212,25 @@ fn files() -> Vec<File> {
         w("c-1.0-py3-none-any.whl", metadata("c", "1.0", &[]), 10),
         w("c-2.0-py3-none-any.whl", metadata("c", "2.0", &[]), 10),
         w("new-1.0-py3-none-any.whl", metadata("new", "1.0", &[]), 10),
+        // Asks for an extra of a name another requirement picked at another version first.
+        w(
+            "f-1.0-py3-none-any.whl",
+            metadata("f", "1.0", &["Requires-Dist: demo[x]<2"]),
+            10,
+        ),
+        // Read by its direct URL: one requirement from the index, one from a VCS.
+        w(
+            "h-1.0-py3-none-any.whl",
+            metadata(
+                "h",
+                "1.0",
+                &[
+                    "Requires-Dist: c",
+                    "Requires-Dist: vcs @ git+https://example.invalid/vcs.git@v1",
+                ],
+            ),
+            10,
+        ),
     ];
     files[4].yanked = true; // dep 2.0 (PEP 592)
     files[13].requires_python = Some(">=3.99"); // new 1.0: no Python of the target
@@ -1070,6 +1089,51 @@ fn check_reports_a_conflict_instead_of_solving_it() {
         why.stdout().contains('a') && why.stdout().contains('b'),
         "{}",
         why.stdout()
+    );
+}
+
+/// A name picked at one version keeps it, and a later requirement's extras are followed on
+/// the pick (what its extra needs is in the tree); the mismatch is a problem for `check`.
+#[test]
+fn extras_asked_of_an_earlier_pick_are_followed() {
+    let server = Server::start();
+    let run = tree(
+        &server,
+        "graph",
+        &["demo", "f"],
+        &["-f", "json", "--platform", "linux"],
+    );
+    assert!(run.out.status.success(), "{}", run.stderr());
+    assert_eq!(
+        nodes(&run),
+        ["demo 2.0", "dep 1.0", "extra-dep 1.0", "f 1.0"]
+    );
+    let check = tree(&server, "check", &["demo", "f"], &["--platform", "linux"]);
+    assert_eq!(check.out.status.code(), Some(1), "{}", check.stdout());
+    assert!(check.stdout().contains("demo[x]<2"), "{}", check.stdout());
+}
+
+/// `name @ url` to a wheel is read from that URL and followed; a VCS URL is an `unsupported`
+/// record, never fetched.
+#[test]
+fn direct_url_requirements_to_wheels_are_followed() {
+    let server = Server::start();
+    let root = format!("h @ {}", server.url("/r/h-1.0-py3-none-any.whl"));
+    let pinned = format!("c @ {}", server.url("/r/c-1.0-py3-none-any.whl"));
+    let run = tree(
+        &server,
+        "graph",
+        &[&pinned, &root],
+        &["-f", "json", "--platform", "linux"],
+    );
+    assert!(run.out.status.success(), "{}", run.stderr());
+    // `vcs` is in the tree as a missing node, and why is said.
+    assert_eq!(nodes(&run), ["c 1.0", "h 1.0", "vcs "]);
+    let json = run.json();
+    let unreadable = json["unreadable"].to_string();
+    assert!(
+        unreadable.contains("example.invalid") && unreadable.contains("not followed"),
+        "{json}"
     );
 }
 

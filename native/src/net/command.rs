@@ -7,7 +7,7 @@
 use super::auth;
 use super::cache::Cache;
 use super::http::{Client, Settings};
-use super::remote_wheel::{self, Target};
+use super::remote_wheel;
 use super::walk::{self, Source, Wanted};
 use crate::cli::{Common, RemoteArgs, TargetArgs};
 use crate::read::{parse_bytes, Parsed};
@@ -179,7 +179,7 @@ pub fn scan(
         None => {
             let client = Arc::clone(&session.client);
             let cache = session.cache.clone();
-            Arc::new(move |url: String| read_url(&client, &cache, &url))
+            Arc::new(move |url: String| remote_wheel::read_cached(&client, &cache, &url))
         }
     };
     let cancel = CancelFlag::new();
@@ -215,21 +215,6 @@ pub fn scan(
     result
 }
 
-/// A wheel or metadata URL: from the cache when its `#sha256=` names the file, else fetched.
-fn read_url(client: &Client, cache: &Cache, url: &str) -> Parsed {
-    let target = Target::of_url(url);
-    match &target.sha256 {
-        Some(hash) => {
-            let key = format!(
-                "{}#{hash}",
-                auth::split_credentials(auth::split_fragment(url).0).0
-            );
-            cache.record(&key, || remote_wheel::read(client, &target))
-        }
-        None => remote_wheel::read(client, &target),
-    }
-}
-
 /// The record of the file pip would pick for one requirement on the index.
 fn find_requirement(source: &Source, index: &str, text: &str) -> Parsed {
     let failed = |kind: ErrorKind, message: String, column: u32| {
@@ -246,13 +231,6 @@ fn find_requirement(source: &Source, index: &str, text: &str) -> Parsed {
             return failed(ErrorKind::Syntax, e.message, column);
         }
     };
-    if requirement.url.is_some() {
-        return failed(
-            ErrorKind::Unsupported,
-            "a direct URL requirement: give the URL itself to `pkglens scan`".into(),
-            0,
-        );
-    }
     let wanted = Wanted::of(&requirement);
     match source.find(&wanted) {
         Some(parsed) => parsed,

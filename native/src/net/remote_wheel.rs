@@ -8,6 +8,7 @@
 //! and gives the wheel's own record.
 
 use super::auth;
+use super::cache::Cache;
 use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
 use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader};
@@ -73,6 +74,23 @@ pub fn read(client: &Client, target: &Target) -> Parsed {
     match read_ranges(client, target) {
         Ok(parsed) => parsed,
         Err(err) => failed(&target.shown, err.kind, err.message),
+    }
+}
+
+/// The record of the wheel (or metadata file) at a URL a user or a `name @ url` requirement
+/// gave: kept in the cache by its hash when the URL's `#sha256=` fragment names one (the same
+/// hash is the same file, whatever the URL), else read each time.
+pub fn read_cached(client: &Client, cache: &Cache, url: &str) -> Parsed {
+    let target = Target::of_url(url);
+    match &target.sha256 {
+        Some(hash) => {
+            let key = format!(
+                "{}#{hash}",
+                auth::split_credentials(auth::split_fragment(url).0).0
+            );
+            cache.record(&key, || read(client, &target))
+        }
+        None => read(client, &target),
     }
 }
 

@@ -6,13 +6,16 @@
 //! Each name gets the newest version that matches the first requirement that reaches it, and
 //! keeps it: there is no backtracking. A later requirement the pick does not satisfy is left
 //! for the package set's checks to report (`unsatisfied`, `conflict`), not solved. Extras are
-//! followed (a requirement's `[extra]` adds the package's requirements of that extra), and
-//! markers are evaluated for the target; direct URL requirements (`name @ url`) are not
-//! followed.
+//! followed (a requirement's `[extra]` adds the package's requirements of that extra, also
+//! when the name was picked at another version first), and markers are evaluated for the
+//! target. A direct URL requirement (`name @ url`) to a wheel (or its PEP 658 metadata file)
+//! is read from that URL, fewest bytes first, and followed; any other URL (a VCS, an sdist, a
+//! local file) is an `unsupported` record in the tree, never fetched or built.
 
 use super::cache::Cache;
 use super::http::Client;
 use super::index;
+use super::remote_wheel;
 use crate::read::Parsed;
 use pkglens_core::{normalize_name, prefetch_walk, Executor, Marker, PrefetchOptions};
 use pkglens_core::{Record, Requirement, TargetEnvironment};
@@ -28,6 +31,8 @@ pub struct Wanted {
     pub spec: String,
     /// The extras asked for, normalised and sorted.
     pub extras: Vec<String>,
+    /// The direct URL of a `name @ url` requirement, read instead of the index.
+    pub url: Option<String>,
 }
 
 impl Wanted {
@@ -44,6 +49,7 @@ impl Wanted {
             name: normalize_name(&requirement.name),
             spec: requirement.spec.clone(),
             extras,
+            url: requirement.url.clone(),
         }
     }
 }
@@ -105,6 +111,9 @@ impl Source {
     /// The record of the file pip would pick for `wanted`, read fewest bytes first (from the
     /// cache when it was read before).
     pub fn find(&self, wanted: &Wanted) -> Found {
+        if let Some(url) = &wanted.url {
+            return Some(self.find_url(url));
+        }
         let files = match self.files(&wanted.name) {
             Ok(files) => files,
             Err(message) => {
@@ -135,6 +144,28 @@ impl Source {
         });
         Some(parsed.clone())
     }
+
+    /// The record of a direct URL requirement: a wheel or PEP 658 metadata URL is read as
+    /// `pkglens scan URL` reads it; anything else would need a checkout or a build.
+    fn find_url(&self, url: &str) -> Parsed {
+        let (bare, _) = super::auth::split_fragment(url);
+        let path = bare.split('?').next().unwrap_or(bare);
+        let http = path.starts_with("https://") || path.starts_with("http://");
+        if http && (path.ends_with(".whl") || remote_wheel::is_metadata_url(path)) {
+            return remote_wheel::read_cached(&self.client, &self.cache, url);
+        }
+        let shown = super::auth::redact(bare).into_owned();
+        let err = pkglens_core::ParseError::whole(
+            &shown,
+            None,
+            pkglens_core::ErrorKind::Unsupported,
+            String::from(
+                "a direct URL requirement to something other than a wheel over HTTP: \
+                 not followed (it would need a checkout or a build)",
+            ),
+        );
+        (Record::from_error(&err), Some(err))
+    }
 }
 
 /// The records of the tree from `roots`: the package picked for each name, in the order the
@@ -149,7 +180,7 @@ pub fn walk(
     let env = source.target.marker_environment();
     let wanted_roots: Vec<Wanted> = roots
         .iter()
-        .filter(|r| r.url.is_none() && applies(r, &env, &[]))
+        .filter(|r| applies(r, &env, &[]))
         .map(Wanted::of)
         .collect();
     let options = PrefetchOptions {
@@ -179,9 +210,9 @@ pub fn walk(
                 return Vec::new();
             };
             let index = match picked.get(&wanted.name) {
-                Some((version, index)) if *version == package.version => *index,
-                // Another version was picked first: no backtracking; the checks report it.
-                Some(_) => return Vec::new(),
+                // Another version may have been picked first: no backtracking (the checks
+                // report the mismatch), but the extras asked for are followed on the pick.
+                Some((_, index)) => *index,
                 None => {
                     picked.insert(
                         wanted.name.clone(),
@@ -203,7 +234,7 @@ pub fn walk(
                 }
                 let extras: Vec<String> = extra.map(str::to_owned).into_iter().collect();
                 for requirement in &package.requires {
-                    if requirement.url.is_some() || !applies(requirement, &env, &extras) {
+                    if !applies(requirement, &env, &extras) {
                         continue;
                     }
                     // Requirements of an extra are followed with that extra only.

@@ -830,54 +830,99 @@ fn installer_options_leave_compileall_s_tree() {
         (&["-i", "list.txt", "-d", "/x", "elsewhere"], ""),
         (&["-i", "-"], "site/pkg\nsite/zz_filler.py\n"),
     ];
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for (args, stdin) in runs {
-        remove_pycs(&a);
-        let mut reference = Command::new(python());
-        reference
-            .args(["-m", "compileall", "-q"])
-            .args(rooted(args, &a));
-        let expected = run_with_input(reference, &a, stdin);
-        assert!(expected.status.success(), "{args:?}: {expected:?}");
-        let expected_state = tree_state(&a);
-        assert!(
-            expected_state
-                .keys()
-                .any(|p| p.extension() == Some(OsStr::new("pyc"))),
-            "{args:?}: compileall wrote nothing"
-        );
+        let expected = compileall_tree(dir.path(), args, stdin);
         for route in [
             &["--jobs", "2"][..],
             &["--jobs", "1"],
             &["--jobs", "2", "--via-args"],
         ] {
-            remove_pycs(&b);
-            let mut ours = Command::new(env!("CARGO_BIN_EXE_pkglens"));
-            ours.arg("compile")
-                .arg("--python")
-                .arg(python())
-                .args(route)
-                .args(["--format", "json"])
-                .args(rooted(args, &b));
-            let out = run_with_input(ours, &b, stdin);
-            assert!(out.status.success(), "{args:?} {route:?}: {out:?}");
-            let summary = &json(&out)["summary"];
-            assert_eq!(summary["failed"], 0, "{args:?} {route:?}");
+            let summary = assert_pkglens_tree(dir.path(), args, stdin, route, &expected);
             // With the filler the tree is over the serial threshold: two interpreters ran.
             let filler = Path::new("site/__pycache__/zz_filler.cpython-311.pyc");
-            if route == ["--jobs", "2"] && expected_state.contains_key(filler) {
+            if route == ["--jobs", "2"] && expected.contains_key(filler) {
                 assert_eq!(summary["workers"], 2, "{args:?} {route:?}");
             }
-            let state = tree_state(&b);
-            let names = |m: &BTreeMap<PathBuf, _>| m.keys().cloned().collect::<Vec<_>>();
-            assert_eq!(names(&state), names(&expected_state), "{args:?} {route:?}");
-            for (path, expected) in &expected_state {
-                assert!(
-                    &state[path] == expected,
-                    "{args:?} {route:?}: {path:?} differs"
-                );
-            }
         }
+    }
+}
+
+type TreeState = BTreeMap<PathBuf, (Vec<u8>, Option<PathBuf>)>;
+
+/// Runs `python -m compileall -q ARGS` in the fresh copy `dir/a`, `stdin` on its standard
+/// input; the tree it leaves.
+fn compileall_tree(dir: &Path, args: &[&str], stdin: &str) -> TreeState {
+    let a = dir.join("a");
+    remove_pycs(&a);
+    let mut reference = Command::new(python());
+    reference
+        .args(["-m", "compileall", "-q"])
+        .args(rooted(args, &a));
+    let expected = run_with_input(reference, &a, stdin);
+    assert!(expected.status.success(), "{args:?}: {expected:?}");
+    let state = tree_state(&a);
+    assert!(
+        state
+            .keys()
+            .any(|p| p.extension() == Some(OsStr::new("pyc"))),
+        "{args:?}: compileall wrote nothing"
+    );
+    state
+}
+
+/// Runs `pkglens compile ROUTE ARGS` in the fresh copy `dir/b` and checks that it leaves the
+/// tree `expected`; the JSON summary.
+fn assert_pkglens_tree(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    route: &[&str],
+    expected: &TreeState,
+) -> Value {
+    let b = dir.join("b");
+    remove_pycs(&b);
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_pkglens"));
+    ours.arg("compile")
+        .arg("--python")
+        .arg(python())
+        .args(route)
+        .args(["--format", "json"])
+        .args(rooted(args, &b));
+    let out = run_with_input(ours, &b, stdin);
+    assert!(out.status.success(), "{args:?} {route:?}: {out:?}");
+    let summary = json(&out)["summary"].clone();
+    assert_eq!(summary["failed"], 0, "{args:?} {route:?}");
+    let state = tree_state(&b);
+    let names = |m: &TreeState| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&state), names(expected), "{args:?} {route:?}");
+    for (path, bytes) in expected {
+        assert!(
+            &state[path] == bytes,
+            "{args:?} {route:?}: {path:?} differs"
+        );
+    }
+    summary
+}
+
+/// Arguments that overlap reach a file twice; compileall compiles it twice in order (the
+/// second time, without `-f`, its `.pyc` is up to date; with `-f` the second `-d` name wins).
+/// pkglens then compiles in one interpreter, in order, even over the serial threshold.
+#[test]
+fn overlapping_arguments_compile_in_compileall_s_order() {
+    let dir = twins(|to| install_tree(to.parent().unwrap()));
+    for (reference, ours) in [
+        (
+            &["-d", "/x", "site/pkg", "site"][..],
+            &["-d", "/x", "site/pkg", "site"][..],
+        ),
+        (
+            &["-f", "-d", "/x", "site", "./site/pkg/sub/deep.py"],
+            &["--force", "-d", "/x", "site", "./site/pkg/sub/deep.py"],
+        ),
+    ] {
+        let expected = compileall_tree(dir.path(), reference, "");
+        let summary = assert_pkglens_tree(dir.path(), ours, "", &["--jobs", "2"], &expected);
+        assert_eq!(summary["workers"], 1, "{ours:?}");
     }
 }
 

@@ -109,7 +109,8 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("-x: not a Python regular expression: {why}");
     }
     let found = walk::find(&paths, max_levels(args));
-    let plan = Plan::new(&found.files, args, &settings);
+    let overlap = walk::reached_twice(&found.files, paths.len());
+    let plan = Plan::new(&found.files, args, &settings, overlap);
     let pool = Arc::new(Pool::new(settings.clone(), plan.via_args));
     // The first long-lived interpreter starts here, so a missing one is a plain error (exit 2).
     if !plan.via_args && !found.files.is_empty() {
@@ -283,10 +284,11 @@ struct Plan {
 }
 
 impl Plan {
-    /// Serial (one interpreter, paths as arguments) for a small tree or `--jobs 1`; else a
-    /// pool of `--jobs` workers (`auto`: the available parallelism, which counts the cgroup's
-    /// CPU quota and the affinity mask), no more than there are batches.
-    fn new(files: &[Source], args: &CompileArgs, settings: &Settings) -> Plan {
+    /// Serial (one interpreter, paths as arguments) for a small tree, `--jobs 1`, or files
+    /// reached twice (`overlap`: compileall's order decides what the second compile does);
+    /// else a pool of `--jobs` workers (`auto`: the available parallelism, which counts the
+    /// cgroup's CPU quota and the affinity mask), no more than there are batches.
+    fn new(files: &[Source], args: &CompileArgs, settings: &Settings, overlap: bool) -> Plan {
         let (jobs, notice) = crate::os::capped_jobs(args.jobs);
         if let Some(notice) = notice.filter(|_| !args.quiet) {
             eprintln!("{notice}");
@@ -299,7 +301,7 @@ impl Plan {
             .iter()
             .map(|f| f.path.metadata().map_or(0, |m| m.len()))
             .sum();
-        let serial = wanted <= 1 || files.len() < 2 || bytes < SERIAL_SOURCE_BYTES;
+        let serial = wanted <= 1 || files.len() < 2 || bytes < SERIAL_SOURCE_BYTES || overlap;
         let os_limits = crate::os::arg_limits();
         if serial {
             return Plan {

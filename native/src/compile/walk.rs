@@ -7,6 +7,7 @@
 //! them. `-l` and `-r N` limit how deep folders are descended, as compileall's `maxlevels`.
 
 use super::worker::Source;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,6 +45,31 @@ pub fn find(paths: &[PathBuf], max_levels: usize) -> Found {
         }
     }
     found
+}
+
+/// Whether a file is reached twice, through arguments that overlap (`site site/pkg`, a file
+/// listed with `-i` and found under a folder too): compileall compiles it twice, in order, and
+/// the second time finds the first's `.pyc` (or, forced, writes its own `-d` name last). One
+/// walk never reaches a file twice (links to folders are not descended), so one argument
+/// cannot overlap; each folder is resolved once.
+pub fn reached_twice(files: &[Source], arguments: usize) -> bool {
+    if arguments < 2 {
+        return false;
+    }
+    let mut resolved: HashMap<&Path, PathBuf> = HashMap::new();
+    let mut seen = HashSet::with_capacity(files.len());
+    files.iter().any(|file| {
+        let parent = file.path.parent().unwrap_or(Path::new(""));
+        let folder = resolved.entry(parent).or_insert_with(|| {
+            let named = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            fs::canonicalize(named).unwrap_or_else(|_| parent.to_path_buf())
+        });
+        !seen.insert(folder.join(file.path.file_name().unwrap_or_default()))
+    })
 }
 
 /// `_walk_dir`: the folder's sorted names, depth first; `under` is the folder argument.

@@ -394,6 +394,10 @@ pub struct CompileArgs {
     /// Compile even the files whose `.pyc` is up to date.
     #[arg(long)]
     pub force: bool,
+    /// Compile in one interpreter when the files hold less source than this, in bytes
+    /// (`0`: never; for measuring where a second interpreter starts to pay).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::compile::SERIAL_SOURCE_BYTES)]
+    pub serial_below: u64,
     /// Give each interpreter its paths as arguments (cut under the OS limit), one interpreter
     /// per batch, instead of feeding long-lived ones on standard input.
     #[arg(long)]

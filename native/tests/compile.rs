@@ -983,3 +983,25 @@ fn option_combinations_compileall_refuses_are_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("-x: not a Python regular expression"));
     assert!(!dir.path().join("site/__pycache__").exists());
 }
+
+/// `--serial-below` moves the serial threshold: a tree of four small files is compiled by one
+/// interpreter by default and by two with `--serial-below 0`, to the same `.pyc` files.
+#[test]
+fn serial_below_moves_the_threshold() {
+    let dir = twins(|to| {
+        for name in ["a.py", "b.py", "c.py", "d.py"] {
+            write(&to.join(name), "x = 1\n");
+        }
+    });
+    assert!(compileall(&dir.path().join("a"), &[]).status.success());
+    for (args, workers) in [
+        (&["--jobs", "2"][..], 1),
+        (&["--jobs", "2", "--serial-below", "0"], 2),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--force", "--format", "json"]);
+        let out = json(&pkglens(&dir.path().join("b"), &args));
+        assert_eq!(out["summary"]["workers"], workers, "{args:?}");
+        assert_same_pycs(dir.path(), 4);
+    }
+}

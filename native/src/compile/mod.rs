@@ -29,9 +29,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use worker::{Answer, Settings, Source, Worker};
 
-/// Below this much source in all, one interpreter compiles the whole tree: a second one costs
-/// its start-up (about 20 ms of CPU) and saves less than that (measured in
-/// `docs/benchmarks.md`, `scripts/bench compile`).
+/// Below this much source in all (`--serial-below`'s default), one interpreter compiles the
+/// whole tree: a second one costs its start-up (about 30 ms of CPU) and saves less than that.
+/// Derived from two measured costs (a start, and compiling per MB: `docs/decisions.md`), not
+/// yet from a measured crossover: `scripts/bench compile`'s threshold sweep measures one.
 pub const SERIAL_SOURCE_BYTES: u64 = 512 * 1024;
 
 /// The most paths in one batch handed to a long-lived worker; smaller batches balance the
@@ -284,8 +285,9 @@ struct Plan {
 }
 
 impl Plan {
-    /// Serial (one interpreter, paths as arguments) for a small tree, `--jobs 1`, or files
-    /// reached twice (`overlap`: compileall's order decides what the second compile does);
+    /// Serial (one interpreter, paths as arguments) under `--serial-below` bytes of source, with
+    /// `--jobs 1`, or for files reached twice (`overlap`: compileall's order decides what the
+    /// second compile does);
     /// else a pool of `--jobs` workers (`auto`: the available parallelism, which counts the
     /// cgroup's CPU quota and the affinity mask), no more than there are batches.
     fn new(files: &[Source], args: &CompileArgs, settings: &Settings, overlap: bool) -> Plan {
@@ -301,7 +303,7 @@ impl Plan {
             .iter()
             .map(|f| f.path.metadata().map_or(0, |m| m.len()))
             .sum();
-        let serial = wanted <= 1 || files.len() < 2 || bytes < SERIAL_SOURCE_BYTES || overlap;
+        let serial = wanted <= 1 || files.len() < 2 || bytes < args.serial_below || overlap;
         let os_limits = crate::os::arg_limits();
         if serial {
             return Plan {

@@ -53,7 +53,7 @@ pub enum Command {
     /// Byte-compile the `.py` files of an installed tree in parallel: the same `.pyc` files
     /// as `python -m compileall`. Exits 1 if any failed.
     #[command(
-        after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/"
+        after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/\n  pkglens compile -o 0 -o 1 --hardlink-dupes -s \"$DESTDIR\" -p / \"$DESTDIR/usr/lib\"\n  pkglens compile -d /usr/lib/python3.12 -x '(^|/)tests?/' build/lib\n\ncompileall's options -d, -s, -p, -x, -e, -o, --hardlink-dupes, -b, -l, -r and -i mean what they mean to `python -m compileall`, combined as it combines them."
     )]
     Compile(CompileArgs),
     /// Resolve rez requests as rez does, over static reads of the repositories.

@@ -652,6 +652,8 @@ fn install_tree(to: &Path) {
     write(&site.join("pkg/tests/test_x.py"), "assert True\n");
     write(&site.join("pkg/_win32.py"), "import msvcrt\n");
     write(&site.join("pkg/sub/deep.py"), "a = 0\n");
+    // A folder name met twice on one path: `-s`'s `list.remove` drops the first equal part.
+    write(&site.join("m/sub/m/x.py"), "c = 2\n");
     write(&site.join("zz_filler.py"), "# filler\n".repeat(70_000));
     write(&to.join("elsewhere/ext.py"), "b = 1\n");
     std::os::unix::fs::symlink("packaging/version.py", site.join("inside.py")).unwrap();
@@ -802,6 +804,8 @@ fn installer_options_leave_compileall_s_tree() {
         ),
         // A relative `-s` with `-p`: `-s build -p /usr/lib/R/library "build/x/python"`.
         (&["-s", "site", "-p", "/usr/lib/R/library", "site"], ""),
+        // `-s` whose last part equals the path's fourth, a name the path has twice.
+        (&["-s", "q/q/q/m", "site"], ""),
         // `-p` alone: prepended to every path.
         (&["-p", "/srv", "site", "tools/cli.py"], ""),
         // Arch meson packages: `-o 0 -o 1 -o 2 --hardlink-dupes -s "$pkgdir" "$pkgdir"$site`.

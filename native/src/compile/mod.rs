@@ -164,7 +164,8 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
 fn paths(args: &CompileArgs) -> anyhow::Result<Vec<PathBuf>> {
     let mut paths = args.paths.clone();
     if let Some(list) = &args.file_list {
-        let bytes = if list.as_os_str() == "-" {
+        let from_stdin = list.as_os_str() == "-";
+        let bytes = if from_stdin {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
                 .context("cannot read the file list from standard input")?;
@@ -177,7 +178,7 @@ fn paths(args: &CompileArgs) -> anyhow::Result<Vec<PathBuf>> {
             .map_err(|e| anyhow::anyhow!("the file list {} is not UTF-8: {e}", list.display()))?;
         // A line empty once stripped names nothing: compileall tries to list `''`, cannot,
         // and goes on (exit 0); here it is dropped rather than reported as a failure.
-        let lines = list_lines(&text)
+        let lines = list_lines(&text, !from_stdin)
             .into_iter()
             .filter(|line| !line.is_empty());
         paths.extend(lines.map(PathBuf::from));
@@ -187,19 +188,22 @@ fn paths(args: &CompileArgs) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-/// The lines of a file list as Python reads a text file (`\n`, `\r\n` and `\r` end a line),
-/// each stripped as `str.strip()` strips (Unicode white space and the separators
-/// U+001C..U+001F).
-fn list_lines(text: &str) -> Vec<&str> {
+/// The lines of a file list as Python reads it, each stripped as `str.strip()` strips
+/// (Unicode white space and the separators U+001C..U+001F). A file is read with universal
+/// newlines (`\n`, `\r\n` and `\r` end a line); `sys.stdin` on Unix splits at `\n` only.
+fn list_lines(text: &str, universal: bool) -> Vec<&str> {
     if text.is_empty() {
         return Vec::new();
     }
-    let mut lines: Vec<&str> = text
-        .split("\r\n")
-        .flat_map(|line| line.split(['\n', '\r']))
-        .collect();
+    let mut lines: Vec<&str> = if universal {
+        text.split("\r\n")
+            .flat_map(|line| line.split(['\n', '\r']))
+            .collect()
+    } else {
+        text.split('\n').collect()
+    };
     // The text's last line ending ends a line; nothing follows it.
-    if text.ends_with(['\n', '\r']) {
+    if text.ends_with('\n') || (universal && text.ends_with('\r')) {
         lines.pop();
     }
     let python_space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
@@ -524,4 +528,21 @@ fn progress_bar(args: &CompileArgs, files: usize) -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_lines;
+
+    #[test]
+    fn file_lists_split_and_strip_as_python_reads_them() {
+        // Python 3.11: `[l.strip() for l in open(f, encoding="utf-8")]` of these bytes.
+        let text = " a\u{1f}\r\rb\r\n\n c \u{a0}\n\u{2003}d";
+        assert_eq!(list_lines(text, true), ["a", "", "b", "", "c", "d"]);
+        assert_eq!(list_lines("x\n", true), ["x"]);
+        assert_eq!(list_lines("\n", true), [""]);
+        assert!(list_lines("", true).is_empty());
+        // `[l.strip() for l in sys.stdin]`: a lone `\r` ends no line.
+        assert_eq!(list_lines(" a\rb \r\nc\n", false), ["a\rb", "c"]);
+    }
 }

@@ -7,6 +7,7 @@ use pkglens_core::Jobs;
 use pkglens_core::ProblemKind;
 use pkglens_core::Record;
 use pkglens_core::TargetEnvironment;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// `pkglens` and its subcommand.
@@ -52,7 +53,7 @@ pub enum Command {
     /// Byte-compile the `.py` files of an installed tree in parallel: the same `.pyc` files
     /// as `python -m compileall`. Exits 1 if any failed.
     #[command(
-        after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/"
+        after_help = "Examples:\n  pkglens compile .venv/lib/python3.12/site-packages\n  pkglens compile --python /opt/py/bin/python3 -OO --invalidation-mode checked-hash site/\n  pkglens compile -o 0 -o 1 --hardlink-dupes -s \"$DESTDIR\" -p / \"$DESTDIR/usr/lib\"\n  pkglens compile -d /usr/lib/python3.12 -x '(^|/)tests?/' build/lib\n\ncompileall's options -d, -s, -p, -x, -e, -o, --hardlink-dupes, -b, -l, -r and -i mean what they mean to `python -m compileall`, combined as it combines them."
     )]
     Compile(CompileArgs),
     /// Resolve rez requests as rez does, over static reads of the repositories.
@@ -344,8 +345,49 @@ pub struct CompileArgs {
     #[arg(short, long, default_value = "auto", value_name = "N|auto")]
     pub jobs: Jobs,
     /// Optimise: `-O` as `python -O` (`.opt-1.pyc`), `-OO` also drops docstrings (`.opt-2.pyc`).
-    #[arg(short = 'O', action = clap::ArgAction::Count)]
+    #[arg(short = 'O', action = clap::ArgAction::Count, conflicts_with = "opt_levels")]
     pub optimize: u8,
+    /// compileall's `-o`: an optimisation level to compile at (-1: the interpreter's own, 0,
+    /// 1 or 2); repeat it for a `.pyc` at each level.
+    #[arg(short = 'o', value_name = "LEVEL", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i8).range(-1..=2))]
+    pub opt_levels: Vec<i8>,
+    /// Hard-link a level's `.pyc` to the previous level's when they are identical (needs two
+    /// levels or more: `-o 0 -o 1 -o 2`).
+    #[arg(long)]
+    pub hardlink_dupes: bool,
+    /// compileall's `-d`: the folder named in tracebacks instead of the path's own (for a
+    /// folder argument it replaces that folder; for a file argument, the file's folder).
+    #[arg(short = 'd', value_name = "DESTDIR", conflicts_with_all = ["stripdir", "prependdir"])]
+    pub ddir: Option<OsString>,
+    /// compileall's `-s`: the leading part of each path left out of the name in the `.pyc`
+    /// (a build root).
+    #[arg(short = 's', value_name = "STRIPDIR")]
+    pub stripdir: Option<OsString>,
+    /// compileall's `-p`: put before each path's name in the `.pyc`, after `-s`.
+    #[arg(short = 'p', value_name = "PREPENDDIR")]
+    pub prependdir: Option<OsString>,
+    /// compileall's `-x`: skip each file whose path this Python regular expression matches
+    /// (`re.search`).
+    #[arg(short = 'x', value_name = "REGEX")]
+    pub rx: Option<OsString>,
+    /// compileall's `-e`: skip symbolic links to files outside DIR.
+    #[arg(short = 'e', value_name = "DIR")]
+    pub limit_sl_dest: Option<OsString>,
+    /// compileall's `-b`: write the legacy `NAME.pyc` beside each source instead of in
+    /// `__pycache__`.
+    #[arg(short = 'b', long)]
+    pub legacy: bool,
+    /// compileall's `-l`: only the files of each folder, not its subfolders.
+    #[arg(short = 'l')]
+    pub no_recurse: bool,
+    /// compileall's `-r`: descend at most N folders deep (wins over `-l`).
+    #[arg(short = 'r', value_name = "N", allow_negative_numbers = true)]
+    pub recursion: Option<i64>,
+    /// compileall's `-i`: add the files and folders listed in FILE, one a line (`-`: standard
+    /// input), after the PATH arguments.
+    #[arg(short = 'i', value_name = "FILE")]
+    pub file_list: Option<PathBuf>,
     /// How the `.pyc` records its source. Default: py_compile's (`checked-hash` when
     /// `SOURCE_DATE_EPOCH` is set, else `timestamp`).
     #[arg(long, value_enum, value_name = "MODE")]
@@ -353,6 +395,10 @@ pub struct CompileArgs {
     /// Compile even the files whose `.pyc` is up to date.
     #[arg(long)]
     pub force: bool,
+    /// Compile in one interpreter when the files hold less source than this, in bytes
+    /// (`0`: never; for measuring where a second interpreter starts to pay).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::compile::SERIAL_SOURCE_BYTES)]
+    pub serial_below: u64,
     /// Give each interpreter its paths as arguments (cut under the OS limit), one interpreter
     /// per batch, instead of feeding long-lived ones on standard input.
     #[arg(long)]

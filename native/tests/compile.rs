@@ -638,3 +638,374 @@ fn source_date_epoch_picks_the_hash_mode_as_under_compileall() {
     let pycs = pycs(&dir.path().join("b"));
     assert!(pycs.values().all(|pyc| pyc[4..8] == [3, 0, 0, 0]));
 }
+
+/// The tree the installer options are tried on: a real package (packaging, from the test
+/// venv), a test folder and a Windows-only module for `-x`, a module whose `.pyc` is the same
+/// at every optimisation level (`--hardlink-dupes` links those), a link to a file inside the
+/// tree and one to a file outside it (`-e`), a script outside the tree named as a file
+/// argument, a list for `-i`, and a file of comments that puts the tree over the serial
+/// threshold, so that `--jobs 2` runs the pool.
+fn install_tree(to: &Path) {
+    let site = to.join("site");
+    copy_sources(&site_packages().join("packaging"), &site.join("packaging"));
+    write(&site.join("pkg/__init__.py"), "\"\"\"A package.\"\"\"\n");
+    write(&site.join("pkg/tests/test_x.py"), "assert True\n");
+    write(&site.join("pkg/_win32.py"), "import msvcrt\n");
+    write(&site.join("pkg/sub/deep.py"), "a = 0\n");
+    // A folder name met twice on one path: `-s`'s `list.remove` drops the first equal part.
+    write(&site.join("m/sub/m/x.py"), "c = 2\n");
+    write(&site.join("zz_filler.py"), "# filler\n".repeat(70_000));
+    write(&to.join("elsewhere/ext.py"), "b = 1\n");
+    std::os::unix::fs::symlink("packaging/version.py", site.join("inside.py")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/ext.py", site.join("outside.py")).unwrap();
+    write(
+        &to.join("tools/cli.py"),
+        "def main():\n    \"\"\"Run.\"\"\"\n",
+    );
+    // Python's universal newlines and `str.strip()`: a CRLF line, spaces and a tab around a
+    // name, a blank line.
+    write(
+        &to.join("list.txt"),
+        " site/pkg \r\nsite/packaging/tags.py\n\n\ttools/cli.py\n",
+    );
+}
+
+/// Every file of `dir` (sources, `.pyc` files, the list): its bytes, or a link's target; and
+/// for a file with several hard links, the first of its names.
+fn tree_state(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, Option<PathBuf>)> {
+    use std::os::unix::fs::MetadataExt;
+    fn visit(dir: &Path, base: &Path, out: &mut Vec<(PathBuf, fs::Metadata)>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                visit(&path, base, out);
+            } else {
+                out.push((path.strip_prefix(base).unwrap().to_path_buf(), meta));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    visit(dir, dir, &mut files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut first_name = BTreeMap::new();
+    let mut state = BTreeMap::new();
+    for (path, meta) in files {
+        let full = dir.join(&path);
+        let bytes = if meta.is_symlink() {
+            fs::read_link(&full)
+                .unwrap()
+                .as_os_str()
+                .as_bytes()
+                .to_vec()
+        } else {
+            fs::read(&full).unwrap()
+        };
+        let group = (meta.nlink() > 1).then(|| {
+            first_name
+                .entry(meta.ino())
+                .or_insert_with(|| path.clone())
+                .clone()
+        });
+        state.insert(path, (bytes, group));
+    }
+    state
+}
+
+/// Deletes every `.pyc` file and `__pycache__` folder under `dir`.
+fn remove_pycs(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() && path.ends_with("__pycache__") {
+            fs::remove_dir_all(&path).unwrap();
+        } else if meta.is_dir() {
+            remove_pycs(&path);
+        } else if path.extension() == Some(OsStr::new("pyc")) {
+            fs::remove_file(&path).unwrap();
+        }
+    }
+}
+
+/// `args` with `{root}` replaced by `root` (the two copies live in different folders).
+fn rooted(args: &[&str], root: &Path) -> Vec<std::ffi::OsString> {
+    let root = root.to_str().unwrap();
+    args.iter()
+        .map(|a| a.replace("{root}", root).into())
+        .collect()
+}
+
+/// Runs `tool ARGS` in `cwd`, with `stdin` on standard input.
+fn run_with_input(mut tool: Command, cwd: &Path, stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = tool
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// compileall's options for installers and distributions, alone and in the combinations
+/// packaging scripts use, in each of pkglens's routes (the pool, one interpreter, one
+/// interpreter per argument batch): the whole tree afterwards (every `.pyc`, where it is, its
+/// bytes with the `co_filename` that `-d`/`-s`/`-p` set, and which `.pyc` files are one file
+/// under several names) is what `python -m compileall` leaves.
+#[test]
+fn installer_options_leave_compileall_s_tree() {
+    let dir = twins(|to| install_tree(to.parent().unwrap()));
+    let runs: &[(&[&str], &str)] = &[
+        // Arch: `compileall -d /usr/lib "$pkgdir/usr/lib"`, and a file named with `-d`
+        // (`compileall -d "${_destdir}" "${_file}"`): the file's folder is replaced, not its
+        // argument.
+        (
+            &[
+                "-d",
+                "/usr/lib/python3.11/site-packages",
+                "site",
+                "tools/cli.py",
+            ],
+            "",
+        ),
+        // `-d` with `-x`, a Python pattern (a lookahead, which Rust's regex lacks) over the
+        // whole path, as `compileall -q -x '(^|/)(\.venv|venv|build)(/|$)' .` writes it.
+        (
+            &[
+                "-d",
+                "/usr/lib",
+                "-x",
+                r"(^|/)tests?(/|$)|_win(?=32)",
+                "site",
+            ],
+            "",
+        ),
+        // Fedora and Arch R packages: `-o 0 -o 1 -s "$srcdir/build" -p /opt "$srcdir/build/x"`.
+        (
+            &[
+                "-o",
+                "0",
+                "-o",
+                "1",
+                "-s",
+                "{root}",
+                "-p",
+                "/opt",
+                "{root}/site",
+            ],
+            "",
+        ),
+        // A relative `-s` with `-p`: `-s build -p /usr/lib/R/library "build/x/python"`.
+        (&["-s", "site", "-p", "/usr/lib/R/library", "site"], ""),
+        // `-s` whose last part equals the path's fourth, a name the path has twice.
+        (&["-s", "q/q/q/m", "site"], ""),
+        // `-p` alone: prepended to every path.
+        (&["-p", "/srv", "site", "tools/cli.py"], ""),
+        // Arch meson packages: `-o 0 -o 1 -o 2 --hardlink-dupes -s "$pkgdir" "$pkgdir"$site`.
+        (
+            &[
+                "-o",
+                "0",
+                "-o",
+                "1",
+                "-o",
+                "2",
+                "--hardlink-dupes",
+                "-s",
+                "{root}",
+                "{root}/site",
+            ],
+            "",
+        ),
+        (&["-e", "site", "site"], ""),
+        (&["-e", "{root}", "site"], ""),
+        (&["-b", "site"], ""),
+        (&["-b", "-o", "1", "site"], ""),
+        (&["-l", "site", "tools"], ""),
+        (&["-r", "1", "site"], ""),
+        (&["-l", "-r", "2", "site"], ""),
+        (&["-i", "list.txt", "-d", "/x", "elsewhere"], ""),
+        (&["-i", "-"], "site/pkg\nsite/zz_filler.py\n"),
+    ];
+    for (args, stdin) in runs {
+        let expected = compileall_tree(dir.path(), args, stdin);
+        for route in [
+            &["--jobs", "2"][..],
+            &["--jobs", "1"],
+            &["--jobs", "2", "--via-args"],
+        ] {
+            let summary = assert_pkglens_tree(dir.path(), args, stdin, route, &expected);
+            // With the filler the tree is over the serial threshold: two interpreters ran.
+            let filler = Path::new("site/__pycache__/zz_filler.cpython-311.pyc");
+            if route == ["--jobs", "2"] && expected.contains_key(filler) {
+                assert_eq!(summary["workers"], 2, "{args:?} {route:?}");
+            }
+        }
+    }
+}
+
+type TreeState = BTreeMap<PathBuf, (Vec<u8>, Option<PathBuf>)>;
+
+/// Runs `python -m compileall -q ARGS` in the fresh copy `dir/a`, `stdin` on its standard
+/// input; the tree it leaves.
+fn compileall_tree(dir: &Path, args: &[&str], stdin: &str) -> TreeState {
+    let a = dir.join("a");
+    remove_pycs(&a);
+    let mut reference = Command::new(python());
+    reference
+        .args(["-m", "compileall", "-q"])
+        .args(rooted(args, &a));
+    let expected = run_with_input(reference, &a, stdin);
+    assert!(expected.status.success(), "{args:?}: {expected:?}");
+    let state = tree_state(&a);
+    assert!(
+        state
+            .keys()
+            .any(|p| p.extension() == Some(OsStr::new("pyc"))),
+        "{args:?}: compileall wrote nothing"
+    );
+    state
+}
+
+/// Runs `pkglens compile ROUTE ARGS` in the fresh copy `dir/b` and checks that it leaves the
+/// tree `expected`; the JSON summary.
+fn assert_pkglens_tree(
+    dir: &Path,
+    args: &[&str],
+    stdin: &str,
+    route: &[&str],
+    expected: &TreeState,
+) -> Value {
+    let b = dir.join("b");
+    remove_pycs(&b);
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_pkglens"));
+    ours.arg("compile")
+        .arg("--python")
+        .arg(python())
+        .args(route)
+        .args(["--format", "json"])
+        .args(rooted(args, &b));
+    let out = run_with_input(ours, &b, stdin);
+    assert!(out.status.success(), "{args:?} {route:?}: {out:?}");
+    let summary = json(&out)["summary"].clone();
+    assert_eq!(summary["failed"], 0, "{args:?} {route:?}");
+    let state = tree_state(&b);
+    let names = |m: &TreeState| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&state), names(expected), "{args:?} {route:?}");
+    for (path, bytes) in expected {
+        assert!(
+            &state[path] == bytes,
+            "{args:?} {route:?}: {path:?} differs"
+        );
+    }
+    summary
+}
+
+/// Arguments that overlap reach a file twice; compileall compiles it twice in order (the
+/// second time, without `-f`, its `.pyc` is up to date; with `-f` the second `-d` name wins).
+/// pkglens then compiles in one interpreter, in order, even over the serial threshold.
+#[test]
+fn overlapping_arguments_compile_in_compileall_s_order() {
+    let dir = twins(|to| install_tree(to.parent().unwrap()));
+    for (reference, ours) in [
+        (
+            &["-d", "/x", "site/pkg", "site"][..],
+            &["-d", "/x", "site/pkg", "site"][..],
+        ),
+        (
+            &["-f", "-d", "/x", "site", "./site/pkg/sub/deep.py"],
+            &["--force", "-d", "/x", "site", "./site/pkg/sub/deep.py"],
+        ),
+    ] {
+        let expected = compileall_tree(dir.path(), reference, "");
+        let summary = assert_pkglens_tree(dir.path(), ours, "", &["--jobs", "2"], &expected);
+        assert_eq!(summary["workers"], 1, "{ours:?}");
+    }
+}
+
+/// `--hardlink-dupes` links equal `.pyc` files of successive levels, as compileall's own test
+/// checks it (`a = 0`: the same code at -o 0, 1 and 2; a docstring and an assert: three
+/// different files).
+#[test]
+fn hardlink_dupes_link_what_compileall_links() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("site/same.py"), "a = 0\n");
+    write(
+        &dir.path().join("site/differ.py"),
+        "\"\"\"Doc.\"\"\"\nassert a\n",
+    );
+    let out = pkglens(
+        dir.path(),
+        &["-o", "0", "-o", "1", "-o", "2", "--hardlink-dupes"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let inodes = |name: &str| -> Vec<u64> {
+        ["", ".opt-1", ".opt-2"]
+            .iter()
+            .map(|opt| {
+                let pyc = format!("site/__pycache__/{name}.cpython-311{opt}.pyc");
+                fs::metadata(dir.path().join(pyc)).unwrap().ino()
+            })
+            .collect()
+    };
+    let same = inodes("same");
+    assert!(same.iter().all(|&ino| ino == same[0]), "{same:?}");
+    let differ = inodes("differ");
+    assert!(
+        differ[0] != differ[1] && differ[1] != differ[2],
+        "{differ:?}"
+    );
+}
+
+/// The combinations compileall's parser refuses are refused here too (exit 2), and a `-x`
+/// that Python's `re` cannot compile is an error before anything is compiled.
+#[test]
+fn option_combinations_compileall_refuses_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("site/m.py"), "x = 1\n");
+    for args in [
+        &["--hardlink-dupes"][..],
+        &["-o", "1", "--hardlink-dupes"],
+        &["-d", "/x", "-s", "site"],
+        &["-d", "/x", "-p", "/"],
+    ] {
+        let expected = compileall(dir.path(), args);
+        assert_eq!(expected.status.code(), Some(2), "{args:?}: {expected:?}");
+        let out = pkglens(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    }
+    let out = pkglens(dir.path(), &["-x", "("]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-x: not a Python regular expression"));
+    assert!(!dir.path().join("site/__pycache__").exists());
+}
+
+/// `--serial-below` moves the serial threshold: a tree of four small files is compiled by one
+/// interpreter by default and by two with `--serial-below 0`, to the same `.pyc` files.
+#[test]
+fn serial_below_moves_the_threshold() {
+    let dir = twins(|to| {
+        for name in ["a.py", "b.py", "c.py", "d.py"] {
+            write(&to.join(name), "x = 1\n");
+        }
+    });
+    assert!(compileall(&dir.path().join("a"), &[]).status.success());
+    for (args, workers) in [
+        (&["--jobs", "2"][..], 1),
+        (&["--jobs", "2", "--serial-below", "0"], 2),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--force", "--format", "json"]);
+        let out = json(&pkglens(&dir.path().join("b"), &args));
+        assert_eq!(out["summary"]["workers"], workers, "{args:?}");
+        assert_same_pycs(dir.path(), 4);
+    }
+}

@@ -27,11 +27,12 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use worker::{Answer, Settings, Worker};
+use worker::{Answer, Settings, Source, Worker};
 
-/// Below this much source in all, one interpreter compiles the whole tree: a second one costs
-/// its start-up (about 20 ms of CPU) and saves less than that (measured in
-/// `docs/benchmarks.md`, `scripts/bench compile`).
+/// Below this much source in all (`--serial-below`'s default), one interpreter compiles the
+/// whole tree: a second one costs its start-up (about 30 ms of CPU) and saves less than that.
+/// Derived from two measured costs (a start, and compiling per MB: `docs/decisions.md`), not
+/// yet from a measured crossover: `scripts/bench compile`'s threshold sweep measures one.
 pub const SERIAL_SOURCE_BYTES: u64 = 512 * 1024;
 
 /// The most paths in one batch handed to a long-lived worker; smaller batches balance the
@@ -100,14 +101,17 @@ struct FileResult {
 pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     interrupt::install();
     let started = Instant::now();
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = paths(args)?;
     let settings = settings(args, &paths)?;
-    let found = walk::find(&paths);
-    let plan = Plan::new(&found.files, args, &settings);
+    if let Err(why) = settings
+        .check_rx()
+        .with_context(|| format!("cannot start {}", settings.python.display()))?
+    {
+        anyhow::bail!("-x: not a Python regular expression: {why}");
+    }
+    let found = walk::find(&paths, max_levels(args));
+    let overlap = walk::reached_twice(&found.files, paths.len());
+    let plan = Plan::new(&found.files, args, &settings, overlap);
     let pool = Arc::new(Pool::new(settings.clone(), plan.via_args));
     // The first long-lived interpreter starts here, so a missing one is a plain error (exit 2).
     if !plan.via_args && !found.files.is_empty() {
@@ -129,7 +133,7 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
         chunk: 1,
         ..OrderedOptions::default()
     };
-    let batches = plan.batches(found.files);
+    let batches = plan.batches(found.files, &settings);
     let feeder = Arc::clone(&pool);
     // After Ctrl-C every batch still comes back, at once, its files `interrupted`.
     for results in ordered_map(batches, move |batch| feeder.compile(batch), options) {
@@ -155,6 +159,69 @@ pub fn run(args: &CompileArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The paths to compile: the PATH arguments, then those `-i` lists (as compileall's `main`
+/// appends them: each line stripped of white space); `.` when there are neither.
+fn paths(args: &CompileArgs) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = args.paths.clone();
+    if let Some(list) = &args.file_list {
+        let from_stdin = list.as_os_str() == "-";
+        let bytes = if from_stdin {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .context("cannot read the file list from standard input")?;
+            bytes
+        } else {
+            std::fs::read(list)
+                .with_context(|| format!("cannot read the file list {}", list.display()))?
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|e| anyhow::anyhow!("the file list {} is not UTF-8: {e}", list.display()))?;
+        // A line empty once stripped names nothing: compileall tries to list `''`, cannot,
+        // and goes on (exit 0); here it is dropped rather than reported as a failure.
+        let lines = list_lines(&text, !from_stdin)
+            .into_iter()
+            .filter(|line| !line.is_empty());
+        paths.extend(lines.map(PathBuf::from));
+    } else if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    Ok(paths)
+}
+
+/// The lines of a file list as Python reads it, each stripped as `str.strip()` strips
+/// (Unicode white space and the separators U+001C..U+001F). A file is read with universal
+/// newlines (`\n`, `\r\n` and `\r` end a line); `sys.stdin` on Unix splits at `\n` only.
+fn list_lines(text: &str, universal: bool) -> Vec<&str> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<&str> = if universal {
+        text.split("\r\n")
+            .flat_map(|line| line.split(['\n', '\r']))
+            .collect()
+    } else {
+        text.split('\n').collect()
+    };
+    // The text's last line ending ends a line; nothing follows it.
+    if text.ends_with('\n') || (universal && text.ends_with('\r')) {
+        lines.pop();
+    }
+    let python_space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
+    lines
+        .into_iter()
+        .map(|line| line.trim_matches(python_space))
+        .collect()
+}
+
+/// How deep folders are walked: `-r N` (negative: 0), else `-l` (0), else compileall's default.
+fn max_levels(args: &CompileArgs) -> usize {
+    match (args.recursion, args.no_recurse) {
+        (Some(levels), _) => usize::try_from(levels).unwrap_or(0),
+        (None, true) => 0,
+        (None, false) => walk::MAX_LEVELS,
+    }
+}
+
 /// The interpreter and compileall's options, from the command line.
 fn settings(args: &CompileArgs, paths: &[PathBuf]) -> anyhow::Result<Settings> {
     anyhow::ensure!(
@@ -162,14 +229,33 @@ fn settings(args: &CompileArgs, paths: &[PathBuf]) -> anyhow::Result<Settings> {
         "-O may be given at most twice (-OO), found {}",
         args.optimize
     );
+    let mut levels = if args.opt_levels.is_empty() {
+        vec![args.optimize as i8]
+    } else {
+        args.opt_levels.clone()
+    };
+    levels.sort_unstable();
+    levels.dedup();
+    anyhow::ensure!(
+        !args.hardlink_dupes || levels.len() >= 2,
+        "--hardlink-dupes needs two optimisation levels or more (-o 0 -o 1 ...)"
+    );
     Ok(Settings {
         python: args
             .python
             .clone()
             .unwrap_or_else(|| worker::environment_python(paths)),
-        optimize: args.optimize,
+        levels,
         invalidation: args.invalidation_mode.map(InvalidationMode::python_name),
         force: args.force,
+        legacy: args.legacy,
+        hardlink_dupes: args.hardlink_dupes,
+        ddir: args.ddir.clone(),
+        stripdir: args.stripdir.clone(),
+        prependdir: args.prependdir.clone(),
+        rx: args.rx.clone(),
+        // compileall: `-e ''` is no limit.
+        limit_sl_dest: args.limit_sl_dest.clone().filter(|dir| !dir.is_empty()),
     })
 }
 
@@ -203,10 +289,12 @@ struct Plan {
 }
 
 impl Plan {
-    /// Serial (one interpreter, paths as arguments) for a small tree or `--jobs 1`; else a
-    /// pool of `--jobs` workers (`auto`: the available parallelism, which counts the cgroup's
-    /// CPU quota and the affinity mask), no more than there are batches.
-    fn new(files: &[PathBuf], args: &CompileArgs, settings: &Settings) -> Plan {
+    /// Serial (one interpreter, paths as arguments) under `--serial-below` bytes of source, with
+    /// `--jobs 1`, or for files reached twice (`overlap`: compileall's order decides what the
+    /// second compile does);
+    /// else a pool of `--jobs` workers (`auto`: the available parallelism, which counts the
+    /// cgroup's CPU quota and the affinity mask), no more than there are batches.
+    fn new(files: &[Source], args: &CompileArgs, settings: &Settings, overlap: bool) -> Plan {
         let (jobs, notice) = crate::os::capped_jobs(args.jobs);
         if let Some(notice) = notice.filter(|_| !args.quiet) {
             eprintln!("{notice}");
@@ -217,9 +305,9 @@ impl Plan {
         };
         let bytes: u64 = files
             .iter()
-            .map(|f| f.metadata().map_or(0, |m| m.len()))
+            .map(|f| f.path.metadata().map_or(0, |m| m.len()))
             .sum();
-        let serial = wanted <= 1 || files.len() < 2 || bytes < SERIAL_SOURCE_BYTES;
+        let serial = wanted <= 1 || files.len() < 2 || bytes < args.serial_below || overlap;
         let os_limits = crate::os::arg_limits();
         if serial {
             return Plan {
@@ -261,9 +349,18 @@ impl Plan {
         Executor::for_jobs(Jobs::Exactly(self.workers)).context("cannot start worker threads")
     }
 
-    /// The files cut into consecutive batches within the plan's limits (core's batcher).
-    fn batches(&self, files: Vec<PathBuf>) -> Vec<Vec<PathBuf>> {
-        let lengths = files.iter().map(|f| f.as_os_str().len());
+    /// The files cut into consecutive batches within the plan's limits (core's batcher); a
+    /// path that travels with its context (`-d`) is charged for both.
+    fn batches(&self, files: Vec<Source>, settings: &Settings) -> Vec<Vec<Source>> {
+        let context = settings.with_context();
+        let lengths = files.iter().map(|f| {
+            let path = f.path.as_os_str().len();
+            if context {
+                path + self.limits.cost(f.context_len())
+            } else {
+                path
+            }
+        });
         let ranges = split_by_len(lengths, self.fixed, self.limits);
         let mut files = files.into_iter();
         ranges
@@ -304,7 +401,7 @@ impl Pool {
 
     /// Compiles one batch: an answer per path, in order. When the interpreter dies, the
     /// remaining paths go to a fresh one; the file it died on is retried once, then reported.
-    fn compile(&self, batch: Vec<PathBuf>) -> Vec<FileResult> {
+    fn compile(&self, batch: Vec<Source>) -> Vec<FileResult> {
         let mut answers: Vec<Answer> = Vec::with_capacity(batch.len());
         let mut died_on = None;
         while answers.len() < batch.len() {
@@ -357,7 +454,10 @@ impl Pool {
         batch
             .into_iter()
             .zip(answers)
-            .map(|(path, answer)| FileResult { path, answer })
+            .map(|(source, answer)| FileResult {
+                path: source.path,
+                answer,
+            })
             .collect()
     }
 
@@ -370,12 +470,12 @@ impl Pool {
         }
     }
 
-    /// An interpreter that has been given `paths`: an idle long-lived worker (or a new one),
-    /// or a one-shot run with `paths` as its arguments.
-    fn worker_for(&self, paths: &[PathBuf]) -> std::io::Result<Worker> {
+    /// An interpreter that has been given `sources`: an idle long-lived worker (or a new one),
+    /// or a one-shot run with their paths as its arguments.
+    fn worker_for(&self, sources: &[Source]) -> std::io::Result<Worker> {
         if self.via_args {
             self.started.fetch_add(1, Ordering::Relaxed);
-            return Worker::with_args(&self.settings, paths);
+            return Worker::with_args(&self.settings, sources);
         }
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut worker = match idle {
@@ -386,7 +486,7 @@ impl Pool {
             }
         };
         // A worker that died while idle fails here or answers nothing: the caller retries.
-        let _ = worker.send(paths);
+        let _ = worker.send(sources, self.settings.with_context());
         Ok(worker)
     }
 
@@ -428,4 +528,21 @@ fn progress_bar(args: &CompileArgs, files: usize) -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_lines;
+
+    #[test]
+    fn file_lists_split_and_strip_as_python_reads_them() {
+        // Python 3.11: `[l.strip() for l in open(f, encoding="utf-8")]` of these bytes.
+        let text = " a\u{1f}\r\rb\r\n\n c \u{a0}\n\u{2003}d";
+        assert_eq!(list_lines(text, true), ["a", "", "b", "", "c", "d"]);
+        assert_eq!(list_lines("x\n", true), ["x"]);
+        assert_eq!(list_lines("\n", true), [""]);
+        assert!(list_lines("", true).is_empty());
+        // `[l.strip() for l in sys.stdin]`: a lone `\r` ends no line.
+        assert_eq!(list_lines(" a\rb \r\nc\n", false), ["a\rb", "c"]);
+    }
 }

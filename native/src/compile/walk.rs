@@ -4,42 +4,76 @@
 //! `__pycache__` passed over, every name that is not a folder taken (a symbolic link to a file
 //! too), and every folder descended into unless it is a symbolic link. compileall then
 //! compiles only the names ending in `.py`; the rest are dropped here, before any process sees
-//! them.
+//! them. `-l` and `-r N` limit how deep folders are descended, as compileall's `maxlevels`.
 
+use super::worker::Source;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What the walk found under one path.
 #[derive(Debug, Default)]
 pub struct Found {
     /// The `.py` files, in compileall's order, named as compileall names them (the path given,
     /// joined with each name below it): the name is compiled into the `.pyc`.
-    pub files: Vec<PathBuf>,
+    pub files: Vec<Source>,
     /// Folders that could not be listed, with why (compileall prints `Can't list`).
     pub unlisted: Vec<(PathBuf, std::io::Error)>,
 }
 
-/// compileall's recursion limit: `sys.getrecursionlimit()`, 1000 by default.
-const MAX_LEVELS: usize = 1000;
+/// compileall's recursion limit when neither `-l` nor `-r` is given:
+/// `sys.getrecursionlimit()`, 1000 by default.
+pub const MAX_LEVELS: usize = 1000;
 
-/// Walks `paths` in order as `python -m compileall PATH...` does.
-pub fn find(paths: &[PathBuf]) -> Found {
+/// Walks `paths` in order as `python -m compileall PATH...` does, descending at most
+/// `max_levels` folders below each folder argument (0: its own files only).
+pub fn find(paths: &[PathBuf], max_levels: usize) -> Found {
     let mut found = Found::default();
     for path in paths {
         // `os.path.isfile(dest)`: follows symbolic links.
         if path.is_file() {
             if is_python_source(path) {
-                found.files.push(path.clone());
+                found.files.push(Source {
+                    path: path.clone(),
+                    under: None,
+                });
             }
         } else {
-            walk_dir(path, MAX_LEVELS, &mut found);
+            let under = Arc::new(path.clone());
+            walk_dir(path, max_levels, &under, &mut found);
         }
     }
     found
 }
 
-/// `_walk_dir`: the folder's sorted names, depth first.
-fn walk_dir(dir: &Path, levels: usize, found: &mut Found) {
+/// Whether a file is reached twice, through arguments that overlap (`site site/pkg`, a file
+/// listed with `-i` and found under a folder too): compileall compiles it twice, in order, and
+/// the second time finds the first's `.pyc` (or, forced, writes its own `-d` name last). One
+/// walk never reaches a file twice (links to folders are not descended), so one argument
+/// cannot overlap; each folder is resolved once.
+pub fn reached_twice(files: &[Source], arguments: usize) -> bool {
+    if arguments < 2 {
+        return false;
+    }
+    let mut resolved: HashMap<&Path, PathBuf> = HashMap::new();
+    let mut seen = HashSet::with_capacity(files.len());
+    files.iter().any(|file| {
+        let parent = file.path.parent().unwrap_or(Path::new(""));
+        let folder = resolved.entry(parent).or_insert_with(|| {
+            let named = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            fs::canonicalize(named).unwrap_or_else(|_| parent.to_path_buf())
+        });
+        !seen.insert(folder.join(file.path.file_name().unwrap_or_default()))
+    })
+}
+
+/// `_walk_dir`: the folder's sorted names, depth first; `under` is the folder argument.
+fn walk_dir(dir: &Path, levels: usize, under: &Arc<PathBuf>, found: &mut Found) {
     let listed = fs::read_dir(dir).and_then(|entries| {
         entries
             .map(|entry| entry.map(|e| e.file_name()))
@@ -61,10 +95,13 @@ fn walk_dir(dir: &Path, levels: usize, found: &mut Found) {
         // `os.path.isdir` follows links; a link to a folder is neither taken nor descended.
         if !full.is_dir() {
             if is_python_source(&full) {
-                found.files.push(full);
+                found.files.push(Source {
+                    path: full,
+                    under: Some(Arc::clone(under)),
+                });
             }
         } else if levels > 0 && !full.is_symlink() {
-            walk_dir(&full, levels - 1, found);
+            walk_dir(&full, levels - 1, under, found);
         }
     }
 }
@@ -122,11 +159,11 @@ mod tests {
             std::os::unix::fs::symlink(root.join("pkg"), root.join("linked")).unwrap();
             std::os::unix::fs::symlink(root.join("a.py"), root.join("alias.py")).unwrap();
         }
-        let found = find(&[root.to_path_buf(), root.join("nowhere")]);
+        let found = find(&[root.to_path_buf(), root.join("nowhere")], MAX_LEVELS);
         let names: Vec<_> = found
             .files
             .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_str().unwrap())
+            .map(|s| s.path.strip_prefix(root).unwrap().to_str().unwrap())
             .collect();
         #[cfg(unix)]
         assert_eq!(names, ["a.py", "alias.py", "b.py", "pkg/z.py"]);

@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 
 /// The worker script, embedded: it is passed with `-c`, written nowhere.
 const SCRIPT: &str = include_str!("worker.py");
@@ -15,16 +16,71 @@ const SCRIPT: &str = include_str!("worker.py");
 pub struct Settings {
     /// The interpreter whose `.pyc` files are written.
     pub python: PathBuf,
-    /// The optimisation level (0, 1 or 2: `-O`, `-OO`).
-    pub optimize: u8,
+    /// The optimisation levels, each a `.pyc` (compileall's `-o`, repeatable; -1 is the
+    /// interpreter's own, 0 under `python -I`).
+    pub levels: Vec<i8>,
     /// `timestamp`, `checked-hash` or `unchecked-hash` as py_compile names them
     /// (`TIMESTAMP`...); `None`: py_compile's default (`SOURCE_DATE_EPOCH` decides).
     pub invalidation: Option<&'static str>,
     /// Compile even when the `.pyc` looks up to date.
     pub force: bool,
+    /// compileall's `-b`: the `.pyc` beside the source, named `NAME.pyc`.
+    pub legacy: bool,
+    /// compileall's `--hardlink-dupes`: a level's `.pyc` equal to the previous level's becomes
+    /// a hard link to it.
+    pub hardlink_dupes: bool,
+    /// compileall's `-d`: the folder named in the `.pyc` instead of the path's own.
+    pub ddir: Option<OsString>,
+    /// compileall's `-s`: the leading part of each path left out of the name in the `.pyc`.
+    pub stripdir: Option<OsString>,
+    /// compileall's `-p`: put before each path (after `-s`) in the `.pyc`.
+    pub prependdir: Option<OsString>,
+    /// compileall's `-x`: a Python regular expression; a path it matches is skipped.
+    pub rx: Option<OsString>,
+    /// compileall's `-e`: a symbolic link to a file outside this folder is skipped.
+    pub limit_sl_dest: Option<OsString>,
 }
 
 impl Settings {
+    /// Each path goes with the argument it came from: `-d` names a file named on the command
+    /// line and a file found under a folder differently.
+    pub fn with_context(&self) -> bool {
+        self.ddir.is_some()
+    }
+
+    /// The worker's arguments before any path (as `worker.py` reads them).
+    fn options(&self) -> Vec<OsString> {
+        let levels: Vec<String> = self.levels.iter().map(i8::to_string).collect();
+        let mut flags = String::new();
+        for (on, letter) in [
+            (self.force, 'f'),
+            (self.legacy, 'b'),
+            (self.hardlink_dupes, 'h'),
+            (self.with_context(), 'c'),
+        ] {
+            if on {
+                flags.push(letter);
+            }
+        }
+        let optional = |value: &Option<OsString>| {
+            value.as_ref().map_or_else(OsString::new, |value| {
+                let mut arg = OsString::from("=");
+                arg.push(value);
+                arg
+            })
+        };
+        vec![
+            levels.join(",").into(),
+            self.invalidation.unwrap_or("default").into(),
+            flags.into(),
+            optional(&self.ddir),
+            optional(&self.stripdir),
+            optional(&self.prependdir),
+            optional(&self.rx),
+            optional(&self.limit_sl_dest),
+        ]
+    }
+
     /// The command line of a worker, before any path.
     fn command(&self) -> Command {
         let mut command = Command::new(&self.python);
@@ -32,29 +88,75 @@ impl Settings {
             .arg("-I")
             .arg("-c")
             .arg(SCRIPT)
-            .arg(self.optimize.to_string())
-            .arg(self.invalidation.unwrap_or("default"))
-            .arg(if self.force { "1" } else { "0" })
+            .args(self.options())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         command
     }
 
     /// The bytes of the fixed part of a worker's command line (what every argument batch
-    /// repeats), as the batcher charges it.
+    /// repeats, `--` included), as the batcher charges it.
     pub fn fixed_arg_bytes(&self) -> usize {
         let pointer = size_of::<usize>();
-        let parts = [
-            self.python.as_os_str().len(),
-            2,
-            2,
-            SCRIPT.len(),
-            1,
-            self.invalidation.unwrap_or("default").len(),
-            1,
-            2,
-        ];
-        parts.iter().map(|len| len + 1 + pointer).sum()
+        let options = self.options();
+        let lengths = [self.python.as_os_str().len(), 2, 2, SCRIPT.len(), 2]
+            .into_iter()
+            .chain(options.iter().map(|option| option.len()));
+        lengths.map(|len| len + 1 + pointer).sum()
+    }
+
+    /// Checks `-x` as the worker will compile it (Python's `re`, not Rust's): the message of
+    /// `re.error` when it is not a Python regular expression.
+    pub fn check_rx(&self) -> io::Result<Result<(), String>> {
+        let Some(rx) = &self.rx else {
+            return Ok(Ok(()));
+        };
+        let output = Command::new(&self.python)
+            .args(["-I", "-c", CHECK_RX])
+            .arg(rx)
+            .stdin(Stdio::null())
+            .output()?;
+        if output.status.success() {
+            return Ok(Ok(()));
+        }
+        let said = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        Ok(Err(if said.is_empty() {
+            format!("the check ended with {}", output.status)
+        } else {
+            said
+        }))
+    }
+}
+
+/// Compiles `sys.argv[1]` with Python's `re`; prints why not and exits 1 when it fails.
+const CHECK_RX: &str = "import re, sys\ntry:\n    re.compile(sys.argv[1])\nexcept re.error as e:\n    print(e)\n    sys.exit(1)";
+
+/// A file to compile and where it came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path, as compileall names it (the argument joined with each name below it).
+    pub path: PathBuf,
+    /// The folder argument it was found under; `None` for a file named as an argument.
+    pub under: Option<Arc<PathBuf>>,
+}
+
+impl Source {
+    /// The item that goes before the path when paths travel with their context: `f`, or `d`
+    /// and the folder argument.
+    fn context(&self) -> OsString {
+        match &self.under {
+            None => "f".into(),
+            Some(dir) => {
+                let mut context = OsString::from("d");
+                context.push(dir.as_os_str());
+                context
+            }
+        }
+    }
+
+    /// The bytes of the context item (see [`Source::context`]).
+    pub fn context_len(&self) -> usize {
+        1 + self.under.as_ref().map_or(0, |dir| dir.as_os_str().len())
     }
 }
 
@@ -89,9 +191,15 @@ impl Worker {
     }
 
     /// A one-shot run given `paths` as arguments (the caller keeps them under the OS limit).
-    pub fn with_args(settings: &Settings, paths: &[PathBuf]) -> io::Result<Worker> {
+    pub fn with_args(settings: &Settings, sources: &[Source]) -> io::Result<Worker> {
         let mut command = settings.command();
-        command.stdin(Stdio::null()).arg("--").args(paths);
+        command.stdin(Stdio::null()).arg("--");
+        for source in sources {
+            if settings.with_context() {
+                command.arg(source.context());
+            }
+            command.arg(&source.path);
+        }
         Worker::start(command)
     }
 
@@ -110,17 +218,23 @@ impl Worker {
         })
     }
 
-    /// Sends `paths`, each as a 4-byte big-endian length and its bytes, and flushes.
-    pub fn send(&mut self, paths: &[PathBuf]) -> io::Result<()> {
+    /// Sends the paths of `sources` (each after its context when `context`), each item as a
+    /// 4-byte big-endian length and its bytes, and flushes.
+    pub fn send(&mut self, sources: &[Source], context: bool) -> io::Result<()> {
         let stdin = self
             .stdin
             .as_mut()
             .ok_or_else(|| io::Error::other("this worker takes no paths on standard input"))?;
-        for path in paths {
-            let bytes = path.as_os_str().as_encoded_bytes();
+        let mut frame = |bytes: &[u8]| {
             let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
             stdin.write_all(&length.to_be_bytes())?;
-            stdin.write_all(bytes)?;
+            stdin.write_all(bytes)
+        };
+        for source in sources {
+            if context {
+                frame(source.context().as_encoded_bytes())?;
+            }
+            frame(source.path.as_os_str().as_encoded_bytes())?;
         }
         stdin.flush()
     }

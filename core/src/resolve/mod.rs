@@ -20,12 +20,14 @@
 
 mod graph;
 mod outcome;
+mod report;
 mod slice;
 mod solver;
 
 pub use outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
+pub use report::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use solver::solve;
 
 use crate::formats::rez::is_valid_package_name;

@@ -99,14 +99,14 @@ impl Resolve {
         })
     }
 
-    /// Solves over `paths`, a family's records given by `load` (its folder and the indices of
-    /// the paths under it); answers the JSON text of `resolve --format json` (without the
+    /// Solves over `paths`, a family's packages given by `load` (its folder and the indices of
+    /// the paths under it, in `paths` order); answers the JSON text of `resolve --format json` (without the
     /// CLI's final newline).
     fn run<L>(&self, paths: &[&str], load: L) -> Result<String, JsValue>
     where
-        L: FnMut(&str, &[usize]) -> Vec<Record>,
+        L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
     {
-        let mut source = FileSetSource::new(&self.repos, paths, self.allow_dynamic, load);
+        let mut source = FileSetSource::new(&self.repos, paths, load);
         let searched = self.repos.join("; ");
         let result =
             solve(&self.requests, &self.options, &mut source, &searched).map_err(|e| e.message);
@@ -120,7 +120,6 @@ struct FileSetSource<'a, L> {
     repos: &'a [String],
     /// For each repository, each family folder and the indices of the paths under it.
     families: Vec<HashMap<&'a str, Vec<usize>>>,
-    allow_dynamic: bool,
     load: L,
     /// Families the solver asked for.
     loaded: usize,
@@ -128,9 +127,9 @@ struct FileSetSource<'a, L> {
 
 impl<'a, L> FileSetSource<'a, L>
 where
-    L: FnMut(&str, &[usize]) -> Vec<Record>,
+    L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
 {
-    fn new(repos: &'a [String], paths: &[&'a str], allow_dynamic: bool, load: L) -> Self {
+    fn new(repos: &'a [String], paths: &[&'a str], load: L) -> Self {
         let families = repos
             .iter()
             .map(|repo| {
@@ -150,7 +149,6 @@ where
         FileSetSource {
             repos,
             families,
-            allow_dynamic,
             load,
             loaded: 0,
         }
@@ -159,7 +157,7 @@ where
 
 impl<L> PackageSource for FileSetSource<'_, L>
 where
-    L: FnMut(&str, &[usize]) -> Vec<Record>,
+    L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
 {
     /// rez's `iter_packages`, as the CLI's `read_family`: the first repository holding a
     /// version wins.
@@ -176,8 +174,7 @@ where
                 "" => family.to_string(),
                 repo => format!("{repo}/{family}"),
             };
-            let records = (self.load)(&folder, indices);
-            for package in rez_packages(&records, self.allow_dynamic) {
+            for package in (self.load)(&folder, indices) {
                 if package.name == family && !packages.iter().any(|p| p.version == package.version)
                 {
                     packages.push(package);
@@ -207,7 +204,7 @@ pub fn resolve_files(
     let paths: Vec<&str> = inputs.iter().map(|input| input.path).collect();
     resolve.run(&paths, |folder, indices| {
         let under: Vec<&str> = indices.iter().map(|&i| paths[i]).collect();
-        select(folder, &under)
+        let records: Vec<Record> = select(folder, &under)
             .into_iter()
             .filter(|(_, format)| is_rez(Some(*format)))
             .map(|(k, format)| {
@@ -215,7 +212,8 @@ pub fn resolve_files(
                 parse_guarded(&Input::new(input.path, input.bytes), Some(format))
                     .unwrap_or_else(|err| Record::from_error(&err))
             })
-            .collect()
+            .collect();
+        rez_packages(&records, resolve.allow_dynamic)
     })
 }
 
@@ -233,7 +231,7 @@ impl PackageSet {
         resolve.run(&paths, |_, indices| {
             let mut family: Vec<&Record> = indices.iter().map(|&i| rez[i]).collect();
             family.sort_by(|a, b| walk_order(&a.path, &b.path));
-            family.into_iter().cloned().collect()
+            rez_packages(family, resolve.allow_dynamic)
         })
     }
 }

@@ -48,6 +48,7 @@ export async function renderResolve(request: string | undefined, token: number):
     return;
   }
   const repos = reposInput.value.split(':').map((r) => r.trim());
+  out.replaceChildren(h('p', { class: 'muted', role: 'status' }, `Resolving ${requests.join(' ')}…`));
   let report: ResolveReport;
   try {
     report = await engine.call('resolve', { requests, repos });

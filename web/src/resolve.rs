@@ -53,7 +53,10 @@ const RESOLVE_OPTION_FIELDS: [&str; 4] = ["repos", "variantSelectMode", "implici
 struct Resolve {
     requests: Vec<RezRequirement>,
     options: ResolveOptions,
+    /// The repositories, without a final `/`.
     repos: Vec<String>,
+    /// The repositories as given, as rez's messages name them.
+    searched: String,
     allow_dynamic: bool,
 }
 
@@ -90,6 +93,7 @@ impl Resolve {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
             },
+            searched: options.repos.join("; "),
             repos: options
                 .repos
                 .into_iter()
@@ -100,16 +104,15 @@ impl Resolve {
     }
 
     /// Solves over `paths`, a family's packages given by `load` (its folder and the indices of
-    /// the paths under it, in `paths` order); answers the JSON text of `resolve --format json` (without the
-    /// CLI's final newline).
+    /// the paths under it, in `paths` order); answers the JSON text of `resolve --format json`
+    /// (without the CLI's final newline).
     fn run<L>(&self, paths: &[&str], load: L) -> Result<String, JsValue>
     where
         L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
     {
         let mut source = FileSetSource::new(&self.repos, paths, load);
-        let searched = self.repos.join("; ");
-        let result =
-            solve(&self.requests, &self.options, &mut source, &searched).map_err(|e| e.message);
+        let result = solve(&self.requests, &self.options, &mut source, &self.searched)
+            .map_err(|e| e.message);
         let report = ResolveReport::new(&self.requests, &self.options, result, source.loaded);
         serde_json::to_string_pretty(&report.json()).map_err(js_error)
     }
@@ -163,6 +166,11 @@ where
     /// version wins.
     fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
         self.loaded += 1;
+        // As the CLI: `.` and `..` name no family folder (a request cannot walk out of a
+        // repository); keys never hold a `/`.
+        if family == "." || family == ".." {
+            return Ok(None);
+        }
         let mut found = false;
         let mut packages: Vec<RezPackage> = Vec::new();
         for (repo, families) in self.repos.iter().zip(&self.families) {

@@ -184,7 +184,7 @@ test('same JSON as the CLI: rez\'s solver tests, both variant selection modes', 
   set.free();
 });
 
-test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two repositories', { skip: !bin || !solver }, () => {
+test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two repositories, a final slash', { skip: !bin || !solver }, () => {
   const files = [...examples, ...repoFiles(solver)];
   for (const request of ['usd-23 !python-3.11', 'usd-24 python-3.9', 'usd', 'studio_pipeline', 'ocio', 'python', 'pyfoo']) {
     const requests = request.split(' ');
@@ -192,6 +192,7 @@ test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two r
     sameAsCli(files, [EXAMPLES], requests, { allowDynamic: true });
     sameAsCli(files, [solver, EXAMPLES], requests);
     sameAsCli(files, [EXAMPLES, solver], requests);
+    sameAsCli(files, [`${EXAMPLES}/`], requests); // a repository named with its final slash
   }
 });
 

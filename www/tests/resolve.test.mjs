@@ -5,10 +5,10 @@
 // error or page error fails the test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+import { ROOT, WWW, dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
 
 /** `pkglens resolve --format json` of the CLI over examples/rez, when it is built. */
 function cliResolve(request) {
@@ -83,6 +83,20 @@ describe('the resolve view', () => {
       ['request → usd → python-3.11', 'request → python==3.9.18']);
     assert.equal(await page.locator('#resolve-graph').count(), 0, 'no graph for a failed resolve');
     await shot(page, 'resolve-failed');
+    assert.deepEqual(errors, []);
+  });
+
+  test('accessibility: axe-core finds nothing serious or critical in a solved or a failed resolve', async () => {
+    await page.evaluate(readFileSync(join(WWW, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+    const found = [];
+    for (const [request, title] of [['usd-23 !python-3.11', 'Resolved 6 packages'], ['usd-24 python-3.9', 'Resolve failed']]) {
+      await resolveIn(page, request, title);
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+      found.push(...violations.map((v) => ({ request, ...v })));
+    }
+    assert.deepEqual(found, []);
     assert.deepEqual(errors, []);
   });
 

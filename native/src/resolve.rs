@@ -12,12 +12,12 @@ use crate::output::Destination;
 use crate::rez_closure::load_family;
 use crate::style::{self, Style};
 use anyhow::Context;
+pub use pkglens_core::variant_label;
 use pkglens_core::{
     parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions,
-    Prefetcher, ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage,
-    RezRequirement, RezResolve, VariantSelectMode,
+    Prefetcher, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
+    RezResolve, VariantSelectMode,
 };
-use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,16 +131,6 @@ pub fn parse_requests(texts: &[String]) -> Result<Vec<RezRequirement>, String> {
     texts.iter().map(|t| parse_request(t)).collect()
 }
 
-/// Everything a resolve printed: the answer, or rez's error, and the families read.
-pub struct Report {
-    /// The requests as given (implicit ones first).
-    pub request: Vec<String>,
-    /// The answer, or the message of what stopped it.
-    pub result: Result<RezResolve, String>,
-    /// Families the solver asked for.
-    pub families: usize,
-}
-
 /// Resolves `requests` over `repos`: the library entry of `pkglens resolve` (the benchmark
 /// and the conformance test call it too).
 pub fn resolve_requests(
@@ -170,150 +160,28 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
     let executor = Executor::for_jobs(args.jobs).context("cannot start the thread pool")?;
     let mut source = RepoSource::new(repos, args.allow_dynamic, !args.no_prefetch, executor);
     let result = resolve_requests(&requests, &options, &mut source);
-    let report = Report {
-        request: options
-            .implicit
-            .iter()
-            .chain(&requests)
-            .map(|r| r.to_string())
-            .collect(),
-        result,
-        families: source.loaded,
-    };
+    let report = ResolveReport::new(&requests, &options, result, source.loaded);
     let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
     let style = Style::new(args.color, to_stdout && style::stdout_is_terminal());
     let mut out = Destination::for_output(args.output.as_deref())?;
     match args.format {
         ResolveFormat::Table => write_table(&mut out, &report, &style)?,
         ResolveFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report_json(&report))?;
+            serde_json::to_writer_pretty(&mut out, &report.json())?;
             writeln!(out)?;
         }
         ResolveFormat::Dot => write_graph(&mut out, &report, GraphSyntax::Dot)?,
         ResolveFormat::Mermaid => write_graph(&mut out, &report, GraphSyntax::Mermaid)?,
     }
     out.commit().context("cannot write the output")?;
-    let solved = matches!(
-        &report.result,
-        Ok(RezResolve {
-            outcome: ResolveOutcome::Solved { .. },
-            ..
-        })
-    );
-    Ok(if solved {
+    Ok(if report.solved() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
 }
 
-/// `family-version[index]` (`family-version[]` without variants), as rez prints a resolved
-/// variant (`str(PackageVariant)`).
-pub fn variant_label(p: &ResolvedVariant) -> String {
-    let mut s = p.name.clone();
-    if !p.version.is_empty() {
-        s.push('-');
-        s.push_str(&p.version.to_string());
-    }
-    let index = p.variant.map(|i| i.to_string()).unwrap_or_default();
-    s.push_str(&format!("[{index}]"));
-    s
-}
-
-/// Who required each resolved package: the request (`None`) or a resolved family, with the
-/// requirement as written.
-fn requested_by(
-    resolve: &RezResolve,
-    packages: &[ResolvedVariant],
-) -> Vec<Vec<(Option<String>, String)>> {
-    packages
-        .iter()
-        .map(|p| {
-            let mut by: Vec<(Option<String>, String)> = resolve
-                .request
-                .iter()
-                .filter(|r| r.name == p.name && !r.conflict)
-                .map(|r| (None, r.to_string()))
-                .collect();
-            for other in packages {
-                for r in other
-                    .requires
-                    .iter()
-                    .filter(|r| r.name == p.name && !r.conflict)
-                {
-                    by.push((Some(other.name.clone()), r.to_string()));
-                }
-            }
-            by
-        })
-        .collect()
-}
-
-/// The JSON answer (`docs/schema.md`, "resolve").
-pub fn report_json(report: &Report) -> Value {
-    let mut doc = json!({
-        "schema": pkglens_core::SCHEMA,
-        "request": report.request,
-        "families_read": report.families,
-    });
-    match &report.result {
-        Err(message) => {
-            doc["status"] = json!("error");
-            doc["error"] = json!(message);
-        }
-        Ok(resolve) => {
-            doc["solves"] = json!(resolve.solves);
-            doc["fails"] = json!(resolve.fails);
-            match &resolve.outcome {
-                ResolveOutcome::Solved {
-                    packages,
-                    ephemerals,
-                } => {
-                    let by = requested_by(resolve, packages);
-                    doc["status"] = json!("solved");
-                    doc["packages"] = packages
-                        .iter()
-                        .zip(by)
-                        .map(|(p, by)| {
-                            let mut package = json!({
-                                "name": p.name,
-                                "version": p.version.to_string(),
-                                "variant": p.variant,
-                                "path": p.path,
-                                "requires": p.requires.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
-                                "requested_by": by.iter().map(|(b, r)| json!({"by": b, "requirement": r})).collect::<Vec<_>>(),
-                            });
-                            if !p.computed.is_empty() {
-                                package["computed"] = json!(p.computed);
-                            }
-                            package
-                        })
-                        .collect();
-                    doc["ephemerals"] = ephemerals.iter().map(|r| json!(r.to_string())).collect();
-                }
-                ResolveOutcome::Failed { failure, .. } => {
-                    doc["status"] = json!("failed");
-                    doc["failure"] = json!({
-                        "kind": failure_kind(failure),
-                        "description": failure.description(),
-                        "chains": resolve.failure_chains(),
-                    });
-                }
-            }
-        }
-    }
-    doc
-}
-
-fn failure_kind(failure: &ResolveFailure) -> &'static str {
-    match failure {
-        ResolveFailure::TotalReduction(_) => "total_reduction",
-        ResolveFailure::Conflicts(_) => "conflicts",
-        ResolveFailure::Cycle(_) => "cycle",
-    }
-}
-
-fn write_table(out: &mut impl Write, report: &Report, style: &Style) -> anyhow::Result<()> {
+fn write_table(out: &mut impl Write, report: &ResolveReport, style: &Style) -> anyhow::Result<()> {
     let resolve = match &report.result {
         Err(message) => {
             writeln!(
@@ -414,85 +282,51 @@ enum GraphSyntax {
     Mermaid,
 }
 
-/// The resolve graph (request → packages → what they require), or for a failure the chains
-/// to the packages involved and the conflicting pairs.
-fn write_graph(out: &mut impl Write, report: &Report, syntax: GraphSyntax) -> anyhow::Result<()> {
-    let mut nodes: Vec<(String, String)> = vec![("request".into(), "request".into())];
-    let mut edges: Vec<(String, String, bool)> = Vec::new();
-    match &report.result {
-        Err(message) => nodes.push(("error".into(), message.clone())),
-        Ok(resolve) => match &resolve.outcome {
-            ResolveOutcome::Solved { packages, .. } => {
-                for (p, by) in packages.iter().zip(requested_by(resolve, packages)) {
-                    nodes.push((p.name.clone(), variant_label(p)));
-                    for (from, _) in by {
-                        edges.push((
-                            from.unwrap_or_else(|| "request".into()),
-                            p.name.clone(),
-                            false,
-                        ));
-                    }
-                }
-            }
-            ResolveOutcome::Failed { failure, .. } => {
-                for chain in resolve.failure_chains() {
-                    let mut prev = "request".to_string();
-                    for link in chain {
-                        if !nodes.iter().any(|(id, _)| *id == link) {
-                            nodes.push((link.clone(), link.clone()));
-                        }
-                        if !edges.contains(&(prev.clone(), link.clone(), false)) {
-                            edges.push((prev, link.clone(), false));
-                        }
-                        prev = link;
-                    }
-                }
-                if let ResolveFailure::Conflicts(pairs) = failure {
-                    for (a, b) in pairs {
-                        edges.push((a.name.clone(), b.name.clone(), true));
-                    }
-                }
-            }
-        },
-    }
+/// The resolve graph (core's [`ResolveReport::graph`]) in `syntax`.
+fn write_graph(
+    out: &mut impl Write,
+    report: &ResolveReport,
+    syntax: GraphSyntax,
+) -> anyhow::Result<()> {
+    let (nodes, edges) = report.graph();
     let id = |name: &str| -> String {
-        let index = nodes.iter().position(|(n, _)| n == name).unwrap_or(0);
+        let index = nodes.iter().position(|n| n.id == name).unwrap_or(0);
         format!("n{index}")
     };
     match syntax {
         GraphSyntax::Dot => {
             writeln!(out, "digraph resolve {{")?;
-            for (name, label) in &nodes {
+            for node in &nodes {
                 writeln!(
                     out,
                     "  {} [label={}];",
-                    id(name),
-                    serde_json::to_string(label)?
+                    id(&node.id),
+                    serde_json::to_string(&node.label)?
                 )?;
             }
-            for (a, b, conflict) in &edges {
-                let attr = if *conflict {
+            for edge in &edges {
+                let attr = if edge.conflict {
                     " [color=red, label=\"conflict\"]"
                 } else {
                     ""
                 };
-                writeln!(out, "  {} -> {}{attr};", id(a), id(b))?;
+                writeln!(out, "  {} -> {}{attr};", id(&edge.from), id(&edge.to))?;
             }
             writeln!(out, "}}")?;
         }
         GraphSyntax::Mermaid => {
             writeln!(out, "flowchart LR")?;
-            for (name, label) in &nodes {
-                let label = label.replace('"', "#quot;");
-                writeln!(out, "  {}[\"{label}\"]", id(name))?;
+            for node in &nodes {
+                let label = node.label.replace('"', "#quot;");
+                writeln!(out, "  {}[\"{label}\"]", id(&node.id))?;
             }
-            for (a, b, conflict) in &edges {
-                let arrow = if *conflict {
+            for edge in &edges {
+                let arrow = if edge.conflict {
                     " -. conflict .-> "
                 } else {
                     " --> "
                 };
-                writeln!(out, "  {}{arrow}{}", id(a), id(b))?;
+                writeln!(out, "  {}{arrow}{}", id(&edge.from), id(&edge.to))?;
             }
         }
     }

@@ -266,6 +266,27 @@ export function makeApi(wasm, { build, memory }) {
     return Array.from(wasm.selectPaths(root, names), (i) => list[i]);
   }
 
+  /** Requests as `rez env` takes them: an array, or one string split at spaces. */
+  function requestList(requests) {
+    if (typeof requests === 'string') return requests.split(/\s+/).filter(Boolean);
+    if (!Array.isArray(requests) || !requests.every((r) => typeof r === 'string')) {
+      throw new TypeError('pkglens: resolve: expected the requests as an array of strings or one string');
+    }
+    return requests;
+  }
+
+  /**
+   * `pkglens resolve --format json` over `files` (a rez repository's files, named by their
+   * paths), as text with the CLI's final newline: `repos` are the repositories' folders among
+   * the names, searched in order (`['']`: the names start at the repository). A family's files
+   * are parsed only when the solver asks for it.
+   */
+  function resolveJson(requests, { files, ...options } = {}) {
+    const list = requestList(requests);
+    if (!Array.isArray(files)) throw new TypeError('pkglens: resolve: expected `files`, an array of { name, bytes }');
+    return withBatch(files, (batch) => wasm.resolveFiles(batch, list, options)) + '\n';
+  }
+
   /** The wasm objects behind a PackageSet and a PackageSetBuilder (not part of the API). */
   let setOf;
   let builderOf;
@@ -344,6 +365,10 @@ export function makeApi(wasm, { build, memory }) {
     why(name, limit) { return this.#inner.why(name, limit); }
     scanSummary() { return this.#inner.scanSummary(); }
     diff(old) { return this.#inner.diff(old.#inner); }
+    /** `pkglens resolve --format json` over the set's rez package records, as text. */
+    resolveJson(requests, options = {}) { return this.#inner.resolveJson(requestList(requests), options) + '\n'; }
+    /** `resolve` over the set's rez package records. */
+    resolve(requests, options = {}) { return JSON.parse(this.resolveJson(requests, options)); }
     free() { this.#inner.free(); }
   }
 
@@ -357,6 +382,8 @@ export function makeApi(wasm, { build, memory }) {
     finishWheel,
     summarize: (records) => wasm.summarize(records),
     walkFolder,
+    resolve: (requests, options) => JSON.parse(resolveJson(requests, options)),
+    resolveJson,
     /** Parses and answers only the summary: the parse without building records (benchmarks). */
     parseSummary(files) {
       return withBatch(files, (batch) => wasm.parse(batch, files.length, { output: 'summary' }));

@@ -10,6 +10,8 @@ export declare const readWheel: Pkglens['readWheel'];
 export declare const planWheel: Pkglens['planWheel'];
 export declare const finishWheel: Pkglens['finishWheel'];
 export declare const summarize: Pkglens['summarize'];
+export declare const resolve: Pkglens['resolve'];
+export declare const resolveJson: Pkglens['resolveJson'];
 export declare const PackageSet: Pkglens['PackageSet'];
 export declare const PackageSetBuilder: Pkglens['PackageSetBuilder'];
 export declare const pep440: Pkglens['pep440'];

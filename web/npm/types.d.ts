@@ -219,6 +219,10 @@ export declare class PackageSet {
   scanSummary(): ScanSummary;
   /** What changed from `old` to this set. */
   diff(old: PackageSet): DiffReport;
+  /** `resolve` over the set's rez package records (their paths stand for the repositories' files). */
+  resolve(requests: string[] | string, options?: ResolveOptions): ResolveReport;
+  /** Exactly what `pkglens resolve --format json` prints, over the set's rez package records. */
+  resolveJson(requests: string[] | string, options?: ResolveOptions): string;
   /** Frees the wasm memory now (otherwise when garbage collected). */
   free(): void;
 }
@@ -281,6 +285,51 @@ export interface Versions {
   satisfies(version: string, spec: string): boolean;
 }
 
+/** Options of a rez resolve (`pkglens resolve`). */
+export interface ResolveOptions {
+  /** The repositories' folders among the files' names, searched in order like rez's `packages_path` (default `['']`: the names start at the one repository). */
+  repos?: string[];
+  /** rez's `variant_select_mode` (default `version_priority`). */
+  variantSelectMode?: 'version_priority' | 'intersection_priority';
+  /** rez's `implicit_packages`: requests put before the others, e.g. `~platform==linux`. */
+  implicit?: string[];
+  /** The CLI's `--allow-dynamic`: use the literal values of a package whose solver fields are partly computed. */
+  allowDynamic?: boolean;
+}
+
+/** One resolved package of `resolve`. */
+export interface ResolvedPackage {
+  name: string;
+  version: string;
+  /** The variant's index, or null for a package without variants. */
+  variant: number | null;
+  path: string;
+  /** The variant's requirements, merged as rez merges them. */
+  requires: string[];
+  /** Who required it: a resolved family, or null for the request. */
+  requested_by: { by: string | null; requirement: string }[];
+  /** Solver fields taken as absent (`allowDynamic`). */
+  computed?: string[];
+}
+
+/** The answer of `pkglens resolve --format json` (docs/schema.md, "Resolve"). */
+export interface ResolveReport {
+  schema: 'pkglens/1';
+  /** The requests as rez merges them (implicit ones first). */
+  request: string[];
+  families_read: number;
+  /** `solved`, `failed` (rez's solver fails) or `error` (rez raises). */
+  status: 'solved' | 'failed' | 'error';
+  solves?: number;
+  fails?: number;
+  packages?: ResolvedPackage[];
+  ephemerals?: string[];
+  /** Why the resolve failed: rez's description, and each requirement's chain from the request. */
+  failure?: { kind: 'conflicts' | 'total_reduction' | 'cycle'; description: string; chains: string[][] };
+  /** rez's error message. */
+  error?: string;
+}
+
 export interface Pkglens {
   /**
    * One record per file, in input order; never throws for a bad file. With `builder`, the
@@ -321,6 +370,14 @@ export interface Pkglens {
   /** The record of a wheel from the chunks `planWheel` asked for; throws if one is missing. */
   finishWheel(name: string, size: number, chunks: WheelChunk[]): FileRecord;
   summarize(records: FileRecord[]): ScanSummary;
+  /**
+   * rez requests (an array, or one string split at spaces like `rez env`'s) resolved over the
+   * files of rez repositories, as `pkglens resolve --format json` answers; a family's files are
+   * parsed only when the solver asks for it. Throws for an invalid request.
+   */
+  resolve(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): ResolveReport;
+  /** Exactly what `pkglens resolve --format json` prints. */
+  resolveJson(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): string;
   PackageSet: typeof PackageSet;
   PackageSetBuilder: typeof PackageSetBuilder;
   pep440: Versions;

@@ -61,7 +61,7 @@ impl Batch {
     }
 
     /// The files: names split at NUL, bytes cut at the ends, without copying.
-    fn inputs(&self) -> Result<Vec<Input<'_>>, JsValue> {
+    pub(crate) fn inputs(&self) -> Result<Vec<Input<'_>>, JsValue> {
         let names = std::str::from_utf8(&self.names).map_err(js_error)?;
         let names: Vec<&str> = if self.ends.is_empty() {
             Vec::new()

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 mod batch;
 #[cfg(feature = "bench")]
 mod bench;
+mod resolve;
 mod set;
 mod versions;
 mod walk;
@@ -28,6 +29,7 @@ mod wheel;
 pub use batch::{parse, Batch};
 #[cfg(feature = "bench")]
 pub use bench::{bench_alloc, bench_spin};
+pub use resolve::resolve_files;
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};
 pub use walk::{select_paths, walk_folder};

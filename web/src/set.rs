@@ -29,7 +29,7 @@ impl SetOptionsIn {
         let options: SetOptionsIn = if options.is_undefined() || options.is_null() {
             SetOptionsIn::default()
         } else {
-            refuse_unknown_fields(&options)?;
+            refuse_unknown_fields(&options, "set options", &SET_OPTION_FIELDS)?;
             from_js(options)
                 .map_err(|err| js_error(format!("pkglens: set options: {}", describe(&err))))?
         };
@@ -71,17 +71,21 @@ const SET_OPTION_FIELDS: [&str; 5] = ["python", "platform", "machine", "groups",
 
 /// An error for a field the options do not have: a misspelt `pyhton` would otherwise quietly
 /// check for the default target (serde-wasm-bindgen reads only the fields it knows, so
-/// `deny_unknown_fields` never sees the others).
-fn refuse_unknown_fields(options: &JsValue) -> Result<(), JsValue> {
+/// `deny_unknown_fields` never sees the others). `what` names the options in the message.
+pub(crate) fn refuse_unknown_fields(
+    options: &JsValue,
+    what: &str,
+    fields: &[&str],
+) -> Result<(), JsValue> {
     let Some(object) = options.dyn_ref::<js_sys::Object>() else {
         return Ok(()); // not an object: serde's own error says what was expected
     };
     for key in js_sys::Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
-        if !SET_OPTION_FIELDS.contains(&key.as_str()) {
+        if !fields.contains(&key.as_str()) {
             return Err(js_error(format!(
-                "pkglens: set options: unknown field `{key}`, expected one of: {}",
-                SET_OPTION_FIELDS.join(", ")
+                "pkglens: {what}: unknown field `{key}`, expected one of: {}",
+                fields.join(", ")
             )));
         }
     }
@@ -481,6 +485,11 @@ impl PackageSet {
 }
 
 impl PackageSet {
+    /// The set's records, in the set's order.
+    pub(crate) fn records(&self) -> &[Record] {
+        self.inner.records()
+    }
+
     /// The set of `records`, whose JSON texts have lengths `sizes`, with the memory it takes
     /// reserved first (see [`reserve_memory`]).
     fn build(records: Vec<Record>, sizes: Vec<usize>, options: SetOptions) -> PackageSet {

@@ -3,6 +3,7 @@
 #   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels
 #   web/tests/run.sh types     tsc over typed usage, with Node and with bundler resolution
 #   web/tests/run.sh cross     the Node package against the native CLI, byte for byte
+#   web/tests/run.sh resolve   rez resolves in the Node package: examples, and the CLI's JSON byte for byte
 #   web/tests/run.sh browser   Chromium: threaded build in a module Worker, against the CLI; speed
 #   web/tests/run.sh size      the .wasm size budget
 # Needs scripts/build-web to have run; `cross` needs target/release/pkglens.
@@ -57,6 +58,17 @@ case $what in
     done
     echo "${cases%,}]" > "$out/cases.json"
     (cd "$dir" && PKGLENS_CROSS=$out/cases.json PKGLENS_BASE=$ROOT node --test --test-reporter=spec cross_target.test.mjs)
+    ;;
+  resolve)
+    dir=$(fresh_project resolve)
+    cp web/tests/node/resolve.test.mjs "$dir/"
+    ensure_venv
+    ensure_rez_corpus
+    bin=${PKGLENS_BIN:-$ROOT/target/release/pkglens}
+    [ -n "${PKGLENS_BIN:-}" ] || cargo build --release --locked -q -p pkglens
+    (cd "$dir" && PKGLENS_BASE=$ROOT PKGLENS_BIN=$bin PKGLENS_REZ_SOLVER=$REZ_TESTS/solver/packages \
+      PKGLENS_REZ_BENCH=$REZ_BENCH PKGLENS_REZ_REQUESTS=$(rez_dir)/data/benchmarking/requests.json \
+      node --test --test-reporter=spec resolve.test.mjs)
     ;;
   browser)
     ensure_chromium

@@ -14,6 +14,7 @@ import { setupNames } from './views/names';
 import { refreshTable, setupPackages } from './views/packages';
 import { setupTree } from './views/tree';
 import { setupWhy } from './views/why';
+import { setupResolve } from './views/resolve';
 
 engine.onfailure = (message) => showError(`The parsing worker failed: ${message}`);
 setupLoad();
@@ -25,6 +26,7 @@ setupNames();
 setupWhy();
 setupTree();
 setupDiff();
+setupResolve();
 
 refreshTable();
 render();

@@ -3,6 +3,7 @@
 import type {
   CheckReport, DiffReport, Graph, Package, Problem, FileRecord, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
+import type { ResolveReport } from 'pkglens';
 import type { SortSpec } from './order';
 
 /** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
@@ -141,6 +142,8 @@ export interface Methods {
   exportJson(args: Record0): string;
   exportDot(args: GraphRequest): string;
   clear(args: Record0): null;
+  /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
+  resolve(args: { requests: string[]; repos: string[] }): ResolveReport;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -8,6 +8,7 @@ import { focusTable } from './views/packages';
 import { renderProblems } from './views/problems';
 import { renderTree } from './views/tree';
 import { renderWhy } from './views/why';
+import { dropResolveGraph, renderResolve } from './views/resolve';
 
 /** The view shown before this render: Back from a package's page gives the table its focus back. */
 let previous: string | null = null;
@@ -21,15 +22,16 @@ export function render(): void {
   const active = document.activeElement;
   if (from && active && $(`view-${from}`).contains(active)) lastFocused.set(from, active);
   const token = nextRender();
-  for (const view of ['packages', 'problems', 'package', 'graph', 'tree', 'why', 'diff']) {
+  for (const view of ['packages', 'problems', 'package', 'graph', 'tree', 'why', 'diff', 'resolve']) {
     $(`view-${view}`).hidden = view !== route.view;
   }
-  for (const tab of ['packages', 'problems', 'graph', 'tree', 'why', 'diff']) {
+  for (const tab of ['packages', 'problems', 'graph', 'tree', 'why', 'diff', 'resolve']) {
     const current = route.view === tab || (tab === 'packages' && route.view === 'package');
     if (current) $(`tab-${tab}`).setAttribute('aria-current', 'page');
     else $(`tab-${tab}`).removeAttribute('aria-current');
   }
   if (route.view !== 'graph') dropGraph();
+  if (route.view !== 'resolve') dropResolveGraph();
   if (from === 'package') requestAnimationFrame(() => restoreFocus(route.view));
   if (route.view === 'problems') renderProblems();
   else if (route.view === 'package' && route.id !== undefined) void renderPackage(route.id, token);
@@ -37,6 +39,7 @@ export function render(): void {
   else if (route.view === 'tree') void renderTree(route.id, token);
   else if (route.view === 'why') void renderWhy(route.name, token);
   else if (route.view === 'diff') void renderDiff(token);
+  else if (route.view === 'resolve') void renderResolve(route.name, token);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The page's routes: the location's hash names the view and what it shows.
 
-export interface Route { view: 'packages' | 'problems' | 'package' | 'graph' | 'tree' | 'why' | 'diff'; id?: number; depth?: number; name?: string }
+export interface Route { view: 'packages' | 'problems' | 'package' | 'graph' | 'tree' | 'why' | 'diff' | 'resolve'; id?: number; depth?: number; name?: string }
 
 export function parseRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -13,6 +13,7 @@ export function parseRoute(): Route {
   if (view === 'tree') return { view, id: n };
   if (view === 'problems' || view === 'diff') return { view };
   if (view === 'why') return { view, name: id ? decodeURIComponent(id) : undefined };
+  if (view === 'resolve') return { view, name: id ? decodeURIComponent(id) : undefined };
   return { view: 'packages' };
 }
 

@@ -460,6 +460,9 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
+  resolve({ requests, repos }) {
+    return currentSet().resolve(requests, { repos });
+  },
 };
 
 self.onmessage = async (event: MessageEvent<Request | Control>) => {

@@ -20,12 +20,14 @@
 
 mod graph;
 mod outcome;
+mod report;
 mod slice;
 mod solver;
 
 pub use outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
+pub use report::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use solver::solve;
 
 use crate::formats::rez::is_valid_package_name;
@@ -130,7 +132,12 @@ const SOLVER_FIELDS: [&str; 4] = ["name", "version", "requires", "variants"];
 /// read (a computed field taken as absent, listed in `computed`). A file that could not be
 /// parsed is unusable whatever `allow_dynamic` says, at the version its folder names
 /// (`<family>/<version>/package.py`; the empty version when the folder is not a version).
-pub fn rez_packages(records: &[Record], allow_dynamic: bool) -> Vec<RezPackage> {
+/// Records are taken by reference, so a caller holding them elsewhere (a package set) need not
+/// copy them.
+pub fn rez_packages<'r>(
+    records: impl IntoIterator<Item = &'r Record>,
+    allow_dynamic: bool,
+) -> Vec<RezPackage> {
     let mut out = Vec::new();
     for record in records {
         if record.status == Status::Error && record.packages.is_empty() {

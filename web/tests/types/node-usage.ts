@@ -1,6 +1,6 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions } from 'pkglens';
+import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, type ResolveOptions, type ResolveReport } from 'pkglens';
 
 const records: FileRecord[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
 const first: FileRecord = records[0]!;
@@ -28,4 +28,11 @@ const finished: FileRecord = finishWheel('x-1.0-py3-none-any.whl', 100, [{ start
 const target: SetOptions = { python: '3.9', platform: 'darwin', machine: 'arm64' };
 // @ts-expect-error not a platform
 const badTarget: SetOptions = { platform: 'beos' };
-export { target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished };
+// rez resolves over files and over a set: the CLI's `resolve --format json`.
+const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'usd/24.05/package.py', bytes: 'name = "usd"\n' }], repos: [''] });
+const chains: string[][] = report.failure?.chains ?? [];
+const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: 'intersection_priority' }).packages ?? []).map((p) => p.variant);
+const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true });
+// @ts-expect-error not a variant selection mode
+const badMode: ResolveOptions = { variantSelectMode: 'newest' };
+export { target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished, chains, variants, resolvedText, badMode };

@@ -1,0 +1,208 @@
+// `resolve` of the npm package under Node: rez requests over a set of files, as
+// `pkglens resolve --format json` answers them.
+// - Always: the repository's examples/rez (PKGLENS_BASE: the repository root), whose answers
+//   were checked against rez 3.4.0's ResolvedContext; options and errors.
+// - With PKGLENS_BIN (the native CLI): byte for byte against its JSON, over rez's solver-test
+//   repository (PKGLENS_REZ_SOLVER, the requests of rez's tests/test_solver.py, failures and
+//   cycles included, both variant selection modes), the examples, two repositories at once, and
+//   the first requests of rez's benchmark over its 18,226-file repository (PKGLENS_REZ_BENCH,
+//   PKGLENS_REZ_REQUESTS), from files and from a PackageSet of the parsed files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import * as pkglens from 'pkglens';
+
+const { resolve, resolveJson, parseFiles, PackageSet } = pkglens;
+const base = process.env.PKGLENS_BASE ?? process.cwd();
+
+/** Every file under `dir` (relative to `base`), named as the CLI names them: `dir/...`. */
+function repoFiles(dir) {
+  const out = [];
+  const visit = (d) => {
+    for (const entry of readdirSync(resolvePath(base, d), { withFileTypes: true })) {
+      const path = `${d}/${entry.name}`;
+      if (entry.isDirectory()) visit(path);
+      else out.push({ name: path, bytes: readFileSync(resolvePath(base, path)) });
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+const EXAMPLES = 'examples/rez';
+const examples = repoFiles(EXAMPLES);
+const names = (report) => report.packages.map((p) => `${p.name}-${p.version}[${p.variant ?? ''}]`);
+
+test('a request resolves over a dropped repository as rez resolves it', () => {
+  // rez 3.4.0: ResolvedContext(['usd-23', '!python-3.11'], package_paths=['examples/rez']).
+  const report = resolve(['usd-23', '!python-3.11'], { files: examples, repos: [EXAMPLES] });
+  assert.equal(report.schema, 'pkglens/1');
+  assert.equal(report.status, 'solved');
+  assert.deepEqual(names(report), [
+    'arch-x86_64[]', 'platform-linux[]', 'python-3.9.18[0]', 'boost-1.82.0[0]', 'tbb-2020.3[]', 'usd-23.11[]',
+  ]);
+  const usd = report.packages.at(-1);
+  assert.equal(usd.path, 'examples/rez/usd/23.11/package.py');
+  assert.deepEqual(usd.requested_by, [{ by: null, requirement: 'usd-23' }]);
+  // Only the families the solver asked for were read.
+  assert.equal(report.families_read, 6);
+  // One string is split at spaces, as `rez env` takes it.
+  assert.equal(resolveJson('usd-23  !python-3.11', { files: examples, repos: [EXAMPLES] }),
+    resolveJson(['usd-23', '!python-3.11'], { files: examples, repos: [EXAMPLES] }));
+});
+
+test('a failed resolve says why: rez\'s conflict and the chain to each requirement', () => {
+  // rez: failed, "The following package conflicts occurred: (python-3.11 <--!--> python==3.9.18)".
+  const report = resolve('usd-24 python-3.9', { files: examples, repos: [EXAMPLES] });
+  assert.equal(report.status, 'failed');
+  assert.equal(report.failure.kind, 'conflicts');
+  assert.equal(report.failure.description, 'The following package conflicts occurred: (python-3.11 <--!--> python==3.9.18)');
+  assert.deepEqual(report.failure.chains, [['usd', 'python-3.11'], ['python==3.9.18']]);
+  assert.equal(report.packages, undefined);
+});
+
+test('rez\'s errors are answers too: a missing family, a computed requires', () => {
+  // rez: PackageFamilyNotFoundError, with this message.
+  const missing = resolve(['usd'], { files: examples, repos: [EXAMPLES] });
+  assert.equal(missing.status, 'error');
+  assert.equal(missing.error, 'package family not found: openexr, was required by: usd (searched: examples/rez)');
+  const dynamic = resolve(['studio_pipeline'], { files: examples, repos: [EXAMPLES] });
+  assert.equal(dynamic.status, 'error');
+  assert.match(dynamic.error, /studio_pipeline\/2\.2\.0\/package\.py: field `requires` is not a literal/);
+  // allowDynamic: the literal values stand in, and the package says which field was computed.
+  const allowed = resolve(['studio_pipeline'], { files: examples, repos: [EXAMPLES], allowDynamic: true });
+  assert.equal(allowed.status, 'solved');
+  assert.deepEqual(allowed.packages.at(-1).computed, ['requires']);
+});
+
+test('repositories are searched in order and the names may start at the repository', () => {
+  const inner = examples.map(({ name, bytes }) => ({ name: name.slice(EXAMPLES.length + 1), bytes }));
+  const report = resolve(['ocio'], { files: inner });
+  assert.deepEqual(names(report), ['arch-x86_64[]', 'platform-linux[]', 'python-3.11.6[0]', 'ocio-2.3.0[]']);
+  assert.equal(report.packages.at(-1).path, 'ocio/2.3.0/package.yaml');
+  // A second repository's python-3.11.6 is hidden by the first's; a newer one is not.
+  const other = file('site/python/3.11.6/package.py', 'name = "python"\nversion = "3.11.6"\n');
+  const newer = file('site/python/3.12.1/package.py', 'name = "python"\nversion = "3.12.1"\n');
+  const both = [...examples, other, newer];
+  const first = resolve(['python-3.11'], { files: both, repos: [EXAMPLES, 'site'] });
+  assert.equal(first.packages.at(-1).path, 'examples/rez/python/3.11.6/package.py');
+  const reversed = resolve(['python-3.11'], { files: both, repos: ['site', EXAMPLES] });
+  assert.equal(reversed.packages.at(-1).path, 'site/python/3.11.6/package.py');
+  assert.equal(resolve(['python'], { files: both, repos: [EXAMPLES, 'site'] }).packages.at(-1).version, '3.12.1');
+});
+
+test('a PackageSet of the parsed files resolves as the files do', () => {
+  const set = new PackageSet(parseFiles(examples));
+  for (const request of ['usd-23 !python-3.11', 'usd-24 python-3.9', 'usd', 'ocio ~python-3.9']) {
+    assert.equal(set.resolveJson(request, { repos: [EXAMPLES] }), resolveJson(request, { files: examples, repos: [EXAMPLES] }));
+  }
+  assert.equal(set.resolve('ocio', { repos: [EXAMPLES] }).status, 'solved');
+  set.free();
+});
+
+test('bad requests and options throw, naming what is wrong', () => {
+  assert.throws(() => resolve(['foo-[1'], { files: examples }), /invalid request "foo-\[1": expected version range syntax/);
+  assert.throws(() => resolve(['foo.'], { files: examples }), /Not a valid package name: 'foo\.'/);
+  assert.throws(() => resolve(['!.bah'], { files: examples }), /Not a valid package name: '\.bah'/);
+  assert.throws(() => resolve(['usd'], { files: examples, repo: [EXAMPLES] }), /unknown field `repo`/);
+  assert.throws(() => resolve(['usd'], { files: examples, variantSelectMode: 'newest' }), /variantSelectMode/);
+  assert.throws(() => resolve(['usd'], { files: examples, repos: [] }), /no repository/);
+  assert.throws(() => resolve(['usd'], {}), /expected `files`/);
+  assert.throws(() => resolve(42, { files: examples }), /expected the requests/);
+});
+
+function file(name, text) {
+  return { name, bytes: new TextEncoder().encode(text) };
+}
+
+// Cross-target: the CLI's JSON, byte for byte.
+const bin = process.env.PKGLENS_BIN;
+const solver = process.env.PKGLENS_REZ_SOLVER;
+
+/** The CLI's `resolve --format json` for `requests` over `repos`, with `flags`. */
+function native(requests, repos, flags = []) {
+  const args = ['resolve', '--format', 'json', ...repos.flatMap((r) => ['--repo', r]), ...flags, '--', ...requests];
+  try {
+    return execFileSync(bin, args, { cwd: base, encoding: 'utf8' });
+  } catch (err) {
+    if (err.status === 1) return err.stdout; // failed or error: the JSON is still the answer
+    if (err.status === 2) return { refused: err.stderr.replace(/^pkglens: /, '').trim() }; // an invalid request
+    throw err;
+  }
+}
+
+/** The CLI's flags for resolve options. */
+function flagsOf({ variantSelectMode, implicit = [], allowDynamic } = {}) {
+  return [
+    ...(variantSelectMode ? ['--variant-select-mode', variantSelectMode.replace('_', '-')] : []),
+    ...implicit.map((r) => `--implicit=${r}`),
+    ...(allowDynamic ? ['--allow-dynamic'] : []),
+  ];
+}
+
+function sameAsCli(files, repos, requests, options = {}, set = null) {
+  const expected = native(requests, repos, flagsOf(options));
+  if (expected.refused) {
+    // The CLI refuses the request (rez's `rez env` does too): so does the package, saying the same.
+    assert.throws(() => resolveJson(requests, { files, repos, ...options }), { message: expected.refused });
+    return 'refused';
+  }
+  const got = resolveJson(requests, { files, repos, ...options });
+  assert.equal(got, expected, `${requests.join(' ')} over ${repos.join(', ')}`);
+  if (set) assert.equal(set.resolveJson(requests, { repos, ...options }), expected);
+  return JSON.parse(got).status;
+}
+
+// rez/tests/test_solver.py's requests (test_03 to test_14), solved and failed.
+const SOLVER_REQUESTS = [
+  'nada !nada', 'python-2.6 ~python-2.7', 'pyfoo nada !nada', '.foo-1 .foo-2', '.foo-2.5 !.foo-2',
+  'pybah !python', 'pyfoo-3.1 python-2.7+', 'pyodd<2 python-2.7', 'nopy python-2.5.2', 'bahish pybah<5',
+  'pybah-4 pyfoo-3.0', 'nada nopy', 'pyfoo', 'pyfoo-3.0', 'pyfoo-3.0 .eek-4.5', 'pybah', 'nopy python',
+  'pybah !python-2.5', 'pybah !python-2.5 python<2.6.8', 'python pybah', 'python pyodd', 'pybah pyodd',
+  'pysplit python-2.5', '~python<2.6 pysplit', 'python bahish pybah', '.foo-2.5+ .foo-2', 'pymum-1', 'pydad-1',
+  'pyson-1', 'pymum-3', 'pydad-3', 'pymum-2', 'pyvariants python', 'pyvariants python nada',
+  'test_variant_split_start', 'missing_variant_requires', 'test_weakly_reference_requires test_variant_split_mid2-2',
+  'test_weakly_reference_variant-2.0 test_variant_split_mid2-2 pyfoo', 'nothere',
+];
+
+test('the CLI is given for the cross-target resolves', (t) => {
+  if (!bin || !solver) t.skip('PKGLENS_BIN or PKGLENS_REZ_SOLVER is not set');
+});
+
+test('same JSON as the CLI: rez\'s solver tests, both variant selection modes', { skip: !bin || !solver }, () => {
+  const files = repoFiles(solver);
+  const set = new PackageSet(parseFiles(files));
+  const statuses = new Set();
+  for (const request of SOLVER_REQUESTS) {
+    for (const variantSelectMode of ['version_priority', 'intersection_priority']) {
+      statuses.add(sameAsCli(files, [solver], request.split(' '), { variantSelectMode }, set));
+    }
+  }
+  assert.deepEqual([...statuses].sort(), ['error', 'failed', 'refused', 'solved']);
+  set.free();
+});
+
+test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two repositories, a final slash', { skip: !bin || !solver }, () => {
+  const files = [...examples, ...repoFiles(solver)];
+  for (const request of ['usd-23 !python-3.11', 'usd-24 python-3.9', 'usd', 'studio_pipeline', 'ocio', 'python', 'pyfoo']) {
+    const requests = request.split(' ');
+    sameAsCli(files, [EXAMPLES], requests, { implicit: ['~platform==linux', '~arch==x86_64'] });
+    sameAsCli(files, [EXAMPLES], requests, { allowDynamic: true });
+    sameAsCli(files, [solver, EXAMPLES], requests);
+    sameAsCli(files, [EXAMPLES, solver], requests);
+    sameAsCli(files, [`${EXAMPLES}/`], requests); // a repository named with its final slash
+  }
+});
+
+const bench = process.env.PKGLENS_REZ_BENCH;
+const benchRequests = process.env.PKGLENS_REZ_REQUESTS;
+
+test('same JSON as the CLI: rez\'s benchmark requests over its 18,226-file repository', { skip: !bin || !bench || !benchRequests }, () => {
+  const files = repoFiles(bench);
+  const set = new PackageSet(parseFiles(files));
+  const requests = JSON.parse(readFileSync(benchRequests, 'utf8')).slice(0, 12);
+  for (const request of requests) sameAsCli(files, [bench], request, {}, set);
+  set.free();
+});

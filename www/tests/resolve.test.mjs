@@ -1,0 +1,111 @@
+// The resolve view in Chromium: the repository's examples/rez dropped as a person drops it, a
+// request typed as `rez env` takes it, the resolved list and graph; a failing request shows
+// rez's reason and the chain to each requirement; rez's error shows its message. The answers
+// are the CLI's (`pkglens resolve --repo examples/rez`), which rez 3.4.0 gives too. Any console
+// error or page error fails the test.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ROOT, WWW, dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+
+/** `pkglens resolve --format json` of the CLI over examples/rez, when it is built. */
+function cliResolve(request) {
+  const bin = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'pkglens')).find(existsSync);
+  if (!bin) return null;
+  try {
+    return JSON.parse(execFileSync(bin, ['resolve', '--format', 'json', '--repo', 'examples/rez', ...request.split(' ')], { cwd: ROOT, encoding: 'utf8' }));
+  } catch (err) {
+    if (err.status !== 1) throw err;
+    return JSON.parse(err.stdout);
+  }
+}
+
+/** Types `request` in the view and waits for its answer's title. */
+async function resolveIn(page, request, title) {
+  await page.fill('#resolve-request', request);
+  await page.press('#resolve-request', 'Enter');
+  await page.waitForFunction((t) => document.querySelector('#resolve-title')?.textContent === t, title, { timeout: 30_000 });
+}
+
+describe('the resolve view', () => {
+  let server, browser, page, errors;
+
+  before(async () => {
+    server = await startPreview({ isolated: true });
+    browser = await launch();
+    ({ page, errors } = await openPage(browser.context, server.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a dropped rez repository resolves a typed request: the list and the graph', async () => {
+    await dropPaths(page, '#drop', [join(ROOT, 'examples', 'rez')]);
+    await waitLoaded(page, 1);
+    await page.click('#tab-resolve');
+    await page.waitForSelector('#view-resolve:not([hidden])');
+    assert.equal(await page.inputValue('#resolve-repos'), 'rez', 'the dropped folder is the repository');
+    await resolveIn(page, 'usd-23 !python-3.11', 'Resolved 6 packages');
+    const rows = await page.$$eval('#resolve-packages tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    // rez 3.4.0 resolves the same (ResolvedContext over examples/rez).
+    assert.deepEqual(rows, [
+      ['arch', 'x86_64', '–', 'rez/arch/x86_64/package.py'],
+      ['platform', 'linux', '–', 'rez/platform/linux/package.py'],
+      ['python', '3.9.18', '0', 'rez/python/3.9.18/package.py'],
+      ['boost', '1.82.0', '0', 'rez/boost/1.82.0/package.py'],
+      ['tbb', '2020.3', '–', 'rez/tbb/2020.3/package.py'],
+      ['usd', '23.11', '–', 'rez/usd/23.11/package.py'],
+    ]);
+    const cli = cliResolve('usd-23 !python-3.11');
+    if (cli) {
+      assert.deepEqual(rows.map((r) => [r[0], r[1], r[2] === '–' ? null : Number(r[2]), `examples/${r[3]}`]),
+        cli.packages.map((p) => [p.name, p.version, p.variant, p.path]));
+    }
+    // The graph: the request and the six packages, an edge from whatever required each.
+    assert.equal(await page.locator('#resolve-graph svg g.node').count(), 7);
+    assert.ok(await page.locator('#resolve-graph svg path.edge, #resolve-graph svg .edge').count() >= 6);
+    assert.match(page.url(), /#\/resolve\/usd-23%20!python-3\.11$/);
+    await shot(page, 'resolve-solved');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a failing request shows rez\'s reason and the chain to each requirement', async () => {
+    await resolveIn(page, 'usd-24 python-3.9', 'Resolve failed');
+    const reason = await page.textContent('#resolve-reason');
+    assert.equal(reason, 'The following package conflicts occurred: (python-3.11 <--!--> python==3.9.18)');
+    const cli = cliResolve('usd-24 python-3.9');
+    if (cli) assert.equal(reason, cli.failure.description);
+    assert.deepEqual(await page.$$eval('#resolve-chains li', (lis) => lis.map((li) => li.textContent)),
+      ['request → usd → python-3.11', 'request → python==3.9.18']);
+    assert.equal(await page.locator('#resolve-graph').count(), 0, 'no graph for a failed resolve');
+    await shot(page, 'resolve-failed');
+    assert.deepEqual(errors, []);
+  });
+
+  test('accessibility: axe-core finds nothing serious or critical in a solved or a failed resolve', async () => {
+    await page.evaluate(readFileSync(join(WWW, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+    const found = [];
+    for (const [request, title] of [['usd-23 !python-3.11', 'Resolved 6 packages'], ['usd-24 python-3.9', 'Resolve failed']]) {
+      await resolveIn(page, request, title);
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+      found.push(...violations.map((v) => ({ request, ...v })));
+    }
+    assert.deepEqual(found, []);
+    assert.deepEqual(errors, []);
+  });
+
+  test('rez\'s errors and invalid requests are said, not thrown at the console', async () => {
+    await resolveIn(page, 'usd', 'Resolve error');
+    assert.match(await page.textContent('#resolve-result'), /package family not found: openexr, was required by: usd \(searched: rez\)/);
+    await page.fill('#resolve-request', 'foo-[1');
+    await page.press('#resolve-request', 'Enter');
+    await page.waitForFunction(() => /invalid request/.test(document.querySelector('#resolve-result p.error')?.textContent ?? ''));
+    assert.deepEqual(errors, []);
+  });
+});

@@ -343,7 +343,7 @@ fn check_finds_the_deliberate_problems_and_exits_1() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("missing     examples/site-packages/requests-2.32.3.dist-info/METADATA:11: requests 2.32.3 needs `charset-normalizer<4,>=2`"), "{text}");
+    assert!(text.contains("missing      examples/site-packages/requests-2.32.3.dist-info/METADATA:11: requests 2.32.3 needs `charset-normalizer<4,>=2`"), "{text}");
     assert!(text.contains("usd 24.05 needs `openexr-3.2+`"), "{text}");
     let json = pkglens(&[
         "check",
@@ -688,6 +688,32 @@ fn a_target_checks_what_pip_would_refuse_there() {
     assert!(incompatible
         .iter()
         .any(|m| m.starts_with("click ") && m.contains("requires Python `>=3.10`")));
+    // In the table every message starts in the same column, `incompatible` (the longest
+    // kind) included.
+    let text = stdout(&pkglens(&[
+        "check",
+        "--target-python",
+        "3.9",
+        "--platform",
+        "windows",
+        "--machine",
+        "arm64",
+        path,
+    ]));
+    let columns: Vec<usize> = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()) && l.contains(": "))
+        .filter(|l| !l.contains(" packages ("))
+        .map(|l| {
+            l.find(char::is_whitespace).unwrap()
+                + l[l.find(' ').unwrap()..].find(|c| c != ' ').unwrap()
+        })
+        .collect();
+    assert!(columns.len() >= 3, "{text}");
+    assert!(
+        columns.iter().all(|&c| c == "incompatible ".len()),
+        "{text}"
+    );
     // Without a target nothing is guessed.
     let doc = json_of(&pkglens(&["check", "--format", "json", path]));
     assert!(!doc["problems"]

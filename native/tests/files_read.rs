@@ -64,6 +64,8 @@ fn a_folder_walk_reads_the_layouts_of_real_projects() {
             "index-cache/idna-3.10-py3-none-any.whl.metadata",
             "metadata",
         ),
+        // The PEP 658 file an index serves for an sdist: its PKG-INFO.
+        ("index-cache/idna-3.20.tar.gz.metadata", "pkg-info"),
         ("setuptools-dynamic/pyproject.toml", "pyproject"),
         ("setuptools-dynamic/requirements/docs.txt", req),
         ("uv-project/reproducible-linux.in", req),
@@ -86,6 +88,29 @@ fn a_folder_walk_reads_the_layouts_of_real_projects() {
     for record in scan["records"].as_array().unwrap() {
         assert_ne!(record["status"], "error", "{record}");
     }
+    // The sdist's metadata file (idna 3.20's PKG-INFO as the index serves it) reads as
+    // packaging 26.3's `Metadata.from_email` reads it: `idna 3.20`, `>=3.9`, and
+    // `ruff>=0.16.0; extra == "all"` first of its six `Requires-Dist`.
+    let sdist = &scan["records"][1]["packages"][0];
+    assert_eq!(
+        (&sdist["name"], &sdist["version"]),
+        (&"idna".into(), &"3.20".into())
+    );
+    assert_eq!(sdist["requires_python"], ">=3.9");
+    let requires = sdist["requires"].as_array().unwrap();
+    assert_eq!(requires.len(), 6);
+    assert_eq!(
+        (
+            &requires[0]["name"],
+            &requires[0]["spec"],
+            &requires[0]["marker"]
+        ),
+        (
+            &"ruff".into(),
+            &">=0.16.0".into(),
+            &"extra == \"all\"".into()
+        )
+    );
     // MANIFEST.in, config.h.in, numpy.pc.in, _bounded_integers.pyx.in, fixtures.zip,
     // CHANGES.txt: passed over, and counted on the table's summary line.
     let out = pkglens(&["scan", "tests/data/layouts"], None);

@@ -9,6 +9,16 @@ use std::io::{self, Write};
 /// At most this many problems of one group are listed in the table; `--format json` has all.
 const GROUP_SHOWN: usize = 5;
 
+/// The width of the table's kind column: the longest kind's name (`incompatible`), so every
+/// message starts in the same column.
+fn kind_width() -> usize {
+    ProblemKind::ALL
+        .iter()
+        .map(|k| k.as_str().len())
+        .max()
+        .unwrap_or(0)
+}
+
 /// `check`'s output: problems by kind, those of one kind about one name grouped (two missing
 /// families can make most of a rez repository's lines), or JSON.
 pub fn write_check(
@@ -135,11 +145,14 @@ fn write_group(
 ) -> io::Result<()> {
     let first = group[0];
     let kind = first.kind.as_str();
+    let width = kind_width();
     let painted = if options.fails(first.kind) {
-        style.red(&format!("{kind:<11}"))
+        style.red(&format!("{kind:<width$}"))
     } else {
-        style.yellow(&format!("{kind:<11}"))
+        style.yellow(&format!("{kind:<width$}"))
     };
+    // Lines under a group's heading start where the messages do.
+    let indent = width + 1;
     let line = |p: &Problem| {
         let place = if p.line > 0 {
             format!("{}:{}", p.path, p.line)
@@ -158,12 +171,12 @@ fn write_group(
         group.len()
     )?;
     for p in group.iter().take(GROUP_SHOWN) {
-        writeln!(out, "{:12}{}", "", line(p))?;
+        writeln!(out, "{:indent$}{}", "", line(p))?;
     }
     if group.len() > GROUP_SHOWN {
         writeln!(
             out,
-            "{:12}... and {} more (--format json lists every one)",
+            "{:indent$}... and {} more (--format json lists every one)",
             "",
             group.len() - GROUP_SHOWN
         )?;

@@ -3,7 +3,7 @@
 
 use crate::cli::{GraphFormat, ReportFormat};
 use crate::style::{safe, safe_lines, Style};
-use pkglens_core::{CheckOptions, Diff, Graph, PackageSet, Problem, ProblemKind, Why};
+use pkglens_core::{CheckOptions, Diff, Graph, PackageSet, Problem, ProblemKind, Shape, Why};
 use pkglens_core::{CheckReport, DiffReport, GraphReport, WhyReport};
 use std::io::{self, Write};
 /// At most this many problems of one group are listed in the table; `--format json` has all.
@@ -63,7 +63,14 @@ pub fn write_check(
     let shapes: Vec<String> = summary
         .shapes
         .iter()
-        .map(|(eco, shape)| format!("{eco:?} {shape:?}").to_lowercase())
+        .map(|(eco, shape)| match shape {
+            // Nothing installed: say what was compared instead.
+            Shape::Declarations => format!(
+                "{} declarations only, nothing installed: pins checked against declared ranges",
+                format!("{eco:?}").to_lowercase()
+            ),
+            _ => format!("{eco:?} {shape:?}").to_lowercase(),
+        })
         .collect();
     let count = |fails: bool| -> (usize, Vec<String>) {
         let mut total = 0;

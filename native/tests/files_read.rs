@@ -132,6 +132,21 @@ fn the_files_passed_over_are_counted_and_listed_with_v() {
         "{text}"
     );
     assert!(out.stderr.is_empty());
+    // The JSON summary counts them too, and lists them with their reasons under -v.
+    let scan = scan_json(&["tests/data/layouts/templates"], None);
+    assert_eq!(scan["summary"]["passed_over"], 5);
+    assert!(scan["summary"].get("passed_over_files").is_none());
+    let scan = scan_json(&["-v", "tests/data/layouts/templates"], None);
+    let files = scan["summary"]["passed_over_files"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    assert_eq!(files[0]["path"], "tests/data/layouts/templates/MANIFEST.in");
+    assert!(files[4]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("an archive not named like an sdist"));
+    // Nothing passed over: no count.
+    let scan = scan_json(&["tests/data/layouts/uv-project/req.txt"], None);
+    assert!(scan["summary"].get("passed_over").is_none());
     let out = pkglens(&["scan", "-v", "tests/data/layouts/templates"], None);
     let errors = String::from_utf8(out.stderr).unwrap();
     let lines: Vec<&str> = errors.lines().collect();

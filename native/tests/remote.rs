@@ -226,6 +226,17 @@ fn files() -> Vec<File> {
         yanked: false,
         requires_python: None,
     });
+    // An sdist whose index serves its PKG-INFO as PEP 658 metadata (metadata 2.2, so that
+    // PEP 643 lets its requirements be trusted; setuptools >= 68 writes 2.2 or later).
+    let pkg_info = metadata("meta", "2.0", &["Requires-Dist: dep>=1"])
+        .replace("Metadata-Version: 2.1", "Metadata-Version: 2.2");
+    files.push(File {
+        name: "meta-2.0.tar.gz".into(),
+        bytes: sdist("meta", "2.0", &pkg_info),
+        meta: Some(pkg_info),
+        yanked: false,
+        requires_python: None,
+    });
     files
 }
 
@@ -703,6 +714,20 @@ fn metadata_url_reads_as_its_wheel() {
         without_path(run.records()[0].clone()),
         local_record(server.file(name))
     );
+    assert_eq!(server.log().len(), 1);
+}
+
+/// An sdist's PEP 658 metadata URL gives the sdist's own record (format `sdist`), in one
+/// request.
+#[test]
+fn sdist_metadata_url_reads_as_its_sdist() {
+    let server = Server::start();
+    let name = "meta-2.0.tar.gz";
+    let run = scan_urls(&[&server.url(&format!("/r/{name}.metadata"))], &[]);
+    let record = run.records()[0].clone();
+    assert_eq!(record["format"], "sdist", "{record}");
+    assert_eq!(record["packages"][0]["requires"][0]["raw"], "dep>=1");
+    assert_eq!(without_path(record), local_record(server.file(name)));
     assert_eq!(server.log().len(), 1);
 }
 

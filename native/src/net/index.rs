@@ -317,7 +317,17 @@ fn read_sdist(client: &Client, file: &IndexFile, shown: &str) -> Parsed {
         Ok(record) => record,
         Err(err) => return (Record::from_error(&err), Some(err)),
     };
-    let reason = record.packages.first().and_then(|package| {
+    let reason = sdist_dynamic_reason(&record);
+    if let Some(reason) = reason {
+        record.mark_dynamic(reason);
+    }
+    (record, None)
+}
+
+/// Why an sdist's metadata cannot be trusted for its requirements (PEP 643): all of it before
+/// metadata 2.2, else the fields it declares `Dynamic`. `None` when it can.
+pub(super) fn sdist_dynamic_reason(record: &Record) -> Option<String> {
+    record.packages.first().and_then(|package| {
         let version = package.metadata_version.as_deref().and_then(parse_version);
         let reliable = version.is_some_and(|v| v >= parse_version("2.2").expect("valid"));
         if !reliable {
@@ -338,11 +348,7 @@ fn read_sdist(client: &Client, file: &IndexFile, shown: &str) -> Parsed {
             (!dynamic.is_empty())
                 .then(|| format!("sdist declares {} dynamic (PEP 643)", dynamic.join(", ")))
         }
-    });
-    if let Some(reason) = reason {
-        record.mark_dynamic(reason);
-    }
-    (record, None)
+    })
 }
 
 #[cfg(test)]

@@ -731,6 +731,26 @@ fn sdist_metadata_url_reads_as_its_sdist() {
     assert_eq!(server.log().len(), 1);
 }
 
+/// An index offering an sdist's PEP 658 metadata: the page and that file, no download; when
+/// the file is offered and not served, the sdist itself, with the same record.
+#[test]
+fn an_index_sdist_with_metadata_is_read_from_it() {
+    let server = Server::start();
+    let run = scan_index(&server, "json", &["meta"], &[]);
+    let paths: Vec<String> = server.log().iter().map(|s| s.path.clone()).collect();
+    assert_eq!(paths, ["/json/simple/meta/", "/r/meta-2.0.tar.gz.metadata"]);
+    let from_metadata = without_path(run.records()[0].clone());
+    assert_eq!(from_metadata["format"], "sdist");
+    assert_eq!(from_metadata["status"], "ok", "{from_metadata}");
+    server.clear();
+    let run = scan_index(&server, "gone", &["meta"], &[]);
+    assert_eq!(without_path(run.records()[0].clone()), from_metadata);
+    assert!(server
+        .log()
+        .iter()
+        .any(|s| s.path.ends_with("meta-2.0.tar.gz")));
+}
+
 /// 503 twice, then the file: retried with backoff, read.
 #[test]
 fn a_server_failing_twice_then_answering_is_retried() {

@@ -257,11 +257,30 @@ fn names_prerelease(spec: &str) -> bool {
     })
 }
 
-/// The record of the chosen file: the PEP 658 metadata file when offered, else the wheel by
-/// ranges, else the sdist's `PKG-INFO`.
+/// The record of the chosen file: the PEP 658 metadata file when offered (a wheel's or an
+/// sdist's), else the wheel by ranges, else the sdist's `PKG-INFO`.
 pub fn read_candidate(client: &Client, candidate: &Candidate) -> Parsed {
     let file = &candidate.file;
     let shown = auth::redact(&file.url).into_owned();
+    if let (None, Some(hash)) = (candidate.tag_rank, &file.metadata) {
+        let url = format!("{}.metadata", file.url);
+        let target = Target {
+            url: &url,
+            shown: shown.clone(),
+            sha256: hash.clone(),
+        };
+        match remote_wheel::fetch_metadata(client, &target) {
+            Ok(bytes) => return remote_wheel::parse_sdist_metadata(&target, &bytes),
+            // A metadata file the index offers but does not serve: the sdist instead.
+            Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => {}
+            // A wrong hash, or the network: said, not worked around.
+            Err(err) => {
+                let error =
+                    ParseError::whole(&shown, Some(Format::Sdist), ErrorKind::Io, err.message);
+                return (Record::from_error(&error), Some(error));
+            }
+        }
+    }
     if candidate.tag_rank.is_none() {
         return read_sdist(client, file, &shown);
     }

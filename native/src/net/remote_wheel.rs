@@ -122,11 +122,15 @@ pub fn fetch_metadata(client: &Client, target: &Target) -> Result<Vec<u8>, NetEr
 /// An sdist's PEP 658 metadata file: the record its sdist gives (format `sdist`), marked
 /// `dynamic` as PEP 643 says (see [`super::index::sdist_dynamic_reason`]).
 fn read_sdist_metadata(client: &Client, target: &Target) -> Parsed {
-    let bytes = match fetch_metadata(client, target) {
-        Ok(bytes) => bytes,
-        Err(err) => return net_failed(&target.shown, err),
-    };
-    match parse_core_metadata(&target.shown, Format::Sdist, &bytes) {
+    match fetch_metadata(client, target) {
+        Ok(bytes) => parse_sdist_metadata(target, &bytes),
+        Err(err) => net_failed(&target.shown, err),
+    }
+}
+
+/// The sdist record of an sdist's metadata file's bytes, PEP 643 applied.
+pub fn parse_sdist_metadata(target: &Target, bytes: &[u8]) -> Parsed {
+    match parse_core_metadata(&target.shown, Format::Sdist, bytes) {
         Ok(mut record) => {
             if let Some(reason) = super::index::sdist_dynamic_reason(&record) {
                 record.mark_dynamic(reason);

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod codecs;
 mod formats;
 mod json_pieces;
 mod parallel;

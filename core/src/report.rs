@@ -226,7 +226,7 @@ impl CheckReport {
             });
             for (eco, shape) in set.shapes() {
                 let entry = shapes.entry(eco).or_insert(shape);
-                if shape == Shape::Repository {
+                if shape_rank(shape) > shape_rank(*entry) {
                     *entry = shape;
                 }
             }
@@ -374,5 +374,16 @@ impl<'a> DiffReport<'a> {
             diff,
             unreadable,
         }
+    }
+}
+
+/// Which shape wins when the sets checked on their own are summed up: a repository anywhere
+/// makes the whole one, and anything installed outranks declarations only.
+fn shape_rank(shape: Shape) -> u8 {
+    match shape {
+        Shape::Empty => 0,
+        Shape::Declarations => 1,
+        Shape::Environment => 2,
+        Shape::Repository => 3,
     }
 }

@@ -69,7 +69,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             move |record, error| Prepared::new(format, record, error),
             each,
         )?;
-        writer.set_passed_over(passed_over);
+        writer.set_passed_over(passed_over, common.verbose);
     }
     let summary = writer.finish().context("cannot write the output")?;
     let to_file = common.output.as_ref().is_some_and(|p| p.as_os_str() != "-");

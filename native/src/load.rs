@@ -4,7 +4,7 @@
 //! about a set, built into a [`PackageSet`].
 
 use crate::cli::{Common, FormatArg, TargetArgs};
-use crate::read::{display_path, parse_stdin, read_and_parse, read_file, Includes};
+use crate::read::{display_path, parse_stdin, read_and_parse, read_file, Includes, PassedOver};
 use crate::style;
 use crate::walk::{units, Found, Unit, Units};
 use anyhow::Context;
@@ -104,7 +104,8 @@ enum Item<T> {
 
 /// Walks `paths` (default `.`), then reads and parses every file through the ordered window,
 /// handing each record to `each` in input order. `each` returns `false` to stop early.
-/// Returns how many files the walk passed over (each printed, with `-v`, to standard error).
+/// Returns the files the walk passed over, each with its reason (each printed, with `-v`, to
+/// standard error), in walk order.
 /// A file named itself, or standard input, is read as `--as` says, else as its name and then
 /// its content say.
 pub fn read_paths<T: Send + 'static>(
@@ -112,7 +113,7 @@ pub fn read_paths<T: Send + 'static>(
     common: &Common,
     prepare: impl Fn(Record, Option<ParseError>) -> T + Send + Sync + 'static,
     mut each: impl FnMut(T) -> anyhow::Result<bool> + Send,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Vec<PassedOver>> {
     // A pool of our own even for `auto`: the consuming loop below runs on one of its workers,
     // where waiting for the next result runs queued jobs instead of sleeping (measured in
     // docs/benchmarks.md: 1.55x rayon's collect from the main thread, 1.06x from a worker).
@@ -289,7 +290,7 @@ pub fn read_paths<T: Send + 'static>(
                 );
             }
         }
-        Ok(passed_over.len())
+        Ok(passed_over)
     })
 }
 

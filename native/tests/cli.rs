@@ -343,7 +343,7 @@ fn check_finds_the_deliberate_problems_and_exits_1() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("missing     examples/site-packages/requests-2.32.3.dist-info/METADATA:11: requests 2.32.3 needs `charset-normalizer<4,>=2`"), "{text}");
+    assert!(text.contains("missing      examples/site-packages/requests-2.32.3.dist-info/METADATA:11: requests 2.32.3 needs `charset-normalizer<4,>=2`"), "{text}");
     assert!(text.contains("usd 24.05 needs `openexr-3.2+`"), "{text}");
     let json = pkglens(&[
         "check",
@@ -688,6 +688,32 @@ fn a_target_checks_what_pip_would_refuse_there() {
     assert!(incompatible
         .iter()
         .any(|m| m.starts_with("click ") && m.contains("requires Python `>=3.10`")));
+    // In the table every message starts in the same column, `incompatible` (the longest
+    // kind) included.
+    let text = stdout(&pkglens(&[
+        "check",
+        "--target-python",
+        "3.9",
+        "--platform",
+        "windows",
+        "--machine",
+        "arm64",
+        path,
+    ]));
+    let columns: Vec<usize> = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()) && l.contains(": "))
+        .filter(|l| !l.contains(" packages ("))
+        .map(|l| {
+            l.find(char::is_whitespace).unwrap()
+                + l[l.find(' ').unwrap()..].find(|c| c != ' ').unwrap()
+        })
+        .collect();
+    assert!(columns.len() >= 3, "{text}");
+    assert!(
+        columns.iter().all(|&c| c == "incompatible ".len()),
+        "{text}"
+    );
     // Without a target nothing is guessed.
     let doc = json_of(&pkglens(&["check", "--format", "json", path]));
     assert!(!doc["problems"]
@@ -818,4 +844,62 @@ fn why_a_missing_package_and_a_truncated_answer() {
         tree.contains("  charset-normalizer [required: <4, >=2, missing]\n"),
         "{tree}"
     );
+}
+
+#[test]
+fn a_declarations_only_project_checks_its_pins_against_its_ranges() {
+    // An application repository: pyproject.toml and pip-compile's requirements.txt beside it,
+    // nothing installed. pip check finds nothing broken in an empty environment, so nothing is
+    // `missing`; uv (`uv pip compile pyproject.toml requirements.txt`) refuses the stale pin
+    // click==7.1.2 against `click>=8,<9` (scripts/conformance/declarations_uv.py compares
+    // these cases with uv).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['requests>=2.30', 'click>=8,<9', 'rich']\n",
+    );
+    write(
+        root,
+        "requirements.txt",
+        "requests==2.32.3\nclick==7.1.2\nurllib3==2.2.0\nidna==3.7 ; python_version < '3'\n",
+    );
+    let path = root.to_str().unwrap();
+    let out = pkglens(&["check", "--format", "json", "--target-python", "3.11", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json_of(&out);
+    let kinds: Vec<(&str, &str)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["kind"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("unsatisfied", "click"), ("unpinned", "rich")]);
+    assert_eq!(doc["summary"]["shapes"]["python"], "declarations");
+    assert!(doc["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("requirements.txt:2 pins `click==7.1.2`"));
+    // The pin fixed: the note remains, the check passes.
+    write(root, "requirements.txt", "requests==2.32.3\nclick==8.1.7\n");
+    let out = pkglens(&["check", "--target-python", "3.11", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains(
+        "(python declarations only, nothing installed: pins checked against declared ranges)"
+    ));
+    assert!(stdout(&out).ends_with("no problems, 1 note (1 unpinned)\n"));
+    // The same project beside an environment is checked against what is installed.
+    write(
+        root,
+        "venv/lib/python3.11/site-packages/requests-2.32.3.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: requests\nVersion: 2.32.3\n",
+    );
+    let doc = json_of(&pkglens(&["check", "--format", "json", path]));
+    assert_eq!(doc["summary"]["shapes"]["python"], "environment");
+    assert!(doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["kind"] == "missing" && p["name"] == "click"));
 }

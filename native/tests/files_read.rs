@@ -64,6 +64,8 @@ fn a_folder_walk_reads_the_layouts_of_real_projects() {
             "index-cache/idna-3.10-py3-none-any.whl.metadata",
             "metadata",
         ),
+        // The PEP 658 file an index serves for an sdist: its PKG-INFO.
+        ("index-cache/idna-3.20.tar.gz.metadata", "pkg-info"),
         ("setuptools-dynamic/pyproject.toml", "pyproject"),
         ("setuptools-dynamic/requirements/docs.txt", req),
         ("uv-project/reproducible-linux.in", req),
@@ -86,6 +88,29 @@ fn a_folder_walk_reads_the_layouts_of_real_projects() {
     for record in scan["records"].as_array().unwrap() {
         assert_ne!(record["status"], "error", "{record}");
     }
+    // The sdist's metadata file (idna 3.20's PKG-INFO as the index serves it) reads as
+    // packaging 26.3's `Metadata.from_email` reads it: `idna 3.20`, `>=3.9`, and
+    // `ruff>=0.16.0; extra == "all"` first of its six `Requires-Dist`.
+    let sdist = &scan["records"][1]["packages"][0];
+    assert_eq!(
+        (&sdist["name"], &sdist["version"]),
+        (&"idna".into(), &"3.20".into())
+    );
+    assert_eq!(sdist["requires_python"], ">=3.9");
+    let requires = sdist["requires"].as_array().unwrap();
+    assert_eq!(requires.len(), 6);
+    assert_eq!(
+        (
+            &requires[0]["name"],
+            &requires[0]["spec"],
+            &requires[0]["marker"]
+        ),
+        (
+            &"ruff".into(),
+            &">=0.16.0".into(),
+            &"extra == \"all\"".into()
+        )
+    );
     // MANIFEST.in, config.h.in, numpy.pc.in, _bounded_integers.pyx.in, fixtures.zip,
     // CHANGES.txt: passed over, and counted on the table's summary line.
     let out = pkglens(&["scan", "tests/data/layouts"], None);
@@ -107,6 +132,21 @@ fn the_files_passed_over_are_counted_and_listed_with_v() {
         "{text}"
     );
     assert!(out.stderr.is_empty());
+    // The JSON summary counts them too, and lists them with their reasons under -v.
+    let scan = scan_json(&["tests/data/layouts/templates"], None);
+    assert_eq!(scan["summary"]["passed_over"], 5);
+    assert!(scan["summary"].get("passed_over_files").is_none());
+    let scan = scan_json(&["-v", "tests/data/layouts/templates"], None);
+    let files = scan["summary"]["passed_over_files"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    assert_eq!(files[0]["path"], "tests/data/layouts/templates/MANIFEST.in");
+    assert!(files[4]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("an archive not named like an sdist"));
+    // Nothing passed over: no count.
+    let scan = scan_json(&["tests/data/layouts/uv-project/req.txt"], None);
+    assert!(scan["summary"].get("passed_over").is_none());
     let out = pkglens(&["scan", "-v", "tests/data/layouts/templates"], None);
     let errors = String::from_utf8(out.stderr).unwrap();
     let lines: Vec<&str> = errors.lines().collect();

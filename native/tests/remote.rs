@@ -245,6 +245,17 @@ fn files() -> Vec<File> {
         yanked: false,
         requires_python: None,
     });
+    // An sdist whose index serves its PKG-INFO as PEP 658 metadata (metadata 2.2, so that
+    // PEP 643 lets its requirements be trusted; setuptools >= 68 writes 2.2 or later).
+    let pkg_info = metadata("meta", "2.0", &["Requires-Dist: dep>=1"])
+        .replace("Metadata-Version: 2.1", "Metadata-Version: 2.2");
+    files.push(File {
+        name: "meta-2.0.tar.gz".into(),
+        bytes: sdist("meta", "2.0", &pkg_info),
+        meta: Some(pkg_info),
+        yanked: false,
+        requires_python: None,
+    });
     files
 }
 
@@ -723,6 +734,40 @@ fn metadata_url_reads_as_its_wheel() {
         local_record(server.file(name))
     );
     assert_eq!(server.log().len(), 1);
+}
+
+/// An sdist's PEP 658 metadata URL gives the sdist's own record (format `sdist`), in one
+/// request.
+#[test]
+fn sdist_metadata_url_reads_as_its_sdist() {
+    let server = Server::start();
+    let name = "meta-2.0.tar.gz";
+    let run = scan_urls(&[&server.url(&format!("/r/{name}.metadata"))], &[]);
+    let record = run.records()[0].clone();
+    assert_eq!(record["format"], "sdist", "{record}");
+    assert_eq!(record["packages"][0]["requires"][0]["raw"], "dep>=1");
+    assert_eq!(without_path(record), local_record(server.file(name)));
+    assert_eq!(server.log().len(), 1);
+}
+
+/// An index offering an sdist's PEP 658 metadata: the page and that file, no download; when
+/// the file is offered and not served, the sdist itself, with the same record.
+#[test]
+fn an_index_sdist_with_metadata_is_read_from_it() {
+    let server = Server::start();
+    let run = scan_index(&server, "json", &["meta"], &[]);
+    let paths: Vec<String> = server.log().iter().map(|s| s.path.clone()).collect();
+    assert_eq!(paths, ["/json/simple/meta/", "/r/meta-2.0.tar.gz.metadata"]);
+    let from_metadata = without_path(run.records()[0].clone());
+    assert_eq!(from_metadata["format"], "sdist");
+    assert_eq!(from_metadata["status"], "ok", "{from_metadata}");
+    server.clear();
+    let run = scan_index(&server, "gone", &["meta"], &[]);
+    assert_eq!(without_path(run.records()[0].clone()), from_metadata);
+    assert!(server
+        .log()
+        .iter()
+        .any(|s| s.path.ends_with("meta-2.0.tar.gz")));
 }
 
 /// 503 twice, then the file: retried with backoff, read.

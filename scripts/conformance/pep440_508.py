@@ -458,6 +458,31 @@ def requirement_answer(text):
     }
 
 
+# Marker strings with escapes: packaging reads a quoted string with ast.literal_eval, so
+# Python's escapes apply (named ones by Unicode name or alias, any case; not named sequences).
+ESCAPE_MARKERS = [
+    r'os_name == "\N{LATIN SMALL LETTER P}osix"',
+    r'os_name == "\N{latin small letter p}osix"',
+    r'os_name != "\N{LINE FEED}"',
+    r'os_name != "\N{BYTE ORDER MARK}"',
+    r'platform_release == "\N{HANGUL SYLLABLE GA}\N{CJK UNIFIED IDEOGRAPH-4E00}"',
+    r'os_name == "\N{LATIN SMALL LETTER R WITH TILDE}"',
+    r'os_name == "\N{KEYCAP NUMBER SIGN}"',
+    r'os_name == "\N{ LATIN SMALL LETTER A}"',
+    r'os_name == "\N{latin_small_letter_a}"',
+    r'os_name == "\N{}"',
+    r'os_name == "\N"',
+    r"os_name == '\x70osix'",
+    r"os_name == '\160osix'",
+    r"os_name == '\u0070osix'",
+    r"os_name == '\U00000070osix'",
+    r"os_name == 'posix\q'",
+    r"os_name == '\x7'",
+    r"os_name == 'a\\'",
+    r'os_name == "\t\a\b\f\v"',
+]
+
+
 def marker_answer(text):
     try:
         m = Marker(text)
@@ -496,6 +521,7 @@ def main():
     reqs += requires_dist() + requirements_txt()
     requirements = [{"source": src, "text": t, "packaging": requirement_answer(t)} for src, t in reqs]
     markers = [("packaging tests", m) for m in vectors["markers"]]
+    markers += [("string escapes", m) for m in ESCAPE_MARKERS]
     markers += [(r["source"], r["packaging"]["marker"]) for r in requirements
                 if isinstance(r["packaging"], dict) and r["packaging"]["marker"]]
     seen = set()

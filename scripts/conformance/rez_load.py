@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Load every package.py under the given trees with rez's own loader and
-write NDJSON (one line per file) for tests/tests/rez_load.rs.
+"""Load every package.py and package.yaml under the given trees with rez's own
+loader and write NDJSON (one line per file) for tests/tests/rez_load.rs.
 
 Usage: rez_load.py TREE [TREE...] > out.ndjson
 
@@ -9,7 +9,9 @@ rez executes the file (rez.serialise.load_from_file, memcache disabled):
 functions are dropped. For each file we report:
 
 - `fields`: the 7 solver fields as plain JSON, and `computed`: which of them
-  were functions or not plainly serialisable;
+  were functions or not plainly serialisable; a solver field rez's schema
+  rejects (a tuple where it wants a list, `tools: a` in YAML) is in `invalid`
+  too (rez raises when the package's field is read);
 - `attributes`: every other attribute, as rez's package schema
   (package_resources.package_pod_schema) validates it: `description` and
   `changelog` dedented and stripped, versions and requests as strings, `config`
@@ -120,6 +122,15 @@ def attribute(key, value):
     return plain(value)
 
 
+def shape_of(v):
+    """`v` with every string replaced by a valid request: lists stay lists, tuples tuples."""
+    if isinstance(v, str):
+        return "x"
+    if isinstance(v, (list, tuple)):
+        return type(v)(shape_of(x) for x in v)
+    return v
+
+
 def compile_error(path):
     """Python's own verdict, as rez's `compile(f.read(), filepath, 'exec')` gives it."""
     with open(path, "rb") as f:
@@ -135,14 +146,16 @@ def compile_error(path):
 def load(path):
     rec = {"path": path}
     _functions.clear()
-    error = compile_error(path)
+    yaml = path.endswith(".yaml")
+    error = None if yaml else compile_error(path)
     if error:
         rec["ok"] = False
         rec["compile_error"] = error
         rec["error"] = error["message"]
         return rec
     try:
-        data = serialise.load_from_file(path, FileFormat.py, disable_memcache=True)
+        file_format = FileFormat.yaml if yaml else FileFormat.py
+        data = serialise.load_from_file(path, file_format, disable_memcache=True)
     except BaseException as e:  # noqa: B036 (SystemExit from a package too)
         rec["ok"] = False
         rec["error"] = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -151,6 +164,7 @@ def load(path):
     funcs = set(next(iter(_functions.values()), []))
     fields = {}
     computed = []
+    invalid = []
     for f in FIELDS:
         if f in funcs:
             computed.append(f)
@@ -158,6 +172,13 @@ def load(path):
         if f not in data:
             continue
         v = data[f]
+        if f not in ("name", "version") and not isinstance(v, SourceCode):
+            # The containers as rez's schema judges them; the requests themselves are
+            # compared as read (a developer package's `foo-*` is expanded before validation).
+            try:
+                SCHEMAS[f].validate(shape_of(v))
+            except SchemaError:
+                invalid.append(f)
         try:
             fields[f] = str(v) if f == "version" else plain(v)
         except TypeError:
@@ -167,7 +188,7 @@ def load(path):
     if folders:
         fields["name"], fields["version"] = from_repository(path)
         computed = [f for f in computed if f not in ("name", "version")]
-    attributes, invalid, computed_attributes = {}, [], []
+    attributes, computed_attributes = {}, []
     for key, value in data.items():
         if key in FIELDS or key in funcs or isinstance(value, SourceCode):
             if key not in FIELDS:
@@ -193,8 +214,9 @@ def main(argv):
         paths = []
         for root, dirs, files in os.walk(os.path.abspath(tree)):
             dirs.sort()
-            if "package.py" in files:
-                paths.append(os.path.join(root, "package.py"))
+            for name in ("package.py", "package.yaml"):
+                if name in files:
+                    paths.append(os.path.join(root, name))
         for p in paths:
             out.write(json.dumps(load(p), sort_keys=True) + "\n")
     return 0

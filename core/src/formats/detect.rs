@@ -5,7 +5,8 @@
 //! files passed over, each with the reason):
 //! - Core metadata: `METADATA` (in a `.dist-info`), `PKG-INFO`, a `foo-1.0.egg-info` *file*
 //!   (distutils installs, common in Debian's dist-packages, write PKG-INFO's content under that
-//!   name), and a PEP 658 metadata file `<wheel file name>.metadata` as indexes serve them.
+//!   name), and a PEP 658 metadata file as indexes serve them: `<wheel file name>.metadata`
+//!   (a wheel's `METADATA`) or `<sdist file name>.metadata` (an sdist's `PKG-INFO`).
 //! - rez `package.py`/`package.yaml`; `pyproject.toml`; `pylock.toml`, `pylock.<name>.toml`
 //!   (PEP 751); `uv.lock`.
 //! - Wheels (`.whl`), and sdists (`.tar.gz`, `.zip`) only when the name parses as an sdist's,
@@ -46,6 +47,7 @@ pub fn detect_by_name(path: &str) -> Option<Format> {
         _ if is_sdist_name(name) => Format::Sdist,
         _ if lower.ends_with(".egg-info") && lower.len() > ".egg-info".len() => Format::PkgInfo,
         _ if is_wheel_metadata_name(name) => Format::Metadata,
+        _ if is_sdist_metadata_name(name) => Format::PkgInfo,
         _ if requirements_stem(&lower).is_some_and(names_requirements) => Format::RequirementsTxt,
         _ => return None,
     };
@@ -97,7 +99,7 @@ pub fn passed_over_reason(name: &str) -> &'static str {
     } else if lower.ends_with(".tar.gz") || lower.ends_with(".zip") {
         "an archive not named like an sdist (`{name}-{version}.tar.gz`)"
     } else if lower.ends_with(".metadata") {
-        "a `.metadata` not named like a wheel's (`<wheel file name>.metadata`)"
+        "a `.metadata` not named like a wheel's or an sdist's (`<file name>.metadata`)"
     } else if lower.ends_with(".txt") || lower.ends_with(".lock") {
         "not named or placed like a requirements file"
     } else {
@@ -149,6 +151,12 @@ fn is_sdist_name(name: &str) -> bool {
 fn is_wheel_metadata_name(name: &str) -> bool {
     name.strip_suffix(".metadata")
         .is_some_and(|wheel| parse_wheel_filename(wheel).is_ok())
+}
+
+/// Whether `name` is a PEP 658 metadata file of an sdist: `<sdist file name>.metadata`, the
+/// sdist's `PKG-INFO` as an index serves it (PEP 658 allows one for any distribution file).
+fn is_sdist_metadata_name(name: &str) -> bool {
+    name.strip_suffix(".metadata").is_some_and(is_sdist_name)
 }
 
 /// The format of a file whose name says nothing (standard input, an odd name): sniffed from
@@ -286,6 +294,10 @@ mod tests {
                 Some(Format::Metadata),
             ),
             ("numpy.whl.metadata", None),
+            // An index's PEP 658 file for an sdist: the sdist's PKG-INFO.
+            ("foo-1.0.tar.gz.metadata", Some(Format::PkgInfo)),
+            ("python-dateutil-2.8.2.zip.metadata", Some(Format::PkgInfo)),
+            ("fixtures.tar.gz.metadata", None),
             ("foo-1.0.tar.gz", Some(Format::Sdist)),
             ("python-dateutil-2.8.2.tar.gz", Some(Format::Sdist)),
             ("Foo_Bar-1.0rc1.zip", Some(Format::Sdist)),

@@ -1,9 +1,10 @@
 //! Problems in a package set.
 
-use super::{NodeId, Owner, PackageSet, Resolution, Shape};
+use super::{Edge, NodeId, Owner, PackageSet, Resolution, Shape};
 use crate::record::Format;
 use crate::record::{Ecosystem, RequirementKind, Status};
-use crate::versions::pep440::Specifiers;
+use crate::versions::pep440::{parse_version, Pep440Version, Specifiers};
+use crate::versions::pep508::normalize_name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,13 +28,17 @@ pub enum ProblemKind {
     /// `Requires-Python` excludes the target's Python, or no tag of the wheel is supported
     /// there. Checked only for a target given on the command line.
     Incompatible,
+    /// A project's declared dependency that no requirements list pins, in a set of
+    /// declarations only (nothing installed or locked) where some list pins others: what
+    /// would be installed is not known. A note.
+    Unpinned,
     /// Fields computed at load time: what pkglens reports may be incomplete.
     Dynamic,
 }
 
 impl ProblemKind {
     /// Every kind, in report order.
-    pub const ALL: [ProblemKind; 8] = [
+    pub const ALL: [ProblemKind; 9] = [
         ProblemKind::ParseError,
         ProblemKind::Missing,
         ProblemKind::Unsatisfied,
@@ -41,6 +46,7 @@ impl ProblemKind {
         ProblemKind::Cycle,
         ProblemKind::Duplicate,
         ProblemKind::Incompatible,
+        ProblemKind::Unpinned,
         ProblemKind::Dynamic,
     ];
 
@@ -50,11 +56,12 @@ impl ProblemKind {
         ProblemKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    /// Whether this kind makes `check` fail by default. `dynamic` is a note: pkglens could not
-    /// read every field, nothing is known to be wrong (every recipe repository with `@early`
-    /// has some); `--strict` counts it.
+    /// Whether this kind makes `check` fail by default. `dynamic` and `unpinned` are notes:
+    /// pkglens could not read every field, or a project leaves a version open, and nothing is
+    /// known to be wrong (every recipe repository with `@early` has some); `--strict` counts
+    /// them.
     pub fn fails(self) -> bool {
-        self != ProblemKind::Dynamic
+        !matches!(self, ProblemKind::Dynamic | ProblemKind::Unpinned)
     }
 
     /// The name used in JSON and tables (`parse_error`, `missing`...).
@@ -67,6 +74,7 @@ impl ProblemKind {
             ProblemKind::Cycle => "cycle",
             ProblemKind::Duplicate => "duplicate",
             ProblemKind::Incompatible => "incompatible",
+            ProblemKind::Unpinned => "unpinned",
             ProblemKind::Dynamic => "dynamic",
         }
     }
@@ -99,7 +107,11 @@ impl PackageSet {
     pub fn check(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         self.record_problems(&mut problems);
-        self.requirement_problems(&mut problems);
+        if self.declarations_only() {
+            self.declaration_problems(&mut problems);
+        } else {
+            self.requirement_problems(&mut problems);
+        }
         self.conflicts(&mut problems);
         self.cycles(&mut problems);
         self.duplicates(&mut problems);
@@ -276,6 +288,83 @@ impl PackageSet {
         }
     }
 
+    /// The requirements of a set of declarations only (see [`PackageSet::declarations_only`]).
+    /// Nothing is installed, so nothing is missing: `pip check` and `uv pip check` find nothing
+    /// broken in an empty environment. The requirements lists' pins (`name==V`) stand for what
+    /// would be installed: a requirement that a pin of its name does not satisfy is
+    /// `unsatisfied` (pip would refuse to install the project with that list), and a project's
+    /// declared dependency that no list pins for the target is an `unpinned` note, once some
+    /// list pins anything (a project with no pinned list has nothing to compare).
+    fn declaration_problems(&self, problems: &mut Vec<Problem>) {
+        let mut pins: BTreeMap<String, Vec<(&Edge, Pep440Version)>> = BTreeMap::new();
+        let mut pinned_list = false;
+        for edge in self.edges() {
+            if let Owner::File(_) = edge.from {
+                let Some(version) = pinned_version(&edge.requirement.spec) else {
+                    continue;
+                };
+                pinned_list = true;
+                // A pin whose marker is false for the target pins nothing there.
+                if edge.resolution == Resolution::Missing {
+                    pins.entry(normalize_name(&edge.requirement.name))
+                        .or_default()
+                        .push((edge, version));
+                }
+            }
+        }
+        for edge in self.edges() {
+            let is_pin = pinned_version(&edge.requirement.spec).is_some();
+            if edge.resolution != Resolution::Missing
+                || (matches!(edge.from, Owner::File(_)) && is_pin)
+            {
+                continue;
+            }
+            let requirement = &edge.requirement;
+            let who = match self.owner_label(edge.from) {
+                who if who.is_empty() => "the requirements list".to_owned(),
+                who => who,
+            };
+            let problem = |kind: ProblemKind, message: String| Problem {
+                kind,
+                package: self.owner_label(edge.from),
+                requirement: requirement.raw.clone(),
+                name: requirement.name.clone(),
+                path: self.owner_path(edge.from).to_owned(),
+                line: requirement.line,
+                message,
+            };
+            match pins.get(&normalize_name(&requirement.name)) {
+                Some(pinned) => {
+                    let Some(spec) = Specifiers::parse(&requirement.spec) else {
+                        continue; // no specifier: every pin fits
+                    };
+                    for (pin, version) in pinned {
+                        if !spec.contains_version(version) {
+                            let place = self.owner_path(pin.from);
+                            problems.push(problem(
+                                ProblemKind::Unsatisfied,
+                                format!(
+                                    "{who} needs `{}`, but {place}:{} pins `{}`",
+                                    requirement.raw, pin.requirement.line, pin.requirement.raw
+                                ),
+                            ));
+                        }
+                    }
+                }
+                None if pinned_list && matches!(edge.from, Owner::Package(_)) => {
+                    problems.push(problem(
+                        ProblemKind::Unpinned,
+                        format!(
+                            "{who} needs `{}`, and no requirements list pins {}",
+                            requirement.raw, requirement.name
+                        ),
+                    ));
+                }
+                None => {}
+            }
+        }
+    }
+
     /// In an environment (one version of the name), requirers that disagree about it.
     fn conflicts(&self, problems: &mut Vec<Problem>) {
         let mut by_target: BTreeMap<(Ecosystem, String), Vec<(usize, bool)>> = BTreeMap::new();
@@ -447,7 +536,7 @@ impl PackageSet {
         if python.split('.').count() == 2 {
             python.push_str(".0");
         }
-        let python_version = crate::versions::pep440::parse_version(&python);
+        let python_version = parse_version(&python);
         for record in self.records() {
             if !matches!(record.format, Some(Format::Wheel | Format::Sdist)) {
                 continue;
@@ -629,4 +718,18 @@ fn ring_through(graph: &[Vec<usize>], start: usize, members: &BTreeSet<usize>) -
         }
     }
     vec![start, start]
+}
+
+/// The version a requirements list pins with `spec`: one `==V` (not a `.*` prefix) or `===V`
+/// clause whose version is PEP 440's, as `pip freeze` and `pip-compile` write them.
+fn pinned_version(spec: &str) -> Option<Pep440Version> {
+    let spec = spec.trim();
+    let version = spec
+        .strip_prefix("===")
+        .or_else(|| spec.strip_prefix("=="))?
+        .trim();
+    if version.contains(',') || version.ends_with(".*") {
+        return None;
+    }
+    parse_version(version)
 }

@@ -61,6 +61,9 @@ pub enum Shape {
     Repository,
     /// No packages.
     Empty,
+    /// Only declarations: projects' `pyproject.toml` and requirements lists, nothing
+    /// installed, built or locked (see [`PackageSet::declarations_only`]).
+    Declarations,
 }
 
 /// How a requirement fared against the set.
@@ -476,9 +479,28 @@ impl PackageSet {
         found
     }
 
-    /// The shape of each ecosystem present.
+    /// Whether the set holds declarations only: `pyproject.toml` files and requirements lists,
+    /// and no package installed, built or locked (no `METADATA`, wheel, sdist, lock or rez
+    /// package). Its requirements are checked against its pins, not found missing
+    /// ([`PackageSet::check`]).
+    pub fn declarations_only(&self) -> bool {
+        self.records
+            .iter()
+            .any(|r| matches!(r.format, Some(Format::Pyproject | Format::RequirementsTxt)))
+            && self
+                .nodes
+                .iter()
+                .all(|n| self.records[n.record].format == Some(Format::Pyproject))
+    }
+
+    /// The shape of each ecosystem present (Python's is [`Shape::Declarations`] in a set of
+    /// declarations only).
     pub fn shapes(&self) -> BTreeMap<Ecosystem, Shape> {
         let mut shapes = BTreeMap::new();
+        if self.declarations_only() {
+            shapes.insert(Ecosystem::Python, Shape::Declarations);
+            return shapes;
+        }
         for ((eco, _), ids) in &self.by_key {
             // A package without a version (a project's own source tree in a pylock.toml) is
             // not a second version.

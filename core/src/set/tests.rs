@@ -223,7 +223,9 @@ fn file_level_groups_and_build_requirements_are_opt_in() {
         b"[build-system]\nrequires = ['hatchling']\n[project]\nname = 'p'\nversion = '1'\n[dependency-groups]\ntest = ['pytest']\n",
     ))
     .unwrap();
-    let set = PackageSet::new(vec![pyproject.clone()], target("3.12"));
+    // Beside an environment (a declarations-only set finds nothing missing).
+    let records = vec![pyproject, meta("installed", "1", &[])];
+    let set = PackageSet::new(records.clone(), target("3.12"));
     assert!(set.check().is_empty());
     let options = SetOptions {
         target: target("3.12"),
@@ -231,7 +233,7 @@ fn file_level_groups_and_build_requirements_are_opt_in() {
         build: true,
         installable: false,
     };
-    let set = PackageSet::with_options(vec![pyproject], options);
+    let set = PackageSet::with_options(records, options);
     assert_eq!(
         kinds(&set),
         vec![

@@ -38,12 +38,13 @@ pub(super) fn is_boundary(text: &str, at: usize) -> bool {
 
 /// `ast.literal_eval` of a quoted marker string: `quoted` starts and ends with the same quote
 /// and holds no other one. `None` where Python raises (a raw line break or NUL, a malformed
-/// `\x`/`\u`/`\U` escape, a code point Rust cannot hold, or a `\N{...}` named escape, whose
-/// name table this reader does not carry). An unknown escape such as `\q` is kept as written,
-/// as Python does (with a warning).
+/// `\x`/`\u`/`\U` escape, a code point Rust cannot hold, a `\N{name}` whose name is not a
+/// character's name or alias). An unknown escape such as `\q` is kept as written, as Python
+/// does (with a warning). `\N{name}` needs Unicode's name table (the `unicode-names` feature,
+/// on in the native build); without it the escape is an error.
 ///
 /// `escape = "\" ( newline | "\" | "'" | '"' | "a" | "b" | "f" | "n" | "r" | "t" | "v"
-///          | octal{1,3} | "x" hex{2} | "u" hex{4} | "U" hex{8} )`
+///          | octal{1,3} | "x" hex{2} | "u" hex{4} | "U" hex{8} | "N{" name "}" )`
 pub(super) fn python_string_literal(quoted: &str) -> Option<String> {
     let inner = &quoted[1..quoted.len() - 1];
     if inner.contains(['\n', '\r', '\0']) && !inner.contains('\\') {
@@ -102,7 +103,7 @@ pub(super) fn python_string_literal(quoted: &str) -> Option<String> {
             'x' => out.push(hex(&mut chars, 2)?),
             'u' => out.push(hex(&mut chars, 4)?),
             'U' => out.push(hex(&mut chars, 8)?),
-            'N' => return None,
+            'N' => out.push(named_character(&mut chars)?),
             other => {
                 out.push('\\');
                 out.push(other);
@@ -110,6 +111,42 @@ pub(super) fn python_string_literal(quoted: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The character a `\N{name}` escape names (after the `N`): Python's lookup, by name or
+/// alias, case-insensitive, the name exactly between the braces (named sequences are not
+/// characters).
+#[cfg(feature = "unicode-names")]
+fn named_character(chars: &mut std::iter::Peekable<std::str::Chars>) -> Option<char> {
+    if chars.next()? != '{' {
+        return None;
+    }
+    let mut name = String::new();
+    loop {
+        match chars.next()? {
+            '}' => break,
+            c => name.push(c),
+        }
+    }
+    let canonical = name.to_ascii_uppercase();
+    // unicode_names2 also takes loose spellings Python refuses: only single spaces and
+    // hyphens between words, as in Unicode's names.
+    let exact = !canonical.is_empty()
+        && !canonical.starts_with([' ', '-'])
+        && !canonical.ends_with([' ', '-'])
+        && !canonical.contains("  ")
+        && canonical
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' ' || c == '-');
+    exact
+        .then(|| unicode_names2::character(&canonical))
+        .flatten()
+}
+
+/// Without Unicode's name table a `\N{name}` escape cannot be read.
+#[cfg(not(feature = "unicode-names"))]
+fn named_character(_: &mut std::iter::Peekable<std::str::Chars>) -> Option<char> {
+    None
 }
 
 #[cfg(test)]
@@ -129,6 +166,8 @@ mod tests {
             ("'\\\n'", Some("")),
             ("'a\nb'", None),
             (r#""\N{DASH}""#, None),
+            (r#""\N""#, None),
+            (r#""\N{}""#, None),
             (r#""\x4""#, None),
             (r#""\ud800""#, None),
             (r#""a\""#, None),
@@ -136,6 +175,39 @@ mod tests {
             assert_eq!(
                 python_string_literal(quoted).as_deref(),
                 value,
+                "{quoted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn named_escapes_as_python_reads_them() {
+        // ast.literal_eval in Python 3.11 (Unicode 14.0): a name or alias, any case; not a
+        // named sequence, not a loose spelling.
+        for (quoted, value) in [
+            (r#""\N{LATIN SMALL LETTER A}""#, Some("a")),
+            (r#""\N{latin small letter a}""#, Some("a")),
+            (r#""\N{LATIN CAPITAL LETTER GHA}""#, Some("\u{1a2}")),
+            (r#""\N{HANGUL SYLLABLE GA}""#, Some("\u{ac00}")),
+            (r#""\N{CJK UNIFIED IDEOGRAPH-4E00}""#, Some("\u{4e00}")),
+            (r#""\N{BYTE ORDER MARK}""#, Some("\u{feff}")),
+            (r#""\N{LINE FEED}x""#, Some("\nx")),
+            (r#""\N{LATIN SMALL LETTER R WITH TILDE}""#, None),
+            (r#""\N{ LATIN SMALL LETTER A}""#, None),
+            (r#""\N{LATIN  SMALL LETTER A}""#, None),
+            (r#""\N{latin_small_letter_a}""#, None),
+            (r#""\N{LATIN SMALL LETTER A""#, None),
+            (r#""\N{KEYCAP NUMBER SIGN}""#, None),
+            (r#""\N{U+0041}""#, None),
+        ] {
+            let expected = if cfg!(feature = "unicode-names") {
+                value
+            } else {
+                None
+            };
+            assert_eq!(
+                python_string_literal(quoted).as_deref(),
+                expected,
                 "{quoted:?}"
             );
         }

@@ -257,11 +257,30 @@ fn names_prerelease(spec: &str) -> bool {
     })
 }
 
-/// The record of the chosen file: the PEP 658 metadata file when offered, else the wheel by
-/// ranges, else the sdist's `PKG-INFO`.
+/// The record of the chosen file: the PEP 658 metadata file when offered (a wheel's or an
+/// sdist's), else the wheel by ranges, else the sdist's `PKG-INFO`.
 pub fn read_candidate(client: &Client, candidate: &Candidate) -> Parsed {
     let file = &candidate.file;
     let shown = auth::redact(&file.url).into_owned();
+    if let (None, Some(hash)) = (candidate.tag_rank, &file.metadata) {
+        let url = format!("{}.metadata", file.url);
+        let target = Target {
+            url: &url,
+            shown: shown.clone(),
+            sha256: hash.clone(),
+        };
+        match remote_wheel::fetch_metadata(client, &target) {
+            Ok(bytes) => return remote_wheel::parse_sdist_metadata(&target, &bytes),
+            // A metadata file the index offers but does not serve: the sdist instead.
+            Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => {}
+            // A wrong hash, or the network: said, not worked around.
+            Err(err) => {
+                let error =
+                    ParseError::whole(&shown, Some(Format::Sdist), ErrorKind::Io, err.message);
+                return (Record::from_error(&error), Some(error));
+            }
+        }
+    }
     if candidate.tag_rank.is_none() {
         return read_sdist(client, file, &shown);
     }
@@ -317,7 +336,17 @@ fn read_sdist(client: &Client, file: &IndexFile, shown: &str) -> Parsed {
         Ok(record) => record,
         Err(err) => return (Record::from_error(&err), Some(err)),
     };
-    let reason = record.packages.first().and_then(|package| {
+    let reason = sdist_dynamic_reason(&record);
+    if let Some(reason) = reason {
+        record.mark_dynamic(reason);
+    }
+    (record, None)
+}
+
+/// Why an sdist's metadata cannot be trusted for its requirements (PEP 643): all of it before
+/// metadata 2.2, else the fields it declares `Dynamic`. `None` when it can.
+pub(super) fn sdist_dynamic_reason(record: &Record) -> Option<String> {
+    record.packages.first().and_then(|package| {
         let version = package.metadata_version.as_deref().and_then(parse_version);
         let reliable = version.is_some_and(|v| v >= parse_version("2.2").expect("valid"));
         if !reliable {
@@ -338,11 +367,7 @@ fn read_sdist(client: &Client, file: &IndexFile, shown: &str) -> Parsed {
             (!dynamic.is_empty())
                 .then(|| format!("sdist declares {} dynamic (PEP 643)", dynamic.join(", ")))
         }
-    });
-    if let Some(reason) = reason {
-        record.mark_dynamic(reason);
-    }
-    (record, None)
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::auth;
 use super::cache::Cache;
 use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
-use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader};
+use pkglens_core::{parse_core_metadata, parse_wheel_metadata, ByteRange, Step, WheelReader};
 use pkglens_core::{ErrorKind, Format, ParseError, Record};
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -60,9 +60,20 @@ pub fn sha256_of_fragment(fragment: &str) -> Option<String> {
 
 /// Whether a URL names a PEP 658 metadata file rather than a wheel.
 pub fn is_metadata_url(url: &str) -> bool {
+    bare_url(url).ends_with(".whl.metadata")
+}
+
+/// Whether a URL names the PEP 658 metadata file of an sdist (its `PKG-INFO`, as an index
+/// serves it at `<sdist URL>.metadata`).
+pub fn is_sdist_metadata_url(url: &str) -> bool {
+    let bare = bare_url(url).to_ascii_lowercase();
+    bare.ends_with(".tar.gz.metadata") || bare.ends_with(".zip.metadata")
+}
+
+/// A URL without its fragment and query.
+fn bare_url(url: &str) -> &str {
     let (bare, _) = auth::split_fragment(url);
-    let bare = bare.split('?').next().unwrap_or(bare);
-    bare.ends_with(".whl.metadata")
+    bare.split('?').next().unwrap_or(bare)
 }
 
 /// The record of the wheel (or metadata file) at `target`. Never fails: a failure is a record
@@ -70,6 +81,9 @@ pub fn is_metadata_url(url: &str) -> bool {
 pub fn read(client: &Client, target: &Target) -> Parsed {
     if is_metadata_url(target.url) {
         return read_metadata(client, target, &wheel_url_of(&target.shown));
+    }
+    if is_sdist_metadata_url(target.url) {
+        return read_sdist_metadata(client, target);
     }
     match read_ranges(client, target) {
         Ok(parsed) => parsed,
@@ -121,6 +135,28 @@ pub fn fetch_metadata(client: &Client, target: &Target) -> Result<Vec<u8>, NetEr
         }
     }
     Ok(fetched.body)
+}
+
+/// An sdist's PEP 658 metadata file: the record its sdist gives (format `sdist`), marked
+/// `dynamic` as PEP 643 says (see [`super::index::sdist_dynamic_reason`]).
+fn read_sdist_metadata(client: &Client, target: &Target) -> Parsed {
+    match fetch_metadata(client, target) {
+        Ok(bytes) => parse_sdist_metadata(target, &bytes),
+        Err(err) => net_failed(&target.shown, err),
+    }
+}
+
+/// The sdist record of an sdist's metadata file's bytes, PEP 643 applied.
+pub fn parse_sdist_metadata(target: &Target, bytes: &[u8]) -> Parsed {
+    match parse_core_metadata(&target.shown, Format::Sdist, bytes) {
+        Ok(mut record) => {
+            if let Some(reason) = super::index::sdist_dynamic_reason(&record) {
+                record.mark_dynamic(reason);
+            }
+            (record, None)
+        }
+        Err(err) => (Record::from_error(&err), Some(err)),
+    }
 }
 
 /// The wheel record of a metadata file's bytes.
@@ -355,5 +391,10 @@ mod tests {
             "https://h/a-1-py3-none-any.whl.metadata#sha256=00"
         ));
         assert!(!is_metadata_url("https://h/a-1-py3-none-any.whl"));
+        assert!(is_sdist_metadata_url(
+            "https://h/a-1.0.tar.gz.metadata#sha256=00"
+        ));
+        assert!(is_sdist_metadata_url("https://h/A-1.0.ZIP.metadata?x=1"));
+        assert!(!is_sdist_metadata_url("https://h/a-1.0.tar.gz"));
     }
 }

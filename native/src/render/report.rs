@@ -3,11 +3,21 @@
 
 use crate::cli::{GraphFormat, ReportFormat};
 use crate::style::{safe, safe_lines, Style};
-use pkglens_core::{CheckOptions, Diff, Graph, PackageSet, Problem, ProblemKind, Why};
+use pkglens_core::{CheckOptions, Diff, Graph, PackageSet, Problem, ProblemKind, Shape, Why};
 use pkglens_core::{CheckReport, DiffReport, GraphReport, WhyReport};
 use std::io::{self, Write};
 /// At most this many problems of one group are listed in the table; `--format json` has all.
 const GROUP_SHOWN: usize = 5;
+
+/// The width of the table's kind column: the longest kind's name (`incompatible`), so every
+/// message starts in the same column.
+fn kind_width() -> usize {
+    ProblemKind::ALL
+        .iter()
+        .map(|k| k.as_str().len())
+        .max()
+        .unwrap_or(0)
+}
 
 /// `check`'s output: problems by kind, those of one kind about one name grouped (two missing
 /// families can make most of a rez repository's lines), or JSON.
@@ -53,7 +63,14 @@ pub fn write_check(
     let shapes: Vec<String> = summary
         .shapes
         .iter()
-        .map(|(eco, shape)| format!("{eco:?} {shape:?}").to_lowercase())
+        .map(|(eco, shape)| match shape {
+            // Nothing installed: say what was compared instead.
+            Shape::Declarations => format!(
+                "{} declarations only, nothing installed: pins checked against declared ranges",
+                format!("{eco:?}").to_lowercase()
+            ),
+            _ => format!("{eco:?} {shape:?}").to_lowercase(),
+        })
         .collect();
     let count = |fails: bool| -> (usize, Vec<String>) {
         let mut total = 0;
@@ -135,11 +152,14 @@ fn write_group(
 ) -> io::Result<()> {
     let first = group[0];
     let kind = first.kind.as_str();
+    let width = kind_width();
     let painted = if options.fails(first.kind) {
-        style.red(&format!("{kind:<11}"))
+        style.red(&format!("{kind:<width$}"))
     } else {
-        style.yellow(&format!("{kind:<11}"))
+        style.yellow(&format!("{kind:<width$}"))
     };
+    // Lines under a group's heading start where the messages do.
+    let indent = width + 1;
     let line = |p: &Problem| {
         let place = if p.line > 0 {
             format!("{}:{}", p.path, p.line)
@@ -158,12 +178,12 @@ fn write_group(
         group.len()
     )?;
     for p in group.iter().take(GROUP_SHOWN) {
-        writeln!(out, "{:12}{}", "", line(p))?;
+        writeln!(out, "{:indent$}{}", "", line(p))?;
     }
     if group.len() > GROUP_SHOWN {
         writeln!(
             out,
-            "{:12}... and {} more (--format json lists every one)",
+            "{:indent$}... and {} more (--format json lists every one)",
             "",
             group.len() - GROUP_SHOWN
         )?;

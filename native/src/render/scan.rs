@@ -6,9 +6,11 @@
 
 use crate::cli::ScanFormat;
 use crate::output::Destination;
+use crate::read::{display_path, PassedOver};
 use crate::style::{safe, safe_lines, visible_width, Style};
 use pkglens_core::{Counts, ScanSummary};
 use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
+use serde::Serialize;
 use std::io::{self, Write};
 
 /// A record made ready for a [`ScanWriter`] on a worker thread: for JSON and NDJSON it is
@@ -109,7 +111,9 @@ pub struct ScanWriter {
     out: Destination,
     style: Style,
     summary: ScanSummary,
-    passed_over: usize,
+    passed_over: Vec<PassedOver>,
+    /// Whether the JSON lists the files passed over (`-v`), not only counts them.
+    list_passed_over: bool,
     first: bool,
     rows: Vec<[String; 5]>,
     problems: Vec<String>,
@@ -123,7 +127,8 @@ impl ScanWriter {
             out,
             style,
             summary: ScanSummary::default(),
-            passed_over: 0,
+            passed_over: Vec::new(),
+            list_passed_over: false,
             first: true,
             rows: Vec::new(),
             problems: Vec::new(),
@@ -241,11 +246,11 @@ impl ScanWriter {
         }
     }
 
-    /// Counts the files the walk passed over, for the table's summary line. (Not in the JSON:
-    /// its summary is a function of the records, the same from the npm package, which has
-    /// the records but walks nothing.)
-    pub fn set_passed_over(&mut self, files: usize) {
+    /// The files the walk passed over, with their reasons: counted on the table's summary
+    /// line and in the JSON summary (`passed_over`), listed there too when `list` (`-v`).
+    pub fn set_passed_over(&mut self, files: Vec<PassedOver>, list: bool) {
         self.passed_over = files;
+        self.list_passed_over = list;
     }
 
     /// Ends the output (closing JSON, printing the table) and commits the destination.
@@ -253,7 +258,20 @@ impl ScanWriter {
         match self.format {
             ScanFormat::Json => {
                 write!(self.out, "],\"summary\":")?;
-                serde_json::to_writer(&mut self.out, &self.summary)?;
+                let summary = WalkSummary {
+                    records: &self.summary,
+                    passed_over: self.passed_over.len(),
+                    passed_over_files: self.list_passed_over.then(|| {
+                        self.passed_over
+                            .iter()
+                            .map(|(path, reason)| PassedOverFile {
+                                path: display_path(path),
+                                reason,
+                            })
+                            .collect()
+                    }),
+                };
+                serde_json::to_writer(&mut self.out, &summary)?;
                 self.out.write_all(b"}\n")?;
             }
             ScanFormat::Ndjson => {}
@@ -299,7 +317,7 @@ impl ScanWriter {
         }
         let t = &self.summary;
         // The files a walk passed over end the line (`-v` lists them).
-        let passed_over = match self.passed_over {
+        let passed_over = match self.passed_over.len() {
             0 => String::new(),
             n => format!(
                 "; {n} other {} passed over (-v lists them)",
@@ -328,4 +346,28 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{word}s")
     }
+}
+
+/// The JSON summary of a scan from the CLI: the records' counts (the same as the npm
+/// package's) and what the folder walk passed over, which only the CLI walks: the count when
+/// there is any, the files with their reasons under `-v`.
+#[derive(Serialize)]
+struct WalkSummary<'a> {
+    #[serde(flatten)]
+    records: &'a ScanSummary,
+    #[serde(skip_serializing_if = "is_zero")]
+    passed_over: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed_over_files: Option<Vec<PassedOverFile<'a>>>,
+}
+
+/// A file a walk passed over and why, as `scan -v` prints it.
+#[derive(Serialize)]
+struct PassedOverFile<'a> {
+    path: String,
+    reason: &'a str,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -52,7 +52,8 @@ mod shlex;
 #[cfg(test)]
 mod tests;
 
-use crate::text::{decode_utf8, Fault};
+use crate::codecs::{Codec, DecodeError, KNOWN};
+use crate::text::Fault;
 use crate::{
     ErrorInfo, ErrorKind, Format, ParseError, Record, Requirement, RequirementKind, Status,
 };
@@ -299,6 +300,68 @@ fn hide_expansions<'a>(
     }
 }
 
+/// The text of a requirements file as pip 25.3's `_decode_req_file` gets it: a byte-order
+/// mark says the codec (UTF-8, UTF-32, UTF-16, and is dropped); else a `coding[:=] name`
+/// (PEP 263's pattern) in a `#` line among the first two names it; else UTF-8 (pip's fallback
+/// to the locale's encoding is UTF-8 on the systems pkglens runs on, and the same error).
+fn decode_as_pip(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, DecodeError> {
+    const BOMS: [(&[u8], &str); 5] = [
+        (b"\xEF\xBB\xBF", "utf_8"),
+        (b"\xFF\xFE\x00\x00", "utf_32"),
+        (b"\x00\x00\xFE\xFF", "utf_32_be"),
+        (b"\xFF\xFE", "utf_16"),
+        (b"\xFE\xFF", "utf_16_be"),
+    ];
+    for (bom, codec) in BOMS {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let codec = Codec::lookup(codec).unwrap_or(Codec::UTF8);
+            return codec.decode(rest).map_err(|e| DecodeError {
+                offset: e.offset + bom.len(),
+                ..e
+            });
+        }
+    }
+    let codec = match pip_cookie(bytes) {
+        Some(name) => Codec::lookup(name).ok_or_else(|| DecodeError {
+            message: format!("expected an encoding pkglens knows ({KNOWN}), found '{name}'"),
+            offset: 0,
+        })?,
+        None => Codec::UTF8,
+    };
+    codec.decode(bytes)
+}
+
+/// The codec a `# ... coding: name` line among the first two names, as pip's
+/// `PEP263_ENCODING_RE` (`coding[:=]\s*([-\w.]+)`, ASCII) finds it.
+fn pip_cookie(bytes: &[u8]) -> Option<&str> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        if line.first() != Some(&b'#') {
+            continue;
+        }
+        let found = line.windows(7).enumerate().find_map(|(at, w)| {
+            if !(w.starts_with(b"coding") && matches!(w[6], b':' | b'=')) {
+                return None;
+            }
+            let rest = &line[at + 7..];
+            let rest = &rest[rest
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c))
+                .unwrap_or(rest.len())..];
+            let len = rest
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+                .unwrap_or(rest.len());
+            (len > 0)
+                .then(|| std::str::from_utf8(&rest[..len]).ok())
+                .flatten()
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
 /// Reads one requirements file; includes are listed in [`RequirementsFile::includes`], not
 /// followed. `env` supplies environment variables for `${VAR}`. A constraints file (`-c`,
 /// `constraint` true) gives requirements of kind [`RequirementKind::Constraint`].
@@ -311,7 +374,8 @@ pub(crate) fn parse_requirements_txt_as(
     constraint: bool,
 ) -> Result<RequirementsFile, ParseError> {
     let format = Some(Format::RequirementsTxt);
-    let text = decode_utf8(bytes).map_err(|offset| {
+    let text = decode_as_pip(bytes).map_err(|fault| {
+        let offset = fault.offset;
         let valid = bytes
             .get(..offset)
             .and_then(|b| std::str::from_utf8(b).ok())
@@ -324,16 +388,12 @@ pub(crate) fn parse_requirements_txt_as(
             let (line, column, _) = valid_lines.position(valid, valid.len());
             (line, column)
         };
-        let mut err = ParseError::whole(
-            path,
-            format,
-            ErrorKind::Encoding,
-            format!("invalid UTF-8 at byte {offset}: expected UTF-8 text"),
-        );
+        let mut err = ParseError::whole(path, format, ErrorKind::Encoding, fault.message);
         err.info.line = line;
         err.info.column = column;
         err
     })?;
+    let text: &str = &text;
     let kind = if constraint {
         RequirementKind::Constraint
     } else {

@@ -372,3 +372,43 @@ fn password_file_lines_are_rejected_as_pip_rejects_them() {
     assert_eq!(f.record.requirements.len(), 1);
     assert_eq!(f.record.requirements[0].url.as_deref(), Some("./src/pkg"));
 }
+
+#[test]
+fn encodings_as_pip_decodes_them() {
+    // pip 25.3's _decode_req_file on the same bytes: a BOM says the codec, else a PEP 263
+    // cookie in a `#` line among the first two, else UTF-8.
+    let names = |bytes: &[u8]| -> Result<Vec<String>, ErrorKind> {
+        parse_requirements_txt("r.txt", bytes, &no_env)
+            .map(|f| {
+                f.record
+                    .requirements
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect()
+            })
+            .map_err(|e| e.info.kind)
+    };
+    let utf16: Vec<u8> = "\u{feff}idna==3.10\r\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(names(&utf16), Ok(vec!["idna".to_owned()]));
+    assert_eq!(
+        names(b"# vim: set fileencoding=latin-1 :\nfoo  # \xe9\n"),
+        Ok(vec!["foo".to_owned()])
+    );
+    // The cookie must be on a line starting with `#`, among the first two.
+    assert_eq!(
+        names(b"foo\nbar\n# coding: latin-1\n\xe9\n"),
+        Err(ErrorKind::Encoding)
+    );
+    // pip raises LookupError for a codec Python does not know.
+    assert_eq!(names(b"# coding: klingon\nfoo\n"), Err(ErrorKind::Encoding));
+    // cp1251 (a Russian comment): decoded by the native build.
+    let cp1251 = names(b"# -*- coding: cp1251 -*-\n# \xcf\xf0\xee\xe5\xea\xf2\nfoo==1\n");
+    if cfg!(feature = "python-codecs") {
+        assert_eq!(cp1251, Ok(vec!["foo".to_owned()]));
+    } else {
+        assert_eq!(cp1251, Err(ErrorKind::Encoding));
+    }
+}

@@ -26,7 +26,7 @@
 
 use super::attributes::{self, dedent_strip};
 use super::package_py::{parse_package_py, source_text, Assignment, DynamicField, PyValue};
-use super::requirements::requirement_list;
+use super::requirements::{list_items, requirement_list};
 use crate::record::{
     Ecosystem, ErrorInfo, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
 };
@@ -275,38 +275,36 @@ pub(super) fn build_record(
                     &mut faults,
                 );
             }
-            "variants" => match value {
-                PyValue::List(variants) | PyValue::Tuple(variants) => {
-                    package.variants = variants
-                        .into_iter()
-                        .map(|variant| {
-                            requirement_list(
-                                "variants",
-                                variant,
-                                &RequirementKind::Run,
-                                line,
-                                &mut faults,
-                            )
-                        })
-                        .collect();
-                }
-                other => faults.type_error("variants", "a list of lists", &other, line),
-            },
-            "tools" => match value {
-                PyValue::List(tools) | PyValue::Tuple(tools) => {
-                    package.tools = tools
-                        .into_iter()
-                        .filter_map(|tool| match tool {
-                            PyValue::Str(tool) => Some(tool),
-                            other => {
-                                faults.type_error("tools", "strings", &other, line);
-                                None
-                            }
-                        })
-                        .collect();
-                }
-                other => faults.type_error("tools", "a list of strings", &other, line),
-            },
+            "variants" => {
+                let variants = list_items("variants", value, "a list of lists", line, &mut faults);
+                package.variants = variants
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|variant| {
+                        requirement_list(
+                            "variants",
+                            variant,
+                            &RequirementKind::Run,
+                            line,
+                            &mut faults,
+                        )
+                    })
+                    .collect();
+            }
+            "tools" => {
+                let tools = list_items("tools", value, "a list of strings", line, &mut faults);
+                package.tools = tools
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|tool| match tool {
+                        PyValue::Str(tool) => Some(tool),
+                        other => {
+                            faults.type_error("tools", "strings", &other, line);
+                            None
+                        }
+                    })
+                    .collect();
+            }
             _ => {
                 if let Err(expected) = attributes::check(&name, &value) {
                     faults.type_error(&name, expected, &value, line);
@@ -388,6 +386,33 @@ mod tests {
     }
 
     #[test]
+    fn a_tuple_where_rez_wants_a_list_is_an_error_with_its_items_read() {
+        // rez 3.4.0's package_pod_schema: `[str]` and `[[request]]` reject a tuple
+        // ("('a', 'b') should be instance of <class 'list'>"); the loader's value is read.
+        for (text, field) in [
+            ("tools = ('a', 'b')", "tools"),
+            ("requires = ('bar-1',)", "requires"),
+            ("build_requires = ('cmake',)", "build_requires"),
+            ("variants = (['python-3.9'],)", "variants"),
+            ("variants = [('python-3.9',)]", "variants"),
+        ] {
+            let record = py(&format!("name = 'foo'\nversion = '1.0'\n{text}\n"));
+            assert_eq!(record.status, Status::Error, "{text}");
+            let message = &record.error.as_ref().unwrap().message;
+            assert!(
+                message.contains(&format!("`{field}`, found a tuple")),
+                "{message}"
+            );
+            let p = &record.packages[0];
+            let read = p.tools.len()
+                + p.requires.len()
+                + p.build_requires.len()
+                + p.variants.iter().map(Vec::len).sum::<usize>();
+            assert!(read > 0, "{text}: {p:?}");
+        }
+    }
+
+    #[test]
     fn fields_are_mapped() {
         let record = py(r#"
 name = "foo"
@@ -398,7 +423,7 @@ requires = ["bar-1.2+<2", "~baz-3", "!qux", ".eph-1"]
 build_requires = ["cmake-3+"]
 private_build_requires = ["gcc"]
 variants = [["python-3.9"], ["python-3.11"]]
-tools = ("foo", "foo-gui")
+tools = ["foo", "foo-gui"]
 timestamp = 1600000000
 
 def commands():

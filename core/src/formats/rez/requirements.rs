@@ -119,6 +119,29 @@ fn requirement(
 }
 
 /// A list of requirement strings; its strings are moved into the requirements.
+/// The items of a list attribute. rez's schema (`[str]`, `[[request]]`) wants a Python
+/// `list`: a tuple is read (rez's loader gives its items) but is a type error, as rez raises
+/// when the attribute is validated; any other value is one and gives nothing.
+pub(super) fn list_items(
+    field: &str,
+    value: PyValue,
+    expected: &str,
+    line: u32,
+    faults: &mut Faults,
+) -> Option<Vec<PyValue>> {
+    match value {
+        PyValue::List(items) => Some(items),
+        PyValue::Tuple(items) => {
+            faults.type_error(field, expected, &PyValue::Tuple(Vec::new()), line);
+            Some(items)
+        }
+        other => {
+            faults.type_error(field, expected, &other, line);
+            None
+        }
+    }
+}
+
 pub(super) fn requirement_list(
     field: &str,
     value: PyValue,
@@ -126,12 +149,9 @@ pub(super) fn requirement_list(
     line: u32,
     faults: &mut Faults,
 ) -> Vec<Requirement> {
-    let items = match value {
-        PyValue::List(items) | PyValue::Tuple(items) => items,
-        other => {
-            faults.type_error(field, "a list of requirement strings", &other, line);
-            return Vec::new();
-        }
+    let Some(items) = list_items(field, value, "a list of requirement strings", line, faults)
+    else {
+        return Vec::new();
     };
     let mut list = Vec::with_capacity(items.len());
     for item in items {

@@ -7,4 +7,4 @@ requires = [
     "python-3.9+<3.12",
 ]
 private_build_requires = ["cmake-3.24+"]
-tools = ("usdview", "usdcat", "usdzip")
+tools = ["usdview", "usdcat", "usdzip"]

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 mod batch;
 #[cfg(feature = "bench")]
 mod bench;
+mod index;
 mod set;
 mod versions;
 mod walk;
@@ -28,6 +29,10 @@ mod wheel;
 pub use batch::{parse, Batch};
 #[cfg(feature = "bench")]
 pub use bench::{bench_alloc, bench_spin};
+pub use index::{
+    content_range, index_files_of, io_error_record, is_metadata_url, metadata_record, pick_file,
+    redact_text, sdist_record, tail_bytes, url_sha256, IndexTree,
+};
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};
 pub use walk::{select_paths, walk_folder};

@@ -222,7 +222,7 @@ fn read_url(client: &Client, cache: &Cache, url: &str) -> Parsed {
         Some(hash) => {
             let key = format!(
                 "{}#{hash}",
-                auth::split_credentials(auth::split_fragment(url).0).0
+                auth::split_credentials(pkglens_core::split_fragment(url).0).0
             );
             cache.record(&key, || remote_wheel::read(client, &target))
         }

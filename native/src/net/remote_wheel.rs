@@ -10,16 +10,12 @@
 use super::auth;
 use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
-use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader};
+use pkglens_core::{hash_mismatch, is_metadata_url, parse_content_range, sha256_of_fragment};
+use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader, TAIL_BYTES as TAIL};
 use pkglens_core::{ErrorKind, Format, ParseError, Record};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
-
-/// The suffix asked for first, before the size is known: 32 KiB, for which the wheel corpus
-/// (327 of the most downloaded wheels) reads 21x fewer bytes than whole files in 385 requests,
-/// against 64 KiB's 14x in 364 (and 16 KiB's 29x in 446).
-const TAIL: u64 = 32 * 1024;
 
 /// The largest wheel downloaded whole (when a server ignores `Range`).
 pub const MAX_WHEEL: u64 = 4 << 30;
@@ -40,28 +36,13 @@ pub struct Target<'a> {
 impl<'a> Target<'a> {
     /// The target of a URL given by a user: its `#sha256=` fragment is the expected hash.
     pub fn of_url(url: &'a str) -> Self {
-        let (bare, fragment) = auth::split_fragment(url);
+        let (bare, fragment) = pkglens_core::split_fragment(url);
         Target {
             url,
             shown: auth::redact(bare).into_owned(),
             sha256: fragment.and_then(sha256_of_fragment),
         }
     }
-}
-
-/// The hex digest of a `sha256=HEX` fragment (PEP 503), lower-cased.
-pub fn sha256_of_fragment(fragment: &str) -> Option<String> {
-    fragment
-        .split('&')
-        .find_map(|part| part.strip_prefix("sha256="))
-        .map(str::to_ascii_lowercase)
-}
-
-/// Whether a URL names a PEP 658 metadata file rather than a wheel.
-pub fn is_metadata_url(url: &str) -> bool {
-    let (bare, _) = auth::split_fragment(url);
-    let bare = bare.split('?').next().unwrap_or(bare);
-    bare.ends_with(".whl.metadata")
 }
 
 /// The record of the wheel (or metadata file) at `target`. Never fails: a failure is a record
@@ -126,10 +107,6 @@ impl From<NetError> for Failure {
             message: err.message,
         }
     }
-}
-
-fn hash_mismatch(want: &str, got: &str) -> String {
-    format!("sha256 mismatch: expected {want}, the server sent {got}")
 }
 
 /// What a range request got: the bytes asked for, or the whole file (the server ignored
@@ -228,16 +205,6 @@ fn fetch(client: &Client, target: &Target, range: Option<ByteRange>) -> Result<R
     Ok(reply)
 }
 
-/// `bytes START-END/TOTAL` as `(start, end exclusive, total)`.
-fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
-    let rest = value.trim().strip_prefix("bytes ")?;
-    let (span, total) = rest.split_once('/')?;
-    let (start, last) = span.split_once('-')?;
-    let (start, last, total): (u64, u64, u64) =
-        (start.parse().ok()?, last.parse().ok()?, total.parse().ok()?);
-    (start <= last && last < total).then_some((start, last + 1, total))
-}
-
 /// Streams a whole response to an unnamed temporary file, checking its length against the
 /// announced one and its SHA-256 against the expected one.
 fn download(response: &mut super::http::Response, target: &Target) -> Result<File, NetError> {
@@ -321,21 +288,4 @@ fn failed(shown: &str, kind: ErrorKind, message: String) -> Parsed {
 
 fn net_failed(shown: &str, err: NetError) -> Parsed {
     failed(shown, ErrorKind::Io, err.message)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_range_and_fragments() {
-        assert_eq!(parse_content_range("bytes 10-19/100"), Some((10, 20, 100)));
-        assert_eq!(parse_content_range("bytes 10-200/100"), None);
-        assert_eq!(parse_content_range("bytes */100"), None);
-        assert_eq!(sha256_of_fragment("sha256=ABC").as_deref(), Some("abc"));
-        assert!(is_metadata_url(
-            "https://h/a-1-py3-none-any.whl.metadata#sha256=00"
-        ));
-        assert!(!is_metadata_url("https://h/a-1-py3-none-any.whl"));
-    }
 }

@@ -3,6 +3,8 @@
 // is plain JS around it: packing files into wasm memory, streaming, reading wheels lazily. No
 // parsing happens in JS.
 
+import { makeRemote } from './remote.js';
+
 const encoder = new TextEncoder();
 
 /** Bytes of one input: a Uint8Array, an ArrayBuffer, any typed array, or a string (UTF-8). */
@@ -347,6 +349,8 @@ export function makeApi(wasm, { build, memory }) {
     free() { this.#inner.free(); }
   }
 
+  const { readWheelUrl, indexTree } = makeRemote(wasm, { readWheel });
+
   return Object.freeze({
     parseFiles,
     parseStream,
@@ -355,6 +359,8 @@ export function makeApi(wasm, { build, memory }) {
     readWheel,
     planWheel,
     finishWheel,
+    readWheelUrl,
+    indexTree,
     summarize: (records) => wasm.summarize(records),
     walkFolder,
     /** Parses and answers only the summary: the parse without building records (benchmarks). */

@@ -138,7 +138,18 @@ export function makeRemote(wasm, { readWheel }) {
       }
       return readWheel({ size: bytes.byteLength, read: (s, n) => bytes.subarray(s, s + n) }, shown);
     };
-    const first = await ask(null);
+    let first;
+    try {
+      first = await ask(null);
+    } catch (err) {
+      // A browser refuses a cross-origin `Range: bytes=-N` whose preflight the server does not
+      // answer (the suffix form is not a CORS-safelisted range): fetch fails with no status.
+      // One plain GET of the whole file instead; it fails the same way if the network is down.
+      if (err.status !== undefined || http.aborted()) throw err;
+      const reply = await http.get(url);
+      if (reply.status < 200 || reply.status >= 300) throw statusError(reply);
+      return fromWhole(reply.bytes);
+    }
     if (first.whole) return fromWhole(first.whole);
     const reader = wasm.WheelReader.overHttp(shown, first.total);
     try {

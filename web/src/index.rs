@@ -226,8 +226,9 @@ impl IndexTree {
     }
 
     /// The next package to load (`{ name, spec, extras }`), or `undefined` when done.
-    pub fn next(&mut self) -> Result<JsValue, JsValue> {
-        match self.walk()?.next() {
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_to_load(&mut self) -> Result<JsValue, JsValue> {
+        match self.walk()?.next_to_load() {
             Some(wanted) => to_js(&wanted),
             None => Ok(JsValue::UNDEFINED),
         }

@@ -2,7 +2,7 @@
 //! (requirements in the order their metadata lists them), the same whatever order the loads
 //! finish in. The CLI drives it with the engine's [`prefetch_walk`](crate::prefetch_walk)
 //! ([`IndexTree::roots`], [`IndexTree::expand`]); an asynchronous caller (the npm package's
-//! `fetch`) drives it with [`IndexTree::next`], [`IndexTree::upcoming`] and
+//! `fetch`) drives it with [`IndexTree::next_to_load`], [`IndexTree::upcoming`] and
 //! [`IndexTree::feed`], which visit in the same order ([`serial_walk`](crate::serial_walk)'s).
 //!
 //! Each name gets the newest version that matches the first requirement that reaches it, and
@@ -144,7 +144,7 @@ impl IndexTree {
 
     /// The next package to load and [`feed`](Self::feed), depth first; `None` when the walk is
     /// done.
-    pub fn next(&mut self) -> Option<Wanted> {
+    pub fn next_to_load(&mut self) -> Option<Wanted> {
         while let Some(wanted) = self.stack.pop() {
             if self.visited.insert(wanted.clone()) {
                 return Some(wanted);
@@ -166,7 +166,7 @@ impl IndexTree {
             .collect()
     }
 
-    /// Takes what the index gave for the package [`next`](Self::next) answered, and puts the
+    /// Takes what the index gave for the package [`next_to_load`](Self::next_to_load) answered, and puts the
     /// requirements it leads to on the stack; answers them.
     pub fn feed(&mut self, wanted: &Wanted, found: Option<&Record>) -> Vec<Wanted> {
         let children = self.expand(wanted, found);
@@ -251,7 +251,7 @@ mod tests {
         let requirements = roots(&["demo[x]", "c"]);
         let mut stepped = IndexTree::new(&requirements, &target);
         let mut order = Vec::new();
-        while let Some(wanted) = stepped.next() {
+        while let Some(wanted) = stepped.next_to_load() {
             assert!(!stepped.upcoming(8).contains(&wanted));
             let found = metadata(&wanted.name);
             stepped.feed(&wanted, found.as_ref());

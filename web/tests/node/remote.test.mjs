@@ -89,6 +89,22 @@ test('credentials are sent as Basic authentication and never shown', async () =>
   assert.match(tree.records[1].error.message, /no project named nothing-here/);
 });
 
+test('a Range request the network refuses (a browser\'s failed CORS preflight) falls back to one whole GET', async () => {
+  const name = 'demo-2.0-py3-none-any.whl';
+  const hash = await sha256(fileOf(name).bytes);
+  const seen = [];
+  const record = await readWheelUrl(`${server.base}/r/${name}#sha256=${hash}`, {
+    fetch: async (url, init) => {
+      seen.push(init.headers.Range ?? 'whole');
+      if (init.headers.Range) throw new TypeError('Failed to fetch');
+      return fetch(url, init);
+    },
+  });
+  assert.deepEqual(withoutPath(record), withoutPath(local(name)));
+  // The refused request is tried as every failing request is (three attempts), then one GET.
+  assert.deepEqual(seen, ['bytes=-32768', 'bytes=-32768', 'bytes=-32768', 'whole']);
+});
+
 test('a pluggable fetch sees every request', async () => {
   const seen = [];
   const record = await readWheelUrl(`${server.base}/r/dep-1.0-py3-none-any.whl`, {

@@ -36,6 +36,7 @@ describe('from an index', () => {
   /** Types the requirements and the index, submits, waits for the tree. */
   async function read(mode, roots) {
     index.clear();
+    if (!(await page.locator('#from-index').evaluate((d) => d.open))) await page.click('#from-index > summary');
     await page.fill('#index-requirements', roots.join('\n'));
     await page.fill('#index-url', `${index.base}/${mode}/simple`);
     await page.click('#index-go');

@@ -8,15 +8,23 @@ function wantedText({ name, spec, extras }: IndexProgress['wanted']): string {
   return `${name}${extras.length ? `[${extras.join(',')}]` : ''}${spec}`;
 }
 
-/** What one package read says to the page. */
-export function stepOf(progress: IndexProgress): IndexStep {
+/**
+ * What one package read says to the page. `kept` holds the version kept for each name so far:
+ * a later read of another version is said to be left out (the walk does not backtrack).
+ */
+export function stepOf(progress: IndexProgress, kept: Map<string, string>): IndexStep {
   const { record } = progress;
   const pkg = record?.packages[0];
-  const found = !record
+  let found = !record
     ? 'no file matches on this index for the target'
     : pkg
       ? `${pkg.name} ${pkg.version}`
       : record.error?.message ?? record.status;
+  if (pkg) {
+    const first = kept.get(progress.wanted.name);
+    if (first === undefined) kept.set(progress.wanted.name, pkg.version);
+    else if (first !== pkg.version) found += ` (${pkg.name} ${first} kept: no backtracking)`;
+  }
   return {
     visited: progress.visited,
     requests: progress.requests,
@@ -34,13 +42,14 @@ export async function fromIndex(
   tell: (step: IndexStep) => void,
 ): Promise<FileRecord[]> {
   const { python, platform, machine } = args.options;
+  const kept = new Map<string, string>();
   const tree = await api.indexTree(args.requirements, {
     indexUrl: args.indexUrl,
     python,
     platform,
     machine,
     signal: args.signal,
-    onProgress: (progress) => tell(stepOf(progress)),
+    onProgress: (progress) => tell(stepOf(progress, kept)),
   });
   return tree.records;
 }

@@ -14,6 +14,8 @@ import { startIndexServer } from '../../web/tests/index-server.mjs';
 import { ROOT, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
 
 const TARGET = { python: '3.12', platform: 'linux', machine: 'x86_64' };
+/** The CLI, when it is built (release first, as harness.mjs's cliCheck). */
+const BIN = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'pkglens')).find((b) => existsSync(b));
 const ROOTS = ['demo[x]', 'native', 'a', 'b', 'old'];
 
 describe('from an index', () => {
@@ -72,10 +74,9 @@ describe('from an index', () => {
     });
   }
 
-  test('the page\'s set is the native CLI\'s graph', { skip: !existsSync(join(ROOT, 'target', 'debug', 'pkglens')) && 'no target/debug/pkglens' }, async () => {
+  test('the page\'s set is the native CLI\'s graph', { skip: !BIN && 'no target/*/pkglens' }, async () => {
     await read('json', ROOTS);
-    const bin = join(ROOT, 'target', 'debug', 'pkglens');
-    const { stdout } = await promisify(execFile)(bin, ['graph', '--no-cache', '--format', 'json', '--target-python', '3.12',
+    const { stdout } = await promisify(execFile)(BIN, ['graph', '--no-cache', '--format', 'json', '--target-python', '3.12',
       '--platform', 'linux', '--machine', 'x86_64', '--index-url', `${index.base}/json/simple`, ...ROOTS]);
     const cli = JSON.parse(stdout).graph.nodes.filter((n) => n.ecosystem === 'python').map((n) => `${n.name} ${n.version}`).sort();
     assert.deepEqual(await pagePackages(), cli);

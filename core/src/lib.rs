@@ -69,9 +69,9 @@ pub use formats::wheel_name::{parse_wheel_filename, WheelName};
 pub use formats::zip::ByteRange;
 pub use formats::{parse, parse_as, Input, MAX_INPUT};
 pub use index::{
-    best_candidate, candidates, hash_mismatch, index_files, is_metadata_url, parse_content_range,
-    sdist_dynamic_reason, sha256_of_fragment, split_fragment, Candidate, IndexFile, IndexTree,
-    Wanted, TAIL_BYTES,
+    best_candidate, candidates, hash_mismatch, index_files, is_metadata_url, metadata_wheel,
+    parse_content_range, sdist_dynamic_reason, sha256_of_fragment, split_fragment, Candidate,
+    IndexFile, IndexTree, Wanted, TAIL_BYTES,
 };
 pub use json_pieces::record_json_pieces;
 pub use parallel::{

@@ -12,9 +12,6 @@ const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple
 /** Attempts of a request answered 429 or 5xx, or failing on the network. */
 const ATTEMPTS = 3;
 
-/** The normalised name of a project (PEP 503). */
-const normalize = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /** Hex SHA-256 of bytes, by Web Crypto (Node 20 and browsers; http://127.0.0.1 is secure). */
 async function sha256(bytes) {
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
@@ -172,15 +169,12 @@ export function makeRemote(wasm, { readWheel }) {
     }
   }
 
-  /** The wheel a metadata URL belongs to (`.metadata` removed). */
-  const wheelOf = (shown) => shown.split('?')[0].replace(/\.metadata$/, '');
-
   /** The record of a wheel URL or a PEP 658 metadata URL; never throws: failures are records. */
   async function readUrlWith(http, url, sha = wasm.urlSha256(url)) {
     const shown = shownOf(url);
     try {
       if (wasm.isMetadataUrl(url)) {
-        return wasm.metadataRecord(shown, wheelOf(shown), await whole(http, url, sha));
+        return wasm.metadataRecord(shown, wasm.metadataWheel(shown), await whole(http, url, sha));
       }
       return await wheelByRanges(http, url, shown, sha);
     } catch (err) {
@@ -294,9 +288,12 @@ export function makeRemote(wasm, { readWheel }) {
     }
   }
 
-  /** A project's files on the index, or `{ error }`: the error record of its page. */
+  /**
+   * A project's files on the index, or `{ error }`: the error record of its page. `name` is
+   * normalised already (core's `Wanted`).
+   */
   async function projectFiles(http, base, name) {
-    const url = `${base}${normalize(name)}/`;
+    const url = `${base}${name}/`;
     try {
       const reply = await http.get(url, { Accept: ACCEPT });
       if (reply.status === 404) throw new NetError(`no project named ${name} on ${redact(base)}`);

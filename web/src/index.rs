@@ -177,6 +177,12 @@ pub fn url_sha256(url: &str) -> Option<String> {
     split_fragment(url).1.and_then(sha256_of_fragment)
 }
 
+/// The wheel a PEP 658 metadata URL belongs to (its query and `.metadata` removed).
+#[wasm_bindgen(js_name = metadataWheel)]
+pub fn metadata_wheel(url: &str) -> String {
+    pkglens_core::metadata_wheel(url).to_owned()
+}
+
 /// Whether a URL names a PEP 658 metadata file (`<wheel>.whl.metadata`).
 #[wasm_bindgen(js_name = isMetadataUrl)]
 pub fn is_metadata_url(url: &str) -> bool {

@@ -30,8 +30,8 @@ pub use batch::{parse, Batch};
 #[cfg(feature = "bench")]
 pub use bench::{bench_alloc, bench_spin};
 pub use index::{
-    content_range, index_files_of, io_error_record, is_metadata_url, metadata_record, pick_file,
-    redact_text, sdist_record, tail_bytes, url_sha256, IndexTree,
+    content_range, index_files_of, io_error_record, is_metadata_url, metadata_record,
+    metadata_wheel, pick_file, redact_text, sdist_record, tail_bytes, url_sha256, IndexTree,
 };
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};

@@ -11,7 +11,7 @@ mod tree;
 
 pub use pick::{best_candidate, candidates, index_files, Candidate, IndexFile};
 pub use transfer::{
-    hash_mismatch, is_metadata_url, parse_content_range, sdist_dynamic_reason, sha256_of_fragment,
-    split_fragment, TAIL_BYTES,
+    hash_mismatch, is_metadata_url, metadata_wheel, parse_content_range, sdist_dynamic_reason,
+    sha256_of_fragment, split_fragment, TAIL_BYTES,
 };
 pub use tree::{IndexTree, Wanted};

@@ -33,6 +33,12 @@ pub fn is_metadata_url(url: &str) -> bool {
     bare.ends_with(".whl.metadata")
 }
 
+/// The wheel a PEP 658 metadata URL belongs to: its query and `.metadata` removed.
+pub fn metadata_wheel(url: &str) -> &str {
+    let bare = url.split('?').next().unwrap_or(url);
+    bare.strip_suffix(".metadata").unwrap_or(bare)
+}
+
 /// A `Content-Range: bytes START-END/TOTAL` value as `(start, end exclusive, total)`; `None`
 /// for any other shape (`*/TOTAL`, an end past the total).
 pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
@@ -89,6 +95,10 @@ mod tests {
             "https://h/a-1-py3-none-any.whl.metadata#sha256=00"
         ));
         assert!(!is_metadata_url("https://h/a-1-py3-none-any.whl"));
+        assert_eq!(
+            metadata_wheel("https://h/a-1-py3-none-any.whl.metadata?x=1"),
+            "https://h/a-1-py3-none-any.whl"
+        );
         assert_eq!(split_fragment("u#f"), ("u", Some("f")));
     }
 }

@@ -10,7 +10,8 @@
 use super::auth;
 use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
-use pkglens_core::{hash_mismatch, is_metadata_url, parse_content_range, sha256_of_fragment};
+use pkglens_core::sha256_of_fragment;
+use pkglens_core::{hash_mismatch, is_metadata_url, metadata_wheel, parse_content_range};
 use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader, TAIL_BYTES as TAIL};
 use pkglens_core::{ErrorKind, Format, ParseError, Record};
 use sha2::{Digest, Sha256};
@@ -49,18 +50,12 @@ impl<'a> Target<'a> {
 /// of kind `io` (the network) or of the wheel's own error kinds.
 pub fn read(client: &Client, target: &Target) -> Parsed {
     if is_metadata_url(target.url) {
-        return read_metadata(client, target, &wheel_url_of(&target.shown));
+        return read_metadata(client, target, metadata_wheel(&target.shown));
     }
     match read_ranges(client, target) {
         Ok(parsed) => parsed,
         Err(err) => failed(&target.shown, err.kind, err.message),
     }
-}
-
-/// The wheel a metadata URL belongs to (`.metadata` removed).
-fn wheel_url_of(shown: &str) -> String {
-    let bare = shown.split('?').next().unwrap_or(shown);
-    bare.strip_suffix(".metadata").unwrap_or(bare).to_owned()
 }
 
 /// A PEP 658 metadata file of the wheel `wheel`: fetched whole, its hash checked.

@@ -204,7 +204,8 @@ export function makeRemote(wasm, { readWheel }) {
         return failed(shown, 'sdist', err);
       }
     }
-    if (file.metadata !== undefined && file.metadata !== null) {
+    // `metadata` is absent when no file is offered, null when one is offered without a hash.
+    if (file.metadata !== undefined) {
       try {
         const bytes = await whole(http, `${file.url}.metadata`, file.metadata ?? undefined);
         return wasm.metadataRecord(shown, file.filename, bytes);

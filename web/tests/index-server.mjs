@@ -7,7 +7,8 @@
 //   /<mode>/simple/<project>/   a project page. Modes: `json` (PEP 691 when asked for, else
 //       HTML; PEP 658 hashes), `html` (PEP 503 + 592 + 658/714 attributes, relative links),
 //       `plain` (HTML, no metadata files), `norange` (files from a server that ignores Range),
-//       `bad` (wrong hashes), `gone` (metadata files offered, not served: 404)
+//       `bad` (wrong hashes), `gone` (metadata files offered, not served: 404), `nohash` (HTML,
+//       metadata files offered as `data-core-metadata="true"`, PEP 714's form without a hash)
 //   /r/<file>  files with Range;  /n/<file>  without;  /m/<file>  Range, no `.metadata` files
 // Every answer carries CORS headers and `Cross-Origin-Resource-Policy: cross-origin` (the page
 // under test is cross-origin isolated). Run as a script, it prints its base URL and serves until
@@ -160,10 +161,10 @@ function ranged(bytes, range) {
 
 function indexPage(state, mode, project, accept) {
   const found = state.files.filter((f) => f.name.split('-')[0].replace(/_/g, '-') === project);
-  if (!found.length || !['json', 'html', 'plain', 'norange', 'bad', 'gone'].includes(mode)) return [404, {}, utf8('no such project')];
+  if (!found.length || !['json', 'html', 'plain', 'norange', 'bad', 'gone', 'nohash'].includes(mode)) return [404, {}, utf8('no such project')];
   const fileMode = { norange: 'n', bad: 'n', gone: 'm' }[mode] ?? 'r';
   const hash = (bytes) => (mode === 'bad' ? '0'.repeat(64) : sha256(bytes));
-  const withMeta = ['json', 'html', 'bad', 'gone'].includes(mode);
+  const withMeta = ['json', 'html', 'bad', 'gone', 'nohash'].includes(mode);
   if (mode === 'json' && accept?.includes('vnd.pypi.simple.v1+json')) {
     const list = found.map((f) => ({
       filename: f.name,
@@ -182,8 +183,8 @@ function indexPage(state, mode, project, accept) {
     if (f.requiresPython) attrs += ` data-requires-python="${f.requiresPython.replace(/>/g, '&gt;')}"`;
     if (f.yanked) attrs += ' data-yanked=""';
     if (withMeta && f.meta) {
-      const h = hash(utf8(f.meta));
-      attrs += ` data-dist-info-metadata="sha256=${h}" data-core-metadata="sha256=${h}"`;
+      const value = mode === 'nohash' ? 'true' : `sha256=${hash(utf8(f.meta))}`;
+      attrs += ` data-dist-info-metadata="${value}" data-core-metadata="${value}"`;
     }
     html += `<a href="../../../${fileMode}/${f.name}#sha256=${hash(f.bytes)}"${attrs}>${f.name}</a><br/>\n`;
   }

@@ -10,7 +10,7 @@ use crate::set::wheel_tag_rank;
 use crate::versions::pep440::{parse_version, Pep440Version, Specifiers};
 use crate::versions::pep508::normalize_name;
 use crate::versions::target::TargetEnvironment;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One file of a project's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,8 +25,20 @@ pub struct IndexFile {
     pub requires_python: Option<String>,
     /// Yanked (PEP 592).
     pub yanked: bool,
-    /// A PEP 658 metadata file is served at `url + ".metadata"`: its SHA-256 if given.
+    /// A PEP 658 metadata file is served at `url + ".metadata"`: its SHA-256 if given. In JSON
+    /// the field is absent when no file is offered and `null` for one offered without a hash
+    /// (a plain `Option<Option<_>>` would read both as absent).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub metadata: Option<Option<String>>,
+}
+
+/// A field that is there, `null` or not: `Some` of its value.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// A page's links (core reads the page) as files: absolute URLs (`join` resolves a reference
@@ -284,5 +296,17 @@ mod tests {
         assert_eq!(files[0].sha256.as_deref(), Some("cd"));
         assert_eq!(files[0].metadata, Some(Some("ef".into())));
         assert!(files[1].yanked);
+    }
+
+    #[test]
+    fn metadata_offered_without_a_hash_survives_json() {
+        let mut files = html();
+        files[1].metadata = Some(None);
+        let text = serde_json::to_string(&files).unwrap();
+        let back: Vec<IndexFile> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, files);
+        // Offered without a hash: `null`; not offered: absent.
+        assert_eq!(text.matches(r#""metadata""#).count(), 1);
+        assert!(text.contains(r#""metadata":null"#));
     }
 }

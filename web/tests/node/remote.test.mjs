@@ -120,7 +120,7 @@ const picks = (tree) => tree.records.slice(1).map((r) => (r.packages[0] ? `${r.p
 test('the tree from an index is the same whatever the page and the server', async () => {
   const roots = ['demo[x]', 'native', 'old'];
   const expected = ['demo==2.0', 'dep==1.0', 'extra-dep==1.0', 'native==1.0', 'old==1.0'];
-  for (const mode of ['json', 'html', 'plain', 'norange', 'gone']) {
+  for (const mode of ['json', 'html', 'plain', 'norange', 'gone', 'nohash']) {
     const progress = [];
     const tree = await indexTree(roots, { indexUrl: `${server.base}/${mode}/simple`, ...TARGET, onProgress: (p) => progress.push(p) });
     assert.deepEqual(picks(tree), expected, mode);
@@ -132,11 +132,14 @@ test('the tree from an index is the same whatever the page and the server', asyn
   }
 });
 
-test('metadata files are read when offered: no wheel is touched', async () => {
-  server.clear();
-  await indexTree(['demo[x]'], { indexUrl: `${server.base}/json/simple`, ...TARGET });
-  const fileRequests = server.log.filter((r) => !r.path.includes('/simple/'));
-  assert.ok(fileRequests.length > 0 && fileRequests.every((r) => r.path.endsWith('.metadata')), JSON.stringify(fileRequests));
+test('metadata files are read when offered, with a hash or without: no wheel is touched', async () => {
+  for (const mode of ['json', 'html', 'nohash']) {
+    server.clear();
+    const tree = await indexTree(['demo[x]'], { indexUrl: `${server.base}/${mode}/simple`, ...TARGET });
+    assert.deepEqual(picks(tree), ['demo==2.0', 'dep==1.0', 'extra-dep==1.0'], mode);
+    const fileRequests = server.log.filter((r) => !r.path.includes('/simple/'));
+    assert.ok(fileRequests.length > 0 && fileRequests.every((r) => r.path.endsWith('.metadata')), `${mode}: ${JSON.stringify(fileRequests)}`);
+  }
 });
 
 test('a wrong hash on the index is an error record of that package', async () => {
@@ -162,7 +165,7 @@ test('a project missing from the index is an error record; a bad requirement thr
 
 const BIN = process.env.PKGLENS_BIN;
 test('graph and check JSON are the native CLI\'s on the same server', { skip: !BIN && 'PKGLENS_BIN not set' }, async () => {
-  for (const [mode, roots] of [['json', ['demo[x]', 'native', 'old']], ['html', ['a', 'b', 'new']], ['norange', ['demo']]]) {
+  for (const [mode, roots] of [['json', ['demo[x]', 'native', 'old']], ['html', ['a', 'b', 'new']], ['norange', ['demo']], ['nohash', ['demo[x]', 'old']]]) {
     const indexUrl = `${server.base}/${mode}/simple`;
     const tree = await indexTree(roots, { indexUrl, ...TARGET });
     // Not execFileSync: the server answers on this process's event loop.

@@ -20,6 +20,8 @@
 //!   else of core.
 //! - `batch`: many inputs parsed on the engine, output aligned with input ([`parse_batch`],
 //!   [`parse_batch_linked`]); `json_pieces`: one large record's JSON written in parallel.
+//! - `index`: a package index's decisions, not its I/O: the files of a project page, the one pip
+//!   would pick ([`best_candidate`]), range reads, and the dependency tree's walk ([`IndexTree`]).
 //! - `select`: which files of a walked folder are read ([`select`], [`Place`], [`Choice`]: read,
 //!   read with another, or passed over with a reason); `report`: the
 //!   JSON shapes of each command's answer; `text`: positions, lines, paths.
@@ -28,6 +30,7 @@
 mod batch;
 mod codecs;
 mod formats;
+mod index;
 mod json_pieces;
 mod parallel;
 mod record;
@@ -66,6 +69,11 @@ pub use formats::wheel::{parse_wheel, parse_wheel_metadata, Step, WheelReader};
 pub use formats::wheel_name::{parse_wheel_filename, WheelName};
 pub use formats::zip::ByteRange;
 pub use formats::{parse, parse_as, Input, MAX_INPUT};
+pub use index::{
+    best_candidate, candidates, direct_url_error, hash_mismatch, index_files, is_metadata_url,
+    is_sdist_metadata_url, metadata_wheel, parse_content_range, sdist_dynamic_reason,
+    sha256_of_fragment, split_fragment, Candidate, IndexFile, IndexTree, Wanted, TAIL_BYTES,
+};
 pub use json_pieces::record_json_pieces;
 pub use parallel::{
     known_arg_max, map_batch, ordered_map, prefetch_walk, serial_walk, split_args, split_by_len,
@@ -77,8 +85,8 @@ pub use record::{
     ParseError, Record, Requirement, RequirementKind, Status, SCHEMA,
 };
 pub use report::{
-    CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, ScanReport,
-    ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
+    CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, PassedOverFile,
+    ScanReport, ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use resolve::{
     parse_request, rez_packages, solve, PackageSource, Reduction, ResolveFailure, ResolveOptions,
@@ -86,7 +94,7 @@ pub use resolve::{
     VariantSelectMode,
 };
 pub use resolve::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
-pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
+pub use select::{is_egg_info, passed_over, select, walk_order, Choice, Place, SKIPPED};
 pub use set::{
     diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
     GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,

@@ -25,6 +25,26 @@ pub struct ScanSummary {
     /// Requirements in all records: packages' run, build and private build requirements,
     /// and file-level ones.
     pub requirements: usize,
+    /// Files a folder walk passed over (absent when none): the CLI's walk, or the npm
+    /// package's `passedOver` given to it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub passed_over: usize,
+    /// Those files and why (`scan -v`; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_over_files: Option<Vec<PassedOverFile>>,
+}
+
+/// A file a walk passed over and why, as `scan -v` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassedOverFile {
+    /// Its path.
+    pub path: String,
+    /// Why it was not read.
+    pub reason: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What a [`ScanSummary`] needs of one record: small, so that a record can be serialised and

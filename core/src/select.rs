@@ -163,6 +163,33 @@ fn is_site(name: &str) -> bool {
 /// name, as [`Place::root`] says) that a walk of `root` reads, as indices into `paths` in walk
 /// order, with their formats. Paths outside `root` are left out.
 pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
+    let mut chosen: Vec<(usize, Format)> = choices(root, paths)
+        .into_iter()
+        .filter_map(|(i, choice)| choice.format().map(|f| (i, f)))
+        .collect();
+    chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
+    chosen
+}
+
+/// The files of `paths` (as [`select`] takes them) that a walk of `root` passes over, with
+/// the reason `pkglens scan -v` gives, as indices into `paths` in walk order: what the CLI's
+/// summary counts as `passed_over`. Files in folders the walk does not enter are not counted
+/// (the CLI never sees them).
+pub fn passed_over(root: &str, paths: &[&str]) -> Vec<(usize, &'static str)> {
+    let mut skipped: Vec<(usize, &'static str)> = choices(root, paths)
+        .into_iter()
+        .filter_map(|(i, choice)| match choice {
+            Choice::Skip(reason) => Some((i, reason)),
+            _ => None,
+        })
+        .collect();
+    skipped.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
+    skipped
+}
+
+/// What a walk of `root` does with each file of `paths` it reaches (files in folders it does
+/// not enter are left out), in input order.
+fn choices(root: &str, paths: &[&str]) -> Vec<(usize, Choice)> {
     let root = root.trim_end_matches('/');
     let relative = |path: &'_ str| -> Option<String> {
         if root.is_empty() {
@@ -183,7 +210,7 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
         })
         .collect();
     let all: HashSet<&str> = paths.iter().copied().collect();
-    let mut chosen: Vec<(usize, Format)> = paths
+    paths
         .iter()
         .enumerate()
         .filter_map(|(i, path)| {
@@ -202,10 +229,7 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
                         "" => all.contains(name),
                         _ => all.contains(format!("{parent}/{name}").as_str()),
                     };
-                    return place
-                        .file(folder, part, has_sibling)
-                        .format()
-                        .map(|f| (i, f));
+                    return Some((i, place.file(folder, part, has_sibling)));
                 }
                 place = place.child(part)?;
                 if !dir.is_empty() {
@@ -215,9 +239,7 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
             }
             None
         })
-        .collect();
-    chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
-    chosen
+        .collect()
 }
 
 #[cfg(test)]

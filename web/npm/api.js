@@ -3,6 +3,8 @@
 // is plain JS around it: packing files into wasm memory, streaming, reading wheels lazily. No
 // parsing happens in JS.
 
+import { makeRemote } from './remote.js';
+
 const encoder = new TextEncoder();
 
 /** Bytes of one input: a Uint8Array, an ArrayBuffer, any typed array, or a string (UTF-8). */
@@ -372,6 +374,8 @@ export function makeApi(wasm, { build, memory }) {
     free() { this.#inner.free(); }
   }
 
+  const { readWheelUrl, indexTree } = makeRemote(wasm, { readWheel });
+
   return Object.freeze({
     parseFiles,
     parseStream,
@@ -380,6 +384,8 @@ export function makeApi(wasm, { build, memory }) {
     readWheel,
     planWheel,
     finishWheel,
+    readWheelUrl,
+    indexTree,
     summarize: (records) => wasm.summarize(records),
     walkFolder,
     resolve: (requests, options) => JSON.parse(resolveJson(requests, options)),

@@ -9,6 +9,8 @@ export declare const walkFolder: Pkglens['walkFolder'];
 export declare const readWheel: Pkglens['readWheel'];
 export declare const planWheel: Pkglens['planWheel'];
 export declare const finishWheel: Pkglens['finishWheel'];
+export declare const readWheelUrl: Pkglens['readWheelUrl'];
+export declare const indexTree: Pkglens['indexTree'];
 export declare const summarize: Pkglens['summarize'];
 export declare const resolve: Pkglens['resolve'];
 export declare const resolveJson: Pkglens['resolveJson'];

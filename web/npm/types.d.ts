@@ -369,6 +369,18 @@ export interface Pkglens {
   planWheel(name: string, size: number, chunks?: WheelChunk[]): { read: ByteRange; record?: undefined } | { record: FileRecord; read?: undefined };
   /** The record of a wheel from the chunks `planWheel` asked for; throws if one is missing. */
   finishWheel(name: string, size: number, chunks: WheelChunk[]): FileRecord;
+  /**
+   * The record of a wheel URL (or a PEP 658 `<wheel>.metadata` URL) over `fetch`: the tail and
+   * the METADATA member by `Range` requests (three at most), or the whole file when the server
+   * ignores `Range` (a `#sha256=` fragment checked). Failures are `io` error records.
+   */
+  readWheelUrl(url: string, options?: FetchOptions): Promise<FileRecord>;
+  /**
+   * The dependency tree of requirements on an index, as `pkglens graph --index-url` reads it:
+   * the newest match per name, no backtracking (conflicts are problems of `check`), extras and
+   * markers followed for the target.
+   */
+  indexTree(requirements: string | string[], options?: IndexTreeOptions): Promise<IndexTree>;
   summarize(records: FileRecord[]): ScanSummary;
   /**
    * rez requests (an array, or one string split at spaces like `rez env`'s) resolved over the
@@ -389,4 +401,44 @@ export interface Pkglens {
   readonly build: 'single' | 'threads';
   /** Why the single-thread build was chosen, when threads were possible to ask for. */
   readonly fallback?: string | null;
+}
+
+/** How the network is reached: `fetch` defaults to globalThis.fetch. */
+export interface FetchOptions {
+  fetch?: (url: string, init: { headers: Record<string, string>; signal?: AbortSignal; redirect: 'follow' }) => Promise<Response>;
+  /** The most requests at once (default 8). */
+  connections?: number;
+  signal?: AbortSignal;
+}
+
+/** One package read by `indexTree`, and what was transferred so far. */
+export interface IndexProgress {
+  visited: number;
+  requests: number;
+  bytes: number;
+  wanted: { name: string; spec: string; extras: string[] };
+  /** The record read (null: no file matches). */
+  record: FileRecord | null;
+}
+
+export interface IndexTreeOptions extends FetchOptions {
+  /** The index's simple API (default https://pypi.org/simple). */
+  indexUrl?: string;
+  python?: string;
+  platform?: Platform;
+  machine?: Machine;
+  /** How many packages ahead of the walk are fetched at once (default 64). */
+  ahead?: number;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+/** What `indexTree` answers: the records (the roots' requirements first), graph and check. */
+export interface IndexTree {
+  records: FileRecord[];
+  /** What `pkglens graph --format json --index-url ...` prints. */
+  graph: GraphReport;
+  /** What `pkglens check --format json --index-url ...` prints. */
+  check: CheckReport;
+  requests: number;
+  bytes: number;
 }

@@ -2,7 +2,7 @@
 
 use crate::{from_js, js_error, policy, to_js};
 use pkglens_core::parse_batch_linked_map;
-use pkglens_core::{Counts, ScanReport, ScanSummary};
+use pkglens_core::{Counts, PassedOverFile, ScanReport, ScanSummary};
 use pkglens_core::{Input, Record};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -139,6 +139,34 @@ struct ParseOptions {
     /// with output `json`).
     #[serde(default)]
     keep: bool,
+    /// With output `scan`: the files the caller's walk passed over, for the summary's
+    /// `passed_over` (a count) and `passed_over_files` (the files and why, as `scan -v`).
+    #[serde(default, rename = "passedOver")]
+    passed_over: PassedOver,
+}
+
+/// The files a caller's walk passed over: how many, or which and why.
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+pub(crate) enum PassedOver {
+    #[default]
+    None,
+    Count(usize),
+    Files(Vec<PassedOverFile>),
+}
+
+impl PassedOver {
+    /// Puts the count (and the files, when given) into `summary`.
+    pub(crate) fn apply(self, summary: &mut ScanSummary) {
+        match self {
+            PassedOver::None => {}
+            PassedOver::Count(n) => summary.passed_over = n,
+            PassedOver::Files(files) => {
+                summary.passed_over = files.len();
+                summary.passed_over_files = Some(files);
+            }
+        }
+    }
 }
 
 /// Parses the first `count` files of `batch` (see the JS `parseFiles`; the others are only
@@ -158,7 +186,11 @@ struct ParseOptions {
 /// docs/benchmarks.md.
 #[wasm_bindgen]
 pub fn parse(batch: &mut Batch, count: usize, options: JsValue) -> Result<JsValue, JsValue> {
-    let ParseOptions { output, keep } = from_js(options)?;
+    let ParseOptions {
+        output,
+        keep,
+        passed_over,
+    } = from_js(options)?;
     if keep && output != Output::Json {
         return Err(js_error(format!(
             "expected output `json` to keep the records, found `{output:?}`"
@@ -177,7 +209,9 @@ pub fn parse(batch: &mut Batch, count: usize, options: JsValue) -> Result<JsValu
         }
         Output::Scan => {
             let records = parse_batch(batch, count, |record| record)?;
-            serde_json::to_string(&ScanReport::new(&records))
+            let mut report = ScanReport::new(&records);
+            passed_over.apply(&mut report.summary);
+            serde_json::to_string(&report)
                 .map(JsValue::from)
                 .map_err(js_error)
         }

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 mod batch;
 #[cfg(feature = "bench")]
 mod bench;
+mod index;
 mod resolve;
 mod set;
 mod versions;
@@ -29,6 +30,10 @@ mod wheel;
 pub use batch::{parse, Batch};
 #[cfg(feature = "bench")]
 pub use bench::{bench_alloc, bench_spin};
+pub use index::{
+    content_range, index_files_of, io_error_record, is_metadata_url, metadata_record,
+    metadata_wheel, pick_file, redact_text, sdist_record, tail_bytes, url_sha256, IndexTree,
+};
 pub use resolve::resolve_files;
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};
@@ -71,9 +76,15 @@ fn policy() -> Policy {
 
 /// The summary of `scan --format json` for records.
 #[wasm_bindgen(js_name = summarize)]
-pub fn summarize(records: JsValue) -> Result<JsValue, JsValue> {
+/// `passed_over`: what the caller's walk passed over (`undefined`, a count, or the files and
+/// why), as `parse` takes it.
+pub fn summarize(records: JsValue, passed_over: JsValue) -> Result<JsValue, JsValue> {
     let records: Vec<Record> = from_js(records)?;
-    to_js(&ScanSummary::of(&records))
+    let mut summary = ScanSummary::of(&records);
+    if !passed_over.is_undefined() {
+        from_js::<batch::PassedOver>(passed_over)?.apply(&mut summary);
+    }
+    to_js(&summary)
 }
 
 /// The number of threads parsing uses (1 in the single-thread build).

@@ -19,6 +19,14 @@ pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
         .collect()
 }
 
+/// The files of `paths` that `pkglens scan root` passes over, and why (what its JSON summary
+/// counts as `passed_over` and lists under `-v`), as `[index, reason]` pairs in walk order.
+#[wasm_bindgen(js_name = passedOverPaths)]
+pub fn passed_over_paths(root: &str, paths: Vec<String>) -> Result<JsValue, JsValue> {
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    to_js(&pkglens_core::passed_over(root, &paths))
+}
+
 /// A place's name in JS: `normal`, `requirements` (a folder named like `requirements`, or
 /// below one), `venv` (a virtual environment's way to its site-packages) or `site` (a
 /// site-packages).

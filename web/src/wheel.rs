@@ -50,6 +50,20 @@ impl WheelReader {
         }
     }
 
+    /// A reader of a wheel read over HTTP, whose first range is the suffix asked for before
+    /// the size was known (`tailBytes()`, as the CLI asks).
+    #[wasm_bindgen(js_name = overHttp)]
+    pub fn over_http(name: &str, size: f64) -> WheelReader {
+        WheelReader {
+            inner: pkglens_core::WheelReader::with_first_read(
+                name,
+                size as u64,
+                pkglens_core::TAIL_BYTES,
+            ),
+            done: false,
+        }
+    }
+
     /// The first range to read: `{ start, length }`.
     #[wasm_bindgen(js_name = firstRead)]
     pub fn first_read(&self) -> Result<JsValue, JsValue> {

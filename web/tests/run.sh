@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the npm package, installed from its tarball into a fresh temporary project.
-#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels
+#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels; wheels and
+#                              index trees over HTTP (index-server.mjs), against the CLI if built
 #   web/tests/run.sh types     tsc over typed usage, with Node and with bundler resolution
 #   web/tests/run.sh cross     the Node package against the native CLI, byte for byte
 #   web/tests/run.sh resolve   rez resolves in the Node package: examples, and the CLI's JSON byte for byte
@@ -30,9 +31,12 @@ fresh_project() {
 case $what in
   node)
     dir=$(fresh_project node)
-    cp web/tests/node/api.test.mjs "$dir/"
+    cp web/tests/node/api.test.mjs web/tests/node/remote.test.mjs web/tests/index-server.mjs "$dir/"
     ensure_wheels >/dev/null 2>&1 || true
-    (cd "$dir" && PKGLENS_WHEELS=${WHEELS:-} node --test --test-reporter=spec api.test.mjs)
+    # The index tests compare with the native CLI when it is built.
+    bin=""
+    for b in target/release/pkglens target/debug/pkglens; do [ -x "$b" ] && { bin=$ROOT/$b; break; }; done
+    (cd "$dir" && PKGLENS_WHEELS=${WHEELS:-} PKGLENS_BIN=$bin node --test --test-reporter=spec api.test.mjs remote.test.mjs)
     ;;
   types)
     dir=$(fresh_project types)

@@ -9,6 +9,7 @@ import { setupLoad, start } from './load';
 import { render, setupRouter } from './router';
 import { app, engine } from './state';
 import { setupDiff } from './views/diff';
+import { setupFromIndex } from './views/from-index';
 import { setupGraph } from './views/graph';
 import { setupNames } from './views/names';
 import { refreshTable, setupPackages } from './views/packages';
@@ -27,6 +28,7 @@ setupWhy();
 setupTree();
 setupDiff();
 setupResolve();
+setupFromIndex();
 
 refreshTable();
 render();

@@ -107,6 +107,18 @@ export interface GraphRequest {
   centre?: { version: string; path: string };
 }
 
+/** One package read from an index by `fromIndex`, as its metadata arrives. */
+export interface IndexStep {
+  visited: number;
+  requests: number;
+  bytes: number;
+  /** The requirement the walk reached it by (`name[extras]spec`). */
+  wanted: string;
+  /** What was read: `name version`, or why nothing was (an error, no file matching). */
+  found: string;
+  status: 'ok' | 'dynamic' | 'error' | 'none';
+}
+
 export interface Methods {
   init(args: { build?: 'single' }): Ready;
   /** Indices of the files `pkglens scan` would read among these paths, in its walk order. */
@@ -144,6 +156,12 @@ export interface Methods {
   clear(args: Record0): null;
   /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
   resolve(args: { requests: string[]; repos: string[] }): ResolveReport;
+  /**
+   * The dependency tree of `requirements` (requirements.txt lines) on the index at `indexUrl`,
+   * read over fetch as `pkglens graph --index-url` reads it; each package read is an `index`
+   * event as it arrives. The tree's records become the current set.
+   */
+  fromIndex(args: { requirements: string; indexUrl: string; options: SetOptions; sort: SortSpec }): Loaded;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -164,5 +182,7 @@ export type WorkerEvent =
   | { event: 'rows'; rows: SetPackage[] }
   /** Part of the checked set the next answer (a `SlicedLoaded`) carries, in order. */
   | { event: 'slice'; packages: SetPackage[]; problemCounts: number[]; problems: LinkedProblem[] }
+  /** A package read from an index (`fromIndex`). */
+  | { event: 'index'; step: IndexStep }
   | Response;
 export type Control = { control: 'cancel' } | { control: 'files'; files: InputFile[] } | { control: 'end' };

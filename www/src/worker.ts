@@ -8,6 +8,7 @@ import type {
   Control, GraphRequest, InputFile, LinkedProblem, Loaded, Methods, PackageDetails, Ready, Request,
   SlicedLoaded, WorkerEvent,
 } from './protocol';
+import { fromIndex } from './index-tree';
 import { sortPackages, type SortSpec } from './order';
 import { readJoined, type ReadItem } from './read';
 import { readHandles, walkKeyOrder } from './walk';
@@ -453,6 +454,19 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
   },
   exportJson,
   exportDot,
+  async fromIndex({ requirements, indexUrl, options: opts, sort }) {
+    abort?.abort();
+    const controller = new AbortController();
+    abort = controller;
+    const started = performance.now();
+    const read = await fromIndex(engine(), { requirements, indexUrl, options: opts, signal: controller.signal }, (step) => post({ event: 'index', step }));
+    if (abort === controller) abort = null;
+    records = read;
+    options = opts;
+    const built = rebuild(() => new (engine().PackageSet)(records, options));
+    const parseMs = performance.now() - started;
+    return handOver({ ...built, parseMs, offered: read.length, selected: read.length, parsed: read.length, cancelled: false }, sort);
+  },
   clear() {
     records = [];
     set?.free();

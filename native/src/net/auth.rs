@@ -65,14 +65,6 @@ pub fn join(base: &str, reference: &str) -> Option<String> {
     Some(joined.to_string())
 }
 
-/// `url` without its `#fragment`, and the fragment.
-pub fn split_fragment(url: &str) -> (&str, Option<&str>) {
-    match url.split_once('#') {
-        Some((bare, fragment)) => (bare, Some(fragment)),
-        None => (url, None),
-    }
-}
-
 /// One `machine` (or `default`) entry of a netrc file.
 #[derive(Clone)]
 pub struct NetrcEntry {

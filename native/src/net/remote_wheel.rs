@@ -11,16 +11,14 @@ use super::auth;
 use super::cache::Cache;
 use super::http::{cut_short, status_error, Client, NetError};
 use crate::read::Parsed;
-use pkglens_core::{parse_core_metadata, parse_wheel_metadata, ByteRange, Step, WheelReader};
+use pkglens_core::sha256_of_fragment;
+use pkglens_core::{hash_mismatch, is_metadata_url, metadata_wheel, parse_content_range};
+use pkglens_core::{is_sdist_metadata_url, parse_core_metadata};
+use pkglens_core::{parse_wheel_metadata, ByteRange, Step, WheelReader, TAIL_BYTES as TAIL};
 use pkglens_core::{ErrorKind, Format, ParseError, Record};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
-
-/// The suffix asked for first, before the size is known: 32 KiB, for which the wheel corpus
-/// (327 of the most downloaded wheels) reads 21x fewer bytes than whole files in 385 requests,
-/// against 64 KiB's 14x in 364 (and 16 KiB's 29x in 446).
-const TAIL: u64 = 32 * 1024;
 
 /// The largest wheel downloaded whole (when a server ignores `Range`).
 pub const MAX_WHEEL: u64 = 4 << 30;
@@ -41,7 +39,7 @@ pub struct Target<'a> {
 impl<'a> Target<'a> {
     /// The target of a URL given by a user: its `#sha256=` fragment is the expected hash.
     pub fn of_url(url: &'a str) -> Self {
-        let (bare, fragment) = auth::split_fragment(url);
+        let (bare, fragment) = pkglens_core::split_fragment(url);
         Target {
             url,
             shown: auth::redact(bare).into_owned(),
@@ -50,37 +48,11 @@ impl<'a> Target<'a> {
     }
 }
 
-/// The hex digest of a `sha256=HEX` fragment (PEP 503), lower-cased.
-pub fn sha256_of_fragment(fragment: &str) -> Option<String> {
-    fragment
-        .split('&')
-        .find_map(|part| part.strip_prefix("sha256="))
-        .map(str::to_ascii_lowercase)
-}
-
-/// Whether a URL names a PEP 658 metadata file rather than a wheel.
-pub fn is_metadata_url(url: &str) -> bool {
-    bare_url(url).ends_with(".whl.metadata")
-}
-
-/// Whether a URL names the PEP 658 metadata file of an sdist (its `PKG-INFO`, as an index
-/// serves it at `<sdist URL>.metadata`).
-pub fn is_sdist_metadata_url(url: &str) -> bool {
-    let bare = bare_url(url).to_ascii_lowercase();
-    bare.ends_with(".tar.gz.metadata") || bare.ends_with(".zip.metadata")
-}
-
-/// A URL without its fragment and query.
-fn bare_url(url: &str) -> &str {
-    let (bare, _) = auth::split_fragment(url);
-    bare.split('?').next().unwrap_or(bare)
-}
-
 /// The record of the wheel (or metadata file) at `target`. Never fails: a failure is a record
 /// of kind `io` (the network) or of the wheel's own error kinds.
 pub fn read(client: &Client, target: &Target) -> Parsed {
     if is_metadata_url(target.url) {
-        return read_metadata(client, target, &wheel_url_of(&target.shown));
+        return read_metadata(client, target, metadata_wheel(&target.shown));
     }
     if is_sdist_metadata_url(target.url) {
         return read_sdist_metadata(client, target);
@@ -100,18 +72,12 @@ pub fn read_cached(client: &Client, cache: &Cache, url: &str) -> Parsed {
         Some(hash) => {
             let key = format!(
                 "{}#{hash}",
-                auth::split_credentials(auth::split_fragment(url).0).0
+                auth::split_credentials(pkglens_core::split_fragment(url).0).0
             );
             cache.record(&key, || read(client, &target))
         }
         None => read(client, &target),
     }
-}
-
-/// The wheel a metadata URL belongs to (`.metadata` removed).
-fn wheel_url_of(shown: &str) -> String {
-    let bare = shown.split('?').next().unwrap_or(shown);
-    bare.strip_suffix(".metadata").unwrap_or(bare).to_owned()
 }
 
 /// A PEP 658 metadata file of the wheel `wheel`: fetched whole, its hash checked.
@@ -138,7 +104,7 @@ pub fn fetch_metadata(client: &Client, target: &Target) -> Result<Vec<u8>, NetEr
 }
 
 /// An sdist's PEP 658 metadata file: the record its sdist gives (format `sdist`), marked
-/// `dynamic` as PEP 643 says (see [`super::index::sdist_dynamic_reason`]).
+/// `dynamic` as PEP 643 says (see [`pkglens_core::sdist_dynamic_reason`]).
 fn read_sdist_metadata(client: &Client, target: &Target) -> Parsed {
     match fetch_metadata(client, target) {
         Ok(bytes) => parse_sdist_metadata(target, &bytes),
@@ -150,7 +116,7 @@ fn read_sdist_metadata(client: &Client, target: &Target) -> Parsed {
 pub fn parse_sdist_metadata(target: &Target, bytes: &[u8]) -> Parsed {
     match parse_core_metadata(&target.shown, Format::Sdist, bytes) {
         Ok(mut record) => {
-            if let Some(reason) = super::index::sdist_dynamic_reason(&record) {
+            if let Some(reason) = pkglens_core::sdist_dynamic_reason(&record) {
                 record.mark_dynamic(reason);
             }
             (record, None)
@@ -180,10 +146,6 @@ impl From<NetError> for Failure {
             message: err.message,
         }
     }
-}
-
-fn hash_mismatch(want: &str, got: &str) -> String {
-    format!("sha256 mismatch: expected {want}, the server sent {got}")
 }
 
 /// What a range request got: the bytes asked for, or the whole file (the server ignored
@@ -282,16 +244,6 @@ fn fetch(client: &Client, target: &Target, range: Option<ByteRange>) -> Result<R
     Ok(reply)
 }
 
-/// `bytes START-END/TOTAL` as `(start, end exclusive, total)`.
-fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
-    let rest = value.trim().strip_prefix("bytes ")?;
-    let (span, total) = rest.split_once('/')?;
-    let (start, last) = span.split_once('-')?;
-    let (start, last, total): (u64, u64, u64) =
-        (start.parse().ok()?, last.parse().ok()?, total.parse().ok()?);
-    (start <= last && last < total).then_some((start, last + 1, total))
-}
-
 /// Streams a whole response to an unnamed temporary file, checking its length against the
 /// announced one and its SHA-256 against the expected one.
 fn download(response: &mut super::http::Response, target: &Target) -> Result<File, NetError> {
@@ -375,26 +327,4 @@ fn failed(shown: &str, kind: ErrorKind, message: String) -> Parsed {
 
 fn net_failed(shown: &str, err: NetError) -> Parsed {
     failed(shown, ErrorKind::Io, err.message)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_range_and_fragments() {
-        assert_eq!(parse_content_range("bytes 10-19/100"), Some((10, 20, 100)));
-        assert_eq!(parse_content_range("bytes 10-200/100"), None);
-        assert_eq!(parse_content_range("bytes */100"), None);
-        assert_eq!(sha256_of_fragment("sha256=ABC").as_deref(), Some("abc"));
-        assert!(is_metadata_url(
-            "https://h/a-1-py3-none-any.whl.metadata#sha256=00"
-        ));
-        assert!(!is_metadata_url("https://h/a-1-py3-none-any.whl"));
-        assert!(is_sdist_metadata_url(
-            "https://h/a-1.0.tar.gz.metadata#sha256=00"
-        ));
-        assert!(is_sdist_metadata_url("https://h/A-1.0.ZIP.metadata?x=1"));
-        assert!(!is_sdist_metadata_url("https://h/a-1.0.tar.gz"));
-    }
 }

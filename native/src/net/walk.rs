@@ -3,63 +3,30 @@
 //! requirement has its metadata fetched at once in the background by core's
 //! [`prefetch_walk`]; the tree is the same whatever finishes first.
 //!
-//! Each name gets the newest version that matches the first requirement that reaches it, and
-//! keeps it: there is no backtracking. A later requirement the pick does not satisfy is left
-//! for the package set's checks to report (`unsatisfied`, `conflict`), not solved. Extras are
-//! followed (a requirement's `[extra]` adds the package's requirements of that extra, also
-//! when the name was picked at another version first), and markers are evaluated for the
-//! target. A direct URL requirement (`name @ url`) to a wheel (or its PEP 658 metadata file)
-//! is read from that URL, fewest bytes first, and followed; any other URL (a VCS, an sdist, a
-//! local file) is an `unsupported` record in the tree, never fetched or built.
+//! The walk's rules (the newest match per name, kept: no backtracking; extras and markers
+//! followed for the target) are core's [`IndexTree`], shared with the npm package. A direct
+//! URL requirement (`name @ url`) to a wheel (or its PEP 658 metadata file) is read from that
+//! URL, fewest bytes first, and followed; any other URL (a VCS, an sdist, a local file) is an
+//! `unsupported` record in the tree, never fetched or built.
 
 use super::cache::Cache;
 use super::http::Client;
 use super::index;
 use super::remote_wheel;
 use crate::read::Parsed;
-use pkglens_core::{normalize_name, prefetch_walk, Executor, Marker, PrefetchOptions};
-use pkglens_core::{Record, Requirement, TargetEnvironment};
-use std::collections::{HashMap, HashSet};
+use pkglens_core::{best_candidate, candidates, prefetch_walk, Executor, PrefetchOptions};
+use pkglens_core::{IndexTree, Record, Requirement, TargetEnvironment};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// A requirement to resolve: a normalised name, its specifiers and its extras (sorted).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Wanted {
-    /// The normalised name.
-    pub name: String,
-    /// The specifier set, as the record writes it.
-    pub spec: String,
-    /// The extras asked for, normalised and sorted.
-    pub extras: Vec<String>,
-    /// The direct URL of a `name @ url` requirement, read instead of the index.
-    pub url: Option<String>,
-}
-
-impl Wanted {
-    /// The wanted package of a requirement.
-    pub fn of(requirement: &Requirement) -> Self {
-        let mut extras: Vec<String> = requirement
-            .extras
-            .iter()
-            .map(|e| normalize_name(e))
-            .collect();
-        extras.sort();
-        extras.dedup();
-        Wanted {
-            name: normalize_name(&requirement.name),
-            spec: requirement.spec.clone(),
-            extras,
-            url: requirement.url.clone(),
-        }
-    }
-}
+pub use pkglens_core::Wanted;
 
 /// What the index gave for a wanted package: the record of the file picked (or of why the
 /// project could not be read), or nothing when no file matches.
 pub type Found = Option<Parsed>;
 
 /// A project's files, or why its page could not be read.
-type Page = Result<Vec<index::IndexFile>, String>;
+type Page = Result<Vec<pkglens_core::IndexFile>, String>;
 
 /// Where packages come from: the client, the cache, the index and the target; project pages
 /// are read once per run whatever asks for them.
@@ -127,8 +94,8 @@ impl Source {
                 return Some((Record::from_error(&err), Some(err)));
             }
         };
-        let candidates = index::candidates(&files, &wanted.name, &self.target);
-        let best = index::best(&candidates, &wanted.spec)?;
+        let candidates = candidates(&files, &wanted.name, &self.target);
+        let best = best_candidate(&candidates, &wanted.spec)?;
         let key = format!(
             "{}#{}",
             super::auth::split_credentials(&best.file.url).0,
@@ -146,25 +113,12 @@ impl Source {
     }
 
     /// The record of a direct URL requirement: a wheel or PEP 658 metadata URL is read as
-    /// `pkglens scan URL` reads it; anything else would need a checkout or a build.
+    /// `pkglens scan URL` reads it; anything else is reported unread (core's rule).
     fn find_url(&self, url: &str) -> Parsed {
-        let (bare, _) = super::auth::split_fragment(url);
-        let path = bare.split('?').next().unwrap_or(bare);
-        let http = path.starts_with("https://") || path.starts_with("http://");
-        if http && (path.ends_with(".whl") || remote_wheel::is_metadata_url(path)) {
-            return remote_wheel::read_cached(&self.client, &self.cache, url);
+        match pkglens_core::direct_url_error(url) {
+            None => remote_wheel::read_cached(&self.client, &self.cache, url),
+            Some(err) => (Record::from_error(&err), Some(err)),
         }
-        let shown = super::auth::redact(bare).into_owned();
-        let err = pkglens_core::ParseError::whole(
-            &shown,
-            None,
-            pkglens_core::ErrorKind::Unsupported,
-            String::from(
-                "a direct URL requirement to something other than a wheel over HTTP: \
-                 not followed (it would need a checkout or a build)",
-            ),
-        );
-        (Record::from_error(&err), Some(err))
     }
 }
 
@@ -177,95 +131,21 @@ pub fn walk(
     executor: Executor,
     tick: &dyn Fn(),
 ) -> Vec<Record> {
-    let env = source.target.marker_environment();
-    let wanted_roots: Vec<Wanted> = roots
-        .iter()
-        .filter(|r| applies(r, &env, &[]))
-        .map(Wanted::of)
-        .collect();
+    let mut tree = IndexTree::new(roots, &source.target);
     let options = PrefetchOptions {
         executor,
         ahead: 256,
         ..PrefetchOptions::default()
     };
-    // The name's pick: its version and the index of its record; and the extras followed.
-    let mut picked: HashMap<String, (String, usize)> = HashMap::new();
-    let mut followed: HashSet<(String, String)> = HashSet::new();
-    let mut records: Vec<Record> = Vec::new();
     let loader = Arc::clone(&source);
     prefetch_walk(
-        wanted_roots,
+        tree.roots(),
         &options,
         move |wanted: &Wanted| loader.find(wanted),
         |wanted, found| {
             tick();
-            let Some((record, _)) = found else {
-                return Vec::new();
-            };
-            let Some(package) = record.packages.first() else {
-                if !picked.contains_key(&wanted.name) {
-                    picked.insert(wanted.name.clone(), (String::new(), records.len()));
-                    records.push(record.clone());
-                }
-                return Vec::new();
-            };
-            let index = match picked.get(&wanted.name) {
-                // Another version may have been picked first: no backtracking (the checks
-                // report the mismatch), but the extras asked for are followed on the pick.
-                Some((_, index)) => *index,
-                None => {
-                    picked.insert(
-                        wanted.name.clone(),
-                        (package.version.clone(), records.len()),
-                    );
-                    records.push(record.clone());
-                    records.len() - 1
-                }
-            };
-            let package = &records[index].packages[0];
-            // The base requirements once, then each extra once.
-            let mut wanted_extras: Vec<Option<&str>> = vec![None];
-            wanted_extras.extend(wanted.extras.iter().map(|e| Some(e.as_str())));
-            let mut children = Vec::new();
-            for extra in wanted_extras {
-                let tag = extra.unwrap_or("").to_owned();
-                if !followed.insert((wanted.name.clone(), tag)) {
-                    continue;
-                }
-                let extras: Vec<String> = extra.map(str::to_owned).into_iter().collect();
-                for requirement in &package.requires {
-                    if !applies(requirement, &env, &extras) {
-                        continue;
-                    }
-                    // Requirements of an extra are followed with that extra only.
-                    if extra.is_some() && !has_extra_marker(requirement) {
-                        continue;
-                    }
-                    children.push(Wanted::of(requirement));
-                }
-            }
-            children
+            tree.expand(wanted, found.as_ref().map(|(record, _)| record))
         },
     );
-    records
-}
-
-/// Whether a requirement applies on the target with `extras` requested (no marker: always).
-fn applies(
-    requirement: &Requirement,
-    env: &pkglens_core::MarkerEnvironment,
-    extras: &[String],
-) -> bool {
-    match &requirement.marker {
-        None => true,
-        Some(text) => Marker::parse(text).is_some_and(|m| m.evaluate(env, extras)),
-    }
-}
-
-/// Whether a requirement's marker mentions `extra` (it belongs to an extra).
-fn has_extra_marker(requirement: &Requirement) -> bool {
-    requirement
-        .marker
-        .as_deref()
-        .is_some_and(|m| m.contains("extra"))
+    tree.into_records()
 }

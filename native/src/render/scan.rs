@@ -8,9 +8,8 @@ use crate::cli::ScanFormat;
 use crate::output::Destination;
 use crate::read::{display_path, PassedOver};
 use crate::style::{safe, safe_lines, visible_width, Style};
-use pkglens_core::{Counts, ScanSummary};
+use pkglens_core::{Counts, PassedOverFile, ScanSummary};
 use pkglens_core::{Format, ParseError, Record, Status, SCHEMA};
-use serde::Serialize;
 use std::io::{self, Write};
 
 /// A record made ready for a [`ScanWriter`] on a worker thread: for JSON and NDJSON it is
@@ -258,19 +257,17 @@ impl ScanWriter {
         match self.format {
             ScanFormat::Json => {
                 write!(self.out, "],\"summary\":")?;
-                let summary = WalkSummary {
-                    records: &self.summary,
-                    passed_over: self.passed_over.len(),
-                    passed_over_files: self.list_passed_over.then(|| {
-                        self.passed_over
-                            .iter()
-                            .map(|(path, reason)| PassedOverFile {
-                                path: display_path(path),
-                                reason,
-                            })
-                            .collect()
-                    }),
-                };
+                let mut summary = self.summary.clone();
+                summary.passed_over = self.passed_over.len();
+                summary.passed_over_files = self.list_passed_over.then(|| {
+                    self.passed_over
+                        .iter()
+                        .map(|(path, reason)| PassedOverFile {
+                            path: display_path(path),
+                            reason: (*reason).to_owned(),
+                        })
+                        .collect()
+                });
                 serde_json::to_writer(&mut self.out, &summary)?;
                 self.out.write_all(b"}\n")?;
             }
@@ -346,28 +343,4 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{word}s")
     }
-}
-
-/// The JSON summary of a scan from the CLI: the records' counts (the same as the npm
-/// package's) and what the folder walk passed over, which only the CLI walks: the count when
-/// there is any, the files with their reasons under `-v`.
-#[derive(Serialize)]
-struct WalkSummary<'a> {
-    #[serde(flatten)]
-    records: &'a ScanSummary,
-    #[serde(skip_serializing_if = "is_zero")]
-    passed_over: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    passed_over_files: Option<Vec<PassedOverFile<'a>>>,
-}
-
-/// A file a walk passed over and why, as `scan -v` prints it.
-#[derive(Serialize)]
-struct PassedOverFile<'a> {
-    path: String,
-    reason: &'a str,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }

@@ -1,6 +1,6 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, type ResolveOptions, type ResolveReport } from 'pkglens';
+import { parseFiles, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, readWheelUrl, indexTree, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, type ResolveOptions, type ResolveReport } from 'pkglens';
 
 const records: FileRecord[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
 const first: FileRecord = records[0]!;
@@ -24,6 +24,13 @@ const plan = planWheel('x-1.0-py3-none-any.whl', 100);
 const wanted: number = plan.read ? plan.read.start + plan.read.length : 0;
 const wheel: FileRecord | undefined = plan.record;
 const finished: FileRecord = finishWheel('x-1.0-py3-none-any.whl', 100, [{ start: 0, bytes: new Uint8Array(100) }]);
+// Over HTTP: a record per URL; a tree with the CLI's graph and check JSON, progress as it reads.
+const remote: Promise<FileRecord> = readWheelUrl('https://files.example/x-1.0-py3-none-any.whl', { fetch: globalThis.fetch });
+const tree = indexTree(['flask[async]'], {
+  indexUrl: 'http://127.0.0.1:8080/simple', python: '3.12', platform: 'linux', connections: 4,
+  onProgress: ({ visited, requests, bytes, wanted, record }) => [visited + requests + bytes, wanted.name, record?.status],
+});
+const treeNodes: Promise<number> = tree.then((t) => t.graph.graph.nodes.length + t.check.summary.problems + t.records.length);
 // Target names are checked: a platform the CLI refuses is a type error too.
 const target: SetOptions = { python: '3.9', platform: 'darwin', machine: 'arm64' };
 // @ts-expect-error not a platform
@@ -35,4 +42,4 @@ const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: '
 const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true });
 // @ts-expect-error not a variant selection mode
 const badMode: ResolveOptions = { variantSelectMode: 'newest' };
-export { target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished, chains, variants, resolvedText, badMode };
+export { remote, treeNodes, target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished, chains, variants, resolvedText, badMode };

@@ -64,6 +64,7 @@ use lines::{
 use options::{options_start, parse_options, Dest};
 use redact::{hide_values, redact_requirement, unexpand, Piece};
 pub use redact::{redact_auth_from_url, redact_in_text};
+pub(crate) use requirement::url_filename;
 use requirement::{requirement_from_editable, requirement_from_line};
 
 pub use include::{

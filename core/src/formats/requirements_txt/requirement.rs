@@ -148,7 +148,7 @@ fn egg_fragment(url: &str) -> Option<&str> {
 }
 
 /// The file name of a URL's or path's last segment, percent-decoded.
-fn url_filename(url: &str) -> String {
+pub(crate) fn url_filename(url: &str) -> String {
     let no_fragment = url.split('#').next().unwrap_or(url);
     let no_query = no_fragment.split('?').next().unwrap_or(no_fragment);
     let path = match no_query.split_once("://") {

@@ -84,7 +84,7 @@ pub use resolve::{
     ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
     VariantSelectMode,
 };
-pub use select::{is_egg_info, select, walk_order, Choice, Place, SKIPPED};
+pub use select::{is_egg_info, select, select_companions, walk_order, Choice, Place, SKIPPED};
 pub use set::{
     diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
     GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,

@@ -163,8 +163,28 @@ fn is_site(name: &str) -> bool {
 /// name, as [`Place::root`] says) that a walk of `root` reads, as indices into `paths` in walk
 /// order, with their formats. Paths outside `root` are left out.
 pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
+    let mut chosen: Vec<(usize, Format)> = choices(root, paths)
+        .filter_map(|(i, choice)| choice.format().map(|f| (i, f)))
+        .collect();
+    chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
+    chosen
+}
+
+/// The files of `paths` (as [`select`] takes them) that a walk of `root` reads together with
+/// another file of their folder ([`Choice::Companion`]: an egg-info's `requires.txt`), as
+/// indices into `paths`: a caller without a file system hands them to the batch as files that
+/// are only there to be looked up (`parse_batch_linked`'s `others`).
+pub fn select_companions(root: &str, paths: &[&str]) -> Vec<usize> {
+    choices(root, paths)
+        .filter(|(_, choice)| *choice == Choice::Companion)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What a walk of `root` does with each of `paths` under it (those outside it are left out).
+fn choices<'a>(root: &'a str, paths: &'a [&'a str]) -> impl Iterator<Item = (usize, Choice)> + 'a {
     let root = root.trim_end_matches('/');
-    let relative = |path: &'_ str| -> Option<String> {
+    let relative = move |path: &'_ str| -> Option<String> {
         if root.is_empty() {
             return Some(path.to_owned());
         }
@@ -183,41 +203,32 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
         })
         .collect();
     let all: HashSet<&str> = paths.iter().copied().collect();
-    let mut chosen: Vec<(usize, Format)> = paths
-        .iter()
-        .enumerate()
-        .filter_map(|(i, path)| {
-            let rel = relative(path)?;
-            let mut place = Place::root(root.rsplit('/').next().unwrap_or(root));
-            let mut dir = String::new();
-            let mut parts = rel.split('/').peekable();
-            while let Some(part) = parts.next() {
-                if venvs.contains(&dir) {
-                    place = place.with_venv_marker();
-                }
-                if parts.peek().is_none() {
-                    let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
-                    let folder = parent.rsplit('/').next().unwrap_or(parent);
-                    let has_sibling = |name: &str| match parent {
-                        "" => all.contains(name),
-                        _ => all.contains(format!("{parent}/{name}").as_str()),
-                    };
-                    return place
-                        .file(folder, part, has_sibling)
-                        .format()
-                        .map(|f| (i, f));
-                }
-                place = place.child(part)?;
-                if !dir.is_empty() {
-                    dir.push('/');
-                }
-                dir.push_str(part);
+    paths.iter().enumerate().filter_map(move |(i, path)| {
+        let rel = relative(path)?;
+        let mut place = Place::root(root.rsplit('/').next().unwrap_or(root));
+        let mut dir = String::new();
+        let mut parts = rel.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if venvs.contains(&dir) {
+                place = place.with_venv_marker();
             }
-            None
-        })
-        .collect();
-    chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
-    chosen
+            if parts.peek().is_none() {
+                let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+                let folder = parent.rsplit('/').next().unwrap_or(parent);
+                let has_sibling = |name: &str| match parent {
+                    "" => all.contains(name),
+                    _ => all.contains(format!("{parent}/{name}").as_str()),
+                };
+                return Some((i, place.file(folder, part, has_sibling)));
+            }
+            place = place.child(part)?;
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(part);
+        }
+        None
+    })
 }
 
 #[cfg(test)]
@@ -344,6 +355,11 @@ mod tests {
             Place::Normal.file("six.egg-info", "requires.txt", |_| false),
             Choice::Companion
         );
+        let companions: Vec<&str> = select_companions("p", &paths)
+            .iter()
+            .map(|&i| paths[i])
+            .collect();
+        assert_eq!(companions, ["p/site-packages/six.egg-info/requires.txt"]);
         assert!(matches!(
             Place::Normal.file("p", "MANIFEST.in", |_| false),
             Choice::Skip(reason) if reason.contains("template")

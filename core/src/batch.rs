@@ -78,6 +78,10 @@ fn parse_linked(
     input: &Input<'_>,
     lookup: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 ) -> Result<Record, ParseError> {
+    if input.bytes.len() > crate::MAX_INPUT {
+        // Too large to read: the error `parse_as` gives, before any include is looked up.
+        return parse_guarded(input, None);
+    }
     let format = crate::detect(input.path, input.bytes);
     let (format, parse): (_, Box<dyn FnOnce() -> Result<Record, ParseError>>) = match format {
         Some(Format::RequirementsTxt) => (

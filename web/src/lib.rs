@@ -30,7 +30,7 @@ pub use batch::{parse, Batch};
 pub use bench::{bench_alloc, bench_spin};
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};
-pub use walk::{select_paths, walk_folder};
+pub use walk::{companion_paths, select_paths, walk_folder};
 pub use wheel::WheelReader;
 
 #[cfg(all(feature = "threads", target_arch = "wasm32"))]

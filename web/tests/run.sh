@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests of the npm package, installed from its tarball into a fresh temporary project.
-#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels
+#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels, hostile files
 #   web/tests/run.sh types     tsc over typed usage, with Node and with bundler resolution
 #   web/tests/run.sh cross     the Node package against the native CLI, byte for byte
 #   web/tests/run.sh browser   Chromium: threaded build in a module Worker, against the CLI; speed
@@ -29,9 +29,9 @@ fresh_project() {
 case $what in
   node)
     dir=$(fresh_project node)
-    cp web/tests/node/api.test.mjs "$dir/"
+    cp web/tests/node/api.test.mjs web/tests/node/hostile.test.mjs "$dir/"
     ensure_wheels >/dev/null 2>&1 || true
-    (cd "$dir" && PKGLENS_WHEELS=${WHEELS:-} node --test --test-reporter=spec api.test.mjs)
+    (cd "$dir" && PKGLENS_BASE=$ROOT PKGLENS_WHEELS=${WHEELS:-} node --test --test-reporter=spec api.test.mjs hostile.test.mjs)
     ;;
   types)
     dir=$(fresh_project types)

@@ -76,6 +76,15 @@ function packer(wasm, memory) {
   };
 }
 
+/** Frees a wasm object, when the engine still can. */
+function freeQuietly(object) {
+  try {
+    object.free();
+  } catch {
+    // Still borrowed by a call that trapped: the engine is lost anyway.
+  }
+}
+
 /** The error record of a file whose batch the engine's memory cannot hold. */
 function tooLarge(name, message) {
   return {
@@ -104,11 +113,17 @@ export function makeApi(wasm, { build, memory }) {
   /** `parse(batch)` over the files packed into wasm memory; the batch is freed after. */
   function withBatch(files, parse) {
     const batch = pack(files);
+    let result;
     try {
-      return parse(batch);
-    } finally {
-      batch.free();
+      result = parse(batch);
+    } catch (err) {
+      // After a trap (a WebAssembly.RuntimeError) the batch stays borrowed and cannot be
+      // freed: the trap is what the caller must see, not the failed free.
+      freeQuietly(batch);
+      throw err;
     }
+    batch.free();
+    return result;
   }
 
   /**

@@ -61,7 +61,7 @@ impl Batch {
 fn zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, JsValue> {
     let mut out = Vec::new();
     out.try_reserve_exact(len).map_err(|_| {
-        let bytes = len.saturating_mul(std::mem::size_of::<T>());
+        let bytes = len.saturating_mul(size_of::<T>());
         let err = js_sys::RangeError::new(&format!(
             "pkglens: out of memory: this batch needs {} MiB more and the engine's memory \
              cannot hold it; parse fewer or smaller files at once",

@@ -161,6 +161,8 @@ export type Response =
   | { rid: number; ok: false; error: string; cancelled?: boolean; fatal?: boolean };
 export type WorkerEvent =
   | { event: 'progress'; progress: Progress }
+  /** Posted every second while a parse is under way: this worker's thread is not stuck. */
+  | { event: 'alive' }
   /** Packages read so far (ids continue from the last batch), before the set is checked. */
   | { event: 'rows'; rows: SetPackage[] }
   /** Part of the checked set the next answer (a `SlicedLoaded`) carries, in order. */

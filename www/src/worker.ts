@@ -269,6 +269,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
   const builder = pkglens.PackageSet.builder(into === 'old' ? options : opts);
   const base = into === 'current' && append && set ? builder.addSet(set).length : 0;
   let failure: unknown = null;
+  const alive = setInterval(() => post({ event: 'alive' }), 1000);
   try {
     try {
       // Items that could not be read are error records, which parseStream passes through.
@@ -325,6 +326,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
     failure = err;
     throw err;
   } finally {
+    clearInterval(alive);
     try {
       builder.free();
     } catch (err) {

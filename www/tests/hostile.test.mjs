@@ -2,8 +2,9 @@
 // hostile file is an error of its own while the others are read and the next drop works; a
 // window of files the engine's memory (`--max-memory`, 1 GiB, web/threads.toml) cannot hold is
 // an error for those files; a load that exhausts that memory while parsing has its engine
-// replaced and the next drop works; Cancel mid-parse, then a drop, shows the second drop; an
-// egg-info's requires.txt is read with its PKG-INFO, as the CLI reads it.
+// replaced and the next drop works, as is one that stops answering; Cancel mid-parse, then a
+// drop, shows the second drop; an egg-info's requires.txt is read with its PKG-INFO, dropped or
+// picked, as the CLI reads it.
 import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -180,6 +181,28 @@ describe('hostile drops, the memory limit, cancel, egg-info', () => {
     errors.length = 0;
   });
 
+  test('an engine that stops answering during a parse is replaced; the next drop works', async () => {
+    // What a trap on one of the threaded build's pool workers does to the worker waiting for
+    // it: nothing more comes from it. Here its thread is kept busy for 8 s when a drop is
+    // parsed; the page gives up on it after 5 s (?stall=5000).
+    const dir = join(scratch, 'chain-stall');
+    for (let i = 0; i < 300; i++) write(dir, `p${i}/1.0/package.py`, `name = "p${i}"\nversion = "1.0"\n`);
+    // The page's own worker (its pool's workers wait inside wasm and answer nothing), kept busy
+    // for 8 s from now: the drop's parse gets no answer, nor any sign of life.
+    // (The last one started: an earlier test had the first replaced.)
+    const engine = page.workers().filter((worker) => /\/assets\/worker-[\w-]+\.js$/.test(worker.url())).at(-1);
+    assert.equal(await engine.evaluate(() => self.name), 'pkglens');
+    void engine.evaluate(() => {
+      const end = Date.now() + 8000;
+      while (Date.now() < end) { /* a stopped engine */ }
+    }).catch(() => {}); // ended by the page
+    await dropPaths(page, '#drop', [dir]);
+    await page.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 30_000 });
+    assert.match(await page.locator('#error').textContent(), /stopped answering for 5 s.*restarted/);
+    await dropGood();
+    assert.deepEqual(errors, []);
+  });
+
   test('Cancel while parsing, then a drop: the page shows the second drop', async () => {
     const dir = join(scratch, 'chain');
     for (let i = 0; i < 3000; i++) write(dir, `p${i}/1.0/package.py`, `name = "p${i}"\nversion = "1.0"\nrequires = ["p${i + 1}-1"]\n`);
@@ -197,6 +220,10 @@ describe('hostile drops, the memory limit, cancel, egg-info', () => {
     await dropPaths(page, '#drop', [site]);
     const got = await waitLoaded(page, ++loads);
     assert.ok(got.problemList.some((p) => p.kind === 'missing' && p.requirement === 'pycairo>=1.16.0'), JSON.stringify(got.problemList));
+    // The folder input's files (the page lists them, the worker chooses): the same problem.
+    await page.setInputFiles('#folder-input', site);
+    const listed = await waitLoaded(page, ++loads);
+    assert.deepEqual(sortProblems(listed.problemList), sortProblems(got.problemList));
     const native = cliCheck([site]);
     if (native) {
       // The page names files from the dropped folder's name on.

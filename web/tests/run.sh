@@ -12,7 +12,7 @@ cd "$ROOT"
 what=$1
 # The cross-target corpora, relative to the repository root.
 CROSS_DIRS=(examples core/test-data/requirements_txt core/test-data/locks .cache/corpora/wheels/wheels .cache/corpora/wheels/sdists
-  .cache/corpora/rez-benchmark/packages)
+  .cache/corpora/rez-benchmark/packages tests/data/debian-dist-packages/usr/lib/python3/dist-packages)
 TARBALL=$ROOT/target/npm/pkglens-$(node -p "require('./web/npm/package.json').version").tgz
 [ -f "$TARBALL" ] || { echo "no $TARBALL: run scripts/build-web first"; exit 1; }
 
@@ -47,7 +47,8 @@ case $what in
     out=$CACHE/web-tests/native && mkdir -p "$out"
     cases="["
     # One corpus and one expected answer: the examples, the rez benchmark repository, the
-    # wheels of the test venv, the requirements, pyproject and lock fixtures.
+    # wheels of the test venv, the requirements, pyproject and lock fixtures, a Debian
+    # dist-packages (egg-info requires.txt merged into PKG-INFO).
     for d in "${CROSS_DIRS[@]}"; do
       key=$(echo "$d" | tr '/.' '__')
       target/release/pkglens scan --format json "$d" > "$out/$key.scan.json" || true

@@ -90,10 +90,11 @@ export class Engine {
    * last one was) before any later message is posted, and the page is told (`onrestart`).
    */
   #restart(reason: string): void {
-    if (this.#restarts++ >= 3) return; // it keeps failing at start: leave the error shown
-    this.#worker.terminate();
-    for (const p of this.#pending.values()) p.reject(new Error(`${reason}; the engine was restarted`));
+    const again = this.#restarts++ < 3; // not when it keeps failing: the error stays shown
+    for (const p of this.#pending.values()) p.reject(new Error(again ? `${reason}; the engine was restarted` : reason));
     this.#pending.clear();
+    if (!again) return;
+    this.#worker.terminate();
     this.#slices = { packages: [], problemCounts: [], problems: [] };
     this.#start();
     const init = this.#init;

@@ -6,9 +6,11 @@
 //! an `Err` in its own slot; nothing aborts the batch, and a panic in one parser is turned into
 //! an error in that slot (parsers are fuzzed not to panic; this is the last line of defence).
 
+use crate::formats::egg_info::parse_egg_info;
 use crate::formats::requirements_txt::resolve_requirements_input;
 use crate::parallel::{map_batch, Policy};
 use crate::record::{ErrorKind, Format, ParseError, Record};
+use crate::select::is_egg_info;
 use crate::text::normalize_path;
 use crate::Input;
 use std::collections::HashMap;
@@ -70,23 +72,50 @@ where
 }
 
 /// One input of [`parse_batch_linked`]: a requirements file with its includes found by
-/// `lookup`, any other file parsed alone.
+/// `lookup`, an egg-info's `PKG-INFO` with the `requires.txt` beside it (when `lookup` has it,
+/// merged as pip merges it, as the CLI does from disk), any other file parsed alone.
 fn parse_linked(
     input: &Input<'_>,
     lookup: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 ) -> Result<Record, ParseError> {
-    if crate::detect(input.path, input.bytes) != Some(Format::RequirementsTxt) {
+    if input.bytes.len() > crate::MAX_INPUT {
+        // Too large to read: the error `parse_as` gives, before any include is looked up.
         return parse_guarded(input, None);
     }
-    let resolve = || resolve_requirements_input(input, &mut |path| lookup(path), &|_| None);
-    panic::catch_unwind(AssertUnwindSafe(resolve)).unwrap_or_else(|_| {
+    let format = crate::detect(input.path, input.bytes);
+    let (format, parse): (_, Box<dyn FnOnce() -> Result<Record, ParseError>>) = match format {
+        Some(Format::RequirementsTxt) => (
+            format,
+            Box::new(|| resolve_requirements_input(input, &mut |path| lookup(path), &|_| None)),
+        ),
+        Some(Format::PkgInfo) => match egg_info_requires(input.path) {
+            Some(requires) => {
+                let requires = lookup(&requires);
+                (
+                    format,
+                    Box::new(move || parse_egg_info(input.path, input.bytes, requires.as_deref())),
+                )
+            }
+            None => return parse_guarded(input, None),
+        },
+        _ => return parse_guarded(input, None),
+    };
+    panic::catch_unwind(AssertUnwindSafe(parse)).unwrap_or_else(|_| {
         Err(ParseError::whole(
             input.path,
-            Some(Format::RequirementsTxt),
+            format,
             ErrorKind::Syntax,
             "internal error: the parser panicked on this input (please report it)",
         ))
     })
+}
+
+/// The path of the `requires.txt` beside `path` when `path` is an egg-info folder's
+/// `PKG-INFO` (`foo.egg-info/PKG-INFO`).
+fn egg_info_requires(path: &str) -> Option<String> {
+    let folder = path.strip_suffix("/PKG-INFO")?;
+    let name = folder.rsplit('/').next().unwrap_or(folder);
+    is_egg_info(name).then(|| format!("{folder}/requires.txt"))
 }
 
 /// [`crate::parse_as`] `format`, or [`crate::parse`] when `format` is `None`, with a panic
@@ -140,6 +169,36 @@ mod tests {
         let err = out[3].as_ref().unwrap_err();
         assert!(err.info.message.contains("nowhere.txt"), "{err}");
         assert_eq!(err.info.line, 1);
+    }
+
+    #[test]
+    fn linked_batches_merge_an_egg_infos_requires_txt() {
+        // Debian's PyGObject egg-info: PKG-INFO without Requires-Dist, requires.txt beside it.
+        let pkg_info = b"Metadata-Version: 2.1\nName: PyGObject\nVersion: 3.42.2\n";
+        let inputs = [
+            Input::new("dist-packages/PyGObject-3.42.2.egg-info/PKG-INFO", pkg_info),
+            Input::new("elsewhere/PKG-INFO", pkg_info),
+        ];
+        let others = [Input::new(
+            "dist-packages/./PyGObject-3.42.2.egg-info/requires.txt",
+            b"pycairo>=1.16.0\n",
+        )];
+        let out = parse_batch_linked(&inputs, &others, &Policy::serial());
+        let requires = |i: usize| -> Vec<String> {
+            let record = out[i].as_ref().unwrap();
+            record.packages[0]
+                .requires
+                .iter()
+                .map(|r| format!("{}{}", r.name, r.spec))
+                .collect()
+        };
+        assert_eq!(requires(0), ["pycairo>=1.16.0"]);
+        assert!(requires(1).is_empty(), "only an egg-info folder's PKG-INFO");
+        assert_eq!(
+            egg_info_requires("a.egg-info/PKG-INFO").unwrap(),
+            "a.egg-info/requires.txt"
+        );
+        assert_eq!(egg_info_requires("a.dist-info/PKG-INFO"), None);
     }
 
     #[test]

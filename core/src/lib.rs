@@ -94,7 +94,9 @@ pub use resolve::{
     VariantSelectMode,
 };
 pub use resolve::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
-pub use select::{is_egg_info, passed_over, select, walk_order, Choice, Place, SKIPPED};
+pub use select::{
+    is_egg_info, passed_over, select, select_companions, walk_order, Choice, Place, SKIPPED,
+};
 pub use set::{
     diff, match_key, project_folders, split_projects, Change, Diff, Edge, Graph, GraphEdge,
     GraphNode, Node, NodeId, Owner, PackageSet, Problem, ProblemKind, RequirementChange,

@@ -427,7 +427,8 @@ impl ParseError {
         err
     }
 
-    /// An error about the whole input (no line or column).
+    /// An error about the whole input (no line or column). A URL's credentials quoted in
+    /// `message` are redacted (`user:****@`), as in every error.
     pub fn whole(
         path: &str,
         format: Option<Format>,
@@ -439,7 +440,7 @@ impl ParseError {
             format,
             info: ErrorInfo {
                 kind,
-                message: message.into(),
+                message: redacted(message.into()),
                 line: 0,
                 column: 0,
             },
@@ -461,7 +462,10 @@ impl ParseError {
     }
 
     /// An error covering the bytes `span` of `text`: line and column are those of its start,
-    /// and the rendered message underlines it up to the end of that line.
+    /// and the rendered message underlines it up to the end of that line. A URL's credentials
+    /// in the message or the quoted line are redacted (`user:****@`, pip's
+    /// `redact_auth_from_url`): the line of a METADATA, a pyproject or a lock file that fails
+    /// to parse is shown, and must not show a password.
     pub fn spanned(
         path: &str,
         format: Option<Format>,
@@ -477,13 +481,21 @@ impl ParseError {
             format,
             info: ErrorInfo {
                 kind,
-                message: message.into(),
+                message: redacted(message.into()),
                 line: pos.line,
                 column: pos.column,
             },
-            source_line: line.to_owned(),
+            source_line: redacted(line.to_owned()),
             span_columns: span_chars(text, span),
         }
+    }
+}
+
+/// `text` with every URL's credentials redacted ([`crate::redact_in_text`]).
+fn redacted(text: String) -> String {
+    match crate::redact_in_text(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(shown) => shown,
     }
 }
 
@@ -540,6 +552,35 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The line an error quotes (a pyproject's, a lock file's, a METADATA's) and its message
+    /// show a URL's credentials redacted, as pip's `redact_auth_from_url` does.
+    #[test]
+    fn errors_never_quote_credentials() {
+        let text = "name = 1\nurl = \"https://user:hunter2@h/x\" oops\n";
+        let at = text.find("oops").unwrap();
+        let err = ParseError::at(
+            "pyproject.toml",
+            Some(Format::Pyproject),
+            ErrorKind::Syntax,
+            "unexpected `oops` after \"https://tok3n@h/x\"",
+            text,
+            at,
+        );
+        assert_eq!(err.source_line, "url = \"https://user:****@h/x\" oops");
+        assert_eq!(
+            err.info.message,
+            "unexpected `oops` after \"https://****@h/x\""
+        );
+        assert_eq!((err.info.line, err.info.column), (2, 34));
+        let shown = err.to_string();
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok3n"),
+            "{shown}"
+        );
+        let whole = ParseError::whole("x", None, ErrorKind::Io, "https://u:pw@h/ refused");
+        assert_eq!(whole.info.message, "https://u:****@h/ refused");
+    }
 
     #[test]
     fn errors_underline_their_span() {

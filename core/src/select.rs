@@ -164,7 +164,6 @@ fn is_site(name: &str) -> bool {
 /// order, with their formats. Paths outside `root` are left out.
 pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
     let mut chosen: Vec<(usize, Format)> = choices(root, paths)
-        .into_iter()
         .filter_map(|(i, choice)| choice.format().map(|f| (i, f)))
         .collect();
     chosen.sort_by(|a, b| walk_order(paths[a.0], paths[b.0]));
@@ -177,7 +176,6 @@ pub fn select(root: &str, paths: &[&str]) -> Vec<(usize, Format)> {
 /// (the CLI never sees them).
 pub fn passed_over(root: &str, paths: &[&str]) -> Vec<(usize, &'static str)> {
     let mut skipped: Vec<(usize, &'static str)> = choices(root, paths)
-        .into_iter()
         .filter_map(|(i, choice)| match choice {
             Choice::Skip(reason) => Some((i, reason)),
             _ => None,
@@ -187,11 +185,21 @@ pub fn passed_over(root: &str, paths: &[&str]) -> Vec<(usize, &'static str)> {
     skipped
 }
 
-/// What a walk of `root` does with each file of `paths` it reaches (files in folders it does
-/// not enter are left out), in input order.
-fn choices(root: &str, paths: &[&str]) -> Vec<(usize, Choice)> {
+/// The files of `paths` (as [`select`] takes them) that a walk of `root` reads together with
+/// another file of their folder ([`Choice::Companion`]: an egg-info's `requires.txt`), as
+/// indices into `paths`: a caller without a file system hands them to the batch as files that
+/// are only there to be looked up (`parse_batch_linked`'s `others`).
+pub fn select_companions(root: &str, paths: &[&str]) -> Vec<usize> {
+    choices(root, paths)
+        .filter(|(_, choice)| *choice == Choice::Companion)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What a walk of `root` does with each of `paths` under it (those outside it are left out).
+fn choices<'a>(root: &'a str, paths: &'a [&'a str]) -> impl Iterator<Item = (usize, Choice)> + 'a {
     let root = root.trim_end_matches('/');
-    let relative = |path: &'_ str| -> Option<String> {
+    let relative = move |path: &'_ str| -> Option<String> {
         if root.is_empty() {
             return Some(path.to_owned());
         }
@@ -210,36 +218,32 @@ fn choices(root: &str, paths: &[&str]) -> Vec<(usize, Choice)> {
         })
         .collect();
     let all: HashSet<&str> = paths.iter().copied().collect();
-    paths
-        .iter()
-        .enumerate()
-        .filter_map(|(i, path)| {
-            let rel = relative(path)?;
-            let mut place = Place::root(root.rsplit('/').next().unwrap_or(root));
-            let mut dir = String::new();
-            let mut parts = rel.split('/').peekable();
-            while let Some(part) = parts.next() {
-                if venvs.contains(&dir) {
-                    place = place.with_venv_marker();
-                }
-                if parts.peek().is_none() {
-                    let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
-                    let folder = parent.rsplit('/').next().unwrap_or(parent);
-                    let has_sibling = |name: &str| match parent {
-                        "" => all.contains(name),
-                        _ => all.contains(format!("{parent}/{name}").as_str()),
-                    };
-                    return Some((i, place.file(folder, part, has_sibling)));
-                }
-                place = place.child(part)?;
-                if !dir.is_empty() {
-                    dir.push('/');
-                }
-                dir.push_str(part);
+    paths.iter().enumerate().filter_map(move |(i, path)| {
+        let rel = relative(path)?;
+        let mut place = Place::root(root.rsplit('/').next().unwrap_or(root));
+        let mut dir = String::new();
+        let mut parts = rel.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if venvs.contains(&dir) {
+                place = place.with_venv_marker();
             }
-            None
-        })
-        .collect()
+            if parts.peek().is_none() {
+                let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+                let folder = parent.rsplit('/').next().unwrap_or(parent);
+                let has_sibling = |name: &str| match parent {
+                    "" => all.contains(name),
+                    _ => all.contains(format!("{parent}/{name}").as_str()),
+                };
+                return Some((i, place.file(folder, part, has_sibling)));
+            }
+            place = place.child(part)?;
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(part);
+        }
+        None
+    })
 }
 
 #[cfg(test)]
@@ -366,6 +370,11 @@ mod tests {
             Place::Normal.file("six.egg-info", "requires.txt", |_| false),
             Choice::Companion
         );
+        let companions: Vec<&str> = select_companions("p", &paths)
+            .iter()
+            .map(|&i| paths[i])
+            .collect();
+        assert_eq!(companions, ["p/site-packages/six.egg-info/requires.txt"]);
         assert!(matches!(
             Place::Normal.file("p", "MANIFEST.in", |_| false),
             Choice::Skip(reason) if reason.contains("template")

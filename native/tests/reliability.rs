@@ -376,6 +376,82 @@ fn includes_outside_the_scanned_folders_are_refused() {
     assert_eq!(requirements.len(), 1, "only a==1: {record}");
 }
 
+/// Credentials where no requirement holds them: a METADATA's `Project-URL`, `Download-URL` and
+/// `Home-page` (the shapes PyPI's metadata uses, pointing at a private host), and the line an
+/// error quotes in a pyproject.toml, a uv.lock and a METADATA (`--fail-fast` prints it with its
+/// source line). None reaches any output: `user:****@`, as pip's `redact_auth_from_url`.
+#[test]
+fn secrets_in_url_fields_and_quoted_error_lines_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("site-packages/app-1.0.dist-info");
+    fs::create_dir_all(&dist).unwrap();
+    fs::write(
+        dist.join("METADATA"),
+        "Metadata-Version: 2.1\nName: app\nVersion: 1.0\n\
+         Home-page: https://tok3n@git.example/app\n\
+         Download-URL: https://user:hunter2@pypi.example/app-1.0.tar.gz\n\
+         Project-URL: Source, https://user:hunter2@git.example/app\n",
+    )
+    .unwrap();
+    let bad = dir.path().join("bad");
+    fs::create_dir_all(bad.join("broken-1.0.dist-info")).unwrap();
+    fs::write(
+        bad.join("broken-1.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: broken\nVersion: 1.0\n\
+         Requires-Dist: q @ https://user:hunter2@pypi.example/q.tar.gz ; os_name ==\n",
+    )
+    .unwrap();
+    fs::write(
+        bad.join("pyproject.toml"),
+        "[project]\nname = \"app\"\nversion = \"1\"\n\
+         dependencies = [\"q @ https://user:hunter2@pypi.example/q-1.0.tar.gz\" oops]\n",
+    )
+    .unwrap();
+    fs::write(
+        bad.join("uv.lock"),
+        "version = 1\n\n[[package]]\nname = \"q\"\nversion = \"1.0\"\n\
+         source = { url = \"https://tok3n@pypi.example/q-1.0.tar.gz\" } x\n",
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let mut errors = 0;
+    for args in [
+        vec!["scan", "-v", path],
+        vec!["scan", "--format", "json", path],
+        vec!["check", path],
+        vec!["check", "--format", "json", path],
+        vec!["scan", "--fail-fast", path],
+        vec!["check", "--fail-fast", path],
+    ] {
+        let out = run(&args);
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        for secret in ["hunter2", "tok3n"] {
+            assert!(!all.contains(secret), "{args:?} shows {secret}:\n{all}");
+        }
+        errors += all.matches("****@").count();
+    }
+    let out = run(&["scan", "--format", "json", path]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = doc["records"].as_array().unwrap();
+    let failed = records.iter().filter(|r| r["status"] == "error").count();
+    assert_eq!(failed, 3, "the three bad files are errors: {doc}");
+    let app = records
+        .iter()
+        .find(|r| {
+            r["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("app-1.0.dist-info/METADATA")
+        })
+        .unwrap();
+    let extra = &app["packages"][0]["extra"];
+    assert_eq!(
+        extra["project_urls"][0], "Source, https://user:****@git.example/app",
+        "{app}"
+    );
+    assert!(errors > 0, "the redacted values are shown");
+}
+
 /// `${GITLAB_TOKEN}` is kept as written in `raw`, its value is `****` in `url`, and
 /// `user:pass@` is `user:****@`, in every format of every command.
 #[test]

@@ -78,6 +78,23 @@ function packer(wasm, memory) {
   };
 }
 
+/** Frees a wasm object, when the engine still can. */
+function freeQuietly(object) {
+  try {
+    object.free();
+  } catch {
+    // Still borrowed by a call that trapped: the engine is lost anyway.
+  }
+}
+
+/** The error record of a file whose batch the engine's memory cannot hold. */
+function tooLarge(name, message) {
+  return {
+    path: name, format: null, status: 'error', error: { kind: 'too_large', message, line: 0, column: 0 },
+    packages: [], requirements: [],
+  };
+}
+
 /** A source's own file name: a File's (its path in a dropped folder), or a `name` it carries. */
 function nameOf(source) {
   if (isBlob(source)) return fileName(source) || undefined;
@@ -98,11 +115,17 @@ export function makeApi(wasm, { build, memory }) {
   /** `parse(batch)` over the files packed into wasm memory; the batch is freed after. */
   function withBatch(files, parse) {
     const batch = pack(files);
+    let result;
     try {
-      return parse(batch);
-    } finally {
-      batch.free();
+      result = parse(batch);
+    } catch (err) {
+      // After a trap (a WebAssembly.RuntimeError) the batch stays borrowed and cannot be
+      // freed: the trap is what the caller must see, not the failed free.
+      freeQuietly(batch);
+      throw err;
     }
+    batch.free();
+    return result;
   }
 
   /**
@@ -189,8 +212,21 @@ export function makeApi(wasm, { build, memory }) {
     throw new Error(`${name}: the chunks do not hold bytes ${step.read.start} to ${step.read.start + step.read.length}`);
   }
 
-  /** One stream item as `{ name, bytes }` or `{ name, record }` (wheels given as Blobs). */
+  /**
+   * One stream item as `{ name, bytes }` or `{ name, record }` (wheels given as Blobs), with
+   * the files it brings to be looked up (`includes`: an egg-info's `requires.txt` beside its
+   * `PKG-INFO`) read as bytes.
+   */
   async function load(item) {
+    const loaded = await loadOne(item);
+    if (!Array.isArray(item?.includes) || isBlob(item)) return loaded;
+    const includes = await Promise.all(item.includes.map(async (file) => (isBlob(file.bytes)
+      ? { name: file.name, bytes: new Uint8Array(await file.bytes.arrayBuffer()) }
+      : file)));
+    return { ...loaded, includes };
+  }
+
+  async function loadOne(item) {
     if (isBlob(item)) {
       const name = fileName(item);
       if (isWheel(name)) return { name, record: await readWheel(item, name) };
@@ -207,7 +243,9 @@ export function makeApi(wasm, { build, memory }) {
    * Parses files from an async (or sync) iterable, yielding records in input order. At most
    * `window` files are held at once: a window is read (Files and Blobs asynchronously, wheels
    * lazily), parsed as one batch on the engine, and yielded, while the next window is read.
-   * Requirements files' includes are looked up within the same window and `includes`.
+   * Requirements files' includes are looked up within the same window, `includes`, and the
+   * `includes` an item brings (`{ name, bytes, includes }`: an egg-info's `PKG-INFO` with its
+   * `requires.txt`, as `companionFiles` or `walkFolder` name them).
    */
   async function* parseStream(files, { window = 512, signal, includes = [], builder } = {}) {
     if (!Number.isInteger(window) || window < 1) throw new RangeError('pkglens: window must be a positive integer');
@@ -229,7 +267,20 @@ export function makeApi(wasm, { build, memory }) {
       pending = readWindow(); // read the next window while this one is parsed
       const toParse = batch.filter((item) => !item.record);
       const base = builder?.length ?? 0;
-      const parsed = toParse.length ? parseFiles(toParse, { includes, builder }) : [];
+      const brought = toParse.flatMap((item) => item.includes ?? []);
+      const windowIncludes = brought.length ? includes.concat(brought) : includes;
+      let parsed;
+      try {
+        parsed = toParse.length ? parseFiles(toParse, { includes: windowIncludes, builder }) : [];
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        // The window does not fit in the engine's memory: its files are error records, the
+        // stream goes on with the next window.
+        const records = batch.map((item) => item.record ?? tooLarge(item.name, err.message));
+        if (builder) builderOf(builder).add(records);
+        yield* records;
+        continue;
+      }
       if (builder && toParse.length < batch.length) {
         // Records given as they are go in their places among the parsed ones.
         const at = [];
@@ -253,8 +304,8 @@ export function makeApi(wasm, { build, memory }) {
    * files and folders, the indices of the files read (in walk order) and the place each folder
    * is entered as (null: skipped). The rules are core's, restated nowhere.
    */
-  function walkFolder(place, files, folders) {
-    return wasm.walkFolder(place ?? undefined, Array.from(files), Array.from(folders));
+  function walkFolder(place, files, folders, name) {
+    return wasm.walkFolder(place ?? undefined, Array.from(files), Array.from(folders), name ?? undefined);
   }
 
   /**
@@ -266,6 +317,17 @@ export function makeApi(wasm, { build, memory }) {
     const list = Array.from(files);
     const names = list.map((f) => (typeof f === 'string' ? f : isBlob(f) ? fileName(f) : f.name));
     return Array.from(wasm.selectPaths(root, names), (i) => list[i]);
+  }
+
+  /**
+   * The files `pkglens scan <root>` reads together with another among `files` (an egg-info's
+   * `requires.txt`, merged into its `PKG-INFO` as pip does): pass them as `includes` of
+   * `parseFiles`, `scanJson` or `parseStream`, beside the files `selectFiles` chose.
+   */
+  function companionFiles(files, root = '') {
+    const list = Array.from(files);
+    const names = list.map((f) => (typeof f === 'string' ? f : isBlob(f) ? fileName(f) : f.name));
+    return Array.from(wasm.companionPaths(root, names), (i) => list[i]);
   }
 
   /** Requests as `rez env` takes them: an array, or one string split at spaces. */
@@ -381,6 +443,7 @@ export function makeApi(wasm, { build, memory }) {
     parseStream,
     scanJson,
     selectFiles,
+    companionFiles,
     readWheel,
     planWheel,
     finishWheel,

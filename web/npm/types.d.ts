@@ -255,7 +255,12 @@ export declare class PackageSetBuilder {
 export interface FileInput { name: string; bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string }
 /** A record obtained elsewhere (`readWheel`, a cache): `parseStream` yields it as is, in its place. */
 export interface RecordInput { name: string; record: FileRecord }
-export type StreamInput = FileInput | Blob | { name: string; bytes: Blob } | RecordInput;
+/**
+ * A stream input; a file may bring `includes`, files only there to be looked up with it (an
+ * egg-info's `requires.txt` beside its `PKG-INFO`).
+ */
+export type StreamInput = ((FileInput | { name: string; bytes: Blob }) & { includes?: (FileInput | { name: string; bytes: Blob })[] })
+  | Blob | RecordInput;
 
 /** A range of a file's bytes. */
 export interface ByteRange { start: number; length: number }
@@ -276,7 +281,12 @@ export interface RangeSource {
 export type WalkPlace = 'normal' | 'requirements' | 'venv' | 'site';
 
 /** One folder of a walk: the files read (indices, in walk order) and the place of each folder (null: skipped). */
-export interface WalkStep { files: number[]; folders: (WalkPlace | null)[] }
+export interface WalkStep {
+  files: number[];
+  folders: (WalkPlace | null)[];
+  /** Files read with another (an egg-info's `requires.txt`): known when the folder's name is given. */
+  companions: number[];
+}
 
 export interface Versions {
   /** -1, 0 or 1; throws for an invalid version. */
@@ -350,11 +360,16 @@ export interface Pkglens {
   /** The files `pkglens scan <root>` would read among these, in its walk order. */
   selectFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
   /**
+   * The files `pkglens scan <root>` reads together with another (an egg-info's `requires.txt`,
+   * merged into its `PKG-INFO`): pass them as `includes` beside the files `selectFiles` chose.
+   */
+  companionFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
+  /**
    * One folder of the walk `pkglens scan` makes, for callers that list folders themselves:
    * given its place (from an earlier answer; none for the walk's roots) and the names of its
    * files and folders, which files are read and what each folder is entered as.
    */
-  walkFolder(place: WalkPlace | null | undefined, files: readonly string[], folders: readonly string[]): WalkStep;
+  walkFolder(place: WalkPlace | null | undefined, files: readonly string[], folders: readonly string[], name?: string): WalkStep;
   /**
    * A wheel read lazily: the tail, then at most two ranges. The wheel's file name
    * (`name-version-tags.whl`) is part of what is read (it is checked against the METADATA), so

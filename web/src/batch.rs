@@ -24,15 +24,18 @@ pub struct Batch {
 
 #[wasm_bindgen]
 impl Batch {
-    /// A batch of `count` files whose names take `names` bytes and whose contents take `size`.
+    /// A batch of `count` files whose names take `names` bytes and whose contents take `size`;
+    /// an error (a JS `RangeError`) when the wasm memory cannot hold it. `vec![0; n]` would
+    /// abort instead: a trap that loses the batch and can leave the engine unusable (in the
+    /// threaded build the memory stops at `--max-memory`, web/threads.toml).
     #[wasm_bindgen(constructor)]
-    pub fn new(names: usize, size: usize, count: usize) -> Batch {
-        Batch {
-            names: vec![0; names],
-            data: vec![0; size],
-            ends: vec![0; count],
+    pub fn new(names: usize, size: usize, count: usize) -> Result<Batch, JsValue> {
+        Ok(Batch {
+            names: zeroed(names)?,
+            data: zeroed(size)?,
+            ends: zeroed(count)?,
             kept: Vec::new(),
-        }
+        })
     }
 
     /// Where the names go in the wasm memory.
@@ -52,6 +55,22 @@ impl Batch {
     pub fn ends_ptr(&mut self) -> usize {
         self.ends.as_mut_ptr() as usize
     }
+}
+
+/// `len` zeros, or a `RangeError` saying the engine's memory cannot hold them.
+fn zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, JsValue> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| {
+        let bytes = len.saturating_mul(size_of::<T>());
+        let err = js_sys::RangeError::new(&format!(
+            "pkglens: out of memory: this batch needs {} MiB more and the engine's memory \
+             cannot hold it; parse fewer or smaller files at once",
+            bytes.div_ceil(1 << 20)
+        ));
+        JsValue::from(err)
+    })?;
+    out.resize(len, T::default());
+    Ok(out)
 }
 
 impl Batch {

@@ -37,7 +37,7 @@ pub use index::{
 pub use resolve::resolve_files;
 pub use set::{PackageSet, PackageSetBuilder};
 pub use versions::{pep440_compare, pep440_satisfies, rez_compare, rez_satisfies};
-pub use walk::{select_paths, walk_folder};
+pub use walk::{companion_paths, select_paths, walk_folder};
 pub use wheel::WheelReader;
 
 #[cfg(all(feature = "threads", target_arch = "wasm32"))]

@@ -3,7 +3,7 @@
 //! entered and skipped, the same files read, decided by core and restated nowhere.
 
 use crate::{js_error, to_js};
-use pkglens_core::{select, walk_order, Place};
+use pkglens_core::{select, select_companions, walk_order, Choice, Place};
 use serde::Serialize;
 use std::collections::HashSet;
 use wasm_bindgen::prelude::*;
@@ -25,6 +25,18 @@ pub fn select_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
 pub fn passed_over_paths(root: &str, paths: Vec<String>) -> Result<JsValue, JsValue> {
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     to_js(&pkglens_core::passed_over(root, &paths))
+}
+
+/// Which of `paths` (all under `root`) `pkglens scan root` reads together with another file of
+/// their folder (an egg-info's `requires.txt`, merged into its `PKG-INFO`), as indices into
+/// `paths`: handed to a parse as `includes`, they are found there as the CLI finds them on disk.
+#[wasm_bindgen(js_name = companionPaths)]
+pub fn companion_paths(root: &str, paths: Vec<String>) -> Vec<u32> {
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    select_companions(root, &paths)
+        .into_iter()
+        .map(|i| i as u32)
+        .collect()
 }
 
 /// A place's name in JS: `normal`, `requirements` (a folder named like `requirements`, or
@@ -58,6 +70,9 @@ struct Step {
     files: Vec<u32>,
     /// The place each folder is entered as, or null for a folder not entered.
     folders: Vec<Option<&'static str>>,
+    /// Indices into the files of those read together with another file of the folder (an
+    /// egg-info's `requires.txt`): known only when the folder's own name is given.
+    companions: Vec<u32>,
 }
 
 /// One folder of the walk `pkglens scan` makes: given the folder's place (`normal`, `venv` or
@@ -66,11 +81,14 @@ struct Step {
 /// each folder is entered as (null: not entered). A folder holding `pyvenv.cfg` is a virtual
 /// environment. With no place, the files and folders are the walk's roots: every root folder
 /// is entered (a site-packages as one), every root file read whose name says a format.
+/// With the folder's own `name`, the answer's `companions` are the files read with another
+/// (an egg-info's `requires.txt`, to hand to the parse with its `PKG-INFO`).
 #[wasm_bindgen(js_name = walkFolder)]
 pub fn walk_folder(
     place: Option<String>,
     files: Vec<String>,
     folders: Vec<String>,
+    name: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let here = match place.as_deref() {
         None => None,
@@ -84,16 +102,21 @@ pub fn walk_folder(
         }
     };
     let names: HashSet<&str> = files.iter().map(String::as_str).collect();
-    // The folder's own name is not given: an egg-info's `requires.txt` (read with its PKG-INFO
-    // by the CLI) is not read here.
-    let mut chosen: Vec<u32> = (0..files.len() as u32)
-        .filter(|&i| {
+    let folder = name.as_deref().unwrap_or("");
+    let choices: Vec<Choice> = files
+        .iter()
+        .map(|file| {
             here.unwrap_or(Place::Normal)
-                .file("", &files[i as usize], |name| names.contains(name))
-                .format()
-                .is_some()
+                .file(folder, file, |n| names.contains(n))
         })
         .collect();
+    let indices = |keep: fn(&Choice) -> bool| -> Vec<u32> {
+        (0..files.len() as u32)
+            .filter(|&i| keep(&choices[i as usize]))
+            .collect()
+    };
+    let mut chosen = indices(|choice| choice.format().is_some());
+    let companions = indices(|choice| *choice == Choice::Companion);
     chosen.sort_by(|&a, &b| walk_order(&files[a as usize], &files[b as usize]));
     let folders = folders
         .iter()
@@ -108,5 +131,6 @@ pub fn walk_folder(
     to_js(&Step {
         files: chosen,
         folders,
+        companions,
     })
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the npm package, installed from its tarball into a fresh temporary project.
-#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels; wheels and
-#                              index trees over HTTP (index-server.mjs), against the CLI if built
+#   web/tests/run.sh node      node:test: parse, set, versions, errors, lazy wheels, hostile files;
+#                              wheels and index trees over HTTP (index-server.mjs), against the CLI if built
 #   web/tests/run.sh types     tsc over typed usage, with Node and with bundler resolution
 #   web/tests/run.sh cross     the Node package against the native CLI, byte for byte
 #   web/tests/run.sh resolve   rez resolves in the Node package: examples, and the CLI's JSON byte for byte
@@ -14,7 +14,7 @@ cd "$ROOT"
 what=$1
 # The cross-target corpora, relative to the repository root.
 CROSS_DIRS=(examples core/test-data/requirements_txt core/test-data/locks .cache/corpora/wheels/wheels .cache/corpora/wheels/sdists
-  .cache/corpora/rez-benchmark/packages)
+  .cache/corpora/rez-benchmark/packages tests/data/debian-dist-packages/usr/lib/python3/dist-packages)
 TARBALL=$ROOT/target/npm/pkglens-$(node -p "require('./web/npm/package.json').version").tgz
 [ -f "$TARBALL" ] || { echo "no $TARBALL: run scripts/build-web first"; exit 1; }
 
@@ -31,12 +31,12 @@ fresh_project() {
 case $what in
   node)
     dir=$(fresh_project node)
-    cp web/tests/node/api.test.mjs web/tests/node/remote.test.mjs web/tests/index-server.mjs "$dir/"
+    cp web/tests/node/api.test.mjs web/tests/node/hostile.test.mjs web/tests/node/remote.test.mjs web/tests/index-server.mjs "$dir/"
     ensure_wheels >/dev/null 2>&1 || true
     # The index tests compare with the native CLI when it is built.
     bin=""
     for b in target/release/pkglens target/debug/pkglens; do [ -x "$b" ] && { bin=$ROOT/$b; break; }; done
-    (cd "$dir" && PKGLENS_WHEELS=${WHEELS:-} PKGLENS_BIN=$bin node --test --test-reporter=spec api.test.mjs remote.test.mjs)
+    (cd "$dir" && PKGLENS_BASE=$ROOT PKGLENS_WHEELS=${WHEELS:-} PKGLENS_BIN=$bin node --test --test-reporter=spec api.test.mjs hostile.test.mjs remote.test.mjs)
     ;;
   types)
     dir=$(fresh_project types)
@@ -52,7 +52,8 @@ case $what in
     out=$CACHE/web-tests/native && mkdir -p "$out"
     cases="["
     # One corpus and one expected answer: the examples, the rez benchmark repository, the
-    # wheels of the test venv, the requirements, pyproject and lock fixtures.
+    # wheels of the test venv, the requirements, pyproject and lock fixtures, a Debian
+    # dist-packages (egg-info requires.txt merged into PKG-INFO).
     for d in "${CROSS_DIRS[@]}"; do
       key=$(echo "$d" | tr '/.' '__')
       target/release/pkglens scan --format json "$d" > "$out/$key.scan.json" || true

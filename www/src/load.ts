@@ -74,7 +74,9 @@ function showProgress(p: Progress, threads: number): void {
 
 async function send(list: InputFile[], append: boolean): Promise<Loaded> {
   showProgress({ done: 0, total: list.length, elapsedMs: 0, phase: 'listing' }, 1);
-  const chosen = await engine.call('select', { names: list.map((f) => f.name) });
+  const names = list.map((f) => f.name);
+  const chosen = await engine.call('select', { names });
+  const withCompanions = companionsOf(list, await engine.call('companions', { names }));
   state.timings.selected = performance.now() - app.loadStarted;
   const token = ++sendToken;
   const loaded = engine.call('parse', { total: chosen.length, append, options: targetOptions(), sort: tableSort() });
@@ -94,11 +96,11 @@ async function send(list: InputFile[], append: boolean): Promise<Loaded> {
       took('size', one);
       sized++;
       if (sized - i === 8) {
-        engine.send({ control: 'files', files: chosen.slice(i, sized).map((k) => list[k]) });
+        engine.send({ control: 'files', files: chosen.slice(i, sized).map((k) => withCompanions(list[k])) });
         i = sized;
       }
     }
-    if (sized > i) engine.send({ control: 'files', files: chosen.slice(i, sized).map((k) => list[k]) });
+    if (sized > i) engine.send({ control: 'files', files: chosen.slice(i, sized).map((k) => withCompanions(list[k])) });
     i = sized;
     took('send', slice);
     if (i < chosen.length) await yieldToPage();
@@ -109,6 +111,24 @@ async function send(list: InputFile[], append: boolean): Promise<Loaded> {
   return loaded;
 }
 let sendToken = 0;
+
+/**
+ * The files of `list` at `companions` (an egg-info's `requires.txt`) go with the files of their
+ * folder that are read (its `PKG-INFO`), as their `includes`: the parser reads them together.
+ */
+function companionsOf(list: InputFile[], companions: number[]): (file: InputFile) => InputFile {
+  if (!companions.length) return (file) => file;
+  const folder = (name: string) => name.slice(0, Math.max(0, name.lastIndexOf('/')));
+  const byFolder = new Map<string, InputFile[]>();
+  for (const k of companions) {
+    const file = list[k];
+    byFolder.set(folder(file.name), [...(byFolder.get(folder(file.name)) ?? []), { name: file.name, bytes: file.bytes }]);
+  }
+  return (file) => {
+    const includes = byFolder.get(folder(file.name));
+    return includes ? { ...file, includes } : file;
+  };
+}
 
 /**
  * Lets the page paint and take input, without setTimeout's 4 ms clamp. (Not `scheduler.yield`:

@@ -7,7 +7,7 @@ import { $, showError } from './dom';
 import { setupExports } from './exports';
 import { setupLoad, start } from './load';
 import { render, setupRouter } from './router';
-import { app, engine } from './state';
+import { app, engine, state } from './state';
 import { setupDiff } from './views/diff';
 import { setupFromIndex } from './views/from-index';
 import { setupGraph } from './views/graph';
@@ -18,6 +18,11 @@ import { setupWhy } from './views/why';
 import { setupResolve } from './views/resolve';
 
 engine.onfailure = (message) => showError(`The parsing worker failed: ${message}`);
+// A replaced worker holds no set: the page shows none, and says why.
+engine.onrestart = (reason) => {
+  state.loaded = null;
+  showError(`The engine failed on the last files (${reason}) and was restarted: the page works, load the files again.`);
+};
 setupLoad();
 setupExports();
 setupPackages();

@@ -10,6 +10,8 @@ import type { SortSpec } from './order';
 export interface InputFile {
   name: string;
   bytes: Blob | string;
+  /** Files read with this one (an egg-info's `requires.txt` with its `PKG-INFO`). */
+  includes?: { name: string; bytes: Blob | string }[];
 }
 
 export interface Ready {
@@ -123,6 +125,8 @@ export interface Methods {
   init(args: { build?: 'single' }): Ready;
   /** Indices of the files `pkglens scan` would read among these paths, in its walk order. */
   select(args: { names: string[] }): number[];
+  /** The files read with another of their folder (an egg-info's `requires.txt`), as indices. */
+  companions(args: { names: string[] }): number[];
   /**
    * Parses `total` files that arrive in `files` controls (then `end`), and checks the set.
    * Files are sent in small chunks: the first structured clone of a File of a picked folder
@@ -175,9 +179,11 @@ export interface Request<M extends Method = Method> {
 }
 export type Response =
   | { rid: number; ok: true; value: unknown }
-  | { rid: number; ok: false; error: string; cancelled?: boolean };
+  | { rid: number; ok: false; error: string; cancelled?: boolean; fatal?: boolean };
 export type WorkerEvent =
   | { event: 'progress'; progress: Progress }
+  /** Posted every second while a parse is under way: this worker's thread is not stuck. */
+  | { event: 'alive' }
   /** Packages read so far (ids continue from the last batch), before the set is checked. */
   | { event: 'rows'; rows: SetPackage[] }
   /** Part of the checked set the next answer (a `SlicedLoaded`) carries, in order. */

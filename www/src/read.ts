@@ -7,6 +7,20 @@ import type { FileRecord, StreamInput } from 'pkglens';
 /** What a read gives the parser: the bytes, a wheel left for it to read lazily, or an error record. */
 export type ReadItem = StreamInput | { name: string; record: FileRecord };
 
+/**
+ * A file to read, with the files read with it (`includes`: an egg-info's `requires.txt` beside
+ * its `PKG-INFO`), which go to the parser as they are (it reads them with the file).
+ */
+export interface ReadInput {
+  name: string;
+  bytes: Blob | string;
+  includes?: { name: string; bytes: Blob | string }[];
+}
+
+/** `item` with the `includes` of `input`, when it has some. */
+const withIncludes = (item: ReadItem, input: ReadInput): ReadItem =>
+  (input.includes?.length && !('record' in item) ? { ...item, includes: input.includes } as ReadItem : item);
+
 const isWheel = (name: string) => name.toLowerCase().endsWith('.whl');
 
 /** The record of a file that could not be read (core's `Record::from_error`, kind `io`). */
@@ -27,7 +41,7 @@ export function unreadable(name: string, err: unknown): { name: string; record: 
  * sum of the sizes (a file changed after it was listed), each file is read alone, and one that
  * still cannot be read becomes an error record in its place.
  */
-export async function readJoined(items: { name: string; bytes: Blob | string }[]): Promise<ReadItem[]> {
+export async function readJoined(items: ReadInput[]): Promise<ReadItem[]> {
   const blobs: Blob[] = [];
   let total = 0;
   try {
@@ -50,22 +64,24 @@ export async function readJoined(items: { name: string; bytes: Blob | string }[]
     if (!joined || joined.length !== total) return readEach(items);
   }
   let at = 0;
-  return items.map(({ name, bytes }): ReadItem => {
-    if (typeof bytes === 'string') return { name, bytes };
+  return items.map((input): ReadItem => {
+    const { name, bytes } = input;
+    if (typeof bytes === 'string') return withIncludes({ name, bytes }, input);
     if (isWheel(name)) return { name, bytes };
     const part = (joined as Uint8Array).subarray(at, at + bytes.size);
     at += bytes.size;
-    return { name, bytes: part };
+    return withIncludes({ name, bytes: part }, input);
   });
 }
 
 /** One read per file: the fallback of `readJoined`. */
-function readEach(items: { name: string; bytes: Blob | string }[]): Promise<ReadItem[]> {
-  return Promise.all(items.map(async ({ name, bytes }): Promise<ReadItem> => {
-    if (typeof bytes === 'string') return { name, bytes };
+function readEach(items: ReadInput[]): Promise<ReadItem[]> {
+  return Promise.all(items.map(async (input): Promise<ReadItem> => {
+    const { name, bytes } = input;
+    if (typeof bytes === 'string') return withIncludes({ name, bytes }, input);
     if (isWheel(name)) return { name, bytes };
     try {
-      return { name, bytes: new Uint8Array(await bytes.arrayBuffer()) };
+      return withIncludes({ name, bytes: new Uint8Array(await bytes.arrayBuffer()) }, input);
     } catch (err) {
       return unreadable(name, err);
     }

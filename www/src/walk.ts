@@ -44,7 +44,7 @@ export interface WalkOptions {
    * One folder of the walk (the engine's `walkFolder`): given its place (none for the roots)
    * and the names of its files and folders, the files read and the place of each folder.
    */
-  walk: (place: WalkPlace | null, files: string[], folders: string[]) => WalkStep;
+  walk: (place: WalkPlace | null, files: string[], folders: string[], name?: string) => WalkStep;
   signal: AbortSignal;
   /** Files read together as one Blob (one request to the browser process). */
   window?: number;
@@ -69,8 +69,10 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
   const { walk, signal } = options;
   const window = options.window ?? 256;
   const folders: { handle: FileSystemDirectoryHandle; path: string; place: WalkPlace }[] = [];
-  const closed: { name: string; handle: FileSystemFileHandle }[] = [];
-  const open: { name: string; file: File }[] = [];
+  /** Files to open, each with the files of its folder read with it (`companions`). */
+  type Companion = { name: string; handle: FileSystemFileHandle };
+  const closed: { name: string; handle: FileSystemFileHandle; companions?: Companion[] }[] = [];
+  const open: { name: string; file: File; includes?: { name: string; bytes: File }[] }[] = [];
   let listing = 0;
   let opening = 0;
   let found = 0;
@@ -99,8 +101,11 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
         files.push(entry as FileSystemFileHandle);
       } else subfolders.push(entry as FileSystemDirectoryHandle);
     }
-    const step = walk(place, names, subfolders.map((sub) => sub.name));
-    for (const i of step.files) closed.push({ name: `${path}/${names[i]}`, handle: files[i] });
+    const step = walk(place, names, subfolders.map((sub) => sub.name), handle.name);
+    const companions = step.companions.map((i) => ({ name: `${path}/${names[i]}`, handle: files[i] }));
+    for (const i of step.files) {
+      closed.push({ name: `${path}/${names[i]}`, handle: files[i], ...(companions.length ? { companions } : {}) });
+    }
     found += step.files.length;
     step.folders.forEach((next, i) => {
       if (next) folders.push({ handle: subfolders[i], path: `${path}/${subfolders[i].name}`, place: next });
@@ -110,7 +115,7 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
   /** Starts reading full windows (and the last, partial one once all are opened). */
   const startReads = () => {
     while (!signal.aborted && !failure && reads.length < READS_AT_ONCE && (open.length >= window || (idle() && open.length))) {
-      reads.push(readJoined(open.splice(0, window).map(({ name, file }) => ({ name, bytes: file }))));
+      reads.push(readJoined(open.splice(0, window).map(({ name, file, includes }) => ({ name, bytes: file, includes }))));
     }
   };
   const pump = () => {
@@ -124,9 +129,13 @@ export async function* readHandles(roots: FileSystemHandle[], options: WalkOptio
       });
     }
     while (!signal.aborted && !failure && opening < OPENING && closed.length) {
-      const { name, handle } = closed.pop() as (typeof closed)[number];
+      const { name, handle, companions } = closed.pop() as (typeof closed)[number];
       opening++;
-      handle.getFile().then((file) => void open.push({ name, file }), (err: unknown) => void broken.push(unreadable(name, err))).finally(() => {
+      // A companion that cannot be opened is left out: the file is read without it.
+      const includes = Promise.all((companions ?? []).map((c) => c.handle.getFile().then((bytes) => ({ name: c.name, bytes }), () => null)))
+        .then((list) => list.filter((c) => c !== null));
+      Promise.all([handle.getFile(), includes]).then(([file, found]) => void open.push({ name, file, ...(found.length ? { includes: found } : {}) }),
+        (err: unknown) => void broken.push(unreadable(name, err))).finally(() => {
         opening--;
         pump();
         startReads();

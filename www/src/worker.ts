@@ -242,7 +242,7 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
     inputs = readAhead(chosen, controller.signal);
   } else {
     inputs = readHandles(source.roots, {
-      walk: (place, files, folders) => pkglens.walkFolder(place, files, folders),
+      walk: (place, files, folders, name) => pkglens.walkFolder(place, files, folders, name),
       signal: controller.signal,
       onFound: (found, stillListing) => {
         total = found;
@@ -269,6 +269,8 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
   // checking remain. A load that adds to the set starts from the current set's records.
   const builder = pkglens.PackageSet.builder(into === 'old' ? options : opts);
   const base = into === 'current' && append && set ? builder.addSet(set).length : 0;
+  let failure: unknown = null;
+  const alive = setInterval(() => post({ event: 'alive' }), 1000);
   try {
     try {
       // Items that could not be read are error records, which parseStream passes through.
@@ -321,8 +323,17 @@ async function parse(source: Source, append: boolean, opts: SetOptions, sort: So
     const built = rebuild(() => builder.build({ order }));
     const steps = { ...built.steps, reorder: reorderMs };
     return handOver({ ...built, steps, parseMs, offered: total, selected: total, parsed: fresh.length, cancelled }, sort);
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
-    builder.free();
+    clearInterval(alive);
+    try {
+      builder.free();
+    } catch (err) {
+      // After a trap the builder stays borrowed: the trap is the failure to report.
+      if (failure === null) throw err; // eslint-disable-line no-unsafe-finally
+    }
   }
 }
 
@@ -412,6 +423,7 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     return ready;
   },
   select: ({ names }) => engine().selectFiles(names.map((name, i) => ({ name, i }))).map((f) => f.i),
+  companions: ({ names }) => engine().companionFiles(names.map((name, i) => ({ name, i }))).map((f) => f.i),
   parse: ({ total, append, options: opts, sort }) => parse({ kind: 'inbox', total }, append, opts, sort),
   parseHandles: ({ roots, append, options: opts, sort }) => parse({ kind: 'handles', roots }, append, opts, sort),
   setOptions({ options: opts, sort }) {
@@ -496,6 +508,9 @@ self.onmessage = async (event: MessageEvent<Request | Control>) => {
     post({ rid, ok: true, value });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    post({ rid, ok: false, error: message });
+    // A wasm trap (an abort, memory exhausted past `--max-memory`, a stack overflow) may leave
+    // the engine's state half-changed: the page replaces this worker (`fatal`).
+    const fatal = err instanceof WebAssembly.RuntimeError;
+    post({ rid, ok: false, error: fatal ? `the engine failed (${message})` : message, ...(fatal ? { fatal } : {}) });
   }
 };

@@ -18,6 +18,7 @@
 use crate::record::{
     Ecosystem, ErrorKind, Format, Package, ParseError, Record, RequirementKind, Status,
 };
+use crate::redact_in_text;
 use crate::text::decode_utf8;
 use crate::versions::pep508::parse_requirement;
 use serde_json::Value;
@@ -151,7 +152,9 @@ pub fn parse_message(text: &str) -> Message<'_> {
     }
 }
 
-/// Fields kept in [`Package::extra`], as (header, JSON key, repeats).
+/// Fields kept in [`Package::extra`], as (header, JSON key, repeats). Their values are shown
+/// with a URL's credentials redacted (`Project-URL: Source, https://user:****@host/`): a
+/// private index's `Download-URL` must not leak its password into a report.
 const EXTRA_FIELDS: &[(&str, &str, bool)] = &[
     ("Home-page", "home_page", false),
     ("Download-URL", "download_url", false),
@@ -220,7 +223,7 @@ pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<R
         if *repeats {
             let values: Vec<Value> = message
                 .get_all(header)
-                .map(|h| Value::String(h.value.clone()))
+                .map(|h| Value::String(redact_in_text(&h.value).into_owned()))
                 .collect();
             if !values.is_empty() {
                 package
@@ -228,9 +231,10 @@ pub fn parse_core_metadata(path: &str, format: Format, bytes: &[u8]) -> Result<R
                     .insert((*key).to_owned(), Value::Array(values));
             }
         } else if let Some(value) = message.get(header) {
-            package
-                .extra
-                .insert((*key).to_owned(), Value::String(value.to_owned()));
+            package.extra.insert(
+                (*key).to_owned(),
+                Value::String(redact_in_text(value).into_owned()),
+            );
         }
     }
 
@@ -285,6 +289,40 @@ mod tests {
         let message = parse_message("Name: a\nVersion: 1\nthis is not a header\nmore\n");
         assert_eq!(message.headers.len(), 2);
         assert_eq!(message.body, Some("this is not a header\nmore\n"));
+    }
+
+    /// A private index's credentials in the URL fields (the shape of PyPI's `Project-URL:
+    /// Label, url` lines, and a `Download-URL` pointing at an authenticated mirror) and in the
+    /// line an error quotes: never shown, `user:****@` as pip's `redact_auth_from_url` shows it.
+    #[test]
+    fn credentials_in_urls_and_errors_are_redacted() {
+        let text = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n\
+                    Home-page: https://tok3n@git.example/demo\n\
+                    Download-URL: https://user:hunter2@pypi.example/demo-1.0.tar.gz\n\
+                    Project-URL: Source, https://user:hunter2@git.example/demo\n\
+                    Project-URL: Docs, https://docs.example/demo\n\
+                    Requires-Dist: q @ https://user:hunter2@pypi.example/q.tar.gz ; os_name ==\n";
+        let record = parse(text).unwrap();
+        let extra = &record.packages[0].extra;
+        assert_eq!(extra["home_page"], "https://****@git.example/demo");
+        assert_eq!(
+            extra["download_url"],
+            "https://user:****@pypi.example/demo-1.0.tar.gz"
+        );
+        assert_eq!(
+            extra["project_urls"],
+            serde_json::json!([
+                "Source, https://user:****@git.example/demo",
+                "Docs, https://docs.example/demo"
+            ])
+        );
+        let error = record.error.as_ref().unwrap();
+        assert_eq!(error.line, 8);
+        let shown = serde_json::to_string(&record).unwrap();
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok3n"),
+            "{shown}"
+        );
     }
 
     #[test]

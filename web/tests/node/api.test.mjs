@@ -224,11 +224,14 @@ test('walkFolder, folder by folder, reads what selectFiles chooses', () => {
   assert.deepEqual(roots.folders, ['normal', 'site']);
   assert.deepEqual(read.sort(), selectFiles(names).sort());
   assert.deepEqual(pkglens.walkFolder('normal', ['pyvenv.cfg', 'PKG-INFO'], ['lib', 'bin', 'site-packages']),
-    { files: [], folders: ['venv', null, 'site'] });
+    { files: [], folders: ['venv', null, 'site'], companions: [] });
   // pip-compile's pair is read, a template is not; a `requirements` folder has its own place.
   assert.deepEqual(pkglens.walkFolder('normal', ['MANIFEST.in', 'main.in', 'main.txt'], ['requirements']),
-    { files: [1, 2], folders: ['requirements'] });
-  assert.deepEqual(pkglens.walkFolder('requirements', ['base.txt', 'README.md'], []), { files: [0], folders: [] });
+    { files: [1, 2], folders: ['requirements'], companions: [] });
+  assert.deepEqual(pkglens.walkFolder('requirements', ['base.txt', 'README.md'], []), { files: [0], folders: [], companions: [] });
+  // An egg-info folder, named: its requires.txt is read with its PKG-INFO.
+  assert.deepEqual(pkglens.walkFolder('normal', ['PKG-INFO', 'requires.txt', 'top_level.txt'], [], 'six-1.16.egg-info'),
+    { files: [0], folders: [], companions: [1] });
   assert.throws(() => pkglens.walkFolder('nowhere', [], []), /expected a place/);
 });
 
@@ -319,4 +322,48 @@ test('readWheel: a source without a file name needs one, and says so', async () 
   // With a name, the same source is read (a bad wheel is an error record, not an exception).
   const record = await readWheel(source, 'x-1.0-py3-none-any.whl');
   assert.equal(record.status, 'error');
+});
+
+test('an egg-info\'s requires.txt is merged into its PKG-INFO, as the CLI and pip do', async () => {
+  // tests/data/debian-dist-packages: the shapes of Ubuntu 22.04's dist-packages (PyGObject's
+  // egg-info whose requires.txt needs pycairo, which is not installed: what `pip check` says).
+  const { execFileSync } = await import('node:child_process');
+  const { corpus, listFiles } = await import('./corpus.mjs');
+  const base = process.env.PKGLENS_BASE;
+  assert.ok(base, 'PKGLENS_BASE names the repository (web/tests/run.sh sets it)');
+  const dir = 'tests/data/debian-dist-packages/usr/lib/python3/dist-packages';
+  const all = listFiles(`${base}/${dir}`).map((p) => p.slice(base.length + 1));
+  const companions = pkglens.companionFiles(all, dir);
+  assert.deepEqual(companions.map((p) => p.split('/').slice(-2).join('/')).sort(),
+    ['PyGObject-3.42.2.egg-info/requires.txt', 'requests-2.25.1.egg-info/requires.txt']);
+  const includes = companions.map((name) => ({ name, bytes: readFileSync(`${base}/${name}`) }));
+  const files = corpus(pkglens, dir, base);
+  const options = { python: '3.12', platform: 'linux', machine: 'x86_64' };
+  const set = new PackageSet(parseFiles(files, { includes }), options);
+  const problems = set.check().problems;
+  assert.deepEqual(problems.map((p) => [p.kind, p.package, p.requirement]), [['missing', 'PyGObject 3.42.2', 'pycairo>=1.16.0']]);
+  // Streamed, each PKG-INFO bringing its own requires.txt: the same set.
+  const streamed = PackageSet.builder(options);
+  const items = files.map((f) => {
+    const own = f.name.replace(/PKG-INFO$/, 'requires.txt');
+    return { ...f, includes: includes.filter((i) => i.name === own) };
+  });
+  for await (const _ of pkglens.parseStream(items, { window: 1, builder: streamed })) { /* consumed */ }
+  const fromStream = streamed.build();
+  assert.equal(fromStream.checkJson(), set.checkJson());
+  fromStream.free();
+  // The CLI's `check --format json` on the same folder, byte for byte, when it is built.
+  const cli = [`${base}/target/release/pkglens`, `${base}/target/debug/pkglens`].find((p) => {
+    try { return readFileSync(p).length > 0; } catch { return false; }
+  });
+  if (cli) {
+    let native;
+    try {
+      native = execFileSync(cli, ['check', '--format', 'json', '--target-python', '3.12', '--platform', 'linux', '--machine', 'x86_64', dir], { cwd: base, encoding: 'utf8' });
+    } catch (err) {
+      native = err.stdout; // exit 1: problems found
+    }
+    assert.equal(set.checkJson(), native);
+  }
+  set.free();
 });

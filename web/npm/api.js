@@ -147,10 +147,33 @@ export function makeApi(wasm, { build, memory }) {
     }));
   }
 
-  /** `pkglens scan --format json` over the files, as text (with the CLI's final newline). */
-  function scanJson(files, { includes = [] } = {}) {
+  /**
+   * `pkglens scan --format json` over the files, as text (with the CLI's final newline).
+   * `passedOver`: what the caller's walk passed over, as `passedOver()` answers it (the summary
+   * then lists the files, as `scan -v` does) or as a count (as `scan` does).
+   */
+  function scanJson(files, { includes = [], passedOver } = {}) {
     const all = includes.length ? files.concat(includes) : files;
-    return withBatch(all, (batch) => wasm.parse(batch, files.length, { output: 'scan' })) + '\n';
+    const options = { output: 'scan', passedOver: passedOverOption(passedOver) };
+    return withBatch(all, (batch) => wasm.parse(batch, files.length, options)) + '\n';
+  }
+
+  /** `passedOver` as the wasm side takes it: a count, or `{ path, reason }` for each file. */
+  function passedOverOption(passedOver) {
+    if (passedOver === undefined || typeof passedOver === 'number') return passedOver;
+    return Array.from(passedOver, ({ path, reason }) => ({ path, reason }));
+  }
+
+  /**
+   * The files `pkglens scan <root>` passes over among `files` (names, `{ name }` objects or
+   * Files of a dropped folder), in walk order, each as `{ file, path, reason }`: what the CLI's
+   * summary counts as `passed_over` and `scan -v` lists. Files in folders the walk never
+   * enters (`.git`, `node_modules`...) are not among them, as the CLI never sees them.
+   */
+  function passedOver(files, root = '') {
+    const list = Array.from(files);
+    const names = list.map((f) => (typeof f === 'string' ? f : isBlob(f) ? fileName(f) : f.name));
+    return Array.from(wasm.passedOverPaths(root, names), ([i, reason]) => ({ file: list[i], path: names[i], reason }));
   }
 
   /**
@@ -449,7 +472,8 @@ export function makeApi(wasm, { build, memory }) {
     finishWheel,
     readWheelUrl,
     indexTree,
-    summarize: (records) => wasm.summarize(records),
+    summarize: (records, { passedOver } = {}) => wasm.summarize(records, passedOverOption(passedOver)),
+    passedOver,
     walkFolder,
     resolve: (requests, options) => JSON.parse(resolveJson(requests, options)),
     resolveJson,

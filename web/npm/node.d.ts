@@ -6,6 +6,7 @@ export declare const parseStream: Pkglens['parseStream'];
 export declare const scanJson: Pkglens['scanJson'];
 export declare const selectFiles: Pkglens['selectFiles'];
 export declare const companionFiles: Pkglens['companionFiles'];
+export declare const passedOver: Pkglens['passedOver'];
 export declare const walkFolder: Pkglens['walkFolder'];
 export declare const readWheel: Pkglens['readWheel'];
 export declare const planWheel: Pkglens['planWheel'];

@@ -75,9 +75,22 @@ export interface ScanSummary {
   errors: number;
   packages: number;
   requirements: number;
+  /** Files the walk passed over (absent when none): given as `passedOver`. */
+  passed_over?: number;
+  /** Those files and why, when `passedOver` gave them (as `scan -v` lists them). */
+  passed_over_files?: PassedOverFile[];
 }
 
-export type ProblemKind = 'parse_error' | 'missing' | 'unsatisfied' | 'conflict' | 'cycle' | 'duplicate' | 'incompatible' | 'dynamic';
+/** A file `pkglens scan` passes over, and why (`scan -v`). */
+export interface PassedOverFile {
+  path: string;
+  reason: string;
+}
+
+/** What a caller's walk passed over: a count, or the files and why (`passedOver()`). */
+export type PassedOverInput = number | Iterable<PassedOverFile>;
+
+export type ProblemKind = 'parse_error' | 'missing' | 'unsatisfied' | 'conflict' | 'cycle' | 'duplicate' | 'incompatible' | 'unpinned' | 'dynamic';
 
 export interface Problem {
   kind: ProblemKind;
@@ -103,7 +116,7 @@ export interface CheckReport {
     /** Problems that fail the check (all but `dynamic`). */
     failures: number;
     by_kind: { [kind: string]: number };
-    shapes: { [ecosystem: string]: 'environment' | 'repository' | 'empty' };
+    shapes: { [ecosystem: string]: 'environment' | 'repository' | 'empty' | 'declarations' };
     target: { python: string; platform: string; machine: string };
     sets: { path: string; files: number; packages: number; problems: number }[];
   };
@@ -356,7 +369,12 @@ export interface Pkglens {
     options?: { window?: number; signal?: AbortSignal; includes?: FileInput[]; builder?: PackageSetBuilder },
   ): AsyncGenerator<FileRecord, void, undefined>;
   /** Exactly what `pkglens scan --format json` prints for these files. */
-  scanJson(files: FileInput[], options?: { includes?: FileInput[] }): string;
+  scanJson(files: FileInput[], options?: { includes?: FileInput[]; passedOver?: PassedOverInput }): string;
+  /**
+   * The files `pkglens scan <root>` passes over among `files`, in walk order, and why: what
+   * the CLI's summary counts as `passed_over` (give it to `scanJson` or `summarize`).
+   */
+  passedOver<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): Array<PassedOverFile & { file: T }>;
   /** The files `pkglens scan <root>` would read among these, in its walk order. */
   selectFiles<T extends string | { name: string } | File>(files: Iterable<T>, root?: string): T[];
   /**
@@ -396,7 +414,7 @@ export interface Pkglens {
    * markers followed for the target.
    */
   indexTree(requirements: string | string[], options?: IndexTreeOptions): Promise<IndexTree>;
-  summarize(records: FileRecord[]): ScanSummary;
+  summarize(records: FileRecord[], options?: { passedOver?: PassedOverInput }): ScanSummary;
   /**
    * rez requests (an array, or one string split at spaces like `rez env`'s) resolved over the
    * files of rez repositories, as `pkglens resolve --format json` answers; a family's files are

@@ -23,6 +23,11 @@ export function corpus(pkglens, dir, base = process.cwd()) {
   return names.map((name) => ({ name, bytes: readFileSync(join(base, name)) }));
 }
 
+/** What `pkglens scan dir` passes over, as the package's `passedOver` gives it. */
+export function passedOver(pkglens, dir, base = process.cwd()) {
+  return pkglens.passedOver(listFiles(join(base, dir)).map((p) => p.slice(base.length + 1)), dir);
+}
+
 /** The text files of `dir` that the walk does not choose: what requirements files may include. */
 export function includes(pkglens, dir, base = process.cwd()) {
   const all = listFiles(join(base, dir)).map((p) => p.slice(base.length + 1));

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pkglens from 'pkglens';
-import { corpus, includes } from './corpus.mjs';
+import { corpus, includes, passedOver } from './corpus.mjs';
 import { profileWorkers } from './profile.mjs';
 
 const base = process.env.PKGLENS_BASE;
@@ -23,9 +23,9 @@ const bench = process.env.PKGLENS_BENCH === '1';
 const profiling = process.env.PKGLENS_PROFILE === '1';
 
 /** Packs a corpus (its files, then what they may include) as the page's worker reads it. */
-function pack(chosen, others) {
+function pack(chosen, others, passedOver) {
   const files = chosen.concat(others);
-  const header = new TextEncoder().encode(JSON.stringify({ count: chosen.length, files: files.map((f) => [f.name, f.bytes.length]) }));
+  const header = new TextEncoder().encode(JSON.stringify({ count: chosen.length, passedOver, files: files.map((f) => [f.name, f.bytes.length]) }));
   const total = 4 + header.length + files.reduce((n, f) => n + f.bytes.length, 0);
   const out = new Uint8Array(total);
   new DataView(out.buffer).setUint32(0, header.length, true);
@@ -46,7 +46,7 @@ const debugPort = port + 1000;
 before(async () => {
   mkdirSync('public/corpora', { recursive: true });
   cases.forEach((c, i) => writeFileSync(`public/corpora/${i}.bin`,
-    pack(corpus(pkglens, c.dir, base), includes(pkglens, c.dir, base))));
+    pack(corpus(pkglens, c.dir, base), includes(pkglens, c.dir, base), passedOver(pkglens, c.dir, base).length)));
   execFileSync(process.execPath, [process.env.PKGLENS_VITE, 'build'], { stdio: 'inherit' });
   server = spawn(process.execPath, [process.env.PKGLENS_VITE, 'preview', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
   profile = mkdtempSync(join(tmpdir(), 'pkglens-chromium-'));

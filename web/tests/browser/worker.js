@@ -3,8 +3,9 @@ import { load } from 'pkglens';
 
 let pkglens;
 
-/** A packed corpus: u32 header length, JSON { count, files: [[name, length]...] }, then the
- * bytes end to end; the first `count` files are parsed, the others may be included. */
+/** A packed corpus: u32 header length, JSON { count, passedOver, files: [[name, length]...] },
+ * then the bytes end to end; the first `count` files are parsed, the others may be included;
+ * `passedOver` counts the files the walk passed over. */
 async function corpus(url) {
   const buffer = await (await fetch(url)).arrayBuffer();
   const view = new DataView(buffer);
@@ -16,7 +17,7 @@ async function corpus(url) {
     at += length;
     return { name, bytes };
   });
-  return { files: all.slice(0, header.count), includes: all.slice(header.count) };
+  return { files: all.slice(0, header.count), includes: all.slice(header.count), passedOver: header.passedOver };
 }
 
 const tasks = {
@@ -25,12 +26,12 @@ const tasks = {
     return { build: pkglens.build, threads: pkglens.threads(), isolated: self.crossOriginIsolated, fallback: pkglens.fallback ?? null };
   },
   async scan({ url, options }) {
-    const { files, includes } = await corpus(url);
+    const { files, includes, passedOver } = await corpus(url);
     const records = pkglens.parseFiles(files, { includes });
     const set = new pkglens.PackageSet(records, options);
     const check = set.checkJson();
     set.free();
-    return { scan: pkglens.scanJson(files, { includes }), check, files: files.length };
+    return { scan: pkglens.scanJson(files, { includes, passedOver }), check, files: files.length };
   },
   /** Every round's time of each measure in `measures` (ms), after a warm-up on 200 files. */
   async bench({ url, rounds, measures }) {

@@ -197,6 +197,24 @@ test('selectFiles chooses what the CLI walk reads, in its order', () => {
   assert.deepEqual(selectFiles(names, 'r'), ['r/a/package.py', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/z/PKG-INFO']);
 });
 
+test('passedOver says what the CLI walk passes over, and scanJson counts or lists it as scan and scan -v do', () => {
+  const names = ['r/z/PKG-INFO', 'r/.git/PKG-INFO', 'r/a/package.py', 'r/a/notes.md',
+    'r/v/pyvenv.cfg', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/v/bin/PKG-INFO'];
+  const skipped = pkglens.passedOver(names, 'r');
+  // .git and the venv's bin are never entered: the CLI never sees their files either.
+  assert.deepEqual(skipped.map((s) => s.path), ['r/a/notes.md', 'r/v/pyvenv.cfg']);
+  assert.equal(skipped[0].file, 'r/a/notes.md');
+  assert.match(skipped[0].reason, /not a dependency file/);
+  const files = [{ name: 'r/a/package.py', bytes: new TextEncoder().encode('name = "a"\nversion = "1"\n') }];
+  const counted = JSON.parse(pkglens.scanJson(files, { passedOver: skipped.length })).summary;
+  assert.equal(counted.passed_over, 2);
+  assert.equal(counted.passed_over_files, undefined);
+  const listed = JSON.parse(pkglens.scanJson(files, { passedOver: skipped })).summary;
+  assert.deepEqual(listed.passed_over_files, skipped.map(({ path, reason }) => ({ path, reason })));
+  assert.equal(JSON.parse(pkglens.scanJson(files)).summary.passed_over, undefined);
+  assert.equal(pkglens.summarize(pkglens.parseFiles(files), { passedOver: 2 }).passed_over, 2);
+});
+
 test('walkFolder, folder by folder, reads what selectFiles chooses', () => {
   const names = ['r/z/PKG-INFO', 'r/.git/PKG-INFO', 'r/a/package.py', 'r/a/notes.md', 'r/node_modules/x/PKG-INFO',
     'r/v/pyvenv.cfg', 'r/v/lib/python3.12/site-packages/x-1.dist-info/METADATA', 'r/v/lib/python3.12/site-packages/x/package.py',

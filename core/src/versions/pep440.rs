@@ -194,15 +194,13 @@ impl Parts {
         self.local.hash(state);
     }
 
-    /// The packed key of these parts; `None` where they do not fit it.
-    fn packed_key(&self) -> Option<u128> {
+    /// The packed key of the public part (all but the local label); `None` where it does not
+    /// fit.
+    fn public_key(&self) -> Option<u128> {
         let small = |n: &Num| match n {
             Num::Small(n) => Some(*n),
             Num::Big(_) => None,
         };
-        if self.local.is_some() {
-            return None;
-        }
         let mut release = [0; KEY_RELEASE_SLOTS];
         for (i, n) in self.release.iter().enumerate() {
             match release.get_mut(i) {
@@ -243,17 +241,20 @@ impl fmt::Display for Parts {
             self.post.as_ref(),
             self.dev.as_ref(),
         )?;
-        if let Some(local) = &self.local {
-            for (i, part) in local.iter().enumerate() {
-                f.write_str(if i == 0 { "+" } else { "." })?;
-                match part {
-                    LocalPart::Text(t) => f.write_str(t)?,
-                    LocalPart::Number(n) => write!(f, "{n}")?,
-                }
-            }
-        }
-        Ok(())
+        write_local(f, self.local.as_deref())
     }
+}
+
+/// Writes `+label` in normal form (parts joined by `.`), nothing without a label.
+fn write_local(f: &mut fmt::Formatter<'_>, local: Option<&[LocalPart]>) -> fmt::Result {
+    for (i, part) in local.unwrap_or_default().iter().enumerate() {
+        f.write_str(if i == 0 { "+" } else { "." })?;
+        match part {
+            LocalPart::Text(t) => f.write_str(t)?,
+            LocalPart::Number(n) => write!(f, "{n}")?,
+        }
+    }
+    Ok(())
 }
 
 /// Writes the public part of a version in packaging's normal form: `[E!]R(.R)*[{a|b|rc}N]
@@ -317,8 +318,7 @@ const _: () = {
     assert!(total == 128);
 };
 
-/// The packed key of a version without local label; `None` when a number is too wide for its
-/// field.
+/// The packed key of a public version; `None` when a number is too wide for its field.
 fn pack_key(
     epoch: u64,
     release: [u64; KEY_RELEASE_SLOTS],
@@ -368,21 +368,31 @@ fn unpack_key(key: u128) -> [u64; 11] {
 
 /// A parsed PEP 440 version, ordered and compared as packaging's `Version` (`_cmpkey`).
 ///
-/// Most versions are packed: packaging's comparison key is built once, at parse time, as one
-/// `u128` ([`KEY_WIDTHS`]), and comparing, equality and hashing use it alone; the parts are
-/// decoded from it when needed. A version the key cannot hold (a local label, a number wider
-/// than its field, a nonzero fifth release number) keeps its [`Parts`] and compares by
-/// [`Parts::cmp_reference`]. Which form a version takes depends only on its value, so a packed
-/// and a wide version are never equal.
+/// Most versions are packed: packaging's comparison key of the public version is built once,
+/// at parse time, as one `u128` ([`KEY_WIDTHS`]); comparing, equality and hashing use it (and
+/// the local label, the last part of packaging's key, where there is one); the parts are
+/// decoded from it when needed. A version whose public part the key cannot hold (a number
+/// wider than its field, a nonzero fifth release number) is wide: it keeps its [`Parts`] and
+/// compares by [`Parts::cmp_reference`]. Which form a version takes depends only on its public
+/// value, so a packed and a wide version are never equal.
 #[derive(Debug, Clone)]
 pub struct Pep440Version {
-    /// The packed key; 0 (unused) for a wide version.
+    /// The packed key of the public version; 0 (unused) for a wide version.
     key: u128,
     /// How many release numbers a packed version was written with (`1.0` has two; the key
     /// does not tell trailing zeros apart).
     release_len: usize,
-    /// The parts of a version the key cannot hold.
-    wide: Option<Box<Parts>>,
+    /// The local label of a packed version, or the parts of a wide one.
+    extra: Option<Box<Extra>>,
+}
+
+/// What a [`Pep440Version`] holds besides its key.
+#[derive(Debug, Clone)]
+enum Extra {
+    /// The local label of a packed version.
+    Local(Vec<LocalPart>),
+    /// All the parts of a wide version.
+    Wide(Parts),
 }
 
 /// A version from text: `Ok(None)` when it is not PEP 440, `Err` when a number is too long
@@ -425,25 +435,41 @@ impl FromStr for Pep440Version {
 }
 
 impl Pep440Version {
-    /// The version of `parts`: packed when the key holds them.
+    /// The version of `parts`: packed when the key holds their public part.
     fn from_parts(parts: Parts) -> Pep440Version {
-        match parts.packed_key() {
+        match parts.public_key() {
             Some(key) => Pep440Version {
                 key,
                 release_len: parts.release.len(),
-                wide: None,
+                extra: parts.local.map(|local| Box::new(Extra::Local(local))),
             },
             None => Pep440Version {
                 key: 0,
                 release_len: 0,
-                wide: Some(Box::new(parts)),
+                extra: Some(Box::new(Extra::Wide(parts))),
             },
+        }
+    }
+
+    /// The parts of a wide version; `None` for a packed one.
+    fn wide(&self) -> Option<&Parts> {
+        match self.extra.as_deref() {
+            Some(Extra::Wide(parts)) => Some(parts),
+            _ => None,
+        }
+    }
+
+    fn local(&self) -> Option<&[LocalPart]> {
+        match self.extra.as_deref() {
+            Some(Extra::Local(local)) => Some(local),
+            Some(Extra::Wide(parts)) => parts.local.as_deref(),
+            None => None,
         }
     }
 
     /// The parts: borrowed for a wide version, decoded from the key for a packed one.
     fn parts(&self) -> Cow<'_, Parts> {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => Cow::Borrowed(parts),
             None => Cow::Owned(Parts {
                 epoch: self.epoch(),
@@ -451,13 +477,13 @@ impl Pep440Version {
                 pre: self.pre(),
                 post: self.post(),
                 dev: self.dev(),
-                local: None,
+                local: self.local().map(<[LocalPart]>::to_vec),
             }),
         }
     }
 
     fn epoch(&self) -> Num {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => parts.epoch.clone(),
             None => Num::Small(unpack_key(self.key)[0]),
         }
@@ -465,7 +491,7 @@ impl Pep440Version {
 
     /// The release numbers as written (trailing zeros included).
     fn release(&self) -> Vec<Num> {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => parts.release.clone(),
             None => {
                 let fields = unpack_key(self.key);
@@ -483,7 +509,7 @@ impl Pep440Version {
     }
 
     fn pre(&self) -> Option<(PreKind, Num)> {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => parts.pre.clone(),
             None => {
                 let fields = unpack_key(self.key);
@@ -499,7 +525,7 @@ impl Pep440Version {
     }
 
     fn post(&self) -> Option<Num> {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => parts.post.clone(),
             None => {
                 let fields = unpack_key(self.key);
@@ -509,7 +535,7 @@ impl Pep440Version {
     }
 
     fn dev(&self) -> Option<Num> {
-        match &self.wide {
+        match self.wide() {
             Some(parts) => parts.dev.clone(),
             None => {
                 let fields = unpack_key(self.key);
@@ -525,7 +551,7 @@ impl Pep440Version {
 
     /// Same epoch and release, trailing zeros aside: `_ranges`'s "family" test.
     fn same_release(&self, other: &Pep440Version) -> bool {
-        match (&self.wide, &other.wide) {
+        match (self.wide(), other.wide()) {
             (None, None) => self.key >> KEY_SUFFIX_BITS == other.key >> KEY_SUFFIX_BITS,
             _ => {
                 let (a, b) = (self.parts(), other.parts());
@@ -536,8 +562,7 @@ impl Pep440Version {
 
     /// Same public version as `other`, any local label (`V`'s "local family").
     fn same_public(&self, other: &Pep440Version) -> bool {
-        match (&self.wide, &other.wide) {
-            // A packed version has no local label: its key is its public version.
+        match (self.wide(), other.wide()) {
             (None, None) => self.key == other.key,
             _ => {
                 self.same_release(other)
@@ -583,8 +608,12 @@ impl Pep440Version {
 
 impl Ord for Pep440Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        match (&self.wide, &other.wide) {
-            (None, None) => self.key.cmp(&other.key),
+        match (self.wide(), other.wide()) {
+            // packaging's key ends with the local label.
+            (None, None) => self
+                .key
+                .cmp(&other.key)
+                .then_with(|| self.local().cmp(&other.local())),
             _ => self.parts().cmp_reference(&other.parts()),
         }
     }
@@ -598,8 +627,8 @@ impl PartialOrd for Pep440Version {
 
 impl PartialEq for Pep440Version {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.wide, &other.wide) {
-            (None, None) => self.key == other.key,
+        match (self.wide(), other.wide()) {
+            (None, None) => self.key == other.key && self.local() == other.local(),
             _ => self.cmp(other) == Ordering::Equal,
         }
     }
@@ -607,12 +636,15 @@ impl PartialEq for Pep440Version {
 
 impl Eq for Pep440Version {}
 
-/// Consistent with `Eq`: a packed version hashes its key, a wide one its parts (the two forms
-/// are never equal).
+/// Consistent with `Eq`: a packed version hashes its key and local label, a wide one its parts
+/// (the two forms are never equal).
 impl std::hash::Hash for Pep440Version {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match &self.wide {
-            None => self.key.hash(state),
+        match self.wide() {
+            None => {
+                self.key.hash(state);
+                self.local().hash(state);
+            }
             Some(parts) => parts.hash_reference(state),
         }
     }
@@ -621,7 +653,7 @@ impl std::hash::Hash for Pep440Version {
 /// packaging's `str(Version)`: the normal form.
 impl fmt::Display for Pep440Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(parts) = &self.wide else {
+        let Some(parts) = self.wide() else {
             let fields = unpack_key(self.key);
             let release = (0..self.release_len).map(|i| {
                 if i < KEY_RELEASE_SLOTS {
@@ -636,14 +668,15 @@ impl fmt::Display for Pep440Version {
                 3 => Some((PreKind::Rc, fields[6])),
                 _ => None,
             };
-            return write_public(
+            write_public(
                 f,
                 (fields[0] != 0).then_some(fields[0]),
                 release,
                 pre,
                 (fields[7] == 1).then_some(fields[8]),
                 (fields[9] == 0).then_some(fields[10]),
-            );
+            )?;
+            return write_local(f, self.local());
         };
         parts.fmt(f)
     }
@@ -690,12 +723,9 @@ impl Shape {
         }
     }
 
-    /// The packed version; `None` when it has a local label or a number does not fit the key
-    /// (or is longer than Python reads: [`Shape::parts`] says so).
+    /// The packed version; `None` when a number of the public part does not fit the key (or a
+    /// number is longer than Python reads: [`Shape::parts`] says so).
     fn packed(&self, text: &str) -> Option<Pep440Version> {
-        if self.local.is_some() {
-            return None;
-        }
         let num = |span: Option<(usize, usize)>| match span {
             Some((a, b)) => small_number(&text[a..b]),
             None => Some(0),
@@ -724,10 +754,14 @@ impl Shape {
             None => None,
         };
         let key = pack_key(num(self.epoch)?, release, pre, post, dev)?;
+        let extra = match self.local {
+            Some((a, b)) => Some(Box::new(Extra::Local(local_parts(&text[a..b]).ok()?))),
+            None => None,
+        };
         Some(Pep440Version {
             key,
             release_len,
-            wide: None,
+            extra,
         })
     }
 
@@ -742,18 +776,7 @@ impl Shape {
             .collect::<Result<Vec<_>, _>>()?;
         let local = match self.local {
             None => None,
-            Some((a, b)) => Some(
-                text[a..b]
-                    .split(['.', '_', '-'])
-                    .map(|part| {
-                        if part.bytes().all(|b| b.is_ascii_digit()) {
-                            Num::parse(part).map(LocalPart::Number)
-                        } else {
-                            Ok(LocalPart::Text(part.to_ascii_lowercase().into()))
-                        }
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
+            Some((a, b)) => Some(local_parts(&text[a..b])?),
         };
         Ok(Parts {
             epoch: num(self.epoch)?,
@@ -767,6 +790,20 @@ impl Shape {
             local,
         })
     }
+}
+
+/// A local label's parts (`ubuntu-1.2` is `ubuntu`, 1, 2), letters in lower case.
+fn local_parts(label: &str) -> Result<Vec<LocalPart>, TooLong> {
+    label
+        .split(['.', '_', '-'])
+        .map(|part| {
+            if part.bytes().all(|b| b.is_ascii_digit()) {
+                Num::parse(part).map(LocalPart::Number)
+            } else {
+                Ok(LocalPart::Text(part.to_ascii_lowercase().into()))
+            }
+        })
+        .collect()
 }
 
 /// A run of ASCII digits as a `u64`; `None` when it overflows or is longer than Python's

@@ -398,7 +398,12 @@ enum Extra {
 /// A version from text: `Ok(None)` when it is not PEP 440, `Err` when a number is too long
 /// for Python's `int()` (packaging raises `ValueError` rather than `InvalidVersion`).
 fn parse_checked(text: &str) -> Result<Option<Pep440Version>, TooLong> {
-    let text = python_strip(text);
+    // Text that starts and ends with a letter or digit has nothing to strip.
+    let bytes = text.as_bytes();
+    let text = match (bytes.first(), bytes.last()) {
+        (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => text,
+        _ => python_strip(text),
+    };
     if !text.is_ascii() {
         return Ok(None);
     }
@@ -607,7 +612,11 @@ impl Pep440Version {
 }
 
 impl Ord for Pep440Version {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
+        if self.extra.is_none() && other.extra.is_none() {
+            return self.key.cmp(&other.key);
+        }
         match (self.wide(), other.wide()) {
             // packaging's key ends with the local label.
             (None, None) => self
@@ -706,6 +715,10 @@ struct Shape {
     epoch: Option<(usize, usize)>,
     /// The release numbers and the dots between them.
     release: (usize, usize),
+    release_len: usize,
+    /// The first release numbers as the key holds them, read while scanning; `None` once a
+    /// number does not fit a `u64` or a later one is not 0.
+    release_packed: Option<[u64; KEY_RELEASE_SLOTS]>,
     pre: Option<(PreKind, Option<(usize, usize)>)>,
     post: Option<Option<(usize, usize)>>,
     dev: Option<Option<(usize, usize)>>,
@@ -714,6 +727,24 @@ struct Shape {
 }
 
 impl Shape {
+    /// Counts one more release number and packs it while it fits.
+    fn add_release_number(&mut self, digits: &[u8]) {
+        if self.release_len == 0 {
+            self.release_packed = Some([0; KEY_RELEASE_SLOTS]);
+        }
+        let slot = self.release_len;
+        self.release_len += 1;
+        let Some(packed) = &mut self.release_packed else {
+            return;
+        };
+        let n = small_number(digits);
+        match (n, packed.get_mut(slot)) {
+            (Some(n), Some(slot)) => *slot = n,
+            (Some(0), None) => {}
+            _ => self.release_packed = None,
+        }
+    }
+
     /// The version: packed straight from the text when it fits the key (no allocation), else
     /// through its parts.
     fn build(&self, text: &str) -> Result<Pep440Version, TooLong> {
@@ -727,20 +758,10 @@ impl Shape {
     /// number is longer than Python reads: [`Shape::parts`] says so).
     fn packed(&self, text: &str) -> Option<Pep440Version> {
         let num = |span: Option<(usize, usize)>| match span {
-            Some((a, b)) => small_number(&text[a..b]),
+            Some((a, b)) => small_number(&text.as_bytes()[a..b]),
             None => Some(0),
         };
-        let mut release = [0; KEY_RELEASE_SLOTS];
-        let mut release_len = 0;
-        for digits in text[self.release.0..self.release.1].split('.') {
-            let n = small_number(digits)?;
-            match release.get_mut(release_len) {
-                Some(slot) => *slot = n,
-                None if n == 0 => {}
-                None => return None,
-            }
-            release_len += 1;
-        }
+        let release = self.release_packed?;
         let pre = match self.pre {
             Some((kind, n)) => Some((kind, num(n)?)),
             None => None,
@@ -760,7 +781,7 @@ impl Shape {
         };
         Some(Pep440Version {
             key,
-            release_len,
+            release_len: self.release_len,
             extra,
         })
     }
@@ -808,11 +829,11 @@ fn local_parts(label: &str) -> Result<Vec<LocalPart>, TooLong> {
 
 /// A run of ASCII digits as a `u64`; `None` when it overflows or is longer than Python's
 /// `int()` reads (leading zeros count there, as in [`Num::parse`]).
-fn small_number(digits: &str) -> Option<u64> {
+fn small_number(digits: &[u8]) -> Option<u64> {
     if digits.len() > MAX_DIGITS {
         return None;
     }
-    digits.bytes().try_fold(0u64, |n, b| {
+    digits.iter().try_fold(0u64, |n, b| {
         n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
     })
 }
@@ -849,8 +870,11 @@ impl Cursor<'_> {
     /// The first of `words` (any case) at the cursor, consumed.
     fn word<T: Copy>(&mut self, words: &[(&str, T)]) -> Option<T> {
         let rest = &self.text[self.pos..];
+        let first = rest.first()?.to_ascii_lowercase();
         let (word, value) = words.iter().find(|(w, _)| {
-            rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            w.as_bytes()[0] == first
+                && rest.len() >= w.len()
+                && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes())
         })?;
         self.pos += word.len();
         Some(*value)
@@ -875,17 +899,17 @@ impl Cursor<'_> {
             let n = c.digits()?;
             (c.peek() == Some(b'!')).then(|| c.pos += 1).map(|()| n)
         });
-        let (start, mut end) = self.digits()?;
-        let mut release_len = 1;
-        while let Some((_, n_end)) = self.optional(|c| {
+        let first = self.digits()?;
+        shape.release = first;
+        shape.add_release_number(&self.text[first.0..first.1]);
+        while let Some((start, end)) = self.optional(|c| {
             (c.peek() == Some(b'.')).then(|| c.pos += 1)?;
             c.digits()
         }) {
-            end = n_end;
-            release_len += 1;
+            shape.release.1 = end;
+            shape.add_release_number(&self.text[start..end]);
         }
-        shape.release = (start, end);
-        if release_len < allow.min_release {
+        if shape.release_len < allow.min_release {
             return None;
         }
         if allow.wildcard && self.text[self.pos..].starts_with(b".*") {

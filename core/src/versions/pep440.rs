@@ -611,12 +611,11 @@ impl Pep440Version {
     }
 }
 
-impl Ord for Pep440Version {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        if self.extra.is_none() && other.extra.is_none() {
-            return self.key.cmp(&other.key);
-        }
+impl Pep440Version {
+    /// [`Ord::cmp`] where either version has a local label or is wide; out of line, so that
+    /// the common case, one integer comparison, stays small enough to inline into sorts.
+    #[inline(never)]
+    fn cmp_with_extra(&self, other: &Pep440Version) -> Ordering {
         match (self.wide(), other.wide()) {
             // packaging's key ends with the local label.
             (None, None) => self
@@ -628,7 +627,19 @@ impl Ord for Pep440Version {
     }
 }
 
+impl Ord for Pep440Version {
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        if self.extra.is_none() && other.extra.is_none() {
+            self.key.cmp(&other.key)
+        } else {
+            self.cmp_with_extra(other)
+        }
+    }
+}
+
 impl PartialOrd for Pep440Version {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }

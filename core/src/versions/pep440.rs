@@ -411,9 +411,10 @@ fn parse_checked(text: &str) -> Result<Option<Pep440Version>, TooLong> {
         text: text.as_bytes(),
         pos: 0,
     };
-    let Some(shape) = cursor.version(Allow::ALL) else {
+    let mut shape = Shape::default();
+    if cursor.version(Allow::ALL, &mut shape).is_none() {
         return Ok(None);
-    };
+    }
     if cursor.pos != text.len() {
         return Ok(None);
     }
@@ -901,8 +902,10 @@ impl Cursor<'_> {
         out
     }
 
-    fn version(&mut self, allow: Allow) -> Option<Shape> {
-        let mut shape = Shape::default();
+    /// Reads a version into `shape` (a fresh one: it is filled in, not reset); `None` where the
+    /// text does not start with one. (An out-parameter: returning the shape cost a copy of it,
+    /// a tenth of a parse.)
+    fn version(&mut self, allow: Allow, shape: &mut Shape) -> Option<()> {
         if matches!(self.peek(), Some(b'v' | b'V')) {
             self.pos += 1;
         }
@@ -926,7 +929,7 @@ impl Cursor<'_> {
         if allow.wildcard && self.text[self.pos..].starts_with(b".*") {
             self.pos += 2;
             shape.wildcard = true;
-            return Some(shape);
+            return Some(());
         }
         const PRE: [(&str, PreKind); 8] = [
             ("alpha", PreKind::Alpha),
@@ -982,7 +985,7 @@ impl Cursor<'_> {
                 Some((start, c.pos))
             });
         }
-        Some(shape)
+        Some(())
     }
 }
 
@@ -1068,7 +1071,8 @@ impl Specifier {
             text: version_text.as_bytes(),
             pos: 0,
         };
-        let shape = cursor.version(allow)?;
+        let mut shape = Shape::default();
+        cursor.version(allow, &mut shape)?;
         if cursor.pos != version_text.len() {
             return None;
         }
@@ -1177,7 +1181,7 @@ pub(super) fn specifier_token_len(rest: &str) -> Option<usize> {
         text: text.as_bytes(),
         pos: 0,
     };
-    cursor.version(allow)?;
+    cursor.version(allow, &mut Shape::default())?;
     Some(rest.len() - text.len() + cursor.pos)
 }
 

@@ -369,11 +369,11 @@ fn unpack_key(key: u128) -> [u64; 11] {
 /// A parsed PEP 440 version, ordered and compared as packaging's `Version` (`_cmpkey`).
 ///
 /// Most versions are packed: packaging's comparison key of the public version is built once,
-/// at parse time, as one `u128` ([`KEY_WIDTHS`]); comparing, equality and hashing use it (and
+/// at parse time, as one `u128` (`KEY_WIDTHS`); comparing, equality and hashing use it (and
 /// the local label, the last part of packaging's key, where there is one); the parts are
 /// decoded from it when needed. A version whose public part the key cannot hold (a number
-/// wider than its field, a nonzero fifth release number) is wide: it keeps its [`Parts`] and
-/// compares by [`Parts::cmp_reference`]. Which form a version takes depends only on its public
+/// wider than its field, a nonzero fifth release number) is wide: it keeps its `Parts` and
+/// compares by `Parts::cmp_reference`. Which form a version takes depends only on its public
 /// value, so a packed and a wide version are never equal.
 #[derive(Debug, Clone)]
 pub struct Pep440Version {

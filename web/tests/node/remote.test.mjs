@@ -157,7 +157,6 @@ test('no backtracking: a conflict is reported by the check, not solved', async (
 });
 
 test('name @ url: a wheel is read from its URL, any other URL is an unsupported record, never fetched', async () => {
-  server.clear();
   const pinned = `c @ ${server.base}/r/c-1.0-py3-none-any.whl`;
   const tree = await indexTree([pinned, 'a', 'vcs @ git+https://example.invalid/vcs.git@v1'], { indexUrl: `${server.base}/json/simple`, ...TARGET });
   assert.deepEqual(picks(tree).slice(0, 2), ['c==1.0', 'a==1.0']);
@@ -165,7 +164,8 @@ test('name @ url: a wheel is read from its URL, any other URL is an unsupported 
   const vcs = tree.records.find((r) => r.status === 'error');
   assert.equal(vcs.error.kind, 'unsupported');
   assert.match(vcs.path, /example\.invalid/);
-  assert.ok(!server.log.some((r) => r.path.includes('/simple/c/')), 'c was read from its URL, not the index');
+  // c's record is the URL's file (a, asking for c<2 from the index, keeps that pick).
+  assert.match(tree.records.find((r) => r.packages[0]?.name === 'c').path, /\/r\/c-1\.0-py3-none-any\.whl$/);
 });
 
 test('a project missing from the index is an error record; a bad requirement throws', async () => {

@@ -322,10 +322,24 @@ impl RezVersionRange {
     }
 
     /// True when the ranges share at least one version.
+    ///
+    /// Both lists of bounds are sorted by their lower ends, so they are walked side by side:
+    /// of two bounds that do not overlap, the one that ends first overlaps nothing later on
+    /// the other side either (everything there starts later still), and is passed. Linear, not
+    /// every pair: the solver asks this of ranges of hundreds of exact versions.
     pub fn intersects(&self, other: &Self) -> bool {
-        self.bounds
-            .iter()
-            .any(|b1| other.bounds.iter().any(|b2| b1.overlaps(b2)))
+        let (mut i, mut j) = (0, 0);
+        while let (Some(a), Some(b)) = (self.bounds.get(i), other.bounds.get(j)) {
+            if a.overlaps(b) {
+                return true;
+            }
+            if a.upper <= b.upper {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
     }
 
     /// The disjoint intervals as single-interval ranges (rez `split`).

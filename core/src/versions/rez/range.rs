@@ -323,20 +323,25 @@ impl RezVersionRange {
 
     /// True when the ranges share at least one version.
     ///
-    /// Both lists of bounds are sorted by their lower ends, so they are walked side by side:
-    /// of two bounds that do not overlap, the one that ends first overlaps nothing later on
-    /// the other side either (everything there starts later still), and is passed. Linear, not
-    /// every pair: the solver asks this of ranges of hundreds of exact versions.
+    /// Bounds are sorted and disjoint (so their upper ends are sorted too), as rez keeps them,
+    /// and rez searches them as this does: for each bound of the shorter list, the first bound
+    /// of the longer one that does not end below it is the only one that may overlap it (the
+    /// next ones start later still), found by binary search. The solver asks this of ranges
+    /// of hundreds of exact versions for every pair of scopes.
     pub fn intersects(&self, other: &Self) -> bool {
-        let (mut i, mut j) = (0, 0);
-        while let (Some(a), Some(b)) = (self.bounds.get(i), other.bounds.get(j)) {
-            if a.overlaps(b) {
-                return true;
-            }
-            if a.upper <= b.upper {
-                i += 1;
-            } else {
-                j += 1;
+        let (short, long) = if self.bounds.len() <= other.bounds.len() {
+            (&self.bounds, &other.bounds)
+        } else {
+            (&other.bounds, &self.bounds)
+        };
+        let mut from = 0;
+        for b in short {
+            let tail = long.get(from..).unwrap_or(&[]);
+            let k = from + tail.partition_point(|a| a.ends_below(b));
+            match long.get(k) {
+                None => return false,
+                Some(a) if a.overlaps(b) => return true,
+                Some(_) => from = k,
             }
         }
         false

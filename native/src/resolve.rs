@@ -1,8 +1,8 @@
 //! `pkglens resolve`: rez requests resolved as rez resolves them, over static reads.
 //!
 //! The solver is core's ([`pkglens_core::solve`]); this module is its I/O edge. A family's
-//! files are read only when the solver first names the family (one it will ask for: requested,
-//! or required by every variant in play): [`RepoSource`] then starts the family's reads and
+//! files are read only when the solver first names the family (one it is about to ask for:
+//! requested, or extracted this round): [`RepoSource`] then starts the family's reads and
 //! parses in the pool with core's
 //! [`Prefetcher`], and by the time the solver asks for the family it is usually loaded.
 //! `--no-prefetch` loads each family only when asked, on the solver's thread (the baseline

@@ -2,10 +2,10 @@
 //! resolve, following rez 3.4.0's `solver.py` phase by phase.
 //!
 //! Sans-I/O, like the rest of core: the solver never reads a file. It asks a
-//! [`PackageSource`] for each family the first time it needs one, and tells the source about
-//! every family it *will* need (requested, or required by every variant of a family it has
-//! sliced) before it asks, so that a source may start loading in the background
-//! ([`PackageSource::named`]). The packages come from
+//! [`PackageSource`] for each family the first time it needs one, and first tells the source
+//! about every family it is about to ask for (the requests; each round's extracted
+//! requirements that make new scopes, before those are made one by one), so that a source may load them in
+//! the background, side by side ([`PackageSource::named`]). The packages come from
 //! static reads ([`rez_packages`] turns parsed [`Record`]s into [`RezPackage`]s); a package
 //! whose solver fields are computed (`dynamic`) or unreadable (`error`) is reported, never
 //! guessed, unless the caller allows the literal part to stand in.
@@ -98,9 +98,9 @@ pub trait PackageSource {
     /// solve with that message (a package the source cannot give statically).
     fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String>;
 
-    /// The solver will ask for `family` soon (a request names it, or every variant of a
-    /// family in play requires it): a source may start loading it now. Called once per family
-    /// per solve, before the family is asked for.
+    /// The solver is about to ask for `family` (a request, or a requirement extracted this
+    /// round, whose scopes are made one after the other): a source may start loading it now.
+    /// Called once per family per solve, before the family is asked for.
     fn named(&mut self, _family: &str) {}
 }
 

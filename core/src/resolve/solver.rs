@@ -294,9 +294,6 @@ impl Phase {
                         ))
                     }
                 };
-                for request in &extracted.requirements {
-                    solver.name(&request.name);
-                }
                 let mut seen_fams: HashSet<&str> = HashSet::default();
                 for i in 0..scopes.len() {
                     let Some(request) = extracted.get(&scopes[i].name) else {
@@ -322,10 +319,18 @@ impl Phase {
                         }
                     }
                 }
-                for request in &extracted.requirements {
-                    if seen_fams.contains(request.name.as_str()) {
-                        continue;
-                    }
+                let new_fams: Vec<&RezRequirement> = extracted
+                    .requirements
+                    .iter()
+                    .filter(|r| !seen_fams.contains(r.name.as_str()))
+                    .collect();
+                // Named only now that the phase has survived the intersections: a family named
+                // for a phase that then fails may never be asked for, and its load is wasted
+                // (by callgrind, 7 % more families loaded, large ones, for 57 % more).
+                for request in &new_fams {
+                    solver.name(&request.name);
+                }
+                for request in new_fams {
                     let scope = Scope::new(request, solver).map_err(|e| {
                         if e.message.starts_with("package family not found") {
                             let mut by: Vec<String> = Vec::new();
@@ -558,14 +563,7 @@ impl Solver<'_> {
         if entries.is_empty() {
             return Ok(None);
         }
-        let slice = Slice::new(family.into(), entries);
-        // Every variant of the slice requires these: the solver will extract them and ask for
-        // their families. A family only some variants require may never be asked for; loading
-        // it ahead would be work thrown away (and on a busy machine, taken from the solver).
-        for required in slice.common.iter() {
-            self.name(required);
-        }
-        Ok(Some(slice))
+        Ok(Some(Slice::new(family.into(), entries)))
     }
 
     /// The variants of package `i` of `family`, in rez's variant order (made once).

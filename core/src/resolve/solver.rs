@@ -707,7 +707,9 @@ pub fn solve(
         named: HashSet::default(),
         searched: searched.to_string(),
     };
-    for r in &request.requirements {
+    // A conflict or weak request (`!foo`, `~foo`) asks for its family only if something
+    // requires it later; most never do (half of the benchmark's requests are such pins).
+    for r in request.requirements.iter().filter(|r| !r.conflict) {
         solver.name(&r.name);
     }
     let mut scopes = Vec::new();

@@ -91,6 +91,29 @@ proptest! {
     }
 
     #[test]
+    fn intersects_is_a_nonempty_intersection(
+        a in range(),
+        b in range(),
+        c in range(),
+        vs in prop::collection::vec(version(), 0..12),
+    ) {
+        // Ranges as the solver makes them too: unions, complements and exact versions.
+        let made = [
+            a.clone(),
+            b.clone(),
+            a.union(&c),
+            b.complement(),
+            a.intersection(&c),
+            RezVersionRange::from_versions(&vs),
+        ];
+        for x in &made {
+            for y in &made {
+                prop_assert_eq!(x.intersects(y), !x.intersection(y).is_empty(), "{} and {}", x, y);
+            }
+        }
+    }
+
+    #[test]
     fn union_is_or(a in range(), b in range(), vs in prop::collection::vec(version(), 16)) {
         let u = a.union(&b);
         for v in &vs {

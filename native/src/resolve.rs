@@ -1,8 +1,9 @@
 //! `pkglens resolve`: rez requests resolved as rez resolves them, over static reads.
 //!
 //! The solver is core's ([`pkglens_core::solve`]); this module is its I/O edge. A family's
-//! files are read only when the solver first names the family (a requirement it has read):
-//! [`RepoSource`] then starts the family's reads and parses in the pool with core's
+//! files are read only when the solver first names the family (one it is about to ask for:
+//! requested, or extracted this round): [`RepoSource`] then starts the family's reads and
+//! parses in the pool with core's
 //! [`Prefetcher`], and by the time the solver asks for the family it is usually loaded.
 //! `--no-prefetch` loads each family only when asked, on the solver's thread (the baseline
 //! `scripts/bench resolve` measures against).
@@ -16,8 +17,9 @@ pub use pkglens_core::variant_label;
 use pkglens_core::{
     parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions,
     Prefetcher, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
-    RezResolve, VariantSelectMode,
+    RezResolve, RezVersion, VariantSelectMode,
 };
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,13 +81,15 @@ fn read_family(repos: &[PathBuf], family: &str, allow_dynamic: bool) -> Loaded {
     }
     let mut found = false;
     let mut packages: Vec<RezPackage> = Vec::new();
+    // A family may hold thousands of versions: a set, not a scan of those kept, per package.
+    let mut versions: HashSet<RezVersion> = HashSet::new();
     for repo in repos {
         if !repo.join(family).is_dir() {
             continue;
         }
         found = true;
         for package in rez_packages(&load_family(repo, family), allow_dynamic) {
-            if package.name == family && !packages.iter().any(|p| p.version == package.version) {
+            if package.name == family && versions.insert(package.version.clone()) {
                 packages.push(package);
             }
         }

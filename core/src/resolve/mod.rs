@@ -2,9 +2,10 @@
 //! resolve, following rez 3.4.0's `solver.py` phase by phase.
 //!
 //! Sans-I/O, like the rest of core: the solver never reads a file. It asks a
-//! [`PackageSource`] for each family the first time it needs one, and tells the source about
-//! every family it *names* (a requirement it has read) before it needs it, so that a source
-//! may start loading in the background ([`PackageSource::named`]). The packages come from
+//! [`PackageSource`] for each family the first time it needs one, and first tells the source
+//! about every family it is about to ask for (the requests; each round's extracted
+//! requirements that make new scopes, before those are made one by one), so that a source may load them in
+//! the background, side by side ([`PackageSource::named`]). The packages come from
 //! static reads ([`rez_packages`] turns parsed [`Record`]s into [`RezPackage`]s); a package
 //! whose solver fields are computed (`dynamic`) or unreadable (`error`) is reported, never
 //! guessed, unless the caller allows the literal part to stand in.
@@ -33,6 +34,7 @@ pub use solver::solve;
 use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};
 use crate::versions::rez::{RezRequirement, RezVersion};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A request as rez's `ResolvedContext` takes it (rez `PackageRequest`): a requirement whose
@@ -98,13 +100,14 @@ pub trait PackageSource {
     /// solve with that message (a package the source cannot give statically).
     fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String>;
 
-    /// The solver has read a requirement naming `family` and may ask for it soon: a source
-    /// may start loading it now. Called once per family per solve.
+    /// The solver is about to ask for `family` (a request, or a requirement extracted this
+    /// round, whose scopes are made one after the other): a source may start loading it now.
+    /// Called once per family per solve, before the family is asked for.
     fn named(&mut self, _family: &str) {}
 }
 
 /// A [`PackageSource`] over packages already in memory.
-impl PackageSource for std::collections::HashMap<String, Arc<Vec<RezPackage>>> {
+impl PackageSource for HashMap<String, Arc<Vec<RezPackage>>> {
     fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
         Ok(self.get(family).cloned())
     }
@@ -139,6 +142,8 @@ pub fn rez_packages<'r>(
     allow_dynamic: bool,
 ) -> Vec<RezPackage> {
     let mut out = Vec::new();
+    // The versions of a family mostly repeat the same requirement strings: each is read once.
+    let mut parsed = RequirementCache::default();
     for record in records {
         if record.status == Status::Error && record.packages.is_empty() {
             let message = record
@@ -164,17 +169,21 @@ pub fn rez_packages<'r>(
             continue;
         }
         for package in &record.packages {
-            out.push(rez_package(record, package, allow_dynamic));
+            out.push(rez_package(record, package, allow_dynamic, &mut parsed));
         }
     }
     out
 }
+
+/// Requirement strings already read, with what reading them gave (the message of why not).
+type RequirementCache = foldhash::HashMap<String, Result<RezRequirement, String>>;
 
 /// One [`Package`](crate::Package) as a [`RezPackage`].
 fn rez_package(
     record: &Record,
     package: &crate::record::Package,
     allow_dynamic: bool,
+    parsed: &mut RequirementCache,
 ) -> RezPackage {
     let computed: Vec<String> = package
         .dynamic
@@ -211,11 +220,17 @@ fn rez_package(
     });
     let mut parse = |field: &str, list: &[Requirement]| -> Vec<RezRequirement> {
         list.iter()
-            .filter_map(|r| match RezRequirement::parse(&r.raw) {
-                Ok(req) => Some(req),
-                Err(e) => {
-                    problem(field, format!("invalid requirement {:?}: {e}", r.raw));
-                    None
+            .filter_map(|r| {
+                if !parsed.contains_key(&r.raw) {
+                    let read = RezRequirement::parse(&r.raw).map_err(|e| e.to_string());
+                    parsed.insert(r.raw.clone(), read);
+                }
+                match parsed.get(&r.raw)? {
+                    Ok(req) => Some(req.clone()),
+                    Err(e) => {
+                        problem(field, format!("invalid requirement {:?}: {e}", r.raw));
+                        None
+                    }
                 }
             })
             .collect()
@@ -240,7 +255,6 @@ fn rez_package(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     /// One package in memory: `(family, version, requires, variants)`.
     type Spec<'a> = (&'a str, &'a str, &'a [&'a str], &'a [&'a [&'a str]]);

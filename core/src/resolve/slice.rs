@@ -4,8 +4,9 @@
 use super::outcome::Reduction;
 use super::RezPackage;
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use foldhash::HashSet;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -75,46 +76,66 @@ pub(super) struct Entry {
 #[derive(Debug, Clone)]
 pub(super) struct Slice {
     pub(super) name: Rc<str>,
-    pub(super) entries: Vec<Entry>,
+    /// Shared by copies that only differ in what is extracted.
+    pub(super) entries: Rc<[Entry]>,
     /// Entries are in version order (highest first).
     pub(super) sorted: bool,
     pub(super) extracted: BTreeSet<String>,
     /// Families every variant requires (shared by copies: they never change).
     pub(super) common: Rc<BTreeSet<String>>,
-    /// Families any variant requires or conflicts with.
+    /// Families any variant requires or conflicts with, or more: a copy keeps the set of the
+    /// slice it was cut from (a superset only lets [`Slice::reduce_by`] look closer).
     pub(super) fam_requires: Rc<HashSet<String>>,
     pub(super) len: usize,
 }
 
 impl Slice {
-    /// A slice over `entries` (never empty); `sorted` as the slice it is a copy of. rez's
-    /// `_copy`: nothing is extracted yet.
-    pub(super) fn new(name: Rc<str>, entries: Vec<Entry>, sorted: bool) -> Slice {
-        let mut common: Option<BTreeSet<String>> = None;
-        let mut fam_requires = HashSet::new();
-        let mut len = 0;
+    /// A slice over `entries` (never empty), as the solver first makes it.
+    pub(super) fn new(name: Rc<str>, entries: Vec<Entry>) -> Slice {
+        let mut fam_requires = HashSet::default();
         for variant in entries.iter().flat_map(|e| e.variants.iter()) {
-            len += 1;
-            common = Some(match common {
-                None => variant.fams.clone(),
-                Some(c) => c.intersection(&variant.fams).cloned().collect(),
-            });
             fam_requires.extend(variant.fams.iter().cloned());
             fam_requires.extend(variant.conflict_fams.iter().cloned());
         }
+        Slice::with(name, entries.into(), false, Rc::new(fam_requires))
+    }
+
+    fn with(
+        name: Rc<str>,
+        entries: Rc<[Entry]>,
+        sorted: bool,
+        fam_requires: Rc<HashSet<String>>,
+    ) -> Slice {
+        let mut common: Option<BTreeSet<String>> = None;
+        let mut len = 0;
+        for variant in entries.iter().flat_map(|e| e.variants.iter()) {
+            len += 1;
+            match common.as_mut() {
+                None => common = Some(variant.fams.clone()),
+                Some(c) if !c.is_empty() => c.retain(|f| variant.fams.contains(f)),
+                Some(_) => {}
+            }
+        }
+        let common = common.unwrap_or_default();
         Slice {
             name,
             entries,
             sorted,
             extracted: BTreeSet::new(),
-            common: Rc::new(common.unwrap_or_default()),
-            fam_requires: Rc::new(fam_requires),
+            common: Rc::new(common),
+            fam_requires,
             len,
         }
     }
 
+    /// rez's `_copy`: a slice over `entries`, `sorted` as this one, nothing extracted yet.
     pub(super) fn copy(&self, entries: Vec<Entry>) -> Slice {
-        Slice::new(Rc::clone(&self.name), entries, self.sorted)
+        Slice::with(
+            Rc::clone(&self.name),
+            entries.into(),
+            self.sorted,
+            Rc::clone(&self.fam_requires),
+        )
     }
 
     pub(super) fn range(&self) -> RezVersionRange {
@@ -122,8 +143,11 @@ impl Slice {
         RezVersionRange::from_versions(&versions)
     }
 
+    /// Whether a family every variant requires is still to be extracted. What is extracted is
+    /// always taken from `common`, so counting them is enough (the solver asks this of every
+    /// scope on every round).
     pub(super) fn extractable(&self) -> bool {
-        !self.common.is_subset(&self.extracted)
+        self.extracted.len() < self.common.len()
     }
 
     pub(super) fn first_variant(&self) -> Option<&Rc<Variant>> {
@@ -163,7 +187,7 @@ impl Slice {
         let conflicts = |variant| conflicting_dependency(variant, request);
         let mut entries = Vec::new();
         let mut reduced = false;
-        for entry in &self.entries {
+        for entry in self.entries.iter() {
             let kept: Vec<Rc<Variant>> = entry
                 .variants
                 .iter()
@@ -209,6 +233,9 @@ impl Slice {
     /// rez `extract`: the first (by name) family every variant requires, with the union of
     /// their ranges; `None` when there is none left.
     pub(super) fn extract(&self) -> Option<(Slice, RezRequirement)> {
+        if !self.extractable() {
+            return None;
+        }
         let family = self.common.difference(&self.extracted).next()?.clone();
         let mut ranges: Vec<RezVersionRange> = self
             .variants()
@@ -226,8 +253,9 @@ impl Slice {
     pub(super) fn split(&self) -> Option<(Slice, Slice)> {
         let mut this = self.clone();
         if !this.sorted {
-            this.entries
-                .sort_by(|a, b| b.version.cmp(&a.version).then(Ordering::Equal));
+            let mut entries = this.entries.to_vec();
+            entries.sort_by(|a, b| b.version.cmp(&a.version).then(Ordering::Equal));
+            this.entries = entries.into();
             this.sorted = true;
         }
         let mut fams: BTreeSet<String> = if this.len > 2 {

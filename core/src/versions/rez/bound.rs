@@ -146,6 +146,11 @@ impl Bound {
         self.lower <= b.lower && self.upper >= b.upper
     }
 
+    /// Whether every version of this bound is below every version of `other`.
+    pub(super) fn ends_below(&self, other: &Bound) -> bool {
+        !bound_ok(&other.lower, &self.upper)
+    }
+
     /// Whether [`intersection`](Self::intersection) is not empty, without building it.
     pub(super) fn overlaps(&self, other: &Bound) -> bool {
         let lower = if other.lower > self.lower {

@@ -322,10 +322,29 @@ impl RezVersionRange {
     }
 
     /// True when the ranges share at least one version.
+    ///
+    /// Bounds are sorted and disjoint (so their upper ends are sorted too), as rez keeps them,
+    /// and rez searches them as this does: for each bound of the shorter list, the first bound
+    /// of the longer one that does not end below it is the only one that may overlap it (the
+    /// next ones start later still), found by binary search. The solver asks this of ranges
+    /// of hundreds of exact versions for every pair of scopes.
     pub fn intersects(&self, other: &Self) -> bool {
-        self.bounds
-            .iter()
-            .any(|b1| other.bounds.iter().any(|b2| b1.overlaps(b2)))
+        let (short, long) = if self.bounds.len() <= other.bounds.len() {
+            (&self.bounds, &other.bounds)
+        } else {
+            (&other.bounds, &self.bounds)
+        };
+        let mut from = 0;
+        for b in short {
+            let tail = long.get(from..).unwrap_or(&[]);
+            let k = from + tail.partition_point(|a| a.ends_below(b));
+            match long.get(k) {
+                None => return false,
+                Some(a) if a.overlaps(b) => return true,
+                Some(_) => from = k,
+            }
+        }
+        false
     }
 
     /// The disjoint intervals as single-interval ranges (rez `split`).

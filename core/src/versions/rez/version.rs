@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct SubToken {
@@ -83,13 +84,23 @@ impl fmt::Display for Token {
 
 /// A rez version: zero or more alphanumeric tokens separated by one
 /// separator character each. The empty version is the lowest version.
+///
+/// Clones share the tokens: the solver copies versions into every bound, range and slice it
+/// makes, so a clone is a reference count, not a copy of every token's strings.
 #[derive(Debug, Clone, Default)]
 pub struct RezVersion {
-    tokens: Vec<Token>,
-    seps: Vec<char>,
+    /// The tokens and separators; `None` for a version without tokens.
+    parts: Option<Arc<Parts>>,
     /// rez's internal `Version.inf` (greater than every version); never
     /// produced by parsing.
     pub(super) inf: bool,
+}
+
+/// The tokens of a version and the separator after each but the last.
+#[derive(Debug)]
+struct Parts {
+    tokens: Vec<Token>,
+    seps: Vec<char>,
 }
 
 impl RezVersion {
@@ -98,10 +109,10 @@ impl RezVersion {
     /// `version = "" | token (sep token)*`, `token = [A-Za-z0-9_]+`,
     /// `sep = any one character that is not a token character`
     pub fn parse(s: &str) -> Result<RezVersion, RezVersionError> {
-        let mut v = RezVersion::default();
         if s.is_empty() {
-            return Ok(v);
+            return Ok(RezVersion::default());
         }
+        let (mut tokens, mut seps) = (Vec::new(), Vec::new());
         let bytes = s.as_bytes();
         let mut i = 0usize;
         loop {
@@ -116,22 +127,45 @@ impl RezVersion {
                 ));
             }
             let tok = s.get(start..i).unwrap_or("");
-            v.tokens.push(Token::from_str_unchecked(tok));
+            tokens.push(Token::from_str_unchecked(tok));
             match s.get(i..).and_then(|r| r.chars().next()) {
-                None => return Ok(v),
+                None => return Ok(RezVersion::from_parts(tokens, seps, false)),
                 Some(c) => {
-                    v.seps.push(c);
+                    seps.push(c);
                     i += c.len_utf8();
                 }
             }
         }
     }
 
+    fn from_parts(tokens: Vec<Token>, seps: Vec<char>, inf: bool) -> RezVersion {
+        RezVersion {
+            parts: (!tokens.is_empty()).then(|| Arc::new(Parts { tokens, seps })),
+            inf,
+        }
+    }
+
+    fn tokens(&self) -> &[Token] {
+        self.parts.as_deref().map_or(&[], |p| &p.tokens)
+    }
+
+    fn seps(&self) -> &[char] {
+        self.parts.as_deref().map_or(&[], |p| &p.seps)
+    }
+
+    /// Whether both share the same tokens (a clone of one another): equal without comparing.
+    fn same_parts(&self, other: &Self) -> bool {
+        match (&self.parts, &other.parts) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
     /// rez's internal `Version.inf`, above every version.
     pub(super) fn infinity() -> RezVersion {
         RezVersion {
-            tokens: Vec::new(),
-            seps: Vec::new(),
+            parts: None,
             inf: true,
         }
     }
@@ -143,17 +177,17 @@ impl RezVersion {
 
     /// True for the empty version (rez: `not version`).
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty() && !self.inf
+        self.parts.is_none() && !self.inf
     }
 
     /// Number of tokens.
     pub fn len(&self) -> usize {
-        self.tokens.len()
+        self.tokens().len()
     }
 
     /// The tokens as strings, eg `["1", "2", "12"]` for `1.2.12`.
     pub fn as_tuple(&self) -> Vec<String> {
-        self.tokens.iter().map(|t| t.to_string()).collect()
+        self.tokens().iter().map(|t| t.to_string()).collect()
     }
 
     /// Copy with at most `n` tokens (rez `trim`).
@@ -161,44 +195,39 @@ impl RezVersion {
         if self.inf {
             return self.clone();
         }
-        let n = n.min(self.tokens.len());
-        RezVersion {
-            tokens: self.tokens.iter().take(n).cloned().collect(),
-            seps: self
-                .seps
+        let n = n.min(self.len());
+        RezVersion::from_parts(
+            self.tokens().iter().take(n).cloned().collect(),
+            self.seps()
                 .iter()
                 .take(n.saturating_sub(1))
                 .cloned()
                 .collect(),
-            inf: false,
-        }
+            false,
+        )
     }
 
     /// rez `next()`: the smallest version above this version's family, eg
     /// `1.2` -> `1.2_`, `1.a` -> `1.a_`. The empty version's next is
     /// internal infinity.
     pub(super) fn next_version(&self) -> RezVersion {
-        let mut other = self.clone();
         if self.inf {
-            return other;
+            return self.clone();
         }
-        match other.tokens.pop() {
+        let mut tokens = self.tokens().to_vec();
+        match tokens.pop() {
             Some(t) => {
-                other.tokens.push(t.next());
-                other
+                tokens.push(t.next());
+                RezVersion::from_parts(tokens, self.seps().to_vec(), false)
             }
-            None => RezVersion {
-                tokens: Vec::new(),
-                seps: Vec::new(),
-                inf: true,
-            },
+            None => RezVersion::infinity(),
         }
     }
 }
 
 impl PartialEq for RezVersion {
     fn eq(&self, other: &Self) -> bool {
-        self.inf == other.inf && self.tokens == other.tokens
+        self.inf == other.inf && (self.same_parts(other) || self.tokens() == other.tokens())
     }
 }
 
@@ -207,7 +236,7 @@ impl Eq for RezVersion {}
 impl Hash for RezVersion {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.inf.hash(state);
-        self.tokens.hash(state);
+        self.tokens().hash(state);
     }
 }
 
@@ -217,7 +246,8 @@ impl Ord for RezVersion {
             (true, true) => Ordering::Equal,
             (true, false) => Ordering::Greater,
             (false, true) => Ordering::Less,
-            (false, false) => self.tokens.cmp(&other.tokens),
+            (false, false) if self.same_parts(other) => Ordering::Equal,
+            (false, false) => self.tokens().cmp(other.tokens()),
         }
     }
 }
@@ -233,9 +263,9 @@ impl fmt::Display for RezVersion {
         if self.inf {
             return f.write_str("[INF]");
         }
-        for (i, t) in self.tokens.iter().enumerate() {
+        for (i, t) in self.tokens().iter().enumerate() {
             if i > 0 {
-                if let Some(c) = self.seps.get(i - 1) {
+                if let Some(c) = self.seps().get(i - 1) {
                     write!(f, "{c}")?;
                 }
             }

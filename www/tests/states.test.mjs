@@ -162,7 +162,10 @@ describe('problems rolled up, pasted lists, empty and failed states', () => {
     await page.waitForFunction(() => document.querySelector('#empty').textContent.includes('could be read'));
     assert.match(await page.locator('#empty').textContent(), /^None of the 2 files could be read: see why in Problems\.$/);
     await page.getByRole('link', { name: 'see why in Problems' }).click();
-    assert.equal(await page.locator('section[aria-label="Files that could not be read"] .problem-group').count() >= 1, true);
+    // The Problems view renders after the click: wait for it (count() alone does not wait).
+    const groups = page.locator('section[aria-label="Files that could not be read"] .problem-group');
+    await groups.first().waitFor();
+    assert.equal(await groups.count() >= 1, true);
     assert.ok(!(await page.locator('#view-problems').textContent()).includes('`'));
     assert.deepEqual(errors, []);
   });

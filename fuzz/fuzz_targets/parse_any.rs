@@ -46,13 +46,23 @@ fuzz_target!(|data: &[u8]| {
             let text = err
                 .format
                 .is_some_and(|f| !matches!(f, Format::Wheel | Format::Sdist));
-            // A package.py may name another codec in a PEP 263 cookie on its first two lines
-            // (`# -*- coding: latin-1 -*-`): its bytes are that codec's, not UTF-8.
-            let cookie = err.format == Some(Format::RezPackagePy)
-                && bytes
-                    .split(|&b| b == b'\n')
-                    .take(2)
-                    .any(|line| line.windows(6).any(|w| w == b"coding"));
+            // A package.py or a requirements file may name another codec in a PEP 263 cookie
+            // on its first two lines (`# -*- coding: latin-1 -*-`), and a requirements file
+            // may start with a UTF-16 or UTF-32 byte-order mark (pip reads both): its bytes are
+            // that codec's, not UTF-8.
+            let declares_codec = matches!(
+                err.format,
+                Some(Format::RezPackagePy | Format::RequirementsTxt)
+            );
+            let bom = err.format == Some(Format::RequirementsTxt)
+                && (bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff")
+                    || bytes.starts_with(b"\x00\x00\xfe\xff"));
+            let cookie = bom
+                || declares_codec
+                    && bytes
+                        .split(|&b| b == b'\n')
+                        .take(2)
+                        .any(|line| line.windows(6).any(|w| w == b"coding"));
             if text && !cookie && decode_utf8(bytes).is_err() {
                 assert_eq!(err.info.kind, ErrorKind::Encoding, "{err:?}");
             }

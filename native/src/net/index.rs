@@ -76,46 +76,14 @@ pub fn parse_html(page_url: &str, text: &str) -> Vec<IndexFile> {
 pub fn read_candidate(client: &Client, candidate: &Candidate) -> Parsed {
     let file = &candidate.file;
     let shown = auth::redact(&file.url).into_owned();
-    if let (None, Some(hash)) = (candidate.tag_rank, &file.metadata) {
-        let url = format!("{}.metadata", file.url);
-        let target = Target {
-            url: &url,
-            shown: shown.clone(),
-            sha256: hash.clone(),
-        };
-        match remote_wheel::fetch_metadata(client, &target) {
-            Ok(bytes) => return remote_wheel::parse_sdist_metadata(&target, &bytes),
-            // A metadata file the index offers but does not serve: the sdist instead.
-            Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => {}
-            // A wrong hash, or the network: said, not worked around.
-            Err(err) => {
-                let error =
-                    ParseError::whole(&shown, Some(Format::Sdist), ErrorKind::Io, err.message);
-                return (Record::from_error(&error), Some(error));
-            }
-        }
-    }
-    if candidate.tag_rank.is_none() {
-        return read_sdist(client, file, &shown);
-    }
+    let sdist = candidate.tag_rank.is_none();
     if let Some(hash) = &file.metadata {
-        let url = format!("{}.metadata", file.url);
-        let target = Target {
-            url: &url,
-            shown: shown.clone(),
-            sha256: hash.clone(),
-        };
-        match remote_wheel::fetch_metadata(client, &target) {
-            Ok(bytes) => return remote_wheel::parse_metadata(&target, &file.filename, &bytes),
-            // A metadata file the index offers but does not serve: read the wheel instead.
-            Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => {}
-            // A wrong hash, or the network: said, not worked around.
-            Err(err) => {
-                let error =
-                    ParseError::whole(&shown, Some(Format::Wheel), ErrorKind::Io, err.message);
-                return (Record::from_error(&error), Some(error));
-            }
+        if let Some(parsed) = read_offered_metadata(client, candidate, hash, &shown) {
+            return parsed;
         }
+    }
+    if sdist {
+        return read_sdist(client, file, &shown);
     }
     let target = Target {
         url: &file.url,
@@ -123,6 +91,40 @@ pub fn read_candidate(client: &Client, candidate: &Candidate) -> Parsed {
         sha256: file.sha256.clone(),
     };
     remote_wheel::read(client, &target)
+}
+
+/// The PEP 658 metadata file the index offers for the candidate (a wheel's or an sdist's),
+/// its hash checked: its record, or the error of a wrong hash or the network (said, not worked
+/// around); `None` when the index offers it but does not serve it (4xx): the file itself is
+/// read instead.
+fn read_offered_metadata(
+    client: &Client,
+    candidate: &Candidate,
+    hash: &Option<String>,
+    shown: &str,
+) -> Option<Parsed> {
+    let file = &candidate.file;
+    let sdist = candidate.tag_rank.is_none();
+    let url = format!("{}.metadata", file.url);
+    let target = Target {
+        url: &url,
+        shown: shown.to_owned(),
+        sha256: hash.clone(),
+    };
+    match remote_wheel::fetch_metadata(client, &target) {
+        Ok(bytes) if sdist => Some(remote_wheel::parse_sdist_metadata(&target, &bytes)),
+        Ok(bytes) => Some(remote_wheel::parse_metadata(
+            &target,
+            &file.filename,
+            &bytes,
+        )),
+        Err(err) if err.status.is_some_and(|s| (400..500).contains(&s)) => None,
+        Err(err) => {
+            let format = if sdist { Format::Sdist } else { Format::Wheel };
+            let error = ParseError::whole(shown, Some(format), ErrorKind::Io, err.message);
+            Some((Record::from_error(&error), Some(error)))
+        }
+    }
 }
 
 /// An sdist downloaded whole (it cannot be read by ranges: a compressed tar), its hash

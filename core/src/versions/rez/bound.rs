@@ -153,21 +153,13 @@ impl Bound {
 
     /// Whether [`intersection`](Self::intersection) is not empty, without building it.
     pub(super) fn overlaps(&self, other: &Bound) -> bool {
-        let lower = if other.lower > self.lower {
-            &other.lower
-        } else {
-            &self.lower
-        };
-        let upper = if other.upper < self.upper {
-            &other.upper
-        } else {
-            &self.upper
-        };
+        let (lower, upper) = self.meet(other);
         bound_ok(lower, upper)
     }
 
-    pub(super) fn intersection(&self, other: &Bound) -> Option<Bound> {
-        // Python max()/min() keep the first argument on ties.
+    /// The higher lower end and the lower upper end of the two bounds (Python's max() and
+    /// min(), which keep the first argument on ties).
+    fn meet<'a>(&'a self, other: &'a Bound) -> (&'a LowerBound, &'a UpperBound) {
         let lower = if other.lower > self.lower {
             &other.lower
         } else {
@@ -178,6 +170,11 @@ impl Bound {
         } else {
             &self.upper
         };
+        (lower, upper)
+    }
+
+    pub(super) fn intersection(&self, other: &Bound) -> Option<Bound> {
+        let (lower, upper) = self.meet(other);
         if bound_ok(lower, upper) {
             Some(Bound {
                 lower: lower.clone(),

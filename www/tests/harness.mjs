@@ -126,6 +126,24 @@ export async function openPage(context, url) {
   return { page, errors };
 }
 
+/**
+ * The page of a suite: the built page served cross-origin isolated, Chromium, and the page
+ * opened at `query` (`?stall=5000`...); `close()` ends them.
+ */
+export async function openSession(query = '') {
+  const server = await startPreview({ isolated: true });
+  const browser = await launch();
+  const { page, errors } = await openPage(browser.context, `${server.url}${query}`);
+  return {
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
 /** Waits until the page shows the table of a finished load (the `n`th load of this page). */
 export async function waitLoaded(page, n, timeout = 60_000) {
   await page.waitForFunction((count) => window.pkglens.loads >= count && document.body.dataset.state === 'loaded',

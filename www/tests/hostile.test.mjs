@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { cliCheck, dropPaths, launch, openPage, ROOT, sortProblems, startPreview, waitLoaded } from './harness.mjs';
+import { cliCheck, dropPaths, openSession, ROOT, sortProblems, waitLoaded } from './harness.mjs';
 
 const write = (root, path, bytes) => {
   mkdirSync(join(root, path, '..'), { recursive: true });
@@ -105,14 +105,13 @@ async function lastLoad(page) {
 }
 
 describe('hostile drops, the memory limit, cancel, egg-info', () => {
-  let server, browser, page, errors, scratch;
+  let session, page, errors, scratch;
   let loads = 0;
 
   before(async () => {
-    server = await startPreview({ isolated: true });
-    browser = await launch();
     // A stalled engine is replaced after 5 s here (60 s by default).
-    ({ page, errors } = await openPage(browser.context, `${server.url}?stall=5000`));
+    session = await openSession('?stall=5000');
+    ({ page, errors } = session);
     assert.equal(await page.evaluate(() => document.body.dataset.engine), 'threads');
     scratch = mkdtempSync(join(tmpdir(), 'pkglens-hostile-'));
     const good = join(scratch, 'good');
@@ -121,8 +120,7 @@ describe('hostile drops, the memory limit, cancel, egg-info', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 

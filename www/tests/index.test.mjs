@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { indexTree } from 'pkglens';
 import { startIndexServer } from '../../web/tests/index-server.mjs';
-import { ROOT, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+import { ROOT, openSession, shot, waitLoaded } from './harness.mjs';
 
 const TARGET = { python: '3.12', platform: 'linux', machine: 'x86_64' };
 /** The CLI, when it is built (release first, as harness.mjs's cliCheck). */
@@ -19,19 +19,17 @@ const BIN = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'pkglens')).
 const ROOTS = ['demo[x]', 'native', 'a', 'b', 'old'];
 
 describe('from an index', () => {
-  let index, server, browser, page, errors;
+  let index, session, page, errors;
   let loads = 0;
 
   before(async () => {
     index = await startIndexServer();
-    server = await startPreview({ isolated: true });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser.context, server.url));
+    session = await openSession();
+    ({ page, errors } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     await index?.close();
   });
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, WWW, dropPaths, launch, openPage, shot, startPreview, waitLoaded } from './harness.mjs';
+import { ROOT, WWW, dropPaths, openSession, shot, waitLoaded } from './harness.mjs';
 
 /** `pkglens resolve --format json` of the CLI over examples/rez, when it is built. */
 function cliResolve(request) {
@@ -30,18 +30,14 @@ async function resolveIn(page, request, title) {
 }
 
 describe('the resolve view', () => {
-  let server, browser, page, errors;
+  let session, page, errors;
 
   before(async () => {
-    server = await startPreview({ isolated: true });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser.context, server.url));
+    session = await openSession();
+    ({ page, errors } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   test('a dropped rez repository resolves a typed request: the list and the graph', async () => {
     await dropPaths(page, '#drop', [join(ROOT, 'examples', 'rez')]);

@@ -89,9 +89,10 @@ pub use report::{
     ScanReport, ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
 pub use resolve::{
-    parse_request, rez_packages, solve, PackageSource, Reduction, ResolveFailure, ResolveOptions,
-    ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
-    VariantSelectMode,
+    list_family, parse_request, rez_package_in_folder, rez_packages, solve, unreadable,
+    FamilyChild, Listed, PackageSource, Reduction, RequirementCache, ResolveFailure,
+    ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
+    VariantSelectMode, PACKAGE_FILES,
 };
 pub use resolve::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use select::{

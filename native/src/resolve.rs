@@ -10,37 +10,64 @@
 
 use crate::cli::{ResolveArgs, ResolveFormat, VariantModeArg};
 use crate::output::Destination;
-use crate::rez_closure::load_family;
+use crate::read::{display_path, path_of, read_file, Includes};
 use crate::style::{self, Style};
 use anyhow::Context;
 pub use pkglens_core::variant_label;
 use pkglens_core::{
-    parse_request, rez_packages, solve, CancelFlag, Executor, PackageSource, PrefetchOptions,
-    Prefetcher, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
-    RezResolve, RezVersion, VariantSelectMode,
+    list_family, parse_request, rez_package_in_folder, solve, unreadable, CancelFlag, Executor,
+    FamilyChild, Format, Listed, PackageSource, PrefetchOptions, Prefetcher, RequirementCache,
+    ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement, RezResolve,
+    RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
 };
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// What loading one family gives: its packages (first repository wins per version), `None`
-/// when no repository has it.
-type Loaded = Option<Arc<Vec<RezPackage>>>;
+/// One family as listed: its versions in every repository (the first holding a version
+/// wins), those named ahead read already; `None` when no repository has it.
+type Loaded = Option<Vec<Listed>>;
 
-/// The families of rez repositories, read on demand and ahead of demand.
+/// A family to list ahead, with the range it was named in (whose versions are read ahead
+/// too). Keys are equal by family: a family is listed once per solve, whatever the range.
+#[derive(Clone)]
+struct Named {
+    family: String,
+    range: Option<RezVersionRange>,
+}
+
+impl PartialEq for Named {
+    fn eq(&self, other: &Self) -> bool {
+        self.family == other.family
+    }
+}
+
+impl Eq for Named {}
+
+impl std::hash::Hash for Named {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.family.hash(state);
+    }
+}
+
+/// The families of rez repositories, listed and read on demand and ahead of demand.
 pub struct RepoSource {
     repos: Arc<Vec<PathBuf>>,
     allow_dynamic: bool,
-    prefetcher: Option<Prefetcher<String, Loaded>>,
+    /// Where the packages a slice asks for are read side by side (serial without prefetch).
+    executor: Executor,
+    prefetcher: Option<Prefetcher<Named, Loaded>>,
     /// Families the solver asked for.
     pub loaded: usize,
 }
 
 impl RepoSource {
-    /// A source over `repos` (searched in order); `prefetch` starts each named family's reads
-    /// in the pool of `executor`.
+    /// A source over `repos` (searched in order); `prefetch` starts each named family's
+    /// listing, and the reads of its versions in the range it was named in, in the pool of
+    /// `executor`, and reads the versions a slice asks for side by side.
     pub fn new(
         repos: Vec<PathBuf>,
         allow_dynamic: bool,
@@ -51,17 +78,22 @@ impl RepoSource {
         let prefetcher = prefetch.then(|| {
             let repos = Arc::clone(&repos);
             let options = PrefetchOptions {
-                executor,
+                executor: executor.clone(),
                 ahead: 256,
                 cancel: CancelFlag::new(),
             };
-            Prefetcher::new(&options, move |family: &String| {
-                read_family(&repos, family, allow_dynamic)
+            Prefetcher::new(&options, move |named: &Named| {
+                let mut listed = list_family_in(&repos, &named.family)?;
+                if let Some(range) = &named.range {
+                    read_ahead(&named.family, &mut listed, range, allow_dynamic);
+                }
+                Some(listed)
             })
         });
         RepoSource {
             repos,
             allow_dynamic,
+            executor: if prefetch { executor } else { Executor::Serial },
             prefetcher,
             loaded: 0,
         }
@@ -73,43 +105,126 @@ fn is_plain_name(family: &str) -> bool {
     !family.is_empty() && family != "." && family != ".." && !family.contains(['/', '\\', '\0'])
 }
 
-/// Reads and parses `family` in every repository; rez's `iter_packages`: the first
-/// repository holding a version wins.
-fn read_family(repos: &[PathBuf], family: &str, allow_dynamic: bool) -> Loaded {
+/// Lists `family` in every repository as rez's `iter_packages` does (core's [`list_family`]):
+/// versions from folder names, the first repository holding a version wins; nothing is read.
+fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
     if !is_plain_name(family) {
         return None;
     }
     let mut found = false;
-    let mut packages: Vec<RezPackage> = Vec::new();
-    // A family may hold thousands of versions: a set, not a scan of those kept, per package.
+    let mut listed: Vec<Listed> = Vec::new();
+    // A family may hold thousands of versions: a set, not a scan of those kept.
     let mut versions: HashSet<RezVersion> = HashSet::new();
-    for repo in repos {
-        if !repo.join(family).is_dir() {
+    for repo in repos.iter() {
+        let dir = repo.join(family);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
-        }
+        };
         found = true;
-        for package in rez_packages(&load_family(repo, family), allow_dynamic) {
-            if package.name == family && versions.insert(package.version.clone()) {
-                packages.push(package);
+        let children: Vec<(String, bool)> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                // A symbolic link to a version folder is a version, as for rez's `isdir`.
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir())
+                    || entry.path().metadata().is_ok_and(|m| m.is_dir());
+                Some((name, is_dir))
+            })
+            .collect();
+        let children = children.iter().map(|(name, is_dir)| match is_dir {
+            true => FamilyChild::Folder(name),
+            false => FamilyChild::File(name),
+        });
+        let has_package_file = |folder: &str| {
+            PACKAGE_FILES
+                .iter()
+                .any(|f| dir.join(folder).join(f).is_file())
+        };
+        for (version, folder) in list_family(children, has_package_file) {
+            if versions.insert(version.clone()) {
+                let path = display_path(&dir.join(folder));
+                listed.push(Listed::Unread { version, path });
             }
         }
     }
-    found.then(|| Arc::new(packages))
+    found.then_some(listed)
+}
+
+/// Reads, in this thread, the versions of `listed` in `range`.
+fn read_ahead(family: &str, listed: &mut [Listed], range: &RezVersionRange, allow_dynamic: bool) {
+    let mut cache = RequirementCache::default();
+    for slot in listed.iter_mut() {
+        if let Listed::Unread { version, path } = slot {
+            if range.contains(version) {
+                let package = read_package(family, version, path, allow_dynamic, &mut cache);
+                *slot = Listed::Read(Arc::new(package));
+            }
+        }
+    }
+}
+
+/// The package of `family`'s version folder `folder`: its `package.py`, else its
+/// `package.yaml`, as rez looks for them; unusable when it has neither (rez's
+/// `PackageDefinitionFileMissing`) or the file cannot be read.
+fn read_package(
+    family: &str,
+    version: &RezVersion,
+    folder: &str,
+    allow_dynamic: bool,
+    cache: &mut RequirementCache,
+) -> RezPackage {
+    let folder_path = path_of(folder);
+    let file = PACKAGE_FILES
+        .iter()
+        .zip([Format::RezPackagePy, Format::RezPackageYaml])
+        .map(|(name, format)| (folder_path.join(name), format))
+        .find(|(path, _)| path.is_file());
+    let Some((path, format)) = file else {
+        let message = "missing package definition file (package.py or package.yaml)";
+        return unreadable(family, version, folder, message.to_string());
+    };
+    let (record, _) = read_file(&path, Some(format), &Includes::anywhere());
+    rez_package_in_folder(&record, family, version, allow_dynamic, cache)
 }
 
 impl PackageSource for RepoSource {
-    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+    fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
         self.loaded += 1;
         let loaded = match self.prefetcher.as_mut() {
-            Some(p) => p.take(&family.to_string()),
-            None => read_family(&self.repos, family, self.allow_dynamic),
+            Some(p) => p.take(&Named {
+                family: family.to_string(),
+                range: None,
+            }),
+            None => list_family_in(&self.repos, family),
         };
         Ok(loaded)
     }
 
-    fn named(&mut self, family: &str) {
+    fn named(&mut self, family: &str, range: &RezVersionRange) {
         if let Some(p) = self.prefetcher.as_mut() {
-            p.start(&family.to_string());
+            p.start(&Named {
+                family: family.to_string(),
+                range: Some(range.clone()),
+            });
+        }
+    }
+
+    fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
+        let allow_dynamic = self.allow_dynamic;
+        let read = |cache: &mut RequirementCache, (version, folder): &(RezVersion, String)| {
+            read_package(family, version, folder, allow_dynamic, cache)
+        };
+        match self.executor {
+            Executor::Serial => {
+                let mut cache = RequirementCache::default();
+                unread.iter().map(|item| read(&mut cache, item)).collect()
+            }
+            _ => self.executor.install(|| {
+                unread
+                    .par_iter()
+                    .map_init(RequirementCache::default, read)
+                    .collect()
+            }),
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn is_rez_repository(repo: &Path, roots: &[String]) -> bool {
 }
 
 /// The records of one family, in the walk's order (versions sorted by name as bytes).
-pub fn load_family(repo: &Path, family: &str) -> Vec<Record> {
+fn load_family(repo: &Path, family: &str) -> Vec<Record> {
     let dir = repo.join(family);
     if !dir.is_dir() {
         return Vec::new();

@@ -269,3 +269,61 @@ fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
     );
     assert!(mermaid.contains("-. conflict .->"), "{mermaid}");
 }
+
+/// A repository laid out as rez's filesystem repository reads it: `FAMILY/VERSION/FILE`.
+fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn versions_come_from_folders_and_only_those_considered_are_read() {
+    // Each answer is rez 3.4.0's on the same tree (`ResolvedContext(req, package_paths=[..])`).
+    let repo = repository(&[
+        (
+            "tool/1.0/package.py",
+            "name = 'tool'\nversion = '1.0'\nrequires = ['lib-1']\n",
+        ),
+        // Broken, but read only when a request reaches version 2.0.
+        ("tool/2.0/package.py", "name = 'tool'\nrequires = [\n"),
+        // rez names and versions a package by its folders, whatever its file says.
+        (
+            "lib/1.0/package.py",
+            "name = 'lib_renamed'\nversion = '9.9'\n",
+        ),
+        // A version folder without a package file: rez's PackageDefinitionFileMissing.
+        ("lib/1.5/README", "payload\n"),
+        // Hidden by `.ignore1.7` beside it.
+        ("lib/1.7/package.py", "name = 'lib'\nversion = '1.7'\n"),
+        ("lib/.ignore1.7", ""),
+    ]);
+    let repo = repo.path().to_str().unwrap();
+    let (code, out, _) = run(&["--repo", repo, "tool-1", "lib-1.0"], &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("lib   1.0 ") && out.contains("tool  1.0 "),
+        "{out}"
+    );
+    assert!(out.contains("2 families read"), "{out}");
+
+    let (code, out, _) = run(&["--repo", repo, "tool"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("tool/2.0/package.py: cannot be read"), "{out}");
+
+    for request in ["lib-1.5", "lib"] {
+        let (code, out, _) = run(&["--repo", repo, request], &[]);
+        assert_eq!(code, 1);
+        assert!(
+            out.contains("lib/1.5: cannot be read: missing package definition file"),
+            "{out}"
+        );
+    }
+    let (code, out, _) = run(&["--repo", repo, "lib-1.7"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Package could not be found: lib-1.7"), "{out}");
+}

@@ -5,20 +5,19 @@
 //! that the CLI's `RepoSource` is on a file system: a family is the files under
 //! `<repo>/<family>/` in each repository (`repos`, searched in order like rez's
 //! `packages_path`; the first repository holding a version wins), and its files are parsed
-//! only when the solver first asks for the family. Files are chosen within a family folder by
-//! core's walk rules ([`select`]), as the CLI's walk chooses them.
+//! only when the solver first considers their version. A family folder is listed from the
+//! files' paths as rez lists it on disk ([`list_family`]), as the CLI lists it.
 
 use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
 use pkglens_core::{
-    parse_guarded, parse_request, rez_packages, select, solve, walk_order, Format, Input,
-    PackageSource, Record, ResolveOptions, ResolveReport, RezPackage, RezRequirement,
-    VariantSelectMode,
+    list_family, parse_guarded, parse_request, rez_package_in_folder, solve, unreadable,
+    FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache, ResolveOptions,
+    ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode, PACKAGE_FILES,
 };
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 use wasm_bindgen::prelude::*;
 
 /// Options of a resolve, as JS gives them (every field optional).
@@ -103,12 +102,12 @@ impl Resolve {
         })
     }
 
-    /// Solves over `paths`, a family's packages given by `load` (its folder and the indices of
-    /// the paths under it, in `paths` order); answers the JSON text of `resolve --format json`
-    /// (without the CLI's final newline).
+    /// Solves over `paths`, the package file at index `i` of `paths` read by `load(i, family,
+    /// version, cache)` when the solver first considers its version; answers the JSON text of
+    /// `resolve --format json` (without the CLI's final newline).
     fn run<L>(&self, paths: &[&str], load: L) -> Result<String, JsValue>
     where
-        L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
+        L: FnMut(usize, &str, &RezVersion, &mut RequirementCache) -> RezPackage,
     {
         let mut source = FileSetSource::new(&self.repos, paths, load);
         let result = solve(&self.requests, &self.options, &mut source, &self.searched)
@@ -118,11 +117,14 @@ impl Resolve {
     }
 }
 
-/// The families of the repositories within a set of paths, read when the solver asks.
+/// The families of the repositories within a set of paths, listed as rez lists a folder
+/// (core's [`list_family`]), a version's file read when the solver first considers it.
 struct FileSetSource<'a, L> {
     repos: &'a [String],
-    /// For each repository, each family folder and the indices of the paths under it.
-    families: Vec<HashMap<&'a str, Vec<usize>>>,
+    /// For each repository, each family folder and the paths under it (relative to it).
+    families: Vec<HashMap<&'a str, Vec<&'a str>>>,
+    /// Each path's index.
+    index: HashMap<&'a str, usize>,
     load: L,
     /// Families the solver asked for.
     loaded: usize,
@@ -130,41 +132,71 @@ struct FileSetSource<'a, L> {
 
 impl<'a, L> FileSetSource<'a, L>
 where
-    L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
+    L: FnMut(usize, &str, &RezVersion, &mut RequirementCache) -> RezPackage,
 {
     fn new(repos: &'a [String], paths: &[&'a str], load: L) -> Self {
         let families = repos
             .iter()
             .map(|repo| {
-                let mut families: HashMap<&str, Vec<usize>> = HashMap::new();
-                for (i, path) in paths.iter().enumerate() {
+                let mut families: HashMap<&str, Vec<&str>> = HashMap::new();
+                for path in paths {
                     let rest = match repo.as_str() {
                         "" => Some(*path),
                         repo => path.strip_prefix(repo).and_then(|p| p.strip_prefix('/')),
                     };
-                    if let Some((family, _)) = rest.and_then(|r| r.split_once('/')) {
-                        families.entry(family).or_default().push(i);
+                    if let Some((family, under)) = rest.and_then(|r| r.split_once('/')) {
+                        families.entry(family).or_default().push(under);
                     }
                 }
                 families
             })
             .collect();
+        let index = paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         FileSetSource {
             repos,
             families,
+            index,
             load,
             loaded: 0,
         }
     }
 }
 
+/// The children of a family folder that holds the files `under` (paths relative to it).
+fn children<'a>(under: &[&'a str]) -> Vec<FamilyChild<'a>> {
+    let mut seen: HashSet<FamilyChild<'a>> = HashSet::new();
+    let mut out = Vec::new();
+    for path in under {
+        let child = match path.split_once('/') {
+            Some((folder, _)) => FamilyChild::Folder(folder),
+            None => FamilyChild::File(path),
+        };
+        if seen.insert(child) {
+            out.push(child);
+        }
+    }
+    out
+}
+
+/// The package file of version folder `folder` (`""`: the family folder) among `under`, as
+/// rez looks for it.
+fn package_file(under: &[&str], folder: &str) -> Option<String> {
+    PACKAGE_FILES.iter().find_map(|name| {
+        let path = match folder {
+            "" => name.to_string(),
+            folder => format!("{folder}/{name}"),
+        };
+        under.contains(&path.as_str()).then_some(path)
+    })
+}
+
 impl<L> PackageSource for FileSetSource<'_, L>
 where
-    L: FnMut(&str, &[usize]) -> Vec<RezPackage>,
+    L: FnMut(usize, &str, &RezVersion, &mut RequirementCache) -> RezPackage,
 {
-    /// rez's `iter_packages`, as the CLI's `read_family`: the first repository holding a
-    /// version wins.
-    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+    /// rez's `iter_packages`, as the CLI's: versions from folder names, the first repository
+    /// holding a version wins.
+    fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
         self.loaded += 1;
         // As the CLI: `.` and `..` name no family folder (a request cannot walk out of a
         // repository); keys never hold a `/`.
@@ -172,24 +204,55 @@ where
             return Ok(None);
         }
         let mut found = false;
-        let mut packages: Vec<RezPackage> = Vec::new();
+        let mut listed: Vec<Listed> = Vec::new();
+        let mut versions: HashSet<RezVersion> = HashSet::new();
         for (repo, families) in self.repos.iter().zip(&self.families) {
-            let Some(indices) = families.get(family) else {
+            let Some(under) = families.get(family) else {
                 continue;
             };
             found = true;
-            let folder = match repo.as_str() {
+            let base = match repo.as_str() {
                 "" => family.to_string(),
                 repo => format!("{repo}/{family}"),
             };
-            for package in (self.load)(&folder, indices) {
-                if package.name == family && !packages.iter().any(|p| p.version == package.version)
-                {
-                    packages.push(package);
+            let has_file = |folder: &str| package_file(under, folder).is_some();
+            for (version, folder) in list_family(children(under), has_file) {
+                if versions.insert(version.clone()) {
+                    // The file's path when there is one, else the folder's (unreadable).
+                    let path = match package_file(under, &folder) {
+                        Some(file) => format!("{base}/{file}"),
+                        None if folder.is_empty() => base.clone(),
+                        None => format!("{base}/{folder}"),
+                    };
+                    listed.push(Listed::Unread { version, path });
                 }
             }
         }
-        Ok(found.then(|| Arc::new(packages)))
+        Ok(found.then_some(listed))
+    }
+
+    fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
+        let mut cache = RequirementCache::default();
+        unread
+            .iter()
+            .map(|(version, path)| match self.index.get(path.as_str()) {
+                Some(&i) => (self.load)(i, family, version, &mut cache),
+                None => unreadable(
+                    family,
+                    version,
+                    path,
+                    "missing package definition file (package.py or package.yaml)".into(),
+                ),
+            })
+            .collect()
+    }
+}
+
+/// The format of a rez package file, by its name.
+fn rez_format(path: &str) -> Format {
+    match path.ends_with(".yaml") {
+        true => Format::RezPackageYaml,
+        false => Format::RezPackagePy,
     }
 }
 
@@ -199,8 +262,9 @@ fn is_rez(format: Option<Format>) -> bool {
 }
 
 /// `resolve(requests, { files, repos, ... })` of the npm package: the files are packed in
-/// `batch` (as for `parse`); a family's files are chosen by core's walk rules and parsed when
-/// the solver first asks for the family. Answers the JSON text of `resolve --format json`.
+/// `batch` (as for `parse`); a family is listed from the files' paths as rez lists a folder,
+/// and a version's file is parsed when the solver first considers it. Answers the JSON text of
+/// `resolve --format json`.
 #[wasm_bindgen(js_name = resolveFiles)]
 pub fn resolve_files(
     batch: &Batch,
@@ -210,25 +274,21 @@ pub fn resolve_files(
     let resolve = Resolve::from_js(requests, options)?;
     let inputs = batch.inputs()?;
     let paths: Vec<&str> = inputs.iter().map(|input| input.path).collect();
-    resolve.run(&paths, |folder, indices| {
-        let under: Vec<&str> = indices.iter().map(|&i| paths[i]).collect();
-        let records: Vec<Record> = select(folder, &under)
-            .into_iter()
-            .filter(|(_, format)| is_rez(Some(*format)))
-            .map(|(k, format)| {
-                let input = &inputs[indices[k]];
-                parse_guarded(&Input::new(input.path, input.bytes), Some(format))
-                    .unwrap_or_else(|err| Record::from_error(&err))
-            })
-            .collect();
-        rez_packages(&records, resolve.allow_dynamic)
+    resolve.run(&paths, |i, family, version, cache| {
+        let input = &inputs[i];
+        let record = parse_guarded(
+            &Input::new(input.path, input.bytes),
+            Some(rez_format(input.path)),
+        )
+        .unwrap_or_else(|err| Record::from_error(&err));
+        rez_package_in_folder(&record, family, version, resolve.allow_dynamic, cache)
     })
 }
 
 #[wasm_bindgen]
 impl PackageSet {
-    /// `resolve` over the set's records: its rez package files (by their paths, in walk order
-    /// within each family) stand for the repositories' files. Answers the JSON text of
+    /// `resolve` over the set's records: its rez package files (by their paths) stand for the
+    /// repositories' files. Answers the JSON text of
     /// `resolve --format json`.
     #[wasm_bindgen(js_name = resolveJson)]
     pub fn resolve_json(&self, requests: Vec<String>, options: JsValue) -> Result<String, JsValue> {
@@ -236,10 +296,8 @@ impl PackageSet {
         let records = self.records();
         let rez: Vec<&Record> = records.iter().filter(|r| is_rez(r.format)).collect();
         let paths: Vec<&str> = rez.iter().map(|r| r.path.as_str()).collect();
-        resolve.run(&paths, |_, indices| {
-            let mut family: Vec<&Record> = indices.iter().map(|&i| rez[i]).collect();
-            family.sort_by(|a, b| walk_order(&a.path, &b.path));
-            rez_packages(family, resolve.allow_dynamic)
+        resolve.run(&paths, |i, family, version, cache| {
+            rez_package_in_folder(rez[i], family, version, resolve.allow_dynamic, cache)
         })
     }
 }

@@ -20,11 +20,13 @@
 //!   only skip work whose result is already known.
 
 mod graph;
+mod listing;
 mod outcome;
 mod report;
 mod slice;
 mod solver;
 
+pub use listing::{list_family, FamilyChild, PACKAGE_FILES};
 pub use outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
@@ -33,7 +35,7 @@ pub use solver::solve;
 
 use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};
-use crate::versions::rez::{RezRequirement, RezVersion};
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -93,23 +95,85 @@ pub struct ResolveOptions {
     pub implicit: Vec<RezRequirement>,
 }
 
+/// One version of a family as its source lists it: read already, or only named by its folder
+/// and read when the solver first considers it. rez reads a package's file only when its
+/// version falls in a range the solver asks for; most versions of a large family never do.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    /// The package, read.
+    Read(Arc<RezPackage>),
+    /// A version folder whose file the source reads on [`PackageSource::read`].
+    Unread {
+        /// The version its folder names.
+        version: RezVersion,
+        /// Where the source reads it from (a path, opaque to the solver).
+        path: String,
+    },
+}
+
+impl Listed {
+    /// The version listed.
+    pub fn version(&self) -> &RezVersion {
+        match self {
+            Listed::Read(package) => &package.version,
+            Listed::Unread { version, .. } => version,
+        }
+    }
+}
+
 /// Where the solver's packages come from.
 pub trait PackageSource {
-    /// Every package of `family`, one per version (the first repository holding a version
+    /// The versions of `family`, one per version (the first repository holding a version
     /// wins, as in rez), or `Ok(None)` when no repository has the family. An `Err` stops the
-    /// solve with that message (a package the source cannot give statically).
-    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String>;
+    /// solve with that message.
+    fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String>;
 
-    /// The solver is about to ask for `family` (a request, or a requirement extracted this
-    /// round, whose scopes are made one after the other): a source may start loading it now.
-    /// Called once per family per solve, before the family is asked for.
-    fn named(&mut self, _family: &str) {}
+    /// The solver is about to ask for `family`, in `range` (a request, or a requirement
+    /// extracted this round, whose scopes are made one after the other): a source may start
+    /// listing it, and reading the versions in `range`, now. Called once per family per
+    /// solve, before the family is asked for.
+    fn named(&mut self, _family: &str, _range: &RezVersionRange) {}
+
+    /// The packages of the versions of `family` the source listed [`Listed::Unread`], read
+    /// now, one per item and in order: `(version, path)` as listed. A package that cannot be
+    /// read is [`Unusable`]. A source that lists every version read is never asked.
+    fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
+        unread
+            .iter()
+            .map(|(version, path)| {
+                unreadable(family, version, path, "this source cannot read it".into())
+            })
+            .collect()
+    }
 }
 
 /// A [`PackageSource`] over packages already in memory.
 impl PackageSource for HashMap<String, Arc<Vec<RezPackage>>> {
-    fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
-        Ok(self.get(family).cloned())
+    fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
+        Ok(self.get(family).map(|packages| {
+            packages
+                .iter()
+                .map(|p| Listed::Read(Arc::new(p.clone())))
+                .collect()
+        }))
+    }
+}
+
+/// The package at `path` that could not be read: unusable, so that the resolve stops if the
+/// solver considers its version.
+pub fn unreadable(family: &str, version: &RezVersion, path: &str, message: String) -> RezPackage {
+    RezPackage {
+        name: family.to_string(),
+        version: version.clone(),
+        requires: Vec::new(),
+        variants: Vec::new(),
+        path: path.to_string(),
+        computed: Vec::new(),
+        unusable: Some(Unusable {
+            path: path.to_string(),
+            field: None,
+            message,
+        }),
     }
 }
 
@@ -169,26 +233,69 @@ pub fn rez_packages<'r>(
             continue;
         }
         for package in &record.packages {
-            out.push(rez_package(record, package, allow_dynamic, &mut parsed));
+            out.push(rez_package(
+                record,
+                package,
+                None,
+                allow_dynamic,
+                &mut parsed,
+            ));
         }
     }
     out
 }
 
 /// Requirement strings already read, with what reading them gave (the message of why not).
-type RequirementCache = foldhash::HashMap<String, Result<RezRequirement, String>>;
+pub type RequirementCache = foldhash::HashMap<String, Result<RezRequirement, String>>;
 
-/// One [`Package`](crate::Package) as a [`RezPackage`].
-fn rez_package(
+/// The package of `record`, the file of version folder `version` of `family`, as the solver
+/// sees it. rez's filesystem repository takes a package's name and version from its folders,
+/// not from its file: so does this, and only the file's `requires` and `variants` count.
+/// `parsed` keeps the requirement strings already read (share it across a family's files).
+pub fn rez_package_in_folder(
     record: &Record,
-    package: &crate::record::Package,
+    family: &str,
+    version: &RezVersion,
     allow_dynamic: bool,
     parsed: &mut RequirementCache,
 ) -> RezPackage {
+    match record.packages.first() {
+        Some(package) => rez_package(
+            record,
+            package,
+            Some((family, version)),
+            allow_dynamic,
+            parsed,
+        ),
+        None => {
+            let message = record
+                .error
+                .as_ref()
+                .map(|e| format!("{} (line {})", e.message, e.line))
+                .unwrap_or_else(|| "no package read".to_string());
+            unreadable(family, version, &record.path, message)
+        }
+    }
+}
+
+/// One [`Package`](crate::Package) as a [`RezPackage`]: named and versioned by `folder`
+/// (family, version) when given, else by the file.
+fn rez_package(
+    record: &Record,
+    package: &crate::record::Package,
+    folder: Option<(&str, &RezVersion)>,
+    allow_dynamic: bool,
+    parsed: &mut RequirementCache,
+) -> RezPackage {
+    // From folders, the file's `name` and `version` are never read: computed ones do not count.
+    let fields: &[&str] = match folder {
+        Some(_) => &SOLVER_FIELDS[2..],
+        None => &SOLVER_FIELDS,
+    };
     let computed: Vec<String> = package
         .dynamic
         .iter()
-        .filter(|f| SOLVER_FIELDS.contains(&f.as_str()))
+        .filter(|f| fields.contains(&f.as_str()))
         .cloned()
         .collect();
     let mut unusable = None;
@@ -214,10 +321,13 @@ fn rez_package(
             .unwrap_or_else(|| format!("`{field}` is computed"));
         problem(field, message);
     }
-    let version = RezVersion::parse(&package.version).unwrap_or_else(|e| {
-        problem("version", format!("invalid version: {e}"));
-        RezVersion::default()
-    });
+    let version = match folder {
+        Some((_, version)) => version.clone(),
+        None => RezVersion::parse(&package.version).unwrap_or_else(|e| {
+            problem("version", format!("invalid version: {e}"));
+            RezVersion::default()
+        }),
+    };
     let mut parse = |field: &str, list: &[Requirement]| -> Vec<RezRequirement> {
         list.iter()
             .filter_map(|r| {
@@ -242,7 +352,7 @@ fn rez_package(
         .map(|v| parse("variants", v))
         .collect();
     RezPackage {
-        name: package.name.clone(),
+        name: folder.map_or_else(|| package.name.clone(), |(family, _)| family.to_string()),
         version,
         requires,
         variants,
@@ -376,11 +486,11 @@ mod tests {
     struct Recording(HashMap<String, Arc<Vec<RezPackage>>>, Vec<String>);
 
     impl PackageSource for Recording {
-        fn family(&mut self, family: &str) -> Result<Option<Arc<Vec<RezPackage>>>, String> {
+        fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
             self.1.push(format!("family {family}"));
             self.0.family(family)
         }
-        fn named(&mut self, family: &str) {
+        fn named(&mut self, family: &str, _range: &RezVersionRange) {
             self.1.push(format!("named {family}"));
         }
     }

@@ -34,7 +34,7 @@ pub(super) fn describe_unusable(u: &Unusable) -> String {
              that could be read",
             u.path, u.message
         ),
-        _ => format!("{}: cannot be parsed: {}", u.path, u.message),
+        _ => format!("{}: cannot be read: {}", u.path, u.message),
     }
 }
 

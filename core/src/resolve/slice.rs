@@ -44,8 +44,7 @@ impl RequirementList {
 /// A variant of a package, with its merged requirements.
 #[derive(Debug)]
 pub(super) struct Variant {
-    pub(super) family: Arc<Vec<RezPackage>>,
-    pub(super) at: usize,
+    pub(super) package: Arc<RezPackage>,
     pub(super) index: Option<usize>,
     pub(super) requires: RequirementList,
     /// Names of the non-conflict requirements (rez `request_fams`).
@@ -56,8 +55,7 @@ pub(super) struct Variant {
 
 impl Variant {
     pub(super) fn package(&self) -> &RezPackage {
-        // `at` is an index into `family`, set where the variant is made.
-        &self.family[self.at]
+        &self.package
     }
 
     pub(super) fn version(&self) -> &RezVersion {

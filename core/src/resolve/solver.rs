@@ -16,8 +16,8 @@ use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
 use super::slice::{Change, Entry, RequirementList, Slice, Variant};
-use super::{PackageSource, ResolveOptions, RezPackage, VariantSelectMode};
-use crate::versions::rez::{RezRequirement, RezVersionRange};
+use super::{unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode};
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
 use foldhash::{HashMap, HashSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -328,7 +328,7 @@ impl Phase {
                 // for a phase that then fails may never be asked for, and its load is wasted
                 // (by callgrind, 7 % more families loaded, large ones, for 57 % more).
                 for request in &new_fams {
-                    solver.name(&request.name);
+                    solver.name(&request.name, &request.range);
                 }
                 for request in new_fams {
                     let scope = Scope::new(request, solver).map_err(|e| {
@@ -500,63 +500,62 @@ struct Solver<'a> {
     searched: String,
 }
 
-/// One family's packages and the variants of those the solver has looked at.
+/// One family's versions, the packages of those the solver has considered, and their
+/// variants.
 struct Family {
-    packages: Arc<Vec<RezPackage>>,
+    listed: Vec<Listed>,
     variants: Vec<Option<Rc<[Rc<Variant>]>>>,
 }
 
 impl Solver<'_> {
     /// Tells the source about `family` the first time a requirement names it.
-    fn name(&mut self, family: &str) {
+    fn name(&mut self, family: &str, range: &RezVersionRange) {
         if !self.named.contains(family) {
             self.named.insert(family.to_string());
             if !family.starts_with('.') {
-                self.source.named(family);
+                self.source.named(family, range);
             }
         }
     }
 
     /// rez `PackageVariantCache.get_variant_slice`: the versions of `family` in `range`, or
-    /// `None` when there are none; an error when the family does not exist.
+    /// `None` when there are none; an error when the family does not exist. As in rez, only
+    /// the packages of versions in `range` are read.
     fn variant_slice(
         &mut self,
         family: &str,
         range: &RezVersionRange,
     ) -> Result<Option<Slice>, SolveError> {
         if !self.families.contains_key(family) {
-            self.name(family);
+            self.name(family, range);
             let loaded = self.source.family(family).map_err(error)?;
-            let loaded = loaded.filter(|p| !p.is_empty()).map(|packages| Family {
-                variants: vec![None; packages.len()],
-                packages,
+            let loaded = loaded.filter(|l| !l.is_empty()).map(|listed| Family {
+                variants: vec![None; listed.len()],
+                listed,
             });
             self.families.insert(family.to_string(), loaded);
         }
-        let in_range: Vec<usize> = match self.families.get(family) {
-            Some(Some(f)) => (0..f.packages.len())
-                .filter(|&i| range.contains(&f.packages[i].version))
-                .collect(),
-            _ => {
-                return Err(error(format!(
-                    "package family not found: {family} (searched: {})",
-                    self.searched
-                )))
-            }
+        let Some(Some(f)) = self.families.get(family) else {
+            return Err(error(format!(
+                "package family not found: {family} (searched: {})",
+                self.searched
+            )));
         };
+        let in_range: Vec<usize> = (0..f.listed.len())
+            .filter(|&i| range.contains(f.listed[i].version()))
+            .collect();
+        self.read(family, &in_range);
         let mut entries = Vec::with_capacity(in_range.len());
         for i in in_range {
-            if let Some(Some(f)) = self.families.get(family) {
-                if let Some(unusable) = &f.packages[i].unusable {
-                    return Err(error(describe_unusable(unusable)));
-                }
-            }
-            let variants = self.variants(family, i)?;
-            let Some(Some(f)) = self.families.get(family) else {
+            let Some(package) = self.package(family, i) else {
                 continue;
             };
+            if let Some(unusable) = &package.unusable {
+                return Err(error(describe_unusable(unusable)));
+            }
+            let variants = self.variants(family, i, &package)?;
             entries.push(Entry {
-                version: f.packages[i].version.clone(),
+                version: package.version.clone(),
                 variants,
             });
         }
@@ -566,16 +565,58 @@ impl Solver<'_> {
         Ok(Some(Slice::new(family.into(), entries)))
     }
 
-    /// The variants of package `i` of `family`, in rez's variant order (made once).
-    fn variants(&mut self, family: &str, i: usize) -> Result<Rc<[Rc<Variant>]>, SolveError> {
-        let Some(Some(f)) = self.families.get(family) else {
-            return Ok(Rc::from(Vec::new()));
+    /// Reads the packages at `at` in `family` that are not read yet, in one call to the
+    /// source (which may read them side by side).
+    fn read(&mut self, family: &str, at: &[usize]) {
+        let Some(Some(f)) = self.families.get_mut(family) else {
+            return;
         };
-        if let Some(Some(done)) = f.variants.get(i) {
+        let unread: Vec<(usize, RezVersion, String)> = at
+            .iter()
+            .filter_map(|&i| match &f.listed[i] {
+                Listed::Unread { version, path } => Some((i, version.clone(), path.clone())),
+                Listed::Read(_) => None,
+            })
+            .collect();
+        if unread.is_empty() {
+            return;
+        }
+        let asked: Vec<(RezVersion, String)> = unread
+            .iter()
+            .map(|(_, v, p)| (v.clone(), p.clone()))
+            .collect();
+        let mut read = self.source.read(family, &asked).into_iter();
+        for (i, version, path) in unread {
+            // A source that answers short leaves the rest unreadable, never unread.
+            let package = read.next().unwrap_or_else(|| {
+                unreadable(family, &version, &path, "the source did not read it".into())
+            });
+            f.listed[i] = Listed::Read(Arc::new(package));
+        }
+    }
+
+    /// The package at `i` in `family`, once read.
+    fn package(&self, family: &str, i: usize) -> Option<Arc<RezPackage>> {
+        match self.families.get(family)?.as_ref()?.listed.get(i)? {
+            Listed::Read(package) => Some(Arc::clone(package)),
+            Listed::Unread { .. } => None,
+        }
+    }
+
+    /// The variants of `package`, at `i` in `family`, in rez's variant order (made once).
+    fn variants(
+        &mut self,
+        family: &str,
+        i: usize,
+        package: &Arc<RezPackage>,
+    ) -> Result<Rc<[Rc<Variant>]>, SolveError> {
+        if let Some(Some(Some(done))) = self
+            .families
+            .get(family)
+            .map(|f| f.as_ref().and_then(|f| f.variants.get(i)))
+        {
             return Ok(Rc::clone(done));
         }
-        let packages = Arc::clone(&f.packages);
-        let package = &packages[i];
         let indexes: Vec<Option<usize>> = if package.variants.is_empty() {
             vec![None]
         } else {
@@ -606,8 +647,7 @@ impl Solver<'_> {
                 }
             }
             variants.push(Variant {
-                family: Arc::clone(&packages),
-                at: i,
+                package: Arc::clone(package),
                 index,
                 requires,
                 fams,
@@ -710,7 +750,7 @@ pub fn solve(
     // A conflict or weak request (`!foo`, `~foo`) asks for its family only if something
     // requires it later; most never do (half of the benchmark's requests are such pins).
     for r in request.requirements.iter().filter(|r| !r.conflict) {
-        solver.name(&r.name);
+        solver.name(&r.name, &r.range);
     }
     let mut scopes = Vec::new();
     for r in &request.requirements {

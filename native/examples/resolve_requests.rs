@@ -9,8 +9,15 @@
 //! target/release/examples/resolve_requests [--no-prefetch] REPO REQUESTS.json
 //! ```
 
-use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{Executor, ResolveOptions, ResolveOutcome};
+/// The CLI's allocator (native/src/main.rs), so the benchmark measures what `pkglens resolve`
+/// does: the solver allocates and frees many small objects.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use pkglens_cli::resolve::{
+    parse_requests, reader_pool, resolve_requests, variant_label, RepoSource,
+};
+use pkglens_core::{Jobs, ResolveOptions, ResolveOutcome};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,11 +42,15 @@ fn main() -> ExitCode {
         eprintln!("resolve_requests: {requests}: not a list of lists of strings");
         return ExitCode::from(2);
     };
+    // One pool for the whole run, as one `pkglens resolve` has: each request starts afresh.
+    let readers = match prefetch {
+        true => reader_pool(Jobs::Auto).expect("a thread pool"),
+        false => None,
+    };
     for (index, list) in lists.iter().enumerate() {
         let start = Instant::now();
         let parsed = parse_requests(list);
-        let mut source =
-            RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
+        let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, readers.clone());
         let (status, resolved) = match parsed.and_then(|requests| {
             resolve_requests(&requests, &ResolveOptions::default(), &mut source)
         }) {

@@ -16,11 +16,10 @@ use anyhow::Context;
 pub use pkglens_core::variant_label;
 use pkglens_core::{
     list_family, parse_request, rez_package_in_folder, solve, unreadable, CancelFlag, Executor,
-    FamilyChild, Format, Listed, PackageSource, PrefetchOptions, Prefetcher, RequirementCache,
-    ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement, RezResolve,
-    RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
+    FamilyChild, Format, Jobs, Listed, PackageSource, PrefetchOptions, Prefetcher,
+    RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
+    RezResolve, RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
 };
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
@@ -57,28 +56,21 @@ impl std::hash::Hash for Named {
 pub struct RepoSource {
     repos: Arc<Vec<PathBuf>>,
     allow_dynamic: bool,
-    /// Where the packages a slice asks for are read side by side (serial without prefetch).
-    executor: Executor,
     prefetcher: Option<Prefetcher<Named, Loaded>>,
     /// Families the solver asked for.
     pub loaded: usize,
 }
 
 impl RepoSource {
-    /// A source over `repos` (searched in order); `prefetch` starts each named family's
-    /// listing, and the reads of its versions in the range it was named in, in the pool of
-    /// `executor`, and reads the versions a slice asks for side by side.
-    pub fn new(
-        repos: Vec<PathBuf>,
-        allow_dynamic: bool,
-        prefetch: bool,
-        executor: Executor,
-    ) -> Self {
+    /// A source over `repos` (searched in order). With `readers` (see [`reader_pool`]), each
+    /// named family's listing, and the reads of its versions in the range it was named in,
+    /// start in that pool while the solver works on; without, a family is read when asked.
+    pub fn new(repos: Vec<PathBuf>, allow_dynamic: bool, readers: Option<Executor>) -> Self {
         let repos = Arc::new(repos);
-        let prefetcher = prefetch.then(|| {
+        let prefetcher = readers.map(|executor| {
             let repos = Arc::clone(&repos);
             let options = PrefetchOptions {
-                executor: executor.clone(),
+                executor,
                 ahead: 256,
                 cancel: CancelFlag::new(),
             };
@@ -93,11 +85,26 @@ impl RepoSource {
         RepoSource {
             repos,
             allow_dynamic,
-            executor: if prefetch { executor } else { Executor::Serial },
             prefetcher,
             loaded: 0,
         }
     }
+}
+
+/// The pool that reads ahead of the solver for `jobs` threads in all: the solver is one thread
+/// and the readers get the others, so that they never take a core from it (with as many
+/// readers as cores, rayon's idle readers spin on the solver's core: measured slower than
+/// reading nothing ahead on 2 cores). `None` when only one thread is allowed: read on demand.
+pub fn reader_pool(jobs: Jobs) -> anyhow::Result<Option<Executor>> {
+    let threads = match jobs {
+        Jobs::Auto => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        Jobs::Exactly(n) => n,
+    };
+    if threads <= 1 {
+        return Ok(None);
+    }
+    let pool = Executor::for_jobs(Jobs::Exactly(threads - 1));
+    Ok(Some(pool.context("cannot start the thread pool")?))
 }
 
 /// A family name that is a plain folder name (a request cannot walk out of a repository).
@@ -113,7 +120,8 @@ fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
     }
     let mut found = false;
     let mut listed: Vec<Listed> = Vec::new();
-    // A family may hold thousands of versions: a set, not a scan of those kept.
+    // A version already listed by an earlier repository is not listed again: a set (a family
+    // may hold thousands of versions), needed only when there are several repositories.
     let mut versions: HashSet<RezVersion> = HashSet::new();
     for repo in repos.iter() {
         let dir = repo.join(family);
@@ -141,7 +149,7 @@ fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
                 .any(|f| dir.join(folder).join(f).is_file())
         };
         for (version, folder) in list_family(children, has_package_file) {
-            if versions.insert(version.clone()) {
+            if repos.len() == 1 || versions.insert(version.clone()) {
                 let path = display_path(&dir.join(folder));
                 listed.push(Listed::Unread { version, path });
             }
@@ -209,23 +217,16 @@ impl PackageSource for RepoSource {
         }
     }
 
+    /// Versions a slice needs that were not read ahead (a range other than the one the family
+    /// was named in): read here, on the solver's thread, which would only wait otherwise.
     fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
-        let allow_dynamic = self.allow_dynamic;
-        let read = |cache: &mut RequirementCache, (version, folder): &(RezVersion, String)| {
-            read_package(family, version, folder, allow_dynamic, cache)
-        };
-        match self.executor {
-            Executor::Serial => {
-                let mut cache = RequirementCache::default();
-                unread.iter().map(|item| read(&mut cache, item)).collect()
-            }
-            _ => self.executor.install(|| {
-                unread
-                    .par_iter()
-                    .map_init(RequirementCache::default, read)
-                    .collect()
-            }),
-        }
+        let mut cache = RequirementCache::default();
+        unread
+            .iter()
+            .map(|(version, folder)| {
+                read_package(family, version, folder, self.allow_dynamic, &mut cache)
+            })
+            .collect()
     }
 }
 
@@ -276,8 +277,11 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
         },
         implicit: parse_requests(&args.implicit).map_err(anyhow::Error::msg)?,
     };
-    let executor = Executor::for_jobs(args.jobs).context("cannot start the thread pool")?;
-    let mut source = RepoSource::new(repos, args.allow_dynamic, !args.no_prefetch, executor);
+    let readers = match args.no_prefetch {
+        true => None,
+        false => reader_pool(args.jobs)?,
+    };
+    let mut source = RepoSource::new(repos, args.allow_dynamic, readers);
     let result = resolve_requests(&requests, &options, &mut source);
     let report = ResolveReport::new(&requests, &options, result, source.loaded);
     let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");

@@ -14,7 +14,7 @@
 //! says so and passes (plain `cargo test` has no rez to compare with).
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{Executor, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
+use pkglens_core::{Executor, Jobs, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -75,7 +75,9 @@ fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer
         },
         implicit: Vec::new(),
     };
-    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
+    // Two readers whatever the machine, so that reads ahead happen and race with the solver.
+    let readers = prefetch.then(|| Executor::for_jobs(Jobs::Exactly(2)).expect("a thread pool"));
+    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, readers);
     answer(&resolve_requests(&requests, &options, &mut source))
 }
 

@@ -48,60 +48,116 @@ fn children<'g>(graph: &'g Graph, node: &str) -> Vec<&'g str> {
         .unwrap_or_default()
 }
 
-/// Every node reachable from each node, itself excluded (pygraph's `accessibility`).
-fn reachable(graph: &Graph) -> HashMap<&str, HashSet<&str>> {
-    let mut out = HashMap::new();
-    for node in graph.keys() {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut stack = vec![node.as_str()];
-        while let Some(n) = stack.pop() {
-            for child in graph.get(n).into_iter().flatten() {
-                if seen.insert(child) {
-                    stack.push(child);
+/// The nodes of a graph by number, each node's reachable nodes as a bit set: the ordering
+/// below asks "does x depend on y" some n² times per resolve.
+struct Numbered<'g> {
+    names: Vec<&'g str>,
+    number: HashMap<&'g str, usize>,
+    /// Whether the node is a key of the graph (has a list of children, maybe empty).
+    keyed: Vec<bool>,
+    /// Bit set words per node.
+    words: usize,
+    /// `reach[i * words ..][..words]`: every node reachable from node `i`, itself excluded
+    /// (pygraph's `accessibility`).
+    reach: Vec<u64>,
+}
+
+impl<'g> Numbered<'g> {
+    /// `graph`'s keys, then `extra` names and every child, numbered in that order.
+    fn new(graph: &'g Graph, extra: &'g [String]) -> Numbered<'g> {
+        let mut names: Vec<&str> = Vec::new();
+        let mut number: HashMap<&str, usize> = HashMap::new();
+        let mut add = |name: &'g str, names: &mut Vec<&'g str>| {
+            *number.entry(name).or_insert_with(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        };
+        for key in graph.keys() {
+            add(key, &mut names);
+        }
+        let keys = names.len();
+        for name in extra.iter().chain(graph.values().flatten()) {
+            add(name, &mut names);
+        }
+        let children: Vec<Vec<usize>> = graph
+            .values()
+            .map(|c| c.iter().map(|name| add(name, &mut names)).collect())
+            .collect();
+        let n = names.len();
+        let words = n.div_ceil(64).max(1);
+        let mut reach = vec![0u64; n * words];
+        let mut stack: Vec<usize> = Vec::new();
+        for node in 0..keys {
+            let seen = &mut reach[node * words..(node + 1) * words];
+            stack.push(node);
+            while let Some(at) = stack.pop() {
+                for &child in children.get(at).into_iter().flatten() {
+                    let (word, bit) = (child / 64, 1u64 << (child % 64));
+                    if seen[word] & bit == 0 {
+                        seen[word] |= bit;
+                        stack.push(child);
+                    }
                 }
             }
+            seen[node / 64] &= !(1u64 << (node % 64));
         }
-        seen.remove(node.as_str());
-        out.insert(node.as_str(), seen);
+        let keyed = (0..n).map(|i| i < keys).collect();
+        Numbered {
+            names,
+            number,
+            keyed,
+            words,
+            reach,
+        }
     }
-    out
+
+    /// Whether `to` is reachable from `from`.
+    fn reaches(&self, from: usize, to: usize) -> bool {
+        self.reach[from * self.words + to / 64] & (1u64 << (to % 64)) != 0
+    }
 }
 
 /// rez `_get_dependency_order`: the nodes as close as possible to `requested` order (then the
 /// rest by name), each node after everything it depends on. `graph` has no cycle.
 pub(super) fn dependency_order(graph: &Graph, requested: &[String]) -> Vec<String> {
-    let deps = reachable(graph);
-    let mut nodes: Vec<&str> = requested.iter().map(String::as_str).collect();
-    let listed: HashSet<&str> = nodes.iter().copied().collect();
-    nodes.extend(
-        graph
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !listed.contains(n)),
-    );
-    let mut ordered: Vec<&str> = Vec::new();
-    let mut placed: HashSet<&str> = HashSet::new();
+    let numbered = Numbered::new(graph, requested);
+    let mut nodes: Vec<usize> = Vec::new();
+    let mut listed = vec![false; numbered.names.len()];
+    let requested = requested.iter().map(|r| numbered.number[r.as_str()]);
+    for node in requested.chain(0..graph.len()) {
+        if !listed[node] {
+            listed[node] = true;
+            nodes.push(node);
+        }
+    }
+    let mut ordered: Vec<usize> = Vec::new();
+    let mut placed = vec![false; numbered.names.len()];
     let mut at = 0;
     while at < nodes.len() {
         let node = nodes[at];
-        let Some(node_deps) = deps.get(node).filter(|_| !placed.contains(node)) else {
+        // A node that is not in the graph has no place in the order.
+        if !numbered.keyed[node] || placed[node] {
             at += 1;
             continue;
-        };
+        }
         // Bring the first later node it depends on to the front, as rez does.
-        match (at + 1..nodes.len()).find(|&i| node_deps.contains(nodes[i])) {
+        match (at + 1..nodes.len()).find(|&i| numbered.reaches(node, nodes[i])) {
             Some(i) => {
                 let dep = nodes.remove(i);
                 nodes.insert(at, dep);
             }
             None => {
                 ordered.push(node);
-                placed.insert(node);
+                placed[node] = true;
                 at += 1;
             }
         }
     }
-    ordered.into_iter().map(str::to_string).collect()
+    ordered
+        .into_iter()
+        .map(|i| numbered.names[i].to_string())
+        .collect()
 }
 
 #[cfg(test)]

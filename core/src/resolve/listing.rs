@@ -18,8 +18,8 @@ pub const PACKAGE_FILES: [&str; 2] = ["package.py", "package.yaml"];
 
 /// The versions of one family folder, as rez 3.4.0's filesystem repository lists them with
 /// its default settings (`FileSystemPackageFamilyResource.iter_packages`), each with the
-/// folder to read it from (relative to the family folder, `""` for an unversioned package),
-/// highest version first:
+/// folder to read it from (relative to the family folder, `""` for an unversioned package), in
+/// the order of the folder names (the solver orders versions itself, when it needs to):
 /// - a package file in the family folder itself is one unversioned package, and the family
 ///   holds nothing else (`allow_unversioned_packages`);
 /// - otherwise every folder is a version, except one whose name starts with `.`, one that a
@@ -61,8 +61,6 @@ pub fn list_family<'a>(
             listed.push((version, name.to_string()));
         }
     }
-    // Highest first, as rez orders a family.
-    listed.sort_by(|a, b| b.0.cmp(&a.0));
     listed
 }
 
@@ -76,7 +74,7 @@ mod tests {
     }
 
     #[test]
-    fn version_folders_are_listed_highest_first() {
+    fn version_folders_are_listed_by_name() {
         let listed = list_family(
             [
                 Folder("1.2"),
@@ -86,7 +84,7 @@ mod tests {
             ],
             |_| unreachable!("asked only of folders marked as building"),
         );
-        assert_eq!(names(&listed), ["1.10", "1.9.3", "1.2"]);
+        assert_eq!(names(&listed), ["1.10", "1.2", "1.9.3"]);
     }
 
     #[test]
@@ -109,7 +107,7 @@ mod tests {
         ];
         // 3.0 is still being written (no package file); 4.0's release finished.
         let listed = list_family(children, |name| name == "4.0");
-        assert_eq!(names(&listed), ["4.0", "1.0"]);
+        assert_eq!(names(&listed), ["1.0", "4.0"]);
     }
 
     #[test]
@@ -124,6 +122,6 @@ mod tests {
             ],
             |_| true,
         );
-        assert_eq!(names(&listed), ["1.00", "1.0", "bad version"]);
+        assert_eq!(names(&listed), ["1.0", "1.00", "bad version"]);
     }
 }

@@ -183,6 +183,10 @@ impl Slice {
             return (Change::Same, Vec::new());
         }
         let conflicts = |variant| conflicting_dependency(variant, request);
+        // Most reductions remove nothing: look before copying anything.
+        if !self.variants().any(|v| conflicts(v).is_some()) {
+            return (Change::Same, Vec::new());
+        }
         let mut entries = Vec::new();
         let mut reduced = false;
         for entry in self.entries.iter() {

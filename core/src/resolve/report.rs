@@ -1,13 +1,14 @@
 //! A finished resolve as every front end shows it: the JSON document of `resolve --format json`
-//! (`docs/schema.md`, "Resolve") and the resolve graph's nodes and edges, built here once so that
-//! the CLI and the npm package answer byte for byte the same (the CLI only renders them as a
-//! table, DOT or Mermaid).
+//! (`docs/schema.md`, "Resolve") and the resolve graph's nodes and edges with their DOT and
+//! Mermaid text, built here once so that the CLI, the npm package and the page answer byte for
+//! byte the same (the CLI only adds its table).
 
 use super::outcome::{ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve};
 use super::ResolveOptions;
 use crate::record::SCHEMA;
 use crate::versions::rez::RezRequirement;
 use serde_json::{json, Value};
+use std::fmt::Write;
 
 /// Everything a resolve answers: the request, the result or rez's error, and the families read.
 #[derive(Debug, Clone)]
@@ -176,6 +177,58 @@ impl ResolveReport {
             }
         }
         (nodes, edges)
+    }
+
+    /// The resolve graph ([`graph`](Self::graph)) as Graphviz DOT: what
+    /// `pkglens resolve --format dot` prints, and the npm package and the page answer.
+    pub fn dot(&self) -> String {
+        let (nodes, edges) = self.graph();
+        let id = node_ids(&nodes);
+        let mut out = String::from("digraph resolve {\n");
+        for node in &nodes {
+            // A JSON string is a valid DOT string: quotes and backslashes escaped.
+            let label = Value::from(node.label.as_str());
+            let _ = writeln!(out, "  {} [label={label}];", id(&node.id));
+        }
+        for edge in &edges {
+            let attr = match edge.conflict {
+                true => " [color=red, label=\"conflict\"]",
+                false => "",
+            };
+            let _ = writeln!(out, "  {} -> {}{attr};", id(&edge.from), id(&edge.to));
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The resolve graph ([`graph`](Self::graph)) as a Mermaid flowchart: what
+    /// `pkglens resolve --format mermaid` prints, and the npm package and the page answer.
+    pub fn mermaid(&self) -> String {
+        let (nodes, edges) = self.graph();
+        let id = node_ids(&nodes);
+        let mut out = String::from("flowchart LR\n");
+        for node in &nodes {
+            // Mermaid's entity for a quote: a label is quoted, and cannot hold a raw `"`.
+            let label = node.label.replace('"', "#quot;");
+            let _ = writeln!(out, "  {}[\"{label}\"]", id(&node.id));
+        }
+        for edge in &edges {
+            let arrow = match edge.conflict {
+                true => " -. conflict .-> ",
+                false => " --> ",
+            };
+            let _ = writeln!(out, "  {}{arrow}{}", id(&edge.from), id(&edge.to));
+        }
+        out
+    }
+}
+
+/// The short id each node is drawn under (`n0`, `n1`, ... in node order; the request's, `n0`,
+/// for an id that names no node).
+fn node_ids(nodes: &[ResolveNode]) -> impl Fn(&str) -> String + '_ {
+    move |name: &str| {
+        let index = nodes.iter().position(|n| n.id == name).unwrap_or(0);
+        format!("n{index}")
     }
 }
 

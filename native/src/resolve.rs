@@ -293,8 +293,9 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &report.json())?;
             writeln!(out)?;
         }
-        ResolveFormat::Dot => write_graph(&mut out, &report, GraphSyntax::Dot)?,
-        ResolveFormat::Mermaid => write_graph(&mut out, &report, GraphSyntax::Mermaid)?,
+        // core's text, as the npm package and the page answer it.
+        ResolveFormat::Dot => out.write_all(report.dot().as_bytes())?,
+        ResolveFormat::Mermaid => out.write_all(report.mermaid().as_bytes())?,
     }
     out.commit().context("cannot write the output")?;
     Ok(if report.solved() {
@@ -393,63 +394,6 @@ fn write_table(out: &mut impl Write, report: &ResolveReport, style: &Style) -> a
                 let shown: Vec<String> =
                     chain.iter().map(|c| style::safe(c).into_owned()).collect();
                 writeln!(out, "  request -> {}", shown.join(" -> "))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[derive(Clone, Copy)]
-enum GraphSyntax {
-    Dot,
-    Mermaid,
-}
-
-/// The resolve graph (core's [`ResolveReport::graph`]) in `syntax`.
-fn write_graph(
-    out: &mut impl Write,
-    report: &ResolveReport,
-    syntax: GraphSyntax,
-) -> anyhow::Result<()> {
-    let (nodes, edges) = report.graph();
-    let id = |name: &str| -> String {
-        let index = nodes.iter().position(|n| n.id == name).unwrap_or(0);
-        format!("n{index}")
-    };
-    match syntax {
-        GraphSyntax::Dot => {
-            writeln!(out, "digraph resolve {{")?;
-            for node in &nodes {
-                writeln!(
-                    out,
-                    "  {} [label={}];",
-                    id(&node.id),
-                    serde_json::to_string(&node.label)?
-                )?;
-            }
-            for edge in &edges {
-                let attr = if edge.conflict {
-                    " [color=red, label=\"conflict\"]"
-                } else {
-                    ""
-                };
-                writeln!(out, "  {} -> {}{attr};", id(&edge.from), id(&edge.to))?;
-            }
-            writeln!(out, "}}")?;
-        }
-        GraphSyntax::Mermaid => {
-            writeln!(out, "flowchart LR")?;
-            for node in &nodes {
-                let label = node.label.replace('"', "#quot;");
-                writeln!(out, "  {}[\"{label}\"]", id(&node.id))?;
-            }
-            for edge in &edges {
-                let arrow = if edge.conflict {
-                    " -. conflict .-> "
-                } else {
-                    " --> "
-                };
-                writeln!(out, "  {}{arrow}{}", id(&edge.from), id(&edge.to))?;
             }
         }
     }

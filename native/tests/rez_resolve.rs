@@ -269,7 +269,12 @@ fn the_command_resolves_explains_failures_and_stops_on_computed_fields() {
         ],
         &[],
     );
-    assert!(mermaid.contains("-. conflict .->"), "{mermaid}");
+    // The conflict joins the two requirements at the ends of their chains, as in rez's graph.
+    assert!(mermaid.contains("n2 -. conflict .-> n3"), "{mermaid}");
+    assert!(
+        mermaid.contains("n2[\"python-3.9|3.11\"]\n  n3[\"!python\"]"),
+        "{mermaid}"
+    );
 }
 
 /// A repository laid out as rez's filesystem repository reads it: `FAMILY/VERSION/FILE`.

@@ -374,6 +374,16 @@ export function makeApi(wasm, { build, memory }) {
     return withBatch(files, (batch) => wasm.resolveFiles(batch, list, options)) + '\n';
   }
 
+  /**
+   * The resolve of `resolveJson` as its graph's text, `syntax` being `dot` or `mermaid`:
+   * exactly what `pkglens resolve --format dot|mermaid` prints (with its final newline).
+   */
+  function resolveGraph(syntax, requests, { files, ...options } = {}) {
+    const list = requestList(requests);
+    if (!Array.isArray(files)) throw new TypeError('pkglens: resolve: expected `files`, an array of { name, bytes }');
+    return withBatch(files, (batch) => wasm.resolveFilesGraph(batch, list, options, syntax));
+  }
+
   /** The wasm objects behind a PackageSet and a PackageSetBuilder (not part of the API). */
   let setOf;
   let builderOf;
@@ -456,6 +466,10 @@ export function makeApi(wasm, { build, memory }) {
     resolveJson(requests, options = {}) { return this.#inner.resolveJson(requestList(requests), options) + '\n'; }
     /** `resolve` over the set's rez package records. */
     resolve(requests, options = {}) { return JSON.parse(this.resolveJson(requests, options)); }
+    /** `pkglens resolve --format dot` over the set's rez package records. */
+    resolveDot(requests, options = {}) { return this.#inner.resolveGraph(requestList(requests), options, 'dot'); }
+    /** `pkglens resolve --format mermaid` over the set's rez package records. */
+    resolveMermaid(requests, options = {}) { return this.#inner.resolveGraph(requestList(requests), options, 'mermaid'); }
     free() { this.#inner.free(); }
   }
 
@@ -477,6 +491,8 @@ export function makeApi(wasm, { build, memory }) {
     walkFolder,
     resolve: (requests, options) => JSON.parse(resolveJson(requests, options)),
     resolveJson,
+    resolveDot: (requests, options) => resolveGraph('dot', requests, options),
+    resolveMermaid: (requests, options) => resolveGraph('mermaid', requests, options),
     /** Parses and answers only the summary: the parse without building records (benchmarks). */
     parseSummary(files) {
       return withBatch(files, (batch) => wasm.parse(batch, files.length, { output: 'summary' }));

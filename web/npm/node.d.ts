@@ -16,6 +16,8 @@ export declare const indexTree: Pkglens['indexTree'];
 export declare const summarize: Pkglens['summarize'];
 export declare const resolve: Pkglens['resolve'];
 export declare const resolveJson: Pkglens['resolveJson'];
+export declare const resolveDot: Pkglens['resolveDot'];
+export declare const resolveMermaid: Pkglens['resolveMermaid'];
 export declare const PackageSet: Pkglens['PackageSet'];
 export declare const PackageSetBuilder: Pkglens['PackageSetBuilder'];
 export declare const pep440: Pkglens['pep440'];

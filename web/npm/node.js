@@ -10,7 +10,7 @@ const { memory } = wasm.initSync({ module: readFileSync(new URL('./single/pkglen
 const api = makeApi(wasm, { build: 'single', memory });
 
 export const {
-  parseFiles, parseStream, scanJson, selectFiles, companionFiles, passedOver, walkFolder, readWheel, planWheel, finishWheel, readWheelUrl, indexTree, summarize, resolve, resolveJson, PackageSet, PackageSetBuilder, pep440, rez, threads, version, schema, build,
+  parseFiles, parseStream, scanJson, selectFiles, companionFiles, passedOver, walkFolder, readWheel, planWheel, finishWheel, readWheelUrl, indexTree, summarize, resolve, resolveJson, resolveDot, resolveMermaid, PackageSet, PackageSetBuilder, pep440, rez, threads, version, schema, build,
 } = api;
 
 /** The API (already loaded under Node). */

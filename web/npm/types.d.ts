@@ -236,6 +236,10 @@ export declare class PackageSet {
   resolve(requests: string[] | string, options?: ResolveOptions): ResolveReport;
   /** Exactly what `pkglens resolve --format json` prints, over the set's rez package records. */
   resolveJson(requests: string[] | string, options?: ResolveOptions): string;
+  /** Exactly what `pkglens resolve --format dot` prints (the resolve graph), over the set's rez package records. */
+  resolveDot(requests: string[] | string, options?: ResolveOptions): string;
+  /** Exactly what `pkglens resolve --format mermaid` prints, over the set's rez package records. */
+  resolveMermaid(requests: string[] | string, options?: ResolveOptions): string;
   /** Frees the wasm memory now (otherwise when garbage collected). */
   free(): void;
 }
@@ -423,6 +427,13 @@ export interface Pkglens {
   resolve(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): ResolveReport;
   /** Exactly what `pkglens resolve --format json` prints. */
   resolveJson(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): string;
+  /**
+   * Exactly what `pkglens resolve --format dot` prints: the resolve graph (the request, each
+   * resolved package and what required it; for a failure, the chains and the conflicts).
+   */
+  resolveDot(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): string;
+  /** Exactly what `pkglens resolve --format mermaid` prints: the resolve graph as a Mermaid flowchart. */
+  resolveMermaid(requests: string[] | string, options: ResolveOptions & { files: FileInput[] }): string;
   PackageSet: typeof PackageSet;
   PackageSetBuilder: typeof PackageSetBuilder;
   pep440: Versions;

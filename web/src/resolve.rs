@@ -103,17 +103,27 @@ impl Resolve {
     }
 
     /// Solves over `paths`, the package file at index `i` of `paths` read by `load(i, family,
-    /// version, cache)` when the solver first considers its version; answers the JSON text of
-    /// `resolve --format json` (without the CLI's final newline).
-    fn run<L>(&self, paths: &[&str], load: L) -> Result<String, JsValue>
+    /// version, cache)` when the solver first considers its version.
+    fn report<L>(&self, paths: &[&str], load: L) -> ResolveReport
     where
         L: FnMut(usize, &str, &RezVersion, &mut RequirementCache) -> RezPackage,
     {
         let mut source = FileSetSource::new(&self.repos, paths, load);
         let result = solve(&self.requests, &self.options, &mut source, &self.searched)
             .map_err(|e| e.message);
-        let report = ResolveReport::new(&self.requests, &self.options, result, source.loaded);
-        serde_json::to_string_pretty(&report.json()).map_err(js_error)
+        ResolveReport::new(&self.requests, &self.options, result, source.loaded)
+    }
+}
+
+/// The resolve graph's text, as `pkglens resolve --format dot|mermaid` prints it (with its
+/// final newline): core's [`ResolveReport::dot`] or [`ResolveReport::mermaid`].
+fn graph_text(report: &ResolveReport, syntax: &str) -> Result<String, JsValue> {
+    match syntax {
+        "dot" => Ok(report.dot()),
+        "mermaid" => Ok(report.mermaid()),
+        other => Err(js_error(format!(
+            "pkglens: resolve: expected the graph syntax `dot` or `mermaid`, found {other:?}"
+        ))),
     }
 }
 
@@ -261,20 +271,18 @@ fn is_rez(format: Option<Format>) -> bool {
     matches!(format, Some(Format::RezPackagePy | Format::RezPackageYaml))
 }
 
-/// `resolve(requests, { files, repos, ... })` of the npm package: the files are packed in
-/// `batch` (as for `parse`); a family is listed from the files' paths as rez lists a folder,
-/// and a version's file is parsed when the solver first considers it. Answers the JSON text of
-/// `resolve --format json`.
-#[wasm_bindgen(js_name = resolveFiles)]
-pub fn resolve_files(
+/// The resolve over the files packed in `batch` (as for `parse`): a family is listed from the
+/// files' paths as rez lists a folder, and a version's file is parsed when the solver first
+/// considers it.
+fn report_over_files(
     batch: &Batch,
     requests: Vec<String>,
     options: JsValue,
-) -> Result<String, JsValue> {
+) -> Result<ResolveReport, JsValue> {
     let resolve = Resolve::from_js(requests, options)?;
     let inputs = batch.inputs()?;
     let paths: Vec<&str> = inputs.iter().map(|input| input.path).collect();
-    resolve.run(&paths, |i, family, version, cache| {
+    Ok(resolve.report(&paths, |i, family, version, cache| {
         let input = &inputs[i];
         let record = parse_guarded(
             &Input::new(input.path, input.bytes),
@@ -282,22 +290,72 @@ pub fn resolve_files(
         )
         .unwrap_or_else(|err| Record::from_error(&err));
         rez_package_in_folder(&record, family, version, resolve.allow_dynamic, cache)
-    })
+    }))
 }
 
-#[wasm_bindgen]
+/// The JSON text of `resolve --format json`, without the CLI's final newline.
+fn json_text(report: &ResolveReport) -> Result<String, JsValue> {
+    serde_json::to_string_pretty(&report.json()).map_err(js_error)
+}
+
+/// `resolve(requests, { files, repos, ... })` of the npm package over the files packed in
+/// `batch`. Answers the JSON text of `resolve --format json`.
+#[wasm_bindgen(js_name = resolveFiles)]
+pub fn resolve_files(
+    batch: &Batch,
+    requests: Vec<String>,
+    options: JsValue,
+) -> Result<String, JsValue> {
+    json_text(&report_over_files(batch, requests, options)?)
+}
+
+/// `resolveDot`/`resolveMermaid(requests, { files, repos, ... })` of the npm package: the
+/// resolve of [`resolve_files`] as the text of `resolve --format dot|mermaid` (`syntax`).
+#[wasm_bindgen(js_name = resolveFilesGraph)]
+pub fn resolve_files_graph(
+    batch: &Batch,
+    requests: Vec<String>,
+    options: JsValue,
+    syntax: String,
+) -> Result<String, JsValue> {
+    graph_text(&report_over_files(batch, requests, options)?, &syntax)
+}
+
 impl PackageSet {
-    /// `resolve` over the set's records: its rez package files (by their paths) stand for the
-    /// repositories' files. Answers the JSON text of
-    /// `resolve --format json`.
-    #[wasm_bindgen(js_name = resolveJson)]
-    pub fn resolve_json(&self, requests: Vec<String>, options: JsValue) -> Result<String, JsValue> {
+    /// The resolve over the set's records: its rez package files (by their paths) stand for
+    /// the repositories' files.
+    fn report_over_records(
+        &self,
+        requests: Vec<String>,
+        options: JsValue,
+    ) -> Result<ResolveReport, JsValue> {
         let resolve = Resolve::from_js(requests, options)?;
         let records = self.records();
         let rez: Vec<&Record> = records.iter().filter(|r| is_rez(r.format)).collect();
         let paths: Vec<&str> = rez.iter().map(|r| r.path.as_str()).collect();
-        resolve.run(&paths, |i, family, version, cache| {
+        Ok(resolve.report(&paths, |i, family, version, cache| {
             rez_package_in_folder(rez[i], family, version, resolve.allow_dynamic, cache)
-        })
+        }))
+    }
+}
+
+#[wasm_bindgen]
+impl PackageSet {
+    /// `resolve` over the set's records. Answers the JSON text of `resolve --format json`.
+    #[wasm_bindgen(js_name = resolveJson)]
+    pub fn resolve_json(&self, requests: Vec<String>, options: JsValue) -> Result<String, JsValue> {
+        json_text(&self.report_over_records(requests, options)?)
+    }
+
+    /// `resolveDot`/`resolveMermaid` over the set's records: the text of
+    /// `resolve --format dot|mermaid` (`syntax`).
+    #[wasm_bindgen(js_name = resolveGraph)]
+    pub fn resolve_graph(
+        &self,
+        requests: Vec<String>,
+        options: JsValue,
+        syntax: String,
+    ) -> Result<String, JsValue> {
+        graph_text(&self.report_over_records(requests, options)?, &syntax)
     }
 }

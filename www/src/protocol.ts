@@ -160,6 +160,8 @@ export interface Methods {
   clear(args: Record0): null;
   /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
   resolve(args: { requests: string[]; repos: string[] }): ResolveReport;
+  /** The same resolve's graph as `pkglens resolve --format dot|mermaid` prints it. */
+  resolveGraph(args: { requests: string[]; repos: string[]; syntax: 'dot' | 'mermaid' }): string;
   /**
    * The dependency tree of `requirements` (requirements.txt lines) on the index at `indexUrl`,
    * read over fetch as `pkglens graph --index-url` reads it; each package read is an `index`

@@ -489,6 +489,10 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
   resolve({ requests, repos }) {
     return currentSet().resolve(requests, { repos });
   },
+  resolveGraph({ requests, repos, syntax }) {
+    const s = currentSet();
+    return syntax === 'dot' ? s.resolveDot(requests, { repos }) : s.resolveMermaid(requests, { repos });
+  },
 };
 
 self.onmessage = async (event: MessageEvent<Request | Control>) => {

@@ -1,8 +1,9 @@
 // The resolve view in Chromium: the repository's examples/rez dropped as a person drops it, a
 // request typed as `rez env` takes it, the resolved list and graph; a failing request shows
 // rez's reason and the chain to each requirement; rez's error shows its message. The answers
-// are the CLI's (`pkglens resolve --repo examples/rez`), which rez 3.4.0 gives too. Any console
-// error or page error fails the test.
+// are the CLI's (`pkglens resolve --repo examples/rez`), which rez 3.4.0 gives too. The view's
+// DOT and Mermaid exports are the CLI's `--format dot|mermaid` bytes. Any console error or page
+// error fails the test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,6 +21,29 @@ function cliResolve(request) {
     if (err.status !== 1) throw err;
     return JSON.parse(err.stdout);
   }
+}
+
+/**
+ * The CLI's `resolve --format <format>` text over the dropped folder as the page names it
+ * (`rez`, from examples/), so that even rez's messages, which name paths, are the same bytes.
+ */
+function cliText(request, format) {
+  const bin = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'pkglens')).find(existsSync);
+  if (!bin) return null;
+  try {
+    return execFileSync(bin, ['resolve', '--format', format, '--repo', 'rez', '--', ...request.split(' ')], { cwd: join(ROOT, 'examples'), encoding: 'utf8' });
+  } catch (err) {
+    if (err.status !== 1) throw err;
+    return err.stdout;
+  }
+}
+
+/** The text of the file `click` makes the page download. */
+async function downloaded(page, click) {
+  const download = page.waitForEvent('download');
+  await click();
+  const file = await download;
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), 'utf8') };
 }
 
 /** Types `request` in the view and waits for its answer's title. */
@@ -102,6 +126,32 @@ describe('the resolve view', () => {
     await page.fill('#resolve-request', 'foo-[1');
     await page.press('#resolve-request', 'Enter');
     await page.waitForFunction(() => /invalid request/.test(document.querySelector('#resolve-result p.error')?.textContent ?? ''));
+    assert.deepEqual(errors, []);
+  });
+
+  test('the resolve graph exports as DOT and Mermaid, the CLI\'s bytes: solved, failed and rez\'s error', async () => {
+    const cases = [['usd-23 !python-3.11', 'Resolved 6 packages'], ['usd-24 python-3.9', 'Resolve failed'], ['usd', 'Resolve error']];
+    for (const [request, title] of cases) {
+      await resolveIn(page, request, title);
+      const dot = await downloaded(page, () => page.click('#resolve-export-dot'));
+      const mermaid = await downloaded(page, () => page.click('#resolve-export-mermaid'));
+      assert.equal(dot.name, 'resolve.dot');
+      assert.equal(mermaid.name, 'resolve.mmd');
+      assert.ok(dot.text.startsWith('digraph resolve {\n  n0 [label="request"];\n'), dot.text);
+      assert.ok(mermaid.text.startsWith('flowchart LR\n  n0["request"]\n'), mermaid.text);
+      const [cliDot, cliMermaid] = [cliText(request, 'dot'), cliText(request, 'mermaid')];
+      if (cliDot !== null) {
+        assert.equal(dot.text, cliDot, `dot: ${request}`);
+        assert.equal(mermaid.text, cliMermaid, `mermaid: ${request}`);
+      }
+      // The tab bar's Export DOT, on this view, is the resolve's graph too.
+      assert.equal((await downloaded(page, () => page.click('#export-dot'))).text, dot.text);
+    }
+    // The failure's graph, as rez's: the chains, and the two conflicting requirements joined.
+    await resolveIn(page, 'usd-24 python-3.9', 'Resolve failed');
+    const failed = await downloaded(page, () => page.click('#resolve-export-mermaid'));
+    assert.equal(failed.text, ['flowchart LR', '  n0["request"]', '  n1["usd"]', '  n2["python-3.11"]', '  n3["python==3.9.18"]',
+      '  n0 --> n1', '  n1 --> n2', '  n0 --> n3', '  n2 -. conflict .-> n3', ''].join('\n'));
     assert.deepEqual(errors, []);
   });
 });

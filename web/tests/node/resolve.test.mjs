@@ -1,12 +1,14 @@
 // `resolve` of the npm package under Node: rez requests over a set of files, as
-// `pkglens resolve --format json` answers them.
+// `pkglens resolve --format json` answers them, and the resolve graph (`resolveDot`,
+// `resolveMermaid`) as `--format dot` and `--format mermaid` print it.
 // - Always: the repository's examples/rez (PKGLENS_BASE: the repository root), whose answers
 //   were checked against rez 3.4.0's ResolvedContext; options and errors.
 // - With PKGLENS_BIN (the native CLI): byte for byte against its JSON, over rez's solver-test
 //   repository (PKGLENS_REZ_SOLVER, the requests of rez's tests/test_solver.py, failures and
 //   cycles included, both variant selection modes), the examples, two repositories at once, and
 //   the first requests of rez's benchmark over its 18,226-file repository (PKGLENS_REZ_BENCH,
-//   PKGLENS_REZ_REQUESTS), from files and from a PackageSet of the parsed files.
+//   PKGLENS_REZ_REQUESTS), from files and from a PackageSet of the parsed files; the DOT and
+//   Mermaid of each of those resolves byte for byte against the CLI's too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import * as pkglens from 'pkglens';
 
-const { resolve, resolveJson, parseFiles, PackageSet } = pkglens;
+const { resolve, resolveJson, resolveDot, resolveMermaid, parseFiles, PackageSet } = pkglens;
 const base = process.env.PKGLENS_BASE ?? process.cwd();
 
 /** Every file under `dir` (relative to `base`), named as the CLI names them: `dir/...`. */
@@ -102,6 +104,31 @@ test('a PackageSet of the parsed files resolves as the files do', () => {
   set.free();
 });
 
+test('the resolve graph as DOT and Mermaid: what required each package; a failure\'s chains and conflict', () => {
+  const options = { files: examples, repos: [EXAMPLES] };
+  // rez 3.4.0 resolves `boost` over the examples to these four, boost-1.82.0 with its variant 1.
+  assert.equal(resolveDot('boost', options), [
+    'digraph resolve {', '  n0 [label="request"];', '  n1 [label="arch-x86_64[]"];', '  n2 [label="platform-linux[]"];',
+    '  n3 [label="python-3.11.6[0]"];', '  n4 [label="boost-1.82.0[1]"];', '  n3 -> n1;', '  n3 -> n2;', '  n4 -> n3;', '  n0 -> n4;', '}', '',
+  ].join('\n'));
+  // rez: python-3.11 (required by usd-24) conflicts with the requested python-3.9.
+  assert.equal(resolveMermaid('usd-24 python-3.9', options), [
+    'flowchart LR', '  n0["request"]', '  n1["usd"]', '  n2["python-3.11"]', '  n3["python==3.9.18"]',
+    '  n0 --> n1', '  n1 --> n2', '  n0 --> n3', '  n2 -. conflict .-> n3', '',
+  ].join('\n'));
+  // rez's error: the request and rez's message.
+  const quoted = file('q/1.0/package.py', 'name = "q"\nversion = "1.0"\nrequires = ["gone"]\n');
+  assert.match(resolveDot('q', { files: [quoted] }), /n1 \[label="package family not found: gone, was required by: q \(searched: \)"\];/);
+  const set = new PackageSet(parseFiles(examples));
+  for (const request of ['boost', 'usd-24 python-3.9', 'usd']) {
+    assert.equal(set.resolveDot(request, { repos: [EXAMPLES] }), resolveDot(request, options));
+    assert.equal(set.resolveMermaid(request, { repos: [EXAMPLES] }), resolveMermaid(request, options));
+  }
+  set.free();
+  assert.throws(() => resolveDot(['foo-[1'], options), /invalid request/);
+  assert.throws(() => resolveMermaid(['usd'], {}), /expected `files`/);
+});
+
 test('bad requests and options throw, naming what is wrong', () => {
   assert.throws(() => resolve(['foo-[1'], { files: examples }), /invalid request "foo-\[1": expected version range syntax/);
   assert.throws(() => resolve(['foo.'], { files: examples }), /Not a valid package name: 'foo\.'/);
@@ -121,9 +148,9 @@ function file(name, text) {
 const bin = process.env.PKGLENS_BIN;
 const solver = process.env.PKGLENS_REZ_SOLVER;
 
-/** The CLI's `resolve --format json` for `requests` over `repos`, with `flags`. */
-function native(requests, repos, flags = []) {
-  const args = ['resolve', '--format', 'json', ...repos.flatMap((r) => ['--repo', r]), ...flags, '--', ...requests];
+/** The CLI's `resolve --format <format>` for `requests` over `repos`, with `flags`. */
+function native(requests, repos, flags = [], format = 'json') {
+  const args = ['resolve', '--format', format, ...repos.flatMap((r) => ['--repo', r]), ...flags, '--', ...requests];
   try {
     return execFileSync(bin, args, { cwd: base, encoding: 'utf8' });
   } catch (err) {
@@ -152,6 +179,12 @@ function sameAsCli(files, repos, requests, options = {}, set = null) {
   const got = resolveJson(requests, { files, repos, ...options });
   assert.equal(got, expected, `${requests.join(' ')} over ${repos.join(', ')}`);
   if (set) assert.equal(set.resolveJson(requests, { repos, ...options }), expected);
+  // The resolve graph, as `--format dot` and `--format mermaid` print it.
+  for (const [format, fromFiles, fromSet] of [['dot', resolveDot, 'resolveDot'], ['mermaid', resolveMermaid, 'resolveMermaid']]) {
+    const graph = native(requests, repos, flagsOf(options), format);
+    assert.equal(fromFiles(requests, { files, repos, ...options }), graph, `${format}: ${requests.join(' ')} over ${repos.join(', ')}`);
+    if (set) assert.equal(set[fromSet](requests, { repos, ...options }), graph);
+  }
   return JSON.parse(got).status;
 }
 
@@ -171,7 +204,7 @@ test('the CLI is given for the cross-target resolves', (t) => {
   if (!bin || !solver) t.skip('PKGLENS_BIN or PKGLENS_REZ_SOLVER is not set');
 });
 
-test('same JSON as the CLI: rez\'s solver tests, both variant selection modes', { skip: !bin || !solver }, () => {
+test('same JSON, DOT and Mermaid as the CLI: rez\'s solver tests, both variant selection modes', { skip: !bin || !solver }, () => {
   const files = repoFiles(solver);
   const set = new PackageSet(parseFiles(files));
   const statuses = new Set();
@@ -184,7 +217,7 @@ test('same JSON as the CLI: rez\'s solver tests, both variant selection modes', 
   set.free();
 });
 
-test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two repositories, a final slash', { skip: !bin || !solver }, () => {
+test('same JSON, DOT and Mermaid as the CLI: the examples, implicit requests, allowDynamic, two repositories, a final slash', { skip: !bin || !solver }, () => {
   const files = [...examples, ...repoFiles(solver)];
   for (const request of ['usd-23 !python-3.11', 'usd-24 python-3.9', 'usd', 'studio_pipeline', 'ocio', 'python', 'pyfoo']) {
     const requests = request.split(' ');
@@ -199,7 +232,7 @@ test('same JSON as the CLI: the examples, implicit requests, allowDynamic, two r
 const bench = process.env.PKGLENS_REZ_BENCH;
 const benchRequests = process.env.PKGLENS_REZ_REQUESTS;
 
-test('same JSON as the CLI: rez\'s benchmark requests over its 18,226-file repository', { skip: !bin || !bench || !benchRequests }, () => {
+test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 18,226-file repository', { skip: !bin || !bench || !benchRequests }, () => {
   const files = repoFiles(bench);
   const set = new PackageSet(parseFiles(files));
   const requests = JSON.parse(readFileSync(benchRequests, 'utf8')).slice(0, 12);

@@ -1,6 +1,6 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, passedOver, scanJson, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, readWheelUrl, indexTree, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, type ResolveOptions, type ResolveReport } from 'pkglens';
+import { parseFiles, passedOver, scanJson, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, readWheelUrl, indexTree, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, resolveDot, resolveMermaid, type ResolveOptions, type ResolveReport } from 'pkglens';
 
 const records: FileRecord[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
 const first: FileRecord = records[0]!;
@@ -40,10 +40,14 @@ const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'u
 const chains: string[][] = report.failure?.chains ?? [];
 const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: 'intersection_priority' }).packages ?? []).map((p) => p.variant);
 const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true });
+// ... and its graph, as `resolve --format dot|mermaid` prints it.
+const resolveGraphs: string[] = [resolveDot('usd', { files: [] }), resolveMermaid(['usd'], { files: [], repos: [''] }), set.resolveDot('usd'), set.resolveMermaid('usd', { allowDynamic: true })];
+// @ts-expect-error the files are needed
+const noFiles = resolveDot('usd', {});
 // @ts-expect-error not a variant selection mode
 const badMode: ResolveOptions = { variantSelectMode: 'newest' };
 // What the walk passed over: listed, then given to scanJson as scan -v gives it.
 const skippedFiles = passedOver(['r/a/notes.md', 'r/a/package.py'], 'r');
 const skippedReason: string = skippedFiles[0]?.reason ?? '';
 const scannedText: string = scanJson([], { passedOver: skippedFiles });
-export { skippedReason, scannedText, remote, treeNodes, target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished, chains, variants, resolvedText, badMode };
+export { skippedReason, scannedText, remote, treeNodes, target, badTarget, names, line, kinds, byKind, states, dot, order, ok, chosen, read, next, scan, wanted, wheel, finished, chains, variants, resolvedText, resolveGraphs, noFiles, badMode };

@@ -1,14 +1,17 @@
 // The resolve view: rez requests typed as `rez env` takes them, resolved over the loaded rez
 // repository by the worker (`PackageSet.resolve`, the CLI's `pkglens resolve`): the resolved
-// packages and their graph, or why the resolve failed.
+// packages and their graph, or why the resolve failed; the resolve graph exported as the CLI's
+// `--format dot` and `--format mermaid` print it.
 import type { Graph, ResolveReport, SetPackage } from 'pkglens';
 import type { Drawn } from '../graph';
-import { $, fmt, h, prose } from '../dom';
+import { $, download, fmt, h, prose } from '../dom';
 import { render } from '../router';
 import { isCurrent, parseRoute } from '../routes';
 import { app, engine, state } from '../state';
 
 let drawn: Drawn | null = null;
+/** The resolve on show: what its exports resolve again. */
+let shown: { requests: string[]; repos: string[] } | null = null;
 
 /** Takes the resolve's drawing down (a new resolve, or the view is left). */
 export function dropResolveGraph(): void {
@@ -37,6 +40,7 @@ export async function renderResolve(request: string | undefined, token: number):
   const reposInput = $<HTMLInputElement>('resolve-repos');
   if (request !== undefined) input.value = request;
   dropResolveGraph();
+  shown = null;
   if (!state.loaded) {
     out.replaceChildren(h('p', { class: 'empty' }, 'No package set yet: drop a rez repository above.'));
     return;
@@ -58,9 +62,34 @@ export async function renderResolve(request: string | undefined, token: number):
     return;
   }
   if (!isCurrent(token)) return;
+  shown = { requests, repos };
   if (report.status === 'solved') await showSolved(out, report);
   else if (report.status === 'failed') showFailed(out, report);
-  else out.replaceChildren(h('h2', { id: 'resolve-title' }, 'Resolve error'), h('p', { class: 'error', role: 'alert' }, ...prose(report.error ?? '')));
+  else out.replaceChildren(h('h2', { id: 'resolve-title' }, 'Resolve error'), exportButtons(), h('p', { class: 'error', role: 'alert' }, ...prose(report.error ?? '')));
+}
+
+/** The resolve graph's text in `syntax`, byte for byte the CLI's `resolve --format dot|mermaid`; null with no resolve on show. */
+export async function resolveGraphText(syntax: 'dot' | 'mermaid'): Promise<string | null> {
+  return shown ? engine.call('resolveGraph', { ...shown, syntax }) : null;
+}
+
+/** Saves the resolve graph on show as a file. */
+async function exportGraph(syntax: 'dot' | 'mermaid'): Promise<void> {
+  const text = await resolveGraphText(syntax);
+  if (text === null) return;
+  if (syntax === 'dot') download('resolve.dot', text, 'text/vnd.graphviz');
+  else download('resolve.mmd', text, 'text/plain');
+}
+
+/** The export buttons of the resolve on show (a solved or failed one, or rez's error). */
+function exportButtons(): HTMLElement {
+  const button = (syntax: 'dot' | 'mermaid', label: string) => {
+    const b = h('button', { type: 'button', id: `resolve-export-${syntax}` }, label);
+    b.addEventListener('click', () => void exportGraph(syntax));
+    return b;
+  };
+  return h('p', { class: 'resolve-exports', role: 'group', 'aria-label': 'Export the resolve graph' },
+    button('dot', 'Export DOT'), ' ', button('mermaid', 'Export Mermaid'));
 }
 
 async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void> {
@@ -70,6 +99,7 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
   const canvas = h('div', { id: 'resolve-graph', class: 'graph-canvas', role: 'img', 'aria-label': 'Resolve graph: what required each package' });
   out.replaceChildren(
     h('h2', { id: 'resolve-title' }, `Resolved ${fmt.format(packages.length)} ${packages.length === 1 ? 'package' : 'packages'}`),
+    exportButtons(),
     h('p', { class: 'muted' }, `${fmt.format(report.solves ?? 0)} solves, ${fmt.format(report.fails ?? 0)} failed phases, ${fmt.format(report.families_read)} families read.`),
     h('table', { class: 'graph-edges resolved', 'aria-label': 'Resolved packages, dependencies first' },
       h('thead', {}, h('tr', {}, ...['Name', 'Version', 'Variant', 'Path'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -103,6 +133,7 @@ function showFailed(out: HTMLElement, report: ResolveReport): void {
   const failure = report.failure!;
   out.replaceChildren(
     h('h2', { id: 'resolve-title' }, 'Resolve failed'),
+    exportButtons(),
     h('p', { id: 'resolve-reason', class: 'error' }, failure.description),
     h('p', {}, 'How each requirement involved came to be:'),
     h('ol', { id: 'resolve-chains', class: 'chains' },

@@ -88,6 +88,7 @@ pub use report::{
     CheckOptions, CheckReport, CheckSummary, Counts, DiffReport, GraphReport, PassedOverFile,
     ScanReport, ScanSummary, SetSummary, TargetReport, Unreadable, WhyReport,
 };
+pub use resolve::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderers};
 pub use resolve::{
     list_family, parse_request, rez_package_in_folder, rez_packages, solve, unreadable,
     FamilyChild, Listed, PackageSource, Reduction, RequirementCache, ResolveFailure,

@@ -74,6 +74,7 @@ fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer
             VariantSelectMode::VersionPriority
         },
         implicit: Vec::new(),
+        ..ResolveOptions::default()
     };
     // Two readers whatever the machine, so that reads ahead happen and race with the solver.
     let readers = prefetch.then(|| Executor::for_jobs(Jobs::Exactly(2)).expect("a thread pool"));

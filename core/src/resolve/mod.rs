@@ -11,8 +11,9 @@
 //! guessed, unless the caller allows the literal part to stand in.
 //!
 //! Where this departs from rez (all recorded in `docs/decisions.md`):
-//! - no package filters, timestamps or custom `package_orderers` (rez's defaults: no filter,
-//!   version descending);
+//! - no package filters or timestamps (rez's defaults: no filter); `package_orderers` as
+//!   rez's ([`order`]) except `soft_timestamp`, and `no_order` keeps the versions in the
+//!   order the source lists them (rez's is a Python set's, which varies between processes);
 //! - each family's variants are put in rez's variant order as soon as the family's versions
 //!   enter a slice, instead of lazily; the order is a function of the request only, so every
 //!   answer is the same;
@@ -21,12 +22,14 @@
 
 mod graph;
 mod listing;
+mod order;
 mod outcome;
 mod report;
 mod slice;
 mod solver;
 
 pub use listing::{list_family, FamilyChild, PACKAGE_FILES};
+pub use order::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderers};
 pub use outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
@@ -93,6 +96,8 @@ pub struct ResolveOptions {
     /// rez's `implicit_packages`: requests put before the user's (rez's default config adds
     /// `~platform==…`, `~arch==…`, `~os==…`; none here unless asked).
     pub implicit: Vec<RezRequirement>,
+    /// rez's `package_orderers`: the order versions are tried in (none: version descending).
+    pub orderers: PackageOrderers,
 }
 
 /// One version of a family as its source lists it: read already, or only named by its folder

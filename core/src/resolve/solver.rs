@@ -11,6 +11,7 @@
 //! phase is **finalised**: cycles are a failure, and the packages are put in dependency order.
 
 use super::graph::{dependency_order, find_cycle};
+use super::order::python_sorted_reverse;
 use super::outcome::{describe_unusable, error, versioned};
 use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
@@ -562,7 +563,18 @@ impl Solver<'_> {
         if entries.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Slice::new(family.into(), entries)))
+        if self.options.orderers.is_empty() {
+            return Ok(Some(Slice::new(family.into(), entries)));
+        }
+        // rez sorts a slice's versions by its orderer when it first splits it; a slice is
+        // only ever cut from this one, keeping its order, so sorting now gives the same.
+        let entries = self
+            .options
+            .orderers
+            .sort_versions(family, entries, |e| &e.version);
+        let mut slice = Slice::new(family.into(), entries);
+        slice.sorted = true;
+        Ok(Some(slice))
     }
 
     /// Reads the packages at `at` in `family` that are not read yet, in one call to the
@@ -654,13 +666,17 @@ impl Solver<'_> {
                 conflict_fams,
             });
         }
-        let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
-            .into_iter()
-            .map(|v| (self.variant_key(&v), Rc::new(v)))
-            .collect();
-        // rez sorts with `reverse=True`: the greatest key first.
-        keyed.sort_by(|a, b| b.0.cmp(&a.0));
-        let sorted: Rc<[Rc<Variant>]> = keyed.into_iter().map(|(_, v)| v).collect();
+        let sorted: Rc<[Rc<Variant>]> = if self.options.orderers.is_empty() {
+            let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
+                .into_iter()
+                .map(|v| (self.variant_key(&v), Rc::new(v)))
+                .collect();
+            // rez sorts with `reverse=True`: the greatest key first.
+            keyed.sort_by(|a, b| b.0.cmp(&a.0));
+            keyed.into_iter().map(|(_, v)| v).collect()
+        } else {
+            self.ordered_variants(variants)
+        };
         if let Some(Some(f)) = self.families.get_mut(family) {
             if let Some(slot) = f.variants.get_mut(i) {
                 *slot = Some(Rc::clone(&sorted));
@@ -672,22 +688,13 @@ impl Solver<'_> {
     /// rez `_PackageEntry.sort`'s key. A range's key under rez's default orderer (version
     /// descending) is its list of bounds, which is how [`RezVersionRange`] orders.
     fn variant_key(&self, variant: &Variant) -> VariantKey {
-        let mut requested = Vec::new();
-        let mut names: HashSet<&str> = HashSet::default();
-        for (i, request) in self.request.requirements.iter().enumerate() {
-            if request.conflict {
-                continue;
-            }
-            if let Some(req) = variant.requires.get(&request.name) {
-                requested.push((-(i as i64), req.range.clone()));
-                names.insert(&req.name);
-            }
-        }
-        let additional: Vec<(RezVersionRange, String)> = variant
-            .requires
-            .requirements
-            .iter()
-            .filter(|r| !r.conflict && !names.contains(r.name.as_str()))
+        let (requested, additional) = self.variant_requirements(variant);
+        let requested: Vec<(i64, RezVersionRange)> = requested
+            .into_iter()
+            .map(|(i, req)| (-(i as i64), req.range.clone()))
+            .collect();
+        let additional: Vec<(RezVersionRange, String)> = additional
+            .into_iter()
             .map(|r| (r.range.clone(), r.name.clone()))
             .collect();
         VariantKey {
@@ -700,6 +707,56 @@ impl Solver<'_> {
             additional,
             index: variant.index,
         }
+    }
+
+    /// The requirements rez's variant key ranks: those of the request's (non-conflict)
+    /// families, with the request's position, then the other non-conflict ones.
+    fn variant_requirements<'v>(
+        &self,
+        variant: &'v Variant,
+    ) -> (Vec<(usize, &'v RezRequirement)>, Vec<&'v RezRequirement>) {
+        let mut requested = Vec::new();
+        let mut names: HashSet<&str> = HashSet::default();
+        for (i, request) in self.request.requirements.iter().enumerate() {
+            if request.conflict {
+                continue;
+            }
+            if let Some(req) = variant.requires.get(&request.name) {
+                requested.push((i, req));
+                names.insert(&req.name);
+            }
+        }
+        let additional = variant
+            .requires
+            .requirements
+            .iter()
+            .filter(|r| !r.conflict && !names.contains(r.name.as_str()))
+            .collect();
+        (requested, additional)
+    }
+
+    /// `variants` in rez's variant order under the configured package orderers, whose range
+    /// keys compare as rez's Python objects do (see [`super::order`]).
+    fn ordered_variants(&self, variants: Vec<Variant>) -> Rc<[Rc<Variant>]> {
+        let intersection =
+            self.options.variant_select_mode == VariantSelectMode::IntersectionPriority;
+        let keyed: Vec<_> = variants
+            .into_iter()
+            .map(|v| {
+                let (requested, additional) = self.variant_requirements(&v);
+                let key = self.options.orderers.variant_key(
+                    intersection,
+                    &requested,
+                    &additional,
+                    v.index,
+                );
+                (key, Rc::new(v))
+            })
+            .collect();
+        python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
     }
 }
 

@@ -22,4 +22,5 @@ pub use package_py::{
     parse_package_py, Assignment, DynamicField, Function, PackagePy, PyError, PyValue, MAX_DEPTH,
 };
 pub use package_yaml::parse_rez_package_yaml;
+pub(crate) use package_yaml::yaml_to_py;
 pub use record::parse_rez_package_py;

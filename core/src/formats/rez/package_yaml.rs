@@ -78,7 +78,8 @@ fn key_line(text: &str, name: &str) -> u32 {
         .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX))
 }
 
-fn yaml_to_py(value: &Yaml) -> Option<PyValue> {
+/// A YAML value as the Python value rez reads from it; `None` for an alias or a bad value.
+pub(crate) fn yaml_to_py(value: &Yaml) -> Option<PyValue> {
     Some(match value {
         Yaml::Null => PyValue::None,
         Yaml::Boolean(b) => PyValue::Bool(*b),

@@ -104,6 +104,19 @@ impl RezVersionRange {
         }
     }
 
+    /// The intervals, lowest first, as rez's `VersionRange.bounds` holds them: each as
+    /// `((lower version, inclusive), (upper version, inclusive))`; an unbounded interval's
+    /// upper version is rez's `Version.inf` ([`RezVersion::is_infinity`]) and its lower the
+    /// empty version. Package orderers make their range keys from these.
+    pub fn intervals(&self) -> impl Iterator<Item = ((&RezVersion, bool), (&RezVersion, bool))> {
+        self.bounds.iter().map(|b| {
+            (
+                (&b.lower.version, b.lower.inclusive),
+                (&b.upper.version, b.upper.inclusive),
+            )
+        })
+    }
+
     /// The range of all versions (`""`).
     pub fn any() -> Self {
         RezVersionRange {

@@ -214,6 +214,12 @@ impl RezVersion {
         }
     }
 
+    /// Whether this is rez's internal `Version.inf` (the version of an unbounded range's
+    /// upper bound): package orderers compare it as rez does, which differs from other versions.
+    pub fn is_infinity(&self) -> bool {
+        self.inf
+    }
+
     /// The empty version `""`.
     pub fn empty() -> RezVersion {
         RezVersion::default()

@@ -432,6 +432,10 @@ pub struct ResolveArgs {
     /// `--implicit '~platform==linux'`.
     #[arg(long = "implicit", value_name = "REQUEST")]
     pub implicit: Vec<String>,
+    /// rez's `package_orderers`, read from FILE: a YAML or JSON list of orderers (`type` and
+    /// its fields), or a rezconfig (`.yaml`, or `.py` read statically) that sets it.
+    #[arg(long, value_name = "FILE")]
+    pub orderers: Option<PathBuf>,
     /// Use the literal values read from a package whose solver fields are partly computed
     /// (by default such a package stops the resolve, naming the file and field).
     #[arg(long)]

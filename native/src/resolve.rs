@@ -20,9 +20,10 @@ use pkglens_core::{
     RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
     RezResolve, RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
 };
+use pkglens_core::{read_orderers, PackageOrderers};
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -266,6 +267,13 @@ pub fn resolve_requests(
     solve(requests, options, source, &searched.join("; ")).map_err(|e| e.message)
 }
 
+/// The package orderers of `--orderers FILE` (see [`read_orderers`]).
+fn orderers_file(path: &Path) -> anyhow::Result<PackageOrderers> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    read_orderers(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
+}
+
 /// `resolve`: exit 0 when solved, 1 when rez would fail or raise.
 pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
     let repos = repositories(&args)?;
@@ -276,6 +284,10 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
             VariantModeArg::IntersectionPriority => VariantSelectMode::IntersectionPriority,
         },
         implicit: parse_requests(&args.implicit).map_err(anyhow::Error::msg)?,
+        orderers: match &args.orderers {
+            Some(path) => orderers_file(path)?,
+            None => PackageOrderers::default(),
+        },
     };
     let readers = match args.no_prefetch {
         true => None,

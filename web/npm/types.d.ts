@@ -322,6 +322,27 @@ export interface ResolveOptions {
   implicit?: string[];
   /** The CLI's `--allow-dynamic`: use the literal values of a package whose solver fields are partly computed. */
   allowDynamic?: boolean;
+  /**
+   * rez's `package_orderers`, as in a rezconfig: e.g.
+   * `[{ type: 'version_split', first_version: '3.7', packages: ['python'] }]`
+   * (`sorted`, `version_split`, `no_order`, `per_family`; `soft_timestamp` is refused).
+   */
+  orderers?: PackageOrdererConfig[];
+}
+
+/** One entry of rez's `package_orderers`: its `type` and that orderer's fields. */
+export interface PackageOrdererConfig {
+  type: 'sorted' | 'version_split' | 'no_order' | 'per_family';
+  /** The families it orders (default: every family); required inside `per_family`. */
+  packages?: string | string[];
+  /** `sorted`: highest version first. */
+  descending?: boolean;
+  /** `version_split`: versions up to this one first. */
+  first_version?: string;
+  /** `per_family`: an orderer per family. */
+  orderers?: PackageOrdererConfig[];
+  /** `per_family`: rez's `default_order`. */
+  default_order?: PackageOrdererConfig;
 }
 
 /** One resolved package of `resolve`. */

@@ -11,6 +11,7 @@
 use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
+use pkglens_core::{json_to_py, PackageOrderers};
 use pkglens_core::{
     list_family, parse_guarded, parse_request, rez_package_in_folder, solve, unreadable,
     FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache, ResolveOptions,
@@ -32,6 +33,8 @@ struct ResolveOptionsIn {
     implicit: Vec<String>,
     /// The CLI's `--allow-dynamic`.
     allow_dynamic: bool,
+    /// rez's `package_orderers`, the list the CLI's `--orderers FILE` holds.
+    orderers: Option<serde_json::Value>,
 }
 
 impl Default for ResolveOptionsIn {
@@ -41,12 +44,19 @@ impl Default for ResolveOptionsIn {
             variant_select_mode: "version_priority".into(),
             implicit: Vec::new(),
             allow_dynamic: false,
+            orderers: None,
         }
     }
 }
 
 /// The fields `ResolveOptionsIn` reads, as JS names them.
-const RESOLVE_OPTION_FIELDS: [&str; 4] = ["repos", "variantSelectMode", "implicit", "allowDynamic"];
+const RESOLVE_OPTION_FIELDS: [&str; 5] = [
+    "repos",
+    "variantSelectMode",
+    "implicit",
+    "allowDynamic",
+    "orderers",
+];
 
 /// A resolve's requests and options, checked as the CLI checks them.
 struct Resolve {
@@ -91,6 +101,11 @@ impl Resolve {
             options: ResolveOptions {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
+                orderers: match &options.orderers {
+                    None => PackageOrderers::default(),
+                    Some(value) => PackageOrderers::from_value(&json_to_py(value))
+                        .map_err(|e| js_error(format!("pkglens: resolve options: orderers{e}")))?,
+                },
             },
             searched: options.repos.join("; "),
             repos: options

@@ -1,0 +1,173 @@
+//! `pkglens resolve` with rez's `package_orderers`, against rez 3.4.0's own resolves.
+//!
+//! `scripts/conformance/rez_orderers.py BENCH` resolves requests over rez's benchmark
+//! repository with `ResolvedContext(..., package_orderers=...)` for several orderer lists
+//! that change rez's answers (`version_split`, `sorted` ascending, `per_family`, two orderers
+//! naming one family, one for every family). This test resolves each with pkglens, the
+//! orderers read from the same list as a rezconfig holds it, and compares the status and the
+//! resolved `family-version[variant]` list exactly; it also checks that the orderers changed
+//! rez's answer often enough for the comparison to mean something.
+//!
+//! `PKGLENS_REZ_ORDERERS_JSON` names the file (the test command sets it); without it the test
+//! says so and passes. The `--orderers` tests at the end need no rez.
+
+use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
+use pkglens_core::{json_to_py, PackageOrderers, ResolveOptions, ResolveOutcome};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// pkglens's `(status, resolved)` for `request` under `orderers`.
+fn pkglens(repo: &str, request: &[String], orderers: PackageOrderers) -> (String, Vec<String>) {
+    let requests = match parse_requests(request) {
+        Ok(requests) => requests,
+        Err(_) => return ("error".into(), Vec::new()),
+    };
+    let options = ResolveOptions {
+        orderers,
+        ..ResolveOptions::default()
+    };
+    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, None);
+    match resolve_requests(&requests, &options, &mut source) {
+        Err(_) => ("error".into(), Vec::new()),
+        Ok(r) => match &r.outcome {
+            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new()),
+            ResolveOutcome::Solved { packages, .. } => (
+                "solved".into(),
+                packages.iter().map(variant_label).collect(),
+            ),
+        },
+    }
+}
+
+#[test]
+fn resolves_with_package_orderers_as_rez_does() {
+    let Ok(path) = std::env::var("PKGLENS_REZ_ORDERERS_JSON") else {
+        eprintln!(
+            "PKGLENS_REZ_ORDERERS_JSON is not set: nothing to compare (scripts/test sets it)"
+        );
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the generated file");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    let bench = doc["bench_repo"].as_str().expect("bench_repo");
+    let cases = doc["cases"].as_array().expect("cases");
+    let mut differences = Vec::new();
+    let mut changed = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or_default();
+        let orderers = PackageOrderers::from_value(&json_to_py(&case["orderers"]))
+            .unwrap_or_else(|e| panic!("orderers of {name}: {e}"));
+        let request = strings(&case["request"]);
+        let expected = (
+            case["status"].as_str().unwrap_or_default().to_string(),
+            strings(&case["resolved"]),
+        );
+        let got = pkglens(bench, &request, orderers);
+        let count = changed.entry(name.to_string()).or_default();
+        count.0 += 1;
+        count.1 += usize::from(expected.1 != strings(&case["default"]));
+        if got != expected {
+            differences.push(format!(
+                "[{name}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
+                request.join(" "),
+                case["error"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    eprintln!("cases (all, answer changed by the orderers): {changed:?}");
+    assert!(
+        differences.is_empty(),
+        "{} of {} resolves differ from rez:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+    for (name, (all, moved)) in &changed {
+        assert!(
+            *moved > 0,
+            "{name}: the orderers changed none of {all} answers"
+        );
+    }
+}
+
+/// `pkglens resolve ARGS` in the repository root.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .arg("resolve")
+        .args(args)
+        .current_dir(root)
+        .env_remove("REZ_PACKAGES_PATH")
+        .output()
+        .expect("pkglens runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn orderers_from_a_file_change_the_answer_and_a_bad_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // examples/rez: boost's variants need python-3.9 and python-3.11; rez's default takes the
+    // highest, a version_split at 3.10 the other.
+    let (code, out, err) = run(&["--repo", "examples/rez", "--format", "json", "boost"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"3.11"), "{out}");
+    let good = dir.path().join("rezconfig.py");
+    std::fs::write(
+        &good,
+        "package_orderers = [\n    {'type': 'version_split', 'first_version': '3.10', \
+         'packages': ['python']},\n]\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "--repo",
+        "examples/rez",
+        "--format",
+        "json",
+        "--orderers",
+        good.to_str().unwrap(),
+        "boost",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"3.9") && !out.contains("\"3.11"), "{out}");
+
+    let bad = dir.path().join("orderers.yaml");
+    std::fs::write(&bad, "- type: version_split\n  packages: [python]\n").unwrap();
+    let (code, _, err) = run(&[
+        "--repo",
+        "examples/rez",
+        "--orderers",
+        bad.to_str().unwrap(),
+        "boost",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains(&format!(
+            "{}: package_orderers[0].first_version: missing",
+            bad.display()
+        )),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "--repo",
+        "examples/rez",
+        "--orderers",
+        "no/such/orderers.yaml",
+        "boost",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot read no/such/orderers.yaml"), "{err}");
+}

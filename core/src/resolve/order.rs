@@ -748,6 +748,61 @@ mod tests {
         assert!(!inf.lt(&a) && a.lt(&inf) && b.lt(&inf));
     }
 
+    /// `tool`'s variants require different families, so rez compares the range keys of `foo`
+    /// and `bar`, each under its own orderer. rez 3.4.0's answers, from
+    /// `ResolvedContext(['tool'], package_orderers=...)` over the same three packages.
+    #[test]
+    fn variants_requiring_different_families_rank_as_in_rez() {
+        use crate::resolve::{solve, ResolveOptions, ResolveOutcome, RezPackage};
+        use std::collections::HashMap;
+        use std::sync::Arc;
+        let package = |name: &str, version: &str, variants: &[&str]| RezPackage {
+            name: name.into(),
+            version: RezVersion::parse(version).unwrap(),
+            requires: Vec::new(),
+            variants: variants.iter().map(|v| reqs(&[v])).collect(),
+            path: format!("{name}/{version}/package.py"),
+            computed: Vec::new(),
+            unusable: None,
+        };
+        let mut source: HashMap<String, Arc<Vec<RezPackage>>> = HashMap::new();
+        source.insert("foo".into(), Arc::new(vec![package("foo", "2", &[])]));
+        source.insert("bar".into(), Arc::new(vec![package("bar", "1", &[])]));
+        source.insert(
+            "tool".into(),
+            Arc::new(vec![package("tool", "1", &["foo-2", "bar-1"])]),
+        );
+        let mut variant = |yaml: &str| {
+            let options = ResolveOptions {
+                orderers: orderers(yaml),
+                ..ResolveOptions::default()
+            };
+            let resolve = solve(&reqs(&["tool"]), &options, &mut source, "memory").unwrap();
+            match resolve.outcome {
+                ResolveOutcome::Solved { packages, .. } => packages.last().unwrap().variant,
+                ResolveOutcome::Failed { .. } => panic!("failed"),
+            }
+        };
+        assert_eq!(variant("[]"), Some(0));
+        // Two reversed keys compare reversed, across families: bar-1 ranks above foo-2.
+        assert_eq!(variant("- type: sorted\n  descending: false\n"), Some(1));
+        // A reversed key against a version raises in Python: the versions decide.
+        assert_eq!(
+            variant("- {type: sorted, descending: false, packages: [foo]}\n"),
+            Some(0)
+        );
+        assert_eq!(
+            variant("- {type: sorted, descending: false, packages: [bar]}\n"),
+            Some(0)
+        );
+        assert_eq!(
+            variant("- {type: version_split, first_version: '1', packages: [foo]}\n- {type: sorted, descending: false, packages: [bar]}\n"),
+            Some(0)
+        );
+        // Every key equal: the family names decide ("foo" > "bar").
+        assert_eq!(variant("- type: no_order\n"), Some(0));
+    }
+
     #[test]
     fn cpython_sort_is_stable_and_reversed() {
         // Equal keys keep their order under reverse=True, as Python's sort does.

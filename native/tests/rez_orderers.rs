@@ -3,7 +3,7 @@
 //! `scripts/conformance/rez_orderers.py BENCH` resolves requests over rez's benchmark
 //! repository with `ResolvedContext(..., package_orderers=...)` for several orderer lists
 //! that change rez's answers (`version_split`, `sorted` ascending, `per_family`, two orderers
-//! naming one family, one for every family). This test resolves each with pkglens, the
+//! naming one family, one for every family), in both variant selection modes. This test resolves each with pkglens, the
 //! orderers read from the same list as a rezconfig holds it, and compares the status and the
 //! resolved `family-version[variant]` list exactly; it also checks that the orderers changed
 //! rez's answer often enough for the comparison to mean something.
@@ -12,7 +12,9 @@
 //! says so and passes. The `--orderers` tests at the end need no rez.
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{json_to_py, PackageOrderers, ResolveOptions, ResolveOutcome};
+use pkglens_core::{
+    json_to_py, PackageOrderers, ResolveOptions, ResolveOutcome, VariantSelectMode,
+};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -27,13 +29,19 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 /// pkglens's `(status, resolved)` for `request` under `orderers`.
-fn pkglens(repo: &str, request: &[String], orderers: PackageOrderers) -> (String, Vec<String>) {
+fn pkglens(
+    repo: &str,
+    request: &[String],
+    orderers: PackageOrderers,
+    variant_select_mode: VariantSelectMode,
+) -> (String, Vec<String>) {
     let requests = match parse_requests(request) {
         Ok(requests) => requests,
         Err(_) => return ("error".into(), Vec::new()),
     };
     let options = ResolveOptions {
         orderers,
+        variant_select_mode,
         ..ResolveOptions::default()
     };
     let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, None);
@@ -72,13 +80,18 @@ fn resolves_with_package_orderers_as_rez_does() {
             case["status"].as_str().unwrap_or_default().to_string(),
             strings(&case["resolved"]),
         );
-        let got = pkglens(bench, &request, orderers);
-        let count = changed.entry(name.to_string()).or_default();
+        let mode = case["mode"].as_str().unwrap_or_default();
+        let variant_select_mode = match mode {
+            "intersection_priority" => VariantSelectMode::IntersectionPriority,
+            _ => VariantSelectMode::VersionPriority,
+        };
+        let got = pkglens(bench, &request, orderers, variant_select_mode);
+        let count = changed.entry(format!("{name} ({mode})")).or_default();
         count.0 += 1;
         count.1 += usize::from(expected.1 != strings(&case["default"]));
         if got != expected {
             differences.push(format!(
-                "[{name}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
+                "[{name} {mode}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
                 request.join(" "),
                 case["error"].as_str().unwrap_or_default()
             ));

@@ -20,7 +20,8 @@ lists them, a Python set's order, which changes from one process to the next
 compared is that it takes those families from the orderer after it.
 
 Each case: `orderers` (the list, as a rezconfig holds it), `name` (of the list),
-`request`, `status` (`solved`, `failed`, or `error` when rez raises) and
+`request`, `mode` (rez's `variant_select_mode`: version_priority, and
+intersection_priority for two lists), `status` (`solved`, `failed`, or `error` when rez raises) and
 `resolved` (`family-version[index]`); `default` is rez's answer without the
 orderers, so that the test can count the cases the orderers changed.
 """
@@ -33,6 +34,7 @@ os.environ.setdefault("REZ_QUIET", "1")
 
 import rez  # noqa: E402
 from rez import package_order  # noqa: E402
+from rez.config import config  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
 from rez.resolver import ResolverStatus  # noqa: E402
 
@@ -68,9 +70,11 @@ ORDERERS = {
 
 SINGLE = [["wave"], ["crystal"], ["sentence"], ["magnet"], ["unit"], ["cymbal"]]
 BENCHMARK_REQUESTS = 40
+INTERSECTION_REQUESTS = 20
 
 
-def resolve(repo, request, orderers):
+def resolve(repo, request, orderers, mode):
+    config.override("variant_select_mode", mode)
     orderers = None if orderers is None else [package_order.from_pod(o) for o in orderers]
     try:
         ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
@@ -85,10 +89,10 @@ def resolve(repo, request, orderers):
 
 
 def job(args):
-    repo, name, request = args
-    case = {"name": name, "orderers": ORDERERS[name], "request": request}
-    case.update(resolve(repo, request, ORDERERS[name]))
-    case["default"] = resolve(repo, request, None)["resolved"]
+    repo, name, request, mode = args
+    case = {"name": name, "orderers": ORDERERS[name], "request": request, "mode": mode}
+    case.update(resolve(repo, request, ORDERERS[name], mode))
+    case["default"] = resolve(repo, request, None, mode)["resolved"]
     return case
 
 
@@ -97,7 +101,10 @@ def main():
     requests_json = os.path.join(os.path.dirname(rez.__file__), "data", "benchmarking",
                                  "requests.json")
     requests = SINGLE + json.load(open(requests_json))[:BENCHMARK_REQUESTS]
-    jobs = [(bench, name, request) for name in ORDERERS for request in requests]
+    jobs = [(bench, name, request, "version_priority") for name in ORDERERS for request in requests]
+    jobs += [(bench, name, request, "intersection_priority")
+             for name in ("per_family", "every family ascending, but wave")
+             for request in requests[:INTERSECTION_REQUESTS]]
     with multiprocessing.Pool(os.cpu_count() or 1) as pool:
         cases = pool.map(job, jobs)
     json.dump({"bench_repo": bench, "cases": cases}, sys.stdout, indent=0)

@@ -8,12 +8,14 @@
 //   cycles included, both variant selection modes), the examples, two repositories at once, and
 //   the first requests of rez's benchmark over its 18,226-file repository (PKGLENS_REZ_BENCH,
 //   PKGLENS_REZ_REQUESTS), from files and from a PackageSet of the parsed files; the DOT and
-//   Mermaid of each of those resolves byte for byte against the CLI's too.
+//   Mermaid of each of those resolves byte for byte against the CLI's too; with rez's
+//   package_orderers (`orderers`, the CLI's `--orderers FILE`) for some of the benchmark's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import * as pkglens from 'pkglens';
 
 const { resolve, resolveJson, resolveDot, resolveMermaid, parseFiles, PackageSet } = pkglens;
@@ -140,6 +142,25 @@ test('bad requests and options throw, naming what is wrong', () => {
   assert.throws(() => resolve(42, { files: examples }), /expected the requests/);
 });
 
+test('rez\'s package_orderers change the versions tried first; a bad orderer throws, naming the field', () => {
+  const options = { files: examples, repos: [EXAMPLES] };
+  // rez 3.4.0: ResolvedContext(['boost'], package_paths=['examples/rez'], add_implicit_packages=False),
+  // without orderers and with package_orderers=[version_split at 3.10 on python].
+  assert.deepEqual(names(resolve('boost', options)), [
+    'arch-x86_64[]', 'platform-linux[]', 'python-3.11.6[0]', 'boost-1.82.0[1]',
+  ]);
+  const orderers = [{ type: 'version_split', first_version: '3.10', packages: ['python'] }];
+  assert.deepEqual(names(resolve('boost', { ...options, orderers })), [
+    'arch-x86_64[]', 'platform-linux[]', 'python-3.9.18[0]', 'boost-1.82.0[0]',
+  ]);
+  assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'version_split' }] }),
+    /resolve options: orderers\[0\]\.first_version: missing/);
+  assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'sorted', descending: true }, { type: 'newest' }] }),
+    /orderers\[1\]\.type: unknown orderer "newest"/);
+  assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'soft_timestamp', timestamp: 1 }] }),
+    /soft_timestamp` is not supported/);
+});
+
 function file(name, text) {
   return { name, bytes: new TextEncoder().encode(text) };
 }
@@ -160,9 +181,17 @@ function native(requests, repos, flags = [], format = 'json') {
   }
 }
 
+/** `orderers` in a JSON file, for the CLI's `--orderers FILE`. */
+function orderersFile(orderers) {
+  const path = join(mkdtempSync(join(tmpdir(), 'pkglens-orderers-')), 'orderers.json');
+  writeFileSync(path, JSON.stringify(orderers));
+  return path;
+}
+
 /** The CLI's flags for resolve options. */
-function flagsOf({ variantSelectMode, implicit = [], allowDynamic } = {}) {
+function flagsOf({ variantSelectMode, implicit = [], allowDynamic, orderers } = {}) {
   return [
+    ...(orderers ? ['--orderers', orderersFile(orderers)] : []),
     ...(variantSelectMode ? ['--variant-select-mode', variantSelectMode.replace('_', '-')] : []),
     ...implicit.map((r) => `--implicit=${r}`),
     ...(allowDynamic ? ['--allow-dynamic'] : []),
@@ -237,5 +266,14 @@ test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 
   const set = new PackageSet(parseFiles(files));
   const requests = JSON.parse(readFileSync(benchRequests, 'utf8')).slice(0, 12);
   for (const request of requests) sameAsCli(files, [bench], request, {}, set);
+  // rez's package_orderers (scripts/conformance/rez_orderers.py checks these lists against rez).
+  const orderers = [
+    { type: 'per_family', orderers: [
+      { packages: ['sentence', 'magnet'], type: 'version_split', first_version: '2.9' },
+      { packages: ['wave'], type: 'sorted', descending: false },
+    ] },
+    { type: 'sorted', descending: false, packages: ['crystal', 'unit'] },
+  ];
+  for (const request of requests.slice(0, 6)) sameAsCli(files, [bench], request, { orderers }, set);
   set.free();
 });

@@ -429,7 +429,7 @@ fn orderer(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
                     .map_err(|e| format!(".first_version: invalid version {text:?}: {e}"))?,
                 other => {
                     return Err(format!(
-                        ".first_version: expected a version string, found {}",
+                        ".first_version: expected a version string (quoted), found {}",
                         kind(other)
                     ))
                 }
@@ -826,6 +826,9 @@ mod tests {
         let old = read_orderers("o.json", r#"[["sorted", {"descending": false}]]"#).unwrap();
         assert_eq!(old.list[0].orderer, Orderer::Sorted { descending: false });
         assert_eq!(old.list[0].packages, ["*"]);
+        // rez tests `descending` with `if`: the string "false" is true, as in rez.
+        let text = read_orderers("o.yaml", "- {type: sorted, descending: 'false'}\n").unwrap();
+        assert_eq!(text.list[0].orderer, Orderer::Sorted { descending: true });
     }
 
     #[test]
@@ -857,6 +860,11 @@ mod tests {
              at line 1, not a literal"
         );
         assert!(err("o.json", "[1,").starts_with("o.json: line 1, column 3: EOF"));
+        // rez: `Version(2.7)` raises "expected string or bytes-like object, got 'float'".
+        assert_eq!(
+            err("o.yaml", "- {type: version_split, first_version: 2.7}\n"),
+            "o.yaml: package_orderers[0].first_version: expected a version string (quoted), found a float"
+        );
         assert_eq!(
             err("rezconfig.yaml", "x: 1\n"),
             "rezconfig.yaml: package_orderers: missing"

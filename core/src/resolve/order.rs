@@ -831,6 +831,25 @@ mod tests {
         assert_eq!(text.list[0].orderer, Orderer::Sorted { descending: true });
     }
 
+    /// The shape rez's own `rezconfig.py` documents (and its docs' `package_orderers.rst`):
+    /// easing a move from python 2 to 3 with a `per_family` `version_split`, comments and all.
+    #[test]
+    fn rezs_documented_rezconfig_shape_is_read() {
+        let py = "# A common use case is to ease migration from python-2 to python-3:\n\
+                  package_orderers = [\n    {\n       \"type\": \"per_family\",\n       \"orderers\": [\n\
+                  \x20           {\n                \"packages\": [\"python\"],\n\
+                  \x20               \"type\": \"version_split\",\n                \"first_version\": \"2.7.16\"\n\
+                  \x20           }\n        ]\n    }\n]\n";
+        let read = read_orderers("rezconfig.py", py).unwrap();
+        assert_eq!(read.list[0].packages, ["python"]);
+        assert_eq!(
+            order(&read, "python", &["3.7.4", "2.7.16", "2.7.18", "2.7.3"]),
+            ["2.7.16", "2.7.3", "3.7.4", "2.7.18"]
+        );
+        // Not named: rez's default.
+        assert_eq!(order(&read, "maya", &["2019", "2022"]), ["2022", "2019"]);
+    }
+
     #[test]
     fn bad_configurations_name_the_file_and_field() {
         let err = |name: &str, text: &str| read_orderers(name, text).unwrap_err();
@@ -860,6 +879,12 @@ mod tests {
              at line 1, not a literal"
         );
         assert!(err("o.json", "[1,").starts_with("o.json: line 1, column 3: EOF"));
+        // A public rezconfig's `package_orderers = ["version", "timestamp"]`: rez's `from_pod`
+        // cannot read a string either.
+        assert_eq!(
+            err("rezconfig.py", "package_orderers = [\"version\", \"timestamp\"]\n"),
+            "rezconfig.py: package_orderers[0]: expected an orderer (a dict with `type`), found a string"
+        );
         // rez: `Version(2.7)` raises "expected string or bytes-like object, got 'float'".
         assert_eq!(
             err("o.yaml", "- {type: version_split, first_version: 2.7}\n"),

@@ -33,8 +33,10 @@ struct ResolveOptionsIn {
     implicit: Vec<String>,
     /// The CLI's `--allow-dynamic`.
     allow_dynamic: bool,
-    /// rez's `package_orderers`, the list the CLI's `--orderers FILE` holds.
-    orderers: Option<serde_json::Value>,
+    /// rez's `package_orderers`, the list the CLI's `--orderers FILE` holds; kept as the JS
+    /// value and read through `JSON.stringify` ([`orderers_from_js`]).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    orderers: JsValue,
 }
 
 impl Default for ResolveOptionsIn {
@@ -44,7 +46,7 @@ impl Default for ResolveOptionsIn {
             variant_select_mode: "version_priority".into(),
             implicit: Vec::new(),
             allow_dynamic: false,
-            orderers: None,
+            orderers: JsValue::UNDEFINED,
         }
     }
 }
@@ -57,6 +59,22 @@ const RESOLVE_OPTION_FIELDS: [&str; 5] = [
     "allowDynamic",
     "orderers",
 ];
+
+/// The `orderers` option: the JS value as JSON text (the engine's `JSON.stringify` throws on a
+/// cyclic or too deeply nested value rather than overflowing a stack), read by serde_json
+/// (128 levels at most), then as the CLI reads a `--orderers` JSON file.
+fn orderers_from_js(value: &JsValue) -> Result<PackageOrderers, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(PackageOrderers::default());
+    }
+    let fail = |e: String| js_error(format!("pkglens: resolve options: orderers{e}"));
+    let text: String = js_sys::JSON::stringify(value)
+        .map_err(|_| fail(": not a JSON value (cyclic or too deep)".into()))?
+        .into();
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| fail(format!(": {e}")))?;
+    PackageOrderers::from_value(&json_to_py(&json)).map_err(fail)
+}
 
 /// A resolve's requests and options, checked as the CLI checks them.
 struct Resolve {
@@ -101,11 +119,7 @@ impl Resolve {
             options: ResolveOptions {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
-                orderers: match &options.orderers {
-                    None => PackageOrderers::default(),
-                    Some(value) => PackageOrderers::from_value(&json_to_py(value))
-                        .map_err(|e| js_error(format!("pkglens: resolve options: orderers{e}")))?,
-                },
+                orderers: orderers_from_js(&options.orderers)?,
             },
             searched: options.repos.join("; "),
             repos: options

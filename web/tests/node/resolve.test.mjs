@@ -159,6 +159,13 @@ test('rez\'s package_orderers change the versions tried first; a bad orderer thr
     /orderers\[1\]\.type: unknown orderer "newest"/);
   assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'soft_timestamp', timestamp: 1 }] }),
     /soft_timestamp` is not supported/);
+  // Hostile values: deeper than any stack, and cyclic.
+  let deep = [];
+  for (let i = 0; i < 200000; i++) deep = [deep];
+  assert.throws(() => resolve('boost', { ...options, orderers: deep }), /resolve options: orderers: /);
+  const cyclic = { type: 'sorted' };
+  cyclic.self = cyclic;
+  assert.throws(() => resolve('boost', { ...options, orderers: [cyclic] }), /resolve options: orderers: not a JSON value/);
 });
 
 function file(name, text) {

@@ -52,7 +52,8 @@ ORDERERS = {
               "first_version": "2.9"},
              {"packages": ["wave"], "type": "sorted", "descending": False},
          ],
-         "default_order": {"type": "sorted", "descending": True}},
+         # rez keeps it but never reaches it: get_orderer finds per_family by its families.
+         "default_order": {"type": "sorted", "descending": False}},
     ],
     "first match wins": [
         {"type": "version_split", "first_version": "3.6.99", "packages": ["wave"]},

@@ -624,12 +624,12 @@ impl Solver<'_> {
         };
         let mut variants = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let mut requires = package.requires.clone();
-            if let Some(v) = index.and_then(|k| package.variants.get(k)) {
-                requires.extend(v.iter().cloned());
-            }
-            let requires = RequirementList::new(&requires).map_err(|_| {
-                let list: Vec<String> = requires.iter().map(|r| r.to_string()).collect();
+            let own: &[RezRequirement] = index
+                .and_then(|k| package.variants.get(k))
+                .map_or(&[], Vec::as_slice);
+            let all = || package.requires.iter().chain(own);
+            let requires = RequirementList::new(all()).map_err(|_| {
+                let list: Vec<String> = all().map(|r| r.to_string()).collect();
                 error(format!(
                     "The package {}[{}] has an internal requirements conflict: {}",
                     versioned(family, &package.version),

@@ -74,6 +74,7 @@ fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer
             VariantSelectMode::VersionPriority
         },
         implicit: Vec::new(),
+        time: None,
     };
     let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, prefetch, Executor::Global);
     answer(&resolve_requests(&requests, &options, &mut source))

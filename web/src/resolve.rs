@@ -12,9 +12,10 @@ use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
 use pkglens_core::{
-    list_family, parse_guarded, parse_request, rez_package_in_folder, solve, unreadable,
-    FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache, ResolveOptions,
-    ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode, PACKAGE_FILES,
+    list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
+    unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
+    ResolveOptions, ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode,
+    PACKAGE_FILES,
 };
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -32,6 +33,34 @@ struct ResolveOptionsIn {
     implicit: Vec<String>,
     /// The CLI's `--allow-dynamic`.
     allow_dynamic: bool,
+    /// The CLI's `--time`: an epoch time (a number, or its digits) or a time before now
+    /// (`'-2h'`).
+    time: Option<TimeIn>,
+}
+
+/// A resolve time as JS gives it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TimeIn {
+    /// An epoch time.
+    Epoch(i64),
+    /// As `--time` takes it.
+    Text(String),
+}
+
+/// The resolve time of option `time`, read at the JS clock's now; `''` is none, as with
+/// `rez env --time ''`.
+fn resolve_time(time: Option<TimeIn>) -> Result<Option<i64>, JsValue> {
+    let text = match time {
+        None => return Ok(None),
+        Some(TimeIn::Epoch(t)) => return Ok(Some(t)),
+        Some(TimeIn::Text(text)) if text.is_empty() => return Ok(None),
+        Some(TimeIn::Text(text)) => text,
+    };
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    parse_time(&text, now)
+        .map(Some)
+        .map_err(|e| js_error(format!("pkglens: resolve options: time: {e}")))
 }
 
 impl Default for ResolveOptionsIn {
@@ -41,12 +70,19 @@ impl Default for ResolveOptionsIn {
             variant_select_mode: "version_priority".into(),
             implicit: Vec::new(),
             allow_dynamic: false,
+            time: None,
         }
     }
 }
 
 /// The fields `ResolveOptionsIn` reads, as JS names them.
-const RESOLVE_OPTION_FIELDS: [&str; 4] = ["repos", "variantSelectMode", "implicit", "allowDynamic"];
+const RESOLVE_OPTION_FIELDS: [&str; 5] = [
+    "repos",
+    "variantSelectMode",
+    "implicit",
+    "allowDynamic",
+    "time",
+];
 
 /// A resolve's requests and options, checked as the CLI checks them.
 struct Resolve {
@@ -91,6 +127,7 @@ impl Resolve {
             options: ResolveOptions {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
+                time: resolve_time(options.time)?,
             },
             searched: options.repos.join("; "),
             repos: options

@@ -18,6 +18,8 @@ pub struct ResolveReport {
     pub result: Result<RezResolve, String>,
     /// Families the solver asked for.
     pub families: usize,
+    /// The resolve's time (rez's `requested_timestamp`), when it had one.
+    pub time: Option<i64>,
 }
 
 /// One node of the resolve graph: an id and what it shows.
@@ -58,6 +60,7 @@ impl ResolveReport {
                 .collect(),
             result,
             families,
+            time: options.time.filter(|&t| t != 0),
         }
     }
 
@@ -79,6 +82,9 @@ impl ResolveReport {
             "request": self.request,
             "families_read": self.families,
         });
+        if let Some(time) = self.time {
+            doc["requested_timestamp"] = json!(time);
+        }
         let resolve = match &self.result {
             Err(message) => {
                 doc["status"] = json!("error");

@@ -39,7 +39,8 @@ const badTarget: SetOptions = { platform: 'beos' };
 const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'usd/24.05/package.py', bytes: 'name = "usd"\n' }], repos: [''] });
 const chains: string[][] = report.failure?.chains ?? [];
 const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: 'intersection_priority' }).packages ?? []).map((p) => p.variant);
-const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true });
+const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true, time: '-2h' });
+const atTime: number | undefined = set.resolve(['usd'], { time: 1600129408 }).requested_timestamp;
 // @ts-expect-error not a variant selection mode
 const badMode: ResolveOptions = { variantSelectMode: 'newest' };
 // What the walk passed over: listed, then given to scanJson as scan -v gives it.

@@ -34,33 +34,34 @@ struct ResolveOptionsIn {
     /// The CLI's `--allow-dynamic`.
     allow_dynamic: bool,
     /// The CLI's `--time`: an epoch time (a number, or its digits) or a time before now
-    /// (`'-2h'`).
-    time: Option<TimeIn>,
+    /// (`'-2h'`), as JS gives it (read by [`resolve_time`]).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    time: JsValue,
 }
 
-/// A resolve time as JS gives it.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TimeIn {
-    /// An epoch time.
-    Epoch(i64),
-    /// As `--time` takes it.
-    Text(String),
-}
-
-/// The resolve time of option `time`, read at the JS clock's now; `''` is none, as with
-/// `rez env --time ''`.
-fn resolve_time(time: Option<TimeIn>) -> Result<Option<i64>, JsValue> {
-    let text = match time {
-        None => return Ok(None),
-        Some(TimeIn::Epoch(t)) => return Ok(Some(t)),
-        Some(TimeIn::Text(text)) if text.is_empty() => return Ok(None),
-        Some(TimeIn::Text(text)) => text,
+/// The resolve time of option `time`, read at the JS clock's now: a whole number is an epoch
+/// time, a string is read as `--time` reads it; `undefined`, `null` and `''` are none (as
+/// `rez env --time ''`).
+fn resolve_time(time: &JsValue) -> Result<Option<i64>, JsValue> {
+    let refused = |what: String| js_error(format!("pkglens: resolve options: time: {what}"));
+    if time.is_undefined() || time.is_null() {
+        return Ok(None);
+    }
+    if let Some(n) = time.as_f64() {
+        // A whole number JS holds exactly (2^53), so that none is rounded silently.
+        if n.fract() != 0.0 || n.abs() > 9_007_199_254_740_991.0 {
+            return Err(refused(format!("expected a whole epoch time, found {n}")));
+        }
+        return Ok(Some(n as i64));
+    }
+    let Some(text) = time.as_string() else {
+        return Err(refused("expected a number or a string".into()));
     };
+    if text.is_empty() {
+        return Ok(None);
+    }
     let now = (js_sys::Date::now() / 1000.0) as i64;
-    parse_time(&text, now)
-        .map(Some)
-        .map_err(|e| js_error(format!("pkglens: resolve options: time: {e}")))
+    parse_time(&text, now).map(Some).map_err(refused)
 }
 
 impl Default for ResolveOptionsIn {
@@ -70,7 +71,7 @@ impl Default for ResolveOptionsIn {
             variant_select_mode: "version_priority".into(),
             implicit: Vec::new(),
             allow_dynamic: false,
-            time: None,
+            time: JsValue::UNDEFINED,
         }
     }
 }
@@ -127,7 +128,7 @@ impl Resolve {
             options: ResolveOptions {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
-                time: resolve_time(options.time)?,
+                time: resolve_time(&options.time)?,
             },
             searched: options.repos.join("; "),
             repos: options

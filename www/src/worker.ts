@@ -486,8 +486,8 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
-  resolve({ requests, repos }) {
-    return currentSet().resolve(requests, { repos });
+  resolve({ requests, repos, time }) {
+    return currentSet().resolve(requests, { repos, time });
   },
 };
 

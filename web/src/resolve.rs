@@ -12,9 +12,10 @@ use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
 use pkglens_core::{
-    list_family, parse_guarded, parse_request, rez_package_in_folder, solve, unreadable,
-    FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache, ResolveOptions,
-    ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode, PACKAGE_FILES,
+    list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
+    unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
+    ResolveOptions, ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode,
+    PACKAGE_FILES,
 };
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -32,6 +33,35 @@ struct ResolveOptionsIn {
     implicit: Vec<String>,
     /// The CLI's `--allow-dynamic`.
     allow_dynamic: bool,
+    /// The CLI's `--time`: an epoch time (a number, or its digits) or a time before now
+    /// (`'-2h'`), as JS gives it (read by [`resolve_time`]).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    time: JsValue,
+}
+
+/// The resolve time of option `time`, read at the JS clock's now: a whole number is an epoch
+/// time, a string is read as `--time` reads it; `undefined`, `null` and `''` are none (as
+/// `rez env --time ''`).
+fn resolve_time(time: &JsValue) -> Result<Option<i64>, JsValue> {
+    let refused = |what: String| js_error(format!("pkglens: resolve options: time: {what}"));
+    if time.is_undefined() || time.is_null() {
+        return Ok(None);
+    }
+    if let Some(n) = time.as_f64() {
+        // A whole number JS holds exactly (2^53), so that none is rounded silently.
+        if n.fract() != 0.0 || n.abs() > 9_007_199_254_740_991.0 {
+            return Err(refused(format!("expected a whole epoch time, found {n}")));
+        }
+        return Ok(Some(n as i64));
+    }
+    let Some(text) = time.as_string() else {
+        return Err(refused("expected a number or a string".into()));
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    parse_time(&text, now).map(Some).map_err(refused)
 }
 
 impl Default for ResolveOptionsIn {
@@ -41,12 +71,19 @@ impl Default for ResolveOptionsIn {
             variant_select_mode: "version_priority".into(),
             implicit: Vec::new(),
             allow_dynamic: false,
+            time: JsValue::UNDEFINED,
         }
     }
 }
 
 /// The fields `ResolveOptionsIn` reads, as JS names them.
-const RESOLVE_OPTION_FIELDS: [&str; 4] = ["repos", "variantSelectMode", "implicit", "allowDynamic"];
+const RESOLVE_OPTION_FIELDS: [&str; 5] = [
+    "repos",
+    "variantSelectMode",
+    "implicit",
+    "allowDynamic",
+    "time",
+];
 
 /// A resolve's requests and options, checked as the CLI checks them.
 struct Resolve {
@@ -91,6 +128,7 @@ impl Resolve {
             options: ResolveOptions {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
+                time: resolve_time(&options.time)?,
             },
             searched: options.repos.join("; "),
             repos: options

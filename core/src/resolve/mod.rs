@@ -11,8 +11,8 @@
 //! guessed, unless the caller allows the literal part to stand in.
 //!
 //! Where this departs from rez (all recorded in `docs/decisions.md`):
-//! - no package filters, timestamps or custom `package_orderers` (rez's defaults: no filter,
-//!   version descending);
+//! - no package filters (other than a resolve time's) or custom `package_orderers` (rez's
+//!   defaults: no filter, version descending);
 //! - each family's variants are put in rez's variant order as soon as the family's versions
 //!   enter a slice, instead of lazily; the order is a function of the request only, so every
 //!   answer is the same;
@@ -25,6 +25,7 @@ mod outcome;
 mod report;
 mod slice;
 mod solver;
+mod timestamp;
 
 pub use listing::{list_family, FamilyChild, PACKAGE_FILES};
 pub use outcome::{
@@ -32,6 +33,7 @@ pub use outcome::{
 };
 pub use report::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use solver::solve;
+pub use timestamp::{parse_time, Timestamp};
 
 use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};
@@ -73,6 +75,8 @@ pub struct RezPackage {
     pub computed: Vec<String>,
     /// Why the package cannot be used: the resolve stops if the solver considers its version.
     pub unusable: Option<Unusable>,
+    /// `timestamp`: when it was released, which a resolve with a time filters on.
+    pub timestamp: Timestamp,
 }
 
 /// How rez orders the variants of one package (rez's `variant_select_mode`).
@@ -93,6 +97,9 @@ pub struct ResolveOptions {
     /// rez's `implicit_packages`: requests put before the user's (rez's default config adds
     /// `~platform==…`, `~arch==…`, `~os==…`; none here unless asked).
     pub implicit: Vec<RezRequirement>,
+    /// rez's resolve `timestamp` (`rez env --time`, [`parse_time`]): packages released after
+    /// it are left out. `None` or `Some(0)`: no time.
+    pub time: Option<i64>,
 }
 
 /// One version of a family as its source lists it: read already, or only named by its folder
@@ -174,6 +181,7 @@ pub fn unreadable(family: &str, version: &RezVersion, path: &str, message: Strin
             field: None,
             message,
         }),
+        timestamp: Timestamp::Untimestamped,
     }
 }
 
@@ -229,6 +237,7 @@ pub fn rez_packages<'r>(
                     field: None,
                     message,
                 }),
+                timestamp: Timestamp::Untimestamped,
             });
             continue;
         }
@@ -359,6 +368,7 @@ fn rez_package(
         path: record.path.clone(),
         computed: if allow_dynamic { computed } else { Vec::new() },
         unusable,
+        timestamp: timestamp::timestamp_of(record, package, allow_dynamic),
     }
 }
 
@@ -386,6 +396,7 @@ mod tests {
                 path: format!("{name}/{version}/package.py"),
                 computed: Vec::new(),
                 unusable: None,
+                timestamp: Timestamp::Untimestamped,
             });
         }
         out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()

@@ -16,7 +16,9 @@ use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
 use super::slice::{Change, Entry, RequirementList, Slice, Variant};
-use super::{unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode};
+use super::{
+    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode,
+};
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
 use foldhash::{HashMap, HashSet};
@@ -548,6 +550,11 @@ impl Solver<'_> {
         let mut entries = Vec::with_capacity(in_range.len());
         for i in in_range {
             let Some(package) = self.package(family, i) else {
+                continue;
+            };
+            // rez applies its package filter (a resolve time) here, before the variants load.
+            let released = timestamp::released_by(package, self.options.time);
+            let Some(package) = released.map_err(|u| error(describe_unusable(&u)))? else {
                 continue;
             };
             if let Some(unusable) = &package.unusable {

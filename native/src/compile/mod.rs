@@ -30,9 +30,10 @@ use std::time::{Duration, Instant};
 use worker::{Answer, Settings, Source, Worker};
 
 /// Below this much source in all (`--serial-below`'s default), one interpreter compiles the
-/// whole tree. The measured crossover where the pool gains least: trees of Django's files (8
-/// KiB to 1 MiB, `scripts/bench compile`'s sweep) on tmpfs, so that no write waits on a disk
-/// for the pool to overlap, one interpreter was 1.2x to 1.5x faster up to 160 KiB and the two
+/// whole tree. The measured crossover where the pool gains least: on trees of Django's files
+/// (8 to 256 KiB, made as `scripts/bench compile`'s sweep makes them) on tmpfs, so that no
+/// write waits on a disk for the pool to overlap, and with no second core wholly free, one
+/// interpreter was 1.2x to 1.5x faster up to 160 KiB and the two
 /// were within 6 % of each other from 192 to 256 KiB: there the second interpreter's start
 /// (about 30 ms of CPU) costs what it saves. On a disk the pool wins sooner (from 64 KiB on a
 /// quiet run), but below this a pool can compile a small tree slower than `python -m

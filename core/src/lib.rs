@@ -95,6 +95,7 @@ pub use resolve::{
     ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
     VariantSelectMode, PACKAGE_FILES,
 };
+pub use resolve::{parse_time, Timestamp};
 pub use resolve::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use select::{
     is_egg_info, passed_over, select, select_companions, walk_order, Choice, Place, SKIPPED,

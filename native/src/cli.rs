@@ -436,6 +436,10 @@ pub struct ResolveArgs {
     /// its fields), or a rezconfig (`.yaml`, or `.py` read statically) that sets it.
     #[arg(long, value_name = "FILE")]
     pub orderers: Option<PathBuf>,
+    /// Ignore packages released after TIME, as `rez env --time`: an epoch time
+    /// (`1393014494`) or a time before now (`-10s`, `-5m`, `-2h`, `-1d`).
+    #[arg(short = 't', long, value_name = "TIME", allow_hyphen_values = true)]
+    pub time: Option<String>,
     /// Use the literal values read from a package whose solver fields are partly computed
     /// (by default such a package stops the resolve, naming the file and field).
     #[arg(long)]

@@ -15,8 +15,8 @@ use crate::style::{self, Style};
 use anyhow::Context;
 pub use pkglens_core::variant_label;
 use pkglens_core::{
-    list_family, parse_request, rez_package_in_folder, solve, unreadable, CancelFlag, Executor,
-    FamilyChild, Format, Jobs, Listed, PackageSource, PrefetchOptions, Prefetcher,
+    list_family, parse_request, parse_time, rez_package_in_folder, solve, unreadable, CancelFlag,
+    Executor, FamilyChild, Format, Jobs, Listed, PackageSource, PrefetchOptions, Prefetcher,
     RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
     RezResolve, RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
 };
@@ -274,6 +274,18 @@ fn orderers_file(path: &Path) -> anyhow::Result<PackageOrderers> {
     read_orderers(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
 }
 
+/// The resolve time of `--time`, read at the clock's now. rez's `rez env` takes an empty
+/// one as none.
+fn resolve_time(text: Option<&str>) -> anyhow::Result<Option<i64>> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    parse_time(text, now).map(Some).map_err(anyhow::Error::msg)
+}
+
 /// `resolve`: exit 0 when solved, 1 when rez would fail or raise.
 pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
     let repos = repositories(&args)?;
@@ -288,6 +300,7 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
             Some(path) => orderers_file(path)?,
             None => PackageOrderers::default(),
         },
+        time: resolve_time(args.time.as_deref())?,
     };
     let readers = match args.no_prefetch {
         true => None,
@@ -318,6 +331,9 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn write_table(out: &mut impl Write, report: &ResolveReport, style: &Style) -> anyhow::Result<()> {
+    if let Some(time) = report.time {
+        writeln!(out, "packages released after {time} (epoch time) left out")?;
+    }
     let resolve = match &report.result {
         Err(message) => {
             writeln!(

@@ -611,6 +611,51 @@ fn the_environment_s_own_interpreter_is_the_default() {
     assert_eq!(document["summary"]["compiled"], 1);
 }
 
+/// The workers start without `site` (`-I -S`): a `.pth` file in the interpreter's
+/// site-packages (which may be the tree being compiled, half installed) runs no code in them,
+/// on either route, though it runs at a plain start of the same interpreter.
+#[test]
+fn the_interpreter_s_pth_files_do_not_run_in_the_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("env");
+    let config = fs::read(root().join(".cache/venv/pyvenv.cfg")).unwrap();
+    write(&venv.join("pyvenv.cfg"), config);
+    fs::create_dir_all(venv.join("bin")).unwrap();
+    std::os::unix::fs::symlink(python(), venv.join("bin/python")).unwrap();
+    let site = venv.join("lib/python3.11/site-packages");
+    let marker = dir.path().join("pth-ran");
+    // The shape setuptools' `distutils-precedence.pth` has: an `import` line, run by `site`.
+    write(
+        &site.join("zz-hook.pth"),
+        format!(
+            "import pathlib; pathlib.Path({:?}).write_text('ran')\n",
+            marker.to_str().unwrap()
+        ),
+    );
+    write(&site.join("m.py"), "x = 1\n");
+    write(&site.join("zz_filler.py"), "v = 0\n".repeat(100_000));
+    for route in [&["--jobs", "1"][..], &["--jobs", "2"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_pkglens"))
+            .args(["compile", "--force", "--format", "json"])
+            .args(route)
+            .arg(&site)
+            .output()
+            .unwrap();
+        let document = json(&out);
+        assert_eq!(document["summary"]["compiled"], 2, "{route:?}: {document}");
+        assert!(!marker.exists(), "{route:?}: the .pth file ran in a worker");
+    }
+    let plain = Command::new(venv.join("bin/python"))
+        .args(["-I", "-c", "pass"])
+        .status()
+        .unwrap();
+    assert!(plain.success());
+    assert!(
+        marker.exists(),
+        "a plain start of the interpreter runs the .pth file"
+    );
+}
+
 /// With no `--invalidation-mode`, py_compile decides, as under compileall: `SOURCE_DATE_EPOCH`
 /// set means checked-hash `.pyc` files (the variable reaches the `-I` workers).
 #[test]

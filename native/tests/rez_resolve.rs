@@ -15,7 +15,7 @@
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
 use pkglens_core::{Executor, Jobs, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::PathBuf;
 
 /// Cases where pkglens knowingly answers differently from rez: `(set, request, reason)`.
@@ -63,6 +63,17 @@ fn strings(v: &Value) -> Vec<String> {
 }
 
 fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer {
+    pkglens_at(repo, request, mode, None, prefetch)
+}
+
+/// A resolve by pkglens at resolve time `time` (`--time`).
+fn pkglens_at(
+    repo: &str,
+    request: &[String],
+    mode: &str,
+    time: Option<i64>,
+    prefetch: bool,
+) -> Answer {
     let requests = match parse_requests(request) {
         Ok(requests) => requests,
         Err(message) => return answer(&Err(message)),
@@ -74,6 +85,7 @@ fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer
             VariantSelectMode::VersionPriority
         },
         implicit: Vec::new(),
+        time,
         ..ResolveOptions::default()
     };
     // Two readers whatever the machine, so that reads ahead happen and race with the solver.
@@ -126,6 +138,63 @@ fn resolves_as_rez_does() {
     assert!(
         differences.is_empty(),
         "{} of {} resolves differ from rez:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+}
+
+/// `scripts/conformance/rez_resolve_time.py BENCH > out.json` resolves requests over rez's
+/// benchmark repository at resolve times (`ResolvedContext(..., timestamp=T)`, which is
+/// `rez env --time T`) chosen within the releases of the families they pull in, so that an
+/// older version is picked, or none is left (rez raises), or what is left conflicts (rez
+/// fails). Each is resolved by pkglens at the same time and compared as above: status,
+/// resolved list in order, ephemerals. `PKGLENS_REZ_RESOLVE_TIME_JSON` names the file.
+#[test]
+fn resolves_at_a_time_as_rez_does() {
+    let Ok(path) = std::env::var("PKGLENS_REZ_RESOLVE_TIME_JSON") else {
+        eprintln!(
+            "PKGLENS_REZ_RESOLVE_TIME_JSON is not set: nothing to compare (scripts/test sets it)"
+        );
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the generated file");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    let bench = doc["bench_repo"].as_str().expect("bench_repo");
+    let cases = doc["cases"].as_array().expect("cases");
+    let mut differences = Vec::new();
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for (i, case) in cases.iter().enumerate() {
+        let set = case["set"].as_str().unwrap_or_default();
+        let request = strings(&case["request"]);
+        let time = case["time"].as_i64().expect("a time");
+        let expected = Answer {
+            status: case["status"].as_str().unwrap_or_default().to_string(),
+            resolved: strings(&case["resolved"]),
+            ephemerals: strings(&case["ephemerals"]),
+        };
+        *counts
+            .entry(format!("{set} {}", expected.status))
+            .or_default() += 1;
+        let got = pkglens_at(bench, &request, "version_priority", Some(time), i % 2 == 0);
+        if got != expected {
+            differences.push(format!(
+                "[{set} #{i} --time {time}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
+                request.join(" "),
+                case["error"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    eprintln!("cases compared: {counts:?}");
+    for status in ["solved", "failed", "error"] {
+        assert!(
+            counts.keys().any(|k| k.ends_with(status)),
+            "no case is {status}: the times no longer exercise the filter ({counts:?})"
+        );
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} resolves at a time differ from rez:\n{}",
         differences.len(),
         cases.len(),
         differences.join("\n")
@@ -334,4 +403,108 @@ fn versions_come_from_folders_and_only_those_considered_are_read() {
     let (code, out, _) = run(&["--repo", repo, "lib-1.7"], &[]);
     assert_eq!(code, 1);
     assert!(out.contains("Package could not be found: lib-1.7"), "{out}");
+}
+
+#[test]
+fn a_time_leaves_out_later_releases_in_every_form_rez_takes() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let tool = |version: &str, timestamp: i64| {
+        format!(
+            "name = 'tool'\nversion = '{version}'\nrequires = ['lib']\ntimestamp = {timestamp}\n"
+        )
+    };
+    let (old, recent, future) = (
+        tool("1.0", now - 3 * 86400),
+        tool("2.0", now - 7200),
+        tool("3.0", now + 3600),
+    );
+    let repo = repository(&[
+        ("tool/1.0/package.py", &old),
+        ("tool/2.0/package.py", &recent),
+        ("tool/3.0/package.py", &future),
+        // No timestamp: rez never leaves such a package out.
+        ("lib/1.0/package.py", "name = 'lib'\nversion = '1.0'\n"),
+        // A timestamp computed when rez loads the package (an @early function, as
+        // rez's docs show for computed attributes): unknown statically.
+        (
+            "stamped/1.0/package.py",
+            "name = 'stamped'\nversion = '1.0'\n\n@early()\ndef timestamp():\n    return 1600000000\n",
+        ),
+    ]);
+    let repo = repo.path().to_str().unwrap();
+    let picked = |time: &[&str]| {
+        let mut args = vec!["--repo", repo, "--format", "json"];
+        args.extend_from_slice(time);
+        args.push("tool");
+        let (code, out, err) = run(&args, &[]);
+        assert_eq!(code, 0, "{time:?}: {out}{err}");
+        let doc: Value = serde_json::from_str(&out).unwrap();
+        (
+            doc["packages"][1]["version"].as_str().unwrap().to_string(),
+            doc.get("requested_timestamp").cloned(),
+        )
+    };
+    // Relative times, as `rez env --time` takes them (`-N` and s, m, h or d; N a float).
+    assert_eq!(picked(&["--time", "-2d"]).0, "1.0");
+    assert_eq!(picked(&["--time", "-5.5h"]).0, "1.0");
+    assert_eq!(picked(&["-t", "-30m"]).0, "2.0");
+    assert_eq!(picked(&["--time=-90s"]).0, "2.0");
+    // An epoch time, recorded as rez's context records it (`requested_timestamp`).
+    let epoch = (now - 86400).to_string();
+    assert_eq!(
+        picked(&["--time", &epoch]),
+        ("1.0".into(), Some(json!(now - 86400)))
+    );
+    // No time, `0` and `''` are no time at all in rez.
+    for time in [&[][..], &["--time", "0"], &["--time", ""]] {
+        assert_eq!(picked(time), ("3.0".into(), None), "{time:?}");
+    }
+    // Before every release of `tool`: rez's error for a request with nothing left.
+    let (code, out, _) = run(&["--repo", repo, "--time", "1000", "tool"], &[]);
+    assert_eq!(code, 1);
+    assert!(out.contains("Package could not be found: tool"), "{out}");
+    assert!(
+        out.starts_with("packages released after 1000 (epoch time) left out"),
+        "{out}"
+    );
+
+    // Anything else is rez's error, as a usage error.
+    for bad in ["-1w", "yesterday", "1.5", "-h", "2h"] {
+        let (code, _, err) = run(&["--repo", repo, "--time", bad, "tool"], &[]);
+        assert_eq!(code, 2, "{bad}");
+        assert!(
+            err.contains(&format!("'{bad}' is an unrecognised time format.")),
+            "{err}"
+        );
+    }
+
+    // A computed timestamp matters only with a time: then it stops the resolve, naming the
+    // file and field, or with --allow-dynamic is taken as absent (and said so).
+    let (code, _, _) = run(&["--repo", repo, "stamped"], &[]);
+    assert_eq!(code, 0);
+    let (code, out, _) = run(&["--repo", repo, "--time", "-1d", "stamped"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("stamped/1.0/package.py: field `timestamp` is not a literal"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &[
+            "--repo",
+            repo,
+            "--time",
+            "-1d",
+            "--allow-dynamic",
+            "stamped",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("stamped-1.0[] has computed timestamp (taken as absent"),
+        "{out}"
+    );
 }

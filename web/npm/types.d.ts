@@ -322,6 +322,8 @@ export interface ResolveOptions {
   implicit?: string[];
   /** The CLI's `--allow-dynamic`: use the literal values of a package whose solver fields are partly computed. */
   allowDynamic?: boolean;
+  /** The CLI's `--time`: leave out packages released after it, as `rez env --time`. An epoch time (a number, or its digits), or a time before now (`'-10s'`, `'-5m'`, `'-2h'`, `'-1d'`); `0` or `''` is none. Anything else throws. */
+  time?: number | string;
   /**
    * rez's `package_orderers`, as in a rezconfig: e.g.
    * `[{ type: 'version_split', first_version: '3.7', packages: ['python'] }]`
@@ -365,6 +367,8 @@ export interface ResolveReport {
   schema: 'pkglens/1';
   /** The requests as rez merges them (implicit ones first). */
   request: string[];
+  /** The resolve's time (`time`), when it had one. */
+  requested_timestamp?: number;
   families_read: number;
   /** `solved`, `failed` (rez's solver fails) or `error` (rez raises). */
   status: 'solved' | 'failed' | 'error';

@@ -13,9 +13,10 @@ use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
 use pkglens_core::{json_to_py, PackageOrderers};
 use pkglens_core::{
-    list_family, parse_guarded, parse_request, rez_package_in_folder, solve, unreadable,
-    FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache, ResolveOptions,
-    ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode, PACKAGE_FILES,
+    list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
+    unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
+    ResolveOptions, ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode,
+    PACKAGE_FILES,
 };
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,35 @@ struct ResolveOptionsIn {
     /// value and read through `JSON.stringify` ([`orderers_from_js`]).
     #[serde(with = "serde_wasm_bindgen::preserve")]
     orderers: JsValue,
+    /// The CLI's `--time`: an epoch time (a number, or its digits) or a time before now
+    /// (`'-2h'`), as JS gives it (read by [`resolve_time`]).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    time: JsValue,
+}
+
+/// The resolve time of option `time`, read at the JS clock's now: a whole number is an epoch
+/// time, a string is read as `--time` reads it; `undefined`, `null` and `''` are none (as
+/// `rez env --time ''`).
+fn resolve_time(time: &JsValue) -> Result<Option<i64>, JsValue> {
+    let refused = |what: String| js_error(format!("pkglens: resolve options: time: {what}"));
+    if time.is_undefined() || time.is_null() {
+        return Ok(None);
+    }
+    if let Some(n) = time.as_f64() {
+        // A whole number JS holds exactly (2^53), so that none is rounded silently.
+        if n.fract() != 0.0 || n.abs() > 9_007_199_254_740_991.0 {
+            return Err(refused(format!("expected a whole epoch time, found {n}")));
+        }
+        return Ok(Some(n as i64));
+    }
+    let Some(text) = time.as_string() else {
+        return Err(refused("expected a number or a string".into()));
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    parse_time(&text, now).map(Some).map_err(refused)
 }
 
 impl Default for ResolveOptionsIn {
@@ -47,17 +77,19 @@ impl Default for ResolveOptionsIn {
             implicit: Vec::new(),
             allow_dynamic: false,
             orderers: JsValue::UNDEFINED,
+            time: JsValue::UNDEFINED,
         }
     }
 }
 
 /// The fields `ResolveOptionsIn` reads, as JS names them.
-const RESOLVE_OPTION_FIELDS: [&str; 5] = [
+const RESOLVE_OPTION_FIELDS: [&str; 6] = [
     "repos",
     "variantSelectMode",
     "implicit",
     "allowDynamic",
     "orderers",
+    "time",
 ];
 
 /// The `orderers` option: the JS value as JSON text (the engine's `JSON.stringify` throws on a
@@ -120,6 +152,7 @@ impl Resolve {
                 variant_select_mode,
                 implicit: parse(&options.implicit)?,
                 orderers: orderers_from_js(&options.orderers)?,
+                time: resolve_time(&options.time)?,
             },
             searched: options.repos.join("; "),
             repos: options

@@ -159,9 +159,9 @@ export interface Methods {
   exportDot(args: GraphRequest): string;
   clear(args: Record0): null;
   /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
-  resolve(args: { requests: string[]; repos: string[] }): ResolveReport;
+  resolve(args: { requests: string[]; repos: string[]; time?: string }): ResolveReport;
   /** The same resolve's graph as `pkglens resolve --format dot|mermaid` prints it. */
-  resolveGraph(args: { requests: string[]; repos: string[]; syntax: 'dot' | 'mermaid' }): string;
+  resolveGraph(args: { requests: string[]; repos: string[]; time?: string; syntax: 'dot' | 'mermaid' }): string;
   /**
    * The dependency tree of `requirements` (requirements.txt lines) on the index at `indexUrl`,
    * read over fetch as `pkglens graph --index-url` reads it; each package read is an `index`

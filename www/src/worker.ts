@@ -486,12 +486,12 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
-  resolve({ requests, repos }) {
-    return currentSet().resolve(requests, { repos });
+  resolve({ requests, repos, time }) {
+    return currentSet().resolve(requests, { repos, time });
   },
-  resolveGraph({ requests, repos, syntax }) {
+  resolveGraph({ requests, repos, time, syntax }) {
     const s = currentSet();
-    return syntax === 'dot' ? s.resolveDot(requests, { repos }) : s.resolveMermaid(requests, { repos });
+    return syntax === 'dot' ? s.resolveDot(requests, { repos, time }) : s.resolveMermaid(requests, { repos, time });
   },
 };
 

@@ -6,7 +6,8 @@
 // error fails the test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, WWW, dropPaths, openSession, shot, waitLoaded } from './harness.mjs';
@@ -153,5 +154,38 @@ describe('the resolve view', () => {
     assert.equal(failed.text, ['flowchart LR', '  n0["request"]', '  n1["usd"]', '  n2["python-3.11"]', '  n3["python==3.9.18"]',
       '  n0 --> n1', '  n1 --> n2', '  n0 --> n3', '  n2 -. conflict .-> n3', ''].join('\n'));
     assert.deepEqual(errors, []);
+  });
+
+  test('a time leaves out what was released after it, as rez env --time does', async () => {
+    // A repository whose packages carry `timestamp`, as rez-release writes it.
+    const scratch = mkdtempSync(join(tmpdir(), 'pkglens-resolve-time-'));
+    const write = (path, text) => {
+      mkdirSync(join(scratch, path, '..'), { recursive: true });
+      writeFileSync(join(scratch, path), text);
+    };
+    write('studio/tool/1.0/package.py', "name = 'tool'\nversion = '1.0'\ntimestamp = 100\n");
+    write('studio/tool/2.0/package.py', "name = 'tool'\nversion = '2.0'\nrequires = ['lib']\ntimestamp = 200\n");
+    write('studio/lib/1.0/package.py', "name = 'lib'\nversion = '1.0'\n");
+    try {
+      await dropPaths(page, '#drop', [join(scratch, 'studio')]);
+      await waitLoaded(page, 2);
+      await page.click('#tab-resolve');
+      await page.fill('#resolve-repos', 'studio');
+      await page.fill('#resolve-time', '150');
+      await resolveIn(page, 'tool', 'Resolved 1 package');
+      assert.deepEqual(await page.$$eval('#resolve-packages tr', (trs) => trs.map((tr) => tr.cells[0].textContent + '-' + tr.cells[1].textContent)), ['tool-1.0']);
+      assert.equal(await page.textContent('#resolve-time-note'), 'Packages released after 1970-01-01T00:02:30.000Z (150) left out.');
+      // rez's own words for a time it does not take.
+      await page.fill('#resolve-time', '-1w');
+      await page.press('#resolve-request', 'Enter');
+      await page.waitForFunction(() => /'-1w' is an unrecognised time format\./.test(document.querySelector('#resolve-result p.error')?.textContent ?? ''));
+      // No time: the latest, and no note.
+      await page.fill('#resolve-time', '');
+      await resolveIn(page, 'tool', 'Resolved 2 packages');
+      assert.equal(await page.locator('#resolve-time-note').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

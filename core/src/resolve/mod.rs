@@ -11,9 +11,10 @@
 //! guessed, unless the caller allows the literal part to stand in.
 //!
 //! Where this departs from rez (all recorded in `docs/decisions.md`):
-//! - no package filters or timestamps (rez's defaults: no filter); `package_orderers` as
-//!   rez's ([`order`]) except `soft_timestamp`, and `no_order` keeps the versions in the
-//!   order the source lists them (rez's is a Python set's, which varies between processes);
+//! - no package filters other than a resolve time's (rez's default: no filter);
+//!   `package_orderers` as rez's ([`order`]) except `soft_timestamp`, and `no_order` keeps the
+//!   versions in the order the source lists them (rez's is a Python set's, which varies between
+//!   processes);
 //! - each family's variants are put in rez's variant order as soon as the family's versions
 //!   enter a slice, instead of lazily; the order is a function of the request only, so every
 //!   answer is the same;
@@ -27,6 +28,7 @@ mod outcome;
 mod report;
 mod slice;
 mod solver;
+mod timestamp;
 
 pub use listing::{list_family, FamilyChild, PACKAGE_FILES};
 pub use order::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderers};
@@ -35,6 +37,7 @@ pub use outcome::{
 };
 pub use report::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use solver::solve;
+pub use timestamp::{parse_time, Timestamp};
 
 use crate::formats::rez::is_valid_package_name;
 use crate::record::{Record, Requirement, Status};
@@ -76,6 +79,8 @@ pub struct RezPackage {
     pub computed: Vec<String>,
     /// Why the package cannot be used: the resolve stops if the solver considers its version.
     pub unusable: Option<Unusable>,
+    /// `timestamp`: when it was released, which a resolve with a time filters on.
+    pub timestamp: Timestamp,
 }
 
 /// How rez orders the variants of one package (rez's `variant_select_mode`).
@@ -98,6 +103,9 @@ pub struct ResolveOptions {
     pub implicit: Vec<RezRequirement>,
     /// rez's `package_orderers`: the order versions are tried in (none: version descending).
     pub orderers: PackageOrderers,
+    /// rez's resolve `timestamp` (`rez env --time`, [`parse_time`]): packages released after
+    /// it are left out. `None` or `Some(0)`: no time.
+    pub time: Option<i64>,
 }
 
 /// One version of a family as its source lists it: read already, or only named by its folder
@@ -179,6 +187,7 @@ pub fn unreadable(family: &str, version: &RezVersion, path: &str, message: Strin
             field: None,
             message,
         }),
+        timestamp: Timestamp::Untimestamped,
     }
 }
 
@@ -234,6 +243,7 @@ pub fn rez_packages<'r>(
                     field: None,
                     message,
                 }),
+                timestamp: Timestamp::Untimestamped,
             });
             continue;
         }
@@ -364,6 +374,7 @@ fn rez_package(
         path: record.path.clone(),
         computed: if allow_dynamic { computed } else { Vec::new() },
         unusable,
+        timestamp: timestamp::timestamp_of(record, package, allow_dynamic),
     }
 }
 
@@ -391,6 +402,7 @@ mod tests {
                 path: format!("{name}/{version}/package.py"),
                 computed: Vec::new(),
                 unusable: None,
+                timestamp: Timestamp::Untimestamped,
             });
         }
         out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()

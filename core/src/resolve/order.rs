@@ -753,7 +753,7 @@ mod tests {
     /// `ResolvedContext(['tool'], package_orderers=...)` over the same three packages.
     #[test]
     fn variants_requiring_different_families_rank_as_in_rez() {
-        use crate::resolve::{solve, ResolveOptions, ResolveOutcome, RezPackage};
+        use crate::resolve::{solve, ResolveOptions, ResolveOutcome, RezPackage, Timestamp};
         use std::collections::HashMap;
         use std::sync::Arc;
         let package = |name: &str, version: &str, variants: &[&str]| RezPackage {
@@ -764,6 +764,7 @@ mod tests {
             path: format!("{name}/{version}/package.py"),
             computed: Vec::new(),
             unusable: None,
+            timestamp: Timestamp::Untimestamped,
         };
         let mut source: HashMap<String, Arc<Vec<RezPackage>>> = HashMap::new();
         source.insert("foo".into(), Arc::new(vec![package("foo", "2", &[])]));

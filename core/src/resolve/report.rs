@@ -19,6 +19,8 @@ pub struct ResolveReport {
     pub result: Result<RezResolve, String>,
     /// Families the solver asked for.
     pub families: usize,
+    /// The resolve's time (rez's `requested_timestamp`), when it had one.
+    pub time: Option<i64>,
 }
 
 /// One node of the resolve graph: an id and what it shows.
@@ -59,6 +61,7 @@ impl ResolveReport {
                 .collect(),
             result,
             families,
+            time: options.time.filter(|&t| t != 0),
         }
     }
 
@@ -80,6 +83,9 @@ impl ResolveReport {
             "request": self.request,
             "families_read": self.families,
         });
+        if let Some(time) = self.time {
+            doc["requested_timestamp"] = json!(time);
+        }
         let resolve = match &self.result {
             Err(message) => {
                 doc["status"] = json!("error");
@@ -345,6 +351,7 @@ mod tests {
             request: vec!["usd-24".into(), "python-3.9".into()],
             result: Ok(resolve),
             families: 2,
+            time: None,
         }
     }
 

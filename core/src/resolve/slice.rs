@@ -18,10 +18,11 @@ pub(super) struct RequirementList {
 
 impl RequirementList {
     /// Merges `requirements`; `Err` holds the first pair that cannot be merged.
-    pub(super) fn new(
-        requirements: &[RezRequirement],
+    pub(super) fn new<'r>(
+        requirements: impl IntoIterator<Item = &'r RezRequirement>,
     ) -> Result<Self, (RezRequirement, RezRequirement)> {
-        let mut merged: Vec<RezRequirement> = Vec::with_capacity(requirements.len());
+        let requirements = requirements.into_iter();
+        let mut merged: Vec<RezRequirement> = Vec::with_capacity(requirements.size_hint().0);
         for req in requirements {
             match merged.iter_mut().find(|m| m.name == req.name) {
                 None => merged.push(req.clone()),

@@ -17,7 +17,9 @@ use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
 use super::slice::{Change, Entry, RequirementList, Slice, Variant};
-use super::{unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode};
+use super::{
+    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode,
+};
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
 use foldhash::{HashMap, HashSet};
@@ -551,6 +553,11 @@ impl Solver<'_> {
             let Some(package) = self.package(family, i) else {
                 continue;
             };
+            // rez applies its package filter (a resolve time) here, before the variants load.
+            let released = timestamp::released_by(package, self.options.time);
+            let Some(package) = released.map_err(|u| error(describe_unusable(&u)))? else {
+                continue;
+            };
             if let Some(unusable) = &package.unusable {
                 return Err(error(describe_unusable(unusable)));
             }
@@ -636,12 +643,12 @@ impl Solver<'_> {
         };
         let mut variants = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let mut requires = package.requires.clone();
-            if let Some(v) = index.and_then(|k| package.variants.get(k)) {
-                requires.extend(v.iter().cloned());
-            }
-            let requires = RequirementList::new(&requires).map_err(|_| {
-                let list: Vec<String> = requires.iter().map(|r| r.to_string()).collect();
+            let own: &[RezRequirement] = index
+                .and_then(|k| package.variants.get(k))
+                .map_or(&[], Vec::as_slice);
+            let all = || package.requires.iter().chain(own);
+            let requires = RequirementList::new(all()).map_err(|_| {
+                let list: Vec<String> = all().map(|r| r.to_string()).collect();
                 error(format!(
                     "The package {}[{}] has an internal requirements conflict: {}",
                     versioned(family, &package.version),

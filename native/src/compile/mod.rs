@@ -2,7 +2,7 @@
 //! the very `.pyc` files `python -m compileall` writes with the same options.
 //!
 //! The files are found as compileall finds them (`walk.rs`). They are cut into batches and
-//! handed, through core's ordered window, to a pool of long-lived `python -I` interpreters
+//! handed, through core's ordered window, to a pool of long-lived `python -I -S` interpreters
 //! running a tiny embedded script (`worker.py`, driven by `worker.rs`) that reads framed paths
 //! on standard input and calls `py_compile` as compileall does; results come back in input order whatever order the
 //! workers finish in. A small tree (under [`SERIAL_SOURCE_BYTES`]) is compiled by one
@@ -30,10 +30,15 @@ use std::time::{Duration, Instant};
 use worker::{Answer, Settings, Source, Worker};
 
 /// Below this much source in all (`--serial-below`'s default), one interpreter compiles the
-/// whole tree: a second one costs its start-up (about 30 ms of CPU) and saves less than that.
-/// Derived from two measured costs (a start, and compiling per MB: `docs/decisions.md`), not
-/// yet from a measured crossover: `scripts/bench compile`'s threshold sweep measures one.
-pub const SERIAL_SOURCE_BYTES: u64 = 512 * 1024;
+/// whole tree. The measured crossover where the pool gains least: on trees of Django's files
+/// (8 to 256 KiB, made as `scripts/bench compile`'s sweep makes them) on tmpfs, so that no
+/// write waits on a disk for the pool to overlap, and with no second core wholly free, one
+/// interpreter was 1.2x to 1.5x faster up to 160 KiB and the two
+/// were within 6 % of each other from 192 to 256 KiB: there the second interpreter's start
+/// (about 30 ms of CPU) costs what it saves. On a disk the pool wins sooner (from 64 KiB on a
+/// quiet run), but below this a pool can compile a small tree slower than `python -m
+/// compileall`, which uses one interpreter. Measurements: `docs/benchmarks.md` (issue 19).
+pub const SERIAL_SOURCE_BYTES: u64 = 256 * 1024;
 
 /// The most paths in one batch handed to a long-lived worker; smaller batches balance the
 /// last seconds better, and a batch costs only a write and a wake-up. A tree of few files gets

@@ -81,11 +81,14 @@ impl Settings {
         ]
     }
 
-    /// The command line of a worker, before any path.
+    /// The command line of a worker, before any path: `-I -S`, isolated from the user's and the
+    /// tree's paths and without `site`, whose `.pth` files would run code of the tree being
+    /// compiled (and whose start the worker does not need).
     fn command(&self) -> Command {
         let mut command = Command::new(&self.python);
         command
             .arg("-I")
+            .arg("-S")
             .arg("-c")
             .arg(SCRIPT)
             .args(self.options())
@@ -99,7 +102,7 @@ impl Settings {
     pub fn fixed_arg_bytes(&self) -> usize {
         let pointer = size_of::<usize>();
         let options = self.options();
-        let lengths = [self.python.as_os_str().len(), 2, 2, SCRIPT.len(), 2]
+        let lengths = [self.python.as_os_str().len(), 2, 2, 2, SCRIPT.len(), 2]
             .into_iter()
             .chain(options.iter().map(|option| option.len()));
         lengths.map(|len| len + 1 + pointer).sum()
@@ -112,7 +115,7 @@ impl Settings {
             return Ok(Ok(()));
         };
         let output = Command::new(&self.python)
-            .args(["-I", "-c", CHECK_RX])
+            .args(["-I", "-S", "-c", CHECK_RX])
             .arg(rx)
             .stdin(Stdio::null())
             .output()?;

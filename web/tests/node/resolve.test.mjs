@@ -140,6 +140,30 @@ test('bad requests and options throw, naming what is wrong', () => {
   assert.throws(() => resolve(['usd'], { files: examples, repos: [] }), /no repository/);
   assert.throws(() => resolve(['usd'], {}), /expected `files`/);
   assert.throws(() => resolve(42, { files: examples }), /expected the requests/);
+  // rez's own message for a time it does not take (`get_epoch_time_from_str`).
+  assert.throws(() => resolve(['usd'], { files: examples, time: '-1w' }), /time: '-1w' is an unrecognised time format\./);
+  assert.throws(() => resolve(['usd'], { files: examples, time: 1.5 }), /time: expected a whole epoch time, found 1\.5/);
+  assert.throws(() => resolve(['usd'], { files: examples, time: [1] }), /time: expected a number or a string/);
+});
+
+test('a time leaves out the packages released after it, as `rez env --time` does', () => {
+  const files = [
+    file('tool/1.0/package.py', "name = 'tool'\nversion = '1.0'\ntimestamp = 100\n"),
+    file('tool/2.0/package.py', "name = 'tool'\nversion = '2.0'\ntimestamp = 200\n"),
+  ];
+  const at = (time) => {
+    const report = resolve(['tool'], { files, time });
+    return [names(report), report.requested_timestamp];
+  };
+  assert.deepEqual(at(150), [['tool-1.0[]'], 150]);
+  assert.deepEqual(at('150'), [['tool-1.0[]'], 150]);
+  // No time: none given, 0 and '' (rez: `if timestamp:`, `if opts.time:`).
+  for (const time of [undefined, null, 0, '']) assert.deepEqual(at(time), [['tool-2.0[]'], undefined]);
+  // A time before now, read at the JS clock.
+  const [picked, requested] = at('-1d');
+  assert.deepEqual(picked, ['tool-2.0[]']);
+  assert.ok(Math.abs(requested - (Date.now() / 1000 - 86400)) < 5, `${requested}`);
+  assert.equal(resolve(['tool'], { files, time: 99 }).error, 'Package could not be found: tool');
 });
 
 test('rez\'s package_orderers change the versions tried first; a bad orderer throws, naming the field', () => {
@@ -196,8 +220,9 @@ function orderersFile(orderers) {
 }
 
 /** The CLI's flags for resolve options. */
-function flagsOf({ variantSelectMode, implicit = [], allowDynamic, orderers } = {}) {
+function flagsOf({ variantSelectMode, implicit = [], allowDynamic, time, orderers } = {}) {
   return [
+    ...(time !== undefined ? [`--time=${time}`] : []),
     ...(orderers ? ['--orderers', orderersFile(orderers)] : []),
     ...(variantSelectMode ? ['--variant-select-mode', variantSelectMode.replace('_', '-')] : []),
     ...implicit.map((r) => `--implicit=${r}`),
@@ -282,5 +307,12 @@ test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 
     { type: 'sorted', descending: false, packages: ['crystal', 'unit'] },
   ];
   for (const request of requests.slice(0, 6)) sameAsCli(files, [bench], request, { orderers }, set);
+  // At resolve times (scripts/conformance/rez_resolve_time.py's, checked against rez): an
+  // older version picked, a conflict, nothing left.
+  const statuses = new Set();
+  for (const [request, time] of [['cock', 1600129864], ['cock support-18.0.566', 1600129863], ['cock', 1600129862]]) {
+    statuses.add(sameAsCli(files, [bench], request.split(' '), { time }, set));
+  }
+  assert.deepEqual([...statuses].sort(), ['error', 'failed', 'solved']);
   set.free();
 });

@@ -40,9 +40,10 @@ const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'u
 const ordered: ResolveReport = resolve('usd', { files: [], orderers: [{ type: 'per_family', orderers: [{ type: 'version_split', first_version: '3.10', packages: ['python'] }] }] });
 const chains: string[][] = report.failure?.chains ?? [];
 const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: 'intersection_priority' }).packages ?? []).map((p) => p.variant);
-const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true });
+const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true, time: '-2h' });
+const atTime: number | undefined = set.resolve(['usd'], { time: 1600129408 }).requested_timestamp;
 // ... and its graph, as `resolve --format dot|mermaid` prints it.
-const resolveGraphs: string[] = [resolveDot('usd', { files: [] }), resolveMermaid(['usd'], { files: [], repos: [''] }), set.resolveDot('usd'), set.resolveMermaid('usd', { allowDynamic: true })];
+const resolveGraphs: string[] = [resolveDot('usd', { files: [] }), resolveMermaid(['usd'], { files: [], repos: [''] }), set.resolveDot('usd'), set.resolveMermaid('usd', { allowDynamic: true, time: 1600129408 })];
 // @ts-expect-error the files are needed
 const noFiles = resolveDot('usd', {});
 // @ts-expect-error not a variant selection mode

@@ -11,7 +11,7 @@ import { app, engine, state } from '../state';
 
 let drawn: Drawn | null = null;
 /** The resolve on show: what its exports resolve again. */
-let shown: { requests: string[]; repos: string[] } | null = null;
+let shown: { requests: string[]; repos: string[]; time?: string } | null = null;
 
 /** Takes the resolve's drawing down (a new resolve, or the view is left). */
 export function dropResolveGraph(): void {
@@ -52,17 +52,20 @@ export async function renderResolve(request: string | undefined, token: number):
     return;
   }
   const repos = reposInput.value.split(':').map((r) => r.trim());
+  // `rez env --time`: empty is none; a time rez does not take is the package's error, said below.
+  const time = $<HTMLInputElement>('resolve-time').value.trim();
   out.replaceChildren(h('p', { class: 'muted', role: 'status' }, `Resolving ${requests.join(' ')}…`));
   let report: ResolveReport;
   try {
-    report = await engine.call('resolve', { requests, repos });
+    report = await engine.call('resolve', { requests, repos, time });
   } catch (err) {
     if (!isCurrent(token)) return;
     out.replaceChildren(h('p', { class: 'error', role: 'alert' }, ...prose(err instanceof Error ? err.message : String(err))));
     return;
   }
   if (!isCurrent(token)) return;
-  shown = { requests, repos };
+  // The time as resolved (a relative one is fixed now), so an export later draws this resolve.
+  shown = { requests, repos, time: report.requested_timestamp?.toString() };
   if (report.status === 'solved') await showSolved(out, report);
   else if (report.status === 'failed') showFailed(out, report);
   else out.replaceChildren(h('h2', { id: 'resolve-title' }, 'Resolve error'), exportButtons(), h('p', { class: 'error', role: 'alert' }, ...prose(report.error ?? '')));
@@ -101,6 +104,8 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
     h('h2', { id: 'resolve-title' }, `Resolved ${fmt.format(packages.length)} ${packages.length === 1 ? 'package' : 'packages'}`),
     exportButtons(),
     h('p', { class: 'muted' }, `${fmt.format(report.solves ?? 0)} solves, ${fmt.format(report.fails ?? 0)} failed phases, ${fmt.format(report.families_read)} families read.`),
+    report.requested_timestamp === undefined ? ''
+      : h('p', { id: 'resolve-time-note', class: 'muted' }, `Packages released after ${epochText(report.requested_timestamp)} left out.`),
     h('table', { class: 'graph-edges resolved', 'aria-label': 'Resolved packages, dependencies first' },
       h('thead', {}, h('tr', {}, ...['Name', 'Version', 'Variant', 'Path'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', { id: 'resolve-packages' }, ...rows)),
@@ -109,6 +114,12 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
   );
   const { drawGraph } = await import('../graph');
   drawn = drawGraph(canvas, graphOf(report), new Set(['request']), () => {});
+}
+
+/** An epoch time as a person reads it, with the number (a time beyond a JS date's range: the number alone). */
+function epochText(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : `${date.toISOString()} (${seconds})`;
 }
 
 /** The resolve as the graph view draws a graph: the request, then each package below what required it. */

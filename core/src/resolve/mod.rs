@@ -21,6 +21,7 @@
 //! - the "optimised" caches (`been_reduced_by`, `been_intersected_with`) are left out: they
 //!   only skip work whose result is already known.
 
+mod cache;
 mod graph;
 mod listing;
 mod order;

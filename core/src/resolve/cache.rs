@@ -1,0 +1,317 @@
+//! rez's `PackageVariantCache`: the families the solver has asked for, the packages of the
+//! versions it has considered, read through the [`PackageSource`] only then, and their variants
+//! in rez's order (`_PackageEntry.sort`'s key), made once per resolve.
+
+use super::order::python_sorted_reverse;
+use super::outcome::{describe_unusable, error, versioned, SolveError};
+use super::slice::{Entry, RequirementList, Slice, Variant};
+use super::{
+    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode,
+};
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+// foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The solver's state shared by every phase: the families loaded and the request.
+pub(super) struct Solver<'a> {
+    source: &'a mut dyn PackageSource,
+    pub(super) options: &'a ResolveOptions,
+    pub(super) request: RequirementList,
+    families: HashMap<String, Option<Family>>,
+    named: HashSet<String>,
+    pub(super) searched: String,
+}
+
+/// One family's versions, the packages of those the solver has considered, and their
+/// variants.
+struct Family {
+    listed: Vec<Listed>,
+    variants: Vec<Option<Rc<[Rc<Variant>]>>>,
+}
+
+impl<'a> Solver<'a> {
+    /// A cache for one resolve of `request`; `searched` names the repositories in messages.
+    pub(super) fn new(
+        source: &'a mut dyn PackageSource,
+        options: &'a ResolveOptions,
+        request: RequirementList,
+        searched: &str,
+    ) -> Solver<'a> {
+        Solver {
+            source,
+            options,
+            request,
+            families: HashMap::default(),
+            named: HashSet::default(),
+            searched: searched.to_string(),
+        }
+    }
+
+    /// Tells the source about `family` the first time a requirement names it.
+    pub(super) fn name(&mut self, family: &str, range: &RezVersionRange) {
+        if !self.named.contains(family) {
+            self.named.insert(family.to_string());
+            if !family.starts_with('.') {
+                self.source.named(family, range);
+            }
+        }
+    }
+
+    /// rez `PackageVariantCache.get_variant_slice`: the versions of `family` in `range`, or
+    /// `None` when there are none; an error when the family does not exist. As in rez, only
+    /// the packages of versions in `range` are read.
+    pub(super) fn variant_slice(
+        &mut self,
+        family: &str,
+        range: &RezVersionRange,
+    ) -> Result<Option<Slice>, SolveError> {
+        if !self.families.contains_key(family) {
+            self.name(family, range);
+            let loaded = self.source.family(family).map_err(error)?;
+            let loaded = loaded.filter(|l| !l.is_empty()).map(|listed| Family {
+                variants: vec![None; listed.len()],
+                listed,
+            });
+            self.families.insert(family.to_string(), loaded);
+        }
+        let Some(Some(f)) = self.families.get(family) else {
+            return Err(error(format!(
+                "package family not found: {family} (searched: {})",
+                self.searched
+            )));
+        };
+        let in_range: Vec<usize> = (0..f.listed.len())
+            .filter(|&i| range.contains(f.listed[i].version()))
+            .collect();
+        self.read(family, &in_range);
+        let mut entries = Vec::with_capacity(in_range.len());
+        for i in in_range {
+            let Some(package) = self.package(family, i) else {
+                continue;
+            };
+            // rez applies its package filter (a resolve time) here, before the variants load.
+            let released = timestamp::released_by(package, self.options.time);
+            let Some(package) = released.map_err(|u| error(describe_unusable(&u)))? else {
+                continue;
+            };
+            if let Some(unusable) = &package.unusable {
+                return Err(error(describe_unusable(unusable)));
+            }
+            let variants = self.variants(family, i, &package)?;
+            entries.push(Entry {
+                version: package.version.clone(),
+                variants,
+            });
+        }
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        if self.options.orderers.is_empty() {
+            return Ok(Some(Slice::new(family.into(), entries)));
+        }
+        // rez sorts a slice's versions by its orderer when it first splits it; a slice is
+        // only ever cut from this one, keeping its order, so sorting now gives the same.
+        let entries = self
+            .options
+            .orderers
+            .sort_versions(family, entries, |e| &e.version);
+        let mut slice = Slice::new(family.into(), entries);
+        slice.sorted = true;
+        Ok(Some(slice))
+    }
+
+    /// Reads the packages at `at` in `family` that are not read yet, in one call to the
+    /// source (which may read them side by side).
+    fn read(&mut self, family: &str, at: &[usize]) {
+        let Some(Some(f)) = self.families.get_mut(family) else {
+            return;
+        };
+        let unread: Vec<(usize, RezVersion, String)> = at
+            .iter()
+            .filter_map(|&i| match &f.listed[i] {
+                Listed::Unread { version, path } => Some((i, version.clone(), path.clone())),
+                Listed::Read(_) => None,
+            })
+            .collect();
+        if unread.is_empty() {
+            return;
+        }
+        let asked: Vec<(RezVersion, String)> = unread
+            .iter()
+            .map(|(_, v, p)| (v.clone(), p.clone()))
+            .collect();
+        let mut read = self.source.read(family, &asked).into_iter();
+        for (i, version, path) in unread {
+            // A source that answers short leaves the rest unreadable, never unread.
+            let package = read.next().unwrap_or_else(|| {
+                unreadable(family, &version, &path, "the source did not read it".into())
+            });
+            f.listed[i] = Listed::Read(Arc::new(package));
+        }
+    }
+
+    /// The package at `i` in `family`, once read.
+    fn package(&self, family: &str, i: usize) -> Option<Arc<RezPackage>> {
+        match self.families.get(family)?.as_ref()?.listed.get(i)? {
+            Listed::Read(package) => Some(Arc::clone(package)),
+            Listed::Unread { .. } => None,
+        }
+    }
+
+    /// The variants of `package`, at `i` in `family`, in rez's variant order (made once).
+    fn variants(
+        &mut self,
+        family: &str,
+        i: usize,
+        package: &Arc<RezPackage>,
+    ) -> Result<Rc<[Rc<Variant>]>, SolveError> {
+        if let Some(Some(Some(done))) = self
+            .families
+            .get(family)
+            .map(|f| f.as_ref().and_then(|f| f.variants.get(i)))
+        {
+            return Ok(Rc::clone(done));
+        }
+        let indexes: Vec<Option<usize>> = if package.variants.is_empty() {
+            vec![None]
+        } else {
+            (0..package.variants.len()).map(Some).collect()
+        };
+        let mut variants = Vec::with_capacity(indexes.len());
+        for index in indexes {
+            let own: &[RezRequirement] = index
+                .and_then(|k| package.variants.get(k))
+                .map_or(&[], Vec::as_slice);
+            let all = || package.requires.iter().chain(own);
+            let requires = RequirementList::new(all()).map_err(|_| {
+                let list: Vec<String> = all().map(|r| r.to_string()).collect();
+                error(format!(
+                    "The package {}[{}] has an internal requirements conflict: {}",
+                    versioned(family, &package.version),
+                    index.map(|k| k.to_string()).unwrap_or_default(),
+                    list.join(" ")
+                ))
+            })?;
+            let mut fams = BTreeSet::new();
+            let mut conflict_fams = BTreeSet::new();
+            for req in &requires.requirements {
+                if req.conflict {
+                    conflict_fams.insert(req.name.clone());
+                } else {
+                    fams.insert(req.name.clone());
+                }
+            }
+            variants.push(Variant {
+                package: Arc::clone(package),
+                index,
+                requires,
+                fams,
+                conflict_fams,
+            });
+        }
+        let sorted: Rc<[Rc<Variant>]> = if self.options.orderers.is_empty() {
+            let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
+                .into_iter()
+                .map(|v| (self.variant_key(&v), Rc::new(v)))
+                .collect();
+            // rez sorts with `reverse=True`: the greatest key first.
+            keyed.sort_by(|a, b| b.0.cmp(&a.0));
+            keyed.into_iter().map(|(_, v)| v).collect()
+        } else {
+            self.ordered_variants(variants)
+        };
+        if let Some(Some(f)) = self.families.get_mut(family) {
+            if let Some(slot) = f.variants.get_mut(i) {
+                *slot = Some(Rc::clone(&sorted));
+            }
+        }
+        Ok(sorted)
+    }
+
+    /// rez `_PackageEntry.sort`'s key. A range's key under rez's default orderer (version
+    /// descending) is its list of bounds, which is how [`RezVersionRange`] orders.
+    fn variant_key(&self, variant: &Variant) -> VariantKey {
+        let (requested, additional) = self.variant_requirements(variant);
+        let requested: Vec<(i64, RezVersionRange)> = requested
+            .into_iter()
+            .map(|(i, req)| (-(i as i64), req.range.clone()))
+            .collect();
+        let additional: Vec<(RezVersionRange, String)> = additional
+            .into_iter()
+            .map(|r| (r.range.clone(), r.name.clone()))
+            .collect();
+        VariantKey {
+            shared: match self.options.variant_select_mode {
+                VariantSelectMode::VersionPriority => None,
+                VariantSelectMode::IntersectionPriority => Some(requested.len()),
+            },
+            fewer_added: -(additional.len() as i64),
+            requested,
+            additional,
+            index: variant.index,
+        }
+    }
+
+    /// The requirements rez's variant key ranks: those of the request's (non-conflict)
+    /// families, with the request's position, then the other non-conflict ones.
+    pub(super) fn variant_requirements<'v>(
+        &self,
+        variant: &'v Variant,
+    ) -> (Vec<(usize, &'v RezRequirement)>, Vec<&'v RezRequirement>) {
+        let mut requested = Vec::new();
+        let mut names: HashSet<&str> = HashSet::default();
+        for (i, request) in self.request.requirements.iter().enumerate() {
+            if request.conflict {
+                continue;
+            }
+            if let Some(req) = variant.requires.get(&request.name) {
+                requested.push((i, req));
+                names.insert(&req.name);
+            }
+        }
+        let additional = variant
+            .requires
+            .requirements
+            .iter()
+            .filter(|r| !r.conflict && !names.contains(r.name.as_str()))
+            .collect();
+        (requested, additional)
+    }
+
+    /// `variants` in rez's variant order under the configured package orderers, whose range
+    /// keys compare as rez's Python objects do (see [`super::order`]).
+    pub(super) fn ordered_variants(&self, variants: Vec<Variant>) -> Rc<[Rc<Variant>]> {
+        let intersection =
+            self.options.variant_select_mode == VariantSelectMode::IntersectionPriority;
+        let keyed: Vec<_> = variants
+            .into_iter()
+            .map(|v| {
+                let (requested, additional) = self.variant_requirements(&v);
+                let key = self.options.orderers.variant_key(
+                    intersection,
+                    &requested,
+                    &additional,
+                    v.index,
+                );
+                (key, Rc::new(v))
+            })
+            .collect();
+        python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect()
+    }
+}
+
+/// The sort key of a variant; field order is comparison order.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct VariantKey {
+    shared: Option<usize>,
+    requested: Vec<(i64, RezVersionRange)>,
+    fewer_added: i64,
+    additional: Vec<(RezVersionRange, String)>,
+    index: Option<usize>,
+}

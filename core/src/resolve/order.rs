@@ -19,7 +19,7 @@
 //! `soft_timestamp` needs each package's release time, which the solver does not have: it is
 //! refused with a clear message rather than ordered differently.
 
-use crate::formats::rez::{parse_package_py, yaml_to_py, PyValue};
+use crate::formats::rez::{parse_package_py, type_name as kind, yaml_to_py, PyValue};
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 
 /// One orderer, as rez's `from_pod` makes it.
@@ -537,20 +537,6 @@ fn truthy(value: &PyValue) -> bool {
         PyValue::Bytes(b) => !b.is_empty(),
         PyValue::List(items) | PyValue::Tuple(items) => !items.is_empty(),
         PyValue::Dict(items) => !items.is_empty(),
-    }
-}
-
-/// A value's kind, for messages.
-fn kind(value: &PyValue) -> &'static str {
-    match value {
-        PyValue::None => "None",
-        PyValue::Bool(_) => "a boolean",
-        PyValue::Int(_) => "an integer",
-        PyValue::Float(_) => "a float",
-        PyValue::Str(_) => "a string",
-        PyValue::Bytes(_) => "bytes",
-        PyValue::List(_) | PyValue::Tuple(_) => "a list",
-        PyValue::Dict(_) => "a dict",
     }
 }
 

@@ -15,7 +15,7 @@ mod package_py;
 mod package_yaml;
 mod record;
 
-pub(crate) use record::is_valid_package_name;
+pub(crate) use record::{is_valid_package_name, type_name};
 mod requirements;
 
 pub use package_py::{

@@ -170,7 +170,8 @@ impl Faults {
     }
 }
 
-fn type_name(value: &PyValue) -> &'static str {
+/// A Python value's kind, for messages (`expected a string, found a list`).
+pub(crate) fn type_name(value: &PyValue) -> &'static str {
     match value {
         PyValue::None => "None",
         PyValue::Bool(_) => "a boolean",

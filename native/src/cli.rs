@@ -445,10 +445,11 @@ pub struct ResolveArgs {
     #[arg(long)]
     pub allow_dynamic: bool,
     /// Read each family only when the solver asks for it, instead of starting its reads in the
-    /// background as soon as a requirement names it.
+    /// background as soon as the solver names it.
     #[arg(long)]
     pub no_prefetch: bool,
-    /// Worker threads: a number, or `auto` for one per core.
+    /// Threads: the solver's and N-1 that read ahead of it; a number, or `auto` for one per
+    /// core (1: no reading ahead).
     #[arg(short, long, default_value = "auto", value_name = "N|auto")]
     pub jobs: Jobs,
     /// Write output to FILE (`-` is standard output).

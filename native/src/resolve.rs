@@ -104,7 +104,8 @@ pub fn reader_pool(jobs: Jobs) -> anyhow::Result<Option<Executor>> {
     if threads <= 1 {
         return Ok(None);
     }
-    let pool = Executor::for_jobs(Jobs::Exactly(threads - 1));
+    // A pool of its own even of one thread (`Jobs::Exactly(1)` would be serial: no reader).
+    let pool = Executor::pool(threads - 1);
     Ok(Some(pool.context("cannot start the thread pool")?))
 }
 
@@ -183,17 +184,20 @@ fn read_package(
     cache: &mut RequirementCache,
 ) -> RezPackage {
     let folder_path = path_of(folder);
-    let file = PACKAGE_FILES
+    let files = PACKAGE_FILES
         .iter()
         .zip([Format::RezPackagePy, Format::RezPackageYaml])
-        .map(|(name, format)| (folder_path.join(name), format))
-        .find(|(path, _)| path.is_file());
-    let Some((path, format)) = file else {
-        let message = "missing package definition file (package.py or package.yaml)";
-        return unreadable(family, version, folder, message.to_string());
-    };
-    let (record, _) = read_file(&path, Some(format), &Includes::anywhere());
-    rez_package_in_folder(&record, family, version, allow_dynamic, cache)
+        .map(|(name, format)| (folder_path.join(name), format));
+    // Nine folders in ten hold a `package.py`: it is opened without a `stat` first (the
+    // resolve's reads are a third system calls), and looked at only when it could not be read.
+    for (path, format) in files {
+        let (record, error) = read_file(&path, Some(format), &Includes::anywhere());
+        if error.is_none() || path.is_file() {
+            return rez_package_in_folder(&record, family, version, allow_dynamic, cache);
+        }
+    }
+    let message = "missing package definition file (package.py or package.yaml)";
+    unreadable(family, version, folder, message.to_string())
 }
 
 impl PackageSource for RepoSource {

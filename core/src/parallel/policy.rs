@@ -76,12 +76,18 @@ impl Executor {
         match jobs {
             Jobs::Auto => Ok(Executor::Global),
             Jobs::Exactly(1) => Ok(Executor::Serial),
-            Jobs::Exactly(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .thread_name(|i| format!("pkglens-{i}"))
-                .build()
-                .map(|pool| Executor::Pool(Arc::new(pool))),
+            Jobs::Exactly(n) => Executor::pool(n),
         }
+    }
+
+    /// A pool of its own of exactly `threads` threads, even one: for work that runs beside
+    /// the calling thread (readers ahead of a solver), where one thread is not serial.
+    pub fn pool(threads: usize) -> Result<Executor, rayon::ThreadPoolBuildError> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .thread_name(|i| format!("pkglens-{i}"))
+            .build()
+            .map(|pool| Executor::Pool(Arc::new(pool)))
     }
 
     /// The number of threads work runs on.

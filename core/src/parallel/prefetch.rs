@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Options of [`prefetch_walk`].
 #[derive(Debug, Clone)]
@@ -170,10 +170,17 @@ where
 /// [`start`](Prefetcher::start) begins a key's load in the pool and returns at once;
 /// [`take`](Prefetcher::take) returns the key's value, waiting for a load already running or
 /// loading on the calling thread otherwise. The values, and so the caller's answer, do not
-/// depend on which loads were started or when. **Memory.** At most `ahead` loads are started
+/// depend on which loads were started or when.
+///
+/// **Both ends of a batch.** The pool takes the started keys newest first, while a caller
+/// usually takes them oldest first; a key the pool has not begun is claimed by `take` and
+/// loaded on the caller's thread instead of waited for. So a batch of keys started together
+/// is loaded from both ends at once, the caller's thread and the pool's meeting in the middle,
+/// where a pool taking the oldest first would keep the caller waiting on each key in turn. **Memory.** At most `ahead` loads are started
 /// and not yet taken; a `start` beyond that is ignored. **Serial.** With
 /// [`Executor::Serial`] nothing runs ahead: `start` does nothing and `take` loads. **Drop.**
-/// Loads still running finish in the background and their values are dropped.
+/// Loads still running finish in the background and their values are dropped; loads not
+/// begun never begin.
 pub struct Prefetcher<K, V> {
     load: Arc<dyn Fn(&K) -> V + Send + Sync>,
     executor: Executor,
@@ -181,6 +188,8 @@ pub struct Prefetcher<K, V> {
     tx: mpsc::Sender<(K, std::thread::Result<V>)>,
     rx: mpsc::Receiver<(K, std::thread::Result<V>)>,
     slots: HashMap<K, Slot<V>>,
+    /// Keys started and not yet begun by the pool nor claimed by `take`, newest last.
+    waiting: Arc<Mutex<Vec<K>>>,
 }
 
 impl<K, V> Prefetcher<K, V>
@@ -198,6 +207,7 @@ where
             tx,
             rx,
             slots: HashMap::new(),
+            waiting: Arc::default(),
         }
     }
 
@@ -211,16 +221,42 @@ where
             return;
         }
         self.slots.insert(key.clone(), Slot::Running);
-        let (key, load, tx) = (key.clone(), Arc::clone(&self.load), self.tx.clone());
+        lock(&self.waiting).push(key.clone());
+        let (waiting, load, tx) = (
+            Arc::clone(&self.waiting),
+            Arc::clone(&self.load),
+            self.tx.clone(),
+        );
+        // One task per key started, each beginning the newest key still waiting: none when
+        // `take` has claimed them all.
         self.executor.spawn(move || {
+            let Some(key) = lock(&waiting).pop() else {
+                return;
+            };
             let value = panic::catch_unwind(AssertUnwindSafe(|| load(&key)));
             let _ = tx.send((key, value));
         });
     }
 
+    /// Claims `key` if the pool has not begun it: it is then the caller's to load.
+    fn claim(&self, key: &K) -> bool {
+        let mut waiting = lock(&self.waiting);
+        match waiting.iter().rposition(|k| k == key) {
+            Some(at) => {
+                waiting.remove(at);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The value of `key`: the started load's (waiting for it) or one loaded now. A panic in
     /// the load is resumed here.
     pub fn take(&mut self, key: &K) -> V {
+        let claimed = matches!(self.slots.get(key), Some(Slot::Running)) && self.claim(key);
+        if claimed {
+            self.slots.remove(key);
+        }
         let outcome = match self.slots.get(key) {
             None => panic::catch_unwind(AssertUnwindSafe(|| (self.load)(key))),
             Some(_) => loop {
@@ -243,6 +279,19 @@ where
             Err(payload) => panic::resume_unwind(payload),
         }
     }
+}
+
+impl<K, V> Drop for Prefetcher<K, V> {
+    /// Loads not begun are dropped with the prefetcher: the pool's tasks find none to begin.
+    fn drop(&mut self) {
+        lock(&self.waiting).clear();
+    }
+}
+
+/// The lock of `waiting`; a panic while it was held (none can: it only guards pushes and
+/// pops) leaves the list usable.
+fn lock<K>(waiting: &Mutex<Vec<K>>) -> MutexGuard<'_, Vec<K>> {
+    waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -359,6 +408,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
+    fn a_key_the_pool_has_not_begun_is_loaded_by_its_taker_not_waited_for() {
+        use std::sync::mpsc::channel;
+        let options = PrefetchOptions {
+            executor: Executor::pool(1).unwrap(),
+            ahead: 8,
+            cancel: CancelFlag::new(),
+        };
+        let (began, began_rx) = channel();
+        let (release, release_rx) = channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let caller = std::thread::current().id();
+        let mut prefetcher = Prefetcher::new(&options, move |&k: &u32| {
+            let on_caller = std::thread::current().id() == caller;
+            if k == 0 {
+                began.send(()).unwrap();
+                // The pool's one thread stays on key 0 until the test releases it.
+                release_rx.lock().unwrap().recv().unwrap();
+            }
+            (k, on_caller)
+        });
+        prefetcher.start(&0);
+        began_rx.recv().unwrap();
+        prefetcher.start(&1);
+        prefetcher.start(&2);
+        // Keys 1 and 2 wait behind key 0: taken now, they load here rather than block.
+        assert_eq!(prefetcher.take(&1), (1, true));
+        assert_eq!(prefetcher.take(&2), (2, true));
+        release.send(()).unwrap();
+        assert_eq!(prefetcher.take(&0), (0, false));
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! rez's package orderers (rez 3.4.0 `package_order.py`): the order in which the solver tries
+//! a family's versions, and how a variant's requirements rank it among its package's others.
+//!
+//! rez's config setting `package_orderers` is a list of orderers, each a dict of its `type`
+//! and fields ([`PackageOrderers::from_value`] reads it from any static value: YAML, JSON, a
+//! `rezconfig.py` literal, a JS value; [`read_orderers`] from a file's text). The first
+//! orderer that names a family orders it, else the first that names none (rez's `*`), else
+//! rez's default, version descending.
+//!
+//! The solver uses an orderer where rez's does (`solver.py`): the version sort of a slice
+//! (`_PackageVariantSlice.sort_versions`) and the variant sort key (`_PackageEntry.sort`),
+//! whose range keys compare ranges of different families when variants require different
+//! ones. The keys here are rez's objects: a version's key is a `FallbackComparable` of the
+//! orderer's own key and the version, compared with Python's rules for mixed types (which
+//! raise, so the versions decide, except that rez's `Version.inf` answers without raising).
+//! The sort is CPython's (`sorted(..., reverse=True)`: binary insertion over the reversed
+//! list), so that even an order that is not transitive across families comes out as rez's.
+//!
+//! `soft_timestamp` needs each package's release time, which the solver does not have: it is
+//! refused with a clear message rather than ordered differently.
+
+mod config;
+mod keys;
+#[cfg(test)]
+mod tests;
+
+pub use config::{json_to_py, read_orderers};
+pub use keys::{python_sorted_reverse, Key, VersionKey};
+
+use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+
+/// One orderer, as rez's `from_pod` makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Orderer {
+    /// `sorted`: version descending (`descending: true`, rez's default order) or ascending.
+    Sorted {
+        /// Highest first when true.
+        descending: bool,
+    },
+    /// `version_split`: the versions up to `first_version` first, highest first, then the
+    /// others, highest first (rez's example: 5 4 3 2 1 split at 3 is 3 2 1 5 4).
+    VersionSplit {
+        /// The highest version of the preferred part.
+        first_version: RezVersion,
+    },
+    /// `no_order`: every version ranks the same, so the order stays as listed.
+    NoOrder,
+    /// `per_family`: an orderer per family (`orderers`, each naming its `packages`).
+    /// `default_order` is kept as rez keeps it, but rez's lookup never reaches it: the
+    /// orderer is found by the families it names.
+    PerFamily {
+        /// `(family, orderer)`, in the order given.
+        families: Vec<(String, Orderer)>,
+        /// rez's `default_order`.
+        default_order: Option<Box<Orderer>>,
+    },
+}
+
+/// One entry of `package_orderers`: an orderer and the families it applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageOrder {
+    /// The families named (`packages`), or `["*"]` (every family) when none are.
+    pub packages: Vec<String>,
+    /// The orderer.
+    pub orderer: Orderer,
+}
+
+/// rez's `PackageOrderList`: the configured orderers, first match wins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackageOrderers {
+    /// The entries, in configuration order.
+    pub list: Vec<PackageOrder>,
+}
+
+/// rez's name for "every family" in an orderer's `packages`.
+const ALL_PACKAGES: &str = "*";
+
+/// rez's default orderer (version descending).
+const DEFAULT: Orderer = Orderer::Sorted { descending: true };
+
+impl PackageOrderers {
+    /// Whether no orderer is configured (rez's default order everywhere).
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// rez `get_orderer`: the orderer of `family` (its leaf orderer, for `per_family`).
+    pub fn get(&self, family: &str) -> &Orderer {
+        let named = |name: &str| {
+            self.list
+                .iter()
+                .find(|o| o.packages.iter().any(|p| p == name))
+        };
+        let found = named(family).or_else(|| named(ALL_PACKAGES));
+        match found.map(|o| &o.orderer) {
+            Some(Orderer::PerFamily {
+                families,
+                default_order,
+            }) => families
+                .iter()
+                .find(|(f, _)| f == family)
+                .map(|(_, o)| o)
+                .or(default_order.as_deref())
+                .unwrap_or(&DEFAULT),
+            Some(orderer) => orderer,
+            None => &DEFAULT,
+        }
+    }
+
+    /// The key of `version` of `family` (rez `sort_key` of a `Version`).
+    fn version_key(&self, family: &str, version: &RezVersion) -> VersionKey {
+        VersionKey::new(self.get(family), version)
+    }
+
+    /// rez `sort_key` of a `VersionRange`: per interval, its lower and upper versions' keys,
+    /// each with how the bound includes it.
+    fn range_key(&self, family: &str, range: &RezVersionRange) -> Key {
+        let orderer = self.get(family);
+        Key::Seq(
+            range
+                .intervals()
+                .map(|((lower, lower_in), (upper, upper_in))| {
+                    Key::Seq(vec![
+                        Key::Seq(vec![
+                            Key::Version(VersionKey::new(orderer, lower)),
+                            Key::Int(if lower_in { -2 } else { -1 }),
+                        ]),
+                        Key::Seq(vec![
+                            Key::Version(VersionKey::new(orderer, upper)),
+                            Key::Int(if upper_in { 2 } else { 1 }),
+                        ]),
+                    ])
+                })
+                .collect(),
+        )
+    }
+
+    /// rez `_PackageVariantSlice.sort_versions`: `items` (the versions of `family`, as
+    /// listed) in the order the solver tries them, best first.
+    pub fn sort_versions<T>(
+        &self,
+        family: &str,
+        items: Vec<T>,
+        version: impl Fn(&T) -> &RezVersion,
+    ) -> Vec<T> {
+        let keyed: Vec<(VersionKey, T)> = items
+            .into_iter()
+            .map(|item| (self.version_key(family, version(&item)), item))
+            .collect();
+        python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
+            .into_iter()
+            .map(|(_, item)| item)
+            .collect()
+    }
+
+    /// rez `_PackageEntry.sort`'s key of one variant: `requested` are the variant's
+    /// requirements of the request's (non-conflict) families, with the request's position;
+    /// `additional` its other non-conflict requirements, in its order.
+    pub fn variant_key(
+        &self,
+        intersection_priority: bool,
+        requested: &[(usize, &RezRequirement)],
+        additional: &[&RezRequirement],
+        index: Option<usize>,
+    ) -> Key {
+        let requested_key: Vec<Key> = requested
+            .iter()
+            .map(|(i, req)| {
+                let position = -i64::try_from(*i).unwrap_or(i64::MAX);
+                Key::Seq(vec![
+                    Key::Int(position),
+                    self.range_key(&req.name, &req.range),
+                ])
+            })
+            .collect();
+        let additional_key: Vec<Key> = additional
+            .iter()
+            .map(|req| {
+                Key::Seq(vec![
+                    self.range_key(&req.name, &req.range),
+                    Key::Str(req.name.clone()),
+                ])
+            })
+            .collect();
+        let count = |n: usize| Key::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        let fewer_added = Key::Int(-i64::try_from(additional_key.len()).unwrap_or(i64::MAX));
+        let index = Key::Int(index.map_or(-1, |i| i64::try_from(i).unwrap_or(i64::MAX)));
+        let mut key = Vec::with_capacity(5);
+        if intersection_priority {
+            key.push(count(requested_key.len()));
+        }
+        key.extend([
+            Key::Seq(requested_key),
+            fewer_added,
+            Key::Seq(additional_key),
+            index,
+        ]);
+        Key::Seq(key)
+    }
+}

@@ -1,0 +1,273 @@
+//! The orderers against rez 3.4.0's answers.
+
+use super::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+fn orderers(yaml: &str) -> PackageOrderers {
+    read_orderers("orderers.yaml", yaml).unwrap()
+}
+
+fn order(orderers: &PackageOrderers, family: &str, versions: &[&str]) -> Vec<String> {
+    let versions: Vec<RezVersion> = versions
+        .iter()
+        .map(|v| RezVersion::parse(v).unwrap())
+        .collect();
+    orderers
+        .sort_versions(family, versions, |v| v)
+        .iter()
+        .map(|v| v.to_string())
+        .collect()
+}
+
+const VERSIONS: [&str; 5] = ["1", "5", "3", "2", "4"];
+
+#[test]
+fn the_default_is_version_descending() {
+    let none = PackageOrderers::default();
+    assert_eq!(order(&none, "foo", &VERSIONS), ["5", "4", "3", "2", "1"]);
+    let desc = orderers("- type: sorted\n  descending: true\n");
+    assert_eq!(order(&desc, "foo", &VERSIONS), ["5", "4", "3", "2", "1"]);
+}
+
+#[test]
+fn sorted_ascending_reverses_the_named_families_only() {
+    let asc = orderers("- type: sorted\n  descending: false\n  packages: [foo]\n");
+    assert_eq!(order(&asc, "foo", &VERSIONS), ["1", "2", "3", "4", "5"]);
+    assert_eq!(order(&asc, "bar", &VERSIONS), ["5", "4", "3", "2", "1"]);
+}
+
+#[test]
+fn version_split_puts_the_versions_up_to_first_version_first() {
+    // rez's docstring: [5, 4, 3, 2, 1] split at 3 is [3, 2, 1, 5, 4].
+    let split = orderers("- type: version_split\n  first_version: '3'\n");
+    assert_eq!(order(&split, "foo", &VERSIONS), ["3", "2", "1", "5", "4"]);
+    // 3.0 > 3: only what is <= 3.0 comes first.
+    let split = orderers("- type: version_split\n  first_version: '3.0'\n");
+    assert_eq!(
+        order(&split, "foo", &["3", "3.0", "3.1", "2"]),
+        ["3.0", "3", "2", "3.1"]
+    );
+}
+
+#[test]
+fn no_order_keeps_the_listed_order() {
+    let none = orderers("- type: no_order\n  packages: foo\n");
+    assert_eq!(order(&none, "foo", &VERSIONS), VERSIONS);
+}
+
+#[test]
+fn per_family_orders_each_family_it_names_and_the_first_match_wins() {
+    let per = orderers(
+        "- type: per_family\n  orderers:\n  - packages: [foo, bah]\n    type: version_split\n    first_version: '4'\n  - packages: [python]\n    type: sorted\n    descending: false\n  default_order:\n    type: sorted\n    descending: true\n- type: sorted\n  descending: false\n",
+    );
+    assert_eq!(order(&per, "foo", &VERSIONS), ["4", "3", "2", "1", "5"]);
+    assert_eq!(order(&per, "python", &VERSIONS), ["1", "2", "3", "4", "5"]);
+    // Not named by per_family: the next orderer (for every family) applies.
+    assert_eq!(order(&per, "other", &VERSIONS), ["1", "2", "3", "4", "5"]);
+}
+
+/// `(family, range)` requirements.
+fn reqs(list: &[&str]) -> Vec<RezRequirement> {
+    list.iter()
+        .map(|r| RezRequirement::parse(r).unwrap())
+        .collect()
+}
+
+#[test]
+fn variant_keys_rank_ranges_by_the_family_orderer() {
+    // Two variants of one package, python-2.7 and python-3.7, neither requested: the
+    // default prefers the higher range; version_split at 2.7 prefers the lower.
+    let variants = [reqs(&["python-2.7"]), reqs(&["python-3.7"])];
+    let sort = |o: &PackageOrderers| {
+        let keys: Vec<(Key, usize)> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let additional: Vec<&RezRequirement> = v.iter().collect();
+                (o.variant_key(false, &[], &additional, Some(i)), i)
+            })
+            .collect();
+        python_sorted_reverse(keys, |a, b| a.0.lt(&b.0))
+            .into_iter()
+            .map(|(_, i)| i)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sort(&PackageOrderers::default()), [1, 0]);
+    let split = orderers("- type: version_split\n  first_version: '2.7.99'\n  packages: python\n");
+    assert_eq!(sort(&split), [0, 1]);
+    let asc = orderers("- type: sorted\n  descending: false\n");
+    assert_eq!(sort(&asc), [0, 1]);
+    // no_order: equal range keys, so the variant index decides (the higher first).
+    let none = orderers("- type: no_order\n");
+    assert_eq!(sort(&none), [1, 0]);
+}
+
+#[test]
+fn keys_of_different_orderers_compare_as_rez_compares_them() {
+    let v = |s: &str| RezVersion::parse(s).unwrap();
+    let split = Orderer::VersionSplit {
+        first_version: v("2"),
+    };
+    let asc = Orderer::Sorted { descending: false };
+    // Mixed kinds raise in Python: the versions decide.
+    let a = VersionKey::new(&split, &v("3"));
+    let b = VersionKey::new(&asc, &v("1"));
+    assert!(b.lt(&a) && !a.lt(&b) && !a.eq(&b));
+    // rez's `Version.inf` is never less, and everything else is less than it.
+    let range = RezVersionRange::parse("1+").unwrap();
+    let ((_, _), (upper, _)) = range.intervals().next().unwrap();
+    assert!(upper.is_infinity());
+    let inf = VersionKey::new(&DEFAULT, upper);
+    assert!(!inf.lt(&a) && a.lt(&inf) && b.lt(&inf));
+}
+
+/// `tool`'s variants require different families, so rez compares the range keys of `foo`
+/// and `bar`, each under its own orderer. rez 3.4.0's answers, from
+/// `ResolvedContext(['tool'], package_orderers=...)` over the same three packages.
+#[test]
+fn variants_requiring_different_families_rank_as_in_rez() {
+    use crate::resolve::{solve, ResolveOptions, ResolveOutcome, RezPackage, Timestamp};
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    let package = |name: &str, version: &str, variants: &[&str]| RezPackage {
+        name: name.into(),
+        version: RezVersion::parse(version).unwrap(),
+        requires: Vec::new(),
+        variants: variants.iter().map(|v| reqs(&[v])).collect(),
+        path: format!("{name}/{version}/package.py"),
+        computed: Vec::new(),
+        unusable: None,
+        timestamp: Timestamp::Untimestamped,
+    };
+    let mut source: HashMap<String, Arc<Vec<RezPackage>>> = HashMap::new();
+    source.insert("foo".into(), Arc::new(vec![package("foo", "2", &[])]));
+    source.insert("bar".into(), Arc::new(vec![package("bar", "1", &[])]));
+    source.insert(
+        "tool".into(),
+        Arc::new(vec![package("tool", "1", &["foo-2", "bar-1"])]),
+    );
+    let mut variant = |yaml: &str| {
+        let options = ResolveOptions {
+            orderers: orderers(yaml),
+            ..ResolveOptions::default()
+        };
+        let resolve = solve(&reqs(&["tool"]), &options, &mut source, "memory").unwrap();
+        match resolve.outcome {
+            ResolveOutcome::Solved { packages, .. } => packages.last().unwrap().variant,
+            ResolveOutcome::Failed { .. } => panic!("failed"),
+        }
+    };
+    assert_eq!(variant("[]"), Some(0));
+    // Two reversed keys compare reversed, across families: bar-1 ranks above foo-2.
+    assert_eq!(variant("- type: sorted\n  descending: false\n"), Some(1));
+    // A reversed key against a version raises in Python: the versions decide.
+    assert_eq!(
+        variant("- {type: sorted, descending: false, packages: [foo]}\n"),
+        Some(0)
+    );
+    assert_eq!(
+        variant("- {type: sorted, descending: false, packages: [bar]}\n"),
+        Some(0)
+    );
+    assert_eq!(
+        variant("- {type: version_split, first_version: '1', packages: [foo]}\n- {type: sorted, descending: false, packages: [bar]}\n"),
+        Some(0)
+    );
+    // Every key equal: the family names decide ("foo" > "bar").
+    assert_eq!(variant("- type: no_order\n"), Some(0));
+}
+
+#[test]
+fn cpython_sort_is_stable_and_reversed() {
+    // Equal keys keep their order under reverse=True, as Python's sort does.
+    let items = vec![(1, 'a'), (2, 'b'), (1, 'c'), (3, 'd'), (2, 'e')];
+    let sorted = python_sorted_reverse(items, |x, y| x.0 < y.0);
+    assert_eq!(sorted, [(3, 'd'), (2, 'b'), (2, 'e'), (1, 'a'), (1, 'c')]);
+}
+
+#[test]
+fn configurations_are_read_from_rezconfig_py_json_and_yaml() {
+    let py = "# rezconfig.py\npackage_orderers = [\n    {'type': 'version_split', 'first_version': '2.7', 'packages': ['python']},\n]\n";
+    let from_py = read_orderers("rezconfig.py", py).unwrap();
+    let json = r#"[{"type": "version_split", "first_version": "2.7", "packages": ["python"]}]"#;
+    let from_json = read_orderers("orderers.json", json).unwrap();
+    let yaml =
+        "package_orderers:\n- type: version_split\n  first_version: '2.7'\n  packages: [python]\n";
+    let from_yaml = read_orderers("rezconfig.yaml", yaml).unwrap();
+    assert_eq!(from_py, from_json);
+    assert_eq!(from_json, from_yaml);
+    assert_eq!(from_py.list[0].packages, ["python"]);
+    // rez's older form, `[type, fields]`.
+    let old = read_orderers("o.json", r#"[["sorted", {"descending": false}]]"#).unwrap();
+    assert_eq!(old.list[0].orderer, Orderer::Sorted { descending: false });
+    assert_eq!(old.list[0].packages, ["*"]);
+    // rez tests `descending` with `if`: the string "false" is true, as in rez.
+    let text = read_orderers("o.yaml", "- {type: sorted, descending: 'false'}\n").unwrap();
+    assert_eq!(text.list[0].orderer, Orderer::Sorted { descending: true });
+}
+
+/// The shape rez's own `rezconfig.py` documents (and its docs' `package_orderers.rst`):
+/// easing a move from python 2 to 3 with a `per_family` `version_split`, comments and all.
+#[test]
+fn rezs_documented_rezconfig_shape_is_read() {
+    let py = "# A common use case is to ease migration from python-2 to python-3:\n\
+              package_orderers = [\n    {\n       \"type\": \"per_family\",\n       \"orderers\": [\n\
+              \x20           {\n                \"packages\": [\"python\"],\n\
+              \x20               \"type\": \"version_split\",\n                \"first_version\": \"2.7.16\"\n\
+              \x20           }\n        ]\n    }\n]\n";
+    let read = read_orderers("rezconfig.py", py).unwrap();
+    assert_eq!(read.list[0].packages, ["python"]);
+    assert_eq!(
+        order(&read, "python", &["3.7.4", "2.7.16", "2.7.18", "2.7.3"]),
+        ["2.7.16", "2.7.3", "3.7.4", "2.7.18"]
+    );
+    // Not named: rez's default.
+    assert_eq!(order(&read, "maya", &["2019", "2022"]), ["2022", "2019"]);
+}
+
+#[test]
+fn bad_configurations_name_the_file_and_field() {
+    let err = |name: &str, text: &str| read_orderers(name, text).unwrap_err();
+    assert_eq!(
+        err("o.yaml", "- type: version_split\n  packages: [python]\n"),
+        "o.yaml: package_orderers[0].first_version: missing"
+    );
+    assert_eq!(
+        err(
+            "o.json",
+            r#"[{"type": "sorted", "descending": true}, {"type": "bogus"}]"#
+        ),
+        "o.json: package_orderers[1].type: unknown orderer \"bogus\" (rez 3.4.0 has no_order, \
+         sorted, per_family, version_split, soft_timestamp)"
+    );
+    assert!(err("o.yaml", "- type: soft_timestamp\n  timestamp: 1\n").contains("not supported"));
+    assert_eq!(
+        err(
+            "o.yaml",
+            "- type: per_family\n  orderers:\n  - type: no_order\n"
+        ),
+        "o.yaml: package_orderers[0].orderers[0].packages: missing"
+    );
+    assert_eq!(
+        err("rezconfig.py", "package_orderers = make()\n"),
+        "rezconfig.py: package_orderers: `package_orderers` is assigned an expression (call) \
+         at line 1, not a literal"
+    );
+    assert!(err("o.json", "[1,").starts_with("o.json: line 1, column 3: EOF"));
+    // A public rezconfig's `package_orderers = ["version", "timestamp"]`: rez's `from_pod`
+    // cannot read a string either.
+    assert_eq!(
+        err("rezconfig.py", "package_orderers = [\"version\", \"timestamp\"]\n"),
+        "rezconfig.py: package_orderers[0]: expected an orderer (a dict with `type`), found a string"
+    );
+    // rez: `Version(2.7)` raises "expected string or bytes-like object, got 'float'".
+    assert_eq!(
+        err("o.yaml", "- {type: version_split, first_version: 2.7}\n"),
+        "o.yaml: package_orderers[0].first_version: expected a version string (quoted), found a float"
+    );
+    assert_eq!(
+        err("rezconfig.yaml", "x: 1\n"),
+        "rezconfig.yaml: package_orderers: missing"
+    );
+}

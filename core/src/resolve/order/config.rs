@@ -99,16 +99,40 @@ fn orderer(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
         }
         "no_order" => Ok(Orderer::NoOrder),
         "per_family" => per_family(fields),
-        "soft_timestamp" => Err(
-            ".type: `soft_timestamp` is not supported: it orders by each \
-             package's release time, which pkglens resolve does not read"
-                .into(),
-        ),
+        "soft_timestamp" => soft_timestamp(fields),
         other => Err(format!(
             ".type: unknown orderer {other:?} (rez 3.4.0 has no_order, sorted, per_family, \
              version_split, soft_timestamp)"
         )),
     }
+}
+
+/// rez `SoftTimestampOrder.from_pod`: `timestamp` (required) and `rank` (default 0), both
+/// ints (a bool is one, as in Python). rez would take any value and raise only when it
+/// compares it; a negative `rank` slices rez's token lists from the end, which no
+/// configuration means: both are refused here.
+fn soft_timestamp(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
+    let int = |name: &str, value: &PyValue| match value {
+        PyValue::Int(i) => Ok(*i),
+        PyValue::Bool(b) => Ok(i128::from(*b)),
+        other => Err(format!(
+            ".{name}: expected an integer, found {}",
+            kind(other)
+        )),
+    };
+    let timestamp = match field(fields, "timestamp") {
+        Some(value) => int("timestamp", value)?,
+        None => return Err(".timestamp: missing".into()),
+    };
+    let timestamp = i64::try_from(timestamp)
+        .map_err(|_| format!(".timestamp: {timestamp} is beyond 64 bits"))?;
+    let rank = match field(fields, "rank") {
+        None | Some(PyValue::None) => 0,
+        Some(value) => int("rank", value)?,
+    };
+    let rank = u32::try_from(rank)
+        .map_err(|_| format!(".rank: expected 0 or a positive rank, found {rank}"))?;
+    Ok(Orderer::SoftTimestamp { timestamp, rank })
 }
 
 /// rez `PerFamilyOrder.from_pod`: `orderers`, each naming its `packages` (required), and an

@@ -1,6 +1,7 @@
 //! Sort keys as rez builds them from Python objects, compared with Python's rules, and
 //! CPython's sort.
 
+use super::soft_timestamp::soft_key;
 use super::Orderer;
 use crate::versions::rez::RezVersion;
 
@@ -94,47 +95,55 @@ pub struct VersionKey {
     version: RezVersion,
 }
 
-/// An orderer's own key of a version (`sort_key_implementation`).
+/// An orderer's own key of a version (`sort_key_implementation`), as the Python objects it
+/// is made of.
 #[derive(Debug, Clone)]
-enum Main {
-    /// `sorted` descending: the `Version`.
+pub(super) enum Main {
+    /// An int (`no_order`'s `0`) or a bool (`True` is `1`).
+    Int(i64),
+    /// A `Version` (`sorted` descending).
     Version(RezVersion),
-    /// `sorted` ascending: `_ReversedComparable(version)`.
+    /// `_ReversedComparable(version)` (`sorted` ascending).
     Reversed(RezVersion),
-    /// `version_split`: the tuple `(version <= first_version, version)`.
-    Split(bool, RezVersion),
-    /// `no_order`: the int `0`.
-    Zero,
+    /// A version's list of tokens (`soft_timestamp`'s `version.tokens[rank - 1:]`), compared
+    /// as token lists compare, which is how versions compare.
+    Tokens(RezVersion),
+    /// A tuple: `version_split`'s `(version <= first_version, version)`, `soft_timestamp`'s.
+    Tuple(Vec<Main>),
 }
 
 impl VersionKey {
-    pub(super) fn new(orderer: &Orderer, version: &RezVersion) -> VersionKey {
+    /// The key of `version` under `orderer`; `first_after` is the family's first version
+    /// released after a `soft_timestamp` orderer's time. An error where rez's key raises.
+    pub(super) fn new(
+        orderer: &Orderer,
+        version: &RezVersion,
+        first_after: Option<&RezVersion>,
+    ) -> Result<VersionKey, String> {
         let main = match orderer {
             Orderer::Sorted { descending: true } => Main::Version(version.clone()),
             Orderer::Sorted { descending: false } => Main::Reversed(version.clone()),
             // rez's `version <= first_version`: never true of `Version.inf`.
-            Orderer::VersionSplit { first_version } => Main::Split(
-                !version.is_infinity() && version <= first_version,
-                version.clone(),
-            ),
-            Orderer::NoOrder => Main::Zero,
+            Orderer::VersionSplit { first_version } => Main::Tuple(vec![
+                Main::Int(i64::from(
+                    !version.is_infinity() && version <= first_version,
+                )),
+                Main::Version(version.clone()),
+            ]),
+            Orderer::NoOrder => Main::Int(0),
+            Orderer::SoftTimestamp { rank, .. } => soft_key(*rank, first_after, version)?,
             // A per_family orderer is looked through by `PackageOrderers::get`.
             Orderer::PerFamily { .. } => Main::Version(version.clone()),
         };
-        VersionKey {
+        Ok(VersionKey {
             main,
             version: version.clone(),
-        }
+        })
     }
 
     /// `FallbackComparable.__eq__`: the orderer keys' `==` (which never raises here).
     pub(super) fn eq(&self, other: &VersionKey) -> bool {
-        match (&self.main, &other.main) {
-            (Main::Version(a), Main::Version(b)) | (Main::Reversed(a), Main::Reversed(b)) => a == b,
-            (Main::Split(p, a), Main::Split(q, b)) => p == q && a == b,
-            (Main::Zero, Main::Zero) => true,
-            _ => false,
-        }
+        main_eq(&self.main, &other.main)
     }
 
     /// `FallbackComparable.__lt__`: the orderer keys' `<`, or the versions' when it raises.
@@ -143,17 +152,36 @@ impl VersionKey {
     }
 }
 
+/// Python's `a == b` of two orderer keys (`True == 1`; objects of different kinds are unequal).
+fn main_eq(a: &Main, b: &Main) -> bool {
+    match (a, b) {
+        (Main::Int(x), Main::Int(y)) => x == y,
+        (Main::Version(x), Main::Version(y))
+        | (Main::Reversed(x), Main::Reversed(y))
+        | (Main::Tokens(x), Main::Tokens(y)) => x == y,
+        (Main::Tuple(x), Main::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| main_eq(p, q))
+        }
+        _ => false,
+    }
+}
+
 /// Python's `a < b` of two orderer keys; `None` where Python raises. rez's `Version.__lt__`
 /// answers `False` for `Version.inf` before looking at the other side, so `inf < x` is false
-/// and (reflected through `__gt__`) `x < inf` is true, whatever `x` is.
+/// and (reflected through `__gt__`) `x < inf` is true, whatever `x` is. Tuples compare at
+/// their first unequal items, else by length.
 fn main_lt(a: &Main, b: &Main) -> Option<bool> {
     match (a, b) {
         (Main::Version(x), Main::Version(y)) => Some(x < y),
         (Main::Version(x), _) if x.is_infinity() => Some(false),
         (_, Main::Version(y)) if y.is_infinity() => Some(true),
+        (Main::Int(x), Main::Int(y)) => Some(x < y),
         (Main::Reversed(x), Main::Reversed(y)) => Some(y < x),
-        (Main::Split(p, x), Main::Split(q, y)) => Some(if p != q { !p & q } else { x < y }),
-        (Main::Zero, Main::Zero) => Some(false),
+        (Main::Tokens(x), Main::Tokens(y)) => Some(x < y),
+        (Main::Tuple(x), Main::Tuple(y)) => match x.iter().zip(y).find(|(p, q)| !main_eq(p, q)) {
+            Some((p, q)) => main_lt(p, q),
+            None => Some(x.len() < y.len()),
+        },
         _ => None,
     }
 }

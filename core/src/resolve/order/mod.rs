@@ -16,18 +16,22 @@
 //! The sort is CPython's (`sorted(..., reverse=True)`: binary insertion over the reversed
 //! list), so that even an order that is not transitive across families comes out as rez's.
 //!
-//! `soft_timestamp` needs each package's release time, which the solver does not have: it is
-//! refused with a clear message rather than ordered differently.
+//! `soft_timestamp` ([`soft_timestamp`]) also needs a fact about the whole family, the first
+//! version released after its time: the solver finds it through its source and passes it in
+//! ([`FirstAfter`]).
 
 mod config;
 mod keys;
+mod soft_timestamp;
 #[cfg(test)]
 mod tests;
 
 pub use config::{json_to_py, read_orderers};
 pub use keys::{python_sorted_reverse, Key, VersionKey};
+pub use soft_timestamp::first_after;
 
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
+use std::collections::HashMap;
 
 /// One orderer, as rez's `from_pod` makes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +49,16 @@ pub enum Orderer {
     },
     /// `no_order`: every version ranks the same, so the order stays as listed.
     NoOrder,
+    /// `soft_timestamp`: the versions released by `timestamp` first, highest first, then the
+    /// later ones, lowest first; with a `rank`, later versions that differ only at that rank
+    /// or below are tried with the one before them (rez's example: 2.0.6 2.0.5 2.0.0 1.9.0
+    /// 2.1.1 2.1.0 2.2.1 2.2.0 at rank 3, T between 2.0.5 and 2.0.0).
+    SoftTimestamp {
+        /// The epoch time (rez `timestamp`).
+        timestamp: i64,
+        /// rez `rank`: 0 for none.
+        rank: u32,
+    },
     /// `per_family`: an orderer per family (`orderers`, each naming its `packages`).
     /// `default_order` is kept as rez keeps it, but rez's lookup never reaches it: the
     /// orderer is found by the families it names.
@@ -71,6 +85,11 @@ pub struct PackageOrderers {
     /// The entries, in configuration order.
     pub list: Vec<PackageOrder>,
 }
+
+/// The first version released after its orderer's time ([`first_after`]) of each family a
+/// `soft_timestamp` orderer orders (`None`: every version was released by then). A family
+/// missing here is taken as `None`.
+pub type FirstAfter = HashMap<String, Option<RezVersion>>;
 
 /// rez's name for "every family" in an orderer's `packages`.
 const ALL_PACKAGES: &str = "*";
@@ -107,81 +126,94 @@ impl PackageOrderers {
         }
     }
 
+    /// The `(timestamp, rank)` of the `soft_timestamp` orderer of `family`, if that is its
+    /// orderer: the solver then finds the family's [`first_after`] before ordering by it.
+    pub fn soft_timestamp(&self, family: &str) -> Option<(i64, u32)> {
+        match self.get(family) {
+            Orderer::SoftTimestamp { timestamp, rank } => Some((*timestamp, *rank)),
+            _ => None,
+        }
+    }
+
     /// The key of `version` of `family` (rez `sort_key` of a `Version`).
-    fn version_key(&self, family: &str, version: &RezVersion) -> VersionKey {
-        VersionKey::new(self.get(family), version)
+    fn version_key(
+        &self,
+        family: &str,
+        version: &RezVersion,
+        first_after: &FirstAfter,
+    ) -> Result<VersionKey, String> {
+        let after = first_after.get(family).and_then(Option::as_ref);
+        VersionKey::new(self.get(family), version, after)
     }
 
     /// rez `sort_key` of a `VersionRange`: per interval, its lower and upper versions' keys,
     /// each with how the bound includes it.
-    fn range_key(&self, family: &str, range: &RezVersionRange) -> Key {
-        let orderer = self.get(family);
-        Key::Seq(
-            range
-                .intervals()
-                .map(|((lower, lower_in), (upper, upper_in))| {
-                    Key::Seq(vec![
-                        Key::Seq(vec![
-                            Key::Version(VersionKey::new(orderer, lower)),
-                            Key::Int(if lower_in { -2 } else { -1 }),
-                        ]),
-                        Key::Seq(vec![
-                            Key::Version(VersionKey::new(orderer, upper)),
-                            Key::Int(if upper_in { 2 } else { 1 }),
-                        ]),
-                    ])
-                })
-                .collect(),
-        )
+    fn range_key(
+        &self,
+        family: &str,
+        range: &RezVersionRange,
+        first_after: &FirstAfter,
+    ) -> Result<Key, String> {
+        let key = |version| {
+            self.version_key(family, version, first_after)
+                .map(Key::Version)
+        };
+        let intervals = range
+            .intervals()
+            .map(|((lower, lower_in), (upper, upper_in))| {
+                Ok(Key::Seq(vec![
+                    Key::Seq(vec![key(lower)?, Key::Int(if lower_in { -2 } else { -1 })]),
+                    Key::Seq(vec![key(upper)?, Key::Int(if upper_in { 2 } else { 1 })]),
+                ]))
+            })
+            .collect::<Result<Vec<Key>, String>>()?;
+        Ok(Key::Seq(intervals))
     }
 
     /// rez `_PackageVariantSlice.sort_versions`: `items` (the versions of `family`, as
     /// listed) in the order the solver tries them, best first.
+    /// An error where rez's key raises.
     pub fn sort_versions<T>(
         &self,
         family: &str,
         items: Vec<T>,
         version: impl Fn(&T) -> &RezVersion,
-    ) -> Vec<T> {
-        let keyed: Vec<(VersionKey, T)> = items
+        first_after: &FirstAfter,
+    ) -> Result<Vec<T>, String> {
+        let keyed = items
             .into_iter()
-            .map(|item| (self.version_key(family, version(&item)), item))
-            .collect();
-        python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
+            .map(|item| Ok((self.version_key(family, version(&item), first_after)?, item)))
+            .collect::<Result<Vec<(VersionKey, T)>, String>>()?;
+        Ok(python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
             .into_iter()
             .map(|(_, item)| item)
-            .collect()
+            .collect())
     }
 
     /// rez `_PackageEntry.sort`'s key of one variant: `requested` are the variant's
     /// requirements of the request's (non-conflict) families, with the request's position;
-    /// `additional` its other non-conflict requirements, in its order.
+    /// `additional` its other non-conflict requirements, in its order. An error where rez's
+    /// key raises.
     pub fn variant_key(
         &self,
         intersection_priority: bool,
         requested: &[(usize, &RezRequirement)],
         additional: &[&RezRequirement],
         index: Option<usize>,
-    ) -> Key {
-        let requested_key: Vec<Key> = requested
+        first_after: &FirstAfter,
+    ) -> Result<Key, String> {
+        let range_key = |req: &RezRequirement| self.range_key(&req.name, &req.range, first_after);
+        let requested_key = requested
             .iter()
             .map(|(i, req)| {
                 let position = -i64::try_from(*i).unwrap_or(i64::MAX);
-                Key::Seq(vec![
-                    Key::Int(position),
-                    self.range_key(&req.name, &req.range),
-                ])
+                Ok(Key::Seq(vec![Key::Int(position), range_key(req)?]))
             })
-            .collect();
-        let additional_key: Vec<Key> = additional
+            .collect::<Result<Vec<Key>, String>>()?;
+        let additional_key = additional
             .iter()
-            .map(|req| {
-                Key::Seq(vec![
-                    self.range_key(&req.name, &req.range),
-                    Key::Str(req.name.clone()),
-                ])
-            })
-            .collect();
+            .map(|req| Ok(Key::Seq(vec![range_key(req)?, Key::Str(req.name.clone())])))
+            .collect::<Result<Vec<Key>, String>>()?;
         let count = |n: usize| Key::Int(i64::try_from(n).unwrap_or(i64::MAX));
         let fewer_added = Key::Int(-i64::try_from(additional_key.len()).unwrap_or(i64::MAX));
         let index = Key::Int(index.map_or(-1, |i| i64::try_from(i).unwrap_or(i64::MAX)));
@@ -195,6 +227,6 @@ impl PackageOrderers {
             Key::Seq(additional_key),
             index,
         ]);
-        Key::Seq(key)
+        Ok(Key::Seq(key))
     }
 }

@@ -14,7 +14,8 @@ fn order(orderers: &PackageOrderers, family: &str, versions: &[&str]) -> Vec<Str
         .map(|v| RezVersion::parse(v).unwrap())
         .collect();
     orderers
-        .sort_versions(family, versions, |v| v)
+        .sort_versions(family, versions, |v| v, &FirstAfter::default())
+        .unwrap()
         .iter()
         .map(|v| v.to_string())
         .collect()
@@ -85,7 +86,11 @@ fn variant_keys_rank_ranges_by_the_family_orderer() {
             .enumerate()
             .map(|(i, v)| {
                 let additional: Vec<&RezRequirement> = v.iter().collect();
-                (o.variant_key(false, &[], &additional, Some(i)), i)
+                (
+                    o.variant_key(false, &[], &additional, Some(i), &FirstAfter::default())
+                        .unwrap(),
+                    i,
+                )
             })
             .collect();
         python_sorted_reverse(keys, |a, b| a.0.lt(&b.0))
@@ -111,14 +116,14 @@ fn keys_of_different_orderers_compare_as_rez_compares_them() {
     };
     let asc = Orderer::Sorted { descending: false };
     // Mixed kinds raise in Python: the versions decide.
-    let a = VersionKey::new(&split, &v("3"));
-    let b = VersionKey::new(&asc, &v("1"));
+    let a = VersionKey::new(&split, &v("3"), None).unwrap();
+    let b = VersionKey::new(&asc, &v("1"), None).unwrap();
     assert!(b.lt(&a) && !a.lt(&b) && !a.eq(&b));
     // rez's `Version.inf` is never less, and everything else is less than it.
     let range = RezVersionRange::parse("1+").unwrap();
     let ((_, _), (upper, _)) = range.intervals().next().unwrap();
     assert!(upper.is_infinity());
-    let inf = VersionKey::new(&DEFAULT, upper);
+    let inf = VersionKey::new(&DEFAULT, upper, None).unwrap();
     assert!(!inf.lt(&a) && a.lt(&inf) && b.lt(&inf));
 }
 
@@ -241,7 +246,6 @@ fn bad_configurations_name_the_file_and_field() {
         "o.json: package_orderers[1].type: unknown orderer \"bogus\" (rez 3.4.0 has no_order, \
          sorted, per_family, version_split, soft_timestamp)"
     );
-    assert!(err("o.yaml", "- type: soft_timestamp\n  timestamp: 1\n").contains("not supported"));
     assert_eq!(
         err(
             "o.yaml",
@@ -269,5 +273,125 @@ fn bad_configurations_name_the_file_and_field() {
     assert_eq!(
         err("rezconfig.yaml", "x: 1\n"),
         "rezconfig.yaml: package_orderers: missing"
+    );
+}
+
+/// The order of `(version, timestamp)` (0: untimestamped) under a `soft_timestamp` orderer
+/// for every family at `time` and `rank`, its first version after found over the same list.
+fn soft_order(time: i64, rank: u32, family: &[(&str, i64)]) -> Vec<String> {
+    let versions: Vec<(RezVersion, i64)> = family
+        .iter()
+        .map(|(v, t)| (RezVersion::parse(v).unwrap(), *t))
+        .collect();
+    let found =
+        first_after::<_, String>(
+            time,
+            rank,
+            versions.clone(),
+            |t| Ok((*t != 0).then_some(*t)),
+        )
+        .unwrap();
+    let orderers = orderers(&format!(
+        "- {{type: soft_timestamp, timestamp: {time}, rank: {rank}}}\n"
+    ));
+    let first_after: FirstAfter = [("foo".to_string(), found)].into();
+    orderers
+        .sort_versions("foo", versions, |(v, _)| v, &first_after)
+        .unwrap()
+        .iter()
+        .map(|(v, _)| v.to_string())
+        .collect()
+}
+
+/// rez 3.4.0's answers, from `TimestampPackageOrder(time, rank).reorder(...)` over the same
+/// versions and timestamps (`iter_packages` answering them).
+#[test]
+fn soft_timestamp_orders_as_rez_does() {
+    // rez's docstring example: 2.0.5 and above released after the time.
+    let doc = [
+        ("2.2.1", 90),
+        ("2.2.0", 80),
+        ("2.1.1", 70),
+        ("2.1.0", 60),
+        ("2.0.6", 50),
+        ("2.0.5", 40),
+        ("2.0.0", 10),
+        ("1.9.0", 5),
+    ];
+    let doc_order = |rank| soft_order(20, rank, &doc);
+    assert_eq!(
+        doc_order(0),
+        ["2.0.0", "1.9.0", "2.0.5", "2.0.6", "2.1.0", "2.1.1", "2.2.0", "2.2.1"]
+    );
+    let descending = [
+        "2.2.1", "2.2.0", "2.1.1", "2.1.0", "2.0.6", "2.0.5", "2.0.0", "1.9.0",
+    ];
+    assert_eq!(doc_order(1), descending);
+    assert_eq!(doc_order(2), descending);
+    assert_eq!(
+        doc_order(3),
+        ["2.0.6", "2.0.5", "2.0.0", "1.9.0", "2.1.1", "2.1.0", "2.2.1", "2.2.0"]
+    );
+    // Untimestamped versions are passed over by the walk down, but a rank's walk up meets them.
+    let mix = [("3.0", 0), ("2.5", 0), ("2.1", 30), ("2.0", 10), ("1.0", 5)];
+    assert_eq!(soft_order(20, 0, &mix), ["2.0", "1.0", "2.1", "2.5", "3.0"]);
+    assert_eq!(soft_order(20, 1, &mix), ["3.0", "2.5", "2.1", "2.0", "1.0"]);
+    assert_eq!(soft_order(20, 2, &mix), ["2.5", "2.1", "2.0", "1.0", "3.0"]);
+    assert_eq!(
+        soft_order(100, 2, &mix),
+        ["2.5", "2.1", "2.0", "1.0", "3.0"]
+    );
+    // Every version after the time, rank 1: the walk up finds no other prefix.
+    let after = [("1.0", 50), ("1.1", 60), ("2.0", 70)];
+    assert_eq!(soft_order(20, 1, &after), ["2.0", "1.1", "1.0"]);
+}
+
+#[test]
+fn soft_timestamp_keys_raise_where_rezs_do() {
+    // An empty family with a rank: rez's loop variable is never bound.
+    let none: Vec<(RezVersion, ())> = Vec::new();
+    assert!(first_after::<_, String>(5, 2, none.clone(), |_| Ok(None)).is_err());
+    assert_eq!(first_after::<_, String>(5, 0, none, |_| Ok(None)), Ok(None));
+    // `Version.inf` (an unbounded range's upper bound) cannot be trimmed once a version is
+    // after the time.
+    let soft = Orderer::SoftTimestamp {
+        timestamp: 5,
+        rank: 2,
+    };
+    let v = |s: &str| RezVersion::parse(s).unwrap();
+    let range = RezVersionRange::parse("1+").unwrap();
+    let ((_, _), (inf, _)) = range.intervals().next().unwrap();
+    assert!(VersionKey::new(&soft, inf, Some(&v("2"))).is_err());
+    assert!(VersionKey::new(&soft, inf, None).is_ok());
+    // Only the versions rez reads a timestamp of are read: the walk stops at the first
+    // released by the time.
+    let versions = vec![(v("3"), 9), (v("2"), 4), (v("1"), -1)];
+    let found = first_after::<_, String>(5, 0, versions, |t| {
+        if *t < 0 {
+            Err("read".into())
+        } else {
+            Ok(Some(*t))
+        }
+    });
+    assert_eq!(found, Ok(Some(v("3"))));
+}
+
+#[test]
+fn soft_timestamp_is_read_with_its_fields_checked() {
+    let read = orderers("- {type: soft_timestamp, timestamp: 1600130000, packages: [wave]}\n");
+    assert_eq!(read.soft_timestamp("wave"), Some((1600130000, 0)));
+    assert_eq!(read.soft_timestamp("other"), None);
+    let err = |text: &str| read_orderers("o.yaml", text).unwrap_err();
+    assert_eq!(
+        err("- {type: soft_timestamp, rank: 2}\n"),
+        "o.yaml: package_orderers[0].timestamp: missing"
+    );
+    assert_eq!(
+        err("- {type: soft_timestamp, timestamp: '2020'}\n"),
+        "o.yaml: package_orderers[0].timestamp: expected an integer, found a string"
+    );
+    assert_eq!(
+        err("- {type: soft_timestamp, timestamp: 1, rank: -1}\n"),
+        "o.yaml: package_orderers[0].rank: expected 0 or a positive rank, found -1"
     );
 }

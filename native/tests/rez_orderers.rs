@@ -3,7 +3,9 @@
 //! `scripts/conformance/rez_orderers.py BENCH` resolves requests over rez's benchmark
 //! repository with `ResolvedContext(..., package_orderers=...)` for several orderer lists
 //! that change rez's answers (`version_split`, `sorted` ascending, `per_family`, two orderers
-//! naming one family, one for every family), in both variant selection modes. This test resolves each with pkglens, the
+//! naming one family, one for every family, `soft_timestamp` with times and ranks, over the
+//! benchmark and over tests/data/rez_soft_timestamp), in both variant selection modes. This
+//! test resolves each with pkglens, the
 //! orderers read from the same list as a rezconfig holds it, and compares the status and the
 //! resolved `family-version[variant]` list exactly; it also checks that the orderers changed
 //! rez's answer often enough for the comparison to mean something, and that rez's default
@@ -36,9 +38,20 @@ fn pkglens(
     orderers: PackageOrderers,
     variant_select_mode: VariantSelectMode,
 ) -> (String, Vec<String>) {
+    let (status, resolved, _) = pkglens_with_error(repo, request, orderers, variant_select_mode);
+    (status, resolved)
+}
+
+/// [`pkglens`], with the message of an error.
+fn pkglens_with_error(
+    repo: &str,
+    request: &[String],
+    orderers: PackageOrderers,
+    variant_select_mode: VariantSelectMode,
+) -> (String, Vec<String>, String) {
     let requests = match parse_requests(request) {
         Ok(requests) => requests,
-        Err(_) => return ("error".into(), Vec::new()),
+        Err(e) => return ("error".into(), Vec::new(), e),
     };
     let options = ResolveOptions {
         orderers,
@@ -47,12 +60,13 @@ fn pkglens(
     };
     let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, None);
     match resolve_requests(&requests, &options, &mut source) {
-        Err(_) => ("error".into(), Vec::new()),
+        Err(e) => ("error".into(), Vec::new(), e.to_string()),
         Ok(r) => match &r.outcome {
-            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new()),
+            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new(), String::new()),
             ResolveOutcome::Solved { packages, .. } => (
                 "solved".into(),
                 packages.iter().map(variant_label).collect(),
+                String::new(),
             ),
         },
     }
@@ -71,9 +85,12 @@ fn resolves_with_package_orderers_as_rez_does() {
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
     let cases = doc["cases"].as_array().expect("cases");
     let mut differences = Vec::new();
+    let mut accepted = Vec::new();
     let mut changed = std::collections::BTreeMap::<String, (usize, usize)>::new();
     for case in cases {
         let name = case["name"].as_str().unwrap_or_default();
+        // The soft_timestamp cases over the small repository name it; the others use bench.
+        let repo = case["repo"].as_str().unwrap_or(bench);
         let orderers = PackageOrderers::from_value(&json_to_py(&case["orderers"]))
             .unwrap_or_else(|e| panic!("orderers of {name}: {e}"));
         let request = strings(&case["request"]);
@@ -86,7 +103,9 @@ fn resolves_with_package_orderers_as_rez_does() {
             "intersection_priority" => VariantSelectMode::IntersectionPriority,
             _ => VariantSelectMode::VersionPriority,
         };
-        let got = pkglens(bench, &request, orderers, variant_select_mode);
+        let (status, resolved, error) =
+            pkglens_with_error(repo, &request, orderers, variant_select_mode);
+        let got = (status, resolved);
         if name == "python 2 first" {
             // rez's default written out as an orderer takes the orderers' path (Python-like
             // keys, CPython's sort) and must give rez's default answer.
@@ -106,7 +125,9 @@ fn resolves_with_package_orderers_as_rez_does() {
         let count = changed.entry(format!("{name} ({mode})")).or_default();
         count.0 += 1;
         count.1 += usize::from(expected.1 != strings(&case["default"]));
-        if got != expected {
+        if got != expected && got.0 == "error" && error.ends_with(RAISED_EARLIER) {
+            accepted.push(format!("[{name} {mode}] {}", request.join(" ")));
+        } else if got != expected {
             differences.push(format!(
                 "[{name} {mode}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
                 request.join(" "),
@@ -115,6 +136,13 @@ fn resolves_with_package_orderers_as_rez_does() {
         }
     }
     eprintln!("cases (all, answer changed by the orderers): {changed:?}");
+    eprintln!(
+        "accepted ({} of {}: pkglens raises rez's `{RAISED_EARLIER}` where rez never orders \
+         that package's variants):\n{}",
+        accepted.len(),
+        cases.len(),
+        accepted.join("\n")
+    );
     assert!(
         differences.is_empty(),
         "{} of {} resolves differ from rez:\n{}",
@@ -123,12 +151,38 @@ fn resolves_with_package_orderers_as_rez_does() {
         differences.join("\n")
     );
     for (name, (all, moved)) in &changed {
+        if UNCHANGED_BY_DESIGN.iter().any(|(n, _)| name.starts_with(n)) {
+            assert_eq!(*moved, 0, "{name}: rez's order is the default's here");
+            continue;
+        }
         assert!(
             *moved > 0,
             "{name}: the orderers changed none of {all} answers"
         );
     }
 }
+
+/// The one accepted difference. A ranked `soft_timestamp` key of an unbounded range's upper
+/// bound (`Version.inf`) raises in rez once a version of its family is after the time. rez
+/// orders a package's variants (computing those keys) only when the solver first looks at
+/// that version (`_PackageEntry.sort`, from `first_variant` and `split`); pkglens orders them
+/// when the version enters a slice (docs/decisions.md), so it raises for a version in range
+/// that rez never looked at, where rez answers. Where both raise, they agree.
+const RAISED_EARLIER: &str = "Version.inf cannot be trimmed";
+
+/// Orderer lists that order as rez's default does, by rez's own logic, with the reason: they
+/// are compared all the same, and the test checks that no answer changed.
+const UNCHANGED_BY_DESIGN: [(&str, &str); 2] = [
+    (
+        "soft_timestamp 1600000350 rank 1 ",
+        "at rank 1 rez compares versions trimmed to no token, all equal: no version is ever \
+         the first after the time, so all rank as released before it",
+    ),
+    (
+        "soft_timestamp after every release, rank 2 ",
+        "every version was released by the time",
+    ),
+];
 
 /// `pkglens resolve ARGS` in the repository root.
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -200,4 +254,39 @@ fn orderers_from_a_file_change_the_answer_and_a_bad_file_is_named() {
     ]);
     assert_ne!(code, 0);
     assert!(err.contains("cannot read no/such/orderers.yaml"), "{err}");
+}
+
+/// `--orderers` with a `soft_timestamp` over tests/data/rez_soft_timestamp: rez 3.4.0's answer
+/// (from scripts/conformance/rez_orderers.py's `soft_timestamp 1600000350` case) prefers what
+/// was released by the time, python-3.7.4 and the tool and lib that take it, where the default
+/// takes the highest of each.
+#[test]
+fn a_soft_timestamp_orderer_prefers_what_was_released_by_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orderers.yaml");
+    std::fs::write(&file, "- type: soft_timestamp\n  timestamp: 1600000350\n").unwrap();
+    let repo = ["--repo", "tests/data/rez_soft_timestamp"];
+    let (code, out, err) =
+        run(&[&repo[..], &["--orderers", file.to_str().unwrap(), "app"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().take(3).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["python", "3.7.4", "-"],
+            ["lib", "2.0", "-"],
+            ["tool", "1.0.0", "1"],
+            ["app", "1.0", "-"]
+        ]
+    );
+    let (code, out, err) = run(&[&repo[..], &["app"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("python  3.12.1") && out.contains("app     1.1"),
+        "{out}"
+    );
 }

@@ -1,6 +1,7 @@
 //! The orderers against rez 3.4.0's answers.
 
 use super::*;
+use std::collections::HashMap;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -393,5 +394,113 @@ fn soft_timestamp_is_read_with_its_fields_checked() {
     assert_eq!(
         err("- {type: soft_timestamp, timestamp: 1, rank: -1}\n"),
         "o.yaml: package_orderers[0].rank: expected 0 or a positive rank, found -1"
+    );
+}
+
+/// A source that lists every version unread and records which it is asked to read.
+struct Lazy {
+    packages: HashMap<String, Vec<crate::resolve::RezPackage>>,
+    read: Vec<String>,
+}
+
+impl crate::resolve::PackageSource for Lazy {
+    fn family(&mut self, family: &str) -> Result<Option<Vec<crate::resolve::Listed>>, String> {
+        Ok(self.packages.get(family).map(|list| {
+            list.iter()
+                .map(|p| crate::resolve::Listed::Unread {
+                    version: p.version.clone(),
+                    path: p.path.clone(),
+                })
+                .collect()
+        }))
+    }
+
+    fn read(
+        &mut self,
+        family: &str,
+        unread: &[(RezVersion, String)],
+    ) -> Vec<crate::resolve::RezPackage> {
+        unread
+            .iter()
+            .filter_map(|(version, _)| {
+                self.read.push(format!("{family}-{version}"));
+                self.packages[family]
+                    .iter()
+                    .find(|p| p.version == *version)
+                    .cloned()
+            })
+            .collect()
+    }
+}
+
+/// rez reads every version of a family a `soft_timestamp` orderer orders (for its first
+/// version after the time); every other family is read only where the solver's ranges reach.
+#[test]
+fn soft_timestamp_reads_its_families_whole_and_no_other() {
+    use crate::resolve::{solve, ResolveOptions, ResolveOutcome, RezPackage, Timestamp};
+    let package = |name: &str, version: &str, at: i64, requires: &[&str]| RezPackage {
+        name: name.into(),
+        version: RezVersion::parse(version).unwrap(),
+        requires: reqs(requires),
+        variants: Vec::new(),
+        path: format!("{name}/{version}/package.py"),
+        computed: Vec::new(),
+        unusable: None,
+        timestamp: Timestamp::At(at),
+    };
+    let repo = || Lazy {
+        packages: [
+            (
+                "python".to_string(),
+                vec![
+                    package("python", "2.7", 10, &[]),
+                    package("python", "3.7", 20, &[]),
+                    package("python", "3.9", 30, &[]),
+                ],
+            ),
+            (
+                "tool".to_string(),
+                vec![
+                    package("tool", "1.0", 10, &["python-3.7"]),
+                    package("tool", "2.0", 30, &["python-3.9"]),
+                ],
+            ),
+            (
+                "lib".to_string(),
+                vec![package("lib", "1", 10, &[]), package("lib", "2", 30, &[])],
+            ),
+        ]
+        .into(),
+        read: Vec::new(),
+    };
+    let read = |yaml: &str| {
+        let mut source = repo();
+        let options = ResolveOptions {
+            orderers: orderers(yaml),
+            ..ResolveOptions::default()
+        };
+        let resolve = solve(
+            &reqs(&["tool-1.0", "lib-2"]),
+            &options,
+            &mut source,
+            "memory",
+        );
+        assert!(matches!(
+            resolve.unwrap().outcome,
+            ResolveOutcome::Solved { .. }
+        ));
+        source.read.sort();
+        source.read
+    };
+    assert_eq!(read("[]"), ["lib-2", "python-3.7", "tool-1.0"]);
+    assert_eq!(
+        read("- {type: soft_timestamp, timestamp: 15, packages: [python]}\n"),
+        [
+            "lib-2",
+            "python-2.7",
+            "python-3.7",
+            "python-3.9",
+            "tool-1.0"
+        ]
     );
 }

@@ -290,3 +290,50 @@ fn a_soft_timestamp_orderer_prefers_what_was_released_by_its_time() {
         "{out}"
     );
 }
+
+/// The JSON answer records the orderers as rez's `ResolvedContext.to_dict` records
+/// `package_orderers` (rez 3.4.0's `PackageOrderList.to_pod` of the same list), and is a
+/// `ResolveDocument` of docs/schema.json; without orderers the field is absent.
+#[test]
+fn the_json_answer_records_the_orderers_as_rez_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orderers.json");
+    std::fs::write(
+        &file,
+        r#"[{"type": "per_family", "orderers": [{"packages": ["python", "lib"], "type": "soft_timestamp", "timestamp": 1600000350, "rank": 3}]},
+            {"type": "version_split", "first_version": "1.0.5", "packages": "tool"}]"#,
+    )
+    .unwrap();
+    let repo = [
+        "--repo",
+        "tests/data/rez_soft_timestamp",
+        "--format",
+        "json",
+    ];
+    let (code, out, err) =
+        run(&[&repo[..], &["--orderers", file.to_str().unwrap(), "python"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let rez = serde_json::json!([
+        {"type": "per_family", "orderers": [
+            {"type": "soft_timestamp", "timestamp": 1600000350, "rank": 3, "packages": ["lib", "python"]}]},
+        {"type": "version_split", "first_version": "1.0.5", "packages": ["tool"]}
+    ]);
+    assert_eq!(doc["package_orderers"], rez);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let json = dir.path().join("resolve.json");
+    std::fs::write(&json, &out).unwrap();
+    let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
+        .arg(root.join("scripts/conformance/validate_schema.py"))
+        .arg(root.join("docs/schema.json"))
+        .arg(&json)
+        .output()
+        .expect("the test venv's python (scripts/test's setup)");
+    let text = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        valid.status.success() && text.contains("ResolveDocument"),
+        "{text}"
+    );
+    let (_, out, _) = run(&[&repo[..], &["tool"]].concat());
+    assert!(!out.contains("package_orderers"), "{out}");
+}

@@ -38,7 +38,14 @@ fn package_order(value: &PyValue) -> Result<PackageOrder, String> {
         packages.sort();
         return Ok(PackageOrder { packages, orderer });
     }
-    let packages = match field(&fields, "packages") {
+    let packages = packages(&fields)?;
+    Ok(PackageOrder { packages, orderer })
+}
+
+/// rez `PackageOrder.packages`: the families named (a list sorted, or one name), or every
+/// family (`*`) when none are.
+fn packages(fields: &[(PyValue, PyValue)]) -> Result<Vec<String>, String> {
+    Ok(match field(fields, "packages") {
         None | Some(PyValue::None) => vec![ALL_PACKAGES.to_string()],
         Some(PyValue::Str(name)) => vec![name.clone()],
         Some(list) => {
@@ -46,8 +53,7 @@ fn package_order(value: &PyValue) -> Result<PackageOrder, String> {
             names.sort();
             names
         }
-    };
-    Ok(PackageOrder { packages, orderer })
+    })
 }
 
 /// The fields of an orderer: a dict, or rez's older `[type, {fields}]` (with `type` added).
@@ -143,7 +149,8 @@ fn per_family(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
         Some(other) => return Err(format!(".orderers: expected a list, found {}", kind(other))),
         None => return Err(".orderers: missing".into()),
     };
-    let mut families = Vec::new();
+    let mut orderers = Vec::new();
+    let mut families: Vec<(String, usize)> = Vec::new();
     for (i, item) in listed.iter().enumerate() {
         let at = |e: String| format!(".orderers[{i}]{e}");
         let inner = orderer_fields(item).map_err(at)?;
@@ -152,23 +159,29 @@ fn per_family(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
             Some(list) => names(list).map_err(|e| at(format!(".packages: {e}")))?,
             None => return Err(at(".packages: missing".into())),
         };
-        let orderer = nested(&inner).map_err(at)?;
+        orderers.push(nested(&inner).map_err(at)?);
+        let index = orderers.len() - 1;
         for family in packages {
-            // rez fills a dict: a family named again takes the later orderer.
-            families.retain(|(f, _)| *f != family);
-            families.push((family, orderer.clone()));
+            // rez fills a dict: a family named again takes the later orderer, in its place.
+            match families.iter_mut().find(|(f, _)| *f == family) {
+                Some(named) => named.1 = index,
+                None => families.push((family, index)),
+            }
         }
     }
     let default_order = match field(fields, "default_order") {
         None | Some(PyValue::None) => None,
         Some(value) => {
-            let inner = orderer_fields(value).map_err(|e| format!(".default_order{e}"))?;
-            Some(Box::new(
-                nested(&inner).map_err(|e| format!(".default_order{e}"))?,
-            ))
+            let at = |e: String| format!(".default_order{e}");
+            let inner = orderer_fields(value).map_err(at)?;
+            Some(Box::new(PackageOrder {
+                orderer: nested(&inner).map_err(at)?,
+                packages: packages(&inner).map_err(at)?,
+            }))
         }
     };
     Ok(Orderer::PerFamily {
+        orderers,
         families,
         default_order,
     })

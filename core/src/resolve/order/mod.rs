@@ -22,6 +22,7 @@
 
 mod config;
 mod keys;
+mod pod;
 mod soft_timestamp;
 #[cfg(test)]
 mod tests;
@@ -63,10 +64,13 @@ pub enum Orderer {
     /// `default_order` is kept as rez keeps it, but rez's lookup never reaches it: the
     /// orderer is found by the families it names.
     PerFamily {
-        /// `(family, orderer)`, in the order given.
-        families: Vec<(String, Orderer)>,
-        /// rez's `default_order`.
-        default_order: Option<Box<Orderer>>,
+        /// The orderers of `orderers`, in the order given.
+        orderers: Vec<Orderer>,
+        /// `(family, index in orderers)`, in the order of rez's dict: where a family is named
+        /// again, the later orderer takes its place.
+        families: Vec<(String, usize)>,
+        /// rez's `default_order`, with its `packages`.
+        default_order: Option<Box<PackageOrder>>,
     },
 }
 
@@ -113,13 +117,14 @@ impl PackageOrderers {
         let found = named(family).or_else(|| named(ALL_PACKAGES));
         match found.map(|o| &o.orderer) {
             Some(Orderer::PerFamily {
+                orderers,
                 families,
                 default_order,
             }) => families
                 .iter()
                 .find(|(f, _)| f == family)
-                .map(|(_, o)| o)
-                .or(default_order.as_deref())
+                .and_then(|(_, i)| orderers.get(*i))
+                .or(default_order.as_deref().map(|d| &d.orderer))
                 .unwrap_or(&DEFAULT),
             Some(orderer) => orderer,
             None => &DEFAULT,

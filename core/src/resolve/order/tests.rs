@@ -504,3 +504,59 @@ fn soft_timestamp_reads_its_families_whole_and_no_other() {
         ]
     );
 }
+
+/// rez 3.4.0's `PackageOrderList([from_pod(o) for o in orderers]).to_pod()` of the same lists,
+/// as its `ResolvedContext` records `package_orderers`.
+#[test]
+fn orderers_are_recorded_as_rezs_context_records_them() {
+    let pod = |json: &str| {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        PackageOrderers::from_value(&json_to_py(&value))
+            .unwrap()
+            .to_pod()
+    };
+    let rez = |json: &str| serde_json::from_str::<serde_json::Value>(json).unwrap();
+    assert_eq!(
+        pod(r#"[{"type": "per_family", "orderers": [
+            {"packages": ["foo", "bah"], "type": "version_split", "first_version": "4.0.5"},
+            {"packages": ["python"], "type": "sorted", "descending": false},
+            {"packages": ["x"], "type": "soft_timestamp", "timestamp": 5}],
+          "default_order": {"type": "no_order"}},
+         {"type": "sorted", "descending": true, "packages": "wave"},
+         {"type": "soft_timestamp", "timestamp": 12, "rank": 2},
+         ["sorted", {"descending": false}]]"#),
+        rez(r#"[{"type": "per_family", "orderers": [
+            {"type": "version_split", "first_version": "4.0.5", "packages": ["bah", "foo"]},
+            {"type": "sorted", "descending": false, "packages": ["python"]},
+            {"type": "soft_timestamp", "timestamp": 5, "rank": 0, "packages": ["x"]}],
+          "default_order": {"type": "no_order", "packages": ["*"]}},
+         {"type": "sorted", "descending": true, "packages": ["wave"]},
+         {"type": "soft_timestamp", "timestamp": 12, "rank": 2, "packages": ["*"]},
+         {"type": "sorted", "descending": false, "packages": ["*"]}]"#)
+    );
+    // A family named again moves to the later orderer, keeping its place in rez's dict; an
+    // orderer left with no family is not recorded.
+    assert_eq!(
+        pod(r#"[{"type": "per_family", "orderers": [
+            {"packages": ["a", "b"], "type": "sorted", "descending": false},
+            {"packages": ["c", "b"], "type": "version_split", "first_version": "2"}]}]"#),
+        rez(r#"[{"type": "per_family", "orderers": [
+            {"type": "sorted", "descending": false, "packages": ["a"]},
+            {"type": "version_split", "first_version": "2", "packages": ["b", "c"]}]}]"#)
+    );
+    assert_eq!(
+        pod(r#"[{"type": "per_family", "orderers": [
+            {"packages": ["b"], "type": "sorted", "descending": false},
+            {"packages": ["a", "b"], "type": "no_order"}],
+          "default_order": {"type": "sorted", "descending": true, "packages": ["z"]}}]"#),
+        rez(
+            r#"[{"type": "per_family", "orderers": [{"type": "no_order", "packages": ["a", "b"]}],
+          "default_order": {"type": "sorted", "descending": true, "packages": ["z"]}}]"#
+        )
+    );
+    // rez records `descending: 'false'` as given; pkglens records its truth.
+    assert_eq!(
+        pod(r#"[{"type": "sorted", "descending": "false"}]"#),
+        rez(r#"[{"type": "sorted", "descending": true, "packages": ["*"]}]"#)
+    );
+}

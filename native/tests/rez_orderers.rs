@@ -14,74 +14,38 @@
 //! `PKGLENS_REZ_ORDERERS_JSON` names the file (the test command sets it); without it the test
 //! says so and passes. The `--orderers` tests at the end need no rez.
 
-use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{
-    json_to_py, PackageOrderers, ResolveOptions, ResolveOutcome, VariantSelectMode,
-};
+mod common;
+
+use common::{answer, generated, resolve, root, run, strings, variant_select_mode, Answer};
+use pkglens_core::{json_to_py, PackageOrderers, ResolveOptions, RezResolve, VariantSelectMode};
 use serde_json::Value;
-use std::path::PathBuf;
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// pkglens's `(status, resolved)` for `request` under `orderers`.
+/// pkglens's resolve of `request` under `orderers`, as the command resolves it.
 fn pkglens(
     repo: &str,
     request: &[String],
     orderers: PackageOrderers,
     variant_select_mode: VariantSelectMode,
-) -> (String, Vec<String>) {
-    let (status, resolved, _) = pkglens_with_error(repo, request, orderers, variant_select_mode);
-    (status, resolved)
-}
-
-/// [`pkglens`], with the message of an error.
-fn pkglens_with_error(
-    repo: &str,
-    request: &[String],
-    orderers: PackageOrderers,
-    variant_select_mode: VariantSelectMode,
-) -> (String, Vec<String>, String) {
-    let requests = match parse_requests(request) {
-        Ok(requests) => requests,
-        Err(e) => return ("error".into(), Vec::new(), e),
-    };
+) -> Result<RezResolve, String> {
     let options = ResolveOptions {
         orderers,
         variant_select_mode,
         ..ResolveOptions::default()
     };
-    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, None);
-    match resolve_requests(&requests, &options, &mut source) {
-        Err(e) => ("error".into(), Vec::new(), e.to_string()),
-        Ok(r) => match &r.outcome {
-            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new(), String::new()),
-            ResolveOutcome::Solved { packages, .. } => (
-                "solved".into(),
-                packages.iter().map(variant_label).collect(),
-                String::new(),
-            ),
-        },
-    }
+    resolve(repo, request, &options, false)
+}
+
+/// The status and resolved list of a resolve, as the generator writes rez's.
+fn status_and_resolved(result: &Result<RezResolve, String>) -> (String, Vec<String>) {
+    let answer = answer(result);
+    (answer.status, answer.resolved)
 }
 
 #[test]
 fn resolves_with_package_orderers_as_rez_does() {
-    let Ok(path) = std::env::var("PKGLENS_REZ_ORDERERS_JSON") else {
-        eprintln!(
-            "PKGLENS_REZ_ORDERERS_JSON is not set: nothing to compare (scripts/test sets it)"
-        );
+    let Some(doc) = generated("PKGLENS_REZ_ORDERERS_JSON") else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("the generated file");
-    let doc: Value = serde_json::from_str(&text).expect("JSON");
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
     let cases = doc["cases"].as_array().expect("cases");
     let mut differences = Vec::new();
@@ -94,18 +58,13 @@ fn resolves_with_package_orderers_as_rez_does() {
         let orderers = PackageOrderers::from_value(&json_to_py(&case["orderers"]))
             .unwrap_or_else(|e| panic!("orderers of {name}: {e}"));
         let request = strings(&case["request"]);
-        let expected = (
-            case["status"].as_str().unwrap_or_default().to_string(),
-            strings(&case["resolved"]),
-        );
+        let rez = Answer::of_case(case);
+        let expected = (rez.status, rez.resolved);
         let mode = case["mode"].as_str().unwrap_or_default();
-        let variant_select_mode = match mode {
-            "intersection_priority" => VariantSelectMode::IntersectionPriority,
-            _ => VariantSelectMode::VersionPriority,
-        };
-        let (status, resolved, error) =
-            pkglens_with_error(repo, &request, orderers, variant_select_mode);
-        let got = (status, resolved);
+        let variant_select_mode = variant_select_mode(mode);
+        let result = pkglens(repo, &request, orderers, variant_select_mode);
+        let got = status_and_resolved(&result);
+        let error = result.err().unwrap_or_default();
         if name == "python 2 first" {
             // rez's default written out as an orderer takes the orderers' path (Python-like
             // keys, CPython's sort) and must give rez's default answer.
@@ -113,7 +72,8 @@ fn resolves_with_package_orderers_as_rez_does() {
                 &serde_json::json!([{"type": "sorted", "descending": true}]),
             ))
             .unwrap();
-            let default = pkglens(bench, &request, sorted, variant_select_mode);
+            let default =
+                status_and_resolved(&pkglens(bench, &request, sorted, variant_select_mode));
             if default.1 != strings(&case["default"]) {
                 differences.push(format!(
                     "[sorted descending] {}\n  rez:     {:?}\n  pkglens: {default:?}",
@@ -184,29 +144,15 @@ const UNCHANGED_BY_DESIGN: [(&str, &str); 2] = [
     ),
 ];
 
-/// `pkglens resolve ARGS` in the repository root.
-fn run(args: &[&str]) -> (i32, String, String) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"))
-        .arg("resolve")
-        .args(args)
-        .current_dir(root)
-        .env_remove("REZ_PACKAGES_PATH")
-        .output()
-        .expect("pkglens runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn orderers_from_a_file_change_the_answer_and_a_bad_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     // examples/rez: boost's variants need python-3.9 and python-3.11; rez's default takes the
     // highest, a version_split at 3.10 the other.
-    let (code, out, err) = run(&["--repo", "examples/rez", "--format", "json", "boost"]);
+    let (code, out, err) = run(
+        &["--repo", "examples/rez", "--format", "json", "boost"],
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"3.11"), "{out}");
     let good = dir.path().join("rezconfig.py");
@@ -216,27 +162,33 @@ fn orderers_from_a_file_change_the_answer_and_a_bad_file_is_named() {
          'packages': ['python']},\n]\n",
     )
     .unwrap();
-    let (code, out, err) = run(&[
-        "--repo",
-        "examples/rez",
-        "--format",
-        "json",
-        "--orderers",
-        good.to_str().unwrap(),
-        "boost",
-    ]);
+    let (code, out, err) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "json",
+            "--orderers",
+            good.to_str().unwrap(),
+            "boost",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"3.9") && !out.contains("\"3.11"), "{out}");
 
     let bad = dir.path().join("orderers.yaml");
     std::fs::write(&bad, "- type: version_split\n  packages: [python]\n").unwrap();
-    let (code, _, err) = run(&[
-        "--repo",
-        "examples/rez",
-        "--orderers",
-        bad.to_str().unwrap(),
-        "boost",
-    ]);
+    let (code, _, err) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--orderers",
+            bad.to_str().unwrap(),
+            "boost",
+        ],
+        &[],
+    );
     assert_ne!(code, 0);
     assert!(
         err.contains(&format!(
@@ -245,13 +197,16 @@ fn orderers_from_a_file_change_the_answer_and_a_bad_file_is_named() {
         )),
         "{err}"
     );
-    let (code, _, err) = run(&[
-        "--repo",
-        "examples/rez",
-        "--orderers",
-        "no/such/orderers.yaml",
-        "boost",
-    ]);
+    let (code, _, err) = run(
+        &[
+            "--repo",
+            "examples/rez",
+            "--orderers",
+            "no/such/orderers.yaml",
+            "boost",
+        ],
+        &[],
+    );
     assert_ne!(code, 0);
     assert!(err.contains("cannot read no/such/orderers.yaml"), "{err}");
 }
@@ -266,8 +221,10 @@ fn a_soft_timestamp_orderer_prefers_what_was_released_by_its_time() {
     let file = dir.path().join("orderers.yaml");
     std::fs::write(&file, "- type: soft_timestamp\n  timestamp: 1600000350\n").unwrap();
     let repo = ["--repo", "tests/data/rez_soft_timestamp"];
-    let (code, out, err) =
-        run(&[&repo[..], &["--orderers", file.to_str().unwrap(), "app"]].concat());
+    let (code, out, err) = run(
+        &[&repo[..], &["--orderers", file.to_str().unwrap(), "app"]].concat(),
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Vec<&str>> = out
         .lines()
@@ -283,7 +240,7 @@ fn a_soft_timestamp_orderer_prefers_what_was_released_by_its_time() {
             ["app", "1.0", "-"]
         ]
     );
-    let (code, out, err) = run(&[&repo[..], &["app"]].concat());
+    let (code, out, err) = run(&[&repo[..], &["app"]].concat(), &[]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("python  3.12.1") && out.contains("app     1.1"),
@@ -310,8 +267,10 @@ fn the_json_answer_records_the_orderers_as_rez_does() {
         "--format",
         "json",
     ];
-    let (code, out, err) =
-        run(&[&repo[..], &["--orderers", file.to_str().unwrap(), "python"]].concat());
+    let (code, out, err) = run(
+        &[&repo[..], &["--orderers", file.to_str().unwrap(), "python"]].concat(),
+        &[],
+    );
     assert_eq!(code, 0, "{err}");
     let doc: Value = serde_json::from_str(&out).unwrap();
     let rez = serde_json::json!([
@@ -320,7 +279,7 @@ fn the_json_answer_records_the_orderers_as_rez_does() {
         {"type": "version_split", "first_version": "1.0.5", "packages": ["tool"]}
     ]);
     assert_eq!(doc["package_orderers"], rez);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = root();
     let json = dir.path().join("resolve.json");
     std::fs::write(&json, &out).unwrap();
     let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
@@ -334,6 +293,6 @@ fn the_json_answer_records_the_orderers_as_rez_does() {
         valid.status.success() && text.contains("ResolveDocument"),
         "{text}"
     );
-    let (_, out, _) = run(&[&repo[..], &["tool"]].concat());
+    let (_, out, _) = run(&[&repo[..], &["tool"]].concat(), &[]);
     assert!(!out.contains("package_orderers"), "{out}");
 }

@@ -327,9 +327,11 @@ export interface ResolveOptions {
   /**
    * rez's `package_orderers`, as in a rezconfig: e.g.
    * `[{ type: 'version_split', first_version: '3.7', packages: ['python'] }]`
-   * (`sorted`, `version_split`, `no_order`, `per_family`, `soft_timestamp`).
+   * (`sorted`, `version_split`, `no_order`, `per_family`, `soft_timestamp`); or the text of
+   * an orderers file, YAML or JSON (the list, or a rezconfig mapping setting `package_orderers`),
+   * as the CLI's `--orderers FILE` reads a `.yaml` one.
    */
-  orderers?: PackageOrdererConfig[];
+  orderers?: PackageOrdererConfig[] | string;
 }
 
 /** One entry of rez's `package_orderers`: its `type` and that orderer's fields. */
@@ -373,6 +375,8 @@ export interface ResolveReport {
   request: string[];
   /** The resolve's time (`time`), when it had one. */
   requested_timestamp?: number;
+  /** The orderers given (the `orderers` option), as rez's resolved context records them; absent without any. */
+  package_orderers?: PackageOrdererConfig[];
   families_read: number;
   /** `solved`, `failed` (rez's solver fails) or `error` (rez raises). */
   status: 'solved' | 'failed' | 'error';

@@ -296,3 +296,50 @@ fn the_json_answer_records_the_orderers_as_rez_does() {
     let (_, out, _) = run(&[&repo[..], &["tool"]].concat(), &[]);
     assert!(!out.contains("package_orderers"), "{out}");
 }
+
+/// A computed `timestamp` stops a `soft_timestamp` resolve only where rez's walk down the
+/// family reads it; `--allow-dynamic` takes it as absent. rez 3.4.0 (`ResolvedContext(['tool'],
+/// package_orderers=[soft_timestamp T])`, the same tree, `packages_path` set to it) resolves
+/// tool-1.0 at T=150 (the walk stops at 1.0, released at 100) and tool-0.5 at T=50 (executing
+/// 0.5's `int(time.time())`).
+#[test]
+fn a_computed_timestamp_stops_a_soft_timestamp_resolve_only_where_rez_reads_it() {
+    let repo = tempfile::tempdir().unwrap();
+    for (version, timestamp) in [("2.0", "200"), ("1.0", "100"), ("0.5", "int(time.time())")] {
+        let dir = repo.path().join("tool").join(version);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("package.py"),
+            format!("import time\nname = 'tool'\nversion = '{version}'\ntimestamp = {timestamp}\n"),
+        )
+        .unwrap();
+    }
+    let orderers = repo.path().join("orderers.yaml");
+    let resolve = |time: u32, extra: &[&str]| {
+        std::fs::write(
+            &orderers,
+            format!("- {{type: soft_timestamp, timestamp: {time}}}\n"),
+        )
+        .unwrap();
+        let args = [
+            &["--repo", repo.path().to_str().unwrap()][..],
+            &["--orderers", orderers.to_str().unwrap()],
+            extra,
+            &["tool"],
+        ]
+        .concat();
+        run(&args, &[])
+    };
+    let (code, out, err) = resolve(150, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tool  1.0 "), "{out}");
+    let (code, out, _) = resolve(50, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("0.5/package.py: field `timestamp` is not a literal"),
+        "{out}"
+    );
+    let (code, out, err) = resolve(50, &["--allow-dynamic"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("tool  0.5 "), "{out}");
+}

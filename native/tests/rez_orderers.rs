@@ -127,7 +127,10 @@ fn resolves_with_package_orderers_as_rez_does() {
 /// orders a package's variants (computing those keys) only when the solver first looks at
 /// that version (`_PackageEntry.sort`, from `first_variant` and `split`); pkglens orders them
 /// when the version enters a slice (docs/decisions.md), so it raises for a version in range
-/// that rez never looked at, where rez answers. Where both raise, they agree.
+/// that rez never looked at, where rez answers. Where both raise, they agree. Which versions
+/// rez looks at follows Python sets' order, so rez's own answer can change from one process to
+/// the next: the benchmark's `... placode wave-2` under `per_family soft_timestamp` raises with
+/// PYTHONHASHSEED=2 and solves with 1 and 3 to 6; pkglens raises, every time.
 const RAISED_EARLIER: &str = "Version.inf cannot be trimmed";
 
 /// Orderer lists that order as rez's default does, by rez's own logic, with the reason: they

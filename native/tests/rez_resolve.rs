@@ -13,54 +13,14 @@
 //! `PKGLENS_REZ_RESOLVE_JSON` names the file (the test command sets it); without it the test
 //! says so and passes (plain `cargo test` has no rez to compare with).
 
-use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{Executor, Jobs, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};
+mod common;
+
+use common::{answer, generated, resolve, run, strings, variant_select_mode, Answer};
+use pkglens_core::ResolveOptions;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
 /// Cases where pkglens knowingly answers differently from rez: `(set, request, reason)`.
 const ACCEPTED: &[(&str, &str, &str)] = &[];
-
-/// What a resolve gave, the way the generator writes rez's answer.
-#[derive(Debug, PartialEq)]
-struct Answer {
-    status: String,
-    resolved: Vec<String>,
-    ephemerals: Vec<String>,
-}
-
-fn answer(result: &Result<RezResolve, String>) -> Answer {
-    let (status, resolved, mut ephemerals) = match result {
-        Err(_) => ("error", Vec::new(), Vec::new()),
-        Ok(r) => match &r.outcome {
-            ResolveOutcome::Failed { .. } => ("failed", Vec::new(), Vec::new()),
-            ResolveOutcome::Solved {
-                packages,
-                ephemerals,
-            } => (
-                "solved",
-                packages.iter().map(variant_label).collect(),
-                ephemerals.iter().map(|e| e.to_string()).collect(),
-            ),
-        },
-    };
-    ephemerals.sort();
-    Answer {
-        status: status.to_string(),
-        resolved,
-        ephemerals,
-    }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn pkglens(repo: &str, request: &[String], mode: &str, prefetch: bool) -> Answer {
     pkglens_at(repo, request, mode, None, prefetch)
@@ -74,34 +34,19 @@ fn pkglens_at(
     time: Option<i64>,
     prefetch: bool,
 ) -> Answer {
-    let requests = match parse_requests(request) {
-        Ok(requests) => requests,
-        Err(message) => return answer(&Err(message)),
-    };
     let options = ResolveOptions {
-        variant_select_mode: if mode == "intersection_priority" {
-            VariantSelectMode::IntersectionPriority
-        } else {
-            VariantSelectMode::VersionPriority
-        },
-        implicit: Vec::new(),
+        variant_select_mode: variant_select_mode(mode),
         time,
         ..ResolveOptions::default()
     };
-    // Two readers whatever the machine, so that reads ahead happen and race with the solver.
-    let readers = prefetch.then(|| Executor::for_jobs(Jobs::Exactly(2)).expect("a thread pool"));
-    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, readers);
-    answer(&resolve_requests(&requests, &options, &mut source))
+    answer(&resolve(repo, request, &options, prefetch))
 }
 
 #[test]
 fn resolves_as_rez_does() {
-    let Ok(path) = std::env::var("PKGLENS_REZ_RESOLVE_JSON") else {
-        eprintln!("PKGLENS_REZ_RESOLVE_JSON is not set: nothing to compare (scripts/test sets it)");
+    let Some(doc) = generated("PKGLENS_REZ_RESOLVE_JSON") else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("the generated file");
-    let doc: Value = serde_json::from_str(&text).expect("JSON");
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
     let tests = doc["tests_repo"].as_str().expect("tests_repo");
     let cases = doc["cases"].as_array().expect("cases");
@@ -112,11 +57,7 @@ fn resolves_as_rez_does() {
         let repo = if set == "solver_tests" { tests } else { bench };
         let request = strings(&case["request"]);
         let mode = case["mode"].as_str().unwrap_or_default();
-        let expected = Answer {
-            status: case["status"].as_str().unwrap_or_default().to_string(),
-            resolved: strings(&case["resolved"]),
-            ephemerals: strings(&case["ephemerals"]),
-        };
+        let expected = Answer::of_case(case);
         *counts
             .entry(format!("{set} {}", expected.status))
             .or_default() += 1;
@@ -152,14 +93,9 @@ fn resolves_as_rez_does() {
 /// resolved list in order, ephemerals. `PKGLENS_REZ_RESOLVE_TIME_JSON` names the file.
 #[test]
 fn resolves_at_a_time_as_rez_does() {
-    let Ok(path) = std::env::var("PKGLENS_REZ_RESOLVE_TIME_JSON") else {
-        eprintln!(
-            "PKGLENS_REZ_RESOLVE_TIME_JSON is not set: nothing to compare (scripts/test sets it)"
-        );
+    let Some(doc) = generated("PKGLENS_REZ_RESOLVE_TIME_JSON") else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("the generated file");
-    let doc: Value = serde_json::from_str(&text).expect("JSON");
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
     let cases = doc["cases"].as_array().expect("cases");
     let mut differences = Vec::new();
@@ -168,11 +104,7 @@ fn resolves_at_a_time_as_rez_does() {
         let set = case["set"].as_str().unwrap_or_default();
         let request = strings(&case["request"]);
         let time = case["time"].as_i64().expect("a time");
-        let expected = Answer {
-            status: case["status"].as_str().unwrap_or_default().to_string(),
-            resolved: strings(&case["resolved"]),
-            ephemerals: strings(&case["ephemerals"]),
-        };
+        let expected = Answer::of_case(case);
         *counts
             .entry(format!("{set} {}", expected.status))
             .or_default() += 1;
@@ -199,26 +131,6 @@ fn resolves_at_a_time_as_rez_does() {
         cases.len(),
         differences.join("\n")
     );
-}
-
-/// `pkglens resolve ARGS` in the repository root.
-fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"));
-    command
-        .arg("resolve")
-        .args(args)
-        .current_dir(root)
-        .env_remove("REZ_PACKAGES_PATH");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let out = command.output().expect("pkglens runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -327,20 +327,26 @@ export interface ResolveOptions {
   /**
    * rez's `package_orderers`, as in a rezconfig: e.g.
    * `[{ type: 'version_split', first_version: '3.7', packages: ['python'] }]`
-   * (`sorted`, `version_split`, `no_order`, `per_family`; `soft_timestamp` is refused).
+   * (`sorted`, `version_split`, `no_order`, `per_family`, `soft_timestamp`); or the text of
+   * an orderers file, YAML or JSON (the list, or a rezconfig mapping setting `package_orderers`),
+   * as the CLI's `--orderers FILE` reads a `.yaml` one.
    */
-  orderers?: PackageOrdererConfig[];
+  orderers?: PackageOrdererConfig[] | string;
 }
 
 /** One entry of rez's `package_orderers`: its `type` and that orderer's fields. */
 export interface PackageOrdererConfig {
-  type: 'sorted' | 'version_split' | 'no_order' | 'per_family';
+  type: 'sorted' | 'version_split' | 'no_order' | 'per_family' | 'soft_timestamp';
   /** The families it orders (default: every family); required inside `per_family`. */
   packages?: string | string[];
   /** `sorted`: highest version first. */
   descending?: boolean;
   /** `version_split`: versions up to this one first. */
   first_version?: string;
+  /** `soft_timestamp`: the epoch time; versions released by it are tried first. */
+  timestamp?: number;
+  /** `soft_timestamp`: later versions differing only from this rank on come with earlier ones. */
+  rank?: number;
   /** `per_family`: an orderer per family. */
   orderers?: PackageOrdererConfig[];
   /** `per_family`: rez's `default_order`. */
@@ -369,6 +375,8 @@ export interface ResolveReport {
   request: string[];
   /** The resolve's time (`time`), when it had one. */
   requested_timestamp?: number;
+  /** The orderers given (the `orderers` option), as rez's resolved context records them; absent without any. */
+  package_orderers?: PackageOrdererConfig[];
   families_read: number;
   /** `solved`, `failed` (rez's solver fails) or `error` (rez raises). */
   status: 'solved' | 'failed' | 'error';

@@ -11,7 +11,7 @@
 use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
-use pkglens_core::{json_to_py, PackageOrderers};
+use pkglens_core::{json_to_py, read_orderers, PackageOrderers};
 use pkglens_core::{
     list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
     unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
@@ -94,10 +94,16 @@ const RESOLVE_OPTION_FIELDS: [&str; 6] = [
 
 /// The `orderers` option: the JS value as JSON text (the engine's `JSON.stringify` throws on a
 /// cyclic or too deeply nested value rather than overflowing a stack), read by serde_json
-/// (128 levels at most), then as the CLI reads a `--orderers` JSON file.
+/// (128 levels at most), then as the CLI reads a `--orderers` JSON file. A string is the text
+/// of an orderers file (the page's text area), read as the CLI reads a YAML one: the list, or a
+/// rezconfig mapping that sets `package_orderers` (JSON is read as YAML reads it).
 fn orderers_from_js(value: &JsValue) -> Result<PackageOrderers, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(PackageOrderers::default());
+    }
+    if let Some(text) = value.as_string() {
+        return read_orderers("orderers", &text)
+            .map_err(|e| js_error(format!("pkglens: resolve options: {e}")));
     }
     let fail = |e: String| js_error(format!("pkglens: resolve options: orderers{e}"));
     let text: String = js_sys::JSON::stringify(value)

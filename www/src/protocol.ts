@@ -121,6 +121,17 @@ export interface IndexStep {
   status: 'ok' | 'dynamic' | 'error' | 'none';
 }
 
+/**
+ * A resolve's request and options, as `pkglens resolve` takes them: `time` as `--time`,
+ * `orderers` the text of an `--orderers` file (YAML or JSON; empty: none).
+ */
+export interface ResolveArgs {
+  requests: string[];
+  repos: string[];
+  time?: string;
+  orderers?: string;
+}
+
 export interface Methods {
   init(args: { build?: 'single' }): Ready;
   /** Indices of the files `pkglens scan` would read among these paths, in its walk order. */
@@ -159,9 +170,9 @@ export interface Methods {
   exportDot(args: GraphRequest): string;
   clear(args: Record0): null;
   /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
-  resolve(args: { requests: string[]; repos: string[]; time?: string }): ResolveReport;
+  resolve(args: ResolveArgs): ResolveReport;
   /** The same resolve's graph as `pkglens resolve --format dot|mermaid` prints it. */
-  resolveGraph(args: { requests: string[]; repos: string[]; time?: string; syntax: 'dot' | 'mermaid' }): string;
+  resolveGraph(args: ResolveArgs & { syntax: 'dot' | 'mermaid' }): string;
   /**
    * The dependency tree of `requirements` (requirements.txt lines) on the index at `indexUrl`,
    * read over fetch as `pkglens graph --index-url` reads it; each package read is an `index`

@@ -486,12 +486,13 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
-  resolve({ requests, repos, time }) {
-    return currentSet().resolve(requests, { repos, time });
+  resolve({ requests, repos, time, orderers }) {
+    return currentSet().resolve(requests, { repos, time, orderers });
   },
-  resolveGraph({ requests, repos, time, syntax }) {
+  resolveGraph({ requests, repos, time, orderers, syntax }) {
     const s = currentSet();
-    return syntax === 'dot' ? s.resolveDot(requests, { repos, time }) : s.resolveMermaid(requests, { repos, time });
+    const options = { repos, time, orderers };
+    return syntax === 'dot' ? s.resolveDot(requests, options) : s.resolveMermaid(requests, options);
   },
 };
 

@@ -2,8 +2,9 @@
 // request typed as `rez env` takes it, the resolved list and graph; a failing request shows
 // rez's reason and the chain to each requirement; rez's error shows its message. The answers
 // are the CLI's (`pkglens resolve --repo examples/rez`), which rez 3.4.0 gives too. The view's
-// DOT and Mermaid exports are the CLI's `--format dot|mermaid` bytes. Any console error or page
-// error fails the test.
+// DOT and Mermaid exports are the CLI's `--format dot|mermaid` bytes. A time and package
+// orderers typed in the view change the answer as `--time` and `--orderers` do. Any console
+// error or page error fails the test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -187,5 +188,38 @@ describe('the resolve view', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  test('orderers typed as an --orderers file holds them change the versions tried first, as rez orders them', async () => {
+    // tests/data/rez_soft_timestamp; rez 3.4.0's answers from scripts/conformance/rez_orderers.py
+    // (`soft_timestamp 1600000350`: what was released by then first).
+    await dropPaths(page, '#drop', [join(ROOT, 'tests', 'data', 'rez_soft_timestamp')]);
+    await waitLoaded(page, 3);
+    await page.click('#tab-resolve');
+    await page.fill('#resolve-repos', 'rez_soft_timestamp');
+    await page.fill('#resolve-time', '');
+    const resolved = () => page.$$eval('#resolve-packages tr', (trs) => trs.map((tr) => `${tr.cells[0].textContent}-${tr.cells[1].textContent}`));
+    await page.fill('#resolve-orderers', '- type: soft_timestamp\n  timestamp: 1600000350\n');
+    await resolveIn(page, 'app', 'Resolved 4 packages');
+    assert.deepEqual(await resolved(), ['python-3.7.4', 'lib-2.0', 'tool-1.0.0', 'app-1.0']);
+    assert.equal(await page.textContent('#resolve-orderers-note'), 'Versions tried in the order of soft_timestamp: *.');
+    // The export draws the resolve on show, orderers included (the CLI's `--orderers` bytes).
+    const dot = await downloaded(page, () => page.click('#resolve-export-dot'));
+    assert.ok(dot.text.includes('n1 [label="python-3.7.4[]"];\n  n2 [label="lib-2.0[]"];'), dot.text);
+    // JSON, per family: only python is ordered by time (its 3.9.18 has no timestamp).
+    await page.fill('#resolve-orderers', '[{"type": "soft_timestamp", "timestamp": 1600000350, "packages": ["python"]}]');
+    await resolveIn(page, 'python', 'Resolved 1 package');
+    assert.deepEqual(await resolved(), ['python-3.9.18']);
+    assert.equal(await page.textContent('#resolve-orderers-note'), 'Versions tried in the order of soft_timestamp: python.');
+    // A list rez cannot read: the field named.
+    await page.fill('#resolve-orderers', '- type: sorted\n');
+    await page.press('#resolve-request', 'Enter');
+    await page.waitForFunction(() => /orderers: package_orderers\[0\]\.descending: missing/.test(document.querySelector('#resolve-result p.error')?.textContent ?? ''));
+    // None: rez's default, and no note.
+    await page.fill('#resolve-orderers', '');
+    await resolveIn(page, 'app', 'Resolved 4 packages');
+    assert.deepEqual(await resolved(), ['python-3.12.1', 'lib-2.1', 'tool-2.0.0', 'app-1.1']);
+    assert.equal(await page.locator('#resolve-orderers-note').count(), 0);
+    assert.deepEqual(errors, []);
   });
 });

@@ -2,11 +2,12 @@
 //! versions it has considered, read through the [`PackageSource`] only then, and their variants
 //! in rez's order (`_PackageEntry.sort`'s key), made once per resolve.
 
-use super::order::python_sorted_reverse;
+use super::order::{first_after, python_sorted_reverse, FirstAfter};
 use super::outcome::{describe_unusable, error, versioned, SolveError};
 use super::slice::{Entry, RequirementList, Slice, Variant};
 use super::{
-    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode,
+    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, Timestamp, Unusable,
+    VariantSelectMode,
 };
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
@@ -23,6 +24,8 @@ pub(super) struct Solver<'a> {
     families: HashMap<String, Option<Family>>,
     named: HashSet<String>,
     pub(super) searched: String,
+    /// The families a `soft_timestamp` orderer orders, with their first version after its time.
+    first_after: FirstAfter,
 }
 
 /// One family's versions, the packages of those the solver has considered, and their
@@ -47,6 +50,7 @@ impl<'a> Solver<'a> {
             families: HashMap::default(),
             named: HashSet::default(),
             searched: searched.to_string(),
+            first_after: FirstAfter::default(),
         }
     }
 
@@ -68,15 +72,7 @@ impl<'a> Solver<'a> {
         family: &str,
         range: &RezVersionRange,
     ) -> Result<Option<Slice>, SolveError> {
-        if !self.families.contains_key(family) {
-            self.name(family, range);
-            let loaded = self.source.family(family).map_err(error)?;
-            let loaded = loaded.filter(|l| !l.is_empty()).map(|listed| Family {
-                variants: vec![None; listed.len()],
-                listed,
-            });
-            self.families.insert(family.to_string(), loaded);
-        }
+        self.load(family, range)?;
         let Some(Some(f)) = self.families.get(family) else {
             return Err(error(format!(
                 "package family not found: {family} (searched: {})",
@@ -114,13 +110,60 @@ impl<'a> Solver<'a> {
         }
         // rez sorts a slice's versions by its orderer when it first splits it; a slice is
         // only ever cut from this one, keeping its order, so sorting now gives the same.
+        self.find_first_after(family)?;
         let entries = self
             .options
             .orderers
-            .sort_versions(family, entries, |e| &e.version);
+            .sort_versions(family, entries, |e| &e.version, &self.first_after)
+            .map_err(error)?;
         let mut slice = Slice::new(family.into(), entries);
         slice.sorted = true;
         Ok(Some(slice))
+    }
+
+    /// Lists `family` through the source the first time it is asked for (named first, with
+    /// `range`).
+    fn load(&mut self, family: &str, range: &RezVersionRange) -> Result<(), SolveError> {
+        if !self.families.contains_key(family) {
+            self.name(family, range);
+            let loaded = self.source.family(family).map_err(error)?;
+            let loaded = loaded.filter(|l| !l.is_empty()).map(|listed| Family {
+                variants: vec![None; listed.len()],
+                listed,
+            });
+            self.families.insert(family.to_string(), loaded);
+        }
+        Ok(())
+    }
+
+    /// rez `SoftTimestampOrder._get_first_after` of `family`, found once per resolve when a
+    /// `soft_timestamp` orderer orders it (other families are left alone): as rez's
+    /// `iter_packages`, it lists and reads every version of the family through the source,
+    /// whatever the range asked or the resolve's time.
+    fn find_first_after(&mut self, family: &str) -> Result<(), SolveError> {
+        let Some((time, rank)) = self.options.orderers.soft_timestamp(family) else {
+            return Ok(());
+        };
+        if self.first_after.contains_key(family) {
+            return Ok(());
+        }
+        let mut versions = Vec::new();
+        // An ephemeral (`.foo`) has no packages: rez's `iter_packages` finds none.
+        if !family.starts_with('.') {
+            self.load(family, &RezVersionRange::any())?;
+            let count = match self.families.get(family) {
+                Some(Some(f)) => f.listed.len(),
+                _ => 0,
+            };
+            self.read(family, &(0..count).collect::<Vec<_>>());
+            versions = (0..count)
+                .filter_map(|i| self.package(family, i))
+                .map(|p| (p.version.clone(), p))
+                .collect();
+        }
+        let found = first_after(time, rank, versions, |p| release_time(p)).map_err(error)?;
+        self.first_after.insert(family.to_string(), found);
+        Ok(())
     }
 
     /// Reads the packages at `at` in `family` that are not read yet, in one call to the
@@ -212,6 +255,18 @@ impl<'a> Solver<'a> {
                 conflict_fams,
             });
         }
+        if !self.options.orderers.is_empty() {
+            // The variant key ranks each requirement's range by its family's orderer.
+            let families: BTreeSet<String> = variants
+                .iter()
+                .flat_map(|v| v.requires.requirements.iter())
+                .filter(|r| !r.conflict)
+                .map(|r| r.name.clone())
+                .collect();
+            for name in families {
+                self.find_first_after(&name)?;
+            }
+        }
         let sorted: Rc<[Rc<Variant>]> = if self.options.orderers.is_empty() {
             let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
                 .into_iter()
@@ -221,7 +276,7 @@ impl<'a> Solver<'a> {
             keyed.sort_by(|a, b| b.0.cmp(&a.0));
             keyed.into_iter().map(|(_, v)| v).collect()
         } else {
-            self.ordered_variants(variants)
+            self.ordered_variants(variants).map_err(error)?
         };
         if let Some(Some(f)) = self.families.get_mut(family) {
             if let Some(slot) = f.variants.get_mut(i) {
@@ -282,11 +337,15 @@ impl<'a> Solver<'a> {
     }
 
     /// `variants` in rez's variant order under the configured package orderers, whose range
-    /// keys compare as rez's Python objects do (see [`super::order`]).
-    pub(super) fn ordered_variants(&self, variants: Vec<Variant>) -> Rc<[Rc<Variant>]> {
+    /// keys compare as rez's Python objects do (see [`super::order`]). An error where rez's
+    /// key raises.
+    pub(super) fn ordered_variants(
+        &self,
+        variants: Vec<Variant>,
+    ) -> Result<Rc<[Rc<Variant>]>, String> {
         let intersection =
             self.options.variant_select_mode == VariantSelectMode::IntersectionPriority;
-        let keyed: Vec<_> = variants
+        let keyed = variants
             .into_iter()
             .map(|v| {
                 let (requested, additional) = self.variant_requirements(&v);
@@ -295,14 +354,36 @@ impl<'a> Solver<'a> {
                     &requested,
                     &additional,
                     v.index,
-                );
-                (key, Rc::new(v))
+                    &self.first_after,
+                )?;
+                Ok((key, Rc::new(v)))
             })
-            .collect();
-        python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(python_sorted_reverse(keyed, |a, b| a.0.lt(&b.0))
             .into_iter()
             .map(|(_, v)| v)
-            .collect()
+            .collect())
+    }
+}
+
+/// The `timestamp` of `package` as rez's `soft_timestamp` orderer reads it (`None`:
+/// untimestamped); an error where rez would raise on loading the package: a file that could
+/// not be read, or a computed `timestamp` (unless allowed, then taken as absent).
+fn release_time(package: &RezPackage) -> Result<Option<i64>, String> {
+    if let Some(unusable) = &package.unusable {
+        if unusable.field.as_deref().is_none_or(str::is_empty) {
+            return Err(describe_unusable(unusable));
+        }
+    }
+    match package.timestamp {
+        Timestamp::Untimestamped | Timestamp::Computed { allowed: true } => Ok(None),
+        Timestamp::At(at) => Ok(Some(at)),
+        Timestamp::Computed { allowed: false } => Err(describe_unusable(&Unusable {
+            path: package.path.clone(),
+            field: Some("timestamp".into()),
+            message: "computed when rez loads the package, and a soft_timestamp orderer reads it"
+                .into(),
+        })),
     }
 }
 

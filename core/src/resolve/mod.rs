@@ -12,7 +12,9 @@
 //!
 //! Where this departs from rez (all recorded in `docs/decisions.md`):
 //! - no package filters other than a resolve time's (rez's default: no filter);
-//!   `package_orderers` as rez's ([`order`]) except `soft_timestamp`, and `no_order` keeps the
+//!   `package_orderers` as rez's ([`order`]; `soft_timestamp` reads every version of the
+//!   families it orders, as rez does, when their slice or a variant's key first needs them,
+//!   so it raises earlier than rez where a package is unreadable), and `no_order` keeps the
 //!   versions in the order the source lists them (rez's is a Python set's, which varies between
 //!   processes);
 //! - each family's variants are put in rez's variant order as soon as the family's versions

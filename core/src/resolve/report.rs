@@ -21,6 +21,9 @@ pub struct ResolveReport {
     pub families: usize,
     /// The resolve's time (rez's `requested_timestamp`), when it had one.
     pub time: Option<i64>,
+    /// The package orderers it was given, as rez's context records them
+    /// ([`PackageOrderers::to_pod`](super::PackageOrderers::to_pod)), when it had any.
+    pub orderers: Option<Value>,
 }
 
 /// One node of the resolve graph: an id and what it shows.
@@ -62,6 +65,7 @@ impl ResolveReport {
             result,
             families,
             time: options.time.filter(|&t| t != 0),
+            orderers: (!options.orderers.is_empty()).then(|| options.orderers.to_pod()),
         }
     }
 
@@ -85,6 +89,9 @@ impl ResolveReport {
         });
         if let Some(time) = self.time {
             doc["requested_timestamp"] = json!(time);
+        }
+        if let Some(orderers) = &self.orderers {
+            doc["package_orderers"] = orderers.clone();
         }
         let resolve = match &self.result {
             Err(message) => {
@@ -352,6 +359,7 @@ mod tests {
             result: Ok(resolve),
             families: 2,
             time: None,
+            orderers: None,
         }
     }
 

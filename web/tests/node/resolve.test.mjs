@@ -181,8 +181,8 @@ test('rez\'s package_orderers change the versions tried first; a bad orderer thr
     /resolve options: orderers\[0\]\.first_version: missing/);
   assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'sorted', descending: true }, { type: 'newest' }] }),
     /orderers\[1\]\.type: unknown orderer "newest"/);
-  assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'soft_timestamp', timestamp: 1 }] }),
-    /soft_timestamp` is not supported/);
+  assert.throws(() => resolve('boost', { ...options, orderers: [{ type: 'soft_timestamp', rank: 2 }] }),
+    /resolve options: orderers\[0\]\.timestamp: missing/);
   // Hostile values: deeper than any stack, and cyclic.
   let deep = [];
   for (let i = 0; i < 200000; i++) deep = [deep];
@@ -190,6 +190,40 @@ test('rez\'s package_orderers change the versions tried first; a bad orderer thr
   const cyclic = { type: 'sorted' };
   cyclic.self = cyclic;
   assert.throws(() => resolve('boost', { ...options, orderers: [cyclic] }), /resolve options: orderers: not a JSON value/);
+});
+
+test('a soft_timestamp orderer prefers what was released by its time, as rez does', () => {
+  // tests/data/rez_soft_timestamp (python-3.9.18 has no timestamp). rez 3.4.0:
+  // ResolvedContext(['app'], package_paths=[repo], add_implicit_packages=False), without orderers
+  // and with package_orderers=[soft_timestamp at 1600000350] (scripts/conformance/rez_orderers.py).
+  const SOFT = 'tests/data/rez_soft_timestamp';
+  const options = { files: repoFiles(SOFT), repos: [SOFT] };
+  assert.deepEqual(names(resolve('app', options)), [
+    'python-3.12.1[]', 'lib-2.1[]', 'tool-2.0.0[1]', 'app-1.1[]',
+  ]);
+  const at = (orderer) => names(resolve('app', { ...options, orderers: [{ type: 'soft_timestamp', ...orderer }] }));
+  assert.deepEqual(at({ timestamp: 1600000350 }), [
+    'python-3.7.4[]', 'lib-2.0[]', 'tool-1.0.0[1]', 'app-1.0[]',
+  ]);
+  // The same time, only for python: the untimestamped 3.9.18 counts as released by then.
+  assert.deepEqual(names(resolve('python', { ...options, orderers: [{ type: 'soft_timestamp', timestamp: 1600000350, packages: ['python'] }] })),
+    ['python-3.9.18[]']);
+  // rez raises on a ranked key of an unbounded range once a version is after the time.
+  const report = resolve('lib-2.1', { ...options, orderers: [{ type: 'soft_timestamp', timestamp: 1600000450, rank: 3, packages: ['python'] }] });
+  assert.equal(report.status, 'error');
+  assert.equal(report.error, 'Version.inf cannot be trimmed');
+  // The answer records the orderers as rez's context does.
+  const list = [{ type: 'soft_timestamp', timestamp: 1600000350 }];
+  assert.deepEqual(resolve('app', { ...options, orderers: list }).package_orderers,
+    [{ type: 'soft_timestamp', timestamp: 1600000350, rank: 0, packages: ['*'] }]);
+  assert.equal(resolve('app', options).package_orderers, undefined);
+  // The text of an orderers file, YAML or JSON (the page's text area), as the CLI reads a .yaml one.
+  for (const text of ['- type: soft_timestamp\n  timestamp: 1600000350\n', JSON.stringify(list),
+    'package_orderers:\n- {type: soft_timestamp, timestamp: 1600000350}\n']) {
+    assert.equal(resolveJson('app', { ...options, orderers: text }), resolveJson('app', { ...options, orderers: list }));
+  }
+  assert.throws(() => resolve('app', { ...options, orderers: '- type: sorted\n' }),
+    /^Error: pkglens: resolve options: orderers: package_orderers\[0\]\.descending: missing$/);
 });
 
 function file(name, text) {
@@ -307,6 +341,12 @@ test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 
     { type: 'sorted', descending: false, packages: ['crystal', 'unit'] },
   ];
   for (const request of requests.slice(0, 6)) sameAsCli(files, [bench], request, { orderers }, set);
+  // soft_timestamp reads every version of the families it orders: in the package as in the CLI.
+  const soft = [{ type: 'per_family', orderers: [
+    { packages: ['wave'], type: 'soft_timestamp', timestamp: 1600129473, rank: 3 },
+    { packages: ['crystal', 'unit'], type: 'soft_timestamp', timestamp: 1600129564 },
+  ] }, { type: 'soft_timestamp', timestamp: 1600129886 }];
+  for (const request of requests.slice(0, 6)) sameAsCli(files, [bench], request, { orderers: soft }, set);
   // At resolve times (scripts/conformance/rez_resolve_time.py's, checked against rez): an
   // older version picked, a conflict, nothing left.
   const statuses = new Set();

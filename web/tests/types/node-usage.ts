@@ -1,6 +1,6 @@
 // Type-checked with tsc against the installed package (Node resolution): the types must
 // describe what the API returns. A wrong field name here fails the test command.
-import { parseFiles, passedOver, scanJson, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, readWheelUrl, indexTree, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, resolveDot, resolveMermaid, type ResolveOptions, type ResolveReport } from 'pkglens';
+import { parseFiles, passedOver, scanJson, PackageSet, pep440, rez, selectFiles, walkFolder, planWheel, finishWheel, readWheelUrl, indexTree, type FileRecord, type Problem, type Resolved, type ScanSummary, type WalkPlace, type SetOptions, resolve, resolveJson, resolveDot, resolveMermaid, type ResolveOptions, type ResolveReport, type PackageOrdererConfig } from 'pkglens';
 
 const records: FileRecord[] = parseFiles([{ name: 'requirements.txt', bytes: 'requests>=2\n' }]);
 const first: FileRecord = records[0]!;
@@ -38,6 +38,8 @@ const badTarget: SetOptions = { platform: 'beos' };
 // rez resolves over files and over a set: the CLI's `resolve --format json`.
 const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'usd/24.05/package.py', bytes: 'name = "usd"\n' }], repos: [''] });
 const ordered: ResolveReport = resolve('usd', { files: [], orderers: [{ type: 'per_family', orderers: [{ type: 'version_split', first_version: '3.10', packages: ['python'] }] }] });
+const soft: ResolveReport = resolve('usd', { files: [], orderers: [{ type: 'soft_timestamp', timestamp: 1600129408, rank: 3 }] });
+const fromText: PackageOrdererConfig[] | undefined = resolve('usd', { files: [], orderers: '- {type: soft_timestamp, timestamp: 1}\n' }).package_orderers;
 const chains: string[][] = report.failure?.chains ?? [];
 const variants: (number | null)[] = (set.resolve(['usd'], { variantSelectMode: 'intersection_priority' }).packages ?? []).map((p) => p.variant);
 const resolvedText: string = resolveJson(['usd'], { files: [], implicit: ['~platform==linux'], allowDynamic: true, time: '-2h' });

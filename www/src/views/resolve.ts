@@ -5,13 +5,14 @@
 import type { Graph, ResolveReport, SetPackage } from 'pkglens';
 import type { Drawn } from '../graph';
 import { $, download, fmt, h, prose } from '../dom';
+import type { ResolveArgs } from '../protocol';
 import { render } from '../router';
 import { isCurrent, parseRoute } from '../routes';
 import { app, engine, state } from '../state';
 
 let drawn: Drawn | null = null;
 /** The resolve on show: what its exports resolve again. */
-let shown: { requests: string[]; repos: string[]; time?: string } | null = null;
+let shown: ResolveArgs | null = null;
 
 /** Takes the resolve's drawing down (a new resolve, or the view is left). */
 export function dropResolveGraph(): void {
@@ -54,10 +55,13 @@ export async function renderResolve(request: string | undefined, token: number):
   const repos = reposInput.value.split(':').map((r) => r.trim());
   // `rez env --time`: empty is none; a time rez does not take is the package's error, said below.
   const time = $<HTMLInputElement>('resolve-time').value.trim();
+  // rez's package_orderers, as an `--orderers` file holds them; blank is none.
+  const orderersText = $<HTMLTextAreaElement>('resolve-orderers').value;
+  const orderers = orderersText.trim() ? orderersText : undefined;
   out.replaceChildren(h('p', { class: 'muted', role: 'status' }, `Resolving ${requests.join(' ')}…`));
   let report: ResolveReport;
   try {
-    report = await engine.call('resolve', { requests, repos, time });
+    report = await engine.call('resolve', { requests, repos, time, orderers });
   } catch (err) {
     if (!isCurrent(token)) return;
     out.replaceChildren(h('p', { class: 'error', role: 'alert' }, ...prose(err instanceof Error ? err.message : String(err))));
@@ -65,7 +69,7 @@ export async function renderResolve(request: string | undefined, token: number):
   }
   if (!isCurrent(token)) return;
   // The time as resolved (a relative one is fixed now), so an export later draws this resolve.
-  shown = { requests, repos, time: report.requested_timestamp?.toString() };
+  shown = { requests, repos, time: report.requested_timestamp?.toString(), orderers };
   if (report.status === 'solved') await showSolved(out, report);
   else if (report.status === 'failed') showFailed(out, report);
   else out.replaceChildren(h('h2', { id: 'resolve-title' }, 'Resolve error'), exportButtons(), h('p', { class: 'error', role: 'alert' }, ...prose(report.error ?? '')));
@@ -106,6 +110,7 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
     h('p', { class: 'muted' }, `${fmt.format(report.solves ?? 0)} solves, ${fmt.format(report.fails ?? 0)} failed phases, ${fmt.format(report.families_read)} families read.`),
     report.requested_timestamp === undefined ? ''
       : h('p', { id: 'resolve-time-note', class: 'muted' }, `Packages released after ${epochText(report.requested_timestamp)} left out.`),
+    orderersNote(report),
     h('table', { class: 'graph-edges resolved', 'aria-label': 'Resolved packages, dependencies first' },
       h('thead', {}, h('tr', {}, ...['Name', 'Version', 'Variant', 'Path'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', { id: 'resolve-packages' }, ...rows)),
@@ -114,6 +119,16 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
   );
   const { drawGraph } = await import('../graph');
   drawn = drawGraph(canvas, graphOf(report), new Set(['request']), () => {});
+}
+
+/** The orderers the resolve was given, as rez's context records them; nothing without any. */
+function orderersNote(report: ResolveReport): HTMLElement | '' {
+  const orderers = report.package_orderers;
+  if (!orderers?.length) return '';
+  const named = orderers.map((o) => o.type === 'per_family'
+    ? `per_family (${(o.orderers ?? []).map((inner) => `${inner.type}: ${[inner.packages ?? []].flat().join(', ')}`).join('; ')})`
+    : `${o.type}: ${[o.packages ?? []].flat().join(', ')}`);
+  return h('p', { id: 'resolve-orderers-note', class: 'muted' }, `Versions tried in the order of ${named.join('; ')}.`);
 }
 
 /** An epoch time as a person reads it, with the number (a time beyond a JS date's range: the number alone). */

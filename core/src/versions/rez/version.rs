@@ -257,6 +257,20 @@ impl RezVersion {
         )
     }
 
+    /// Copy without its first `n` tokens: rez's `version.tokens[n:]`, which compares as a
+    /// version of those tokens does (a token list; `soft_timestamp`'s key holds one).
+    pub fn skip(&self, n: usize) -> RezVersion {
+        if self.inf {
+            return self.clone();
+        }
+        let n = n.min(self.len());
+        RezVersion::from_parts(
+            self.tokens()[n..].to_vec(),
+            self.seps().iter().skip(n).cloned().collect(),
+            false,
+        )
+    }
+
     /// rez `next()`: the smallest version above this version's family, eg
     /// `1.2` -> `1.2_`, `1.a` -> `1.a_`. The empty version's next is
     /// internal infinity.

@@ -204,10 +204,18 @@ impl PackageSource for RepoSource {
     fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
         self.loaded += 1;
         let loaded = match self.prefetcher.as_mut() {
-            Some(p) => p.take(&Named {
-                family: family.to_string(),
-                range: None,
-            }),
+            // A family the readers have not begun is only listed here, on the solver's
+            // thread: the solver then reads the versions of the range it asks for, no more.
+            Some(p) => {
+                let repos = &self.repos;
+                p.take_with(
+                    &Named {
+                        family: family.to_string(),
+                        range: None,
+                    },
+                    |named| list_family_in(repos, &named.family),
+                )
+            }
             None => list_family_in(&self.repos, family),
         };
         Ok(loaded)

@@ -253,12 +253,20 @@ where
     /// The value of `key`: the started load's (waiting for it) or one loaded now. A panic in
     /// the load is resumed here.
     pub fn take(&mut self, key: &K) -> V {
+        let load = Arc::clone(&self.load);
+        self.take_with(key, move |k| load(k))
+    }
+
+    /// As [`take`](Prefetcher::take), but a key the pool has not begun is loaded by `here`
+    /// on the calling thread: a caller that needs less of the value now than a load ahead
+    /// makes (the versions it asks for, not all those it may) loads only that.
+    pub fn take_with(&mut self, key: &K, here: impl FnOnce(&K) -> V) -> V {
         let claimed = matches!(self.slots.get(key), Some(Slot::Running)) && self.claim(key);
         if claimed {
             self.slots.remove(key);
         }
         let outcome = match self.slots.get(key) {
-            None => panic::catch_unwind(AssertUnwindSafe(|| (self.load)(key))),
+            None => panic::catch_unwind(AssertUnwindSafe(|| here(key))),
             Some(_) => loop {
                 if let Some(Slot::Done(_)) = self.slots.get(key) {
                     if let Some(Slot::Done(outcome)) = self.slots.remove(key) {
@@ -291,7 +299,9 @@ impl<K, V> Drop for Prefetcher<K, V> {
 /// The lock of `waiting`; a panic while it was held (none can: it only guards pushes and
 /// pops) leaves the list usable.
 fn lock<K>(waiting: &Mutex<Vec<K>>) -> MutexGuard<'_, Vec<K>> {
-    waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    waiting
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -436,9 +446,10 @@ mod tests {
         began_rx.recv().unwrap();
         prefetcher.start(&1);
         prefetcher.start(&2);
-        // Keys 1 and 2 wait behind key 0: taken now, they load here rather than block.
+        // Keys 1 and 2 wait behind key 0: taken now, they load here rather than wait.
         assert_eq!(prefetcher.take(&1), (1, true));
-        assert_eq!(prefetcher.take(&2), (2, true));
+        // `take_with` loads a key not begun its own way.
+        assert_eq!(prefetcher.take_with(&2, |&k| (k + 100, true)), (102, true));
         release.send(()).unwrap();
         assert_eq!(prefetcher.take(&0), (0, false));
     }

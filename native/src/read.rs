@@ -295,11 +295,12 @@ fn read_capped(path: &Path, bytes: &mut Vec<u8>) -> Result<(), (ErrorKind, Strin
     bytes
         .try_reserve_exact(usize::try_from(len).unwrap_or(MAX_INPUT))
         .map_err(|_| (ErrorKind::TooLarge, format!("no memory for {len} bytes")))?;
-    // One byte more than the limit: a file that grew since its `stat` is still refused.
-    (&file)
-        .take(MAX_INPUT as u64 + 1)
-        .read_to_end(bytes)
-        .map_err(io)?;
+    // The size its `stat` gave, read in one system call: a `read_to_end` would ask once more
+    // to see the end. A file that grows meanwhile is read as it was at its `stat`. A size of 0
+    // may be a file whose size is not known ahead (procfs, some FUSE): read to its end, one
+    // byte more than the limit, so that one over it is still refused.
+    let limit = if len == 0 { MAX_INPUT as u64 + 1 } else { len };
+    (&file).take(limit).read_to_end(bytes).map_err(io)?;
     if bytes.len() > MAX_INPUT {
         bytes.clear();
         return Err(too_large(MAX_INPUT as u64 + 1));

@@ -76,9 +76,9 @@ pub use index::{
 };
 pub use json_pieces::record_json_pieces;
 pub use parallel::{
-    known_arg_max, map_batch, ordered_map, prefetch_walk, serial_walk, split_args, split_by_len,
-    ArgLimits, CancelFlag, Executor, Jobs, Order, OrderedMap, OrderedOptions, Policy,
-    PrefetchOptions, Prefetcher, SERIAL_BYTES, SERIAL_ITEMS,
+    known_arg_max, map_batch, map_from_both_ends, ordered_map, prefetch_walk, serial_walk,
+    split_args, split_by_len, ArgLimits, CancelFlag, Executor, Jobs, Order, OrderedMap,
+    OrderedOptions, Policy, PrefetchOptions, Prefetcher, SERIAL_BYTES, SERIAL_ITEMS,
 };
 pub use record::{
     requirement_size_hint, write_record_json, Ecosystem, ErrorInfo, ErrorKind, Format, Package,

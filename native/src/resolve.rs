@@ -15,10 +15,11 @@ use crate::style::{self, Style};
 use anyhow::Context;
 pub use pkglens_core::variant_label;
 use pkglens_core::{
-    list_family, parse_request, parse_time, rez_package_in_folder, solve, unreadable, CancelFlag,
-    Executor, FamilyChild, Format, Jobs, Listed, PackageSource, PrefetchOptions, Prefetcher,
-    RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport, RezPackage, RezRequirement,
-    RezResolve, RezVersion, RezVersionRange, VariantSelectMode, PACKAGE_FILES,
+    list_family, map_from_both_ends, parse_request, parse_time, rez_package_in_folder, solve,
+    unreadable, CancelFlag, Executor, FamilyChild, Format, Jobs, Listed, PackageSource,
+    PrefetchOptions, Prefetcher, RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport,
+    RezPackage, RezRequirement, RezResolve, RezVersion, RezVersionRange, VariantSelectMode,
+    PACKAGE_FILES,
 };
 use pkglens_core::{read_orderers, PackageOrderers};
 use std::collections::HashSet;
@@ -58,6 +59,11 @@ pub struct RepoSource {
     repos: Arc<Vec<PathBuf>>,
     allow_dynamic: bool,
     prefetcher: Option<Prefetcher<Named, Loaded>>,
+    /// The readers' pool ([`Executor::Serial`] without one).
+    readers: Executor,
+    /// The requirements the solver's thread has parsed in this resolve: most packages of a
+    /// family repeat their requirements.
+    requirements: RequirementCache,
     /// Families the solver asked for.
     pub loaded: usize,
 }
@@ -68,7 +74,7 @@ impl RepoSource {
     /// start in that pool while the solver works on; without, a family is read when asked.
     pub fn new(repos: Vec<PathBuf>, allow_dynamic: bool, readers: Option<Executor>) -> Self {
         let repos = Arc::new(repos);
-        let prefetcher = readers.map(|executor| {
+        let prefetcher = readers.clone().map(|executor| {
             let repos = Arc::clone(&repos);
             let options = PrefetchOptions {
                 executor,
@@ -87,6 +93,8 @@ impl RepoSource {
             repos,
             allow_dynamic,
             prefetcher,
+            readers: readers.unwrap_or(Executor::Serial),
+            requirements: RequirementCache::default(),
             loaded: 0,
         }
     }
@@ -230,16 +238,18 @@ impl PackageSource for RepoSource {
         }
     }
 
-    /// Versions a slice needs that were not read ahead (a range other than the one the family
-    /// was named in): read here, on the solver's thread, which would only wait otherwise.
+    /// Versions a slice needs that were not read ahead (a family the solver listed itself, or
+    /// a range other than the one the family was named in): read by the solver's thread from
+    /// the first, and by a free reader from the last, until they meet.
     fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
-        let mut cache = RequirementCache::default();
-        unread
-            .iter()
-            .map(|(version, folder)| {
-                read_package(family, version, folder, self.allow_dynamic, &mut cache)
-            })
-            .collect()
+        let allow_dynamic = self.allow_dynamic;
+        let family: Arc<str> = family.into();
+        let read = Arc::new(
+            move |cache: &mut RequirementCache, (version, folder): &(RezVersion, String)| {
+                read_package(&family, version, folder, allow_dynamic, cache)
+            },
+        );
+        map_from_both_ends(&self.readers, unread.to_vec(), &mut self.requirements, read)
     }
 }
 

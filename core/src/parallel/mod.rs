@@ -5,12 +5,14 @@
 
 mod argv;
 mod batch;
+mod ends;
 mod ordered;
 mod policy;
 mod prefetch;
 
 pub use argv::{known_arg_max, split_args, split_by_len, ArgLimits};
 pub use batch::map_batch;
+pub use ends::map_from_both_ends;
 pub use ordered::{ordered_map, CancelFlag, Order, OrderedMap, OrderedOptions};
 pub use policy::{Executor, Jobs, Policy, SERIAL_BYTES, SERIAL_ITEMS};
 pub use prefetch::{prefetch_walk, serial_walk, PrefetchOptions, Prefetcher};

@@ -6,7 +6,8 @@ use super::order::python_sorted_reverse;
 use super::outcome::{describe_unusable, error, versioned, SolveError};
 use super::slice::{Entry, RequirementList, Slice, Variant};
 use super::{
-    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, VariantSelectMode,
+    unreadable, Listed, PackageFilterList, PackageSource, ResolveOptions, RezPackage,
+    VariantSelectMode,
 };
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
@@ -23,6 +24,8 @@ pub(super) struct Solver<'a> {
     families: HashMap<String, Option<Family>>,
     named: HashSet<String>,
     pub(super) searched: String,
+    /// rez's package filter joined with the resolve time, as rez's `Resolver` joins them.
+    filter: PackageFilterList,
 }
 
 /// One family's versions, the packages of those the solver has considered, and their
@@ -47,6 +50,7 @@ impl<'a> Solver<'a> {
             families: HashMap::default(),
             named: HashSet::default(),
             searched: searched.to_string(),
+            filter: options.package_filter.with_time(options.time),
         }
     }
 
@@ -85,6 +89,9 @@ impl<'a> Solver<'a> {
         };
         let in_range: Vec<usize> = (0..f.listed.len())
             .filter(|&i| range.contains(f.listed[i].version()))
+            // rez's package filter, as far as names and versions decide it: a version it
+            // excludes so is never read.
+            .filter(|&i| self.filter.may_keep(family, &f.listed[i]))
             .collect();
         self.read(family, &in_range);
         let mut entries = Vec::with_capacity(in_range.len());
@@ -92,9 +99,10 @@ impl<'a> Solver<'a> {
             let Some(package) = self.package(family, i) else {
                 continue;
             };
-            // rez applies its package filter (a resolve time) here, before the variants load.
-            let released = timestamp::released_by(package, self.options.time);
-            let Some(package) = released.map_err(|u| error(describe_unusable(&u)))? else {
+            // rez applies its package filter (and the resolve time) here, before the variants
+            // load.
+            let kept = self.filter.apply(package);
+            let Some(package) = kept.map_err(|u| error(describe_unusable(&u)))? else {
                 continue;
             };
             if let Some(unusable) = &package.unusable {

@@ -1,0 +1,111 @@
+//! `pkglens resolve` with rez's `package_filter`, against rez 3.4.0's own resolves.
+//!
+//! `scripts/conformance/rez_filter.py BENCH` resolves requests over rez's benchmark repository
+//! with `ResolvedContext(..., package_filter=PackageFilterList.from_pod(...))` under filters of
+//! every rule type (glob, regex, range, before, after, bare forms), family-specific rules,
+//! inclusions, several filters in one list, filters that leave nothing or make a request
+//! conflict, filters with a resolve time (rez adds it to the costliest filter), and rule
+//! strings rez refuses. This test resolves each with pkglens, the filter read from the same
+//! value as a rezconfig holds it, and compares the status and the resolved
+//! `family-version[variant]` list exactly; it also checks that each valid filter changed some
+//! of rez's answers, so that the comparison means something.
+//!
+//! `PKGLENS_REZ_FILTER_JSON` names the file (the test command sets it); without it the test
+//! says so and passes. The `--package-filter` tests at the end need no rez.
+
+use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
+use pkglens_core::{json_to_py, PackageFilterList, ResolveOptions, ResolveOutcome};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// pkglens's `(status, resolved)` for `request` under the filter `pod` at `time`.
+fn pkglens(
+    repo: &str,
+    request: &[String],
+    pod: &Value,
+    time: Option<i64>,
+) -> (String, Vec<String>) {
+    let Ok(package_filter) = PackageFilterList::from_value(&json_to_py(pod)) else {
+        return ("error".into(), Vec::new());
+    };
+    let Ok(requests) = parse_requests(request) else {
+        return ("error".into(), Vec::new());
+    };
+    let options = ResolveOptions {
+        package_filter,
+        time,
+        ..ResolveOptions::default()
+    };
+    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, None);
+    match resolve_requests(&requests, &options, &mut source) {
+        Err(_) => ("error".into(), Vec::new()),
+        Ok(r) => match &r.outcome {
+            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new()),
+            ResolveOutcome::Solved { packages, .. } => (
+                "solved".into(),
+                packages.iter().map(variant_label).collect(),
+            ),
+        },
+    }
+}
+
+#[test]
+fn resolves_with_package_filters_as_rez_does() {
+    let Ok(path) = std::env::var("PKGLENS_REZ_FILTER_JSON") else {
+        eprintln!("PKGLENS_REZ_FILTER_JSON is not set: nothing to compare (scripts/test sets it)");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the generated file");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    let bench = doc["bench_repo"].as_str().expect("bench_repo");
+    let cases = doc["cases"].as_array().expect("cases");
+    let mut differences = Vec::new();
+    // Per filter (and time): cases, answers the filter changed, rez's errors.
+    let mut counts = BTreeMap::<String, (usize, usize, usize)>::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or_default();
+        let time = case["time"].as_i64();
+        let request = strings(&case["request"]);
+        let status = case["status"].as_str().unwrap_or_default();
+        let expected = (status.to_string(), strings(&case["resolved"]));
+        let got = pkglens(bench, &request, &case["filter"], time);
+        let count = counts.entry(format!("{name} (time {time:?})")).or_default();
+        count.0 += 1;
+        count.1 += usize::from(expected.1 != strings(&case["default"]));
+        count.2 += usize::from(status == "error");
+        if got != expected {
+            differences.push(format!(
+                "[{name}, time {time:?}] {}\n  rez:     {expected:?} {}\n  pkglens: {got:?}",
+                request.join(" "),
+                case["error"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    eprintln!("cases (all, answer changed by the filter, rez errors): {counts:?}");
+    assert!(
+        differences.is_empty(),
+        "{} of {} resolves differ from rez:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+    for (name, (all, changed, errors)) in &counts {
+        // A filter rez refuses errs on every request; one of inclusions only changes nothing.
+        let refused = errors == all;
+        assert!(
+            *changed > 0 || refused || name.starts_with("includes only"),
+            "{name}: the filter changed none of {all} answers"
+        );
+    }
+}

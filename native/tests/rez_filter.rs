@@ -109,3 +109,76 @@ fn resolves_with_package_filters_as_rez_does() {
         );
     }
 }
+
+/// `pkglens resolve ARGS` in the repository root.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"))
+        .arg("resolve")
+        .args(args)
+        .current_dir(root)
+        .env_remove("REZ_PACKAGES_PATH")
+        .output()
+        .expect("pkglens runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_filter_from_a_file_changes_the_answer_and_a_bad_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let resolve = |filter: &std::path::Path| {
+        run(&[
+            "--repo",
+            "examples/rez",
+            "--format",
+            "json",
+            "--package-filter",
+            filter.to_str().unwrap(),
+            "boost",
+        ])
+    };
+    // examples/rez: boost's variants need python-3.9 and python-3.11; rez takes the highest
+    // unless a filter leaves 3.11 out. rez's rezconfig.py documents a dict of rule strings.
+    let rezconfig = dir.path().join("rezconfig.py");
+    std::fs::write(
+        &rezconfig,
+        "package_filter = {\n    'excludes': 'range(python-3.11+)',\n}\n",
+    )
+    .unwrap();
+    let (code, out, err) = resolve(&rezconfig);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"3.9.18\"") && !out.contains("\"3.11"), "{out}");
+    // The same as a YAML list, with an inclusion that lets 3.11 back in.
+    let list = dir.path().join("filter.yaml");
+    std::fs::write(
+        &list,
+        "- excludes: ['glob(python-3.*)']\n  includes: ['regex(python-3\\.11\\..*)']\n",
+    )
+    .unwrap();
+    let (code, out, err) = resolve(&list);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"3.11.6\""), "{out}");
+    // Everything left out: rez raises on the request.
+    std::fs::write(&list, "- excludes: ['glob(*)']\n").unwrap();
+    let (code, out, _) = resolve(&list);
+    assert_eq!(code, 1);
+    assert!(out.contains("Package could not be found: boost"), "{out}");
+
+    std::fs::write(&list, "- excludes: ['after(tomorrow)']\n").unwrap();
+    let (code, _, err) = resolve(&list);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "{}: package_filter[0].excludes[0]: Error parsing package filter 'after(tomorrow)'",
+            list.display()
+        )),
+        "{err}"
+    );
+    let (code, _, err) = resolve(std::path::Path::new("no/such/filter.yaml"));
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot read no/such/filter.yaml"), "{err}");
+}

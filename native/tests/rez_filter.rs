@@ -151,7 +151,10 @@ fn a_filter_from_a_file_changes_the_answer_and_a_bad_file_is_named() {
     .unwrap();
     let (code, out, err) = resolve(&rezconfig);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\"3.9.18\"") && !out.contains("\"3.11"), "{out}");
+    assert!(
+        out.contains("\"3.9.18\"") && !out.contains("\"3.11"),
+        "{out}"
+    );
     // The same as a YAML list, with an inclusion that lets 3.11 back in.
     let list = dir.path().join("filter.yaml");
     std::fs::write(

@@ -504,11 +504,7 @@ mod tests {
             ("glob(foo)", "glob", None),
         ];
         for (text, kind, family) in cases {
-            assert_eq!(
-                parsed(text),
-                (kind, family.map(String::from)),
-                "{text:?}"
-            );
+            assert_eq!(parsed(text), (kind, family.map(String::from)), "{text:?}");
         }
     }
 
@@ -523,7 +519,9 @@ mod tests {
         );
         assert!(err("range(foo-1+<)").starts_with("Error parsing package filter 'range(foo-1+<)'"));
         // Read whole as a range, as rez reads it.
-        assert!(err("regex(foo-(1)").starts_with("Error parsing package filter 'range(regex(foo-(1))'"));
+        assert!(
+            err("regex(foo-(1)").starts_with("Error parsing package filter 'range(regex(foo-(1))'")
+        );
         // Python's regex syntax that Rust's reads otherwise, or not at all: refused.
         assert!(err("regex([[:alpha:]]+)").contains("cannot read this regex as Python does"));
         assert!(err(r"regex(foo(?=-1))").starts_with("Error parsing package filter"));
@@ -607,7 +605,12 @@ mod tests {
             "- excludes: ['glob(*.beta)']\n  includes: ['bar']\n\
              - excludes: ['after(100)', 'after(foo:100)']\n",
         );
-        assert!(!keeps(&cheap_first.with_time(Some(50)), "bar", "1", Some(60)));
+        assert!(!keeps(
+            &cheap_first.with_time(Some(50)),
+            "bar",
+            "1",
+            Some(60)
+        ));
         // A list of inclusions only excludes nothing: the time stands alone.
         let includes = list("includes: ['foo']\n").with_time(Some(50));
         assert!(!keeps(&includes, "foo", "1", Some(60)));

@@ -242,11 +242,19 @@ function orderersFile(orderers) {
   return path;
 }
 
+/** `packageFilter` in a JSON file, for the CLI's `--package-filter FILE`. */
+function packageFilterFile(packageFilter) {
+  const path = join(mkdtempSync(join(tmpdir(), 'pkglens-filter-')), 'filter.json');
+  writeFileSync(path, JSON.stringify(packageFilter));
+  return path;
+}
+
 /** The CLI's flags for resolve options. */
-function flagsOf({ variantSelectMode, implicit = [], allowDynamic, time, orderers } = {}) {
+function flagsOf({ variantSelectMode, implicit = [], allowDynamic, time, orderers, packageFilter } = {}) {
   return [
     ...(time !== undefined ? [`--time=${time}`] : []),
     ...(orderers ? ['--orderers', orderersFile(orderers)] : []),
+    ...(packageFilter ? ['--package-filter', packageFilterFile(packageFilter)] : []),
     ...(variantSelectMode ? ['--variant-select-mode', variantSelectMode.replace('_', '-')] : []),
     ...implicit.map((r) => `--implicit=${r}`),
     ...(allowDynamic ? ['--allow-dynamic'] : []),
@@ -337,5 +345,15 @@ test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 
     statuses.add(sameAsCli(files, [bench], request.split(' '), { time }, set));
   }
   assert.deepEqual([...statuses].sort(), ['error', 'failed', 'solved']);
+  // rez's package_filter (its rule types checked against rez by scripts/conformance/rez_filter.py), alone
+  // and joined with a resolve time.
+  const packageFilter = [
+    { excludes: ['glob(*.alpha*)', 'regex(.*\\.staging(\\.\\w+)*$)', 'range(!wave-3)'] },
+    { excludes: ['after(1600129886)'], includes: ['support', 'danger'] },
+  ];
+  for (const request of [['support'], ['danger'], ...requests.slice(0, 4)]) {
+    sameAsCli(files, [bench], request, { packageFilter }, set);
+    sameAsCli(files, [bench], request, { packageFilter, time: 1600130600 }, set);
+  }
   set.free();
 });

@@ -3,7 +3,10 @@
 import type {
   CheckReport, DiffReport, Graph, Package, Problem, FileRecord, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
-import type { ResolveReport } from 'pkglens';
+import type { PackageFilterConfig, ResolveReport } from 'pkglens';
+
+/** rez's `package_filter` as the npm package's `packageFilter` option takes it. */
+export type PackageFilterOption = PackageFilterConfig | PackageFilterConfig[] | string;
 import type { SortSpec } from './order';
 
 /** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
@@ -159,9 +162,9 @@ export interface Methods {
   exportDot(args: GraphRequest): string;
   clear(args: Record0): null;
   /** `pkglens resolve --format json` over the set's rez packages, `repos` being folders of their paths. */
-  resolve(args: { requests: string[]; repos: string[]; time?: string }): ResolveReport;
+  resolve(args: { requests: string[]; repos: string[]; time?: string; packageFilter?: PackageFilterOption }): ResolveReport;
   /** The same resolve's graph as `pkglens resolve --format dot|mermaid` prints it. */
-  resolveGraph(args: { requests: string[]; repos: string[]; time?: string; syntax: 'dot' | 'mermaid' }): string;
+  resolveGraph(args: { requests: string[]; repos: string[]; time?: string; packageFilter?: PackageFilterOption; syntax: 'dot' | 'mermaid' }): string;
   /**
    * The dependency tree of `requirements` (requirements.txt lines) on the index at `indexUrl`,
    * read over fetch as `pkglens graph --index-url` reads it; each package read is an `index`

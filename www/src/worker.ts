@@ -486,12 +486,12 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
-  resolve({ requests, repos, time }) {
-    return currentSet().resolve(requests, { repos, time });
+  resolve({ requests, repos, time, packageFilter }) {
+    return currentSet().resolve(requests, { repos, time, packageFilter });
   },
-  resolveGraph({ requests, repos, time, syntax }) {
+  resolveGraph({ requests, repos, time, packageFilter, syntax }) {
     const s = currentSet();
-    return syntax === 'dot' ? s.resolveDot(requests, { repos, time }) : s.resolveMermaid(requests, { repos, time });
+    return syntax === 'dot' ? s.resolveDot(requests, { repos, time, packageFilter }) : s.resolveMermaid(requests, { repos, time, packageFilter });
   },
 };
 

@@ -417,22 +417,92 @@ fn extract_family(text: &str) -> Option<String> {
 }
 
 /// `re.compile(text)`, matched at the start as `re.match` does, by regex-lite. A pattern
-/// regex-lite refuses (lookaround, backreferences, `\Z`) is an error; so is one whose
-/// syntax Python reads differently (a `[` inside a set, `&&`, `--`, `~~`: POSIX classes and
-/// set operations in Rust, plain characters in Python), rather than a different answer.
+/// regex-lite refuses (lookaround, backreferences, `\Z`, possessive repeats) is an error; so
+/// is one whose syntax the two read differently, rather than a different answer: a `[` inside
+/// a set, `&&`, `--`, `~~` (POSIX classes and set operations in Rust, plain characters in
+/// Python), `(?<name>` and `\z` (a group and an anchor in Rust, errors in Python), and a
+/// repeat of a repeat (`a*+`: possessive in Python 3.11 or an error, nested in Rust).
 fn compile_regex(text: &str) -> Result<regex_lite::Regex, String> {
-    if ["[[", "[:", "&&", "--", "~~"]
-        .iter()
-        .any(|s| text.contains(s))
-    {
+    if repeats_a_repeat(text) {
         return Err(
-            "pkglens cannot read this regex as Python does (it holds [[, [:, &&, -- or \
-                    ~~, which Rust's regex syntax reads otherwise)"
+            "pkglens cannot read this regex as Python does: a repeat of a repeat \
+                    (possessive, or an error, in Python; nested in Rust)"
                 .into(),
         );
     }
+    const READ_OTHERWISE: [&str; 7] = ["[[", "[:", "&&", "--", "~~", "(?<", r"\z"];
+    if let Some(syntax) = READ_OTHERWISE.iter().find(|s| text.contains(*s)) {
+        return Err(format!(
+            "pkglens cannot read this regex as Python does: Rust's regex syntax reads {syntax} \
+             otherwise"
+        ));
+    }
     regex_lite::Regex::new(text).map_err(|e| format!("error: {e}"))?;
     regex_lite::Regex::new(&format!("^(?:{text})")).map_err(|e| format!("error: {e}"))
+}
+
+/// Whether a quantifier (`*`, `+`, `?`, `{m,n}`) follows another one, beyond the one `?` that
+/// makes it lazy; escapes and sets are passed over as Python's `re` reads them.
+fn repeats_a_repeat(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut i, mut after_repeat, mut lazy_taken) = (0, false, false);
+    while i < chars.len() {
+        let repeat = match chars[i] {
+            '*' | '+' | '?' => Some(1),
+            '{' => counted_repeat(&chars[i..]),
+            _ => None,
+        };
+        if let Some(len) = repeat {
+            if after_repeat {
+                if chars[i] != '?' || lazy_taken {
+                    return true;
+                }
+                lazy_taken = true;
+            } else {
+                (after_repeat, lazy_taken) = (true, false);
+            }
+            i += len;
+            continue;
+        }
+        after_repeat = false;
+        i = match chars[i] {
+            '\\' => i + 2,
+            '[' => set_end(&chars, i),
+            _ => i + 1,
+        };
+    }
+    false
+}
+
+/// The length of Python's counted repeat at the start of `chars` (`{m}`, `{m,}`, `{,n}`,
+/// `{m,n}`, `{}`... as `re` takes them: digits, at most one comma), if it is one.
+fn counted_repeat(chars: &[char]) -> Option<usize> {
+    let close = chars.iter().position(|&c| c == '}')?;
+    let inside = &chars[1..close];
+    let commas = inside.iter().filter(|&&c| c == ',').count();
+    let digits_only = inside.iter().all(|&c| c.is_ascii_digit() || c == ',');
+    let has_min = inside.first().is_some_and(char::is_ascii_digit);
+    (digits_only && commas <= 1 && (has_min || commas == 1)).then_some(close + 1)
+}
+
+/// Where the set opening at `start` ends (after its `]`), as Python reads it: a `]` first (or
+/// after `^`) is a character, `\x` an escape.
+fn set_end(chars: &[char], start: usize) -> usize {
+    let mut i = start + 1;
+    if chars.get(i) == Some(&'^') {
+        i += 1;
+    }
+    if chars.get(i) == Some(&']') {
+        i += 1;
+    }
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => i += 2,
+            ']' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    chars.len()
 }
 
 /// rez's `TimestampRule._parse`: `[family:]T`, `T` as Python's `int()` reads it.
@@ -524,7 +594,25 @@ mod tests {
         );
         // Python's regex syntax that Rust's reads otherwise, or not at all: refused.
         assert!(err("regex([[:alpha:]]+)").contains("cannot read this regex as Python does"));
-        assert!(err(r"regex(foo(?=-1))").starts_with("Error parsing package filter"));
+        // Python: "unknown extension ?<n", "bad escape \z", "bad escape \e"; lookahead and
+        // possessive repeats are Python's only.
+        for python_only_or_error in [
+            r"(?<n>a)",
+            r"a\z",
+            r"\e",
+            r"foo(?=-1)",
+            "a*+",
+            "a{2,}+",
+            "a**",
+            "a*??",
+            "a{2}{3}",
+        ] {
+            let text = format!("regex({python_only_or_error})");
+            assert!(
+                err(&text).starts_with("Error parsing package filter"),
+                "{text}"
+            );
+        }
     }
 
     fn package(name: &str, version: &str, timestamp: Timestamp) -> RezPackage {

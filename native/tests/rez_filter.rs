@@ -15,7 +15,10 @@
 //! says so and passes. The `--package-filter` tests at the end need no rez.
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
-use pkglens_core::{json_to_py, Executor, Jobs, PackageFilterList, ResolveOptions, ResolveOutcome};
+use pkglens_core::{
+    json_to_py, Executor, Jobs, PackageFilterList, ResolveOptions, ResolveOutcome, RezPackage,
+    RezVersion, Timestamp,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,12 +70,9 @@ fn pkglens(
 
 #[test]
 fn resolves_with_package_filters_as_rez_does() {
-    let Ok(path) = std::env::var("PKGLENS_REZ_FILTER_JSON") else {
-        eprintln!("PKGLENS_REZ_FILTER_JSON is not set: nothing to compare (scripts/test sets it)");
+    let Some(doc) = generated() else {
         return;
     };
-    let text = std::fs::read_to_string(&path).expect("the generated file");
-    let doc: Value = serde_json::from_str(&text).expect("JSON");
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
     let cases = doc["cases"].as_array().expect("cases");
     let mut differences = Vec::new();
@@ -114,6 +114,100 @@ fn resolves_with_package_filters_as_rez_does() {
             "{name}: the filter changed none of {all} answers"
         );
     }
+}
+
+/// The generated file, or `None` (saying so) when the test command did not name one.
+fn generated() -> Option<Value> {
+    let Ok(path) = std::env::var("PKGLENS_REZ_FILTER_JSON") else {
+        eprintln!("PKGLENS_REZ_FILTER_JSON is not set: nothing to compare (scripts/test sets it)");
+        return None;
+    };
+    let text = std::fs::read_to_string(&path).expect("the generated file");
+    Some(serde_json::from_str(&text).expect("JSON"))
+}
+
+/// Single rules (every form, and seeded random globs, regexes and ranges made from the
+/// benchmark's names) read and applied as rez reads and applies them: the same rules refused,
+/// the same packages excluded.
+#[test]
+fn rules_match_as_rez_matches_them() {
+    let Some(doc) = generated() else {
+        return;
+    };
+    let packages: Vec<RezPackage> = doc["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            let name = p["name"].as_str().unwrap_or_default();
+            let version = p["version"].as_str().unwrap_or_default();
+            RezPackage {
+                name: name.to_string(),
+                version: RezVersion::parse(version).expect("a benchmark version"),
+                requires: Vec::new(),
+                variants: Vec::new(),
+                path: format!("{name}/{version}/package.py"),
+                computed: Vec::new(),
+                unusable: None,
+                timestamp: p["timestamp"]
+                    .as_i64()
+                    .map_or(Timestamp::Untimestamped, Timestamp::At),
+            }
+        })
+        .collect();
+    let rules = doc["rules"].as_array().expect("rules");
+    let mut differences = Vec::new();
+    let (mut refused, mut matched) = (0, 0);
+    // Accepted departures (docs/decisions.md): a regex whose syntax Rust's regex-lite reads
+    // otherwise than Python's `re` (a set holding `[` or `--`...) is refused, not answered
+    // differently.
+    let mut dialect = Vec::new();
+    for case in rules {
+        let rule = case["rule"].as_str().unwrap_or_default();
+        let read = PackageFilterList::from_value(&json_to_py(
+            &serde_json::json!([{ "excludes": [rule] }]),
+        ));
+        let expected = case["excluded"].as_str();
+        let got = read.map(|filter| {
+            packages
+                .iter()
+                .map(|p| {
+                    if filter.excludes(p).unwrap() {
+                        '1'
+                    } else {
+                        '0'
+                    }
+                })
+                .collect::<String>()
+        });
+        refused += usize::from(expected.is_none());
+        matched += usize::from(expected.is_some_and(|e| e.contains('1')));
+        match (expected, &got) {
+            (None, Err(_)) => {}
+            (Some(e), Ok(g)) if e == g => {}
+            (Some(_), Err(e)) if e.contains("cannot read this regex as Python does") => {
+                dialect.push(rule);
+            }
+            _ => differences.push(format!(
+                "{rule:?}\n  rez:     {}\n  pkglens: {got:?}",
+                expected.unwrap_or(case["error"].as_str().unwrap_or_default())
+            )),
+        }
+    }
+    eprintln!(
+        "rules: {} over {} packages ({refused} refused by rez, {matched} matching some); \
+         regexes refused for their dialect: {dialect:?}",
+        rules.len(),
+        packages.len()
+    );
+    assert!(
+        differences.is_empty(),
+        "{} of {} rules differ from rez:\n{}",
+        differences.len(),
+        rules.len(),
+        differences.join("\n")
+    );
+    assert!(refused > 0 && matched > 0);
 }
 
 /// `pkglens resolve ARGS` in the repository root.

@@ -24,10 +24,17 @@ Each case: `name`, `filter` (the list, as a rezconfig holds it), `time` (or null
 `request`, `status` (`solved`, `failed`, or `error` when rez raises), `resolved`
 (`family-version[index]`), and `default`, rez's answer with no filter (so that the test can
 count the cases a filter changed).
+
+`rules`: single rule strings (every form above, and seeded random globs, regexes and ranges
+over the benchmark's names, with `[!]-` sets, `*?` and odd parentheses) applied by rez to
+`packages` (a seeded sample of the benchmark's family and version folders, each given a
+timestamp or none): for each rule, `error` (rez's `from_pod` raises) or `excluded`, one `1`
+or `0` per package, rez's `PackageFilterList.from_pod([{"excludes": [rule]}]).excludes()`.
 """
 import json
 import multiprocessing
 import os
+import random
 import sys
 
 os.environ.setdefault("REZ_QUIET", "1")
@@ -36,6 +43,7 @@ import rez  # noqa: E402
 from rez.package_filter import PackageFilterList  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
 from rez.resolver import ResolverStatus  # noqa: E402
+from rez.version import Version  # noqa: E402
 
 MEDIAN_TIME = 1600129886
 
@@ -107,6 +115,101 @@ def job(args):
     return case
 
 
+FIXED_RULES = [
+    "*.beta", "glob(*.alpha*)", "glob(support-18.*)", "glob(*-test)", "glob(cr*-*)", "glob(*[!0-9])",
+    "glob(*-[0-2]*)", "glob(*.m[0-9])", "glob(d?nger-*)", "glob([]a-c]*)", "glob(*[a-c-e])",
+    r"regex(.*\.m\d$)", r"regex(danger-2\.1[67].*)", "regex(c.*)", "regex(.*(alpha|beta))",
+    "range(support-18+)", "danger-2.17+", "range(!wave-3)", "range(~integer-1.6.10+)", "cock",
+    "before(1600129500)", "after(1600129900)", "after(support:1600129490)", "before(cock:1600129865)",
+    "foo(bar)", "after(soon)", "range(foo-1+<)", "regex(foo-(1)", "glob(x(y)*)", "regex([)",
+]
+
+
+def random_rules(names, count):
+    """Globs and regexes made from real qualified names, some characters turned into
+    wildcards, sets (negated, with ranges, reversed ranges, `]` first) or odd characters, so
+    that many match and some barely do; ranges of real families and versions."""
+    rng = random.Random(12)
+
+    def mutate(text, wild):
+        out = ""
+        for c in text:
+            roll = rng.random()
+            if roll < 0.08:
+                out += rng.choice(wild)
+            elif roll < 0.14:
+                lo, hi = sorted([c, rng.choice("0az.-")])
+                other = rng.choice("0az.-]!^\\")
+                out += rng.choice(["[%s]" % c, "[!%s]" % c, "[%s-%s]" % (lo, hi), "[%s-%s]" % (hi, lo),
+                                   "[]%s]" % c, "[%s-]" % c, "[!]%s]" % c, "[%s-]" % other,
+                                   "[!%s-]" % other, "[%s%s]" % (other, c), "[%s-%s-%s]" % (lo, c, hi)])
+            elif roll < 0.16:
+                out += rng.choice(["(", ")", "\\", "[", "]", "!", "^", "$", "&&", "~"])
+            else:
+                out += c
+        return out
+
+    out = []
+    for _ in range(count):
+        family, version = rng.choice(names)
+        qualified = family + ("-" + version if version else "")
+        kind = rng.random()
+        if kind < 0.55:
+            text = mutate(qualified, ["*", "?", "**"])
+            if rng.random() < 0.3:
+                text = text[: rng.randint(1, len(text))] + "*"
+            out.append("glob(%s)" % text if rng.random() < 0.5 else text)
+        elif kind < 0.8:
+            text = mutate(qualified.replace(".", "\\."), [".*", ".", ".+", "\\d+", "\\w*"])
+            out.append("regex(%s)" % text)
+        else:
+            op = rng.choice(["-", "<", ">", "==", "-1+<", "!", "~", "+<"])
+            if op in "!~":
+                out.append(op + family + "-" + version)
+            else:
+                out.append(family + op + version)
+    return out
+
+
+def rule_cases(bench):
+    """rez's `excludes` of single rules over a sample of the benchmark's folders."""
+    rng = random.Random(7)
+    names = []
+    for family in sorted(os.listdir(bench)):
+        folder = os.path.join(bench, family)
+        if not os.path.isdir(folder):
+            continue
+        for version in sorted(os.listdir(folder)):
+            if os.path.isdir(os.path.join(folder, version)) and not version.startswith("."):
+                try:
+                    names.append((family, str(Version(version))))
+                except Exception:
+                    pass
+    sample = rng.sample(names, 300)
+    packages = [{"name": n, "version": v,
+                 "timestamp": rng.choice([None, 1600129400 + rng.randint(0, 1600)])}
+                for n, v in sample]
+
+    class Package:
+        def __init__(self, p):
+            self.name = p["name"]
+            self.version = Version(p["version"])
+            self.timestamp = p["timestamp"]
+            self.qualified_name = self.name + ("-" + p["version"] if p["version"] else "")
+
+    objects = [Package(p) for p in packages]
+    rules = []
+    for rule in FIXED_RULES + random_rules(sample, 400):
+        try:
+            flist = PackageFilterList.from_pod([{"excludes": [rule]}])
+        except Exception as e:
+            rules.append({"rule": rule, "error": "%s: %s" % (type(e).__name__, e)})
+            continue
+        rules.append({"rule": rule, "excluded": "".join(
+            "1" if flist.excludes(p) else "0" for p in objects)})
+    return packages, rules
+
+
 def main():
     bench = os.path.abspath(sys.argv[1])
     requests_json = os.path.join(os.path.dirname(rez.__file__), "data", "benchmarking",
@@ -122,8 +225,12 @@ def main():
     cases = done[len(defaults):]
     for case in cases:
         case["default"] = default[(json.dumps(case["request"]), case["time"])]
+    packages, rules = rule_cases(bench)
     out = sys.stdout
-    out.write('{"bench_repo": %s, "cases": [\n' % json.dumps(bench))
+    out.write('{"bench_repo": %s,\n"packages": %s,\n"rules": [\n' % (
+        json.dumps(bench), json.dumps(packages)))
+    out.write(",\n".join(json.dumps(rule) for rule in rules))
+    out.write('],\n"cases": [\n')
     for i, case in enumerate(cases):
         out.write(("" if i == 0 else ",\n") + json.dumps(case))
     out.write("\n]}\n")

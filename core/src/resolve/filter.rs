@@ -164,7 +164,7 @@ impl PackageFilterList {
             Listed::Read(package) => Candidate::new(family, &package.version, Some(package)),
             Listed::Unread { version, .. } => Candidate::new(family, version, None),
         };
-        !matches!(self.excludes(&candidate, &mut false), Ok(true))
+        !matches!(self.excludes_candidate(&candidate, &mut false), Ok(true))
     }
 
     /// rez's filter on `package`, read: `Ok(None)` when excluded. A package whose computed
@@ -177,7 +177,7 @@ impl PackageFilterList {
     ) -> Result<Option<Arc<RezPackage>>, Unusable> {
         let mut noted = false;
         let candidate = Candidate::new(&package.name, &package.version, Some(&package));
-        match self.excludes(&candidate, &mut noted) {
+        match self.excludes_candidate(&candidate, &mut noted) {
             Ok(true) => Ok(None),
             Err(Stop::Unusable(unusable)) => Err(unusable),
             // A read package never leaves a rule unanswered.
@@ -192,8 +192,21 @@ impl PackageFilterList {
         }
     }
 
+    /// rez's `PackageFilterList.excludes(package)`: whether a filter excludes it. An error
+    /// when a rule needs its timestamp and that is computed (unless allowed) or the package
+    /// could not be read.
+    pub fn excludes(&self, package: &RezPackage) -> Result<bool, Unusable> {
+        let candidate = Candidate::new(&package.name, &package.version, Some(package));
+        match self.excludes_candidate(&candidate, &mut false) {
+            Ok(excluded) => Ok(excluded),
+            Err(Stop::Unusable(unusable)) => Err(unusable),
+            // A read package never leaves a rule unanswered.
+            Err(Stop::Unread) => Ok(false),
+        }
+    }
+
     /// rez's `PackageFilterList.excludes`: the first filter that excludes the package.
-    fn excludes(&self, candidate: &Candidate, noted: &mut bool) -> Result<bool, Stop> {
+    fn excludes_candidate(&self, candidate: &Candidate, noted: &mut bool) -> Result<bool, Stop> {
         for filter in &self.filters {
             if filter.excludes(candidate, noted)? {
                 return Ok(true);
@@ -417,33 +430,24 @@ fn extract_family(text: &str) -> Option<String> {
 }
 
 /// `re.compile(text)`, matched at the start as `re.match` does, by regex-lite. A pattern
-/// regex-lite refuses (lookaround, backreferences, `\Z`, possessive repeats) is an error; so
-/// is one whose syntax the two read differently, rather than a different answer: a `[` inside
-/// a set, `&&`, `--`, `~~` (POSIX classes and set operations in Rust, plain characters in
-/// Python), `(?<name>` and `\z` (a group and an anchor in Rust, errors in Python), and a
-/// repeat of a repeat (`a*+`: possessive in Python 3.11 or an error, nested in Rust).
+/// regex-lite refuses (lookaround, backreferences, `\Z`) is an error; so is one whose syntax
+/// the two read differently ([`read_otherwise`]), rather than a different answer.
 fn compile_regex(text: &str) -> Result<regex_lite::Regex, String> {
-    if repeats_a_repeat(text) {
-        return Err(
-            "pkglens cannot read this regex as Python does: a repeat of a repeat \
-                    (possessive, or an error, in Python; nested in Rust)"
-                .into(),
-        );
-    }
-    const READ_OTHERWISE: [&str; 7] = ["[[", "[:", "&&", "--", "~~", "(?<", r"\z"];
-    if let Some(syntax) = READ_OTHERWISE.iter().find(|s| text.contains(*s)) {
+    if let Some(what) = read_otherwise(text) {
         return Err(format!(
-            "pkglens cannot read this regex as Python does: Rust's regex syntax reads {syntax} \
-             otherwise"
+            "pkglens cannot read this regex as Python does: {what}"
         ));
     }
     regex_lite::Regex::new(text).map_err(|e| format!("error: {e}"))?;
     regex_lite::Regex::new(&format!("^(?:{text})")).map_err(|e| format!("error: {e}"))
 }
 
-/// Whether a quantifier (`*`, `+`, `?`, `{m,n}`) follows another one, beyond the one `?` that
-/// makes it lazy; escapes and sets are passed over as Python's `re` reads them.
-fn repeats_a_repeat(text: &str) -> bool {
+/// What in `text` Rust's regex syntax reads otherwise than Python's `re` (3.11), walking it as
+/// `re` does (escapes, sets): in a set, a `[` or `&&`, `--`, `~~` (nested sets, POSIX classes
+/// and set operations in Rust; characters in Python); `(?<` and `\z` (a named group and an
+/// anchor in Rust; errors in Python); a quantifier after a quantifier, beyond the one `?` that
+/// makes it lazy (possessive or an error in Python; nested in Rust).
+fn read_otherwise(text: &str) -> Option<&'static str> {
     let chars: Vec<char> = text.chars().collect();
     let (mut i, mut after_repeat, mut lazy_taken) = (0, false, false);
     while i < chars.len() {
@@ -455,7 +459,7 @@ fn repeats_a_repeat(text: &str) -> bool {
         if let Some(len) = repeat {
             if after_repeat {
                 if chars[i] != '?' || lazy_taken {
-                    return true;
+                    return Some("a repeat of a repeat (possessive, or an error, in Python)");
                 }
                 lazy_taken = true;
             } else {
@@ -465,11 +469,35 @@ fn repeats_a_repeat(text: &str) -> bool {
             continue;
         }
         after_repeat = false;
-        i = match chars[i] {
-            '\\' => i + 2,
-            '[' => set_end(&chars, i),
-            _ => i + 1,
-        };
+        match chars[i] {
+            '\\' if chars.get(i + 1) == Some(&'z') => return Some(r"\z (an error in Python)"),
+            '\\' => i += 2,
+            '(' if chars[i..].starts_with(&['(', '?', '<']) => {
+                return Some("(?< (a lookbehind or an error in Python)")
+            }
+            '[' => {
+                let end = set_end(&chars, i);
+                if set_reads_otherwise(&chars[i + 1..end.min(chars.len())]) {
+                    return Some("a set holding [, &&, -- or ~~ (characters in Python)");
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether a set's text (after its `[`) holds an unescaped `[`, `&&`, `--` or `~~`.
+fn set_reads_otherwise(set: &[char]) -> bool {
+    let mut i = 0;
+    while i < set.len() {
+        match set[i] {
+            '\\' => i += 2,
+            '[' => return true,
+            c @ ('&' | '-' | '~') if set.get(i + 1) == Some(&c) => return true,
+            _ => i += 1,
+        }
     }
     false
 }

@@ -96,6 +96,7 @@ pub use resolve::{
     VariantSelectMode, PACKAGE_FILES,
 };
 pub use resolve::{parse_time, Timestamp};
+pub use resolve::{read_package_filter, PackageFilterList};
 pub use resolve::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use select::{
     is_egg_info, passed_over, select, select_companions, walk_order, Choice, Place, SKIPPED,

@@ -436,6 +436,12 @@ pub struct ResolveArgs {
     /// its fields), or a rezconfig (`.yaml`, or `.py` read statically) that sets it.
     #[arg(long, value_name = "FILE")]
     pub orderers: Option<PathBuf>,
+    /// rez's `package_filter`, read from FILE: a YAML or JSON list of filters (each of
+    /// `excludes` and `includes` rules: `glob(*.beta)`, `regex(...)`, `range(foo<2)`,
+    /// `before(T)`, `after(foo:T)`), or a rezconfig (`.yaml`, or `.py` read statically) that
+    /// sets it. Packages it excludes are left out, as `rez env` leaves them out.
+    #[arg(long, value_name = "FILE")]
+    pub package_filter: Option<PathBuf>,
     /// Ignore packages released after TIME, as `rez env --time`: an epoch time
     /// (`1393014494`) or a time before now (`-10s`, `-5m`, `-2h`, `-1d`).
     #[arg(short = 't', long, value_name = "TIME", allow_hyphen_values = true)]

@@ -21,7 +21,7 @@ use pkglens_core::{
     RezPackage, RezRequirement, RezResolve, RezVersion, RezVersionRange, VariantSelectMode,
     PACKAGE_FILES,
 };
-use pkglens_core::{read_orderers, PackageOrderers};
+use pkglens_core::{read_orderers, read_package_filter, PackageFilterList, PackageOrderers};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -296,6 +296,13 @@ fn orderers_file(path: &Path) -> anyhow::Result<PackageOrderers> {
     read_orderers(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
 }
 
+/// The package filter of `--package-filter FILE` (see [`read_package_filter`]).
+fn package_filter_file(path: &Path) -> anyhow::Result<PackageFilterList> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    read_package_filter(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
+}
+
 /// The resolve time of `--time`, read at the clock's now. rez's `rez env` takes an empty
 /// one as none.
 fn resolve_time(text: Option<&str>) -> anyhow::Result<Option<i64>> {
@@ -323,6 +330,10 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
             None => PackageOrderers::default(),
         },
         time: resolve_time(args.time.as_deref())?,
+        package_filter: match &args.package_filter {
+            Some(path) => package_filter_file(path)?,
+            None => PackageFilterList::default(),
+        },
     };
     let readers = match args.no_prefetch {
         true => None,

@@ -332,6 +332,20 @@ export interface ResolveOptions {
    * as the CLI's `--orderers FILE` reads a `.yaml` one.
    */
   orderers?: PackageOrdererConfig[] | string;
+  /**
+   * rez's `package_filter`, as in a rezconfig: one filter or a list of them, e.g.
+   * `[{ excludes: ['glob(*.beta)', 'after(1429830188)'], includes: ['foo'] }]`
+   * (rules: `glob(...)`, `regex(...)`, `range(...)`, `before(T)`, `after([family:]T)`; a bare
+   * rule is a glob if it holds `*`, else a range), or the text of a `rezconfig.py` that sets
+   * it (read statically). Packages it excludes are left out; a bad rule throws, naming it.
+   */
+  packageFilter?: PackageFilterConfig | PackageFilterConfig[] | string;
+}
+
+/** One filter of rez's `package_filter`: a package is excluded when an `excludes` rule matches it and no `includes` rule does. */
+export interface PackageFilterConfig {
+  excludes?: string | string[];
+  includes?: string | string[];
 }
 
 /** One entry of rez's `package_orderers`: its `type` and that orderer's fields. */

@@ -11,7 +11,9 @@
 use crate::batch::Batch;
 use crate::set::{refuse_unknown_fields, PackageSet};
 use crate::{from_js, js_error};
-use pkglens_core::{json_to_py, read_orderers, PackageOrderers};
+use pkglens_core::{
+    json_to_py, read_orderers, read_package_filter, PackageFilterList, PackageOrderers,
+};
 use pkglens_core::{
     list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
     unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
@@ -42,6 +44,11 @@ struct ResolveOptionsIn {
     /// (`'-2h'`), as JS gives it (read by [`resolve_time`]).
     #[serde(with = "serde_wasm_bindgen::preserve")]
     time: JsValue,
+    /// rez's `package_filter`, what the CLI's `--package-filter FILE` holds: the JS value (a
+    /// filter's dict or a list of them, read as [`orderers_from_js`] reads its value), or the
+    /// text of a `rezconfig.py` that sets it ([`package_filter_from_js`]).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    package_filter: JsValue,
 }
 
 /// The resolve time of option `time`, read at the JS clock's now: a whole number is an epoch
@@ -78,18 +85,20 @@ impl Default for ResolveOptionsIn {
             allow_dynamic: false,
             orderers: JsValue::UNDEFINED,
             time: JsValue::UNDEFINED,
+            package_filter: JsValue::UNDEFINED,
         }
     }
 }
 
 /// The fields `ResolveOptionsIn` reads, as JS names them.
-const RESOLVE_OPTION_FIELDS: [&str; 6] = [
+const RESOLVE_OPTION_FIELDS: [&str; 7] = [
     "repos",
     "variantSelectMode",
     "implicit",
     "allowDynamic",
     "orderers",
     "time",
+    "packageFilter",
 ];
 
 /// The `orderers` option: the JS value as JSON text (the engine's `JSON.stringify` throws on a
@@ -112,6 +121,25 @@ fn orderers_from_js(value: &JsValue) -> Result<PackageOrderers, JsValue> {
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(format!(": {e}")))?;
     PackageOrderers::from_value(&json_to_py(&json)).map_err(fail)
+}
+
+/// The `packageFilter` option: a string is a `rezconfig.py`'s text, read statically as the CLI
+/// reads `--package-filter rezconfig.py`; any other value as JSON text (see
+/// [`orderers_from_js`]), read as the CLI reads a `--package-filter` JSON file.
+fn package_filter_from_js(value: &JsValue) -> Result<PackageFilterList, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(PackageFilterList::default());
+    }
+    let fail = |e: String| js_error(format!("pkglens: resolve options: packageFilter{e}"));
+    if let Some(text) = value.as_string() {
+        return read_package_filter("rezconfig.py", &text).map_err(|e| fail(format!(": {e}")));
+    }
+    let text: String = js_sys::JSON::stringify(value)
+        .map_err(|_| fail(": not a JSON value (cyclic or too deep)".into()))?
+        .into();
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| fail(format!(": {e}")))?;
+    PackageFilterList::from_value(&json_to_py(&json)).map_err(fail)
 }
 
 /// A resolve's requests and options, checked as the CLI checks them.
@@ -159,6 +187,7 @@ impl Resolve {
                 implicit: parse(&options.implicit)?,
                 orderers: orderers_from_js(&options.orderers)?,
                 time: resolve_time(&options.time)?,
+                package_filter: package_filter_from_js(&options.package_filter)?,
             },
             searched: options.repos.join("; "),
             repos: options

@@ -3,7 +3,10 @@
 import type {
   CheckReport, DiffReport, Graph, Package, Problem, FileRecord, Resolved, ScanSummary, SetOptions, SetPackage,
 } from 'pkglens';
-import type { ResolveReport } from 'pkglens';
+import type { PackageFilterConfig, ResolveReport } from 'pkglens';
+
+/** rez's `package_filter` as the npm package's `packageFilter` option takes it. */
+export type PackageFilterOption = PackageFilterConfig | PackageFilterConfig[] | string;
 import type { SortSpec } from './order';
 
 /** One input file: its path in the dropped tree, and its contents (a File read lazily, or text). */
@@ -130,6 +133,7 @@ export interface ResolveArgs {
   repos: string[];
   time?: string;
   orderers?: string;
+  packageFilter?: PackageFilterOption;
 }
 
 export interface Methods {

@@ -486,12 +486,12 @@ const methods: { [M in keyof Methods]: (args: Parameters<Methods[M]>[0]) => Retu
     last = null;
     return null;
   },
-  resolve({ requests, repos, time, orderers }) {
-    return currentSet().resolve(requests, { repos, time, orderers });
+  resolve({ requests, repos, time, orderers, packageFilter }) {
+    return currentSet().resolve(requests, { repos, time, orderers, packageFilter });
   },
-  resolveGraph({ requests, repos, time, orderers, syntax }) {
+  resolveGraph({ requests, repos, time, orderers, packageFilter, syntax }) {
     const s = currentSet();
-    const options = { repos, time, orderers };
+    const options = { repos, time, orderers, packageFilter };
     return syntax === 'dot' ? s.resolveDot(requests, options) : s.resolveMermaid(requests, options);
   },
 };

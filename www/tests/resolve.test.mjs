@@ -108,6 +108,31 @@ describe('the resolve view', () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a package filter leaves packages out, as rez\'s package_filter does', async () => {
+    // Resolves boost with the filter typed, and waits for the python version it picks.
+    const boostWith = async (filter, python) => {
+      await page.fill('#resolve-filter', filter);
+      await page.fill('#resolve-request', 'boost');
+      await page.press('#resolve-request', 'Enter');
+      await page.waitForFunction((v) => [...document.querySelectorAll('#resolve-packages tr')]
+        .some((tr) => tr.cells[0].textContent === 'python' && tr.cells[1].textContent === v), python, { timeout: 30_000 });
+    };
+    // rez 3.4.0 resolves the same (ResolvedContext over examples/rez, package_filter=PackageFilterList.from_pod(...)).
+    await boostWith('{"excludes": "range(python-3.11+)"}', '3.9.18');
+    assert.equal(await page.textContent('#resolve-filter-note'), 'Packages the package filter excludes left out.');
+    // A rezconfig.py's text, read statically: an inclusion lets 3.11 back in.
+    await boostWith("package_filter = [{'excludes': ['glob(python-3.*)'], 'includes': ['python-3.11']}]", '3.11.6');
+    await boostWith('[{"excludes": ["glob(python-3.11*)"]}]', '3.9.18');
+    // A bad rule: rez's words, naming the field.
+    await page.fill('#resolve-filter', '[{"excludes": ["foo(bar)"]}]');
+    await page.press('#resolve-request', 'Enter');
+    await page.waitForFunction(() => /packageFilter\[0\]\.excludes\[0\]: 'foo' is not a valid package filter type/.test(document.querySelector('#resolve-result p.error')?.textContent ?? ''));
+    // No filter: rez's default answer, and no note.
+    await boostWith('', '3.11.6');
+    assert.equal(await page.locator('#resolve-filter-note').count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
   test('accessibility: axe-core finds nothing serious or critical in a solved or a failed resolve', async () => {
     await page.evaluate(readFileSync(join(WWW, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
     const found = [];

@@ -6,8 +6,8 @@ use super::order::{first_after, python_sorted_reverse, FirstAfter};
 use super::outcome::{describe_unusable, error, versioned, SolveError};
 use super::slice::{Entry, RequirementList, Slice, Variant};
 use super::{
-    timestamp, unreadable, Listed, PackageSource, ResolveOptions, RezPackage, Timestamp, Unusable,
-    VariantSelectMode,
+    unreadable, Listed, PackageFilterList, PackageSource, ResolveOptions, RezPackage, Timestamp,
+    Unusable, VariantSelectMode,
 };
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
@@ -26,6 +26,8 @@ pub(super) struct Solver<'a> {
     pub(super) searched: String,
     /// The families a `soft_timestamp` orderer orders, with their first version after its time.
     first_after: FirstAfter,
+    /// rez's package filter joined with the resolve time, as rez's `Resolver` joins them.
+    filter: PackageFilterList,
 }
 
 /// One family's versions, the packages of those the solver has considered, and their
@@ -51,6 +53,7 @@ impl<'a> Solver<'a> {
             named: HashSet::default(),
             searched: searched.to_string(),
             first_after: FirstAfter::default(),
+            filter: options.package_filter.with_time(options.time),
         }
     }
 
@@ -81,6 +84,9 @@ impl<'a> Solver<'a> {
         };
         let in_range: Vec<usize> = (0..f.listed.len())
             .filter(|&i| range.contains(f.listed[i].version()))
+            // rez's package filter, as far as names and versions decide it: a version it
+            // excludes so is never read.
+            .filter(|&i| self.filter.may_keep(family, &f.listed[i]))
             .collect();
         self.read(family, &in_range);
         let mut entries = Vec::with_capacity(in_range.len());
@@ -88,9 +94,10 @@ impl<'a> Solver<'a> {
             let Some(package) = self.package(family, i) else {
                 continue;
             };
-            // rez applies its package filter (a resolve time) here, before the variants load.
-            let released = timestamp::released_by(package, self.options.time);
-            let Some(package) = released.map_err(|u| error(describe_unusable(&u)))? else {
+            // rez applies its package filter (and the resolve time) here, before the variants
+            // load.
+            let kept = self.filter.apply(package);
+            let Some(package) = kept.map_err(|u| error(describe_unusable(&u)))? else {
                 continue;
             };
             if let Some(unusable) = &package.unusable {

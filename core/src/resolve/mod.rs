@@ -11,7 +11,8 @@
 //! guessed, unless the caller allows the literal part to stand in.
 //!
 //! Where this departs from rez (all recorded in `docs/decisions.md`):
-//! - no package filters other than a resolve time's (rez's default: no filter);
+//! - `package_filter` as rez's ([`filter`]), except regex rules whose syntax Python and
+//!   Rust's regex-lite read differently, which are refused;
 //!   `package_orderers` as rez's ([`order`]; `soft_timestamp` reads every version of the
 //!   families it orders, as rez does, when their slice or a variant's key first needs them,
 //!   so it raises earlier than rez where a package is unreadable), and `no_order` keeps the
@@ -24,15 +25,19 @@
 //!   only skip work whose result is already known.
 
 mod cache;
+mod filter;
+mod fnmatch;
 mod graph;
 mod listing;
 mod order;
 mod outcome;
 mod report;
+mod rezconfig;
 mod slice;
 mod solver;
 mod timestamp;
 
+pub use filter::{read_package_filter, PackageFilterList};
 pub use listing::{list_family, FamilyChild, PACKAGE_FILES};
 pub use order::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderers};
 pub use outcome::{
@@ -109,6 +114,9 @@ pub struct ResolveOptions {
     /// rez's resolve `timestamp` (`rez env --time`, [`parse_time`]): packages released after
     /// it are left out. `None` or `Some(0)`: no time.
     pub time: Option<i64>,
+    /// rez's `package_filter` ([`read_package_filter`]): packages it excludes are left out
+    /// (joined with `time` as rez joins them). Empty: no filter, rez's default.
+    pub package_filter: PackageFilterList,
 }
 
 /// One version of a family as its source lists it: read already, or only named by its folder

@@ -12,10 +12,8 @@
 //! `int(T)`, else `-N` followed by `s`, `m`, `h` or `d` (N a Python float) for that long
 //! before now.
 
-use super::{RezPackage, Unusable};
 use crate::record::{Package, Record, Status};
 use serde_json::Value;
-use std::sync::Arc;
 
 /// A package's `timestamp` (its release time, epoch seconds) as a resolve with a time reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,37 +59,6 @@ pub(super) fn timestamp_of(record: &Record, package: &Package, allow_dynamic: bo
     }
 }
 
-/// rez's `TimestampRule.after(time)` on `package`, where rez's solver applies it: `Ok(None)`
-/// when the package was released after `time` (left out, its variants never loaded), else
-/// the package to use. A package whose computed timestamp is taken as absent comes back with
-/// `timestamp` in its `computed` list, so that the answer says so. No `time` (or `0`) keeps
-/// every package.
-pub(super) fn released_by(
-    package: Arc<RezPackage>,
-    time: Option<i64>,
-) -> Result<Option<Arc<RezPackage>>, Unusable> {
-    let Some(time) = time.filter(|&t| t != 0) else {
-        return Ok(Some(package));
-    };
-    match package.timestamp {
-        Timestamp::Untimestamped => Ok(Some(package)),
-        Timestamp::At(at) => Ok((at <= time).then_some(package)),
-        Timestamp::Computed { allowed: false } => Err(Unusable {
-            path: package.path.clone(),
-            field: Some("timestamp".into()),
-            message: "computed when rez loads the package, and the resolve has a time".into(),
-        }),
-        Timestamp::Computed { allowed: true } => {
-            if package.computed.iter().any(|f| f == "timestamp") {
-                return Ok(Some(package));
-            }
-            let mut noted = (*package).clone();
-            noted.computed.push("timestamp".into());
-            Ok(Some(Arc::new(noted)))
-        }
-    }
-}
-
 /// Whether `text` is a run of ASCII digits with single `_` between digits (Python's
 /// `digitpart`).
 fn is_digitpart(text: &str) -> bool {
@@ -104,7 +71,7 @@ fn is_digitpart(text: &str) -> bool {
 
 /// Python's `int(text)` (which, like `float()`, ignores the Unicode whitespace `trim` removes:
 /// not `\x1c`..`\x1f`, which `str.isspace` counts), base 10, saturated to 64 bits; `None` where Python raises.
-fn python_int(text: &str) -> Option<i64> {
+pub(super) fn python_int(text: &str) -> Option<i64> {
     let text = text.trim();
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -184,7 +151,6 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::versions::rez::RezVersion;
 
     const NOW: i64 = 1_700_000_000;
 
@@ -254,40 +220,5 @@ mod tests {
                 "{bad:?}"
             );
         }
-    }
-
-    fn package(timestamp: Timestamp) -> Arc<RezPackage> {
-        Arc::new(RezPackage {
-            name: "foo".into(),
-            version: RezVersion::parse("1.0").unwrap(),
-            requires: Vec::new(),
-            variants: Vec::new(),
-            path: "foo/1.0/package.py".into(),
-            computed: Vec::new(),
-            unusable: None,
-            timestamp,
-        })
-    }
-
-    #[test]
-    fn packages_released_after_the_time_are_left_out() {
-        let kept =
-            |t: Timestamp, time: Option<i64>| released_by(package(t), time).unwrap().is_some();
-        assert!(kept(Timestamp::At(100), Some(100)));
-        assert!(!kept(Timestamp::At(101), Some(100)));
-        assert!(kept(Timestamp::At(101), None));
-        // rez: `if self.timestamp:`, so 0 is no time.
-        assert!(kept(Timestamp::At(101), Some(0)));
-        assert!(kept(Timestamp::Untimestamped, Some(1)));
-        assert!(!kept(Timestamp::At(1), Some(-5)));
-        let err =
-            released_by(package(Timestamp::Computed { allowed: false }), Some(1)).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("timestamp"));
-        // No time: a computed timestamp is never read.
-        assert!(kept(Timestamp::Computed { allowed: false }, None));
-        let noted = released_by(package(Timestamp::Computed { allowed: true }), Some(1))
-            .unwrap()
-            .unwrap();
-        assert_eq!(noted.computed, ["timestamp"]);
     }
 }

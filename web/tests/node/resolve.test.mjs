@@ -9,7 +9,8 @@
 //   the first requests of rez's benchmark over its 18,226-file repository (PKGLENS_REZ_BENCH,
 //   PKGLENS_REZ_REQUESTS), from files and from a PackageSet of the parsed files; the DOT and
 //   Mermaid of each of those resolves byte for byte against the CLI's too; with rez's
-//   package_orderers (`orderers`, the CLI's `--orderers FILE`) for some of the benchmark's.
+//   package_orderers (`orderers`, the CLI's `--orderers FILE`) for some of the benchmark's; with
+//   rez's package_filter (`packageFilter`, the CLI's `--package-filter FILE`) on the examples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -226,6 +227,28 @@ test('a soft_timestamp orderer prefers what was released by its time, as rez doe
     /^Error: pkglens: resolve options: orderers: package_orderers\[0\]\.descending: missing$/);
 });
 
+test('rez\'s package_filter leaves packages out, from a value or a rezconfig.py\'s text; a bad rule throws, naming it', () => {
+  const options = { files: examples, repos: [EXAMPLES] };
+  // rez 3.4.0: ResolvedContext(['boost'], package_paths=['examples/rez'], add_implicit_packages=False,
+  // package_filter=PackageFilterList.from_pod(...)) for each filter below.
+  const older = ['arch-x86_64[]', 'platform-linux[]', 'python-3.9.18[0]', 'boost-1.82.0[0]'];
+  assert.deepEqual(names(resolve('boost', { ...options, packageFilter: { excludes: 'range(python-3.11+)' } })), older);
+  const rezconfig = "package_filter = [\n    {'excludes': ['glob(python-3.*)'], 'includes': [r'regex(python-3\\.9\\..*)']},\n]\n";
+  assert.deepEqual(names(resolve('boost', { ...options, packageFilter: rezconfig })), older);
+  const everything = resolve('boost', { ...options, packageFilter: [{ excludes: ['glob(*)'] }] });
+  assert.equal(everything.error, 'Package could not be found: boost');
+  // The same JSON as the CLI's `--package-filter FILE`.
+  assert.throws(() => resolve('boost', { ...options, packageFilter: [{ excludes: ['glob(*.beta)', 'foo(bar)'] }] }),
+    /resolve options: packageFilter\[0\]\.excludes\[1\]: 'foo' is not a valid package filter type/);
+  assert.throws(() => resolve('boost', { ...options, packageFilter: 'package_filter = make()\n' }),
+    /resolve options: packageFilter: rezconfig\.py: package_filter: `package_filter` is assigned an expression/);
+  assert.throws(() => resolve('boost', { ...options, packageFilter: 5 }),
+    /resolve options: packageFilter: expected a dict of excludes and includes, or a list of them, found an integer/);
+  const cyclic = { excludes: [] };
+  cyclic.self = cyclic;
+  assert.throws(() => resolve('boost', { ...options, packageFilter: [cyclic] }), /packageFilter: not a JSON value/);
+});
+
 function file(name, text) {
   return { name, bytes: new TextEncoder().encode(text) };
 }
@@ -253,11 +276,19 @@ function orderersFile(orderers) {
   return path;
 }
 
+/** `packageFilter` in a JSON file, for the CLI's `--package-filter FILE`. */
+function packageFilterFile(packageFilter) {
+  const path = join(mkdtempSync(join(tmpdir(), 'pkglens-filter-')), 'filter.json');
+  writeFileSync(path, JSON.stringify(packageFilter));
+  return path;
+}
+
 /** The CLI's flags for resolve options. */
-function flagsOf({ variantSelectMode, implicit = [], allowDynamic, time, orderers } = {}) {
+function flagsOf({ variantSelectMode, implicit = [], allowDynamic, time, orderers, packageFilter } = {}) {
   return [
     ...(time !== undefined ? [`--time=${time}`] : []),
     ...(orderers ? ['--orderers', orderersFile(orderers)] : []),
+    ...(packageFilter ? ['--package-filter', packageFilterFile(packageFilter)] : []),
     ...(variantSelectMode ? ['--variant-select-mode', variantSelectMode.replace('_', '-')] : []),
     ...implicit.map((r) => `--implicit=${r}`),
     ...(allowDynamic ? ['--allow-dynamic'] : []),
@@ -354,5 +385,15 @@ test('same JSON, DOT and Mermaid as the CLI: rez\'s benchmark requests over its 
     statuses.add(sameAsCli(files, [bench], request.split(' '), { time }, set));
   }
   assert.deepEqual([...statuses].sort(), ['error', 'failed', 'solved']);
+  // rez's package_filter (its rule types checked against rez by scripts/conformance/rez_filter.py), alone
+  // and joined with a resolve time.
+  const packageFilter = [
+    { excludes: ['glob(*.alpha*)', 'regex(.*\\.staging(\\.\\w+)*$)', 'range(!wave-3)'] },
+    { excludes: ['after(1600129886)'], includes: ['support', 'danger'] },
+  ];
+  for (const request of [['support'], ['danger'], ...requests.slice(0, 4)]) {
+    sameAsCli(files, [bench], request, { packageFilter }, set);
+    sameAsCli(files, [bench], request, { packageFilter, time: 1600130600 }, set);
+  }
   set.free();
 });

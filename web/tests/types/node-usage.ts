@@ -37,6 +37,8 @@ const target: SetOptions = { python: '3.9', platform: 'darwin', machine: 'arm64'
 const badTarget: SetOptions = { platform: 'beos' };
 // rez resolves over files and over a set: the CLI's `resolve --format json`.
 const report: ResolveReport = resolve('usd-24 python-3.11', { files: [{ name: 'usd/24.05/package.py', bytes: 'name = "usd"\n' }], repos: [''] });
+const filtered: ResolveReport = resolve('usd', { files: [], packageFilter: [{ excludes: ['glob(*.beta)'], includes: 'foo' }] });
+const configured: ResolveReport = resolve('usd', { files: [], packageFilter: "package_filter = {'excludes': 'after(1429830188)'}\n" });
 const ordered: ResolveReport = resolve('usd', { files: [], orderers: [{ type: 'per_family', orderers: [{ type: 'version_split', first_version: '3.10', packages: ['python'] }] }] });
 const soft: ResolveReport = resolve('usd', { files: [], orderers: [{ type: 'soft_timestamp', timestamp: 1600129408, rank: 3 }] });
 const fromText: PackageOrdererConfig[] | undefined = resolve('usd', { files: [], orderers: '- {type: soft_timestamp, timestamp: 1}\n' }).package_orderers;

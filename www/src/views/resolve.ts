@@ -4,6 +4,7 @@
 // `--format dot` and `--format mermaid` print it.
 import type { Graph, ResolveReport, SetPackage } from 'pkglens';
 import type { Drawn } from '../graph';
+import type { PackageFilterOption } from '../protocol';
 import { $, download, fmt, h, prose } from '../dom';
 import type { ResolveArgs } from '../protocol';
 import { render } from '../router';
@@ -60,8 +61,10 @@ export async function renderResolve(request: string | undefined, token: number):
   const orderers = orderersText.trim() ? orderersText : undefined;
   out.replaceChildren(h('p', { class: 'muted', role: 'status' }, `Resolving ${requests.join(' ')}…`));
   let report: ResolveReport;
+  let packageFilter: PackageFilterOption | undefined;
   try {
-    report = await engine.call('resolve', { requests, repos, time, orderers });
+    packageFilter = packageFilterOf($<HTMLInputElement>('resolve-filter').value);
+    report = await engine.call('resolve', { requests, repos, time, orderers, packageFilter });
   } catch (err) {
     if (!isCurrent(token)) return;
     out.replaceChildren(h('p', { class: 'error', role: 'alert' }, ...prose(err instanceof Error ? err.message : String(err))));
@@ -69,10 +72,28 @@ export async function renderResolve(request: string | undefined, token: number):
   }
   if (!isCurrent(token)) return;
   // The time as resolved (a relative one is fixed now), so an export later draws this resolve.
-  shown = { requests, repos, time: report.requested_timestamp?.toString(), orderers };
+  shown = { requests, repos, time: report.requested_timestamp?.toString(), orderers, packageFilter };
   if (report.status === 'solved') await showSolved(out, report);
   else if (report.status === 'failed') showFailed(out, report);
   else out.replaceChildren(h('h2', { id: 'resolve-title' }, 'Resolve error'), exportButtons(), h('p', { class: 'error', role: 'alert' }, ...prose(report.error ?? '')));
+}
+
+/**
+ * The package filter field as the `packageFilter` option: empty is none; JSON (a filter, or a
+ * list of them, as `--package-filter filter.json` holds it) when it starts as JSON does, else
+ * a rezconfig.py's text. Bad JSON throws, in the parser's words.
+ */
+function packageFilterOf(text: string): PackageFilterOption | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  if (/^[[{]/.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed) as PackageFilterOption;
+    } catch (err) {
+      throw new Error(`package filter: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  return text;
 }
 
 /** The resolve graph's text in `syntax`, byte for byte the CLI's `resolve --format dot|mermaid`; null with no resolve on show. */
@@ -108,6 +129,7 @@ async function showSolved(out: HTMLElement, report: ResolveReport): Promise<void
     h('h2', { id: 'resolve-title' }, `Resolved ${fmt.format(packages.length)} ${packages.length === 1 ? 'package' : 'packages'}`),
     exportButtons(),
     h('p', { class: 'muted' }, `${fmt.format(report.solves ?? 0)} solves, ${fmt.format(report.fails ?? 0)} failed phases, ${fmt.format(report.families_read)} families read.`),
+    shown?.packageFilter === undefined ? '' : h('p', { id: 'resolve-filter-note', class: 'muted' }, 'Packages the package filter excludes left out.'),
     report.requested_timestamp === undefined ? ''
       : h('p', { id: 'resolve-time-note', class: 'muted' }, `Packages released after ${epochText(report.requested_timestamp)} left out.`),
     orderersNote(report),

@@ -2,7 +2,8 @@
 //! `rezconfig.py` literal) into [`PackageOrderers`].
 
 use super::{Orderer, PackageOrder, PackageOrderers, ALL_PACKAGES};
-use crate::formats::rez::{parse_package_py, type_name as kind, yaml_to_py, PyValue};
+use crate::formats::rez::{type_name as kind, PyValue};
+use crate::resolve::rezconfig::{field, read_setting};
 use crate::versions::rez::RezVersion;
 
 impl PackageOrderers {
@@ -198,15 +199,6 @@ fn nested(fields: &[(PyValue, PyValue)]) -> Result<Orderer, String> {
     }
 }
 
-/// The value of key `name` of a dict's fields.
-fn field<'v>(fields: &'v [(PyValue, PyValue)], name: &str) -> Option<&'v PyValue> {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| matches!(k, PyValue::Str(s) if s == name))
-        .map(|(_, v)| v)
-}
-
 /// A list of family names.
 fn names(value: &PyValue) -> Result<Vec<String>, String> {
     match value {
@@ -263,46 +255,9 @@ pub fn json_to_py(value: &serde_json::Value) -> PyValue {
 /// rezconfig mapping with `package_orderers`, or the list itself). The message of an error
 /// names the file and the field.
 pub fn read_orderers(name: &str, text: &str) -> Result<PackageOrderers, String> {
-    let value = if name.ends_with(".py") {
-        let module = parse_package_py(text.as_bytes()).map_err(|e| {
-            format!(
-                "{name}: line {}, column {}: {}",
-                e.line, e.column, e.message
-            )
-        })?;
-        if let Some(dynamic) = module.dynamic_field("package_orderers") {
-            return Err(format!("{name}: package_orderers: {}", dynamic.reason));
-        }
-        module
-            .get("package_orderers")
-            .cloned()
-            .ok_or_else(|| format!("{name}: package_orderers: missing"))?
-    } else if name.ends_with(".json") {
-        let json: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("{name}: line {}, column {}: {e}", e.line(), e.column()))?;
-        json_to_py(&json)
-    } else {
-        let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| {
-            let at = e.marker();
-            format!(
-                "{name}: line {}, column {}: {}",
-                at.line(),
-                at.col() + 1,
-                e.info()
-            )
-        })?;
-        match docs.first() {
-            None => PyValue::None,
-            Some(doc) => yaml_to_py(doc)
-                .ok_or_else(|| format!("{name}: an alias or a bad value (not read)"))?,
-        }
-    };
-    let list = match &value {
-        PyValue::Dict(fields) if field(fields, "type").is_none() => {
-            field(fields, "package_orderers")
-                .ok_or_else(|| format!("{name}: package_orderers: missing"))?
-        }
-        other => other,
-    };
-    PackageOrderers::from_value(list).map_err(|e| format!("{name}: package_orderers{e}"))
+    // A mapping is a rezconfig unless it is an orderer itself.
+    let list = read_setting(name, text, "package_orderers", |fields| {
+        field(fields, "type").is_none()
+    })?;
+    PackageOrderers::from_value(&list).map_err(|e| format!("{name}: package_orderers{e}"))
 }

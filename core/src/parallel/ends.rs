@@ -6,10 +6,13 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// The map of [`map_from_both_ends`]: an item to its value, with its side's state.
+type MapFn<T, S, R> = Arc<dyn Fn(&mut S, &T) -> R + Send + Sync>;
+
 /// The work of one batch, shared by the caller and the pool's task.
 struct Batch<T, S, R> {
     items: Vec<T>,
-    map: Arc<dyn Fn(&mut S, &T) -> R + Send + Sync>,
+    map: MapFn<T, S, R>,
     /// The items not yet taken: `front..back`. The caller takes from the front, the pool's
     /// task from the back.
     left: Mutex<(usize, usize)>,
@@ -47,7 +50,7 @@ pub fn map_from_both_ends<T, S, R>(
     executor: &Executor,
     items: Vec<T>,
     mine: &mut S,
-    map: Arc<dyn Fn(&mut S, &T) -> R + Send + Sync>,
+    map: MapFn<T, S, R>,
 ) -> Vec<R>
 where
     T: Send + Sync + 'static,

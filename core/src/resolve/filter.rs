@@ -24,6 +24,7 @@ use super::timestamp::python_int;
 use super::{Listed, RezPackage, Timestamp, Unusable};
 use crate::formats::rez::{type_name as kind, PyValue};
 use crate::versions::rez::{RezRequirement, RezVersion};
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 /// rez's `PackageFilterList`: packages any of its filters excludes are left out of a resolve.
@@ -73,24 +74,30 @@ enum Stop {
 struct Candidate<'p> {
     family: &'p str,
     version: &'p RezVersion,
-    /// `name-version` (just `name` when unversioned), rez's `qualified_name`.
-    qualified: String,
+    /// `name-version` (just `name` when unversioned), rez's `qualified_name`: made when a
+    /// glob or regex rule first asks (a resolve without one never formats it).
+    qualified: OnceCell<String>,
     package: Option<&'p RezPackage>,
 }
 
 impl<'p> Candidate<'p> {
     fn new(family: &'p str, version: &'p RezVersion, package: Option<&'p RezPackage>) -> Self {
-        let qualified = if version.is_empty() {
-            family.to_string()
-        } else {
-            format!("{family}-{version}")
-        };
         Candidate {
             family,
             version,
-            qualified,
+            qualified: OnceCell::new(),
             package,
         }
+    }
+
+    fn qualified(&self) -> &str {
+        self.qualified.get_or_init(|| {
+            if self.version.is_empty() {
+                self.family.to_string()
+            } else {
+                format!("{}-{}", self.family, self.version)
+            }
+        })
     }
 }
 
@@ -160,6 +167,9 @@ impl PackageFilterList {
     /// Whether the listed version of `family` may be kept: false only where rules that need
     /// no more than the family and version (or the package, when listed read) exclude it.
     pub(super) fn may_keep(&self, family: &str, listed: &Listed) -> bool {
+        if self.filters.is_empty() {
+            return true;
+        }
         let candidate = match listed {
             Listed::Read(package) => Candidate::new(family, &package.version, Some(package)),
             Listed::Unread { version, .. } => Candidate::new(family, version, None),
@@ -175,6 +185,9 @@ impl PackageFilterList {
         &self,
         package: Arc<RezPackage>,
     ) -> Result<Option<Arc<RezPackage>>, Unusable> {
+        if self.filters.is_empty() {
+            return Ok(Some(package));
+        }
         let mut noted = false;
         let candidate = Candidate::new(&package.name, &package.version, Some(&package));
         match self.excludes_candidate(&candidate, &mut noted) {
@@ -372,8 +385,8 @@ impl Rule {
     /// rez's `Rule.match`.
     fn matches(&self, candidate: &Candidate, noted: &mut bool) -> Result<bool, Stop> {
         match &self.matcher {
-            Matcher::Glob(glob) => Ok(glob.matches(&candidate.qualified)),
-            Matcher::Regex(regex) => Ok(regex.is_match(&candidate.qualified)),
+            Matcher::Glob(glob) => Ok(glob.matches(candidate.qualified())),
+            Matcher::Regex(regex) => Ok(regex.is_match(candidate.qualified())),
             // `not requirement.conflicts_with(VersionedObject(name, version))`; the rule is only
             // tried on its own family.
             Matcher::Range(req) => Ok(req.range.contains(candidate.version) != req.conflict),

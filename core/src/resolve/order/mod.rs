@@ -132,7 +132,7 @@ impl PackageOrderers {
     }
 
     /// The `(timestamp, rank)` of the `soft_timestamp` orderer of `family`, if that is its
-    /// orderer: the solver then finds the family's [`first_after`] before ordering by it.
+    /// orderer: the solver then finds the family's `first_after` before ordering by it.
     pub fn soft_timestamp(&self, family: &str) -> Option<(i64, u32)> {
         match self.get(family) {
             Orderer::SoftTimestamp { timestamp, rank } => Some((*timestamp, *rank)),

@@ -54,6 +54,9 @@ impl std::hash::Hash for Named {
     }
 }
 
+/// The fewest unread versions a slice reads from both ends (see [`RepoSource::read`]).
+const BOTH_ENDS_FROM: usize = 8;
+
 /// The families of rez repositories, listed and read on demand and ahead of demand.
 pub struct RepoSource {
     repos: Arc<Vec<PathBuf>>,
@@ -249,7 +252,14 @@ impl PackageSource for RepoSource {
                 read_package(&family, version, folder, allow_dynamic, cache)
             },
         );
-        map_from_both_ends(&self.readers, unread.to_vec(), &mut self.requirements, read)
+        // A few files are read sooner here than handed over: on the benchmark's 60 smallest
+        // resolves, both ends from 2 files was 8 % slower than from 8 (568 ms against 525 ms
+        // mean, hyperfine 10 runs), and the mixed sample no slower (3.34 s against 3.05 s).
+        let readers = match unread.len() {
+            0..BOTH_ENDS_FROM => &Executor::Serial,
+            _ => &self.readers,
+        };
+        map_from_both_ends(readers, unread.to_vec(), &mut self.requirements, read)
     }
 }
 

@@ -176,11 +176,14 @@ where
 /// usually takes them oldest first; a key the pool has not begun is claimed by `take` and
 /// loaded on the caller's thread instead of waited for. So a batch of keys started together
 /// is loaded from both ends at once, the caller's thread and the pool's meeting in the middle,
-/// where a pool taking the oldest first would keep the caller waiting on each key in turn. **Memory.** At most `ahead` loads are started
-/// and not yet taken; a `start` beyond that is ignored. **Serial.** With
-/// [`Executor::Serial`] nothing runs ahead: `start` does nothing and `take` loads. **Drop.**
-/// Loads still running finish in the background and their values are dropped; loads not
-/// begun never begin.
+/// where a pool taking the oldest first would keep the caller waiting on each key in turn.
+/// **Few wake-ups.** At most one task per pool thread takes keys, each until none is left: a
+/// batch wakes the pool once, not once per key.
+///
+/// **Memory.** At most `ahead` loads are started and not yet taken; a `start` beyond that is
+/// ignored. **Serial.** With [`Executor::Serial`] nothing runs ahead: `start` does nothing
+/// and `take` loads. **Drop.** Loads still running finish in the background and their values
+/// are dropped; loads not begun never begin.
 pub struct Prefetcher<K, V> {
     load: Arc<dyn Fn(&K) -> V + Send + Sync>,
     executor: Executor,
@@ -188,8 +191,14 @@ pub struct Prefetcher<K, V> {
     tx: mpsc::Sender<(K, std::thread::Result<V>)>,
     rx: mpsc::Receiver<(K, std::thread::Result<V>)>,
     slots: HashMap<K, Slot<V>>,
-    /// Keys started and not yet begun by the pool nor claimed by `take`, newest last.
-    waiting: Arc<Mutex<Vec<K>>>,
+    waiting: Arc<Mutex<Waiting<K>>>,
+}
+
+/// The keys started and not yet begun by the pool nor claimed by `take` (newest last), and
+/// how many pool tasks are taking them.
+struct Waiting<K> {
+    keys: Vec<K>,
+    takers: usize,
 }
 
 impl<K, V> Prefetcher<K, V>
@@ -207,7 +216,10 @@ where
             tx,
             rx,
             slots: HashMap::new(),
-            waiting: Arc::default(),
+            waiting: Arc::new(Mutex::new(Waiting {
+                keys: Vec::new(),
+                takers: 0,
+            })),
         }
     }
 
@@ -221,17 +233,29 @@ where
             return;
         }
         self.slots.insert(key.clone(), Slot::Running);
-        lock(&self.waiting).push(key.clone());
+        let mut waiting = lock(&self.waiting);
+        waiting.keys.push(key.clone());
+        if waiting.takers >= self.executor.threads() {
+            return;
+        }
+        waiting.takers += 1;
+        drop(waiting);
         let (waiting, load, tx) = (
             Arc::clone(&self.waiting),
             Arc::clone(&self.load),
             self.tx.clone(),
         );
-        // One task per key started, each beginning the newest key still waiting: none when
-        // `take` has claimed them all.
-        self.executor.spawn(move || {
-            let Some(key) = lock(&waiting).pop() else {
-                return;
+        self.executor.spawn(move || loop {
+            // The newest key still waiting; none left (all begun or claimed): this task ends.
+            let key = {
+                let mut waiting = lock(&waiting);
+                match waiting.keys.pop() {
+                    Some(key) => key,
+                    None => {
+                        waiting.takers -= 1;
+                        return;
+                    }
+                }
             };
             let value = panic::catch_unwind(AssertUnwindSafe(|| load(&key)));
             let _ = tx.send((key, value));
@@ -241,9 +265,9 @@ where
     /// Claims `key` if the pool has not begun it: it is then the caller's to load.
     fn claim(&self, key: &K) -> bool {
         let mut waiting = lock(&self.waiting);
-        match waiting.iter().rposition(|k| k == key) {
+        match waiting.keys.iter().rposition(|k| k == key) {
             Some(at) => {
-                waiting.remove(at);
+                waiting.keys.remove(at);
                 true
             }
             None => false,
@@ -292,13 +316,13 @@ where
 impl<K, V> Drop for Prefetcher<K, V> {
     /// Loads not begun are dropped with the prefetcher: the pool's tasks find none to begin.
     fn drop(&mut self) {
-        lock(&self.waiting).clear();
+        lock(&self.waiting).keys.clear();
     }
 }
 
-/// The lock of `waiting`; a panic while it was held (none can: it only guards pushes and
-/// pops) leaves the list usable.
-fn lock<K>(waiting: &Mutex<Vec<K>>) -> MutexGuard<'_, Vec<K>> {
+/// The lock of `waiting`; a panic while it was held (none can: it only guards pushes, pops
+/// and counts) leaves it usable.
+fn lock<K>(waiting: &Mutex<Waiting<K>>) -> MutexGuard<'_, Waiting<K>> {
     waiting
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -14,24 +14,17 @@
 //! `PKGLENS_REZ_FILTER_JSON` names the file (the test command sets it); without it the test
 //! says so and passes. The `--package-filter` tests at the end need no rez.
 
-use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
+mod common;
+
+use common::{answer, generated, resolve, run, strings};
 use pkglens_core::{
-    json_to_py, Executor, Jobs, PackageFilterList, ResolveOptions, ResolveOutcome, RezPackage,
-    RezVersion, Timestamp,
+    json_to_py, PackageFilterList, ResolveOptions, RezPackage, RezVersion, Timestamp,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// The generated file's variable.
+const GENERATED: &str = "PKGLENS_REZ_FILTER_JSON";
 
 /// pkglens's `(status, resolved)` for `request` under the filter `pod` at `time`; with
 /// `prefetch`, families are read ahead in two readers as the CLI reads them (the versions a
@@ -46,31 +39,18 @@ fn pkglens(
     let Ok(package_filter) = PackageFilterList::from_value(&json_to_py(pod)) else {
         return ("error".into(), Vec::new());
     };
-    let Ok(requests) = parse_requests(request) else {
-        return ("error".into(), Vec::new());
-    };
     let options = ResolveOptions {
         package_filter,
         time,
         ..ResolveOptions::default()
     };
-    let readers = prefetch.then(|| Executor::for_jobs(Jobs::Exactly(2)).expect("a thread pool"));
-    let mut source = RepoSource::new(vec![PathBuf::from(repo)], false, readers);
-    match resolve_requests(&requests, &options, &mut source) {
-        Err(_) => ("error".into(), Vec::new()),
-        Ok(r) => match &r.outcome {
-            ResolveOutcome::Failed { .. } => ("failed".into(), Vec::new()),
-            ResolveOutcome::Solved { packages, .. } => (
-                "solved".into(),
-                packages.iter().map(variant_label).collect(),
-            ),
-        },
-    }
+    let got = answer(&resolve(repo, request, &options, prefetch));
+    (got.status, got.resolved)
 }
 
 #[test]
 fn resolves_with_package_filters_as_rez_does() {
-    let Some(doc) = generated() else {
+    let Some(doc) = generated(GENERATED) else {
         return;
     };
     let bench = doc["bench_repo"].as_str().expect("bench_repo");
@@ -116,22 +96,12 @@ fn resolves_with_package_filters_as_rez_does() {
     }
 }
 
-/// The generated file, or `None` (saying so) when the test command did not name one.
-fn generated() -> Option<Value> {
-    let Ok(path) = std::env::var("PKGLENS_REZ_FILTER_JSON") else {
-        eprintln!("PKGLENS_REZ_FILTER_JSON is not set: nothing to compare (scripts/test sets it)");
-        return None;
-    };
-    let text = std::fs::read_to_string(&path).expect("the generated file");
-    Some(serde_json::from_str(&text).expect("JSON"))
-}
-
 /// Single rules (every form, and seeded random globs, regexes and ranges made from the
 /// benchmark's names) read and applied as rez reads and applies them: the same rules refused,
 /// the same packages excluded.
 #[test]
 fn rules_match_as_rez_matches_them() {
-    let Some(doc) = generated() else {
+    let Some(doc) = generated(GENERATED) else {
         return;
     };
     let packages: Vec<RezPackage> = doc["packages"]
@@ -210,36 +180,22 @@ fn rules_match_as_rez_matches_them() {
     assert!(refused > 0 && matched > 0);
 }
 
-/// `pkglens resolve ARGS` in the repository root.
-fn run(args: &[&str]) -> (i32, String, String) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pkglens"))
-        .arg("resolve")
-        .args(args)
-        .current_dir(root)
-        .env_remove("REZ_PACKAGES_PATH")
-        .output()
-        .expect("pkglens runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn a_filter_from_a_file_changes_the_answer_and_a_bad_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let resolve = |filter: &std::path::Path| {
-        run(&[
-            "--repo",
-            "examples/rez",
-            "--format",
-            "json",
-            "--package-filter",
-            filter.to_str().unwrap(),
-            "boost",
-        ])
+        run(
+            &[
+                "--repo",
+                "examples/rez",
+                "--format",
+                "json",
+                "--package-filter",
+                filter.to_str().unwrap(),
+                "boost",
+            ],
+            &[],
+        )
     };
     // examples/rez: boost's variants need python-3.9 and python-3.11; rez takes the highest
     // unless a filter leaves 3.11 out. rez's rezconfig.py documents a dict of rule strings.

@@ -1,6 +1,9 @@
-//! What the rez conformance tests (`rez_resolve.rs`, `rez_orderers.rs`) share: the JSON a
-//! generator under scripts/conformance wrote with rez, pkglens's resolve of one of its cases
-//! as the command resolves it, and the command itself.
+//! What the rez conformance tests (`rez_resolve.rs`, `rez_orderers.rs`, `rez_filter.rs`)
+//! share: the JSON a generator under scripts/conformance wrote with rez, pkglens's resolve of
+//! one of its cases as the command resolves it, and the command itself.
+
+// Each test crate compiles this module whole and uses a part of it.
+#![allow(dead_code)]
 
 use pkglens_cli::resolve::{parse_requests, resolve_requests, variant_label, RepoSource};
 use pkglens_core::{Executor, Jobs, ResolveOptions, ResolveOutcome, RezResolve, VariantSelectMode};

@@ -31,6 +31,7 @@ mod graph;
 mod listing;
 mod order;
 mod outcome;
+mod pending;
 mod report;
 mod rezconfig;
 mod slice;

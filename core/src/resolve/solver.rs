@@ -16,6 +16,7 @@ use super::outcome::error;
 use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
+use super::pending::Pending;
 use super::slice::{Change, RequirementList, Slice, Variant};
 use super::{PackageSource, ResolveOptions};
 use crate::versions::rez::{RezRequirement, RezVersionRange};
@@ -358,7 +359,7 @@ impl Phase {
             }
             // Every pair (x, y): scope x is reduced by scope y's request. Sorted, then taken
             // from the end, as rez does, so the order (and the failure found) is rez's.
-            let mut pending = reduction_pairs(prev_num_scopes, num_scopes, &changed, &widened);
+            let mut pending = Pending::new(prev_num_scopes, num_scopes, &changed, &widened);
             while let Some((x, y)) = pending.pop() {
                 if x == y {
                     continue;
@@ -377,7 +378,7 @@ impl Phase {
                     (Change::Same, _) => {}
                     (Change::To(reduced), _) => {
                         scopes[x] = Rc::new(reduced);
-                        pending.extend((0..num_scopes).filter(|&j| j != x).map(|j| (j, x)));
+                        pending.changed(x);
                     }
                 }
             }
@@ -466,28 +467,6 @@ impl Phase {
         next.scopes[i] = Rc::new(rest);
         Some((phase, next))
     }
-}
-
-/// The pairs `(x, y)` of a round (scope x to be reduced by scope y's request), sorted and
-/// without duplicates: every y for a new or widened scope x, else the changed and the new y.
-/// Made in order, not sorted afterwards: a round of n scopes may hold n² pairs.
-fn reduction_pairs(
-    prev_num_scopes: usize,
-    num_scopes: usize,
-    changed: &BTreeSet<usize>,
-    widened: &BTreeSet<usize>,
-) -> Vec<(usize, usize)> {
-    let mut pairs = Vec::new();
-    for x in 0..num_scopes {
-        if x >= prev_num_scopes || widened.contains(&x) {
-            pairs.extend((0..num_scopes).map(|y| (x, y)));
-        } else {
-            // `changed` below the new scopes, then the new scopes (which may be changed too).
-            pairs.extend(changed.range(..prev_num_scopes).map(|&y| (x, y)));
-            pairs.extend((prev_num_scopes..num_scopes).map(|y| (x, y)));
-        }
-    }
-    pairs
 }
 
 /// Resolves `requests` as rez's solver does, asking `source` for families as it needs them.
@@ -613,51 +592,5 @@ fn unsolved(stack: &[Phase]) -> bool {
         Some(Status::Solved) => false,
         Some(Status::Failed) => stack.len() > 1,
         Some(Status::Pending | Status::Exhausted) => true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The pairs as rez makes them: every pair listed, then sorted and deduplicated.
-    fn listed_then_sorted(
-        prev: usize,
-        num: usize,
-        changed: &BTreeSet<usize>,
-        widened: &BTreeSet<usize>,
-    ) -> Vec<(usize, usize)> {
-        let mut pairs = Vec::new();
-        for x in 0..prev {
-            pairs.extend(changed.iter().map(|&y| (x, y)));
-            pairs.extend((prev..num).map(|y| (x, y)));
-        }
-        for x in (prev..num).chain(widened.iter().copied()) {
-            pairs.extend((0..num).map(|y| (x, y)));
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
-        pairs
-    }
-
-    #[test]
-    fn reduction_pairs_are_made_in_rezs_order() {
-        for num in 0..7 {
-            for prev in 0..=num {
-                // Every subset of the scopes as changed, and a few as widened.
-                for mask in 0u32..(1 << num) {
-                    let changed: BTreeSet<usize> =
-                        (0..num).filter(|i| mask & (1 << i) != 0).collect();
-                    let widened: BTreeSet<usize> = (0..num)
-                        .filter(|i| (mask >> 1) & (1 << i) != 0 && i % 2 == 0)
-                        .collect();
-                    assert_eq!(
-                        reduction_pairs(prev, num, &changed, &widened),
-                        listed_then_sorted(prev, num, &changed, &widened),
-                        "prev {prev}, num {num}, changed {changed:?}, widened {widened:?}"
-                    );
-                }
-            }
-        }
     }
 }

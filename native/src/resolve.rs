@@ -67,6 +67,8 @@ pub struct RepoSource {
     /// The requirements the solver's thread has parsed in this resolve: most packages of a
     /// family repeat their requirements.
     requirements: RequirementCache,
+    /// The families named, asked for or guessed: [`RepoSource::walk_ahead`] guesses each once.
+    walked: HashSet<String>,
     /// Families the solver asked for.
     pub loaded: usize,
 }
@@ -81,7 +83,7 @@ impl RepoSource {
             let repos = Arc::clone(&repos);
             let options = PrefetchOptions {
                 executor,
-                ahead: 256,
+                ahead: 4096,
                 cancel: CancelFlag::new(),
             };
             Prefetcher::new(&options, move |named: &Named| {
@@ -98,7 +100,45 @@ impl RepoSource {
             prefetcher,
             readers: readers.unwrap_or(Executor::Serial),
             requirements: RequirementCache::default(),
+            walked: HashSet::new(),
             loaded: 0,
+        }
+    }
+}
+
+impl RepoSource {
+    /// Walks ahead of the solver: the families that `packages` (just read) require are
+    /// started in the pool, each with the union of the ranges they are required in, long
+    /// before the solver names them (it names a family only once the packages requiring it
+    /// are in a slice and their requirements extracted). A guess: a family the solver never
+    /// asks for is read for nothing, by a reader that would be idle; a range it asks wider is
+    /// read on demand.
+    fn walk_ahead<'p>(&mut self, packages: impl Iterator<Item = &'p RezPackage>) {
+        let Some(prefetcher) = self.prefetcher.as_mut() else {
+            return;
+        };
+        let mut ranges: Vec<(&str, Vec<RezVersionRange>)> = Vec::new();
+        for package in packages {
+            let requirements = package
+                .requires
+                .iter()
+                .chain(package.variants.iter().flatten());
+            for r in requirements.filter(|r| !r.conflict && !r.ephemeral) {
+                if self.walked.contains(r.name.as_str()) {
+                    continue;
+                }
+                match ranges.iter_mut().find(|(name, _)| *name == r.name) {
+                    Some((_, family)) => family.push(r.range.clone()),
+                    None => ranges.push((&r.name, vec![r.range.clone()])),
+                }
+            }
+        }
+        for (family, family_ranges) in ranges {
+            self.walked.insert(family.to_string());
+            prefetcher.start_guess(&Named {
+                family: family.to_string(),
+                range: Some(RezVersionRange::union_all(&family_ranges)),
+            });
         }
     }
 }
@@ -214,6 +254,7 @@ fn read_package(
 impl PackageSource for RepoSource {
     fn family(&mut self, family: &str) -> Result<Option<Vec<Listed>>, String> {
         self.loaded += 1;
+        self.walked.insert(family.to_string());
         let loaded = match self.prefetcher.as_mut() {
             // A family the readers have not begun is only listed here, on the solver's
             // thread: the solver then reads the versions of the range it asks for, no more.
@@ -229,10 +270,18 @@ impl PackageSource for RepoSource {
             }
             None => list_family_in(&self.repos, family),
         };
+        if let Some(listed) = &loaded {
+            let read = listed.iter().filter_map(|l| match l {
+                Listed::Read(package) => Some(package.as_ref()),
+                Listed::Unread { .. } => None,
+            });
+            self.walk_ahead(read);
+        }
         Ok(loaded)
     }
 
     fn named(&mut self, family: &str, range: &RezVersionRange) {
+        self.walked.insert(family.to_string());
         if let Some(p) = self.prefetcher.as_mut() {
             p.start(&Named {
                 family: family.to_string(),
@@ -259,7 +308,9 @@ impl PackageSource for RepoSource {
             0..BOTH_ENDS_FROM => &Executor::Serial,
             _ => &self.readers,
         };
-        map_from_both_ends(readers, unread.to_vec(), &mut self.requirements, read)
+        let packages = map_from_both_ends(readers, unread.to_vec(), &mut self.requirements, read);
+        self.walk_ahead(packages.iter());
+        packages
     }
 }
 

@@ -194,11 +194,30 @@ pub struct Prefetcher<K, V> {
     waiting: Arc<Mutex<Waiting<K>>>,
 }
 
-/// The keys started and not yet begun by the pool nor claimed by `take` (newest last), and
-/// how many pool tasks are taking them.
+/// The keys started and not yet begun by the pool nor claimed by `take` (newest last), those
+/// started as guesses apart (begun only when no other key waits), and how many pool tasks
+/// are taking them.
 struct Waiting<K> {
     keys: Vec<K>,
+    guesses: Vec<K>,
     takers: usize,
+}
+
+impl<K: Eq> Waiting<K> {
+    /// The next key to begin: the newest started, else the newest guess.
+    fn next(&mut self) -> Option<K> {
+        self.keys.pop().or_else(|| self.guesses.pop())
+    }
+
+    /// Takes `key` out if it has not begun.
+    fn remove(&mut self, key: &K) -> Option<K> {
+        for list in [&mut self.keys, &mut self.guesses] {
+            if let Some(at) = list.iter().rposition(|k| k == key) {
+                return Some(list.remove(at));
+            }
+        }
+        None
+    }
 }
 
 impl<K, V> Prefetcher<K, V>
@@ -218,23 +237,50 @@ where
             slots: HashMap::new(),
             waiting: Arc::new(Mutex::new(Waiting {
                 keys: Vec::new(),
+                guesses: Vec::new(),
                 takers: 0,
             })),
         }
     }
 
     /// Starts loading `key` in the pool, unless it is started already, `ahead` loads are
-    /// waiting, or the executor is serial.
+    /// waiting, or the executor is serial. A key started as a guess and not yet begun is
+    /// started again as `key`, now before every guess.
     pub fn start(&mut self, key: &K) {
-        if matches!(self.executor, Executor::Serial)
-            || self.slots.len() >= self.ahead
-            || self.slots.contains_key(key)
-        {
+        self.start_as(key, false);
+    }
+
+    /// Starts loading `key` in the pool as a guess: begun only when no key [`start`]ed is
+    /// waiting (a guess that turns out wrong costs a pool thread's idle time, not the caller's).
+    ///
+    /// [`start`]: Prefetcher::start
+    pub fn start_guess(&mut self, key: &K) {
+        self.start_as(key, true);
+    }
+
+    fn start_as(&mut self, key: &K, guess: bool) {
+        if matches!(self.executor, Executor::Serial) {
+            return;
+        }
+        if self.slots.contains_key(key) {
+            if !guess {
+                let mut waiting = lock(&self.waiting);
+                if let Some(at) = waiting.guesses.iter().rposition(|k| k == key) {
+                    waiting.guesses.remove(at);
+                    waiting.keys.push(key.clone());
+                }
+            }
+            return;
+        }
+        if self.slots.len() >= self.ahead {
             return;
         }
         self.slots.insert(key.clone(), Slot::Running);
         let mut waiting = lock(&self.waiting);
-        waiting.keys.push(key.clone());
+        match guess {
+            true => waiting.guesses.push(key.clone()),
+            false => waiting.keys.push(key.clone()),
+        }
         if waiting.takers >= self.executor.threads() {
             return;
         }
@@ -249,7 +295,7 @@ where
             // The newest key still waiting; none left (all begun or claimed): this task ends.
             let key = {
                 let mut waiting = lock(&waiting);
-                match waiting.keys.pop() {
+                match waiting.next() {
                     Some(key) => key,
                     None => {
                         waiting.takers -= 1;
@@ -264,14 +310,7 @@ where
 
     /// Claims `key` if the pool has not begun it: it is then the caller's to load.
     fn claim(&self, key: &K) -> bool {
-        let mut waiting = lock(&self.waiting);
-        match waiting.keys.iter().rposition(|k| k == key) {
-            Some(at) => {
-                waiting.keys.remove(at);
-                true
-            }
-            None => false,
-        }
+        lock(&self.waiting).remove(key).is_some()
     }
 
     /// The value of `key`: the started load's (waiting for it) or one loaded now. A panic in
@@ -316,7 +355,9 @@ where
 impl<K, V> Drop for Prefetcher<K, V> {
     /// Loads not begun are dropped with the prefetcher: the pool's tasks find none to begin.
     fn drop(&mut self) {
-        lock(&self.waiting).keys.clear();
+        let mut waiting = lock(&self.waiting);
+        waiting.keys.clear();
+        waiting.guesses.clear();
     }
 }
 
@@ -435,8 +476,10 @@ mod tests {
             });
             for _ in 0..30 {
                 let key = rng.random_range(0..20u32);
-                if rng.random_bool(0.5) {
+                if rng.random_bool(0.3) {
                     prefetcher.start(&key);
+                } else if rng.random_bool(0.3) {
+                    prefetcher.start_guess(&key);
                 } else {
                     assert_eq!(prefetcher.take(&key), key * 3, "case {case}");
                 }
@@ -476,6 +519,45 @@ mod tests {
         assert_eq!(prefetcher.take_with(&2, |&k| (k + 100, true)), (102, true));
         release.send(()).unwrap();
         assert_eq!(prefetcher.take(&0), (0, false));
+    }
+
+    /// The pool begins guesses only when no started key waits, newest first; a guess started
+    /// again as a key goes before the other guesses.
+    #[test]
+    #[cfg_attr(target_arch = "wasm32", ignore = "needs OS threads")]
+    fn guesses_wait_for_the_keys_started() {
+        use std::sync::mpsc::channel;
+        let options = PrefetchOptions {
+            executor: Executor::pool(1).unwrap(),
+            ahead: 16,
+            cancel: CancelFlag::new(),
+        };
+        let (began, began_rx) = channel();
+        let (release, release_rx) = channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let mut prefetcher = Prefetcher::new(&options, move |&k: &u32| {
+            began.send(k).unwrap();
+            if k == 0 {
+                // The pool's one thread stays on key 0 until the test releases it.
+                release_rx.lock().unwrap().recv().unwrap();
+            }
+            k
+        });
+        prefetcher.start(&0);
+        assert_eq!(began_rx.recv().unwrap(), 0);
+        prefetcher.start_guess(&10);
+        prefetcher.start_guess(&11);
+        prefetcher.start(&1);
+        prefetcher.start_guess(&12);
+        prefetcher.start(&2);
+        // A guess started again as a key: now before the guesses, after the keys before it.
+        prefetcher.start(&10);
+        release.send(()).unwrap();
+        let order: Vec<u32> = (0..5).map(|_| began_rx.recv().unwrap()).collect();
+        assert_eq!(order, [10, 2, 1, 12, 11]);
+        for k in [0, 1, 2, 10, 11, 12] {
+            assert_eq!(prefetcher.take(&k), k);
+        }
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! Input: a first byte choosing the reader (`p`: a `rezconfig.py`, `y`: YAML, `j`: JSON,
 //! anything else: the text is one exclusion rule), then the text.
 //!
-//! Checks: no panic, no stack overflow; an error names the file; a filter read resolves the
-//! repository (solved, failed or an error, never a panic), with and without a resolve time.
+//! Checks: no panic, no stack overflow; an error names the file; a filter read, with the text
+//! also added as an `--exclude` and an `--include` rule and written back (`to_pod`), resolves
+//! the repository (solved, failed or an error, never a panic), with and without a resolve time.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -66,13 +67,19 @@ fuzz_target!(|data: &[u8]| {
     } else {
         read_package_filter(name, text)
     };
-    let filter: PackageFilterList = match read {
+    let mut filter: PackageFilterList = match read {
         Ok(filter) => filter,
         Err(message) => {
             assert!(message.starts_with(name), "{message:?} does not name {name}");
             return;
         }
     };
+    // As `--exclude` and `--include` add it (`rez env`), then recorded as rez records it.
+    if name != "rule.json" {
+        let _ = filter.add_exclusion(text);
+        let _ = filter.add_inclusion(text);
+    }
+    let _ = filter.to_pod();
     let request = [RezRequirement::parse("foo").unwrap()];
     for time in [None, Some(120)] {
         let options = ResolveOptions {

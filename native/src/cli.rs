@@ -442,6 +442,16 @@ pub struct ResolveArgs {
     /// sets it. Packages it excludes are left out, as `rez env` leaves them out.
     #[arg(long, value_name = "FILE")]
     pub package_filter: Option<PathBuf>,
+    /// Leave out the packages RULE matches, as `rez env --exclude RULE` (repeatable): `*.beta`
+    /// (a glob on `name-version`), `foo<2` (a range), `regex(...)`, `before(T)`, `after(foo:T)`.
+    /// Added to the last filter of `--package-filter`, or as a filter of its own.
+    #[arg(long, value_name = "RULE")]
+    pub exclude: Vec<String>,
+    /// Keep the packages RULE matches even where a filter excludes them, as `rez env --include
+    /// RULE` (repeatable; rules as for `--exclude`). Added to every filter, so that, as in rez,
+    /// it changes nothing without an exclusion.
+    #[arg(long, value_name = "RULE")]
+    pub include: Vec<String>,
     /// Ignore packages released after TIME, as `rez env --time`: an epoch time
     /// (`1393014494`) or a time before now (`-10s`, `-5m`, `-2h`, `-1d`).
     #[arg(short = 't', long, value_name = "TIME", allow_hyphen_values = true)]

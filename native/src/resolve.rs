@@ -357,6 +357,24 @@ fn orderers_file(path: &Path) -> anyhow::Result<PackageOrderers> {
     read_orderers(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
 }
 
+/// The package filter of `--package-filter FILE` (see [`read_package_filter`]), then each
+/// `--exclude` and each `--include` rule, as `rez env` adds them to the configured filter.
+fn package_filter(args: &ResolveArgs) -> anyhow::Result<PackageFilterList> {
+    let mut list = match &args.package_filter {
+        Some(path) => package_filter_file(path)?,
+        None => PackageFilterList::default(),
+    };
+    for rule in &args.exclude {
+        list.add_exclusion(rule)
+            .map_err(|e| anyhow::anyhow!("--exclude {rule}: {e}"))?;
+    }
+    for rule in &args.include {
+        list.add_inclusion(rule)
+            .map_err(|e| anyhow::anyhow!("--include {rule}: {e}"))?;
+    }
+    Ok(list)
+}
+
 /// The package filter of `--package-filter FILE` (see [`read_package_filter`]).
 fn package_filter_file(path: &Path) -> anyhow::Result<PackageFilterList> {
     let text = std::fs::read_to_string(path)
@@ -391,10 +409,7 @@ pub fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
             None => PackageOrderers::default(),
         },
         time: resolve_time(args.time.as_deref())?,
-        package_filter: match &args.package_filter {
-            Some(path) => package_filter_file(path)?,
-            None => PackageFilterList::default(),
-        },
+        package_filter: package_filter(&args)?,
     };
     let readers = match args.no_prefetch {
         true => None,

@@ -96,6 +96,83 @@ fn resolves_with_package_filters_as_rez_does() {
     }
 }
 
+/// `rez env --exclude RULE --include RULE` onto a configured filter or none: the filter list
+/// rez's env command builds (exclusions into the last filter, inclusions into every filter),
+/// recorded as rez's context records it, and the resolve through it.
+#[test]
+fn exclude_and_include_rules_are_added_as_rez_env_adds_them() {
+    let Some(doc) = generated(GENERATED) else {
+        return;
+    };
+    let bench = doc["bench_repo"].as_str().expect("bench_repo");
+    let cases = doc["cli"].as_array().expect("cli");
+    let mut differences = Vec::new();
+    // Per case: requests, answers the rules changed, rez's errors.
+    let mut counts = BTreeMap::<String, (usize, usize, usize)>::new();
+    for (i, case) in cases.iter().enumerate() {
+        let name = case["name"].as_str().unwrap_or_default();
+        let request = strings(&case["request"]);
+        let expected = (
+            case["status"].as_str().unwrap_or_default().to_string(),
+            strings(&case["resolved"]),
+            case.get("package_filter").cloned(),
+        );
+        let mut list = match &case["filter"] {
+            Value::Null => Ok(PackageFilterList::default()),
+            pod => PackageFilterList::from_value(&json_to_py(pod)),
+        };
+        for rule in strings(&case["exclude"]) {
+            list = list.and_then(|mut l| l.add_exclusion(&rule).map(|()| l));
+        }
+        for rule in strings(&case["include"]) {
+            list = list.and_then(|mut l| l.add_inclusion(&rule).map(|()| l));
+        }
+        let got = match list {
+            Err(_) => ("error".to_string(), Vec::new(), None),
+            Ok(package_filter) => {
+                let pod = package_filter.to_pod();
+                let options = ResolveOptions {
+                    package_filter,
+                    time: case["time"].as_i64(),
+                    ..ResolveOptions::default()
+                };
+                let got = answer(&resolve(bench, &request, &options, i % 2 == 1));
+                // rez records the list whenever the context is made (not when it raises).
+                let pod = (got.status != "error").then_some(pod);
+                (got.status, got.resolved, pod)
+            }
+        };
+        let count = counts.entry(name.to_string()).or_default();
+        count.0 += 1;
+        count.1 += usize::from(expected.1 != strings(&case["default"]));
+        count.2 += usize::from(expected.0 == "error");
+        if got != expected {
+            differences.push(format!(
+                "[{name}] {}\n  rez:     {expected:?}\n  pkglens: {got:?}",
+                request.join(" ")
+            ));
+        }
+    }
+    eprintln!("rez env filter cases (all, answer changed, rez errors): {counts:?}");
+    assert!(
+        differences.is_empty(),
+        "{} of {} cases differ from rez:\n{}",
+        differences.len(),
+        cases.len(),
+        differences.join("\n")
+    );
+    for (name, (all, changed, errors)) in &counts {
+        // rez's `--include` alone adds to no filter; a rule rez refuses errs on every request.
+        match name.as_str() {
+            "include alone changes nothing" => assert_eq!(*changed, 0, "{name}"),
+            _ => assert!(
+                *changed > 0 || errors == all,
+                "{name}: changed none of {all}"
+            ),
+        }
+    }
+}
+
 /// Single rules (every form, and seeded random globs, regexes and ranges made from the
 /// benchmark's names) read and applied as rez reads and applies them: the same rules refused,
 /// the same packages excluded.
@@ -240,4 +317,88 @@ fn a_filter_from_a_file_changes_the_answer_and_a_bad_file_is_named() {
     let (code, _, err) = resolve(std::path::Path::new("no/such/filter.yaml"));
     assert_ne!(code, 0);
     assert!(err.contains("cannot read no/such/filter.yaml"), "{err}");
+}
+
+/// `--exclude` and `--include` add to `--package-filter`'s list as `rez env` adds them; the JSON
+/// answer records the list as rez's `ResolvedContext.to_dict` records `package_filter` (rez
+/// 3.4.0's `to_pod` of the same list, below), and is a `ResolveDocument` of docs/schema.json.
+#[test]
+fn exclude_and_include_flags_filter_and_are_recorded_as_rez_records_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = ["--repo", "examples/rez", "--format", "json"];
+    // examples/rez: boost's variants need python-3.9 or python-3.11 (rez takes the highest).
+    let (code, out, err) = run(
+        &[&repo[..], &["--exclude", "python-3.11+", "boost"]].concat(),
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\"3.9.18\"") && !out.contains("\"3.11"),
+        "{out}"
+    );
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["package_filter"],
+        serde_json::json!([{"excludes": ["range(python-3.11+)"]}])
+    );
+    // Onto a file's filter: exclusions join its last filter, inclusions every filter. rez:
+    // PackageFilterList.from_pod(FILE's list), add_exclusion(parse_rule(...)) for each
+    // --exclude, then add_inclusion for each --include, .to_pod().
+    let file = dir.path().join("filter.yaml");
+    std::fs::write(
+        &file,
+        "- excludes: ['after(1600000000)']\n- excludes: ['glob(*.beta)']\n",
+    )
+    .unwrap();
+    let flags = [
+        "--package-filter",
+        file.to_str().unwrap(),
+        "--exclude",
+        "glob(python-3.*)",
+        "--exclude",
+        "before(boost:1600000000)",
+        "--include",
+        "regex(python-3\\.11\\..*)",
+        "boost",
+    ];
+    let (code, out, err) = run(&[&repo[..], &flags[..]].concat(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(out.contains("\"3.11.6\""), "{out}");
+    // The cheaper filter first (rez sorts the file's list by cost); `glob(python-3.*)` is a
+    // rule of the family python (rez's family of a glob: up to its last separator).
+    let rez = serde_json::json!([
+        {"excludes": ["glob(*.beta)"], "includes": ["regex(python-3\\.11\\..*)"]},
+        {"excludes": ["after(1600000000)", "glob(python-3.*)", "before(boost:1600000000)"],
+         "includes": ["regex(python-3\\.11\\..*)"]}
+    ]);
+    assert_eq!(doc["package_filter"], rez);
+    let root = common::root();
+    let json = dir.path().join("resolve.json");
+    std::fs::write(&json, &out).unwrap();
+    let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
+        .arg(root.join("scripts/conformance/validate_schema.py"))
+        .arg(root.join("docs/schema.json"))
+        .arg(&json)
+        .output()
+        .expect("the test venv's python (scripts/test's setup)");
+    let text = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        valid.status.success() && text.contains("ResolveDocument"),
+        "{text}"
+    );
+    // `--include` alone adds to no filter, as in rez: nothing filtered, nothing recorded.
+    let (code, out, _) = run(&[&repo[..], &["--include", "boost", "boost"]].concat(), &[]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("package_filter"), "{out}");
+    // A rule rez refuses: named, exit 2.
+    let (code, _, err) = run(
+        &[&repo[..], &["--exclude", "after(soon)", "boost"]].concat(),
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--exclude after(soon): Error parsing package filter 'after(soon)'"),
+        "{err}"
+    );
 }

@@ -25,6 +25,11 @@ Each case: `name`, `filter` (the list, as a rezconfig holds it), `time` (or null
 (`family-version[index]`), and `default`, rez's answer with no filter (so that the test can
 count the cases a filter changed).
 
+`cli`: `rez env --exclude/--include` cases (CLI above): `filter` (the configured pod or
+null), `exclude`, `include`, `time`, `request`, `status`, `resolved`, and `package_filter`,
+the list as rez's context records it (`ResolvedContext.to_dict()["package_filter"]`), and
+`default`, rez's answer with no filter.
+
 `rules`: single rule strings (every form above, and seeded random globs, regexes and ranges
 over the benchmark's names, with `[!]-` sets, `*?` and odd parentheses) applied by rez to
 `packages` (a seeded sample of the benchmark's family and version folders, each given a
@@ -40,7 +45,7 @@ import sys
 os.environ.setdefault("REZ_QUIET", "1")
 
 import rez  # noqa: E402
-from rez.package_filter import PackageFilterList  # noqa: E402
+from rez.package_filter import PackageFilterList, Rule  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
 from rez.resolver import ResolverStatus  # noqa: E402
 from rez.version import Version  # noqa: E402
@@ -88,6 +93,26 @@ TIMED = {
     "family ranges": 1600130600,
 }
 
+# `rez env --exclude RULE... --include RULE...` onto the configured filter (a pod of FILTERS,
+# or none), as rez's env command adds them: every exclusion into the last filter (a new one in
+# an empty list), then every inclusion into each filter; with a resolve time or none.
+CLI = {
+    "exclude pre-releases": (None, ["*.alpha*", "glob(*.beta*)"], [], None),
+    "exclude and include": (None, ["glob(*.alpha*)", "range(danger-2.17+)"],
+                            ["danger", "glob(support-17.*)"], None),
+    "include alone changes nothing": (None, [], ["glob(*)"], None),
+    "onto two filters": ("two filters", ["glob(*.beta*)", "after(support:1600129490)"],
+                         ["integer", "regex(coast-.*)"], None),
+    "families kept in order": (None, ["range(support-18+)", "glob(*.m?)", "before(cock:1600129865)",
+                                      "glob(support-17.*)"],
+                               ["range(support-18.0)", "cock"], None),
+    # A timestamp rule of the family "" is kept under "" and so never applies; not beside a
+    # rule of every family, whose `str` rez cannot sort against it (TypeError).
+    "an empty family": (None, ["after(:1600129500)", "range(support-18+)"], [], None),
+    "exclusions with a time": (None, ["glob(*.alpha*)", "glob(*.staging*)"], ["danger"], 1600130600),
+    "a rule refused": (None, ["glob(*.alpha*)", "after(soon)"], [], None),
+}
+
 SINGLE = [["support"], ["danger"], ["overnighter"], ["civilisation"], ["crystal"],
           ["cock"], ["wave"], ["integer"], ["danger", "support-17"]]
 BENCHMARK_REQUESTS = 16
@@ -106,6 +131,40 @@ def resolve(repo, request, pod, time):
             "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
             for v in ctx.resolved_packages]}
     return {"status": "failed", "resolved": [], "error": ctx.failure_description or ""}
+
+
+def cli_job(args):
+    """A `rez env` filter case: the filter list rez's env command builds, its resolve, and the
+    list as the context records it (`package_filter.to_pod()`)."""
+    repo, name, request = args
+    base, excludes, includes, time = CLI[name]
+    case = {"name": name, "filter": FILTERS[base] if base else None, "exclude": excludes,
+            "include": includes, "time": time, "request": request}
+    try:
+        pod = case["filter"]
+        flist = PackageFilterList() if pod is None else PackageFilterList.from_pod(
+            pod if isinstance(pod, list) else [pod])
+        for rule in excludes:
+            flist.add_exclusion(Rule.parse_rule(rule))
+        for rule in includes:
+            flist.add_inclusion(Rule.parse_rule(rule))
+    except Exception as e:
+        case.update({"status": "error", "resolved": [], "error": "%s: %s" % (type(e).__name__, e)})
+        return case
+    try:
+        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
+                              package_filter=flist, timestamp=time)
+    except Exception as e:  # rez raises instead of answering
+        case.update({"status": "error", "resolved": [], "error": "%s: %s" % (type(e).__name__, e)})
+        return case
+    case["package_filter"] = ctx.to_dict()["package_filter"]
+    if ctx.status == ResolverStatus.solved:
+        case.update({"status": "solved", "resolved": [
+            "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
+            for v in ctx.resolved_packages]})
+    else:
+        case.update({"status": "failed", "resolved": [], "error": ctx.failure_description or ""})
+    return case
 
 
 def job(args):
@@ -225,11 +284,18 @@ def main():
     cases = done[len(defaults):]
     for case in cases:
         case["default"] = default[(json.dumps(case["request"]), case["time"])]
+    cli_requests = SINGLE + json.load(open(requests_json))[:4]
+    with multiprocessing.Pool(os.cpu_count() or 1) as pool:
+        cli = pool.map(cli_job, [(bench, name, r) for name in CLI for r in cli_requests])
+    for case in cli:
+        case["default"] = default[(json.dumps(case["request"]), case["time"])]
     packages, rules = rule_cases(bench)
     out = sys.stdout
     out.write('{"bench_repo": %s,\n"packages": %s,\n"rules": [\n' % (
         json.dumps(bench), json.dumps(packages)))
     out.write(",\n".join(json.dumps(rule) for rule in rules))
+    out.write('],\n"cli": [\n')
+    out.write(",\n".join(json.dumps(case) for case in cli))
     out.write('],\n"cases": [\n')
     for i, case in enumerate(cases):
         out.write(("" if i == 0 else ",\n") + json.dumps(case))

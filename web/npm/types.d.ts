@@ -391,6 +391,8 @@ export interface ResolveReport {
   requested_timestamp?: number;
   /** The orderers given (the `orderers` option), as rez's resolved context records them; absent without any. */
   package_orderers?: PackageOrdererConfig[];
+  /** The package filter given (the `packageFilter` option), as rez's resolved context records it: each filter's `excludes` and `includes` rule strings (`glob(*.beta)`, `range(foo-1+)`, `after(1600000000)`); absent without one. */
+  package_filter?: { excludes?: string[]; includes?: string[] }[];
   families_read: number;
   /** `solved`, `failed` (rez's solver fails) or `error` (rez raises). */
   status: 'solved' | 'failed' | 'error';

@@ -24,6 +24,9 @@ pub struct ResolveReport {
     /// The package orderers it was given, as rez's context records them
     /// ([`PackageOrderers::to_pod`](super::PackageOrderers::to_pod)), when it had any.
     pub orderers: Option<Value>,
+    /// The package filter it was given, as rez's context records it
+    /// ([`PackageFilterList::to_pod`](super::PackageFilterList::to_pod)), when it had one.
+    pub package_filter: Option<Value>,
 }
 
 /// One node of the resolve graph: an id and what it shows.
@@ -66,6 +69,10 @@ impl ResolveReport {
             families,
             time: options.time.filter(|&t| t != 0),
             orderers: (!options.orderers.is_empty()).then(|| options.orderers.to_pod()),
+            package_filter: options
+                .package_filter
+                .has_filters()
+                .then(|| options.package_filter.to_pod()),
         }
     }
 
@@ -92,6 +99,9 @@ impl ResolveReport {
         }
         if let Some(orderers) = &self.orderers {
             doc["package_orderers"] = orderers.clone();
+        }
+        if let Some(filter) = &self.package_filter {
+            doc["package_filter"] = filter.clone();
         }
         let resolve = match &self.result {
             Err(message) => {
@@ -360,6 +370,7 @@ mod tests {
             families: 2,
             time: None,
             orderers: None,
+            package_filter: None,
         }
     }
 

@@ -234,7 +234,12 @@ test('rez\'s package_filter leaves packages out, from a value or a rezconfig.py\
   const older = ['arch-x86_64[]', 'platform-linux[]', 'python-3.9.18[0]', 'boost-1.82.0[0]'];
   assert.deepEqual(names(resolve('boost', { ...options, packageFilter: { excludes: 'range(python-3.11+)' } })), older);
   const rezconfig = "package_filter = [\n    {'excludes': ['glob(python-3.*)'], 'includes': [r'regex(python-3\\.9\\..*)']},\n]\n";
-  assert.deepEqual(names(resolve('boost', { ...options, packageFilter: rezconfig })), older);
+  const filtered = resolve('boost', { ...options, packageFilter: rezconfig });
+  assert.deepEqual(names(filtered), older);
+  // Recorded as rez's context records it (PackageFilterList.to_pod); absent without a filter.
+  assert.deepEqual(filtered.package_filter,
+    [{ excludes: ['glob(python-3.*)'], includes: ['regex(python-3\\.9\\..*)'] }]);
+  assert.equal(resolve('boost', options).package_filter, undefined);
   const everything = resolve('boost', { ...options, packageFilter: [{ excludes: ['glob(*)'] }] });
   assert.equal(everything.error, 'Package could not be found: boost');
   // The same JSON as the CLI's `--package-filter FILE`.

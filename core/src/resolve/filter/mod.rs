@@ -24,6 +24,7 @@ use super::timestamp::python_int;
 use super::{Listed, RezPackage, Timestamp, Unusable};
 use crate::formats::rez::{type_name as kind, PyValue};
 use crate::versions::rez::{RezRequirement, RezVersion};
+use serde_json::{json, Map, Value};
 use std::cell::OnceCell;
 use std::sync::Arc;
 
@@ -47,6 +48,8 @@ struct PackageFilter {
 struct Rule {
     family: Option<String>,
     matcher: Matcher,
+    /// As rez writes it (`str(rule)`): `glob(*.beta)`, `range(foo<2)`, `after(foo:1600000000)`.
+    text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +134,62 @@ impl PackageFilterList {
         Ok(list)
     }
 
+    /// rez's `PackageFilterList.add_exclusion` of `rez env --exclude RULE`: into the last
+    /// (costliest) filter, or a new one in an empty list. The list is not sorted again, as in
+    /// rez.
+    pub fn add_exclusion(&mut self, rule: &str) -> Result<(), String> {
+        let rule = Rule::parse(rule)?;
+        match self.filters.last_mut() {
+            Some(last) => last.add(true, rule),
+            None => {
+                let mut filter = PackageFilter::default();
+                filter.add(true, rule);
+                self.filters.push(filter);
+            }
+        }
+        Ok(())
+    }
+
+    /// rez's `PackageFilterList.add_inclusion` of `rez env --include RULE`: into every filter
+    /// (so into none of an empty list: rez's `--include` alone changes nothing).
+    pub fn add_inclusion(&mut self, rule: &str) -> Result<(), String> {
+        let rule = Rule::parse(rule)?;
+        for filter in &mut self.filters {
+            filter.add(false, rule.clone());
+        }
+        Ok(())
+    }
+
+    /// rez's `PackageFilterList.to_pod`, as a resolved context records its `package_filter`:
+    /// each filter's `excludes` and `includes` (when it has any), a family's rules together in
+    /// the order each family first had one, cheapest first.
+    pub fn to_pod(&self) -> Value {
+        let rules = |groups: &[(Option<String>, Vec<Rule>)]| -> Vec<String> {
+            groups
+                .iter()
+                .flat_map(|(_, rules)| rules.iter().map(|r| r.text.clone()))
+                .collect()
+        };
+        let filters = self.filters.iter().map(|filter| {
+            let mut pod = Map::new();
+            for (namespace, groups) in [
+                ("excludes", &filter.excludes),
+                ("includes", &filter.includes),
+            ] {
+                if !groups.is_empty() {
+                    pod.insert(namespace.into(), json!(rules(groups)));
+                }
+            }
+            Value::Object(pod)
+        });
+        Value::Array(filters.collect())
+    }
+
+    /// Whether the list holds no filter at all (rez's context then records `[]`).
+    pub fn has_filters(&self) -> bool {
+        !self.filters.is_empty()
+    }
+
     /// Whether no filter has an exclusion rule (rez's `not filter_list`).
     pub fn is_empty(&self) -> bool {
         self.filters.iter().all(|f| f.excludes.is_empty())
@@ -149,10 +208,7 @@ impl PackageFilterList {
         } else {
             self.clone()
         };
-        let rule = Rule {
-            family: None,
-            matcher: Matcher::Timestamp { time, after: true },
-        };
+        let rule = timestamp_rule(None, time, true);
         match list.filters.last_mut() {
             Some(last) => last.add(true, rule),
             None => {
@@ -358,18 +414,21 @@ impl Rule {
             "glob" => Glob::new(inner).map(|glob| Rule {
                 family: extract_family(inner),
                 matcher: Matcher::Glob(glob),
+                text: format!("glob({inner})"),
             }),
             "regex" => compile_regex(inner).map(|regex| Rule {
                 family: extract_family(inner),
                 matcher: Matcher::Regex(regex),
+                text: format!("regex({inner})"),
             }),
             "range" => RezRequirement::parse(inner)
                 .map(|req| Rule {
                     family: Some(req.name.clone()),
+                    text: format!("range({req})"),
                     matcher: Matcher::Range(req),
                 })
                 .map_err(|e| format!("VersionError: {e}")),
-            _ => timestamp_rule(inner, inner_label == Some("after")),
+            _ => parse_timestamp_rule(inner, inner_label == Some("after")),
         };
         parsed.map_err(|e| format!("Error parsing package filter '{labelled}': {e}"))
     }
@@ -547,17 +606,29 @@ fn set_end(chars: &[char], start: usize) -> usize {
 }
 
 /// rez's `TimestampRule._parse`: `[family:]T`, `T` as Python's `int()` reads it.
-fn timestamp_rule(text: &str, after: bool) -> Result<Rule, String> {
+fn parse_timestamp_rule(text: &str, after: bool) -> Result<Rule, String> {
     let (family, time) = match text.split_once(':') {
         Some((family, time)) => (Some(family.to_string()), time),
         None => (None, text),
     };
     let time = python_int(time)
         .ok_or_else(|| format!("ValueError: invalid literal for int() with base 10: '{time}'"))?;
-    Ok(Rule {
+    Ok(timestamp_rule(family, time, after))
+}
+
+/// rez's `TimestampRule(time, family, reverse=after)`, written as rez's `__str__` writes it
+/// (an empty family is left out).
+fn timestamp_rule(family: Option<String>, time: i64, after: bool) -> Rule {
+    let label = if after { "after" } else { "before" };
+    let text = match family.as_deref().filter(|f| !f.is_empty()) {
+        Some(family) => format!("{label}({family}:{time})"),
+        None => format!("{label}({time})"),
+    };
+    Rule {
         family,
         matcher: Matcher::Timestamp { time, after },
-    })
+        text,
+    }
 }
 
 /// The package filter list of a file's text, `name` being its file name: a `.py` rezconfig

@@ -4,11 +4,15 @@
 use super::outcome::Reduction;
 use super::RezPackage;
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
+
+/// The fewest variants whose reductions look at their distinct requirements ([`Slice::deps`]).
+const DISTINCT_DEPS_FROM: usize = 2;
 
 /// rez `RequirementList`: requirements merged by name, in the order names first appear.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +90,10 @@ pub(super) struct Slice {
     /// slice it was cut from (a superset only lets [`Slice::reduce_by`] look closer).
     pub(super) fam_requires: Rc<HashSet<String>>,
     pub(super) len: usize,
+    /// The distinct requirements of a family among the variants, found when the slice is
+    /// first reduced by a request of that family (see [`Slice::reduce_by`]); shared by copies
+    /// over the same entries.
+    deps: Rc<RefCell<HashMap<String, Rc<[RezRequirement]>>>>,
 }
 
 impl Slice {
@@ -124,6 +132,7 @@ impl Slice {
             common: Rc::new(common),
             fam_requires,
             len,
+            deps: Rc::default(),
         }
     }
 
@@ -184,8 +193,17 @@ impl Slice {
             return (Change::Same, Vec::new());
         }
         let conflicts = |variant| conflicting_dependency(variant, request);
-        // Most reductions remove nothing: look before copying anything.
-        if !self.variants().any(|v| conflicts(v).is_some()) {
+        // Most reductions remove nothing: look before copying anything. A slice is reduced by
+        // every other scope on every round, and its variants mostly repeat their requirements:
+        // from a few variants, each distinct requirement is tried once, not each variant's.
+        let none = match self.len < DISTINCT_DEPS_FROM {
+            true => !self.variants().any(|v| conflicts(v).is_some()),
+            false => !self
+                .deps(&request.name)
+                .iter()
+                .any(|d| d.conflicts_with(request)),
+        };
+        if none {
             return (Change::Same, Vec::new());
         }
         let mut entries = Vec::new();
@@ -231,6 +249,28 @@ impl Slice {
             })
             .collect();
         (Change::Gone, reductions)
+    }
+
+    /// The distinct requirements of `family` among the variants (found once per slice).
+    fn deps(&self, family: &str) -> Rc<[RezRequirement]> {
+        if let Some(deps) = self.deps.borrow().get(family) {
+            return Rc::clone(deps);
+        }
+        let mut distinct: Vec<RezRequirement> = Vec::new();
+        for dep in self.variants().filter_map(|v| v.requires.get(family)) {
+            // What `conflicts_with` reads of it: the range and the conflict (or weak) flag.
+            if !distinct
+                .iter()
+                .any(|d| d.conflict == dep.conflict && d.range == dep.range)
+            {
+                distinct.push(dep.clone());
+            }
+        }
+        let distinct: Rc<[RezRequirement]> = distinct.into();
+        self.deps
+            .borrow_mut()
+            .insert(family.to_string(), Rc::clone(&distinct));
+        distinct
     }
 
     /// rez `extract`: the first (by name) family every variant requires, with the union of

@@ -12,7 +12,7 @@
 /// The CLI's allocator (native/src/main.rs), so the benchmark measures what `pkglens resolve`
 /// does: the solver allocates and frees many small objects.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: pkglens_cli::alloc::Allocator = pkglens_cli::alloc::Allocator;
 
 use pkglens_cli::resolve::{
     parse_requests, reader_pool, resolve_requests, variant_label, RepoSource,

@@ -3,6 +3,7 @@
 //! [`walk`], [`read`], [`rez_closure`] and [`os`]), build their answer with `pkglens-core`, and
 //! hand it to [`render`], which writes it to an [`output`] destination, coloured by [`style`].
 
+pub mod alloc;
 pub mod cli;
 pub mod commands;
 pub mod compile;

@@ -7,7 +7,7 @@
 /// Many threads allocate and free small strings at once: glibc's allocator serialises them on
 /// its arena locks (measured in `docs/benchmarks.md`); mimalloc keeps a heap per thread.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: pkglens_cli::alloc::Allocator = pkglens_cli::alloc::Allocator;
 
 use clap::Parser;
 use pkglens_cli::cli::{Cli, Command};

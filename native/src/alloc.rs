@@ -84,14 +84,20 @@ mod tests {
                 // SAFETY: a non-zero size; freed with its layout below.
                 unsafe {
                     let p = a.alloc(layout);
-                    assert!(!p.is_null() && p as usize % align == 0, "{size} {align}");
+                    assert!(
+                        !p.is_null() && (p as usize).is_multiple_of(align),
+                        "{size} {align}"
+                    );
                     p.write_bytes(7, size);
                     let q = a.realloc(p, layout, size * 3 + 1);
-                    assert!(!q.is_null() && q as usize % align == 0, "{size} {align}");
+                    assert!(
+                        !q.is_null() && (q as usize).is_multiple_of(align),
+                        "{size} {align}"
+                    );
                     assert_eq!(*q, 7);
                     a.dealloc(q, Layout::from_size_align(size * 3 + 1, align).unwrap());
                     let z = a.alloc_zeroed(layout);
-                    assert!(z as usize % align == 0 && *z.add(size - 1) == 0);
+                    assert!((z as usize).is_multiple_of(align) && *z.add(size - 1) == 0);
                     a.dealloc(z, layout);
                 }
             }

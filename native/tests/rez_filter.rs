@@ -373,20 +373,7 @@ fn exclude_and_include_flags_filter_and_are_recorded_as_rez_records_them() {
          "includes": ["regex(python-3\\.11\\..*)"]}
     ]);
     assert_eq!(doc["package_filter"], rez);
-    let root = common::root();
-    let json = dir.path().join("resolve.json");
-    std::fs::write(&json, &out).unwrap();
-    let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
-        .arg(root.join("scripts/conformance/validate_schema.py"))
-        .arg(root.join("docs/schema.json"))
-        .arg(&json)
-        .output()
-        .expect("the test venv's python (scripts/test's setup)");
-    let text = String::from_utf8_lossy(&valid.stdout);
-    assert!(
-        valid.status.success() && text.contains("ResolveDocument"),
-        "{text}"
-    );
+    common::assert_resolve_document(&out, dir.path());
     // `--include` alone adds to no filter, as in rez: nothing filtered, nothing recorded.
     let (code, out, _) = run(&[&repo[..], &["--include", "boost", "boost"]].concat(), &[]);
     assert_eq!(code, 0);

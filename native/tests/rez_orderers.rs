@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{answer, generated, resolve, root, run, strings, variant_select_mode, Answer};
+use common::{answer, generated, resolve, run, strings, variant_select_mode, Answer};
 use pkglens_core::{json_to_py, PackageOrderers, ResolveOptions, RezResolve, VariantSelectMode};
 use serde_json::Value;
 
@@ -282,20 +282,7 @@ fn the_json_answer_records_the_orderers_as_rez_does() {
         {"type": "version_split", "first_version": "1.0.5", "packages": ["tool"]}
     ]);
     assert_eq!(doc["package_orderers"], rez);
-    let root = root();
-    let json = dir.path().join("resolve.json");
-    std::fs::write(&json, &out).unwrap();
-    let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
-        .arg(root.join("scripts/conformance/validate_schema.py"))
-        .arg(root.join("docs/schema.json"))
-        .arg(&json)
-        .output()
-        .expect("the test venv's python (scripts/test's setup)");
-    let text = String::from_utf8_lossy(&valid.stdout);
-    assert!(
-        valid.status.success() && text.contains("ResolveDocument"),
-        "{text}"
-    );
+    common::assert_resolve_document(&out, dir.path());
     let (_, out, _) = run(&[&repo[..], &["tool"]].concat(), &[]);
     assert!(!out.contains("package_orderers"), "{out}");
 }

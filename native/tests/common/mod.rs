@@ -127,3 +127,22 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
+
+/// Asserts that `out`, a `pkglens resolve --format json` answer, is a `ResolveDocument` of
+/// docs/schema.json (checked by the test venv's `jsonschema`, through a file in `dir`).
+pub fn assert_resolve_document(out: &str, dir: &Path) {
+    let root = root();
+    let json = dir.join("resolve.json");
+    std::fs::write(&json, out).unwrap();
+    let valid = std::process::Command::new(root.join(".cache/venv/bin/python"))
+        .arg(root.join("scripts/conformance/validate_schema.py"))
+        .arg(root.join("docs/schema.json"))
+        .arg(&json)
+        .output()
+        .expect("the test venv's python (scripts/test's setup)");
+    let text = String::from_utf8_lossy(&valid.stdout);
+    assert!(
+        valid.status.success() && text.contains("ResolveDocument"),
+        "{text}"
+    );
+}

@@ -138,7 +138,12 @@ impl PackageFilterList {
     /// (costliest) filter, or a new one in an empty list. The list is not sorted again, as in
     /// rez.
     pub fn add_exclusion(&mut self, rule: &str) -> Result<(), String> {
-        let rule = Rule::parse(rule)?;
+        self.exclude_in_last(Rule::parse(rule)?);
+        Ok(())
+    }
+
+    /// Adds the exclusion `rule` to the last filter, or as a new filter of an empty list.
+    fn exclude_in_last(&mut self, rule: Rule) {
         match self.filters.last_mut() {
             Some(last) => last.add(true, rule),
             None => {
@@ -147,7 +152,6 @@ impl PackageFilterList {
                 self.filters.push(filter);
             }
         }
-        Ok(())
     }
 
     /// rez's `PackageFilterList.add_inclusion` of `rez env --include RULE`: into every filter
@@ -208,15 +212,7 @@ impl PackageFilterList {
         } else {
             self.clone()
         };
-        let rule = timestamp_rule(None, time, true);
-        match list.filters.last_mut() {
-            Some(last) => last.add(true, rule),
-            None => {
-                let mut filter = PackageFilter::default();
-                filter.add(true, rule);
-                list.filters.push(filter);
-            }
-        }
+        list.exclude_in_last(timestamp_rule(None, time, true));
         list
     }
 

@@ -53,8 +53,10 @@ ensure_rez_corpus() {
 generate() {
   local out=$1 script=$2; shift 2
   local stamp wheel_dirs=${PKGLENS_WHEELS_DIR:-}
+  # The script's folder's helpers (`_*.py`, imported by its generators) count as its inputs.
+  local helpers=("$(dirname "$script")"/_*.py)
   # shellcheck disable=SC2086 # the folders of PKGLENS_WHEELS_DIR, split at `:`
-  stamp=$(inputs_stamp "$script" "$@" ${wheel_dirs//:/ })
+  stamp=$(inputs_stamp "$script" "${helpers[@]}" "$@" ${wheel_dirs//:/ })
   if [ ! -s "$out" ] || [ "$stamp" != "$(cat "$out.stamp" 2>/dev/null)" ]; then
     mkdir -p "$(dirname "$out")"
     # The reference tools' own warnings go to a log beside the output, not to the terminal.

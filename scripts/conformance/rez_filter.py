@@ -47,7 +47,7 @@ os.environ.setdefault("REZ_QUIET", "1")
 import rez  # noqa: E402
 from rez.package_filter import PackageFilterList, Rule  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
-from rez.resolver import ResolverStatus  # noqa: E402
+from _rez_answers import answer  # noqa: E402
 from rez.version import Version  # noqa: E402
 
 MEDIAN_TIME = 1600129886
@@ -118,19 +118,17 @@ SINGLE = [["support"], ["danger"], ["overnighter"], ["civilisation"], ["crystal"
 BENCHMARK_REQUESTS = 16
 
 
+def raised(e):
+    return "%s: %s" % (type(e).__name__, e)
+
+
 def resolve(repo, request, pod, time):
-    try:
+    def make():
         package_filter = None if pod is None else PackageFilterList.from_pod(
             pod if isinstance(pod, list) else [pod])
-        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
-                              package_filter=package_filter, timestamp=time)
-    except Exception as e:  # rez raises instead of answering
-        return {"status": "error", "resolved": [], "error": "%s: %s" % (type(e).__name__, e)}
-    if ctx.status == ResolverStatus.solved:
-        return {"status": "solved", "resolved": [
-            "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
-            for v in ctx.resolved_packages]}
-    return {"status": "failed", "resolved": [], "error": ctx.failure_description or ""}
+        return ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
+                               package_filter=package_filter, timestamp=time)
+    return answer(make, error=raised)[0]
 
 
 def cli_job(args):
@@ -149,21 +147,15 @@ def cli_job(args):
         for rule in includes:
             flist.add_inclusion(Rule.parse_rule(rule))
     except Exception as e:
-        case.update({"status": "error", "resolved": [], "error": "%s: %s" % (type(e).__name__, e)})
+        case.update({"status": "error", "resolved": [], "error": raised(e)})
         return case
-    try:
-        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
-                              package_filter=flist, timestamp=time)
-    except Exception as e:  # rez raises instead of answering
-        case.update({"status": "error", "resolved": [], "error": "%s: %s" % (type(e).__name__, e)})
-        return case
-    case["package_filter"] = ctx.to_dict()["package_filter"]
-    if ctx.status == ResolverStatus.solved:
-        case.update({"status": "solved", "resolved": [
-            "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
-            for v in ctx.resolved_packages]})
-    else:
-        case.update({"status": "failed", "resolved": [], "error": ctx.failure_description or ""})
+    out, ctx = answer(lambda: ResolvedContext(request, package_paths=[repo],
+                                              add_implicit_packages=False,
+                                              package_filter=flist, timestamp=time),
+                      error=raised)
+    if ctx is not None:
+        case["package_filter"] = ctx.to_dict()["package_filter"]
+    case.update(out)
     return case
 
 

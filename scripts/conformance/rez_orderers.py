@@ -46,7 +46,7 @@ import rez  # noqa: E402
 from rez import package_order  # noqa: E402
 from rez.config import config  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
-from rez.resolver import ResolverStatus  # noqa: E402
+from _rez_answers import answer  # noqa: E402
 
 ORDERERS = {
     "python 2 first": [
@@ -127,16 +127,10 @@ def resolve(repo, request, orderers, mode):
     # soft_timestamp reads its families through the configured packages_path.
     config.override("packages_path", [repo])
     orderers = None if orderers is None else [package_order.from_pod(o) for o in orderers]
-    try:
-        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
-                              package_orderers=orderers)
-    except Exception as e:  # rez raises instead of answering
-        return {"status": "error", "resolved": [], "error": str(e)}
-    if ctx.status == ResolverStatus.solved:
-        return {"status": "solved", "resolved": [
-            "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
-            for v in ctx.resolved_packages]}
-    return {"status": "failed", "resolved": [], "error": ctx.failure_description or ""}
+    out, _ = answer(lambda: ResolvedContext(request, package_paths=[repo],
+                                            add_implicit_packages=False,
+                                            package_orderers=orderers))
+    return out
 
 
 def job(args):

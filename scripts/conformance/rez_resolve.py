@@ -31,7 +31,7 @@ os.environ.setdefault("REZ_QUIET", "1")
 import rez  # noqa: E402
 from rez.config import config  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
-from rez.resolver import ResolverStatus  # noqa: E402
+from _rez_answers import answer  # noqa: E402
 
 MODES = ("version_priority", "intersection_priority")
 
@@ -39,23 +39,9 @@ MODES = ("version_priority", "intersection_priority")
 def resolve(repo, request, mode):
     config.override("variant_select_mode", mode)
     case = {"request": request, "mode": mode}
-    try:
-        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False)
-    except Exception as e:  # rez raises instead of answering
-        case.update(status="error", resolved=[], ephemerals=[], error=str(e))
-        return case
-    if ctx.status == ResolverStatus.solved:
-        case.update(
-            status="solved",
-            resolved=[
-                "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
-                for v in ctx.resolved_packages
-            ],
-            ephemerals=sorted(str(e) for e in ctx.resolved_ephemerals),
-        )
-    else:
-        case.update(status="failed", resolved=[], ephemerals=[],
-                    error=ctx.failure_description or "")
+    out, _ = answer(lambda: ResolvedContext(request, package_paths=[repo],
+                                            add_implicit_packages=False), ephemerals=True)
+    case.update(out)
     return case
 
 

@@ -33,7 +33,7 @@ os.environ.setdefault("REZ_QUIET", "1")
 
 import rez  # noqa: E402
 from rez.resolved_context import ResolvedContext  # noqa: E402
-from rez.resolver import ResolverStatus  # noqa: E402
+from _rez_answers import answer  # noqa: E402
 
 from rez.packages import iter_packages  # noqa: E402
 
@@ -64,27 +64,13 @@ FAMILY_REQUESTS = (
 def resolve(job):
     repo, request, time, name = job
     case = {"set": name, "request": request, "time": time, "mode": "version_priority"}
-    ctx = None
-    try:
-        ctx = ResolvedContext(request, package_paths=[repo], add_implicit_packages=False,
-                              timestamp=time)
-    except Exception as e:  # rez raises instead of answering
-        case.update(status="error", resolved=[], ephemerals=[], error=str(e))
-        return case
-    if ctx.status == ResolverStatus.solved:
-        case.update(
-            status="solved",
-            resolved=[
-                "%s[%s]" % (v.qualified_package_name, "" if v.index is None else v.index)
-                for v in ctx.resolved_packages
-            ],
-            ephemerals=sorted(str(e) for e in ctx.resolved_ephemerals),
-            # Not written: what the untimed resolve picked, for the times to try.
-            picked=sorted({v.parent.timestamp for v in ctx.resolved_packages}),
-        )
-    else:
-        case.update(status="failed", resolved=[], ephemerals=[],
-                    error=ctx.failure_description or "")
+    out, ctx = answer(lambda: ResolvedContext(request, package_paths=[repo],
+                                              add_implicit_packages=False, timestamp=time),
+                      ephemerals=True)
+    case.update(out)
+    if out["status"] == "solved":
+        # Not written: what the untimed resolve picked, for the times to try.
+        case["picked"] = sorted({v.parent.timestamp for v in ctx.resolved_packages})
     return case
 
 

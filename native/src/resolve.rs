@@ -104,9 +104,7 @@ impl RepoSource {
             loaded: 0,
         }
     }
-}
 
-impl RepoSource {
     /// Walks ahead of the solver: the families that `packages` (just read) require are
     /// started in the pool, each with the union of the ranges they are required in, long
     /// before the solver names them (it names a family only once the packages requiring it

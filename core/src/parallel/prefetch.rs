@@ -550,7 +550,8 @@ mod tests {
         prefetcher.start(&1);
         prefetcher.start_guess(&12);
         prefetcher.start(&2);
-        // A guess started again as a key: now before the guesses, after the keys before it.
+        // A guess started again as a key: now the newest key, begun before the others and
+        // before every guess.
         prefetcher.start(&10);
         release.send(()).unwrap();
         let order: Vec<u32> = (0..5).map(|_| began_rx.recv().unwrap()).collect();

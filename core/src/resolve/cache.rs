@@ -21,6 +21,8 @@ pub(super) struct Solver<'a> {
     source: &'a mut dyn PackageSource,
     pub(super) options: &'a ResolveOptions,
     pub(super) request: RequirementList,
+    /// The positions of the request's non-conflict families, which variant keys rank.
+    requested: HashMap<String, usize>,
     families: HashMap<String, Option<Family>>,
     named: HashSet<String>,
     pub(super) searched: String,
@@ -45,10 +47,17 @@ impl<'a> Solver<'a> {
         request: RequirementList,
         searched: &str,
     ) -> Solver<'a> {
+        let mut requested = HashMap::default();
+        for (i, r) in request.requirements.iter().enumerate() {
+            if !r.conflict {
+                requested.entry(r.name.clone()).or_insert(i);
+            }
+        }
         Solver {
             source,
             options,
             request,
+            requested,
             families: HashMap::default(),
             named: HashSet::default(),
             searched: searched.to_string(),
@@ -274,7 +283,10 @@ impl<'a> Solver<'a> {
                 self.find_first_after(&name)?;
             }
         }
-        let sorted: Rc<[Rc<Variant>]> = if self.options.orderers.is_empty() {
+        let sorted: Rc<[Rc<Variant>]> = if variants.len() == 1 && self.options.orderers.is_empty() {
+            // One variant is its own order: its key (which cannot fail here) is not needed.
+            variants.into_iter().map(Rc::new).collect()
+        } else if self.options.orderers.is_empty() {
             let mut keyed: Vec<(VariantKey, Rc<Variant>)> = variants
                 .into_iter()
                 .map(|v| (self.variant_key(&v), Rc::new(v)))
@@ -323,23 +335,19 @@ impl<'a> Solver<'a> {
         &self,
         variant: &'v Variant,
     ) -> (Vec<(usize, &'v RezRequirement)>, Vec<&'v RezRequirement>) {
+        // Each of the variant's requirements is looked up among the request's families (a
+        // request names more families than a variant requires), then put in request order.
+        // As in rez, a variant's conflict requirement of a requested family is ranked too.
         let mut requested = Vec::new();
-        let mut names: HashSet<&str> = HashSet::default();
-        for (i, request) in self.request.requirements.iter().enumerate() {
-            if request.conflict {
-                continue;
-            }
-            if let Some(req) = variant.requires.get(&request.name) {
-                requested.push((i, req));
-                names.insert(&req.name);
+        let mut additional = Vec::new();
+        for req in &variant.requires.requirements {
+            match self.requested.get(&req.name) {
+                Some(&i) => requested.push((i, req)),
+                None if !req.conflict => additional.push(req),
+                None => {}
             }
         }
-        let additional = variant
-            .requires
-            .requirements
-            .iter()
-            .filter(|r| !r.conflict && !names.contains(r.name.as_str()))
-            .collect();
+        requested.sort_unstable_by_key(|&(i, _)| i);
         (requested, additional)
     }
 

@@ -4,7 +4,7 @@
 
 use super::order::{first_after, python_sorted_reverse, FirstAfter};
 use super::outcome::{describe_unusable, error, versioned, SolveError};
-use super::slice::{Entry, RequirementList, Slice, Variant};
+use super::slice::{Entry, Fam, RequirementList, Slice, Variant};
 use super::{
     unreadable, Listed, PackageFilterList, PackageSource, ResolveOptions, RezPackage, Timestamp,
     Unusable, VariantSelectMode,
@@ -24,6 +24,8 @@ pub(super) struct Solver<'a> {
     /// The positions of the request's non-conflict families, which variant keys rank.
     requested: HashMap<String, usize>,
     families: HashMap<String, Option<Family>>,
+    /// The families' numbers ([`Fam`]).
+    fams: HashMap<String, Fam>,
     named: HashSet<String>,
     pub(super) searched: String,
     /// The families a `soft_timestamp` orderer orders, with their first version after its time.
@@ -59,11 +61,22 @@ impl<'a> Solver<'a> {
             request,
             requested,
             families: HashMap::default(),
+            fams: HashMap::default(),
             named: HashSet::default(),
             searched: searched.to_string(),
             first_after: FirstAfter::default(),
             filter: options.package_filter.with_time(options.time),
         }
+    }
+
+    /// The number of `family` in this resolve.
+    fn fam(&mut self, family: &str) -> Fam {
+        if let Some(&fam) = self.fams.get(family) {
+            return fam;
+        }
+        let fam = self.fams.len() as Fam;
+        self.fams.insert(family.to_string(), fam);
+        fam
     }
 
     /// Tells the source about `family` the first time a requirement names it.
@@ -254,21 +267,16 @@ impl<'a> Solver<'a> {
                     list.join(" ")
                 ))
             })?;
-            let mut fams = BTreeSet::new();
-            let mut conflict_fams = BTreeSet::new();
-            for req in &requires.requirements {
-                if req.conflict {
-                    conflict_fams.insert(req.name.clone());
-                } else {
-                    fams.insert(req.name.clone());
-                }
-            }
+            let mut fams: Vec<(Fam, usize)> = (requires.requirements.iter().enumerate())
+                .filter(|(_, r)| !r.conflict)
+                .map(|(at, r)| (self.fam(&r.name), at))
+                .collect();
+            fams.sort_unstable();
             variants.push(Variant {
                 package: Arc::clone(package),
                 index,
                 requires,
                 fams,
-                conflict_fams,
             });
         }
         if !self.options.orderers.is_empty() {

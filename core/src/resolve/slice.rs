@@ -7,7 +7,6 @@ use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
 use foldhash::{HashMap, HashSet};
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -46,19 +45,33 @@ impl RequirementList {
     }
 }
 
+/// A family as one resolve numbers it, the first time the solver meets its name: the sets of
+/// families that slices intersect on every round are sets of numbers, not of names.
+pub(super) type Fam = u32;
+
 /// A variant of a package, with its merged requirements.
 #[derive(Debug)]
 pub(super) struct Variant {
     pub(super) package: Arc<RezPackage>,
     pub(super) index: Option<usize>,
     pub(super) requires: RequirementList,
-    /// Names of the non-conflict requirements (rez `request_fams`).
-    pub(super) fams: BTreeSet<String>,
-    /// Names of the conflict requirements (rez `conflict_request_fams`).
-    pub(super) conflict_fams: BTreeSet<String>,
+    /// The non-conflict requirements' families (rez `request_fams`), sorted by number, with
+    /// the requirement's place in `requires`.
+    pub(super) fams: Vec<(Fam, usize)>,
 }
 
 impl Variant {
+    /// Whether `fam` is one of the non-conflict requirements' families.
+    fn requires_fam(&self, fam: Fam) -> bool {
+        self.fams.binary_search_by_key(&fam, |&(f, _)| f).is_ok()
+    }
+
+    /// The name of `fam`, one of the non-conflict requirements' families.
+    fn fam_name(&self, fam: Fam) -> Option<&str> {
+        let at = self.fams.binary_search_by_key(&fam, |&(f, _)| f).ok()?;
+        Some(&self.requires.requirements[self.fams[at].1].name)
+    }
+
     pub(super) fn package(&self) -> &RezPackage {
         &self.package
     }
@@ -83,9 +96,10 @@ pub(super) struct Slice {
     pub(super) entries: Rc<[Entry]>,
     /// Entries are in version order (highest first).
     pub(super) sorted: bool,
-    pub(super) extracted: BTreeSet<String>,
-    /// Families every variant requires (shared by copies: they never change).
-    pub(super) common: Rc<BTreeSet<String>>,
+    /// Families taken from `common` by [`Slice::extract`].
+    pub(super) extracted: Vec<Fam>,
+    /// Families every variant requires, sorted (shared by copies: they never change).
+    pub(super) common: Rc<[Fam]>,
     /// Families any variant requires or conflicts with, or more: a copy keeps the set of the
     /// slice it was cut from (a superset only lets [`Slice::reduce_by`] look closer).
     pub(super) fam_requires: Rc<HashSet<String>>,
@@ -101,8 +115,7 @@ impl Slice {
     pub(super) fn new(name: Rc<str>, entries: Vec<Entry>) -> Slice {
         let mut fam_requires = HashSet::default();
         for variant in entries.iter().flat_map(|e| e.variants.iter()) {
-            fam_requires.extend(variant.fams.iter().cloned());
-            fam_requires.extend(variant.conflict_fams.iter().cloned());
+            fam_requires.extend(variant.requires.requirements.iter().map(|r| r.name.clone()));
         }
         Slice::with(name, entries.into(), false, Rc::new(fam_requires))
     }
@@ -113,23 +126,22 @@ impl Slice {
         sorted: bool,
         fam_requires: Rc<HashSet<String>>,
     ) -> Slice {
-        let mut common: Option<BTreeSet<String>> = None;
+        let mut common: Option<Vec<Fam>> = None;
         let mut len = 0;
         for variant in entries.iter().flat_map(|e| e.variants.iter()) {
             len += 1;
             match common.as_mut() {
-                None => common = Some(variant.fams.clone()),
-                Some(c) if !c.is_empty() => c.retain(|f| variant.fams.contains(f)),
+                None => common = Some(variant.fams.iter().map(|&(f, _)| f).collect()),
+                Some(c) if !c.is_empty() => c.retain(|&f| variant.requires_fam(f)),
                 Some(_) => {}
             }
         }
-        let common = common.unwrap_or_default();
         Slice {
             name,
             entries,
             sorted,
-            extracted: BTreeSet::new(),
-            common: Rc::new(common),
+            extracted: Vec::new(),
+            common: common.unwrap_or_default().into(),
             fam_requires,
             len,
             deps: Rc::default(),
@@ -279,7 +291,15 @@ impl Slice {
         if !self.extractable() {
             return None;
         }
-        let family = self.common.difference(&self.extracted).next()?.clone();
+        // rez takes the first by name.
+        let first = self.first_variant()?;
+        let (fam, family) = self
+            .common
+            .iter()
+            .filter(|f| !self.extracted.contains(f))
+            .filter_map(|&f| Some((f, first.fam_name(f)?)))
+            .min_by(|a, b| a.1.cmp(b.1))?;
+        let family = family.to_string();
         let mut ranges: Vec<RezVersionRange> = self
             .variants()
             .filter_map(|v| v.requires.get(&family).map(|r| r.range.clone()))
@@ -288,7 +308,7 @@ impl Slice {
         ranges.dedup();
         let range = RezVersionRange::union_all(&ranges);
         let mut slice = self.clone();
-        slice.extracted.insert(family.clone());
+        slice.extracted.push(fam);
         Some((slice, RezRequirement::new(&family, range)))
     }
 
@@ -301,11 +321,16 @@ impl Slice {
             this.entries = entries.into();
             this.sorted = true;
         }
-        let mut fams: BTreeSet<String> = if this.len > 2 {
+        let mut fams: Vec<Fam> = if this.len > 2 {
             let first = this.first_variant()?;
-            first.fams.difference(&this.extracted).cloned().collect()
+            first
+                .fams
+                .iter()
+                .map(|&(f, _)| f)
+                .filter(|f| !this.extracted.contains(f))
+                .collect()
         } else {
-            BTreeSet::new()
+            Vec::new()
         };
         if fams.is_empty() {
             return Some(this.split_at(0, 1));
@@ -313,7 +338,7 @@ impl Slice {
         let mut prev = (0, 1);
         for (i, entry) in this.entries.iter().enumerate() {
             for (j, variant) in entry.variants.iter().enumerate() {
-                fams = fams.intersection(&variant.fams).cloned().collect();
+                fams.retain(|&f| variant.requires_fam(f));
                 if fams.is_empty() {
                     return Some(this.split_at(prev.0, prev.1));
                 }

@@ -22,7 +22,8 @@ use pkglens_core::{
     PACKAGE_FILES,
 };
 use pkglens_core::{read_orderers, read_package_filter, PackageFilterList, PackageOrderers};
-use std::collections::HashSet;
+// foldhash, not SipHash: the solver's thread looks up every family a read package requires.
+use foldhash::{HashSet, HashSetExt};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

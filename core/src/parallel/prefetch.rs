@@ -3,7 +3,8 @@
 use super::ordered::CancelFlag;
 use super::policy::Executor;
 use super::recv_cooperative;
-use std::collections::{HashMap, HashSet};
+// foldhash, not SipHash: the solver's thread looks a key up here for every family it names.
+use foldhash::{HashMap, HashSet};
 use std::hash::Hash;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -41,7 +42,7 @@ where
 {
     let mut stack: Vec<K> = roots.into_iter().collect();
     stack.reverse();
-    let mut visited = HashSet::new();
+    let mut visited = HashSet::default();
     let mut out = Vec::new();
     while let Some(key) = stack.pop() {
         if !visited.insert(key.clone()) {
@@ -91,8 +92,8 @@ where
     let load = Arc::new(load);
     let ahead = options.ahead.max(1);
     let (tx, rx) = mpsc::channel::<(K, std::thread::Result<V>)>();
-    let mut slots: HashMap<K, Slot<V>> = HashMap::new();
-    let mut visited: HashSet<K> = HashSet::new();
+    let mut slots: HashMap<K, Slot<V>> = HashMap::default();
+    let mut visited: HashSet<K> = HashSet::default();
     let mut out = Vec::new();
 
     let start = |key: &K, slots: &mut HashMap<K, Slot<V>>| {
@@ -234,7 +235,7 @@ where
             ahead: options.ahead.max(1),
             tx,
             rx,
-            slots: HashMap::new(),
+            slots: HashMap::default(),
             waiting: Arc::new(Mutex::new(Waiting {
                 keys: Vec::new(),
                 guesses: Vec::new(),

@@ -70,7 +70,7 @@ impl<'a> Solver<'a> {
     }
 
     /// The number of `family` in this resolve.
-    fn fam(&mut self, family: &str) -> Fam {
+    pub(super) fn fam(&mut self, family: &str) -> Fam {
         if let Some(&fam) = self.fams.get(family) {
             return fam;
         }
@@ -134,8 +134,9 @@ impl<'a> Solver<'a> {
         if entries.is_empty() {
             return Ok(None);
         }
+        let fam = self.fam(family);
         if self.options.orderers.is_empty() {
-            return Ok(Some(Slice::new(family.into(), entries)));
+            return Ok(Some(Slice::new(family.into(), fam, entries)));
         }
         // rez sorts a slice's versions by its orderer when it first splits it; a slice is
         // only ever cut from this one, keeping its order, so sorting now gives the same.
@@ -145,7 +146,7 @@ impl<'a> Solver<'a> {
             .orderers
             .sort_versions(family, entries, |e| &e.version, &self.first_after)
             .map_err(error)?;
-        let mut slice = Slice::new(family.into(), entries);
+        let mut slice = Slice::new(family.into(), fam, entries);
         slice.sorted = true;
         Ok(Some(slice))
     }
@@ -267,15 +268,20 @@ impl<'a> Solver<'a> {
                     list.join(" ")
                 ))
             })?;
-            let mut fams: Vec<(Fam, usize)> = (requires.requirements.iter().enumerate())
-                .filter(|(_, r)| !r.conflict)
-                .map(|(at, r)| (self.fam(&r.name), at))
+            let req_fams: Vec<Fam> = (requires.requirements.iter())
+                .map(|r| self.fam(&r.name))
+                .collect();
+            let mut fams: Vec<(Fam, usize)> = (requires.requirements.iter().zip(&req_fams))
+                .enumerate()
+                .filter(|(_, (r, _))| !r.conflict)
+                .map(|(at, (_, &f))| (f, at))
                 .collect();
             fams.sort_unstable();
             variants.push(Variant {
                 package: Arc::clone(package),
                 index,
                 requires,
+                req_fams,
                 fams,
             });
         }

@@ -4,7 +4,7 @@
 use super::outcome::Reduction;
 use super::RezPackage;
 use crate::versions::rez::{RezRequirement, RezVersion, RezVersionRange};
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -49,12 +49,33 @@ impl RequirementList {
 /// families that slices intersect on every round are sets of numbers, not of names.
 pub(super) type Fam = u32;
 
+/// Families by number, as bits: the families a slice's variants name.
+#[derive(Debug, Default)]
+pub(super) struct FamSet(Vec<u64>);
+
+impl FamSet {
+    fn insert(&mut self, fam: Fam) {
+        let (word, bit) = (fam as usize / 64, fam % 64);
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    fn contains(&self, fam: Fam) -> bool {
+        let (word, bit) = (fam as usize / 64, fam % 64);
+        self.0.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+}
+
 /// A variant of a package, with its merged requirements.
 #[derive(Debug)]
 pub(super) struct Variant {
     pub(super) package: Arc<RezPackage>,
     pub(super) index: Option<usize>,
     pub(super) requires: RequirementList,
+    /// The family of each requirement of `requires`, in its order.
+    pub(super) req_fams: Vec<Fam>,
     /// The non-conflict requirements' families (rez `request_fams`), sorted by number, with
     /// the requirement's place in `requires`.
     pub(super) fams: Vec<(Fam, usize)>,
@@ -70,6 +91,12 @@ impl Variant {
     fn fam_name(&self, fam: Fam) -> Option<&str> {
         let at = self.fams.binary_search_by_key(&fam, |&(f, _)| f).ok()?;
         Some(&self.requires.requirements[self.fams[at].1].name)
+    }
+
+    /// The requirement of family `fam`, if any (rez `requires_list.get(name)`).
+    fn requirement_of(&self, fam: Fam) -> Option<&RezRequirement> {
+        let at = self.req_fams.iter().position(|&f| f == fam)?;
+        self.requires.requirements.get(at)
     }
 
     pub(super) fn package(&self) -> &RezPackage {
@@ -92,6 +119,7 @@ pub(super) struct Entry {
 #[derive(Debug, Clone)]
 pub(super) struct Slice {
     pub(super) name: Rc<str>,
+    pub(super) fam: Fam,
     /// Shared by copies that only differ in what is extracted.
     pub(super) entries: Rc<[Entry]>,
     /// Entries are in version order (highest first).
@@ -102,29 +130,31 @@ pub(super) struct Slice {
     pub(super) common: Rc<[Fam]>,
     /// Families any variant requires or conflicts with, or more: a copy keeps the set of the
     /// slice it was cut from (a superset only lets [`Slice::reduce_by`] look closer).
-    pub(super) fam_requires: Rc<HashSet<String>>,
+    pub(super) fam_requires: Rc<FamSet>,
     pub(super) len: usize,
     /// The distinct requirements of a family among the variants, found when the slice is
     /// first reduced by a request of that family (see [`Slice::reduce_by`]); shared by copies
     /// over the same entries.
-    deps: Rc<RefCell<HashMap<String, Rc<[RezRequirement]>>>>,
+    deps: Rc<RefCell<HashMap<Fam, Rc<[RezRequirement]>>>>,
 }
 
 impl Slice {
     /// A slice over `entries` (never empty), as the solver first makes it.
-    pub(super) fn new(name: Rc<str>, entries: Vec<Entry>) -> Slice {
-        let mut fam_requires = HashSet::default();
+    pub(super) fn new(name: Rc<str>, fam: Fam, entries: Vec<Entry>) -> Slice {
+        let mut fam_requires = FamSet::default();
         for variant in entries.iter().flat_map(|e| e.variants.iter()) {
-            fam_requires.extend(variant.requires.requirements.iter().map(|r| r.name.clone()));
+            for &f in &variant.req_fams {
+                fam_requires.insert(f);
+            }
         }
-        Slice::with(name, entries.into(), false, Rc::new(fam_requires))
+        Slice::with((name, fam), entries.into(), false, Rc::new(fam_requires))
     }
 
     fn with(
-        name: Rc<str>,
+        (name, fam): (Rc<str>, Fam),
         entries: Rc<[Entry]>,
         sorted: bool,
-        fam_requires: Rc<HashSet<String>>,
+        fam_requires: Rc<FamSet>,
     ) -> Slice {
         let mut common: Option<Vec<Fam>> = None;
         let mut len = 0;
@@ -138,6 +168,7 @@ impl Slice {
         }
         Slice {
             name,
+            fam,
             entries,
             sorted,
             extracted: Vec::new(),
@@ -151,7 +182,7 @@ impl Slice {
     /// rez's `_copy`: a slice over `entries`, `sorted` as this one, nothing extracted yet.
     pub(super) fn copy(&self, entries: Vec<Entry>) -> Slice {
         Slice::with(
-            Rc::clone(&self.name),
+            (Rc::clone(&self.name), self.fam),
             entries.into(),
             self.sorted,
             Rc::clone(&self.fam_requires),
@@ -200,20 +231,22 @@ impl Slice {
 
     /// rez `reduce_by`: drops the variants whose requirement of `request`'s family conflicts
     /// with it.
-    pub(super) fn reduce_by(&self, request: &RezRequirement) -> (Change<Slice>, Vec<Reduction>) {
-        if request.range.is_empty() || !self.fam_requires.contains(&request.name) {
+    /// `fam` is the number of `request`'s family.
+    pub(super) fn reduce_by(
+        &self,
+        request: &RezRequirement,
+        fam: Fam,
+    ) -> (Change<Slice>, Vec<Reduction>) {
+        if request.range.is_empty() || !self.fam_requires.contains(fam) {
             return (Change::Same, Vec::new());
         }
-        let conflicts = |variant| conflicting_dependency(variant, request);
+        let conflicts = |variant| conflicting_dependency(variant, request, fam);
         // Most reductions remove nothing: look before copying anything. A slice is reduced by
         // every other scope on every round, and its variants mostly repeat their requirements:
         // from a few variants, each distinct requirement is tried once, not each variant's.
         let none = match self.len < DISTINCT_DEPS_FROM {
             true => !self.variants().any(|v| conflicts(v).is_some()),
-            false => !self
-                .deps(&request.name)
-                .iter()
-                .any(|d| d.conflicts_with(request)),
+            false => !self.deps(fam).iter().any(|d| d.conflicts_with(request)),
         };
         if none {
             return (Change::Same, Vec::new());
@@ -264,12 +297,12 @@ impl Slice {
     }
 
     /// The distinct requirements of `family` among the variants (found once per slice).
-    fn deps(&self, family: &str) -> Rc<[RezRequirement]> {
-        if let Some(deps) = self.deps.borrow().get(family) {
+    fn deps(&self, fam: Fam) -> Rc<[RezRequirement]> {
+        if let Some(deps) = self.deps.borrow().get(&fam) {
             return Rc::clone(deps);
         }
         let mut distinct: Vec<RezRequirement> = Vec::new();
-        for dep in self.variants().filter_map(|v| v.requires.get(family)) {
+        for dep in self.variants().filter_map(|v| v.requirement_of(fam)) {
             // What `conflicts_with` reads of it: the range and the conflict (or weak) flag.
             if !distinct
                 .iter()
@@ -279,9 +312,7 @@ impl Slice {
             }
         }
         let distinct: Rc<[RezRequirement]> = distinct.into();
-        self.deps
-            .borrow_mut()
-            .insert(family.to_string(), Rc::clone(&distinct));
+        self.deps.borrow_mut().insert(fam, Rc::clone(&distinct));
         distinct
     }
 
@@ -372,13 +403,13 @@ impl Slice {
 }
 
 /// The requirement of `variant` that conflicts with `request`, if any.
-pub(super) fn conflicting_dependency<'v>(
+fn conflicting_dependency<'v>(
     variant: &'v Variant,
     request: &RezRequirement,
+    fam: Fam,
 ) -> Option<&'v RezRequirement> {
     variant
-        .requires
-        .get(&request.name)
+        .requirement_of(fam)
         .filter(|dep| dep.conflicts_with(request))
 }
 

@@ -17,7 +17,7 @@ use super::outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
 use super::pending::Pending;
-use super::slice::{Change, RequirementList, Slice, Variant};
+use super::slice::{Change, Fam, RequirementList, Slice, Variant};
 use super::{PackageSource, ResolveOptions};
 use crate::versions::rez::{RezRequirement, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
@@ -29,6 +29,8 @@ use std::rc::Rc;
 #[derive(Debug, Clone)]
 struct Scope {
     name: Rc<str>,
+    /// The family's number in this resolve.
+    fam: Fam,
     /// The scope's request: for a slice, the exact versions it holds (shared by copies).
     request: Rc<RezRequirement>,
     slice: Option<Rc<Slice>>,
@@ -38,10 +40,12 @@ struct Scope {
 impl Scope {
     fn new(request: &RezRequirement, solver: &mut Solver) -> Result<Scope, SolveError> {
         let name: Rc<str> = request.name.as_str().into();
+        let fam = solver.fam(&request.name);
         let ephemeral = request.name.starts_with('.');
         if request.conflict || ephemeral {
             return Ok(Scope {
                 name,
+                fam,
                 request: Rc::new(request.clone()),
                 slice: None,
                 ephemeral,
@@ -60,6 +64,7 @@ impl Scope {
         Scope {
             request: Rc::new(RezRequirement::new(&name, slice.range())),
             name,
+            fam: slice.fam,
             slice: Some(Rc::new(slice)),
             ephemeral,
         }
@@ -114,11 +119,12 @@ impl Scope {
         })
     }
 
-    fn reduce_by(&self, request: &RezRequirement) -> (Change<Scope>, Vec<Reduction>) {
+    /// Reduced by `by`'s request.
+    fn reduce_by(&self, by: &Scope) -> (Change<Scope>, Vec<Reduction>) {
         let Some(slice) = self.slice.as_ref().filter(|_| !self.ephemeral) else {
             return (Change::Same, Vec::new());
         };
-        let (change, reductions) = slice.reduce_by(request);
+        let (change, reductions) = slice.reduce_by(&by.request, by.fam);
         let change = match change {
             Change::Same => Change::Same,
             Change::Gone => Change::Gone,
@@ -367,7 +373,7 @@ impl Phase {
                 // The scope shared, not its request copied: a slice's range may hold hundreds
                 // of versions, and this runs for every pair of scopes.
                 let by = Rc::clone(&scopes[y]);
-                match scopes[x].reduce_by(&by.request) {
+                match scopes[x].reduce_by(&by) {
                     (Change::Gone, reductions) => {
                         return Ok(self.failed(
                             scopes,

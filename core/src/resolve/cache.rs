@@ -4,7 +4,7 @@
 
 use super::order::{first_after, python_sorted_reverse, FirstAfter};
 use super::outcome::{describe_unusable, error, versioned, SolveError};
-use super::slice::{Entry, Fam, RequirementList, Slice, Variant};
+use super::slice::{own_requires, Entry, Fam, RequirementList, Slice, Variant};
 use super::{
     unreadable, Listed, PackageFilterList, PackageSource, ResolveOptions, RezPackage, Timestamp,
     Unusable, VariantSelectMode,
@@ -255,32 +255,41 @@ impl<'a> Solver<'a> {
         };
         let mut variants = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let own: &[RezRequirement] = index
-                .and_then(|k| package.variants.get(k))
-                .map_or(&[], Vec::as_slice);
-            let all = || package.requires.iter().chain(own);
-            let requires = RequirementList::new(all()).map_err(|_| {
-                let list: Vec<String> = all().map(|r| r.to_string()).collect();
-                error(format!(
-                    "The package {}[{}] has an internal requirements conflict: {}",
-                    versioned(family, &package.version),
-                    index.map(|k| k.to_string()).unwrap_or_default(),
-                    list.join(" ")
-                ))
-            })?;
-            let req_fams: Vec<Fam> = (requires.requirements.iter())
-                .map(|r| self.fam(&r.name))
-                .collect();
-            let mut fams: Vec<(Fam, usize)> = (requires.requirements.iter().zip(&req_fams))
-                .enumerate()
-                .filter(|(_, (r, _))| !r.conflict)
-                .map(|(at, (_, &f))| (f, at))
+            let all = || package.requires.iter().chain(own_requires(package, index));
+            let mut req_fams: Vec<Fam> = all().map(|r| self.fam(&r.name)).collect();
+            let repeated = (1..req_fams.len()).any(|i| req_fams[..i].contains(&req_fams[i]));
+            // Merged into a list of its own only when a family repeats (read in place else).
+            let merged = match repeated {
+                false => None,
+                // rez's message names the pair that cannot be merged (`str(RequirementList)`).
+                true => Some(RequirementList::new(all()).map_err(|(a, b)| {
+                    error(format!(
+                        "The package {}[{}] has an internal requirements conflict: {a} <--!--> {b}",
+                        versioned(family, &package.version),
+                        index.map(|k| k.to_string()).unwrap_or_default(),
+                    ))
+                })?),
+            };
+            if let Some(list) = &merged {
+                req_fams = list
+                    .requirements
+                    .iter()
+                    .map(|r| self.fam(&r.name))
+                    .collect();
+            }
+            let conflicts: Vec<bool> = match &merged {
+                Some(list) => list.requirements.iter().map(|r| r.conflict).collect(),
+                None => all().map(|r| r.conflict).collect(),
+            };
+            let mut fams: Vec<(Fam, usize)> = (req_fams.iter().zip(conflicts).enumerate())
+                .filter(|(_, (_, conflict))| !conflict)
+                .map(|(at, (&f, _))| (f, at))
                 .collect();
             fams.sort_unstable();
             variants.push(Variant {
                 package: Arc::clone(package),
                 index,
-                requires,
+                merged,
                 req_fams,
                 fams,
             });
@@ -289,7 +298,7 @@ impl<'a> Solver<'a> {
             // The variant key ranks each requirement's range by its family's orderer.
             let families: BTreeSet<String> = variants
                 .iter()
-                .flat_map(|v| v.requires.requirements.iter())
+                .flat_map(|v| v.requires())
                 .filter(|r| !r.conflict)
                 .map(|r| r.name.clone())
                 .collect();
@@ -354,7 +363,7 @@ impl<'a> Solver<'a> {
         // As in rez, a variant's conflict requirement of a requested family is ranked too.
         let mut requested = Vec::new();
         let mut additional = Vec::new();
-        for req in &variant.requires.requirements {
+        for req in variant.requires() {
             match self.requested.get(&req.name) {
                 Some(&i) => requested.push((i, req)),
                 None if !req.conflict => additional.push(req),

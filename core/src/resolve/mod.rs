@@ -511,6 +511,34 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_family_in_requires_and_in_a_variant_is_merged_or_an_internal_conflict() {
+        // Answers of rez 3.4.0's `ResolvedContext` over these packages written as files.
+        let mut source = repo(&[
+            ("python", "2.6.8", &[], &[]),
+            ("python", "2.7.0", &[], &[]),
+            (
+                "lib",
+                "1",
+                &["python-2.6+"],
+                &[&["python-<2.7"], &["python-2.7"]],
+            ),
+            ("bad", "1", &["python-2.6"], &[&["python-2.7"]]),
+        ]);
+        assert_eq!(
+            resolve(&mut source, &["lib"]).unwrap(),
+            ["python-2.7.0[]", "lib-1[1]"]
+        );
+        assert_eq!(
+            resolve(&mut source, &["lib", "python-2.6"]).unwrap(),
+            ["python-2.6.8[]", "lib-1[0]"]
+        );
+        assert_eq!(
+            resolve(&mut source, &["bad"]).unwrap_err(),
+            "The package bad-1[0] has an internal requirements conflict: python-2.6 <--!--> python-2.7"
+        );
+    }
+
     /// A source that records the order of `named` and `family` calls.
     struct Recording(HashMap<String, Arc<Vec<RezPackage>>>, Vec<String>);
 

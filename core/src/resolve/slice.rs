@@ -45,6 +45,14 @@ impl RequirementList {
     }
 }
 
+/// The requirements of variant `index` of `package` (none for the one implicit variant of a
+/// package without `variants`).
+pub(super) fn own_requires(package: &RezPackage, index: Option<usize>) -> &[RezRequirement] {
+    index
+        .and_then(|k| package.variants.get(k))
+        .map_or(&[], Vec::as_slice)
+}
+
 /// A family as one resolve numbers it, the first time the solver meets its name: the sets of
 /// families that slices intersect on every round are sets of numbers, not of names.
 pub(super) type Fam = u32;
@@ -73,7 +81,9 @@ impl FamSet {
 pub(super) struct Variant {
     pub(super) package: Arc<RezPackage>,
     pub(super) index: Option<usize>,
-    pub(super) requires: RequirementList,
+    /// rez `requires_list`, when merging changed it (the package's `requires` and the
+    /// variant's own repeat a family: rare); else `None`, and they are read in place.
+    pub(super) merged: Option<RequirementList>,
     /// The family of each requirement of `requires`, in its order.
     pub(super) req_fams: Vec<Fam>,
     /// The non-conflict requirements' families (rez `request_fams`), sorted by number, with
@@ -90,13 +100,38 @@ impl Variant {
     /// The name of `fam`, one of the non-conflict requirements' families.
     fn fam_name(&self, fam: Fam) -> Option<&str> {
         let at = self.fams.binary_search_by_key(&fam, |&(f, _)| f).ok()?;
-        Some(&self.requires.requirements[self.fams[at].1].name)
+        Some(&self.requirement(self.fams[at].1)?.name)
     }
 
     /// The requirement of family `fam`, if any (rez `requires_list.get(name)`).
     fn requirement_of(&self, fam: Fam) -> Option<&RezRequirement> {
         let at = self.req_fams.iter().position(|&f| f == fam)?;
-        self.requires.requirements.get(at)
+        self.requirement(at)
+    }
+
+    /// rez `requires_list`: the package's `requires` then the variant's own, merged by family.
+    pub(super) fn requires(&self) -> impl Iterator<Item = &RezRequirement> + Clone {
+        let (first, then) = self.parts();
+        first.iter().chain(then)
+    }
+
+    /// The requirement at `at` in [`Variant::requires`].
+    fn requirement(&self, at: usize) -> Option<&RezRequirement> {
+        let (first, then) = self.parts();
+        match at.checked_sub(first.len()) {
+            None => first.get(at),
+            Some(at) => then.get(at),
+        }
+    }
+
+    fn parts(&self) -> (&[RezRequirement], &[RezRequirement]) {
+        match &self.merged {
+            Some(merged) => (&merged.requirements, &[]),
+            None => (
+                &self.package.requires,
+                own_requires(&self.package, self.index),
+            ),
+        }
     }
 
     pub(super) fn package(&self) -> &RezPackage {
@@ -333,7 +368,10 @@ impl Slice {
         let family = family.to_string();
         let mut ranges: Vec<RezVersionRange> = self
             .variants()
-            .filter_map(|v| v.requires.get(&family).map(|r| r.range.clone()))
+            .filter_map(|v| {
+                let mut requires = v.requires();
+                requires.find(|r| r.name == family).map(|r| r.range.clone())
+            })
             .collect();
         ranges.sort();
         ranges.dedup();

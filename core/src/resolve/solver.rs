@@ -410,7 +410,7 @@ impl Phase {
         for scope in self.scopes.iter().filter(|s| !s.is_conflict()) {
             let edges = graph.entry(scope.name.to_string()).or_default();
             if let Some(variant) = scope.solved_variant() {
-                for req in variant.requires.requirements.iter().filter(|r| !r.conflict) {
+                for req in variant.requires().filter(|r| !r.conflict) {
                     edges.insert(req.name.clone());
                 }
             }
@@ -557,7 +557,7 @@ pub fn solve(
                     version: v.version().clone(),
                     variant: v.index,
                     path: v.package().path.clone(),
-                    requires: v.requires.requirements.clone(),
+                    requires: v.requires().cloned().collect(),
                     computed: v.package().computed.clone(),
                 })
                 .collect(),

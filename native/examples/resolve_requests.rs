@@ -24,6 +24,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    pkglens_cli::alloc::keep_freed_memory();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let prefetch = !args.iter().any(|a| a == "--no-prefetch");
     args.retain(|a| a != "--no-prefetch");

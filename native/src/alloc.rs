@@ -9,7 +9,33 @@
 //! choice: `malloc` when the alignment is at most the platform's minimum and at most the size.
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::ffi::c_void;
+use std::ffi::{c_int, c_long, c_void};
+
+/// mimalloc's `mi_option_purge_delay` in the `mi_option_t` of the mimalloc that
+/// `libmimalloc-sys` 0.1.49 builds (v3; the crate names no constant for it). Checked by a test.
+const MI_OPTION_PURGE_DELAY: c_int = 15;
+
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    #[cfg(test)]
+    fn mi_option_get(option: c_int) -> c_long;
+    fn mi_option_set(option: c_int, value: c_long);
+}
+
+/// Keeps the memory the process frees for its own later allocations, where mimalloc would hand
+/// it back to the system a second after (`purge_delay`, 1,000 ms in this build), unless `MIMALLOC_PURGE_DELAY` says
+/// otherwise. A command that frees a structure and builds the next (a resolve per request) had
+/// every page faulted and zeroed anew: 15 k page faults over the 188 benchmark resolves, 190
+/// kept, for 71 MB of peak memory against 76 MB.
+pub fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one of mimalloc's options, which it reads atomically.
+        #[allow(unsafe_code)]
+        unsafe {
+            mi_option_set(MI_OPTION_PURGE_DELAY, -1)
+        }
+    }
+}
 
 /// The alignment every mimalloc block of at least this size has (`MI_MAX_ALIGN_SIZE`); smaller
 /// blocks are aligned to their size class, a multiple of the pointer size.
@@ -72,6 +98,28 @@ unsafe impl GlobalAlloc for Allocator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The option set is mimalloc's purge delay: its default (1,000 ms) is read there, and a
+    /// neighbour's (`use_numa_nodes`, 0) beside it.
+    #[test]
+    #[allow(unsafe_code)]
+    fn the_purge_delay_option_is_the_one_set() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads mimalloc options.
+        let (delay, numa) = unsafe {
+            (
+                mi_option_get(MI_OPTION_PURGE_DELAY),
+                mi_option_get(MI_OPTION_PURGE_DELAY + 1),
+            )
+        };
+        assert!(delay == 1000 || delay == -1, "{delay}");
+        assert_eq!(numa, 0);
+        keep_freed_memory();
+        // SAFETY: as above.
+        assert_eq!(unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }, -1);
+    }
 
     /// Every block is aligned as asked, across sizes, alignments and reallocations.
     #[test]

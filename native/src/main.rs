@@ -15,6 +15,7 @@ use pkglens_cli::commands;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    pkglens_cli::alloc::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => commands::scan(args),

@@ -366,13 +366,10 @@ impl Slice {
             .filter_map(|&f| Some((f, first.fam_name(f)?)))
             .min_by(|a, b| a.1.cmp(b.1))?;
         let family = family.to_string();
-        let mut ranges: Vec<RezVersionRange> = self
-            .variants()
-            .filter_map(|v| {
-                let mut requires = v.requires();
-                requires.find(|r| r.name == family).map(|r| r.range.clone())
-            })
-            .collect();
+        // The distinct ranges are those of the family's distinct requirements (all plain:
+        // the family is among every variant's non-conflict ones), found once per slice.
+        let mut ranges: Vec<RezVersionRange> =
+            self.deps(fam).iter().map(|d| d.range.clone()).collect();
         ranges.sort();
         ranges.dedup();
         let range = RezVersionRange::union_all(&ranges);

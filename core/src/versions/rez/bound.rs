@@ -113,6 +113,20 @@ fn bound_ok(lower: &LowerBound, upper: &UpperBound) -> bool {
 }
 
 impl Bound {
+    /// `==v`: from `v` to `v`, both included.
+    pub(super) fn exact(v: &RezVersion) -> Self {
+        Bound {
+            lower: LowerBound {
+                version: v.clone(),
+                inclusive: true,
+            },
+            upper: UpperBound {
+                version: v.clone(),
+                inclusive: true,
+            },
+        }
+    }
+
     pub(super) fn any() -> Self {
         Bound {
             lower: LowerBound::min(),

@@ -149,16 +149,7 @@ impl RezVersionRange {
     /// The range `==v`.
     pub fn exact(v: &RezVersion) -> Self {
         RezVersionRange {
-            bounds: vec![Bound {
-                lower: LowerBound {
-                    version: v.clone(),
-                    inclusive: true,
-                },
-                upper: UpperBound {
-                    version: v.clone(),
-                    inclusive: true,
-                },
-            }],
+            bounds: vec![Bound::exact(v)],
         }
     }
 
@@ -241,10 +232,7 @@ impl RezVersionRange {
         sorted.sort();
         sorted.dedup();
         RezVersionRange {
-            bounds: sorted
-                .into_iter()
-                .flat_map(|v| Self::exact(v).bounds)
-                .collect(),
+            bounds: sorted.into_iter().map(Bound::exact).collect(),
         }
     }
 

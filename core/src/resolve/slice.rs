@@ -39,10 +39,6 @@ impl RequirementList {
             requirements: merged,
         })
     }
-
-    pub(super) fn get(&self, name: &str) -> Option<&RezRequirement> {
-        self.requirements.iter().find(|r| r.name == name)
-    }
 }
 
 /// The requirements of variant `index` of `package` (none for the one implicit variant of a

@@ -21,7 +21,7 @@ use super::slice::{Change, Fam, RequirementList, Slice, Variant};
 use super::{PackageSource, ResolveOptions};
 use crate::versions::rez::{RezRequirement, RezVersionRange};
 // foldhash, not SipHash: these maps are looked up for every pair of scopes on every round.
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -301,12 +301,17 @@ impl Phase {
                         ))
                     }
                 };
-                let mut seen_fams: HashSet<&str> = HashSet::default();
+                // Each scope's family looked up by number (scopes outnumber what is extracted).
+                let by_fam: HashMap<Fam, usize> = (extracted.requirements.iter().enumerate())
+                    .map(|(at, r)| (solver.fam(&r.name), at))
+                    .collect();
+                let mut seen = vec![false; extracted.requirements.len()];
                 for i in 0..scopes.len() {
-                    let Some(request) = extracted.get(&scopes[i].name) else {
+                    let Some(&at) = by_fam.get(&scopes[i].fam) else {
                         continue;
                     };
-                    seen_fams.insert(&request.name);
+                    let request = &extracted.requirements[at];
+                    seen[at] = true;
                     match scopes[i].intersect(&request.range, solver)? {
                         Change::Gone => {
                             let conflict = (request.clone(), (*scopes[i].request).clone());
@@ -326,10 +331,8 @@ impl Phase {
                         }
                     }
                 }
-                let new_fams: Vec<&RezRequirement> = extracted
-                    .requirements
-                    .iter()
-                    .filter(|r| !seen_fams.contains(r.name.as_str()))
+                let new_fams: Vec<&RezRequirement> = (extracted.requirements.iter().zip(seen))
+                    .filter_map(|(r, seen)| (!seen).then_some(r))
                     .collect();
                 // Named only now that the phase has survived the intersections: a family named
                 // for a phase that then fails may never be asked for, and its load is wasted

@@ -5,7 +5,8 @@
 //! sit on its bounds, which is where inclusivity bugs live).
 //!
 //! Checks (each one documented in the module or tested by its property tests):
-//! - no panic; errors have a message and a byte offset inside the input;
+//! - no panic; errors have a message and a byte offset inside the input; `is_valid` says
+//!   whether `parse` succeeds;
 //! - a version's `Display` parses back to an equal version; `==v` and the family range `v`
 //!   hold `v`;
 //! - a parsed range is never empty; `r ∩ any` holds the same versions as `r`; the complement
@@ -24,7 +25,9 @@ fn check_error(s: &str, e: &RezVersionError) {
 }
 
 fn check_version(s: &str) -> Option<RezVersion> {
-    match RezVersion::parse(s) {
+    let parsed = RezVersion::parse(s);
+    assert_eq!(RezVersion::is_valid(s), parsed.is_ok(), "is_valid disagrees on {s:?}");
+    match parsed {
         Ok(v) => {
             let shown = v.to_string();
             let back = RezVersion::parse(&shown).expect("Display of a version parses");

@@ -22,7 +22,7 @@ pub(super) fn check(name: &str, value: &PyValue) -> Result<(), &'static str> {
         "has_plugins" | "hashed_variants" => matches!(value, PyValue::Bool(_)),
         "relocatable" | "cachable" => matches!(value, PyValue::None | PyValue::Bool(_)),
         "release_message" => matches!(value, PyValue::None | PyValue::Str(_)),
-        "previous_version" => matches!(value, PyValue::Str(v) if RezVersion::parse(v).is_ok()),
+        "previous_version" => matches!(value, PyValue::Str(v) if RezVersion::is_valid(v)),
         "config" => matches!(value, PyValue::Dict(_)),
         "tests" => is_tests(value),
         _ => true,

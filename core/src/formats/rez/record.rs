@@ -353,7 +353,7 @@ fn installed_folders(path: &str) -> Option<(&str, &str)> {
     let valid = is_valid_package_name(family)
         && !version.is_empty()
         && !version.starts_with('.')
-        && RezVersion::parse(version).is_ok();
+        && RezVersion::is_valid(version);
     valid.then_some((family, version))
 }
 

@@ -115,6 +115,29 @@ const KEY_BITS: u32 = 24;
 /// token's number orders as rez orders numeric tokens, and a version that is a prefix of
 /// another is lower, as its next slot is zero. The solver compares versions more than it does
 /// anything else.
+/// Splits a non-empty `s` into tokens as rez's grammar does, giving `each` every token with the
+/// separator after it (none after the last); `Err` holds the byte where a token is missing.
+fn split(s: &str, mut each: impl FnMut(&str, Option<char>)) -> Result<(), usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0usize;
+    loop {
+        let start = i;
+        while bytes.get(i).is_some_and(|&b| is_token_byte(b)) {
+            i += 1;
+        }
+        if i == start {
+            return Err(i);
+        }
+        let token = s.get(start..i).unwrap_or("");
+        let sep = s.get(i..).and_then(|r| r.chars().next());
+        each(token, sep);
+        match sep {
+            None => return Ok(()),
+            Some(c) => i += c.len_utf8(),
+        }
+    }
+}
+
 fn fast_key(tokens: &[Token]) -> Option<u128> {
     let slots = 128 / KEY_BITS;
     if tokens.len() > slots as usize {
@@ -149,29 +172,23 @@ impl RezVersion {
             return Ok(RezVersion::default());
         }
         let (mut tokens, mut seps) = (Vec::new(), Vec::new());
-        let bytes = s.as_bytes();
-        let mut i = 0usize;
-        loop {
-            let start = i;
-            while bytes.get(i).is_some_and(|&b| is_token_byte(b)) {
-                i += 1;
-            }
-            if i == start {
-                return Err(RezVersionError::new(
-                    format!("expected version token, found {}", found_at(s, i)),
-                    i,
-                ));
-            }
-            let tok = s.get(start..i).unwrap_or("");
-            tokens.push(Token::from_str_unchecked(tok));
-            match s.get(i..).and_then(|r| r.chars().next()) {
-                None => return Ok(RezVersion::from_parts(tokens, seps, false)),
-                Some(c) => {
-                    seps.push(c);
-                    i += c.len_utf8();
-                }
-            }
-        }
+        split(s, |token, sep| {
+            tokens.push(Token::from_str_unchecked(token));
+            seps.extend(sep);
+        })
+        .map_err(|i| {
+            RezVersionError::new(
+                format!("expected version token, found {}", found_at(s, i)),
+                i,
+            )
+        })?;
+        Ok(RezVersion::from_parts(tokens, seps, false))
+    }
+
+    /// Whether [`parse`](RezVersion::parse) accepts `s`, without building the version (a
+    /// folder's name is checked for every package read).
+    pub fn is_valid(s: &str) -> bool {
+        s.is_empty() || split(s, |_, _| {}).is_ok()
     }
 
     fn from_parts(tokens: Vec<Token>, seps: Vec<char>, inf: bool) -> RezVersion {
@@ -384,6 +401,35 @@ mod tests {
         "1_",
         "a",
     ];
+
+    #[test]
+    fn is_valid_is_whether_parse_succeeds() {
+        for s in [
+            "",
+            "1",
+            "1.2.3",
+            "7.6.3.30",
+            "1..2",
+            ".1",
+            "1.",
+            "1-2_a.b",
+            "1é2",
+            "é",
+            "1.2\n",
+            "a b",
+            "1.2.3.4.5.6.7.8.9.10",
+            "-",
+            "1--2",
+            "0.0.1rc1+local",
+        ] {
+            assert_eq!(
+                RezVersion::is_valid(s),
+                RezVersion::parse(s).is_ok(),
+                "{s:?}"
+            );
+        }
+        assert!(RezVersion::is_valid("1é2") && !RezVersion::is_valid("1.2\n."));
+    }
 
     #[test]
     fn the_fast_key_orders_as_the_tokens_do() {

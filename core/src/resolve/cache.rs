@@ -277,22 +277,21 @@ impl<'a> Solver<'a> {
                     .map(|r| self.fam(&r.name))
                     .collect();
             }
-            let conflicts: Vec<bool> = match &merged {
-                Some(list) => list.requirements.iter().map(|r| r.conflict).collect(),
-                None => all().map(|r| r.conflict).collect(),
-            };
-            let mut fams: Vec<(Fam, usize)> = (req_fams.iter().zip(conflicts).enumerate())
-                .filter(|(_, (_, conflict))| !conflict)
-                .map(|(at, (&f, _))| (f, at))
-                .collect();
-            fams.sort_unstable();
-            variants.push(Variant {
+            let mut variant = Variant {
                 package: Arc::clone(package),
                 index,
                 merged,
                 req_fams,
-                fams,
-            });
+                fams: Vec::new(),
+            };
+            let mut fams: Vec<(Fam, usize)> = (variant.requires().zip(&variant.req_fams))
+                .enumerate()
+                .filter(|(_, (r, _))| !r.conflict)
+                .map(|(at, (_, &f))| (f, at))
+                .collect();
+            fams.sort_unstable();
+            variant.fams = fams;
+            variants.push(variant);
         }
         if !self.options.orderers.is_empty() {
             // The variant key ranks each requirement's range by its family's orderer.

@@ -80,10 +80,10 @@ pub(super) struct Variant {
     /// rez `requires_list`, when merging changed it (the package's `requires` and the
     /// variant's own repeat a family: rare); else `None`, and they are read in place.
     pub(super) merged: Option<RequirementList>,
-    /// The family of each requirement of `requires`, in its order.
+    /// The family of each requirement of [`Variant::requires`], in its order.
     pub(super) req_fams: Vec<Fam>,
     /// The non-conflict requirements' families (rez `request_fams`), sorted by number, with
-    /// the requirement's place in `requires`.
+    /// the requirement's place in [`Variant::requires`].
     pub(super) fams: Vec<(Fam, usize)>,
 }
 

@@ -3,7 +3,8 @@
 use super::ordered::CancelFlag;
 use super::policy::Executor;
 use super::recv_cooperative;
-// foldhash, not SipHash: the solver's thread looks a key up here for every family it names.
+// foldhash, not SipHash: a caller looks a key up here for every key it names or takes (the
+// resolver: every family), on its own thread. Seeded per process, as SipHash's keys are.
 use foldhash::{HashMap, HashSet};
 use std::hash::Hash;
 use std::panic::{self, AssertUnwindSafe};

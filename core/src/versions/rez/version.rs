@@ -1,5 +1,10 @@
 //! [`RezVersion`]: rez's `Version`, its alphanumeric tokens and their order (the "Tokens and
 //! separators", "Token order" and "Version order" quirks of the [module docs](super)).
+//!
+//! A version keeps its text as written and nothing else but an integer key: its tokens and
+//! their sub-tokens are found in the text when a comparison needs them (one allocation per
+//! version parsed, where a token list of strings cost a dozen; the solver parses a version
+//! for every package folder it lists).
 
 use super::{found_at, is_token_byte, RezVersionError};
 use std::cmp::Ordering;
@@ -8,99 +13,92 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct SubToken {
-    s: String,
-    numeric: bool,
-}
-
 fn cmp_decimal(a: &str, b: &str) -> Ordering {
     let a = a.trim_start_matches('0');
     let b = b.trim_start_matches('0');
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
-impl Ord for SubToken {
-    fn cmp(&self, other: &Self) -> Ordering {
-        match (self.numeric, other.numeric) {
-            (false, false) => self.s.cmp(&other.s),
-            (false, true) => Ordering::Less,
-            (true, false) => Ordering::Greater,
-            (true, true) => cmp_decimal(&self.s, &other.s).then_with(|| self.s.cmp(&other.s)),
+/// rez's order of two sub-tokens (a run of digits, or of letters and `_`): letters before
+/// numbers, numbers by value then as written (`01` before `1`), letters as strings.
+fn cmp_sub((a, a_numeric): (&str, bool), (b, b_numeric): (&str, bool)) -> Ordering {
+    match (a_numeric, b_numeric) {
+        (false, false) => a.cmp(b),
+        (false, true) => Ordering::Less,
+        (true, false) => Ordering::Greater,
+        (true, true) => cmp_decimal(a, b).then_with(|| a.cmp(b)),
+    }
+}
+
+/// The sub-tokens of a token (rez's `AlphanumericVersionToken`): its runs of digits and of
+/// other token characters, each with whether it is digits.
+struct Subs<'a>(&'a str);
+
+impl<'a> Iterator for Subs<'a> {
+    type Item = (&'a str, bool);
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.0.as_bytes();
+        let numeric = bytes.first()?.is_ascii_digit();
+        let end = bytes
+            .iter()
+            .position(|b| b.is_ascii_digit() != numeric)
+            .unwrap_or(bytes.len());
+        // Tokens are ASCII: every byte is a character boundary.
+        let (sub, rest) = self.0.split_at(end);
+        self.0 = rest;
+        Some((sub, numeric))
+    }
+}
+
+/// rez's order of two tokens: their sub-tokens compared in turn, a prefix first.
+fn cmp_token(a: &str, b: &str) -> Ordering {
+    cmp_in_turn(Subs(a), Subs(b), cmp_sub)
+}
+
+/// Two sequences compared item by item, the shorter first when one is a prefix of the other
+/// (a derived `Ord` of a `Vec`).
+fn cmp_in_turn<T>(
+    mut a: impl Iterator<Item = T>,
+    mut b: impl Iterator<Item = T>,
+    cmp: impl Fn(T, T) -> Ordering,
+) -> Ordering {
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => match cmp(x, y) {
+                Ordering::Equal => {}
+                unequal => return unequal,
+            },
         }
     }
 }
 
-impl PartialOrd for SubToken {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// One alphanumeric version token (rez `AlphanumericVersionToken`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Token {
-    subs: Vec<SubToken>,
-}
-
-impl Token {
-    /// `s` must consist of token characters only.
-    fn from_str_unchecked(s: &str) -> Token {
-        let mut subs: Vec<SubToken> = Vec::new();
-        for c in s.chars() {
-            let numeric = c.is_ascii_digit();
-            match subs.last_mut() {
-                Some(last) if last.numeric == numeric => last.s.push(c),
-                _ => subs.push(SubToken {
-                    s: c.to_string(),
-                    numeric,
-                }),
-            }
-        }
-        Token { subs }
-    }
-
-    fn next(&self) -> Token {
-        let mut subs = self.subs.clone();
-        match subs.last_mut() {
-            Some(last) if !last.numeric => last.s.push('_'),
-            _ => subs.push(SubToken {
-                s: "_".to_string(),
-                numeric: false,
-            }),
-        }
-        Token { subs }
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for s in &self.subs {
-            f.write_str(&s.s)?;
-        }
-        Ok(())
-    }
+/// The tokens of a version's text (every separator is one character that is not a token's).
+fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_ascii() || !is_token_byte(c as u8))
 }
 
 /// A rez version: zero or more alphanumeric tokens separated by one
 /// separator character each. The empty version is the lowest version.
 ///
-/// Clones share the tokens: the solver copies versions into every bound, range and slice it
-/// makes, so a clone is a reference count, not a copy of every token's strings.
+/// Clones share the text: the solver copies versions into every bound, range and slice it
+/// makes, so a clone is a reference count.
 #[derive(Debug, Clone, Default)]
 pub struct RezVersion {
-    /// The tokens and separators; `None` for a version without tokens.
+    /// The text and key; `None` for a version without tokens.
     parts: Option<Arc<Parts>>,
     /// rez's internal `Version.inf` (greater than every version); never
     /// produced by parsing.
     pub(super) inf: bool,
 }
 
-/// The tokens of a version and the separator after each but the last.
+/// A version as written, and its order as one integer when it has one.
 #[derive(Debug)]
 struct Parts {
-    tokens: Vec<Token>,
-    seps: Vec<char>,
+    /// The tokens and separators as written (rez's `str(version)`); never empty.
+    text: Box<str>,
     /// The tokens' order packed in one integer ([`fast_key`]), for most versions.
     key: Option<u128>,
 }
@@ -108,13 +106,6 @@ struct Parts {
 /// Bits of one token in a [`fast_key`].
 const KEY_BITS: u32 = 24;
 
-/// rez's order of `tokens` as one integer, when every token is a number without leading zeros
-/// below 2^24 - 1 and there are at most 5 of them (nine versions in ten of rez's benchmark
-/// repository): token `i` is stored as its value plus one, most significant first, and the
-/// slots after the last token are zero. Comparing two keys is comparing the token lists: a
-/// token's number orders as rez orders numeric tokens, and a version that is a prefix of
-/// another is lower, as its next slot is zero. The solver compares versions more than it does
-/// anything else.
 /// Splits a non-empty `s` into tokens as rez's grammar does, giving `each` every token with the
 /// separator after it (none after the last); `Err` holds the byte where a token is missing.
 fn split(s: &str, mut each: impl FnMut(&str, Option<char>)) -> Result<(), usize> {
@@ -138,18 +129,20 @@ fn split(s: &str, mut each: impl FnMut(&str, Option<char>)) -> Result<(), usize>
     }
 }
 
-fn fast_key(tokens: &[Token]) -> Option<u128> {
+/// rez's order of `tokens` as one integer, when every token is a number without leading zeros
+/// below 2^24 - 1 and there are at most 5 of them (nine versions in ten of rez's benchmark
+/// repository): token `i` is stored as its value plus one, most significant first, and the
+/// slots after the last token are zero. Comparing two keys is comparing the token lists: a
+/// token's number orders as rez orders numeric tokens, and a version that is a prefix of
+/// another is lower, as its next slot is zero. The solver compares versions more than it does
+/// anything else.
+fn fast_key<'t>(tokens: impl Iterator<Item = &'t str>) -> Option<u128> {
     let slots = 128 / KEY_BITS;
-    if tokens.len() > slots as usize {
-        return None;
-    }
     let mut key: u128 = 0;
-    for (i, token) in tokens.iter().enumerate() {
-        let [sub] = token.subs.as_slice() else {
-            return None;
-        };
-        let digits = sub.s.as_str();
-        if !sub.numeric || digits.len() > 7 || (digits.len() > 1 && digits.starts_with('0')) {
+    for (i, digits) in tokens.enumerate() {
+        let numeric = digits.bytes().all(|b| b.is_ascii_digit());
+        let leading_zero = digits.len() > 1 && digits.starts_with('0');
+        if i >= slots as usize || !numeric || digits.len() > 7 || leading_zero {
             return None;
         }
         let value: u128 = digits.parse().ok()?;
@@ -171,18 +164,13 @@ impl RezVersion {
         if s.is_empty() {
             return Ok(RezVersion::default());
         }
-        let (mut tokens, mut seps) = (Vec::new(), Vec::new());
-        split(s, |token, sep| {
-            tokens.push(Token::from_str_unchecked(token));
-            seps.extend(sep);
-        })
-        .map_err(|i| {
+        split(s, |_, _| {}).map_err(|i| {
             RezVersionError::new(
                 format!("expected version token, found {}", found_at(s, i)),
                 i,
             )
         })?;
-        Ok(RezVersion::from_parts(tokens, seps, false))
+        Ok(RezVersion::from_valid(s))
     }
 
     /// Whether [`parse`](RezVersion::parse) accepts `s`, without building the version (a
@@ -191,22 +179,28 @@ impl RezVersion {
         s.is_empty() || split(s, |_, _| {}).is_ok()
     }
 
-    fn from_parts(tokens: Vec<Token>, seps: Vec<char>, inf: bool) -> RezVersion {
+    /// The version of `text`, which [`is_valid`](RezVersion::is_valid) accepts.
+    fn from_valid(text: &str) -> RezVersion {
         RezVersion {
-            parts: (!tokens.is_empty()).then(|| {
-                let key = fast_key(&tokens);
-                Arc::new(Parts { tokens, seps, key })
+            parts: (!text.is_empty()).then(|| {
+                let key = fast_key(tokens_of(text));
+                Arc::new(Parts {
+                    text: text.into(),
+                    key,
+                })
             }),
-            inf,
+            inf: false,
         }
     }
 
-    fn tokens(&self) -> &[Token] {
-        self.parts.as_deref().map_or(&[], |p| &p.tokens)
+    /// The text as written; empty for the empty version and `Version.inf`.
+    fn text(&self) -> &str {
+        self.parts.as_deref().map_or("", |p| &p.text)
     }
 
-    fn seps(&self) -> &[char] {
-        self.parts.as_deref().map_or(&[], |p| &p.seps)
+    fn tokens(&self) -> impl Iterator<Item = &str> {
+        // The empty text has no tokens (`split` would give one empty piece).
+        tokens_of(self.text()).filter(|t| !t.is_empty())
     }
 
     /// The fast keys of both, when both have one.
@@ -249,59 +243,57 @@ impl RezVersion {
 
     /// Number of tokens.
     pub fn len(&self) -> usize {
-        self.tokens().len()
+        self.tokens().count()
     }
 
     /// The tokens as strings, eg `["1", "2", "12"]` for `1.2.12`.
     pub fn as_tuple(&self) -> Vec<String> {
-        self.tokens().iter().map(|t| t.to_string()).collect()
+        self.tokens().map(str::to_string).collect()
+    }
+
+    /// The byte where token `n` starts (the text's length when there are `n` tokens or fewer).
+    fn token_start(&self, n: usize) -> usize {
+        let text = self.text();
+        match n {
+            0 => 0,
+            _ => text
+                .char_indices()
+                .filter(|&(_, c)| !c.is_ascii() || !is_token_byte(c as u8))
+                .nth(n - 1)
+                .map_or(text.len(), |(i, c)| i + c.len_utf8()),
+        }
     }
 
     /// Copy with at most `n` tokens (rez `trim`).
     pub fn trim(&self, n: usize) -> RezVersion {
-        if self.inf {
+        if self.inf || n >= self.len() {
             return self.clone();
         }
-        let n = n.min(self.len());
-        RezVersion::from_parts(
-            self.tokens().iter().take(n).cloned().collect(),
-            self.seps()
-                .iter()
-                .take(n.saturating_sub(1))
-                .cloned()
-                .collect(),
-            false,
-        )
+        // Token `n` starts one separator after token `n - 1` ends.
+        let text = self.text();
+        let end = self.token_start(n);
+        let end = text[..end].char_indices().last().map_or(0, |(i, _)| i);
+        RezVersion::from_valid(&text[..end])
     }
 
     /// Copy without its first `n` tokens: rez's `version.tokens[n:]`, which compares as a
     /// version of those tokens does (a token list; `soft_timestamp`'s key holds one).
     pub fn skip(&self, n: usize) -> RezVersion {
-        if self.inf {
+        if self.inf || n == 0 {
             return self.clone();
         }
-        let n = n.min(self.len());
-        RezVersion::from_parts(
-            self.tokens()[n..].to_vec(),
-            self.seps().iter().skip(n).cloned().collect(),
-            false,
-        )
+        RezVersion::from_valid(&self.text()[self.token_start(n)..])
     }
 
     /// rez `next()`: the smallest version above this version's family, eg
     /// `1.2` -> `1.2_`, `1.a` -> `1.a_`. The empty version's next is
     /// internal infinity.
     pub(super) fn next_version(&self) -> RezVersion {
-        if self.inf {
-            return self.clone();
-        }
-        let mut tokens = self.tokens().to_vec();
-        match tokens.pop() {
-            Some(t) => {
-                tokens.push(t.next());
-                RezVersion::from_parts(tokens, self.seps().to_vec(), false)
-            }
-            None => RezVersion::infinity(),
+        match (self.inf, self.text()) {
+            (true, _) => self.clone(),
+            (false, "") => RezVersion::infinity(),
+            // `_` joins the last token's last sub-token when that is letters, else makes one.
+            (false, text) => RezVersion::from_valid(&format!("{text}_")),
         }
     }
 }
@@ -312,7 +304,8 @@ impl PartialEq for RezVersion {
             && (self.same_parts(other)
                 || match self.keys(other) {
                     Some((a, b)) => a == b,
-                    None => self.tokens() == other.tokens(),
+                    // Separators do not count: `1.2` and `1-2` are equal, as in rez.
+                    None => self.tokens().eq(other.tokens()),
                 })
     }
 }
@@ -322,7 +315,11 @@ impl Eq for RezVersion {}
 impl Hash for RezVersion {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.inf.hash(state);
-        self.tokens().hash(state);
+        // Versions with a key are equal only to versions with the same key.
+        match self.parts.as_deref().and_then(|p| p.key) {
+            Some(key) => key.hash(state),
+            None => self.tokens().for_each(|t| t.hash(state)),
+        }
     }
 }
 
@@ -335,7 +332,7 @@ impl Ord for RezVersion {
             (false, false) if self.same_parts(other) => Ordering::Equal,
             (false, false) => match self.keys(other) {
                 Some((a, b)) => a.cmp(&b),
-                None => self.tokens().cmp(other.tokens()),
+                None => cmp_in_turn(self.tokens(), other.tokens(), cmp_token),
             },
         }
     }
@@ -349,18 +346,10 @@ impl PartialOrd for RezVersion {
 
 impl fmt::Display for RezVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.inf {
-            return f.write_str("[INF]");
+        match self.inf {
+            true => f.write_str("[INF]"),
+            false => f.write_str(self.text()),
         }
-        for (i, t) in self.tokens().iter().enumerate() {
-            if i > 0 {
-                if let Some(c) = self.seps().get(i - 1) {
-                    write!(f, "{c}")?;
-                }
-            }
-            write!(f, "{t}")?;
-        }
-        Ok(())
     }
 }
 
@@ -370,7 +359,6 @@ impl FromStr for RezVersion {
         RezVersion::parse(s)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,7 +429,7 @@ mod tests {
         assert!(versions[1].parts.as_ref().unwrap().key.is_none());
         for a in &versions {
             for b in &versions {
-                let by_tokens = a.tokens().cmp(b.tokens());
+                let by_tokens = cmp_in_turn(a.tokens(), b.tokens(), cmp_token);
                 assert_eq!(a.cmp(b), by_tokens, "{a} against {b}");
                 assert_eq!(a == b, by_tokens == Ordering::Equal, "{a} against {b}");
             }

@@ -73,6 +73,37 @@ fn range() -> impl Strategy<Value = RezVersionRange> {
     })
 }
 
+/// A sub-token as rez orders it: letters (and `_`) before numbers, numbers by value then as
+/// written (`01` before `1`), letters as strings.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Sub {
+    Letters(String),
+    Number(u128, String),
+}
+
+/// rez's tokens of a version written with `.` and `-`, each a list of sub-tokens.
+fn model(version: &str) -> Vec<Vec<Sub>> {
+    let token = |t: &str| {
+        let mut subs: Vec<(bool, String)> = Vec::new();
+        for c in t.chars() {
+            match subs.last_mut() {
+                Some((numeric, s)) if *numeric == c.is_ascii_digit() => s.push(c),
+                _ => subs.push((c.is_ascii_digit(), c.to_string())),
+            }
+        }
+        let sub = |(numeric, s): (bool, String)| match numeric {
+            true => Sub::Number(s.parse().unwrap(), s),
+            false => Sub::Letters(s),
+        };
+        subs.into_iter().map(sub).collect()
+    };
+    version
+        .split(['.', '-'])
+        .filter(|t| !t.is_empty())
+        .map(token)
+        .collect()
+}
+
 fn hash_of<T: Hash>(t: &T) -> u64 {
     let mut h = DefaultHasher::new();
     t.hash(&mut h);
@@ -160,6 +191,25 @@ proptest! {
         }
         let back = RezVersion::parse(&x.to_string()).expect("str of a version parses");
         prop_assert_eq!(back, x);
+    }
+
+    /// The order of versions is rez's order of their tokens, each a list of sub-tokens (runs of
+    /// digits and of letters): here a model written as rez writes it, against `RezVersion`'s.
+    #[test]
+    fn version_order_is_the_token_model(
+        x in version_str(), y in version_str(), long in "[0-9]{6,9}", at in 0usize..4
+    ) {
+        // Some tokens long enough to leave the integer key (more than 7 digits).
+        let y = match (at, y.is_empty()) {
+            (0, false) => format!("{y}.{long}"),
+            (0, true) => long,
+            _ => y,
+        };
+        let (a, b) = (RezVersion::parse(&x).unwrap(), RezVersion::parse(&y).unwrap());
+        prop_assert_eq!(a.cmp(&b), model(&x).cmp(&model(&y)), "{} against {}", x, y);
+        prop_assert_eq!(a == b, model(&x) == model(&y));
+        prop_assert_eq!(a.as_tuple(), x.split(['.', '-']).filter(|t| !t.is_empty()).collect::<Vec<_>>());
+        prop_assert_eq!(a.len(), a.as_tuple().len());
     }
 
     #[test]

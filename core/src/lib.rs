@@ -90,10 +90,10 @@ pub use report::{
 };
 pub use resolve::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderers};
 pub use resolve::{
-    list_family, parse_request, rez_package_in_folder, rez_packages, solve, unreadable,
-    FamilyChild, Listed, PackageSource, Reduction, RequirementCache, ResolveFailure,
-    ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezResolve, SolveError, Unusable,
-    VariantSelectMode, PACKAGE_FILES,
+    list_family, parse_request, rez_package_in_folder, rez_package_py_in_folder, rez_packages,
+    solve, unreadable, FamilyChild, Listed, PackageSource, Reduction, RequirementCache,
+    ResolveFailure, ResolveOptions, ResolveOutcome, ResolvedVariant, RezPackage, RezResolve,
+    SolveError, Unusable, VariantSelectMode, PACKAGE_FILES,
 };
 pub use resolve::{parse_time, Timestamp};
 pub use resolve::{read_package_filter, PackageFilterList};

@@ -152,6 +152,20 @@ pub fn read_file(path: &Path, format: Option<Format>, includes: &Includes) -> Pa
     })
 }
 
+/// Reads `path` (shown as `shown`) and gives its bytes to `f`, as [`read_file`] reads a file it
+/// parses as `format`; `Err` is the error [`read_file`] would record for a file it cannot read.
+pub fn with_file_bytes<R>(
+    path: &Path,
+    shown: &str,
+    format: Format,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, ParseError> {
+    with_buffer(|buffer| match read_capped(path, buffer) {
+        Ok(()) => Ok(f(buffer)),
+        Err((kind, message)) => Err(ParseError::whole(shown, Some(format), kind, message)),
+    })
+}
+
 /// Whether `path` is a `PKG-INFO` in an `*.egg-info` folder (which may hold a `requires.txt`).
 fn in_egg_info(path: &Path) -> bool {
     path.file_name().is_some_and(|name| name == "PKG-INFO")

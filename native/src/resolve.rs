@@ -10,16 +10,16 @@
 
 use crate::cli::{ResolveArgs, ResolveFormat, VariantModeArg};
 use crate::output::Destination;
-use crate::read::{display_path, path_of, read_file, Includes};
+use crate::read::{display_path, path_of, read_file, with_file_bytes, Includes};
 use crate::style::{self, Style};
 use anyhow::Context;
 pub use pkglens_core::variant_label;
 use pkglens_core::{
-    list_family, map_from_both_ends, parse_request, parse_time, rez_package_in_folder, solve,
-    unreadable, CancelFlag, Executor, FamilyChild, Format, Jobs, Listed, PackageSource,
-    PrefetchOptions, Prefetcher, RequirementCache, ResolveOptions, ResolveOutcome, ResolveReport,
-    RezPackage, RezRequirement, RezResolve, RezVersion, RezVersionRange, VariantSelectMode,
-    PACKAGE_FILES,
+    list_family, map_from_both_ends, parse_request, parse_time, rez_package_in_folder,
+    rez_package_py_in_folder, solve, unreadable, CancelFlag, Executor, FamilyChild, Format, Jobs,
+    Listed, PackageSource, PrefetchOptions, Prefetcher, Record, RequirementCache, ResolveOptions,
+    ResolveOutcome, ResolveReport, RezPackage, RezRequirement, RezResolve, RezVersion,
+    RezVersionRange, VariantSelectMode, PACKAGE_FILES,
 };
 use pkglens_core::{read_orderers, read_package_filter, PackageFilterList, PackageOrderers};
 // foldhash, not SipHash: the solver's thread looks up every family a read package requires.
@@ -241,9 +241,30 @@ fn read_package(
     // Nine folders in ten hold a `package.py`: it is opened without a `stat` first (the
     // resolve's reads are a third system calls), and looked at only when it could not be read.
     for (path, format) in files {
-        let (record, error) = read_file(&path, Some(format), &Includes::anywhere());
-        if error.is_none() || path.is_file() {
-            return rez_package_in_folder(&record, family, version, allow_dynamic, cache);
+        let shown = display_path(&path);
+        let read = match format {
+            // Read straight into the solver's package, without the scan's record.
+            Format::RezPackagePy => with_file_bytes(&path, &shown, format, |bytes| {
+                rez_package_py_in_folder(&shown, bytes, family, version, allow_dynamic, cache)
+            }),
+            _ => match read_file(&path, Some(format), &Includes::anywhere()) {
+                (record, None) => Ok(rez_package_in_folder(
+                    &record,
+                    family,
+                    version,
+                    allow_dynamic,
+                    cache,
+                )),
+                (_, Some(err)) => Err(err),
+            },
+        };
+        match read {
+            Ok(package) => return package,
+            Err(_) if !path.is_file() => {}
+            Err(err) => {
+                let record = Record::from_error(&err);
+                return rez_package_in_folder(&record, family, version, allow_dynamic, cache);
+            }
         }
     }
     let message = "missing package definition file (package.py or package.yaml)";

@@ -420,3 +420,70 @@ fn a_time_leaves_out_later_releases_in_every_form_rez_takes() {
         "{out}"
     );
 }
+
+/// Every `package.py` of rez's benchmark repository, of rez's solver tests and of this
+/// repository's examples and test data, read straight into the solver's package as a resolve
+/// reads it, is the package its record gives (the scan's way, which the straight read skips).
+#[test]
+fn every_package_py_reads_as_its_record_says() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => files(&path, out),
+                _ if path.file_name().is_some_and(|n| n == "package.py") => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut roots = vec![root.join("examples"), root.join("tests/data")];
+    if let Some(doc) = generated("PKGLENS_REZ_RESOLVE_JSON") {
+        for repo in ["bench_repo", "tests_repo"] {
+            roots.push(doc[repo].as_str().expect("repository").into());
+        }
+    }
+    let mut paths = Vec::new();
+    for dir in &roots {
+        files(dir, &mut paths);
+    }
+    let mut compared = 0;
+    for path in &paths {
+        let mut folders = path.iter().rev().skip(1).map(|p| p.to_string_lossy());
+        let (Some(version), Some(family)) = (folders.next(), folders.next()) else {
+            continue;
+        };
+        let Ok(version) = pkglens_core::RezVersion::parse(&version) else {
+            continue;
+        };
+        let bytes = std::fs::read(path).expect("readable");
+        let shown = path.to_string_lossy();
+        for allow_dynamic in [false, true] {
+            let record = pkglens_core::parse_rez_package_py(&shown, &bytes)
+                .unwrap_or_else(|err| pkglens_core::Record::from_error(&err));
+            let mut cache = pkglens_core::RequirementCache::default();
+            let by_record = pkglens_core::rez_package_in_folder(
+                &record,
+                &family,
+                &version,
+                allow_dynamic,
+                &mut cache,
+            );
+            let direct = pkglens_core::rez_package_py_in_folder(
+                &shown,
+                &bytes,
+                &family,
+                &version,
+                allow_dynamic,
+                &mut cache,
+            );
+            assert_eq!(direct, by_record, "{shown}");
+        }
+        compared += 1;
+    }
+    eprintln!("package.py files compared: {compared}");
+    assert!(compared >= 30, "{compared} files compared");
+}

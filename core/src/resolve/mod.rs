@@ -32,6 +32,7 @@ mod listing;
 mod order;
 mod outcome;
 mod pending;
+mod read;
 mod report;
 mod rezconfig;
 mod slice;
@@ -44,6 +45,7 @@ pub use order::{json_to_py, read_orderers, Orderer, PackageOrder, PackageOrderer
 pub use outcome::{
     Reduction, ResolveFailure, ResolveOutcome, ResolvedVariant, RezResolve, SolveError,
 };
+pub use read::rez_package_py_in_folder;
 pub use report::{variant_label, ResolveEdge, ResolveNode, ResolveReport};
 pub use solver::solve;
 pub use timestamp::{parse_time, Timestamp};

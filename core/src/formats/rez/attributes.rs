@@ -13,7 +13,7 @@ use super::package_py::PyValue;
 use crate::versions::rez::{RezRequirement, RezVersion};
 
 /// Checks attribute `name` against rez's schema: `Err` names the type rez expects.
-pub(super) fn check(name: &str, value: &PyValue) -> Result<(), &'static str> {
+pub(crate) fn check(name: &str, value: &PyValue) -> Result<(), &'static str> {
     let ok = match name {
         "authors" | "plugin_for" => is_str_list(value),
         "uuid" | "vcs" | "base" | "description" | "changelog" => is_str(value),

@@ -10,12 +10,12 @@
 //!   [`Record`](crate::Record) (`record`), with requirement strings parsed by
 //!   [`crate::versions::rez`] (`requirements`).
 
-mod attributes;
+pub(crate) mod attributes;
 mod package_py;
 mod package_yaml;
 mod record;
 
-pub(crate) use record::{is_valid_package_name, type_name};
+pub(crate) use record::{installed_folders, is_package_field, is_valid_package_name, type_name};
 mod requirements;
 
 pub use package_py::{

@@ -47,7 +47,7 @@ const MAPPED: &[&str] = &[
 
 /// Names that never make a package dynamic: the `config` bound by `with scope("config") as
 /// config`, and private helpers.
-fn is_package_field(name: &str) -> bool {
+pub(crate) fn is_package_field(name: &str) -> bool {
     name != "config" && !name.starts_with('_')
 }
 
@@ -345,7 +345,7 @@ pub(super) fn build_record(
 /// a valid rez package name and the version folder a valid, non-empty rez version; the caller
 /// also requires the file's `name`, when it has one, to be the family's, so that a developer
 /// package in an ordinary source folder keeps its own version.
-fn installed_folders(path: &str) -> Option<(&str, &str)> {
+pub(crate) fn installed_folders(path: &str) -> Option<(&str, &str)> {
     let mut parts = path.rsplit(['/', '\\']);
     let _file = parts.next()?;
     let version = parts.next()?;

@@ -10,7 +10,7 @@
 
 use crate::cli::{ResolveArgs, ResolveFormat, VariantModeArg};
 use crate::output::Destination;
-use crate::read::{display_path, path_of, read_file, with_file_bytes, Includes};
+use crate::read::{display_path, path_of, read_file, with_file_bytes, Includes, OpenDir};
 use crate::style::{self, Style};
 use anyhow::Context;
 pub use pkglens_core::variant_label;
@@ -60,7 +60,8 @@ const BOTH_ENDS_FROM: usize = 8;
 
 /// The families of rez repositories, listed and read on demand and ahead of demand.
 pub struct RepoSource {
-    repos: Arc<Vec<PathBuf>>,
+    /// The repositories, each held open: its files are opened relative to it.
+    repos: Arc<Vec<OpenDir>>,
     allow_dynamic: bool,
     prefetcher: Option<Prefetcher<Named, Loaded>>,
     /// The readers' pool ([`Executor::Serial`] without one).
@@ -79,7 +80,7 @@ impl RepoSource {
     /// named family's listing, and the reads of its versions in the range it was named in,
     /// start in that pool while the solver works on; without, a family is read when asked.
     pub fn new(repos: Vec<PathBuf>, allow_dynamic: bool, readers: Option<Executor>) -> Self {
-        let repos = Arc::new(repos);
+        let repos = Arc::new(repos.into_iter().map(OpenDir::new).collect::<Vec<_>>());
         let prefetcher = readers.clone().map(|executor| {
             let repos = Arc::clone(&repos);
             let options = PrefetchOptions {
@@ -90,7 +91,7 @@ impl RepoSource {
             Prefetcher::new(&options, move |named: &Named| {
                 let mut listed = list_family_in(&repos, &named.family)?;
                 if let Some(range) = &named.range {
-                    read_ahead(&named.family, &mut listed, range, allow_dynamic);
+                    read_ahead(&repos, &named.family, &mut listed, range, allow_dynamic);
                 }
                 Some(listed)
             })
@@ -166,7 +167,7 @@ fn is_plain_name(family: &str) -> bool {
 
 /// Lists `family` in every repository as rez's `iter_packages` does (core's [`list_family`]):
 /// versions from folder names, the first repository holding a version wins; nothing is read.
-fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
+fn list_family_in(repos: &[OpenDir], family: &str) -> Loaded {
     if !is_plain_name(family) {
         return None;
     }
@@ -176,7 +177,7 @@ fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
     // may hold thousands of versions), needed only when there are several repositories.
     let mut versions: HashSet<RezVersion> = HashSet::new();
     for repo in repos.iter() {
-        let dir = repo.join(family);
+        let dir = repo.path().join(family);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -211,12 +212,18 @@ fn list_family_in(repos: &[PathBuf], family: &str) -> Loaded {
 }
 
 /// Reads, in this thread, the versions of `listed` in `range`.
-fn read_ahead(family: &str, listed: &mut [Listed], range: &RezVersionRange, allow_dynamic: bool) {
+fn read_ahead(
+    repos: &[OpenDir],
+    family: &str,
+    listed: &mut [Listed],
+    range: &RezVersionRange,
+    allow_dynamic: bool,
+) {
     let mut cache = RequirementCache::default();
     for slot in listed.iter_mut() {
         if let Listed::Unread { version, path } = slot {
             if range.contains(version) {
-                let package = read_package(family, version, path, allow_dynamic, &mut cache);
+                let package = read_package(repos, family, version, path, allow_dynamic, &mut cache);
                 *slot = Listed::Read(Arc::new(package));
             }
         }
@@ -227,6 +234,7 @@ fn read_ahead(family: &str, listed: &mut [Listed], range: &RezVersionRange, allo
 /// `package.yaml`, as rez looks for them; unusable when it has neither (rez's
 /// `PackageDefinitionFileMissing`) or the file cannot be read.
 fn read_package(
+    repos: &[OpenDir],
     family: &str,
     version: &RezVersion,
     folder: &str,
@@ -234,19 +242,29 @@ fn read_package(
     cache: &mut RequirementCache,
 ) -> RezPackage {
     let folder_path = path_of(folder);
+    // The folder below the repository that lists it, whose files are opened relative to it.
+    let below = repos
+        .iter()
+        .find_map(|r| Some((r, Path::new(r.below(folder)?))));
     let files = PACKAGE_FILES
         .iter()
-        .zip([Format::RezPackagePy, Format::RezPackageYaml])
-        .map(|(name, format)| (folder_path.join(name), format));
+        .zip([Format::RezPackagePy, Format::RezPackageYaml]);
     // Nine folders in ten hold a `package.py`: it is opened without a `stat` first (the
     // resolve's reads are a third system calls), and looked at only when it could not be read.
-    for (path, format) in files {
+    for (name, format) in files {
+        let path = folder_path.join(name);
         let shown = display_path(&path);
         let read = match format {
             // Read straight into the solver's package, without the scan's record.
-            Format::RezPackagePy => with_file_bytes(&path, &shown, format, |bytes| {
-                rez_package_py_in_folder(&shown, bytes, family, version, allow_dynamic, cache)
-            }),
+            Format::RezPackagePy => {
+                let at = below.map(|(repo, folder)| (repo, folder.join(name)));
+                let at = at
+                    .as_ref()
+                    .map(|(repo, relative)| (*repo, relative.as_path()));
+                with_file_bytes(at, &path, &shown, format, |bytes| {
+                    rez_package_py_in_folder(&shown, bytes, family, version, allow_dynamic, cache)
+                })
+            }
             _ => match read_file(&path, Some(format), &Includes::anywhere()) {
                 (record, None) => Ok(rez_package_in_folder(
                     &record,
@@ -316,9 +334,10 @@ impl PackageSource for RepoSource {
     fn read(&mut self, family: &str, unread: &[(RezVersion, String)]) -> Vec<RezPackage> {
         let allow_dynamic = self.allow_dynamic;
         let family: Arc<str> = family.into();
+        let repos = Arc::clone(&self.repos);
         let read = Arc::new(
             move |cache: &mut RequirementCache, (version, folder): &(RezVersion, String)| {
-                read_package(&family, version, folder, allow_dynamic, cache)
+                read_package(&repos, &family, version, folder, allow_dynamic, cache)
             },
         );
         // A few files are read sooner here than handed over: on the benchmark's 60 smallest
@@ -365,7 +384,7 @@ pub fn resolve_requests(
     let searched: Vec<String> = source
         .repos
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| p.path().display().to_string())
         .collect();
     solve(requests, options, source, &searched.join("; ")).map_err(|e| e.message)
 }

@@ -485,5 +485,5 @@ fn every_package_py_reads_as_its_record_says() {
         compared += 1;
     }
     eprintln!("package.py files compared: {compared}");
-    assert!(compared >= 30, "{compared} files compared");
+    assert!(compared >= 25, "{compared} files compared");
 }

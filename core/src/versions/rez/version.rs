@@ -75,9 +75,28 @@ fn cmp_in_turn<T>(
     }
 }
 
-/// The tokens of a version's text (every separator is one character that is not a token's).
-fn tokens_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_ascii() || !is_token_byte(c as u8))
+/// The tokens of a version's text: its runs of token characters (ASCII), each separator being
+/// one character that is not a token's (of one byte or more).
+fn tokens_of(text: &str) -> Tokens<'_> {
+    Tokens(text)
+}
+
+struct Tokens<'a>(&'a str);
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let start = bytes.iter().position(|&b| is_token_byte(b))?;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !is_token_byte(b))
+            .map_or(bytes.len(), |n| start + n);
+        // Both ends are ASCII bytes or the text's ends: character boundaries.
+        let token = self.0.get(start..end)?;
+        self.0 = self.0.get(end..)?;
+        Some(token)
+    }
 }
 
 /// A rez version: zero or more alphanumeric tokens separated by one
@@ -155,6 +174,61 @@ fn fast_key<'t>(tokens: impl Iterator<Item = &'t str>) -> Option<u128> {
     Some(key)
 }
 
+/// rez's order of the version whose [`fast_key`] is `key` against a version of `tokens` that
+/// has none (one of them a letter, a long number, a leading zero, or a sixth token): the
+/// key's numbers are compared with the tokens in turn, without spelling the keyed version out.
+fn cmp_key_tokens(key: u128, mut tokens: Tokens<'_>) -> Ordering {
+    let slots = 128 / KEY_BITS;
+    for i in 0..slots {
+        let slot = (key >> (KEY_BITS * (slots - 1 - i))) & ((1 << KEY_BITS) - 1);
+        let unequal = match (slot, tokens.next()) {
+            (0, None) => return Ordering::Equal,
+            (0, Some(_)) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (slot, Some(token)) => cmp_number_token((slot - 1) as u32, token),
+        };
+        if unequal != Ordering::Equal {
+            return unequal;
+        }
+    }
+    match tokens.next() {
+        None => Ordering::Equal,
+        Some(_) => Ordering::Less,
+    }
+}
+
+/// rez's order of the token that is the number `n` (written without leading zeros, below
+/// 2^24) against `token`.
+fn cmp_number_token(n: u32, token: &str) -> Ordering {
+    let bytes = token.as_bytes();
+    let len = bytes
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(bytes.len());
+    // A token that starts with letters is lower than a number.
+    let Some(first) = token.get(..len).filter(|f| !f.is_empty()) else {
+        return Ordering::Greater;
+    };
+    let trimmed = first.trim_start_matches('0');
+    let by_value = match trimmed.len() {
+        // More digits than any number below 2^24 has.
+        9.. => Ordering::Less,
+        _ => n.cmp(&trimmed.bytes().fold(0, |v, d| v * 10 + u32::from(d - b'0'))),
+    };
+    // An equal value written with leading zeros is lower as written (`01` < `1`), except that
+    // `0` is a prefix of `00`.
+    let as_written = match (first.len() == trimmed.len() || (n == 0 && first == "0"), n) {
+        (true, _) => Ordering::Equal,
+        (false, 0) => Ordering::Less,
+        (false, _) => Ordering::Greater,
+    };
+    match by_value.then(as_written) {
+        // The number is one sub-token: a token with more is greater.
+        Ordering::Equal if len < token.len() => Ordering::Less,
+        order => order,
+    }
+}
+
 impl RezVersion {
     /// Parses a version string as rez's `Version(s)` does.
     ///
@@ -198,14 +272,12 @@ impl RezVersion {
         self.parts.as_deref().map_or("", |p| &p.text)
     }
 
-    fn tokens(&self) -> impl Iterator<Item = &str> {
-        // The empty text has no tokens (`split` would give one empty piece).
-        tokens_of(self.text()).filter(|t| !t.is_empty())
+    fn tokens(&self) -> Tokens<'_> {
+        tokens_of(self.text())
     }
 
-    /// The fast keys of both, when both have one.
-    fn keys(&self, other: &Self) -> Option<(u128, u128)> {
-        Some((self.parts.as_deref()?.key?, other.parts.as_deref()?.key?))
+    fn key(&self) -> Option<u128> {
+        self.parts.as_deref()?.key
     }
 
     /// Whether both share the same tokens (a clone of one another): equal without comparing.
@@ -302,10 +374,12 @@ impl PartialEq for RezVersion {
     fn eq(&self, other: &Self) -> bool {
         self.inf == other.inf
             && (self.same_parts(other)
-                || match self.keys(other) {
-                    Some((a, b)) => a == b,
+                || match (self.key(), other.key()) {
+                    (Some(a), Some(b)) => a == b,
+                    // Equal tokens have a key both or neither.
+                    (Some(_), None) | (None, Some(_)) => false,
                     // Separators do not count: `1.2` and `1-2` are equal, as in rez.
-                    None => self.tokens().eq(other.tokens()),
+                    (None, None) => self.tokens().eq(other.tokens()),
                 })
     }
 }
@@ -330,9 +404,11 @@ impl Ord for RezVersion {
             (true, false) => Ordering::Greater,
             (false, true) => Ordering::Less,
             (false, false) if self.same_parts(other) => Ordering::Equal,
-            (false, false) => match self.keys(other) {
-                Some((a, b)) => a.cmp(&b),
-                None => cmp_in_turn(self.tokens(), other.tokens(), cmp_token),
+            (false, false) => match (self.key(), other.key()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                (Some(a), None) => cmp_key_tokens(a, other.tokens()),
+                (None, Some(b)) => cmp_key_tokens(b, self.tokens()).reverse(),
+                (None, None) => cmp_in_turn(self.tokens(), other.tokens(), cmp_token),
             },
         }
     }

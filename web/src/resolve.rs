@@ -15,10 +15,10 @@ use pkglens_core::{
     json_to_py, read_orderers, read_package_filter, PackageFilterList, PackageOrderers,
 };
 use pkglens_core::{
-    list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder, solve,
-    unreadable, FamilyChild, Format, Input, Listed, PackageSource, Record, RequirementCache,
-    ResolveOptions, ResolveReport, RezPackage, RezRequirement, RezVersion, VariantSelectMode,
-    PACKAGE_FILES,
+    list_family, parse_guarded, parse_request, parse_time, rez_package_in_folder,
+    rez_package_py_in_folder, solve, unreadable, FamilyChild, Format, Input, Listed, PackageSource,
+    Record, RequirementCache, ResolveOptions, ResolveReport, RezPackage, RezRequirement,
+    RezVersion, VariantSelectMode, PACKAGE_FILES,
 };
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -380,13 +380,16 @@ fn report_over_files(
     let inputs = batch.inputs()?;
     let paths: Vec<&str> = inputs.iter().map(|input| input.path).collect();
     Ok(resolve.report(&paths, |i, family, version, cache| {
-        let input = &inputs[i];
-        let record = parse_guarded(
-            &Input::new(input.path, input.bytes),
-            Some(rez_format(input.path)),
-        )
-        .unwrap_or_else(|err| Record::from_error(&err));
-        rez_package_in_folder(&record, family, version, resolve.allow_dynamic, cache)
+        let (input, allow_dynamic) = (&inputs[i], resolve.allow_dynamic);
+        let format = rez_format(input.path);
+        if format == Format::RezPackagePy {
+            // Straight into the solver's package, as the CLI reads it.
+            let (path, bytes) = (input.path, input.bytes);
+            return rez_package_py_in_folder(path, bytes, family, version, allow_dynamic, cache);
+        }
+        let record = parse_guarded(&Input::new(input.path, input.bytes), Some(format))
+            .unwrap_or_else(|err| Record::from_error(&err));
+        rez_package_in_folder(&record, family, version, allow_dynamic, cache)
     }))
 }
 

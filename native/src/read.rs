@@ -191,7 +191,11 @@ impl OpenDir {
     /// below it and shown without escapes.
     pub fn below<'s>(&self, shown: &'s str) -> Option<&'s str> {
         let rest = shown.strip_prefix(self.shown.as_str())?;
-        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        // At a folder boundary: `repo2/x` is not below `repo`.
+        let rest = match self.shown.ends_with('/') {
+            true => rest,
+            false => rest.strip_prefix('/')?,
+        };
         let plain = !rest.is_empty() && !rest.contains('\\') && !self.shown.contains('\\');
         plain.then_some(rest)
     }

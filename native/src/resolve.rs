@@ -178,6 +178,7 @@ fn list_family_in(repos: &[OpenDir], family: &str) -> Loaded {
     let mut versions: HashSet<RezVersion> = HashSet::new();
     for repo in repos.iter() {
         let dir = repo.path().join(family);
+        let dir_shown = display_path(&dir);
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -203,12 +204,25 @@ fn list_family_in(repos: &[OpenDir], family: &str) -> Loaded {
         };
         for (version, folder) in list_family(children, has_package_file) {
             if repos.len() == 1 || versions.insert(version.clone()) {
-                let path = display_path(&dir.join(folder));
+                // As `display_path` shows the joined path, without building it.
+                let path = match folder.contains('\\') {
+                    true => display_path(&dir.join(folder)),
+                    false => joined(&dir_shown, &folder),
+                };
                 listed.push(Listed::Unread { version, path });
             }
         }
     }
     found.then_some(listed)
+}
+
+/// `folder/name` (`format!` is several times slower, and a resolve joins a path per version).
+fn joined(folder: &str, name: &str) -> String {
+    let mut path = String::with_capacity(folder.len() + 1 + name.len());
+    path.push_str(folder);
+    path.push('/');
+    path.push_str(name);
+    path
 }
 
 /// Reads, in this thread, the versions of `listed` in `range`.
@@ -241,31 +255,35 @@ fn read_package(
     allow_dynamic: bool,
     cache: &mut RequirementCache,
 ) -> RezPackage {
-    let folder_path = path_of(folder);
-    // The folder below the repository that lists it, whose files are opened relative to it.
-    let below = repos
-        .iter()
-        .find_map(|r| Some((r, Path::new(r.below(folder)?))));
     let files = PACKAGE_FILES
         .iter()
         .zip([Format::RezPackagePy, Format::RezPackageYaml]);
     // Nine folders in ten hold a `package.py`: it is opened without a `stat` first (the
     // resolve's reads are a third system calls), and looked at only when it could not be read.
     for (name, format) in files {
-        let path = folder_path.join(name);
-        let shown = display_path(&path);
+        // The file's name needs no escape: the folder's shown path and the name, as
+        // `display_path` shows the joined path, and the path itself without a copy.
+        let shown = joined(folder, name);
+        let decoded;
+        let path = match shown.contains('\\') {
+            true => {
+                decoded = path_of(&shown);
+                decoded.as_path()
+            }
+            false => Path::new(&shown),
+        };
         let read = match format {
             // Read straight into the solver's package, without the scan's record.
             Format::RezPackagePy => {
-                let at = below.map(|(repo, folder)| (repo, folder.join(name)));
-                let at = at
-                    .as_ref()
-                    .map(|(repo, relative)| (*repo, relative.as_path()));
-                with_file_bytes(at, &path, &shown, format, |bytes| {
+                // Opened relative to the repository that lists it.
+                let at = repos
+                    .iter()
+                    .find_map(|r| Some((r, Path::new(r.below(&shown)?))));
+                with_file_bytes(at, path, &shown, format, |bytes| {
                     rez_package_py_in_folder(&shown, bytes, family, version, allow_dynamic, cache)
                 })
             }
-            _ => match read_file(&path, Some(format), &Includes::anywhere()) {
+            _ => match read_file(path, Some(format), &Includes::anywhere()) {
                 (record, None) => Ok(rez_package_in_folder(
                     &record,
                     family,
@@ -574,4 +592,35 @@ fn write_table(out: &mut impl Write, report: &ResolveReport, style: &Style) -> a
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder's shown path and a name, joined, is the joined path as shown; and a path shown
+    /// below a held repository is found relative to it.
+    #[test]
+    fn a_joined_shown_path_is_the_joined_path_shown() {
+        for folder in [
+            "repo/fam/1.0",
+            "/abs/repo/fam/1.0",
+            "./repo/fam/1.0",
+            "r\u{e9}po/f/1",
+        ] {
+            let shown = display_path(Path::new(folder));
+            let joined_path = display_path(&Path::new(folder).join("package.py"));
+            assert_eq!(joined(&shown, "package.py"), joined_path);
+        }
+        let repo = OpenDir::new(PathBuf::from("/abs/repo"));
+        assert_eq!(
+            repo.below("/abs/repo/fam/1.0/package.py"),
+            Some("fam/1.0/package.py")
+        );
+        // Not below it: another repository whose name starts with its name.
+        assert_eq!(repo.below("/abs/repository/fam/1.0/package.py"), None);
+        assert_eq!(repo.below("/abs/repo"), None);
+        let root = OpenDir::new(PathBuf::from("/"));
+        assert_eq!(root.below("/abs/repo/fam"), Some("abs/repo/fam"));
+    }
 }

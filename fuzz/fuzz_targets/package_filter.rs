@@ -24,7 +24,7 @@ fn repository() -> HashMap<String, Arc<Vec<RezPackage>>> {
     let package = |name: &str, version: &str, at: i64, requires: &[&str]| RezPackage {
         name: name.into(),
         version: RezVersion::parse(version).unwrap(),
-        requires: requires.iter().map(|r| RezRequirement::parse(r).unwrap()).collect(),
+        requires: requires.iter().map(|r| std::sync::Arc::new(RezRequirement::parse(r).unwrap())).collect(),
         variants: Vec::new(),
         path: format!("{name}/{version}/package.py"),
         computed: Vec::new(),

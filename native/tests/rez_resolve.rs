@@ -494,13 +494,19 @@ fn every_package_py_reads_as_its_record_says() {
 fn a_repository_named_as_the_start_of_another_reads_its_own_files() {
     let parent = repository(&[
         ("repo/lib/1.0/package.py", "name = 'lib'\n"),
-        ("repo2/tool/2.0/package.py", "name = 'tool'\nrequires = ['lib']\n"),
+        (
+            "repo2/tool/2.0/package.py",
+            "name = 'tool'\nrequires = ['lib']\n",
+        ),
     ]);
     let (repo, repo2) = (parent.path().join("repo"), parent.path().join("repo2"));
     for repos in [[&repo, &repo2], [&repo2, &repo]] {
         let [first, second] = repos.map(|r| r.to_str().unwrap());
         let (code, out, _) = run(&["--repo", first, "--repo", second, "tool"], &[]);
         assert_eq!(code, 0, "{out}");
-        assert!(out.contains("tool  2.0 ") && out.contains("lib   1.0 "), "{out}");
+        assert!(
+            out.contains("tool  2.0 ") && out.contains("lib   1.0 "),
+            "{out}"
+        );
     }
 }

@@ -255,7 +255,10 @@ impl<'a> Solver<'a> {
         };
         let mut variants = Vec::with_capacity(indexes.len());
         for index in indexes {
-            let all = || package.requires.iter().chain(own_requires(package, index));
+            let all = || {
+                let requires = package.requires.iter();
+                requires.chain(own_requires(package, index)).map(|r| &**r)
+            };
             let mut req_fams: Vec<Fam> = all().map(|r| self.fam(&r.name)).collect();
             let repeated = (1..req_fams.len()).any(|i| req_fams[..i].contains(&req_fams[i]));
             // Merged into a list of its own only when a family repeats (read in place else).

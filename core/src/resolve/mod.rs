@@ -80,10 +80,11 @@ pub struct RezPackage {
     pub name: String,
     /// The version (the empty version for an unversioned package).
     pub version: RezVersion,
-    /// `requires`: what every variant needs.
-    pub requires: Vec<RezRequirement>,
+    /// `requires`: what every variant needs. Shared: the packages of a family mostly repeat
+    /// the same requirements, each read once ([`RequirementCache`]).
+    pub requires: Vec<Arc<RezRequirement>>,
     /// `variants`: each variant's own requirements (added after `requires`).
-    pub variants: Vec<Vec<RezRequirement>>,
+    pub variants: Vec<Vec<Arc<RezRequirement>>>,
     /// The file it was read from.
     pub path: String,
     /// Solver fields whose value is computed and were taken as absent (`--allow-dynamic`).
@@ -275,7 +276,7 @@ pub fn rez_packages<'r>(
 }
 
 /// Requirement strings already read, with what reading them gave (the message of why not).
-pub type RequirementCache = foldhash::HashMap<String, Result<RezRequirement, String>>;
+pub type RequirementCache = foldhash::HashMap<String, Result<Arc<RezRequirement>, String>>;
 
 /// The package of `record`, the file of version folder `version` of `family`, as the solver
 /// sees it. rez's filesystem repository takes a package's name and version from its folders,
@@ -357,15 +358,17 @@ fn rez_package(
             RezVersion::default()
         }),
     };
-    let mut parse = |field: &str, list: &[Requirement]| -> Vec<RezRequirement> {
+    let mut parse = |field: &str, list: &[Requirement]| -> Vec<Arc<RezRequirement>> {
         list.iter()
             .filter_map(|r| {
                 if !parsed.contains_key(&r.raw) {
-                    let read = RezRequirement::parse(&r.raw).map_err(|e| e.to_string());
+                    let read = RezRequirement::parse(&r.raw)
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string());
                     parsed.insert(r.raw.clone(), read);
                 }
                 match parsed.get(&r.raw)? {
-                    Ok(req) => Some(req.clone()),
+                    Ok(req) => Some(Arc::clone(req)),
                     Err(e) => {
                         problem(field, format!("invalid requirement {:?}: {e}", r.raw));
                         None
@@ -401,9 +404,9 @@ mod tests {
 
     /// A repository in memory.
     fn repo(packages: &[Spec]) -> HashMap<String, Arc<Vec<RezPackage>>> {
-        let reqs = |list: &[&str]| -> Vec<RezRequirement> {
+        let reqs = |list: &[&str]| -> Vec<Arc<RezRequirement>> {
             list.iter()
-                .map(|r| RezRequirement::parse(r).unwrap())
+                .map(|r| Arc::new(RezRequirement::parse(r).unwrap()))
                 .collect()
         };
         let mut out: HashMap<String, Vec<RezPackage>> = HashMap::new();

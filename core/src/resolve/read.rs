@@ -18,6 +18,7 @@ use crate::record::{Format, Record};
 use crate::versions::rez::{RezRequirement, RezVersion};
 use crate::{parse_guarded, Input};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 /// The package of `bytes`, the `package.py` at `path` in version folder `version` of `family`,
 /// as the solver sees it: [`rez_package_in_folder`] of the file's record, made without the
@@ -113,7 +114,10 @@ fn plain_package(
 
 /// A list of requirement strings, each read as rez reads it; `None` when the value is not a
 /// list of strings or a string is not a requirement (the record says why).
-fn requirements(value: &PyValue, parsed: &mut RequirementCache) -> Option<Vec<RezRequirement>> {
+fn requirements(
+    value: &PyValue,
+    parsed: &mut RequirementCache,
+) -> Option<Vec<Arc<RezRequirement>>> {
     let PyValue::List(items) = value else {
         return None;
     };
@@ -126,11 +130,13 @@ fn requirements(value: &PyValue, parsed: &mut RequirementCache) -> Option<Vec<Re
         .collect()
 }
 
-fn requirement(text: &str, parsed: &mut RequirementCache) -> Option<RezRequirement> {
+fn requirement(text: &str, parsed: &mut RequirementCache) -> Option<Arc<RezRequirement>> {
     if let Some(read) = parsed.get(text) {
         return read.as_ref().ok().cloned();
     }
-    let read = RezRequirement::parse(text).map_err(|e| e.to_string());
+    let read = RezRequirement::parse(text)
+        .map(Arc::new)
+        .map_err(|e| e.to_string());
     let requirement = read.as_ref().ok().cloned();
     parsed.insert(text.to_owned(), read);
     requirement

@@ -16,7 +16,7 @@ const DISTINCT_DEPS_FROM: usize = 2;
 /// rez `RequirementList`: requirements merged by name, in the order names first appear.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RequirementList {
-    pub(super) requirements: Vec<RezRequirement>,
+    pub(super) requirements: Vec<Arc<RezRequirement>>,
 }
 
 impl RequirementList {
@@ -25,13 +25,13 @@ impl RequirementList {
         requirements: impl IntoIterator<Item = &'r RezRequirement>,
     ) -> Result<Self, (RezRequirement, RezRequirement)> {
         let requirements = requirements.into_iter();
-        let mut merged: Vec<RezRequirement> = Vec::with_capacity(requirements.size_hint().0);
+        let mut merged: Vec<Arc<RezRequirement>> = Vec::with_capacity(requirements.size_hint().0);
         for req in requirements {
             match merged.iter_mut().find(|m| m.name == req.name) {
-                None => merged.push(req.clone()),
+                None => merged.push(Arc::new(req.clone())),
                 Some(existing) => match existing.merged(req) {
-                    Some(m) => *existing = m,
-                    None => return Err((existing.clone(), req.clone())),
+                    Some(m) => *existing = Arc::new(m),
+                    None => return Err(((**existing).clone(), req.clone())),
                 },
             }
         }
@@ -43,7 +43,7 @@ impl RequirementList {
 
 /// The requirements of variant `index` of `package` (none for the one implicit variant of a
 /// package without `variants`).
-pub(super) fn own_requires(package: &RezPackage, index: Option<usize>) -> &[RezRequirement] {
+pub(super) fn own_requires(package: &RezPackage, index: Option<usize>) -> &[Arc<RezRequirement>] {
     index
         .and_then(|k| package.variants.get(k))
         .map_or(&[], Vec::as_slice)
@@ -108,19 +108,20 @@ impl Variant {
     /// rez `requires_list`: the package's `requires` then the variant's own, merged by family.
     pub(super) fn requires(&self) -> impl Iterator<Item = &RezRequirement> + Clone {
         let (first, then) = self.parts();
-        first.iter().chain(then)
+        first.iter().chain(then).map(|r| &**r)
     }
 
     /// The requirement at `at` in [`Variant::requires`].
     fn requirement(&self, at: usize) -> Option<&RezRequirement> {
         let (first, then) = self.parts();
-        match at.checked_sub(first.len()) {
+        let requirement = match at.checked_sub(first.len()) {
             None => first.get(at),
             Some(at) => then.get(at),
-        }
+        };
+        requirement.map(|r| &**r)
     }
 
-    fn parts(&self) -> (&[RezRequirement], &[RezRequirement]) {
+    fn parts(&self) -> (&[Arc<RezRequirement>], &[Arc<RezRequirement>]) {
         match &self.merged {
             Some(merged) => (&merged.requirements, &[]),
             None => (

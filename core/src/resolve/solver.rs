@@ -24,6 +24,7 @@ use crate::versions::rez::{RezRequirement, RezVersionRange};
 use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// rez `_PackageScope`: what is still possible for one family.
 #[derive(Debug, Clone)]
@@ -314,7 +315,7 @@ impl Phase {
                     seen[at] = true;
                     match scopes[i].intersect(&request.range, solver)? {
                         Change::Gone => {
-                            let conflict = (request.clone(), (*scopes[i].request).clone());
+                            let conflict = ((**request).clone(), (*scopes[i].request).clone());
                             return Ok(self.failed(
                                 scopes,
                                 extractions,
@@ -332,7 +333,7 @@ impl Phase {
                     }
                 }
                 let new_fams: Vec<&RezRequirement> = (extracted.requirements.iter().zip(seen))
-                    .filter_map(|(r, seen)| (!seen).then_some(r))
+                    .filter_map(|(r, seen)| (!seen).then_some(&**r))
                     .collect();
                 // Named only now that the phase has survived the intersections: a family named
                 // for a phase that then fails may never be asked for, and its load is wasted
@@ -587,7 +588,11 @@ pub fn solve(
         }
     };
     Ok(RezResolve {
-        request: request.requirements,
+        request: request
+            .requirements
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+            .collect(),
         outcome,
         solves,
         fails,

@@ -69,6 +69,11 @@ fn per_family_orders_each_family_it_names_and_the_first_match_wins() {
     assert_eq!(order(&per, "other", &VERSIONS), ["1", "2", "3", "4", "5"]);
 }
 
+/// Requirements as a package holds them.
+fn shared(list: Vec<RezRequirement>) -> Vec<std::sync::Arc<RezRequirement>> {
+    list.into_iter().map(std::sync::Arc::new).collect()
+}
+
 /// `(family, range)` requirements.
 fn reqs(list: &[&str]) -> Vec<RezRequirement> {
     list.iter()
@@ -140,7 +145,7 @@ fn variants_requiring_different_families_rank_as_in_rez() {
         name: name.into(),
         version: RezVersion::parse(version).unwrap(),
         requires: Vec::new(),
-        variants: variants.iter().map(|v| reqs(&[v])).collect(),
+        variants: variants.iter().map(|v| shared(reqs(&[v]))).collect(),
         path: format!("{name}/{version}/package.py"),
         computed: Vec::new(),
         unusable: None,
@@ -441,7 +446,7 @@ fn soft_timestamp_reads_its_families_whole_and_no_other() {
     let package = |name: &str, version: &str, at: i64, requires: &[&str]| RezPackage {
         name: name.into(),
         version: RezVersion::parse(version).unwrap(),
-        requires: reqs(requires),
+        requires: shared(reqs(requires)),
         variants: Vec::new(),
         path: format!("{name}/{version}/package.py"),
         computed: Vec::new(),

@@ -191,18 +191,28 @@ impl PackageSource for HashMap<String, Arc<Vec<RezPackage>>> {
 /// solver considers its version.
 pub fn unreadable(family: &str, version: &RezVersion, path: &str, message: String) -> RezPackage {
     RezPackage {
-        name: family.to_string(),
-        version: version.clone(),
-        requires: Vec::new(),
-        variants: Vec::new(),
-        path: path.to_string(),
-        computed: Vec::new(),
         unusable: Some(Unusable {
             path: path.to_string(),
             field: None,
             message,
         }),
-        timestamp: Timestamp::Untimestamped,
+        ..RezPackage::empty(family, version, path)
+    }
+}
+
+impl RezPackage {
+    /// Version `version` of `family`, read from `path`, requiring nothing.
+    pub(crate) fn empty(family: &str, version: &RezVersion, path: &str) -> RezPackage {
+        RezPackage {
+            name: family.to_string(),
+            version: version.clone(),
+            requires: Vec::new(),
+            variants: Vec::new(),
+            path: path.to_string(),
+            computed: Vec::new(),
+            unusable: None,
+            timestamp: Timestamp::Untimestamped,
+        }
     }
 }
 

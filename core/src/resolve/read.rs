@@ -65,16 +65,7 @@ fn plain_package(
             return None;
         }
     }
-    let mut package = RezPackage {
-        name: family.to_string(),
-        version: version.clone(),
-        requires: Vec::new(),
-        variants: Vec::new(),
-        path: path.to_string(),
-        computed: Vec::new(),
-        unusable: None,
-        timestamp: Timestamp::Untimestamped,
-    };
+    let mut package = RezPackage::empty(family, version, path);
     // Fields in the file's order: one assigned twice keeps its last value, as in the record.
     for assignment in &py.assignments {
         let value = &assignment.value;

@@ -216,11 +216,15 @@ fn list_family_in(repos: &[OpenDir], family: &str) -> Loaded {
     found.then_some(listed)
 }
 
-/// `folder/name` (`format!` is several times slower, and a resolve joins a path per version).
+/// `folder/name`, as `Path::join` joins them (no second `/` after a folder that ends with one:
+/// an unversioned package's folder is its family's, shown `family/`). `format!` is several
+/// times slower, and a resolve joins a path per version.
 fn joined(folder: &str, name: &str) -> String {
     let mut path = String::with_capacity(folder.len() + 1 + name.len());
     path.push_str(folder);
-    path.push('/');
+    if !folder.is_empty() && !folder.ends_with('/') {
+        path.push('/');
+    }
     path.push_str(name);
     path
 }
@@ -602,15 +606,21 @@ mod tests {
     /// below a held repository is found relative to it.
     #[test]
     fn a_joined_shown_path_is_the_joined_path_shown() {
-        for folder in [
+        let folders = [
             "repo/fam/1.0",
             "/abs/repo/fam/1.0",
             "./repo/fam/1.0",
             "r\u{e9}po/f/1",
-        ] {
+            // An unversioned package: its family's folder, listed as `fam` joined with "".
+            "repo/fam/",
+            "/",
+        ];
+        for folder in folders {
             let shown = display_path(Path::new(folder));
-            let joined_path = display_path(&Path::new(folder).join("package.py"));
-            assert_eq!(joined(&shown, "package.py"), joined_path);
+            for name in ["package.py", ""] {
+                let joined_path = display_path(&Path::new(folder).join(name));
+                assert_eq!(joined(&shown, name), joined_path, "{folder:?} {name:?}");
+            }
         }
         let repo = OpenDir::new(PathBuf::from("/abs/repo"));
         assert_eq!(

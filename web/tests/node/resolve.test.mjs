@@ -11,10 +11,10 @@
 //   Mermaid of each of those resolves byte for byte against the CLI's too; with rez's
 //   package_orderers (`orderers`, the CLI's `--orderers FILE`) for some of the benchmark's; with
 //   rez's package_filter (`packageFilter`, the CLI's `--package-filter FILE`) on the examples.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import * as pkglens from 'pkglens';
@@ -276,15 +276,27 @@ function native(requests, repos, flags = [], format = 'json') {
 
 /** `orderers` in a JSON file, for the CLI's `--orderers FILE`. */
 function orderersFile(orderers) {
-  const path = join(mkdtempSync(join(tmpdir(), 'pkglens-orderers-')), 'orderers.json');
-  writeFileSync(path, JSON.stringify(orderers));
-  return path;
+  return scratchFile('orderers.json', orderers);
 }
 
 /** `packageFilter` in a JSON file, for the CLI's `--package-filter FILE`. */
 function packageFilterFile(packageFilter) {
-  const path = join(mkdtempSync(join(tmpdir(), 'pkglens-filter-')), 'filter.json');
-  writeFileSync(path, JSON.stringify(packageFilter));
+  return scratchFile('filter.json', packageFilter);
+}
+
+// The option files the CLI is given, in one folder removed when the tests end (each file was a
+// folder of its own, left behind: 72 in the temporary folder per run).
+let scratch = null;
+let scratchCount = 0;
+after(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** `value` as JSON in a new file of the scratch folder. */
+function scratchFile(name, value) {
+  scratch ??= mkdtempSync(join(tmpdir(), 'pkglens-resolve-test-'));
+  const path = join(scratch, `${scratchCount++}-${name}`);
+  writeFileSync(path, JSON.stringify(value));
   return path;
 }
 

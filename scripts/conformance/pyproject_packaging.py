@@ -104,6 +104,10 @@ def read(path):
             )
         result["package"] = pkg
 
+    # A Poetry 1 project (`[tool.poetry]`, no `[project]`): its package is what poetry-core
+    # makes of it, compared by scripts/conformance/poetry_core.py, not here.
+    result["poetry"] = project is None and "poetry" in data.get("tool", {})
+
     build = data.get("build-system", {})
     if "requires" in build:
         result["build"] = req_list(build["requires"], errors, "build-system.requires")

@@ -10,6 +10,7 @@ pub(crate) mod core_metadata;
 pub(crate) mod detect;
 pub(crate) mod egg_info;
 pub(crate) mod index_page;
+pub(crate) mod poetry;
 pub(crate) mod pylock;
 pub(crate) mod pyproject;
 pub(crate) mod requirements_txt;

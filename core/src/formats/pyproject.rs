@@ -27,6 +27,7 @@
 //! the record comes back with status `error`, its first fault in `error`, the faulty entry
 //! skipped and every good value kept.
 
+use super::poetry::read_poetry;
 use super::toml_reader::{is_valid_name, specifiers_fault, type_name, TomlReader};
 use crate::versions::pep508::normalize_name;
 use crate::{
@@ -51,6 +52,12 @@ pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
         Some((key, value)) => Some(parser.project(key, value)?),
         None => None,
     };
+    let poetry = read_poetry(&mut parser.toml, root, package.is_some());
+    let mut poetry_requirements = Vec::new();
+    if let Some(poetry) = poetry {
+        package = package.or(poetry.package);
+        poetry_requirements = poetry.requirements;
+    }
     if let Some(build) = root.get("build-system") {
         let backend = parser.build_system(build)?;
         if let (Some(package), Some(backend)) = (package.as_mut(), backend) {
@@ -62,6 +69,7 @@ pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     if let Some(groups) = root.get("dependency-groups") {
         parser.dependency_groups(groups)?;
     }
+    parser.toml.record.requirements.extend(poetry_requirements);
     let files = setuptools_dynamic_files(root);
     if let (Some(package), false) = (package.as_mut(), files.is_empty()) {
         let files = files.into_iter().map(Value::String).collect();
@@ -576,11 +584,38 @@ mod tests {
     }
 
     #[test]
-    fn poetry_and_build_only_files_have_no_package() {
+    fn a_poetry_project_is_read_as_poetry_core_writes_its_metadata() {
         let record = fixture!("poetry.toml").unwrap();
-        assert!(record.packages.is_empty());
         assert_eq!(record.status, Status::Ok);
-        assert_eq!(names(&record.requirements), vec!["poetry-core"]);
+        let p = &record.packages[0];
+        assert_eq!(
+            (p.name.as_str(), p.version.as_str()),
+            ("poetry-demo", "0.1.0")
+        );
+        assert_eq!(p.requires_python.as_deref(), Some(">=3.9,<4.0"));
+        let raws: Vec<&str> = p.requires.iter().map(|r| r.raw.as_str()).collect();
+        assert_eq!(
+            raws,
+            vec![
+                "requests>=2.31,<3.0",
+                "pendulum>=3.0,<4.0 ; python_version >= \"3.9\""
+            ]
+        );
+        assert_eq!(p.requires[1].line, 12);
+        assert_eq!(
+            p.extra.get("build_backend"),
+            Some(&Value::String("poetry.core.masonry.api".into()))
+        );
+        // The dev group is not the package's: it goes to the record, as PEP 735 groups do.
+        assert_eq!(names(&record.requirements), vec!["poetry-core", "pytest"]);
+        assert_eq!(
+            record.requirements[1].kind,
+            RequirementKind::Group("dev".into())
+        );
+    }
+
+    #[test]
+    fn build_only_files_have_no_package() {
         let record = fixture!("build_only.toml").unwrap();
         assert!(record.packages.is_empty());
         assert_eq!(

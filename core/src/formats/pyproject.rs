@@ -1,13 +1,14 @@
-//! `pyproject.toml`: the `[project]` table (PEP 621), `[build-system]` (PEP 518) and
-//! `[dependency-groups]` (PEP 735).
+//! `pyproject.toml`: the `[project]` table (PEP 621), `[build-system]` (PEP 518),
+//! `[dependency-groups]` (PEP 735) and Poetry's `[tool.poetry]` ([`super::poetry`]).
 //!
 //! The file is read with `toml`'s span-keeping document parser, so every requirement carries
 //! the line of its string and every error a line and column:
 //! - `[project]` becomes one Python [`Package`]: `name` and `version` as written (`version` is
 //!   empty when it is dynamic), `dependencies` as `run` requirements, `optional-dependencies`
 //!   as `optional:<extra>` requirements with the extras in file order, `requires-python`,
-//!   `description` (the summary) and `dynamic`. A file without `[project]` (Poetry, or only a
-//!   build system) has no package.
+//!   `description` (the summary) and `dynamic`. A file without `[project]` is a Poetry 1
+//!   project's when it has `[tool.poetry]` (read as poetry-core reads it), else (only a build
+//!   system, only groups) it has no package.
 //! - `[build-system].requires` goes to [`Record::requirements`] with kind `build`;
 //!   `build-backend` is kept in the package's `extra` as `build_backend` when there is a
 //!   package, and dropped otherwise.

@@ -12,8 +12,9 @@
 //! - `[tool.poetry.dev-dependencies]` and `[tool.poetry.group.<name>.dependencies]` go to the
 //!   record with kind `group:dev` and `group:<name>` (they are not in the wheel's metadata).
 //!
-//! The groups are read in Poetry 2's layout too (beside `[project]`, which then describes the
-//! package). A dependency Poetry cannot read, or whose version union (`||`) poetry-core would
+//! In Poetry 2's layout `[project]` describes the package; the groups are read, and
+//! `[tool.poetry.dependencies]` and `extras` are the package's when `[project]` has neither
+//! `dependencies` nor `optional-dependencies` (listed in its `dynamic`), as poetry-core does. A dependency Poetry cannot read, or whose version union (`||`) poetry-core would
 //! write as a requirement that is not PEP 508, is a soft fault at its value; the rest is kept.
 
 use super::toml_reader::{type_name, TomlReader};
@@ -32,26 +33,57 @@ pub(crate) struct Poetry {
     pub(crate) requirements: Vec<Requirement>,
 }
 
-/// Reads `[tool.poetry]` out of the document's `root`; `project`: the file has a `[project]`
-/// table, which then describes the package (Poetry 2), so only the groups are read.
+/// The `[tool.poetry]` table of a document, if it has one.
+fn poetry_table<'a, 'i>(root: &'a DeTable<'i>) -> Option<&'a Spanned<DeValue<'i>>> {
+    match root.get("tool").map(Spanned::get_ref) {
+        Some(DeValue::Table(tool)) => tool.get("poetry"),
+        _ => None,
+    }
+}
+
+/// Whether Poetry gives a Poetry 2 project's dependencies: its `[project]` has neither
+/// `dependencies` nor `optional-dependencies` (they are then dynamic) and
+/// `[tool.poetry.dependencies]` is a table, as poetry-core's factory decides.
+pub(crate) fn gives_dependencies(root: &DeTable<'_>, project: &DeTable<'_>) -> bool {
+    if project.contains_key("dependencies") || project.contains_key("optional-dependencies") {
+        return false;
+    }
+    match poetry_table(root).map(Spanned::get_ref) {
+        Some(DeValue::Table(poetry)) => matches!(
+            poetry.get("dependencies").map(Spanned::get_ref),
+            Some(DeValue::Table(_))
+        ),
+        _ => false,
+    }
+}
+
+/// Reads `[tool.poetry]` out of the document's `root`. `project`: the package `[project]`
+/// describes (Poetry 2), and whether Poetry gives its dependencies ([`gives_dependencies`]):
+/// then `[tool.poetry.dependencies]` and `[tool.poetry.extras]` are its dependencies and
+/// extras, and `python` its `Requires-Python` when `[project]` has none; else only the groups
+/// are read.
 pub(crate) fn read_poetry(
     toml: &mut TomlReader<'_>,
     root: &DeTable<'_>,
-    project: bool,
+    project: Option<(&mut Package, bool)>,
 ) -> Option<Poetry> {
-    let tool = match root.get("tool").map(Spanned::get_ref) {
-        Some(DeValue::Table(tool)) => tool,
-        _ => return None,
-    };
-    let poetry_value = tool.get("poetry")?;
+    let poetry_value = poetry_table(root)?;
     let poetry = toml.table_value("tool.poetry", poetry_value);
     let poetry = toml.soft(poetry)?;
     let mut out = Poetry {
         package: None,
         requirements: Vec::new(),
     };
-    if !project {
-        out.package = main(toml, poetry, &mut out.requirements);
+    match project {
+        None => out.package = main(toml, poetry, &mut out.requirements),
+        Some((package, true)) => {
+            let (requires_python, deps) = main_dependencies(toml, poetry);
+            if package.requires_python.is_none() {
+                package.requires_python = requires_python;
+            }
+            add_dependencies(toml, poetry, package, deps);
+        }
+        Some((_, false)) => {}
     }
     if let Some(dev) = toml.table(poetry, "dev-dependencies") {
         let kind = RequirementKind::Group("dev".to_owned());
@@ -97,19 +129,7 @@ fn main(
         }
         _ => None,
     };
-    let mut requires_python = None;
-    let mut deps = Vec::new();
-    if let Some(table) = toml.table(poetry, "dependencies") {
-        if let Some(value) = table.get("python") {
-            requires_python = python_requirement(toml, value);
-        }
-        deps = dependencies(
-            toml,
-            "tool.poetry.dependencies",
-            table,
-            &RequirementKind::Run,
-        );
-    }
+    let (requires_python, deps) = main_dependencies(toml, poetry);
     let Some(name) = name else {
         loose.extend(
             deps.into_iter()
@@ -128,6 +148,38 @@ fn main(
     let mut package = Package::new(Ecosystem::Python, name, version);
     package.summary = toml.string(poetry, "description");
     package.requires_python = requires_python;
+    add_dependencies(toml, poetry, &mut package, deps);
+    Some(package)
+}
+
+/// `[tool.poetry.dependencies]`: `python` as `Requires-Python`, and the others.
+fn main_dependencies(
+    toml: &mut TomlReader<'_>,
+    poetry: &DeTable<'_>,
+) -> (Option<String>, Vec<Dependency>) {
+    let Some(table) = toml.table(poetry, "dependencies") else {
+        return (None, Vec::new());
+    };
+    let requires_python = table
+        .get("python")
+        .and_then(|value| python_requirement(toml, value));
+    let deps = dependencies(
+        toml,
+        "tool.poetry.dependencies",
+        table,
+        &RequirementKind::Run,
+    );
+    (requires_python, deps)
+}
+
+/// The main dependencies into `package`: the required ones as `run`, an optional one as
+/// `optional:<extra>` for each extra of `[tool.poetry.extras]` that names it.
+fn add_dependencies(
+    toml: &mut TomlReader<'_>,
+    poetry: &DeTable<'_>,
+    package: &mut Package,
+    deps: Vec<Dependency>,
+) {
     let mut optional = Vec::new();
     for dep in deps {
         if dep.optional {
@@ -159,7 +211,6 @@ fn main(
             package.provides_extra.push(extra.get_ref().to_string());
         }
     }
-    Some(package)
 }
 
 /// A dependency once read: its requirement, and whether it is `optional`.

@@ -28,7 +28,7 @@
 //! the record comes back with status `error`, its first fault in `error`, the faulty entry
 //! skipped and every good value kept.
 
-use super::poetry::read_poetry;
+use super::poetry::{gives_dependencies, read_poetry};
 use super::toml_reader::{is_valid_name, specifiers_fault, type_name, TomlReader};
 use crate::versions::pep508::normalize_name;
 use crate::{
@@ -49,11 +49,20 @@ pub fn parse_pyproject(path: &str, bytes: &[u8]) -> Result<Record, ParseError> {
     let mut parser = Parser { toml };
     let root = document.get_ref();
 
+    // Poetry 2 can give a `[project]`'s dependencies: they are then not computed at build time.
+    let from_poetry = match root.get("project").map(Spanned::get_ref) {
+        Some(DeValue::Table(project)) => gives_dependencies(root, project),
+        _ => false,
+    };
     let mut package = match root.get_key_value("project") {
-        Some((key, value)) => Some(parser.project(key, value)?),
+        Some((key, value)) => Some(parser.project(key, value, from_poetry)?),
         None => None,
     };
-    let poetry = read_poetry(&mut parser.toml, root, package.is_some());
+    let poetry = read_poetry(
+        &mut parser.toml,
+        root,
+        package.as_mut().map(|p| (p, from_poetry)),
+    );
     let mut poetry_requirements = Vec::new();
     if let Some(poetry) = poetry {
         package = package.or(poetry.package);
@@ -138,6 +147,10 @@ const REPORTED_FIELDS: &[&str] = &[
     "description",
 ];
 
+/// `[project]` fields Poetry gives when they are dynamic and `[tool.poetry.dependencies]` is
+/// there ([`gives_dependencies`]).
+const POETRY_FIELDS: &[&str] = &["dependencies", "optional-dependencies", "requires-python"];
+
 /// One entry of a dependency group, once read.
 enum GroupItem {
     /// A requirement, its kind set when the group is expanded.
@@ -152,6 +165,7 @@ impl<'t> Parser<'t> {
         &mut self,
         key: &Spanned<std::borrow::Cow<'_, str>>,
         value: &Spanned<DeValue<'_>>,
+        from_poetry: bool,
     ) -> Result<Package, ParseError> {
         let project = self.toml.table_value("project", value)?;
 
@@ -200,6 +214,7 @@ impl<'t> Parser<'t> {
             .iter()
             .map(String::as_str)
             .filter(|f| REPORTED_FIELDS.contains(f))
+            .filter(|f| !(from_poetry && POETRY_FIELDS.contains(f)))
             .collect();
         if !reported.is_empty() {
             self.toml.record.mark_dynamic(format!(

@@ -229,7 +229,7 @@ def compare_package(record, meta, say):
         say(f"summary {p.get('summary')!r} != {meta.summary!r}")
     want_rp = SpecifierSet(meta.requires_python or "")
     got_rp = SpecifierSet(p.get("requires_python") or "")
-    pythons = [v for v in PYTHONS] + ["2.6", "2.7", "3.0", "4.0", "4.1"]
+    pythons = PYTHONS + ["2.6", "2.7", "3.0", "4.0", "4.1"]
     if [want_rp.contains(v) for v in pythons] != [got_rp.contains(v) for v in pythons]:
         say(f"requires_python {got_rp} != {want_rp}")
     want_extras = sorted(canonicalize_name(e) for e in meta.provides_extra)
